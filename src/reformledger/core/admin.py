@@ -1,0 +1,68 @@
+"""Admin site: every save and delete made in /admin/ is written to the audit trail too."""
+
+from django.contrib import admin
+from django.forms.models import model_to_dict
+
+from reformledger.org.selectors import actor_for
+
+from .audit import diff, log_action
+from .models import ApiToken, AuditEntry
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """A ModelAdmin for the reform office: writes go to the audit trail, like every service's."""
+
+    def has_module_permission(self, request):
+        return actor_for(request.user).is_office
+
+    def has_view_permission(self, request, obj=None):
+        return actor_for(request.user).is_office
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+    def save_model(self, request, obj, form, change):
+        before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        super().save_model(request, obj, form, change)
+        log_action(request.user, "admin.change" if change else "admin.add", obj, diff(before, model_to_dict(obj)))
+
+    def delete_model(self, request, obj):
+        log_action(request.user, "admin.delete", obj, diff(model_to_dict(obj), {}))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is appended to by services, never edited."""
+
+    list_display = ("seq", "created_at", "actor_name", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_repr", "actor_name", "object_id")
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_module_permission(self, request):
+        return actor_for(request.user).is_office
+
+    def has_view_permission(self, request, obj=None):
+        return actor_for(request.user).is_office
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(AuditedModelAdmin):
+    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+
+    def has_add_permission(self, request):
+        return False  # tokens are made with `reformledger create-token`, which shows the key once

@@ -1,0 +1,64 @@
+"""Serve Reform Ledger in production: gunicorn for the web, plus the background worker.
+
+One command for one machine. Stops both on Ctrl-C or SIGTERM; if either dies, stops the other
+and exits non-zero, so a supervisor (systemd) restarts the pair.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve with gunicorn on HOST:PORT and run the background worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
+
+    def handle(self, *args, host, port, workers, threads, no_worker, **options):
+        python = sys.executable
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "reformledger.settings")}
+        web = [
+            python, "-m", "gunicorn", "reformledger.wsgi:application",
+            "--bind", f"{host}:{port}",
+            "--workers", str(workers),
+            "--threads", str(threads),
+            "--access-logfile", "-",
+            "--graceful-timeout", "10",
+        ]
+        children = [subprocess.Popen(web, env=env)]
+        if not no_worker:
+            children.append(subprocess.Popen([python, "-m", "reformledger", "db_worker", "--interval", "1"], env=env))
+        db = settings.DATABASES["default"]
+        self.stdout.write(
+            f"Reform Ledger on http://{host}:{port}/ ({db['ENGINE'].rsplit('.', 1)[-1]}: {db['NAME']}); Ctrl-C stops it."
+        )
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+
+        signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+        try:
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            stop()
+            return
+        stop()
+        sys.exit(1)

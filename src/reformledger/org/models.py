@@ -1,0 +1,148 @@
+"""Organisation: units at four levels plus departments, people and their roles, domains, special groups."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from reformledger.core.models import TimeStampedModel
+
+
+class User(AbstractUser):
+    """A person who signs in: office staff, unit staff, leaders, experts, residents."""
+
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+
+class UnitKind(models.TextChoices):
+    DISTRICT = "district", _("District")
+    COMMITTEE = "committee", _("Reform committee")
+    REFORM_OFFICE = "reform_office", _("Reform office")
+    DEPARTMENT = "department", _("District department")
+    SUB_DISTRICT = "sub_district", _("Sub-district")
+    COMMUNITY = "community", _("Community")
+    ESTATE = "estate", _("Estate")
+    EXTERNAL = "external", _("External body")
+
+
+class Unit(TimeStampedModel):
+    """A unit of the organisation tree. ``district`` is the root district (set on save) so that a
+    province can run every district on one database and each list can be scoped by district."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    district = models.ForeignKey(
+        "self", verbose_name=_("district"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    webhook_url = models.URLField(_("group robot webhook"), blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["sort_order", "code"]
+        indexes = [models.Index(fields=["district", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.kind == UnitKind.DISTRICT:
+            self.district_id = self.pk  # None on first save; fixed just below
+        elif self.parent_id:
+            parent = self.parent
+            self.district_id = parent.pk if parent.kind == UnitKind.DISTRICT else parent.district_id
+        super().save(*args, **kwargs)
+        if self.kind == UnitKind.DISTRICT and self.district_id != self.pk:
+            Unit.objects.filter(pk=self.pk).update(district=self.pk)
+            self.district_id = self.pk
+
+
+class Domain(models.Model):
+    """A reform domain (改革领域). Domains are data: an office adds its own."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("domain")
+        verbose_name_plural = _("domains")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFICE = "office", _("Reform office")
+    COMMITTEE = "committee", _("Committee member")
+    LEADER = "leader", _("Responsible leader")
+    UNIT_HEAD = "unit_head", _("Unit head")
+    UNIT_STAFF = "unit_staff", _("Unit staff")
+    EXPERT = "expert", _("Expert")
+    RESIDENT = "resident", _("Resident")
+
+
+class LeaderTier(models.TextChoices):
+    MAIN = "main", _("Main district leader")
+    DOMAINS = "domains", _("Leader in charge of domains")
+
+
+class Membership(TimeStampedModel):
+    """A person's role, in a unit where the role belongs to one (office, unit head/staff, leader)."""
+
+    user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=100, blank=True)
+    leader_tier = models.CharField(_("leader tier"), max_length=10, choices=LeaderTier.choices, blank=True)
+    domains = models.ManyToManyField(Domain, verbose_name=_("domains in charge"), blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique_role"),
+            models.CheckConstraint(
+                condition=models.Q(role="leader") | models.Q(leader_tier=""), name="membership_tier_only_for_leaders"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}" + (f" · {self.unit}" if self.unit_id else "")
+
+
+class SpecialGroup(TimeStampedModel):
+    """A special group (专项小组): coordinates one domain in one district, led by a leader."""
+
+    district = models.ForeignKey(Unit, verbose_name=_("district"), on_delete=models.CASCADE, related_name="+")
+    domain = models.ForeignKey(Domain, verbose_name=_("domain"), on_delete=models.PROTECT, related_name="special_groups")
+    name = models.CharField(_("name"), max_length=100)
+    leader = models.ForeignKey(
+        User, verbose_name=_("leader"), null=True, blank=True, on_delete=models.SET_NULL, related_name="led_groups"
+    )
+    member_units = models.ManyToManyField(Unit, verbose_name=_("member units"), blank=True, related_name="special_groups")
+
+    class Meta:
+        verbose_name = _("special group")
+        verbose_name_plural = _("special groups")
+        constraints = [models.UniqueConstraint(fields=["district", "domain"], name="one_special_group_per_domain")]
+
+    def __str__(self) -> str:
+        return self.name

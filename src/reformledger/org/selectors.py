@@ -1,0 +1,142 @@
+"""Reads for the organisation, and :class:`Actor`: who a person is in the programme.
+
+Every permission check and every scoped list starts from ``actor_for(user)``, which costs two
+queries once per request and is cached on the user object.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, QuerySet
+
+from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, User
+
+UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_STAFF})
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    roles: frozenset[str] = frozenset()
+    units_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
+    leads_main: bool = False
+    leader_domain_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.user is not None
+
+    @property
+    def is_office(self) -> bool:
+        return Role.OFFICE in self.roles
+
+    @property
+    def is_committee(self) -> bool:
+        return Role.COMMITTEE in self.roles
+
+    @property
+    def is_leader(self) -> bool:
+        return Role.LEADER in self.roles
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_office or self.is_committee
+
+    @property
+    def unit_ids(self) -> frozenset[int]:
+        """Units whose reforms this person carries out (as unit head or staff)."""
+        return self.units_by_role.get(Role.UNIT_HEAD, frozenset()) | self.units_by_role.get(Role.UNIT_STAFF, frozenset())
+
+
+ANONYMOUS = Actor(user=None)
+
+
+def actor_for(user) -> Actor:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_reformledger_actor", None)
+    if cached is not None:
+        return cached
+    roles: set[str] = set()
+    units: dict[str, set[int]] = defaultdict(set)
+    leads_main = False
+    leader_membership_ids = []
+    for m_id, role, unit_id, tier in Membership.objects.filter(user=user).values_list(
+        "id", "role", "unit_id", "leader_tier"
+    ):
+        roles.add(role)
+        if unit_id:
+            units[role].add(unit_id)
+        if role == Role.LEADER:
+            leads_main = leads_main or tier == LeaderTier.MAIN
+            leader_membership_ids.append(m_id)
+    domain_ids: frozenset[int] = frozenset()
+    if leader_membership_ids:
+        domain_ids = frozenset(
+            Membership.domains.through.objects.filter(membership_id__in=leader_membership_ids).values_list(
+                "domain_id", flat=True
+            )
+        )
+    if user.is_superuser:
+        roles.add(Role.OFFICE)
+    actor = Actor(
+        user=user,
+        roles=frozenset(roles),
+        units_by_role={role: frozenset(ids) for role, ids in units.items()},
+        leads_main=leads_main,
+        leader_domain_ids=domain_ids,
+    )
+    user._reformledger_actor = actor
+    return actor
+
+
+def units_tree(*, district: Unit | None = None) -> list[dict]:
+    """The unit tree as nested dicts ``{"unit": Unit, "children": [...]}``, in one query."""
+    qs = Unit.objects.select_related(None).annotate(member_count=Count("memberships")).order_by("sort_order", "code")
+    if district is not None:
+        qs = qs.filter(district=district)
+    nodes = {u.pk: {"unit": u, "children": []} for u in qs}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node["unit"].parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def unit_list(*, kind: str | None = None, district_id: int | None = None) -> QuerySet[Unit]:
+    qs = Unit.objects.filter(is_active=True).select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if district_id:
+        qs = qs.filter(district_id=district_id)
+    return qs.order_by("sort_order", "code")
+
+
+def people_list(*, q: str = "", role: str = "", unit_id: int | None = None) -> QuerySet[User]:
+    from django.db.models import Prefetch, Q
+
+    qs = User.objects.filter(is_active=True)
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if role:
+        qs = qs.filter(memberships__role=role)
+    if unit_id:
+        qs = qs.filter(memberships__unit_id=unit_id)
+    return (
+        qs.distinct()
+        .prefetch_related(Prefetch("memberships", queryset=Membership.objects.select_related("unit")))
+        .order_by("username")
+    )
+
+
+def domain_list() -> QuerySet[Domain]:
+    return Domain.objects.order_by("sort_order", "code")
+
+
+def special_groups(*, district_id: int | None = None) -> QuerySet[SpecialGroup]:
+    qs = SpecialGroup.objects.select_related("domain", "leader", "district").prefetch_related("member_units")
+    if district_id:
+        qs = qs.filter(district_id=district_id)
+    return qs.order_by("domain__sort_order")

@@ -1,0 +1,115 @@
+"""Who may do what to a reform. Checked by services (writes) and mirrored by selectors (reads).
+
+The same facts drive :func:`reformledger.reforms.selectors.visible_reforms`; a test checks that
+the predicate and the queryset agree for every role.
+"""
+
+import rules
+
+from reformledger.org.selectors import actor_for
+
+from .models import LOCKED_STATUSES, PUBLIC_STATUSES, Status, Tier
+
+MAIN_LEADER_TIERS = (Tier.UPPER, Tier.KEY)
+
+
+@rules.predicate
+def is_office(user) -> bool:
+    return actor_for(user).is_office
+
+
+@rules.predicate
+def sees_all_reforms(user) -> bool:
+    return actor_for(user).sees_everything
+
+
+@rules.predicate
+def works_in_a_unit(user) -> bool:
+    return bool(actor_for(user).unit_ids)
+
+
+@rules.predicate
+def in_lead_unit(user, reform) -> bool:
+    return reform is not None and reform.lead_unit_id in actor_for(user).unit_ids
+
+
+def co_unit_ids(reform) -> set[int]:
+    cache = getattr(reform, "_prefetched_objects_cache", {})
+    if "co_units" in cache:
+        return {u.pk for u in cache["co_units"]}
+    return set(reform.co_units.values_list("pk", flat=True))
+
+
+@rules.predicate
+def in_co_unit(user, reform) -> bool:
+    units = actor_for(user).unit_ids
+    return bool(reform is not None and units and units & co_unit_ids(reform))
+
+
+@rules.predicate
+def leads_reform(user, reform) -> bool:
+    actor = actor_for(user)
+    if reform is None or not actor.is_leader:
+        return False
+    return (
+        reform.responsible_leader_id == user.pk
+        or (actor.leads_main and reform.tier in MAIN_LEADER_TIERS)
+        or reform.domain_id in actor.leader_domain_ids
+    )
+
+
+@rules.predicate
+def is_locked(user, reform) -> bool:
+    return reform is not None and reform.status in LOCKED_STATUSES
+
+
+@rules.predicate
+def is_public(user, reform) -> bool:
+    return reform is not None and reform.status in PUBLIC_STATUSES
+
+
+can_view_full = sees_all_reforms | in_lead_unit | in_co_unit | leads_reform
+rules.add_perm("reforms.view_reform", can_view_full)
+rules.add_perm("reforms.view_public_reform", can_view_full | is_public)
+rules.add_perm("reforms.add_reform", is_office | works_in_a_unit)
+rules.add_perm("reforms.change_reform", is_office | (in_lead_unit & ~is_locked))
+rules.add_perm("reforms.import_ledger", is_office)
+rules.add_perm("reforms.view_office_pages", is_office)
+
+# Lifecycle: (from, to) -> who may make the move. "lead" means the office or the lead unit.
+OFFICE, APPROVER, LEAD = "office", "approver", "lead"
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.PROPOSED): LEAD,
+    (Status.PROPOSED, Status.DRAFT): LEAD,
+    (Status.PROPOSED, Status.APPROVED): APPROVER,
+    (Status.APPROVED, Status.IN_PROGRESS): LEAD,
+    (Status.IN_PROGRESS, Status.COMPLETED): OFFICE,
+    (Status.APPROVED, Status.SUSPENDED): OFFICE,
+    (Status.IN_PROGRESS, Status.SUSPENDED): OFFICE,
+    (Status.SUSPENDED, Status.IN_PROGRESS): OFFICE,
+    (Status.DRAFT, Status.TERMINATED): OFFICE,
+    (Status.PROPOSED, Status.TERMINATED): OFFICE,
+    (Status.APPROVED, Status.TERMINATED): OFFICE,
+    (Status.IN_PROGRESS, Status.TERMINATED): OFFICE,
+    (Status.SUSPENDED, Status.TERMINATED): OFFICE,
+}
+
+
+def allowed_targets(user, reform) -> list[str]:
+    """The statuses this person may move the reform to now."""
+    return [to for (frm, to) in TRANSITIONS if frm == reform.status and may_transition(user, reform, to)]
+
+
+def may_transition(user, reform, to_status: str) -> bool:
+    who = TRANSITIONS.get((reform.status, to_status))
+    if who is None:
+        return False
+    actor = actor_for(user)
+    if actor.is_office:
+        return True
+    if who == APPROVER:
+        return actor.is_committee
+    if who == LEAD:
+        return reform.lead_unit_id in actor.unit_ids
+    return False
+

@@ -1,0 +1,162 @@
+"""Reads of the catalogue, already scoped to what the person may see.
+
+``visible_reforms`` is the queryset twin of the ``reforms.view_reform`` rule; anonymous visitors
+and residents get ``public_reforms`` (public fields only, by the callers' choice of fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from reformledger.org.selectors import Actor, actor_for
+
+from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
+from .rules import MAIN_LEADER_TIERS
+
+SORTS = {
+    "code": ("code",),
+    "-code": ("-code",),
+    "title": ("title", "code"),
+    "-title": ("-title", "code"),
+    "year": ("year", "code"),
+    "-year": ("-year", "code"),
+    "due": ("due_date", "code"),
+    "-due": ("-due_date", "code"),
+    "progress": ("progress", "code"),
+    "-progress": ("-progress", "code"),
+    "status": ("status", "code"),
+    "-status": ("-status", "code"),
+}
+DEFAULT_SORT = "-year"
+
+
+@dataclass(frozen=True)
+class ReformFilters:
+    year: int | None = None
+    tier: str | None = None
+    domain: str | None = None  # domain code
+    unit: str | None = None  # unit code: reforms the unit leads or co-runs
+    status: str | None = None
+    q: str | None = None
+    district: int | None = None
+
+
+def _full_access_q(actor: Actor) -> Q | None:
+    """None means no restriction (the office and the committee)."""
+    if actor.sees_everything:
+        return None
+    q = Q(pk__in=[])
+    if actor.unit_ids:
+        co = Reform.co_units.through.objects.filter(reform_id=OuterRef("pk"), unit_id__in=actor.unit_ids)
+        q |= Q(lead_unit_id__in=actor.unit_ids) | Q(Exists(co))
+    if actor.is_leader:
+        q |= Q(responsible_leader_id=actor.user.pk)
+        if actor.leads_main:
+            q |= Q(tier__in=MAIN_LEADER_TIERS)
+        if actor.leader_domain_ids:
+            q |= Q(domain_id__in=actor.leader_domain_ids)
+    return q
+
+
+def has_full_access(actor: Actor) -> bool:
+    return actor.sees_everything or bool(actor.unit_ids) or actor.is_leader
+
+
+def visible_reforms(user) -> QuerySet[Reform]:
+    """Every reform this person may see in full; public reforms for everyone else."""
+    actor = actor_for(user)
+    if not has_full_access(actor):
+        return public_reforms()
+    q = _full_access_q(actor)
+    return Reform.objects.all() if q is None else Reform.objects.filter(q)
+
+
+def public_reforms() -> QuerySet[Reform]:
+    return Reform.objects.filter(status__in=PUBLIC_STATUSES)
+
+
+def apply_filters(qs: QuerySet[Reform], filters: ReformFilters) -> QuerySet[Reform]:
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    if filters.tier:
+        qs = qs.filter(tier=filters.tier)
+    if filters.domain:
+        qs = qs.filter(domain__code=filters.domain)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.district:
+        qs = qs.filter(district_id=filters.district)
+    if filters.unit:
+        co = Reform.co_units.through.objects.filter(reform_id=OuterRef("pk"), unit__code=filters.unit)
+        qs = qs.filter(Q(lead_unit__code=filters.unit) | Q(Exists(co)))
+    if filters.q:
+        text = filters.q.strip()
+        qs = qs.filter(Q(title__icontains=text) | Q(code__icontains=text) | Q(public_summary__icontains=text))
+    return qs
+
+
+def reform_list(user, filters: ReformFilters = ReformFilters(), sort: str = DEFAULT_SORT) -> QuerySet[Reform]:
+    """The catalogue: scoped, filtered, sorted, with what a list row shows joined in."""
+    qs = apply_filters(visible_reforms(user), filters)
+    return qs.select_related("domain", "lead_unit", "responsible_leader").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def public_reform_list(filters: ReformFilters = ReformFilters(), sort: str = DEFAULT_SORT) -> QuerySet[Reform]:
+    qs = apply_filters(public_reforms(), filters)
+    return qs.select_related("domain", "lead_unit").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+
+
+def get_visible_reform(user, pk: int) -> Reform:
+    """One reform with everything its page shows, or 404 when this person may not see it."""
+    reform = (
+        visible_reforms(user)
+        .select_related("domain", "lead_unit", "responsible_leader", "plan", "district")
+        .prefetch_related("co_units", Prefetch("attachments", queryset=Attachment.objects.order_by("created_at")))
+        .filter(pk=pk)
+        .first()
+    )
+    if reform is None:
+        raise Http404
+    return reform
+
+
+def get_public_reform(pk: int) -> Reform:
+    reform = (
+        public_reforms()
+        .select_related("domain", "lead_unit")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.filter(is_public=True)))
+        .filter(pk=pk)
+        .first()
+    )
+    if reform is None:
+        raise Http404
+    return reform
+
+
+def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | int]]:
+    """Totals, completed counts and completion rates by tier, over what the person may see."""
+    qs = visible_reforms(user)
+    if year:
+        qs = qs.filter(year=year)
+    rows = qs.values("tier").annotate(
+        total=Count("pk"), completed=Count("pk", filter=Q(status=Status.COMPLETED))
+    )
+    by_tier = {row["tier"]: row for row in rows}
+    out = {}
+    for tier in Tier.values:
+        row = by_tier.get(tier, {"total": 0, "completed": 0})
+        total, completed = row["total"], row["completed"]
+        out[tier] = {
+            "total": total,
+            "completed": completed,
+            "completion_rate": round(completed / total, 4) if total else 0.0,
+        }
+    return out
+
+
+def year_choices(user) -> list[int]:
+    return list(visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct())
+

@@ -1,0 +1,212 @@
+"""Every write to the catalogue: atomic, permission-checked, audited.
+
+Views, the API, the ledger import and the demo loader all come through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from reformledger.core.audit import diff, log_action
+from reformledger.org.models import Unit, UnitKind
+from reformledger.org.selectors import actor_for
+
+from . import rules as reform_rules
+from .models import Attachment, Reform, Status, Tier
+
+#: Fields any editor may set. ``lead_unit``, ``tier``, ``code``, ``year``, ``district`` and the
+#: plan are the office's: a unit cannot hand its reform to another unit or re-tier it.
+UNIT_EDITABLE = frozenset(
+    {"title", "goals", "measures", "deliverables", "start_date", "due_date", "progress", "public_summary", "co_units"}
+)
+OFFICE_EDITABLE = UNIT_EDITABLE | {
+    "code",
+    "tier",
+    "source_level",
+    "year",
+    "plan",
+    "domain",
+    "lead_unit",
+    "responsible_leader",
+}
+#: The fields the audit trail and the ledger track, in ledger order.
+TRACKED_FIELDS = (
+    "code",
+    "title",
+    "tier",
+    "source_level",
+    "year",
+    "domain",
+    "lead_unit",
+    "co_units",
+    "responsible_leader",
+    "goals",
+    "measures",
+    "deliverables",
+    "start_date",
+    "due_date",
+    "status",
+    "progress",
+    "public_summary",
+    "plan",
+)
+
+_FK_FIELDS = frozenset({"domain", "lead_unit", "responsible_leader", "plan"})
+
+
+def snapshot(reform: Reform) -> dict[str, Any]:
+    """The tracked values of a reform, as ids and plain values (co-units as a sorted id list)."""
+    values = {name: getattr(reform, f"{name}_id" if name in _FK_FIELDS else name) for name in TRACKED_FIELDS if name != "co_units"}
+    values["co_units"] = sorted(reform_rules.co_unit_ids(reform)) if reform.pk else []
+    return values
+
+
+def _require(user, perm: str, obj=None) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied(_("You may not do this."))
+
+
+def _district_of(unit: Unit) -> int:
+    if unit.kind == UnitKind.DISTRICT:
+        return unit.pk
+    if unit.district_id is None:
+        raise ValidationError({"lead_unit": _("The lead unit does not belong to a district.")})
+    return unit.district_id
+
+
+def _assign(reform: Reform, data: Mapping[str, Any]) -> list[Unit] | None:
+    co_units = None
+    for name, value in data.items():
+        if name == "co_units":
+            co_units = list(value)
+        else:
+            setattr(reform, name, value)
+    if reform.tier != Tier.UPPER:
+        reform.source_level = ""
+    return co_units
+
+
+def _validate(reform: Reform, co_units: list[Unit] | None) -> None:
+    errors: dict[str, list[str]] = {}
+    try:
+        reform.full_clean(exclude=["district"], validate_constraints=False)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if reform.start_date and reform.due_date and reform.due_date < reform.start_date:
+        errors.setdefault("due_date", []).append(_("The due date is before the start date."))
+    if reform.tier == Tier.UPPER and not reform.source_level:
+        errors.setdefault("source_level", []).append(_("An upper-level task needs its source level."))
+    if co_units and reform.lead_unit_id and any(u.pk == reform.lead_unit_id for u in co_units):
+        errors.setdefault("co_units", []).append(_("The lead unit cannot also be a co-unit."))
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_reform(*, user, data: Mapping[str, Any]) -> Reform:
+    """Create a reform in draft (the office may create it in any status).
+
+    A unit may create reforms only for a unit it works in.
+    """
+    _require(user, "reforms.add_reform")
+    actor = actor_for(user)
+    data = dict(data)
+    status = data.pop("status", Status.DRAFT)
+    if not actor.is_office:
+        unknown = set(data) - UNIT_EDITABLE - {"lead_unit", "tier", "year", "domain", "code", "responsible_leader"}
+        if unknown:
+            raise PermissionDenied(_("You may not set: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
+        lead = data.get("lead_unit")
+        if lead is None or lead.pk not in actor.unit_ids:
+            raise PermissionDenied(_("You may only create reforms that your own unit leads."))
+        status = Status.DRAFT
+    reform = Reform(status=status)
+    co_units = _assign(reform, data)
+    if reform.lead_unit_id:
+        reform.district_id = _district_of(reform.lead_unit)
+    _validate(reform, co_units)
+    reform.save()
+    if co_units:
+        reform.co_units.set(co_units)
+    log_action(user, "reform.create", reform, diff({}, snapshot(reform)))
+    return reform
+
+
+@transaction.atomic
+def update_reform(*, user, reform: Reform, data: Mapping[str, Any]) -> Reform:
+    """Change a reform's fields; the status changes only through :func:`transition_reform`."""
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    _require(user, "reforms.change_reform", reform)
+    allowed = OFFICE_EDITABLE if actor_for(user).is_office else UNIT_EDITABLE
+    refused = set(data) - allowed
+    if refused:
+        raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": ", ".join(sorted(refused))})
+    before = snapshot(reform)
+    co_units = _assign(reform, data)
+    if "lead_unit" in data:
+        reform.district_id = _district_of(reform.lead_unit)
+    _validate(reform, co_units)
+    reform.save()
+    if co_units is not None:
+        reform.co_units.set(co_units)
+        reform._prefetched_objects_cache = {}
+    changes = diff(before, snapshot(reform))
+    if changes:
+        log_action(user, "reform.update", reform, changes)
+    return reform
+
+
+@transaction.atomic
+def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -> Reform:
+    """Move a reform along its lifecycle; the allowed moves are ``rules.TRANSITIONS``."""
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    _require(user, "reforms.view_reform", reform)
+    if to_status not in Status.values:
+        raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": to_status}})
+    if (reform.status, to_status) not in reform_rules.TRANSITIONS:
+        raise ValidationError(
+            {
+                "status": _("A reform cannot go from %(from)s to %(to)s.")
+                % {"from": Status(reform.status).label, "to": Status(to_status).label}
+            }
+        )
+    if not reform_rules.may_transition(user, reform, to_status):
+        raise PermissionDenied(_("You may not make this change of status."))
+    before = reform.status
+    reform.status = to_status
+    fields = ["status", "updated_at"]
+    if to_status == Status.COMPLETED:
+        reform.progress = 100
+        fields.append("progress")
+    reform.save(update_fields=fields)
+    changes: dict[str, Any] = {"status": [before, to_status]}
+    if note:
+        changes["note"] = note
+    log_action(user, "reform.transition", reform, changes)
+    return reform
+
+
+@transaction.atomic
+def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = False) -> Attachment:
+    from django.conf import settings
+
+    _require(user, "reforms.change_reform", reform)
+    limit = int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
+    if uploaded_file.size > limit:
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_MB}})
+    attachment = Attachment.objects.create(
+        reform=reform,
+        file=uploaded_file,
+        name=uploaded_file.name[:200],
+        size=uploaded_file.size,
+        is_public=is_public,
+        uploaded_by=user,
+    )
+    log_action(user, "reform.attach", reform, {"attachment": [None, attachment.name]})
+    return attachment
+

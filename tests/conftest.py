@@ -1,0 +1,92 @@
+"""Shared fixtures: a small district with one person for every role."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from reformledger.org.models import Domain, LeaderTier, Membership, Role, Unit, UnitKind, User
+from tests.factories import ReformFactory, UnitFactory, UserFactory
+
+
+@dataclass
+class District:
+    district: Unit
+    office_unit: Unit
+    committee_unit: Unit
+    sub_a: Unit
+    sub_b: Unit
+    community_a: Unit
+    department: Unit
+
+
+@dataclass
+class People:
+    office: User
+    committee: User
+    leader_main: User
+    leader_domain: User
+    unit_head: User
+    unit_staff: User
+    other_staff: User
+    expert: User
+    resident: User
+
+    def by_role(self) -> dict[str, User]:
+        return dict(vars(self))
+
+
+@pytest.fixture
+def district(db) -> District:
+    d = UnitFactory(code="lh", name="罗湖区", kind=UnitKind.DISTRICT)
+    return District(
+        district=d,
+        office_unit=UnitFactory(code="lh-office", name="区委改革办", kind=UnitKind.REFORM_OFFICE, parent=d),
+        committee_unit=UnitFactory(code="lh-committee", name="区委深改委", kind=UnitKind.COMMITTEE, parent=d),
+        sub_a=UnitFactory(code="lh-guiyuan", name="桂园街道", kind=UnitKind.SUB_DISTRICT, parent=d),
+        sub_b=UnitFactory(code="lh-huangbei", name="黄贝街道", kind=UnitKind.SUB_DISTRICT, parent=d),
+        community_a=UnitFactory(code="lh-guiyuan-c1", name="松园社区", kind=UnitKind.COMMUNITY,
+                                parent=Unit.objects.get(code="lh-guiyuan")),
+        department=UnitFactory(code="lh-health", name="区卫生健康局", kind=UnitKind.DEPARTMENT, parent=d),
+    )
+
+
+def _person(username: str, role: str, unit: Unit | None = None, **extra) -> User:
+    user = UserFactory(username=username, full_name=username)
+    domains = extra.pop("domains", [])
+    membership = Membership.objects.create(user=user, unit=unit, role=role, **extra)
+    if domains:
+        membership.domains.set(domains)
+    if role == Role.OFFICE:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+@pytest.fixture
+def people(district: District) -> People:
+    return People(
+        office=_person("office", Role.OFFICE, district.office_unit),
+        committee=_person("committee", Role.COMMITTEE, district.committee_unit),
+        leader_main=_person("leader_main", Role.LEADER, district.district, leader_tier=LeaderTier.MAIN),
+        leader_domain=_person(
+            "leader_domain", Role.LEADER, district.district, leader_tier=LeaderTier.DOMAINS,
+            domains=[Domain.objects.get(code="public-services")],
+        ),
+        unit_head=_person("unit_head", Role.UNIT_HEAD, district.sub_a),
+        unit_staff=_person("unit_staff", Role.UNIT_STAFF, district.sub_a),
+        other_staff=_person("other_staff", Role.UNIT_STAFF, district.sub_b),
+        expert=_person("expert", Role.EXPERT),
+        resident=_person("resident", Role.RESIDENT),
+    )
+
+
+@pytest.fixture
+def reform_factory(district):
+    """Make reforms in the fixture district (lead unit: sub-district A unless told)."""
+
+    def make(**kwargs):
+        kwargs.setdefault("lead_unit", district.sub_a)
+        kwargs.setdefault("district", district.district)
+        return ReformFactory(**kwargs)
+
+    return make

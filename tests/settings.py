@@ -1,0 +1,13 @@
+"""Test settings: the real settings, with fast password hashing and plain static storage."""
+
+import tempfile
+
+from reformledger.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="reformledger-test-media-")
+LANGUAGE_CODE = "zh-hans"
