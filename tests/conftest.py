@@ -1,8 +1,10 @@
 """Shared fixtures: a small district with one person for every role."""
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps as django_apps
 
 from reformledger.org.models import Domain, LeaderTier, Membership, Role, Unit, UnitKind, User
 from tests.factories import ReformFactory, UnitFactory, UserFactory
@@ -35,8 +37,19 @@ class People:
         return dict(vars(self))
 
 
+def ensure_reference_data() -> None:
+    """The rows that migrations seed (domains), again: a transactional test's flush removes them."""
+    seed = importlib.import_module("reformledger.org.migrations.0002_seed_domains").seed
+    seed(django_apps, None)
+
+
 @pytest.fixture
-def district(db) -> District:
+def reference_data(db) -> None:
+    ensure_reference_data()
+
+
+@pytest.fixture
+def district(reference_data) -> District:
     d = UnitFactory(code="lh", name="罗湖区", kind=UnitKind.DISTRICT)
     return District(
         district=d,

@@ -20,13 +20,25 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
+    #: Fields never copied into the audit trail.
+    audit_exclude = ("password",)
+
+    def _audit_values(self, obj) -> dict:
+        values = model_to_dict(obj)
+        return {k: ("<redacted>" if k in self.audit_exclude else v) for k, v in values.items()}
+
     def save_model(self, request, obj, form, change):
-        before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
+        obj._audit_before = self._audit_values(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else {}
         super().save_model(request, obj, form, change)
-        log_action(request.user, "admin.change" if change else "admin.add", obj, diff(before, model_to_dict(obj)))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        changes = diff(getattr(obj, "_audit_before", {}), self._audit_values(obj))
+        log_action(request.user, "admin.change" if change else "admin.add", obj, changes)
 
     def delete_model(self, request, obj):
-        log_action(request.user, "admin.delete", obj, diff(model_to_dict(obj), {}))
+        log_action(request.user, "admin.delete", obj, {k: [v, None] for k, v in self._audit_values(obj).items()})
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

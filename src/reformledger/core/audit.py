@@ -93,7 +93,8 @@ def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
     if not items:
         return []
     with transaction.atomic():
-        head = AuditHead.objects.select_for_update().get(pk=1)
+        # The head row is made by a migration; get_or_create covers a database flushed by tests.
+        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
         now = timezone.now()
         actor_id = getattr(actor, "pk", None)
         actor_name = actor.get_username() if actor_id else ""

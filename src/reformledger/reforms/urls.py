@@ -1,4 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
 app_name = "reforms"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("ledger/", include("reformledger.reforms.urls_ledger")),
+]
