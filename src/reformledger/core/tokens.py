@@ -9,7 +9,7 @@ from django.utils import timezone
 from .audit import log_action
 from .models import ApiToken
 
-TOKEN_PREFIX = "rl_"
+TOKEN_PREFIX = "rl_"  # noqa: S105 - a label, not a secret
 
 
 def _hash(key: str) -> str:

@@ -6,16 +6,12 @@ the predicate and the queryset agree for every role.
 
 import rules
 
+from reformledger.org.rules import is_office
 from reformledger.org.selectors import actor_for
 
 from .models import LOCKED_STATUSES, PUBLIC_STATUSES, Status, Tier
 
 MAIN_LEADER_TIERS = (Tier.UPPER, Tier.KEY)
-
-
-@rules.predicate
-def is_office(user) -> bool:
-    return actor_for(user).is_office
 
 
 @rules.predicate

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import verify_chain
-from reformledger.core.models import AuditEntry
+from reformledger.core.models import AuditEntry, AuditHead
 
 
 class Command(BaseCommand):
@@ -16,4 +16,8 @@ class Command(BaseCommand):
             first = problems[0]
             raise CommandError(_("Audit trail broken: first bad entry is #%(seq)s.") % {"seq": first.seq})
         count = AuditEntry.objects.count()
-        self.stdout.write(_("Audit trail intact: %(count)d entries.") % {"count": count})
+        head = AuditHead.objects.get(pk=1)
+        self.stdout.write(
+            _("Audit trail intact: %(count)d entries; head #%(seq)d %(hash)s.")
+            % {"count": count, "seq": head.seq, "hash": head.last_hash}
+        )

@@ -35,9 +35,10 @@ class Command(BaseCommand):
             "--access-logfile", "-",
             "--graceful-timeout", "10",
         ]
-        children = [subprocess.Popen(web, env=env)]
+        children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own interpreter and arguments
         if not no_worker:
-            children.append(subprocess.Popen([python, "-m", "reformledger", "db_worker", "--interval", "1"], env=env))
+            worker = [python, "-m", "reformledger", "db_worker", "--interval", "1"]
+            children.append(subprocess.Popen(worker, env=env))  # noqa: S603
         db = settings.DATABASES["default"]
         self.stdout.write(
             f"Reform Ledger on http://{host}:{port}/ ({db['ENGINE'].rsplit('.', 1)[-1]}: {db['NAME']}); Ctrl-C stops it."

@@ -1,0 +1,208 @@
+"""Benchmark: a province on PostgreSQL, served by gunicorn, measured next to a bare Django view.
+
+    make bench                      # 100 districts, 54,000 reforms; 300 requests per target
+    .venv/bin/python bench/run.py --districts 10 --requests 50   # a quick look
+
+Generates the province once (idempotent), serves it with the production server (gunicorn, the same
+settings plus one bare view), logs in like a browser, then requests every target in interleaved rounds
+over fresh connections and reports p50/p95 in milliseconds and each p50 as a multiple of the bare
+view's p50. Results go to bench/out/results.json and are printed as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/reformledger_bench"
+
+
+def env_for(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "REFORMLEDGER_VAR_DIR": str(OUT / "var"),
+        "PYTHONPATH": str(ROOT),
+        "SECRET_KEY": "bench-not-secret-" + "x" * 40,
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env, *args: str, capture: bool = False) -> str:
+    result = subprocess.run(
+        [sys.executable, "-m", "reformledger", *args], env=env, check=True, text=True,
+        capture_output=capture,
+    )
+    return result.stdout if capture else ""
+
+
+class Client:
+    """A tiny HTTP client: one fresh connection per request, cookies kept, like a browser tab."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None, headers: dict | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        data = response.read()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        conn.close()
+        return response.status, data
+
+    def login(self, username: str, password: str) -> None:
+        status, page = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        body = f"csrfmiddlewaretoken={token}&username={username}&password={password}"
+        status, _ = self.request(
+            "POST", "/accounts/login/", body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": f"http://127.0.0.1:{self.port}/"},
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise SystemExit(f"login as {username} failed ({status})")
+
+
+def wait_until_up(port: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if Client(port).request("GET", "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the server did not come up")
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError):
+        pass
+    return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "python": platform.python_version()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--districts", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=300, help="measured requests per target")
+    parser.add_argument("--port", type=int, default=8199)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = env_for(args.database_url)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database_url.rsplit("/", 1)[1]],
+                   capture_output=True)
+    manage(env, "migrate", "--noinput", "-v0")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--districts", str(args.districts)],
+                   env=env, check=True)
+    generated_in = time.perf_counter() - started
+    manage(env, "collectstatic", "--noinput", "-v0")
+    token = manage(env, "create-token", "bench-office", "--name", "bench", capture=True).strip()
+    pg_version = subprocess.run(
+        ["psql", args.database_url, "-Atc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
+
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "reformledger.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
+         "--workers", str(args.workers), "--log-level", "warning"],
+        env=env,
+    )
+    try:
+        wait_until_up(args.port)
+        office = Client(args.port)
+        office.login("bench-office", "bench-office-pw")
+        anonymous = Client(args.port)
+        bearer = {"Authorization": f"Bearer {token}"}
+        targets = [
+            ("bare Django view (floor)", anonymous, "/bench/bare", {}),
+            (f"catalogue page, office (all {args.districts * 540:,} reforms)", office, "/office/reforms/", {}),
+            ("catalogue page, office, filtered", office, "/office/reforms/?year=2016&tier=micro&status=completed", {}),
+            ("catalogue page, office, text search", office, "/office/reforms/?q=%E6%94%B9%E9%9D%A9", {}),
+            ("public catalogue page", anonymous, "/reforms/", {}),
+            ("GET /api/v1/reforms, office", anonymous, "/api/v1/reforms?page_size=50", bearer),
+            ("GET /api/v1/reforms?page_size=200, office", anonymous, "/api/v1/reforms?page_size=200", bearer),
+            ("GET /api/v1/reforms, anonymous", anonymous, "/api/v1/reforms", {}),
+            ("GET /api/v1/stats?year=2016, office", anonymous, "/api/v1/stats?year=2016", bearer),
+            ("GET /api/v1/stats (all years), office", anonymous, "/api/v1/stats", bearer),
+        ]
+        for _, client, path, headers in targets:
+            for _ in range(10):
+                status, _body = client.request("GET", path, headers=headers)
+                if status != 200:
+                    raise SystemExit(f"{path} answered {status}")
+        timings: dict[str, list[float]] = {name: [] for name, *_ in targets}
+        for _ in range(args.requests):
+            for name, client, path, headers in targets:
+                t0 = time.perf_counter()
+                client.request("GET", path, headers=headers)
+                timings[name].append((time.perf_counter() - t0) * 1000)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    floor = statistics.median(timings[targets[0][0]])
+    rows = []
+    for name, *_ in targets:
+        p50, p95 = statistics.median(timings[name]), percentile(timings[name], 0.95)
+        rows.append({"target": name, "p50_ms": round(p50, 2), "p95_ms": round(p95, 2), "ratio_p50": round(p50 / floor, 2)})
+    result = {
+        "machine": machine(),
+        "postgresql": pg_version,
+        "districts": args.districts,
+        "requests_per_target": args.requests,
+        "gunicorn_workers": args.workers,
+        "generate_seconds": round(generated_in, 1),
+        "rows": rows,
+    }
+    (OUT / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    print(f"\nMachine: {result['machine']}; PostgreSQL {pg_version}; {args.districts} districts;"
+          f" {args.requests} requests per target; gunicorn {args.workers} workers\n")
+    print("| target | p50 ms | p95 ms | p50 ÷ bare p50 |\n|---|---:|---:|---:|")
+    for row in rows:
+        print(f"| {row['target']} | {row['p50_ms']} | {row['p95_ms']} | {row['ratio_p50']}× |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""Who may do what in the organisation. Other apps ask by permission name (``org.office``)."""
+
+import rules
+
+from .selectors import actor_for
+
+
+@rules.predicate
+def is_office(user) -> bool:
+    return actor_for(user).is_office
+
+
+@rules.predicate
+def is_authenticated(user) -> bool:
+    return actor_for(user).is_authenticated
+
+
+#: Members of the reform office run the programme (and /admin/).
+rules.add_perm("org.office", is_office)
