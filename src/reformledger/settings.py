@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI for /api/v1/docs from its own static files (no CDN)
     "reformledger.core",
     "reformledger.org",
     "reformledger.reforms",

@@ -1,0 +1,348 @@
+"""API for the reform catalogue: list, read, create, change, move along the lifecycle, and stats.
+
+Reads go through :mod:`.selectors` (scoped to the caller), writes through :mod:`.services`
+(permission-checked and audited): the API has no rules of its own. What the caller sees:
+
+* people with full access (office, committee, leaders, unit staff) list the reforms they may see
+  in full; everyone else lists the public reforms;
+* one reform is shown in full to whoever holds ``reforms.view_reform`` on it, by its public fields
+  to anyone else when it is public, and is 404 otherwise.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Query, Router, Schema
+from pydantic import ConfigDict
+
+from reformledger.org.api import (
+    PUBLIC_READ,
+    ObjectId,
+    PageParams,
+    UnitRef,
+    UserRef,
+    Year,
+    caller,
+    paginate,
+    signed_in_user,
+)
+from reformledger.org.models import Domain, Unit, User
+from reformledger.org.selectors import actor_for
+
+from . import rules as reform_rules
+from . import selectors, services
+from .models import Plan, Reform, SourceLevel, Status, Tier
+
+router = Router(tags=["reforms"])
+
+SortKey = Literal[tuple(selectors.SORTS)]  # type: ignore[valid-type]
+SourceLevelIn = SourceLevel | Literal[""]
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+class DomainRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class ReformItem(Schema):
+    """One row of the catalogue: public fields only, whoever asks."""
+
+    id: int
+    code: str
+    title: str
+    tier: Tier
+    year: int
+    domain: DomainRef
+    lead_unit: UnitRef
+    status: Status
+    progress: int
+
+
+class ReformPage(Schema):
+    count: int
+    items: list[ReformItem]
+
+
+class ReformPublic(Schema):
+    """A reform as the public sees it."""
+
+    id: int
+    code: str
+    title: str
+    tier: Tier
+    source_level: str
+    year: int
+    domain: DomainRef
+    lead_unit: UnitRef
+    status: Status
+    progress: int
+    start_date: dt.date | None
+    due_date: dt.date | None
+    public_summary: str
+
+
+class ReformDetail(Schema):
+    """A reform in full, for those who may see it in full (``reforms.view_reform``)."""
+
+    id: int
+    code: str
+    title: str
+    tier: Tier
+    source_level: str
+    year: int
+    domain: DomainRef
+    lead_unit: UnitRef
+    co_units: list[UnitRef]
+    responsible_leader: UserRef | None
+    status: Status
+    progress: int
+    goals: str
+    measures: str
+    deliverables: str
+    start_date: dt.date | None
+    due_date: dt.date | None
+    public_summary: str
+    plan_id: int | None
+    district: UnitRef
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    allowed_transitions: list[Status] = Field(
+        description="The statuses the caller may move this reform to now."
+    )
+
+    @staticmethod
+    def resolve_allowed_transitions(obj: Reform, context: dict[str, Any]) -> list[str]:
+        return reform_rules.allowed_targets(context["request"].auth, obj)
+
+
+class ReformChange(Schema):
+    """The fields to change; leave out what stays. Units, people and plans by id, the domain by code.
+
+    What a caller may change is the service's rule: unit staff the content and dates; the reform
+    office also the code, tier, year, domain, lead unit, responsible leader and plan.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(None, max_length=40)
+    title: str = Field(None, max_length=200)
+    tier: Tier = None
+    source_level: SourceLevelIn = None
+    year: int = Field(None, ge=1900, le=2100)
+    domain: str = Field(None, description="Domain code, e.g. public-services.")
+    lead_unit: ObjectId = Field(None, description="Unit id.")
+    co_units: list[ObjectId] = Field(None, description="Unit ids; replaces the current co-units.")
+    responsible_leader: ObjectId | None = Field(None, description="Person id, or null.")
+    plan: ObjectId | None = Field(None, description="Plan id, or null.")
+    goals: str = None
+    measures: str = None
+    deliverables: str = None
+    start_date: dt.date | None = None
+    due_date: dt.date | None = None
+    progress: int = Field(None, ge=0, le=100)
+    public_summary: str = None
+
+
+class ReformCreate(ReformChange):
+    """A new reform. Units create drafts for a unit they work in; the office may set any status."""
+
+    code: str = Field(..., max_length=40)
+    title: str = Field(..., max_length=200)
+    tier: Tier
+    year: int = Field(..., ge=1900, le=2100)
+    domain: str = Field(..., description="Domain code, e.g. public-services.")
+    lead_unit: ObjectId = Field(..., description="Unit id.")
+    status: Status = Field(None, description="Office only; a unit's new reform is always a draft.")
+
+
+class TransitionIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Status
+    note: str = Field("", max_length=2000)
+
+
+class TierStats(Schema):
+    total: int
+    completed: int
+    completion_rate: float = Field(description="completed / total, 0 to 1.")
+
+
+class TierStatsByTier(Schema):
+    upper: TierStats
+    key: TierStats
+    micro: TierStats
+
+
+class StatsOut(Schema):
+    tiers: TierStatsByTier
+
+
+class ReformFilterParams(Schema):
+    year: Year | None = None
+    tier: Tier | None = None
+    domain: str | None = Field(None, description="Domain code.")
+    unit: str | None = Field(None, description="Unit code: reforms the unit leads or co-runs.")
+    status: Status | None = None
+    q: str | None = Field(None, description="Text in the code, title or public summary.")
+    district: ObjectId | None = Field(None, description="Id of the district unit.")
+    sort: SortKey = selectors.DEFAULT_SORT  # type: ignore[valid-type]
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _load(user, pk: int) -> tuple[Reform, bool]:
+    """The reform and whether the caller sees it in full; 404 when the caller may not see it."""
+    if selectors.has_full_access(actor_for(user)):
+        try:
+            reform = selectors.get_visible_reform(user, pk)
+        except Http404:
+            pass
+        else:
+            if user.has_perm("reforms.view_reform", reform):
+                return reform, True
+    return selectors.get_public_reform(pk), False
+
+
+def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> JsonResponse:
+    """The reform as the caller may see it, in full or by its public fields.
+
+    Rendered here rather than by ninja: with two possible shapes, ninja would re-validate the
+    result against the union and could pick the wrong one; here the shape is decided by permission.
+    """
+    reform, full = _load(caller(request), pk)
+    if full:
+        body = ReformDetail.model_validate(reform, context={"request": request})
+    else:
+        body = ReformPublic.model_validate(reform)
+    return JsonResponse(
+        body.model_dump(mode="json"),
+        status=status,
+        content_type="application/json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn the ids and codes of ``data`` into objects; 422 naming every field with an unknown one.
+
+    The schema has already refused nulls where a reference is required, so only ``responsible_leader``
+    and ``plan`` may arrive as ``None`` (which clears them).
+    """
+    errors: dict[str, list[str]] = {}
+    out = dict(data)
+
+    if "domain" in data:
+        domain = Domain.objects.filter(code=data["domain"]).first()
+        if domain is None:
+            errors["domain"] = [_("Unknown domain: %(code)s.") % {"code": data["domain"]}]
+        out["domain"] = domain
+    if "lead_unit" in data:
+        unit = Unit.objects.filter(pk=data["lead_unit"]).first()
+        if unit is None:
+            errors["lead_unit"] = [_("Unknown unit id: %(id)s.") % {"id": data["lead_unit"]}]
+        out["lead_unit"] = unit
+    if "co_units" in data:
+        ids = list(dict.fromkeys(data["co_units"]))
+        units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)} if ids else {}
+        missing = [str(i) for i in ids if i not in units]
+        if missing:
+            errors["co_units"] = [_("Unknown unit ids: %(ids)s.") % {"ids": ", ".join(missing)}]
+        out["co_units"] = [units[i] for i in ids if i in units]
+    if data.get("responsible_leader") is not None:
+        out["responsible_leader"] = User.objects.filter(pk=data["responsible_leader"], is_active=True).first()
+        if out["responsible_leader"] is None:
+            errors["responsible_leader"] = [
+                _("Unknown person id: %(id)s.") % {"id": data["responsible_leader"]}
+            ]
+    if data.get("plan") is not None:
+        out["plan"] = Plan.objects.filter(pk=data["plan"]).first()
+        if out["plan"] is None:
+            errors["plan"] = [_("Unknown plan id: %(id)s.") % {"id": data["plan"]}]
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
+# --- endpoints -------------------------------------------------------------------------------
+
+
+@router.get("/reforms", response=ReformPage, openapi_extra=PUBLIC_READ, summary="The catalogue")
+def list_reforms(
+    request: HttpRequest, filters: Query[ReformFilterParams], paging: Query[PageParams]
+) -> dict[str, Any]:
+    user = caller(request)
+    criteria = selectors.ReformFilters(
+        year=filters.year,
+        tier=filters.tier,
+        domain=filters.domain,
+        unit=filters.unit,
+        status=filters.status,
+        q=filters.q,
+        district=filters.district,
+    )
+    if selectors.has_full_access(actor_for(user)):
+        qs = selectors.reform_list(user, criteria, filters.sort)
+    else:
+        qs = selectors.public_reform_list(criteria, filters.sort)
+    return paginate(qs, paging)
+
+
+@router.post("/reforms", response={201: ReformDetail}, summary="Create a reform")
+def create_reform(request: HttpRequest, payload: ReformCreate) -> JsonResponse:
+    user = signed_in_user(request)
+    if not user.has_perm("reforms.add_reform"):
+        raise PermissionDenied(_("You may not create reforms."))
+    data = _resolve_refs(payload.model_dump(exclude_unset=True))
+    reform = services.create_reform(user=user, data=data)
+    return _detail(request, reform.pk, status=201)
+
+
+@router.get(
+    "/reforms/{reform_id}",
+    response=ReformDetail | ReformPublic,
+    openapi_extra=PUBLIC_READ,
+    summary="One reform: in full, or its public fields",
+)
+def get_reform(request: HttpRequest, reform_id: Path[ObjectId]) -> JsonResponse:
+    return _detail(request, reform_id)
+
+
+@router.patch("/reforms/{reform_id}", response=ReformDetail, summary="Change a reform")
+def update_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: ReformChange) -> JsonResponse:
+    user = signed_in_user(request)
+    reform, _full = _load(user, reform_id)
+    if not user.has_perm("reforms.change_reform", reform):
+        raise PermissionDenied(_("You may not change this reform."))
+    data = _resolve_refs(payload.model_dump(exclude_unset=True))
+    services.update_reform(user=user, reform=reform, data=data)
+    return _detail(request, reform_id)
+
+
+@router.post(
+    "/reforms/{reform_id}/transition",
+    response=ReformDetail,
+    summary="Move a reform along its lifecycle",
+)
+def transition_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: TransitionIn) -> JsonResponse:
+    user = signed_in_user(request)
+    reform, _full = _load(user, reform_id)
+    services.transition_reform(user=user, reform=reform, to_status=payload.status, note=payload.note)
+    return _detail(request, reform_id)
+
+
+@router.get(
+    "/stats", response=StatsOut, openapi_extra=PUBLIC_READ, tags=["stats"], summary="Completion by tier"
+)
+def stats(request: HttpRequest, year: Year | None = None) -> dict[str, Any]:
+    return {"tiers": selectors.tier_stats(caller(request), year=year)}
