@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps as django_apps
 
+from reformledger.core.audit import GENESIS_HASH
+from reformledger.core.models import AuditHead
 from reformledger.org.models import Domain, LeaderTier, Membership, Role, Unit, UnitKind, User
 from tests.factories import ReformFactory, UnitFactory, UserFactory
 
@@ -41,6 +43,25 @@ def ensure_reference_data() -> None:
     """The rows that migrations seed (domains), again: a transactional test's flush removes them."""
     seed = importlib.import_module("reformledger.org.migrations.0002_seed_domains").seed
     seed(django_apps, None)
+
+
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _reference_rows(request):
+    """Before every database test: the domains and the audit chain's head exist.
+
+    A transactional test (``transaction=True``, live_server) empties the database when it ends;
+    under xdist a later test on the same worker would then find no domains.
+    """
+    if request.node.get_closest_marker("django_db") is None and not DB_FIXTURES & set(request.fixturenames):
+        return
+    request.getfixturevalue("django_db_setup")
+    blocker = request.getfixturevalue("django_db_blocker")
+    with blocker.unblock():
+        ensure_reference_data()
+        AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
 
 
 @pytest.fixture

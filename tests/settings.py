@@ -11,3 +11,5 @@ STORAGES = {
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="reformledger-test-media-")
 LANGUAGE_CODE = "zh-hans"
+STATIC_ROOT = tempfile.mkdtemp(prefix="reformledger-test-static-")
+WHITENOISE_USE_FINDERS = True
