@@ -53,5 +53,35 @@ bench: install
 messages: install
 	cd src/reformledger && ../../$(BIN)/reformledger makemessages -l zh_Hans -l en --no-obsolete && ../../$(BIN)/reformledger compilemessages
 
+# Front-end files, vendored from npm with their licences (the intranet is offline: no CDN).
+# Change a version here, run `make vendor`, commit src/reformledger/static/vendor/.
+BOOTSTRAP_VERSION       ?= 5.3.9
+BOOTSTRAP_ICONS_VERSION ?= 1.13.2
+HTMX_VERSION            ?= 2.0.11
+ECHARTS_VERSION         ?= 6.1.0
+AXE_CORE_VERSION        ?= 4.14.1
+VENDOR_DIR              := src/reformledger/static/vendor
+vendor:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cd "$$tmp" && npm init -y >/dev/null && \
+	npm install --no-audit --no-fund --ignore-scripts --save-exact \
+	  bootstrap@$(BOOTSTRAP_VERSION) bootstrap-icons@$(BOOTSTRAP_ICONS_VERSION) \
+	  htmx.org@$(HTMX_VERSION) echarts@$(ECHARTS_VERSION) axe-core@$(AXE_CORE_VERSION) >/dev/null && \
+	cd - >/dev/null && m="$$tmp/node_modules" && v=$(VENDOR_DIR) && \
+	rm -rf $$v/bootstrap $$v/bootstrap-icons $$v/htmx $$v/echarts $$v/axe-core && \
+	mkdir -p $$v/bootstrap/css $$v/bootstrap/js $$v/bootstrap-icons/fonts $$v/htmx $$v/echarts $$v/axe-core && \
+	cp $$m/bootstrap/dist/css/bootstrap.min.css $$m/bootstrap/dist/css/bootstrap.min.css.map $$v/bootstrap/css/ && \
+	cp $$m/bootstrap/dist/js/bootstrap.bundle.min.js $$m/bootstrap/dist/js/bootstrap.bundle.min.js.map $$v/bootstrap/js/ && \
+	cp $$m/bootstrap/LICENSE $$v/bootstrap/LICENSE && \
+	cp $$m/bootstrap-icons/font/bootstrap-icons.min.css $$v/bootstrap-icons/ && \
+	cp $$m/bootstrap-icons/font/fonts/bootstrap-icons.woff2 $$m/bootstrap-icons/font/fonts/bootstrap-icons.woff $$v/bootstrap-icons/fonts/ && \
+	cp $$m/bootstrap-icons/LICENSE $$v/bootstrap-icons/LICENSE && \
+	cp $$m/htmx.org/dist/htmx.min.js $$v/htmx/ && cp $$m/htmx.org/LICENSE $$v/htmx/LICENSE && \
+	cp $$m/echarts/dist/echarts.min.js $$v/echarts/ && cp $$m/echarts/LICENSE $$m/echarts/NOTICE $$v/echarts/ && \
+	cp $$m/axe-core/axe.min.js $$m/axe-core/LICENSE $$v/axe-core/ && \
+	printf 'bootstrap %s\nbootstrap-icons %s\nhtmx.org %s\necharts %s\naxe-core %s (browser tests only)\n' \
+	  $(BOOTSTRAP_VERSION) $(BOOTSTRAP_ICONS_VERSION) $(HTMX_VERSION) $(ECHARTS_VERSION) $(AXE_CORE_VERSION) > $$v/VERSIONS && \
+	echo "vendored into $$v:" && cat $$v/VERSIONS
+
 clean:
 	rm -rf $(VENV) var

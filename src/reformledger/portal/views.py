@@ -1,0 +1,101 @@
+"""Public pages: no login, public fields of approved, in-progress and completed reforms only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET
+
+from reformledger.org.selectors import domain_list
+from reformledger.reforms.forms import CatalogueFilterForm
+from reformledger.reforms.models import Tier
+from reformledger.reforms.selectors import (
+    ReformFilters,
+    get_public_reform,
+    public_reform_list,
+    public_reforms,
+    tier_stats,
+)
+
+#: The only reform fields a public page reads (no goals, measures, co-units or leader).
+PUBLIC_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "tier",
+    "year",
+    "status",
+    "progress",
+    "start_date",
+    "due_date",
+    "public_summary",
+    "domain__name",
+    "domain__code",
+    "lead_unit__name",
+)
+LATEST_COUNT = 8
+
+
+def _public_years() -> list[int]:
+    return list(public_reforms().order_by("-year").values_list("year", flat=True).distinct())
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    stats = tier_stats(AnonymousUser())
+    tiers = [
+        {
+            "tier": tier,
+            "label": label,
+            "total": stats[tier]["total"],
+            "completed": stats[tier]["completed"],
+            "rate": stats[tier]["completion_rate"],
+        }
+        for tier, label in Tier.choices
+    ]
+    latest = public_reform_list(ReformFilters(), "-year").only(*PUBLIC_FIELDS)[:LATEST_COUNT]
+    return render(
+        request,
+        "portal/home.html",
+        {"tiers": tiers, "latest": latest, "total": sum(t["total"] for t in tiers)},
+    )
+
+
+@require_GET
+def catalogue(request: HttpRequest) -> HttpResponse:
+    form = CatalogueFilterForm(
+        request.GET or None, years=_public_years(), domains=list(domain_list()), units=None, with_status=False
+    )
+    filters = form.filters()
+    paginator = Paginator(
+        public_reform_list(filters, form.sort_key()).only(*PUBLIC_FIELDS), settings.CATALOGUE_PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    is_fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+    template = "portal/_catalogue_results.html" if is_fragment else "portal/catalogue.html"
+    response = render(request, template, {"form": form, "page": page})
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    reform = get_public_reform(pk)
+    return render(request, "portal/detail.html", {"reform": reform})
+
+
+@require_GET
+def attachment(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    reform = get_public_reform(pk)  # prefetches public attachments only
+    item = next((a for a in reform.attachments.all() if a.pk == attachment_id), None)
+    if item is None:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=item.name)

@@ -1,0 +1,236 @@
+"""Forms of the office pages. They only clean input: every write goes through ``services``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.forms.models import fields_for_model, model_to_dict
+from django.utils.translation import gettext_lazy as _
+
+from reformledger.org.models import Domain, Role, Unit, UnitKind, User
+from reformledger.org.selectors import Actor
+
+from .models import Plan, Reform, SourceLevel, Status, Tier
+from .selectors import DEFAULT_SORT, SORTS, ReformFilters
+
+#: Unit kinds that carry reforms (offered as lead units, co-units and in the unit filter).
+REFORM_UNIT_KINDS = (
+    UnitKind.DISTRICT,
+    UnitKind.COMMITTEE,
+    UnitKind.REFORM_OFFICE,
+    UnitKind.DEPARTMENT,
+    UnitKind.SUB_DISTRICT,
+    UnitKind.COMMUNITY,
+    UnitKind.EXTERNAL,
+)
+
+#: The order in which the reform form shows its fields.
+FORM_FIELD_ORDER = (
+    "code",
+    "title",
+    "tier",
+    "source_level",
+    "year",
+    "plan",
+    "domain",
+    "lead_unit",
+    "co_units",
+    "responsible_leader",
+    "goals",
+    "measures",
+    "deliverables",
+    "start_date",
+    "due_date",
+    "progress",
+    "public_summary",
+)
+
+#: Fields a unit may set when it creates a reform (besides UNIT_EDITABLE), mirroring the service.
+UNIT_CREATE_EXTRA = frozenset({"code", "tier", "year", "domain", "lead_unit", "responsible_leader"})
+
+
+def reform_units(district_ids: set[int] | None) -> QuerySet[Unit]:
+    """Units that may lead or co-run a reform, limited to the given districts (None: all)."""
+    qs = Unit.objects.filter(is_active=True, kind__in=REFORM_UNIT_KINDS)
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
+    return qs.order_by("sort_order", "code")
+
+
+def districts_of(actor: Actor) -> set[int] | None:
+    """The districts the person works in (None when they work across all: superusers without units)."""
+    unit_ids = set().union(*actor.units_by_role.values()) if actor.units_by_role else set()
+    if not unit_ids:
+        return None
+    return {
+        district_id or pk
+        for pk, district_id in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")
+    }
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's filters (GET). Invalid values are ignored rather than refused."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    domain = forms.ChoiceField(label=_("Domain"), required=False)
+    unit = forms.ChoiceField(label=_("Unit (lead or co)"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), required=False)
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        years: list[int],
+        domains: list[Domain],
+        units: list[Unit] | None = None,
+        with_status: bool = True,
+    ):
+        super().__init__(data)
+        any_choice = [("", _("All"))]
+        self.fields["year"].choices = any_choice + [(y, str(y)) for y in years]
+        self.fields["tier"].choices = any_choice + list(Tier.choices)
+        self.fields["domain"].choices = any_choice + [(d.code, d.name) for d in domains]
+        self.fields["sort"].choices = [(key, key) for key in SORTS]
+        if units is None:
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].choices = any_choice + [(u.code, u.name) for u in units]
+        if with_status:
+            self.fields["status"].choices = any_choice + list(Status.choices)
+        else:
+            del self.fields["status"]
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+            field.widget.attrs.setdefault("id", f"filter-{name}")
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Code, title or summary")})
+
+    def filters(self) -> ReformFilters:
+        """The valid filters; a field with a bad value counts as not set."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return ReformFilters(
+            year=data.get("year") or None,
+            tier=data.get("tier") or None,
+            domain=data.get("domain") or None,
+            unit=data.get("unit") or None,
+            status=data.get("status") or None,
+            q=(data.get("q") or "").strip() or None,
+        )
+
+    def sort_key(self) -> str:
+        self.is_valid()
+        return getattr(self, "cleaned_data", {}).get("sort") or DEFAULT_SORT
+
+    @property
+    def active_count(self) -> int:
+        data = getattr(self, "cleaned_data", {})
+        return sum(1 for name in ("q", "year", "tier", "domain", "unit", "status") if data.get(name))
+
+
+class ReformForm(forms.Form):
+    """The fields of a reform this person may set, built from the model (labels, help, limits).
+
+    ``editable`` comes from ``services.UNIT_EDITABLE`` / ``OFFICE_EDITABLE``. Saving is the
+    view's business (``services.create_reform`` / ``update_reform``); service errors are put
+    back on the fields with :meth:`add_service_errors`.
+    """
+
+    def __init__(
+        self,
+        data=None,
+        *,
+        editable: frozenset[str],
+        instance: Reform | None = None,
+        units: QuerySet[Unit],
+        lead_units: QuerySet[Unit] | None = None,
+    ):
+        names = [name for name in FORM_FIELD_ORDER if name in editable]
+        initial = model_to_dict(instance, fields=names) if instance is not None else {}
+        if instance is not None and "co_units" in names:
+            initial["co_units"] = [u.pk for u in instance.co_units.all()]
+        super().__init__(data, initial=initial)
+        self.instance = instance
+        self.fields.update(
+            fields_for_model(
+                Reform,
+                fields=names,
+                widgets={
+                    "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                    "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                    "goals": forms.Textarea(attrs={"rows": 3}),
+                    "measures": forms.Textarea(attrs={"rows": 3}),
+                    "deliverables": forms.Textarea(attrs={"rows": 3}),
+                    "public_summary": forms.Textarea(attrs={"rows": 3}),
+                    "co_units": forms.CheckboxSelectMultiple,
+                },
+                apply_limit_choices_to=False,
+            )
+        )
+        if "lead_unit" in self.fields:
+            self.fields["lead_unit"].queryset = lead_units if lead_units is not None else units
+        if "co_units" in self.fields:
+            self.fields["co_units"].queryset = units
+            self.fields["co_units"].help_text = _("Tick every unit that works with the lead unit on this reform.")
+        if "responsible_leader" in self.fields:
+            self.fields["responsible_leader"].queryset = (
+                User.objects.filter(is_active=True, memberships__role=Role.LEADER).distinct().order_by("username")
+            )
+        if "domain" in self.fields:
+            self.fields["domain"].queryset = Domain.objects.order_by("sort_order", "code")
+        if "plan" in self.fields:
+            self.fields["plan"].queryset = Plan.objects.order_by("-year")
+        if "source_level" in self.fields:
+            self.fields["source_level"].choices = [("", "---------")] + list(SourceLevel.choices)
+            self.fields["source_level"].help_text = _("Upper-level tasks only.")
+        if "progress" in self.fields:
+            self.fields["progress"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
+            self.fields["progress"].help_text = _("Percent, 0 to 100.")
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+                continue
+            widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values as the services take them (model instances, lists of units)."""
+        data = dict(self.cleaned_data)
+        if "co_units" in data:
+            data["co_units"] = list(data["co_units"])
+        if "progress" in data and data["progress"] is None:
+            data["progress"] = 0
+        return data
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """Put a service's ValidationError on the fields it names (others above the form)."""
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                target = field if field in self.fields else None
+                for message in messages:
+                    self.add_error(target, message)
+        else:
+            for message in error.messages:
+                self.add_error(None, message)
+
+
+class TransitionForm(forms.Form):
+    to = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("File"))
+    is_public = forms.BooleanField(
+        label=_("Public"), required=False, help_text=_("Public attachments appear on the public reform page.")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["class"] = "form-control"
+        self.fields["is_public"].widget.attrs["class"] = "form-check-input"

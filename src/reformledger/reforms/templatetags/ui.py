@@ -1,0 +1,135 @@
+"""Template helpers shared by every page: who is looking, and how a status or tier is shown.
+
+``{% load ui %}`` then ``{% get_actor as actor %}``, ``{% status_badge reform.status %}``,
+``{% tier_badge reform.tier %}``, ``{% progress_bar reform.progress %}``.
+"""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from reformledger.org.selectors import ANONYMOUS, Actor, actor_for
+from reformledger.reforms.models import Status, Tier
+from reformledger.reforms.selectors import has_full_access
+
+register = template.Library()
+
+#: status -> (Bootstrap-style tone, Bootstrap icon). The text label always goes with the colour.
+STATUS_LOOK: dict[str, tuple[str, str]] = {
+    Status.DRAFT: ("draft", "bi-pencil"),
+    Status.PROPOSED: ("proposed", "bi-send"),
+    Status.APPROVED: ("approved", "bi-check2-circle"),
+    Status.IN_PROGRESS: ("in-progress", "bi-arrow-repeat"),
+    Status.COMPLETED: ("completed", "bi-check-circle-fill"),
+    Status.SUSPENDED: ("suspended", "bi-pause-circle"),
+    Status.TERMINATED: ("terminated", "bi-x-octagon"),
+}
+TIER_LOOK: dict[str, str] = {
+    Tier.UPPER: "bi-bank",
+    Tier.KEY: "bi-star",
+    Tier.MICRO: "bi-lightbulb",
+}
+
+
+@register.simple_tag(takes_context=True)
+def get_actor(context) -> Actor:
+    """Who the signed-in person is in the programme (cached on the user: queried once a request)."""
+    request = context.get("request")
+    if request is None:
+        return ANONYMOUS
+    return actor_for(request.user)
+
+
+@register.filter
+def has_office_access(actor: Actor) -> bool:
+    """Office pages are for people who carry reforms: office, committee, leaders, unit heads and staff."""
+    return bool(actor and actor.is_authenticated and has_full_access(actor))
+
+
+@register.filter
+def startswith(value, prefix) -> bool:
+    return bool(prefix) and str(value).startswith(str(prefix))
+
+
+@register.inclusion_tag("includes/status_badge.html")
+def status_badge(status: str) -> dict:
+    tone, icon = STATUS_LOOK.get(status, ("draft", "bi-circle"))
+    label = Status(status).label if status in Status.values else status
+    return {"tone": tone, "icon": icon, "label": label}
+
+
+@register.inclusion_tag("includes/tier_badge.html")
+def tier_badge(tier: str) -> dict:
+    label = Tier(tier).label if tier in Tier.values else tier
+    return {"tier": tier, "icon": TIER_LOOK.get(tier, "bi-circle"), "label": label}
+
+
+@register.inclusion_tag("includes/progress_bar.html")
+def progress_bar(value: int | None, label: str = "") -> dict:
+    value = max(0, min(100, int(value or 0)))
+    return {"value": value, "label": label or _("Progress")}
+
+
+@register.simple_tag
+def percent(rate: float | int | None) -> str:
+    """0.4567 -> "45.7%"."""
+    return f"{(rate or 0) * 100:.1f}%"
+
+
+@register.inclusion_tag("includes/sort_header.html", takes_context=True)
+def sort_header(context, key: str, label: str, css: str = "") -> dict:
+    """A column header that sorts by ``key`` (a key of ``selectors.SORTS``); clicking again reverses.
+
+    Keeps the other filters in the link and drops the page number.
+    """
+    request = context["request"]
+    current = context.get("sort") or ""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == key:
+        params["sort"], state = f"-{key}", "ascending"
+    elif current == f"-{key}":
+        params["sort"], state = key, "descending"
+    else:
+        params["sort"], state = key, ""
+    return {
+        "href": f"{request.path}?{params.urlencode()}",
+        "label": label,
+        "state": state,
+        "css": css,
+        "target": context.get("hx_target", "#results"),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number: int) -> str:
+    """The current URL with ``page`` set to ``number`` (filters and sort kept)."""
+    request = context["request"]
+    params = request.GET.copy()
+    params["page"] = number
+    return f"{request.path}?{params.urlencode()}"
+
+
+@register.simple_tag
+def elided_pages(page) -> list:
+    """Page numbers around the current page, with the paginator's ellipsis between runs."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def rate_percent(rate: float | int | None) -> int:
+    """0.4567 -> 46 (a whole percent, for progress bars)."""
+    return round((rate or 0) * 100)
+
+
+def list_separator() -> str:
+    """How names are joined in running text: "、" in Chinese, ", " in English."""
+    return pgettext("list separator", ", ")
+
+
+@register.filter
+def join_names(items) -> str:
+    """``units|join_names``: the objects' names (or str) joined with the language's separator."""
+    return list_separator().join(str(getattr(item, "name", item)) for item in items)

@@ -1,0 +1,40 @@
+"""axe-core (vendored) finds no serious or critical accessibility problem on the main pages."""
+
+from pathlib import Path
+
+import pytest
+
+from reformledger.reforms.models import Status, Tier
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE = Path(__file__).resolve().parents[2] / "src/reformledger/static/vendor/axe-core/axe.min.js"
+
+
+def serious_violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def test_public_and_office_pages_pass_axe(live_server, new_page, people, reform_factory):
+    reform = reform_factory(code="AX-1", title="“放管服”改革", tier=Tier.KEY, status=Status.IN_PROGRESS,
+                            public_summary="一网通办。")
+    page = new_page()
+    for url in ["/", "/reforms/", f"/reforms/{reform.pk}/", "/accounts/login/"]:
+        page.goto(live_server.url + url)
+        assert serious_violations(page) == [], url
+    page.goto(live_server.url + "/accounts/login/")
+    page.fill("input[name=username]", "office")
+    page.fill("input[name=password]", "pw")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    for url in ["/office/", "/office/reforms/", f"/office/reforms/{reform.pk}/", f"/office/reforms/{reform.pk}/edit/",
+                "/office/org/units/", "/office/org/people/"]:
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        assert serious_violations(page) == [], url
