@@ -3,6 +3,8 @@
 import pytest
 from django.test import Client
 
+from tests.clients import english_client
+
 
 @pytest.fixture
 def client_for():
@@ -12,7 +14,7 @@ def client_for():
     """
 
     def make(user=None) -> Client:
-        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client = english_client()
         if user is not None:
             client.force_login(user)
         return client

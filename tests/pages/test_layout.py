@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
 
+from tests.clients import english_client
+
 
 def test_chinese_is_the_default_and_english_is_one_click_away(db):
     client = Client()  # no Accept-Language: the default language
@@ -32,7 +34,7 @@ def test_every_page_has_a_skip_link_a_main_landmark_and_labelled_inputs(client_f
 
 
 def test_log_in_and_log_out_with_post(client_for, people):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english_client()
     page = client.get("/accounts/login/?next=/office/reforms/")
     assert page.status_code == 200
     assert 'name="next" value="/office/reforms/"' in page.content.decode()
@@ -49,7 +51,7 @@ def test_log_in_and_log_out_with_post(client_for, people):
 
 
 def test_wrong_password_is_explained(db):
-    response = Client(HTTP_ACCEPT_LANGUAGE="en").post("/accounts/login/", {"username": "x", "password": "y"})
+    response = english_client().post("/accounts/login/", {"username": "x", "password": "y"})
     assert response.status_code == 200
     assert "enter a correct username and password" in response.content.decode()
 
@@ -70,3 +72,13 @@ def test_static_files_are_local(client_for, db):
     assert "http://" not in html.replace('http://www.w3.org', '') and "https://" not in html
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in html
     assert "/static/vendor/htmx/htmx.min.js" in html
+
+
+def test_pages_stay_in_chinese_whatever_the_browser_asks_until_the_person_chooses(db):
+    html = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").get(reverse("portal:home")).content.decode()
+    assert '<html lang="zh-hans">' in html
+
+
+def test_the_api_answers_in_the_language_its_client_asks_for(db):
+    body = Client(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/me").json()
+    assert body["detail"].isascii()
