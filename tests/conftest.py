@@ -4,6 +4,7 @@ import importlib
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.apps import apps as django_apps
 
 from reformledger.core.audit import GENESIS_HASH
@@ -62,6 +63,13 @@ def _reference_rows(request):
     with blocker.unblock():
         ensure_reference_data()
         AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Factories write without the services (no audit entry, so no new data version): start
+    every test with an empty cache so that no count cached by an earlier test is reused."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -86,8 +86,8 @@ def test_public_catalogue_runs_a_constant_number_of_queries(client_for, reform_f
     for i in range(count):
         reform_factory(code=f"PQ-{i:03d}", status=Status.COMPLETED).co_units.add(district.sub_b)
     client = client_for()
-    # years, domains, count, page (no session, no user: anonymous)
-    with django_assert_num_queries(4):
+    # data version (years cached by the warm-up), domains, data version + count, page; anonymous
+    with django_assert_num_queries(5):
         response = client.get(reverse("portal:catalogue") + "?tier=micro")
     assert len(response.context["page"].object_list) == count
 
@@ -96,5 +96,5 @@ def test_public_catalogue_runs_a_constant_number_of_queries(client_for, reform_f
 def test_public_home_runs_a_constant_number_of_queries(client_for, reform_factory, django_assert_num_queries, count):
     for i in range(count):
         reform_factory(code=f"PH-{i:03d}", status=Status.IN_PROGRESS)
-    with django_assert_num_queries(2):  # tier totals, latest reforms
+    with django_assert_num_queries(3):  # data version + tier totals, latest reforms
         client_for().get(reverse("portal:home"))

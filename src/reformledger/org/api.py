@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import AuthenticationError
 
+from reformledger.core.cache import cached_count
+
 from .models import Membership, Role, UnitKind
 from .selectors import actor_for, unit_list
 
@@ -60,7 +62,7 @@ def paginate(qs: QuerySet, params: PageParams) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
     (one past the last page, which is empty)."""
     start = (params.page - 1) * params.page_size
-    count = qs.count()
+    count = cached_count(qs)
     items = list(qs[start : start + params.page_size]) if start < count else []
     return {"count": count, "items": items}
 

@@ -10,12 +10,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
+
+from reformledger.core.cache import CachedCountPaginator as Paginator
 
 from .models import Role
 from .selectors import actor_for, people_list, unit_list, units_tree

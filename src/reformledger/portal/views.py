@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.org.selectors import domain_list
 from reformledger.reforms.forms import CatalogueFilterForm
 from reformledger.reforms.models import Tier

@@ -102,6 +102,8 @@ class Reform(TimeStampedModel):
         verbose_name_plural = _("reforms")
         ordering = ["-year", "code"]
         indexes = [
+            # The catalogue's default order (newest year first, then code) and the public list's.
+            models.Index(fields=["-year", "code"], name="reform_catalogue_order"),
             models.Index(fields=["year", "tier", "status"]),
             models.Index(fields=["lead_unit", "year"]),
             models.Index(fields=["domain", "year"]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from reformledger.core.cache import cached_for_query
 from reformledger.org.selectors import Actor, actor_for
 
 from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
@@ -144,7 +145,7 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
     rows = qs.values("tier").annotate(
         total=Count("pk"), completed=Count("pk", filter=Q(status=Status.COMPLETED))
     )
-    by_tier = {row["tier"]: row for row in rows}
+    by_tier = {row["tier"]: row for row in cached_for_query("tier-stats", rows, lambda: list(rows))}
     out = {}
     for tier in Tier.values:
         row = by_tier.get(tier, {"total": 0, "completed": 0})
@@ -158,5 +159,7 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
 
 
 def year_choices(user) -> list[int]:
-    return list(visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct())
+    """The years that have reforms this person may see, newest first (cached until the next write)."""
+    years = visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct()
+    return cached_for_query("years", years, lambda: list(years))
 
