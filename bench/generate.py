@@ -43,6 +43,11 @@ def main() -> None:
         user.save()
         office_unit = Unit.objects.filter(kind=UnitKind.REFORM_OFFICE).order_by("code").first()
         Membership.objects.create(user=user, unit=office_unit, role=Role.OFFICE)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # fresh statistics and visibility map, as autovacuum would leave them
+            cursor.execute("VACUUM ANALYZE")
     print(
         f"province: {Unit.objects.filter(kind=UnitKind.DISTRICT).count()} districts, "
         f"{Reform.objects.count():,} reforms, {Unit.objects.count():,} units "
