@@ -1,0 +1,189 @@
+"""The office's ledger pages: export the catalogue to Excel; upload a ledger, watch it being
+checked, read the preview, confirm, watch it being applied.
+
+Thin views: the work is in :mod:`reformledger.reforms.ledger` (services and the format) and in
+:mod:`reformledger.reforms.tasks` (background jobs).
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from reformledger.org.selectors import actor_for, domain_list
+
+from . import ledger
+from .forms import CatalogueFilterForm, districts_of, reform_units
+from .models import LedgerImport
+from .selectors import has_full_access, reform_list, year_choices
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: How many problems the status page lists (the command line prints them all).
+ERRORS_SHOWN = 1000
+RECENT_IMPORTS = 10
+
+
+def _require_import(request: HttpRequest) -> None:
+    if not ledger.may_import(request.user):
+        raise PermissionDenied(_("Only the reform office may import the ledger."))
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
+
+
+#: What each column holds, for the upload page (the headers themselves are fixed, see ledger.py).
+COLUMN_HELP = {
+    "code": gettext_lazy("Unique code. Rows match reforms by code; a new code creates a reform."),
+    "title": gettext_lazy("The reform's title."),
+    "tier": gettext_lazy("上级任务, 重点改革 or 微改革 (or upper, key, micro)."),
+    "source_level": gettext_lazy("Upper-level tasks only: 国家级, 省级 or 市级."),
+    "year": gettext_lazy("Four digits, such as 2019."),
+    "district": gettext_lazy("The district's name or code."),
+    "domain": gettext_lazy("The domain's name or code."),
+    "lead_unit": gettext_lazy("A unit of the district, by name or code."),
+    "co_units": gettext_lazy("Units by name or code, separated by 、 or , or ；."),
+    "responsible_leader": gettext_lazy("Username, or the full name when only one person has it."),
+    "goals": gettext_lazy("Free text."),
+    "measures": gettext_lazy("Free text."),
+    "deliverables": gettext_lazy("Free text."),
+    "start_date": gettext_lazy("An Excel date, or text as YYYY-MM-DD, YYYY/M/D or YYYY年M月D日."),
+    "due_date": gettext_lazy("As the start date, and not before it."),
+    "status": gettext_lazy(
+        "草稿, 已提出, 已批准, 推进中, 已完成, 已暂停 or 已终止. Set as written; blank keeps the status (draft for a new reform)."
+    ),
+    "progress": gettext_lazy("A whole number from 0 to 100. Blank keeps the progress (0 for a new reform)."),
+    "public_summary": gettext_lazy("Free text, shown on the public pages once the reform is approved."),
+}
+
+#: An import's status -> the look of its badge (tone as the status badges, Bootstrap icon).
+IMPORT_LOOK = {
+    LedgerImport.ImportStatus.CHECKING: ("in-progress", "bi-hourglass-split"),
+    LedgerImport.ImportStatus.REJECTED: ("terminated", "bi-x-octagon"),
+    LedgerImport.ImportStatus.READY: ("approved", "bi-eye"),
+    LedgerImport.ImportStatus.APPLYING: ("in-progress", "bi-hourglass-split"),
+    LedgerImport.ImportStatus.APPLIED: ("completed", "bi-check-circle-fill"),
+    LedgerImport.ImportStatus.FAILED: ("terminated", "bi-exclamation-triangle"),
+}
+
+
+def _with_look(items):
+    for item in items:
+        item.tone, item.icon = IMPORT_LOOK.get(item.status, ("draft", "bi-circle"))
+    return items
+
+
+class LedgerUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Ledger file (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}", "class": "form-control"}),
+    )
+
+
+# --- export -------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def export(request: HttpRequest) -> FileResponse:
+    """The catalogue as the person sees it (same filters and sort as the catalogue), as an xlsx."""
+    actor = actor_for(request.user)
+    if not has_full_access(actor):
+        raise PermissionDenied(_("The ledger is for the reform office and the units that carry reforms."))
+    form = CatalogueFilterForm(
+        request.GET or None,
+        years=year_choices(request.user),
+        domains=list(domain_list()),
+        units=list(reform_units(districts_of(actor)).only("pk", "code", "name")),
+    )
+    reforms = reform_list(request.user, form.filters(), form.sort_key())
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes it
+    ledger.write_ledger(reforms, out)
+    out.seek(0)
+    return FileResponse(out, as_attachment=True, filename=ledger.export_filename(), content_type=XLSX)
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def import_upload(request: HttpRequest) -> HttpResponse:
+    _require_import(request)
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = ledger.start_import(
+                user=request.user, uploaded_file=form.cleaned_data["file"], language=get_language()
+            )
+        except ledger.LedgerFileError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("reforms:ledger-import-detail", pk=item.pk)
+    recent = _with_look(
+        LedgerImport.objects.select_related("uploaded_by").order_by("-created_at")[:RECENT_IMPORTS]
+    )
+    return render(
+        request,
+        "reforms/ledger/upload.html",
+        {
+            "form": form,
+            "max_mb": f"{settings.LEDGER_MAX_UPLOAD_MB:g}",
+            "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in ledger.COLUMNS],
+            "recent": recent,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The import's state; while it is being checked or applied, htmx polls this every second."""
+    _require_import(request)
+    item = get_object_or_404(LedgerImport.objects.select_related("uploaded_by"), pk=pk)
+    _with_look([item])
+    summary = item.summary or {}
+    errors = item.errors or []
+    context = {
+        "item": item,
+        "S": LedgerImport.ImportStatus,
+        "working": item.status in (LedgerImport.ImportStatus.CHECKING, LedgerImport.ImportStatus.APPLYING),
+        "summary": summary,
+        "changes": summary.get("changes", []),
+        "to_apply": summary.get("created", 0) + summary.get("updated", 0),
+        "errors": errors[:ERRORS_SHOWN],
+        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
+        "errors_total": len(errors),
+        "file_error": next((e["message"] for e in errors if e.get("row") is None), ""),
+    }
+    template = "reforms/ledger/_status.html" if _is_htmx(request) else "reforms/ledger/detail.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@require_POST
+@login_required
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_import(request)
+    item = get_object_or_404(LedgerImport, pk=pk)
+    try:
+        ledger.confirm_import(user=request.user, ledger_import=item, language=get_language())
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("reforms:ledger-import-detail", pk=item.pk)
