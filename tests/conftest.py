@@ -4,8 +4,8 @@ import importlib
 from dataclasses import dataclass
 
 import pytest
-from django.core.cache import cache
 from django.apps import apps as django_apps
+from django.core.cache import cache
 
 from reformledger.core.audit import GENESIS_HASH
 from reformledger.core.models import AuditHead
