@@ -18,11 +18,11 @@ install: $(VENV)/.installed
 
 # Debian packages the browser tests and the screenshots need (Chromium, CJK fonts, gettext).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgmerge >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 	  else \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 	  fi; \
 	fi
 
@@ -51,7 +51,7 @@ bench: install
 
 # Extract and compile translations (zh-Hans is the default language).
 messages: install
-	cd src/reformledger && ../../$(BIN)/reformledger makemessages -l zh_Hans -l en --no-obsolete && ../../$(BIN)/reformledger compilemessages
+	cd src/reformledger && ../../$(BIN)/reformledger makemessages -l zh_Hans --no-obsolete -i "static/vendor/*" && ../../$(BIN)/reformledger compilemessages
 
 # Front-end files, vendored from npm with their licences (the intranet is offline: no CDN).
 # Change a version here, run `make vendor`, commit src/reformledger/static/vendor/.

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.forms.models import model_to_dict
+from django.utils.translation import gettext_lazy as _
 
 from .audit import diff, log_action
 from .models import ApiToken, AuditEntry
@@ -79,3 +80,7 @@ class ApiTokenAdmin(AuditedModelAdmin):
 
     def has_add_permission(self, request):
         return False  # tokens are made with `reformledger create-token`, which shows the key once
+
+
+admin.site.site_header = admin.site.site_title = _("Reform Ledger administration")
+admin.site.index_title = _("Organisation, catalogue and records")
