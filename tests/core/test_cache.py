@@ -24,3 +24,39 @@ def test_counts_are_per_query_and_per_scope(people, district, reform_factory):
     reform_factory(lead_unit=district.sub_b)
     assert cached_count(selectors.visible_reforms(people.unit_staff)) == 1
     assert cached_count(selectors.visible_reforms(people.office)) == 2
+
+
+def test_within_a_request_a_write_is_seen_and_nothing_uncommitted_is_cached(people, reform_factory):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from reformledger.core.cache import DataVersionMiddleware
+
+    reform = reform_factory(status=Status.IN_PROGRESS)
+    seen = {}
+
+    def view(request):
+        seen["before"] = data_version()
+        services.transition_reform(user=people.office, reform=reform, to_status=Status.COMPLETED)
+        seen["after"] = data_version()
+        cache.clear()
+        seen["count"] = cached_count(Reform.objects.filter(status=Status.COMPLETED))
+        seen["cached_keys"] = len(getattr(cache, "_cache", {}))
+        return None
+
+    DataVersionMiddleware(view)(RequestFactory().get("/"))
+    assert seen["after"] == seen["before"] + 1
+    assert seen["count"] == 1
+    # The test's transaction never commits: the count was computed but not stored.
+    assert seen["cached_keys"] == 0
+
+
+def test_a_new_role_takes_effect_at_once(people, district):
+    from reformledger.core.audit import log_action
+    from reformledger.org.models import Membership, Role, User
+    from reformledger.org.selectors import actor_for
+
+    assert not actor_for(User.objects.get(pk=people.resident.pk)).is_office
+    membership = Membership.objects.create(user=people.resident, unit=district.office_unit, role=Role.OFFICE)
+    log_action(people.office, "admin.add", membership, {"role": [None, "office"]})
+    assert actor_for(User.objects.get(pk=people.resident.pk)).is_office

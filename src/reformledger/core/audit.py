@@ -18,6 +18,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from .cache import forget_data_version
 from .models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -118,6 +119,7 @@ def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
             entries.append(entry)
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
         head.save(update_fields=["seq", "last_hash"])
+        forget_data_version()
     return entries
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connections
+from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
@@ -29,9 +30,62 @@ T = TypeVar("T")
 TIMEOUT = 600
 
 
+#: The data version read during the current request (see :class:`DataVersionMiddleware`): a
+#: request reads it once, however many cached counts, stats and fragments it looks up. ``None``
+#: outside a request (commands, tests calling selectors directly): every call reads the database.
+_request_version: ContextVar[dict | None] = ContextVar("reformledger_data_version", default=None)
+
+
 def data_version() -> int:
     """The audit chain's length: it grows with every audited write."""
-    return AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    memo = _request_version.get()
+    if memo is not None and "seq" in memo:
+        return memo["seq"]
+    seq = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
+    if memo is not None:
+        memo["seq"] = seq
+    return seq
+
+
+def forget_data_version() -> None:
+    """Called by every audited write: the rest of the request reads the new version.
+
+    Until the write's transaction commits, the request caches nothing: a value computed from
+    uncommitted rows must not be stored under a version number that a rollback would hand to
+    another write.
+    """
+    memo = _request_version.get()
+    if memo is not None:
+        memo.clear()
+        memo["uncommitted"] = True
+        transaction.on_commit(lambda: memo.pop("uncommitted", None))
+
+
+def _caching_allowed() -> bool:
+    memo = _request_version.get()
+    return not (memo and memo.get("uncommitted"))
+
+
+class DataVersionMiddleware:
+    """Remember the data version for the length of one request (one query at most, not one per lookup)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_version.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _request_version.reset(token)
+
+
+def fragment_key(*parts: object) -> str:
+    """A cache key for a rendered fragment: its inputs, the language and the data version."""
+    from django.utils.translation import get_language
+
+    text = "|".join(str(part) for part in (*parts, get_language(), data_version()))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _key(kind: str, qs: QuerySet, extra: str = "") -> str:
@@ -42,6 +96,8 @@ def _key(kind: str, qs: QuerySet, extra: str = "") -> str:
 
 def cached_for_query(kind: str, qs: QuerySet, compute: Callable[[], T], *, extra: str = "") -> T:
     """``compute()``, cached under ``qs``'s SQL and the current data version."""
+    if not _caching_allowed():
+        return compute()
     key = f"{_key(kind, qs, extra)}:{data_version()}"
     value = cache.get(key)
     if value is None:
@@ -63,3 +119,48 @@ class CachedCountPaginator(Paginator):
             return cached_count(self.object_list)
         return super().count
 
+
+def cached_value(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, cached under ``key`` and the current data version.
+
+    For values whose query is fixed by ``key`` (cheaper than compiling the SQL for
+    :func:`cached_for_query`): ``key`` must name every input of ``compute``.
+    """
+    if not _caching_allowed():
+        return compute()
+    full_key = f"rl:value:{key}:{data_version()}"
+    value = cache.get(full_key)
+    if value is None:
+        value = compute()
+        cache.set(full_key, value, TIMEOUT)
+    return value
+
+
+def cached_fragment(
+    request, template_name: str, context: dict | Callable[[], dict], *, key_parts: tuple = ()
+) -> str:
+    """``template_name`` rendered with ``context``, cached until the next write.
+
+    The key holds everything the fragment is made of: the template, the path and query string
+    (links, sort headers, pagination), ``key_parts`` (the SQL and parameters of the rows it shows),
+    the language and the data version. So a cached fragment is exactly what rendering would give.
+    The fragment must not contain anything per session (no CSRF token, no messages).
+    ``context`` may be a callable, called only when the fragment is not cached.
+    """
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    if not _caching_allowed():
+        return mark_safe(render_to_string(template_name, context() if callable(context) else context, request))  # noqa: S308
+    key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts)
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(template_name, context() if callable(context) else context, request)
+        cache.set(key, html, TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
+
+
+def query_key(qs: QuerySet) -> str:
+    """The SQL and parameters of ``qs``: what its rows are, for :func:`cached_fragment`."""
+    sql, params = qs.query.sql_with_params()
+    return f"{qs.db}|{sql}|{params!r}"

@@ -1,7 +1,7 @@
 """Reads for the organisation, and :class:`Actor`: who a person is in the programme.
 
-Every permission check and every scoped list starts from ``actor_for(user)``, which costs two
-queries once per request and is cached on the user object.
+Every permission check and every scoped list starts from ``actor_for(user)``, which is cached on
+the user object for the request and, across requests, until the next audited write.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
+
+from reformledger.core.cache import cached_value
 
 from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, User
 
@@ -59,6 +61,15 @@ def actor_for(user) -> Actor:
     cached = getattr(user, "_reformledger_actor", None)
     if cached is not None:
         return cached
+    # Memberships, leader domains and superuser status change only through audited writes (services
+    # and the audited admin), so the plain fields are cached until the next one (core.cache).
+    fields = cached_value(f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user))
+    actor = Actor(user=user, **fields)
+    user._reformledger_actor = actor
+    return actor
+
+
+def _actor_fields(user) -> dict:
     roles: set[str] = set()
     units: dict[str, set[int]] = defaultdict(set)
     leads_main = False
@@ -81,15 +92,12 @@ def actor_for(user) -> Actor:
         )
     if user.is_superuser:
         roles.add(Role.OFFICE)
-    actor = Actor(
-        user=user,
-        roles=frozenset(roles),
-        units_by_role={role: frozenset(ids) for role, ids in units.items()},
-        leads_main=leads_main,
-        leader_domain_ids=domain_ids,
-    )
-    user._reformledger_actor = actor
-    return actor
+    return {
+        "roles": frozenset(roles),
+        "units_by_role": {role: frozenset(ids) for role, ids in units.items()},
+        "leads_main": leads_main,
+        "leader_domain_ids": domain_ids,
+    }
 
 
 def units_tree(*, district: Unit | None = None) -> list[dict]:

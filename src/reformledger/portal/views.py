@@ -10,8 +10,8 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.org.selectors import domain_list
-from reformledger.reforms.forms import CatalogueFilterForm
+from reformledger.core.cache import cached_fragment, cached_value, query_key
+from reformledger.reforms.forms import CatalogueFilterForm, filter_domains
 from reformledger.reforms.models import Tier
 from reformledger.reforms.selectors import (
     ReformFilters,
@@ -41,7 +41,9 @@ LATEST_COUNT = 8
 
 
 def _public_years() -> list[int]:
-    return list(public_reforms().order_by("-year").values_list("year", flat=True).distinct())
+    return cached_value(
+        "public-years", lambda: list(public_reforms().order_by("-year").values_list("year", flat=True).distinct())
+    )
 
 
 @require_GET
@@ -67,17 +69,21 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def catalogue(request: HttpRequest) -> HttpResponse:
-    form = CatalogueFilterForm(
-        request.GET or None, years=_public_years(), domains=list(domain_list()), units=None, with_status=False
-    )
-    filters = form.filters()
-    paginator = Paginator(
-        public_reform_list(filters, form.sort_key()).only(*PUBLIC_FIELDS), settings.CATALOGUE_PAGE_SIZE
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    years = _public_years()
+    form = CatalogueFilterForm(request.GET or None, years=years, domains=filter_domains(), units=None, with_status=False)
+    rows = public_reform_list(form.filters(), form.sort_key()).only(*PUBLIC_FIELDS)
+
+    def results_context() -> dict:
+        return {"page": Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))}
+
+    # Rendered once per (rows' SQL, query string, language, data version): see core.cache.
+    results = cached_fragment(request, "portal/_catalogue_results.html", results_context, key_parts=(query_key(rows),))
     is_fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-    template = "portal/_catalogue_results.html" if is_fragment else "portal/catalogue.html"
-    response = render(request, template, {"form": form, "page": page})
+    if is_fragment:
+        response = HttpResponse(results)
+    else:
+        filters_html = cached_fragment(request, "portal/_catalogue_filters.html", {"form": form}, key_parts=(years,))
+        response = render(request, "portal/catalogue.html", {"form": form, "filters": filters_html, "results": results})
     patch_vary_headers(response, ("HX-Request",))
     return response
 

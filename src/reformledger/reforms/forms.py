@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
+from django.forms.utils import flatatt
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core.cache import cached_value
 from reformledger.org.models import Domain, Role, Unit, UnitKind, User
 from reformledger.org.selectors import Actor
 
@@ -65,30 +69,78 @@ def districts_of(actor: Actor) -> set[int] | None:
     unit_ids = set().union(*actor.units_by_role.values()) if actor.units_by_role else set()
     if not unit_ids:
         return None
-    return {
-        district_id or pk
-        for pk, district_id in Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")
-    }
+    rows = cached_value(
+        f"districts-of:{sorted(unit_ids)}",
+        lambda: list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")),
+    )
+    return {district_id or pk for pk, district_id in rows}
+
+
+class Choice(NamedTuple):
+    """A filter option: the code in the query string and the name shown."""
+
+    code: str
+    name: str
+
+
+def filter_units(district_ids: set[int] | None) -> list[Choice]:
+    """The unit filter's options (cached until the next write)."""
+    return cached_value(
+        f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
+        lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
+    )
+
+
+def filter_domains() -> list[Choice]:
+    """The domain filter's options (cached until the next write)."""
+    return cached_value(
+        "filter-domains",
+        lambda: [Choice(code, name) for code, name in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
+    )
+
+
+class FastSelect(forms.Select):
+    """A single select drawn without a template per option (the unit filter has hundreds).
+
+    Same markup as Django's ``Select`` (attributes, ``selected`` on the first matching option);
+    flat choices only.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = self.format_value(value)
+        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(self.build_attrs(self.attrs, attrs)))]
+        chosen = False
+        for option_value, option_label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in values
+            chosen = chosen or selected
+            parts.append(
+                f'  <option value="{escape(option_value)}"{" selected" if selected else ""}>{escape(option_label)}</option>'
+            )
+        parts.append("</select>")
+        return mark_safe("\n".join(parts))  # noqa: S308 - every value and label is escaped above
 
 
 class CatalogueFilterForm(forms.Form):
     """The catalogue's filters (GET). Invalid values are ignored rather than refused."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    tier = forms.ChoiceField(label=_("Tier"), required=False)
-    domain = forms.ChoiceField(label=_("Domain"), required=False)
-    unit = forms.ChoiceField(label=_("Unit (lead or co)"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    sort = forms.ChoiceField(label=_("Sort"), required=False)
+    year = forms.TypedChoiceField(
+        label=_("Year"), required=False, coerce=int, empty_value=None, widget=FastSelect
+    )
+    tier = forms.ChoiceField(label=_("Tier"), required=False, widget=FastSelect)
+    domain = forms.ChoiceField(label=_("Domain"), required=False, widget=FastSelect)
+    unit = forms.ChoiceField(label=_("Unit (lead or co)"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    sort = forms.ChoiceField(label=_("Sort"), required=False, widget=FastSelect)
 
     def __init__(
         self,
         data=None,
         *,
         years: list[int],
-        domains: list[Domain],
-        units: list[Unit] | None = None,
+        domains: list[Domain] | list[Choice],
+        units: list[Unit] | list[Choice] | None = None,
         with_status: bool = True,
     ):
         super().__init__(data)

@@ -26,8 +26,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reformledger.core.audit import history_of
 from reformledger.core.cache import CachedCountPaginator as Paginator
+from reformledger.core.cache import cached_fragment, query_key
 from reformledger.org.models import Domain, Unit, User
-from reformledger.org.selectors import actor_for, domain_list
+from reformledger.org.selectors import actor_for
 
 from . import rules as reform_rules
 from . import services
@@ -38,6 +39,8 @@ from .forms import (
     ReformForm,
     TransitionForm,
     districts_of,
+    filter_domains,
+    filter_units,
     reform_units,
 )
 from .models import Attachment, Plan, Reform, SourceLevel, Status, Tier
@@ -132,23 +135,41 @@ def home(request: HttpRequest) -> HttpResponse:
 @office_member_required("portal:catalogue")
 def catalogue(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
-    units = list(reform_units(districts_of(actor)).only("pk", "code", "name"))
+    years, district_ids = year_choices(request.user), districts_of(actor)
     form = CatalogueFilterForm(
-        request.GET or None, years=year_choices(request.user), domains=list(domain_list()), units=units
+        request.GET or None, years=years, domains=filter_domains(), units=filter_units(district_ids)
     )
     filters, sort = form.filters(), form.sort_key()
-    paginator = Paginator(reform_list(request.user, filters, sort), settings.CATALOGUE_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "sort": sort,
-        "query": request.GET.urlencode(),
-        "can_add": request.user.has_perm("reforms.add_reform"),
-        "can_import": request.user.has_perm("reforms.import_ledger"),
-    }
-    template = "reforms/_catalogue_results.html" if is_htmx(request) else "reforms/catalogue.html"
-    response = render(request, template, context)
+    rows = reform_list(request.user, filters, sort)
+
+    def results_context() -> dict:
+        page = Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"page": page, "sort": sort, "query": request.GET.urlencode()}
+
+    # The rows, count, sort headers and pagination, rendered once per (rows' SQL, query string,
+    # language, data version): exact, and shared by everyone who sees the same rows.
+    results = cached_fragment(
+        request, "reforms/_catalogue_results.html", results_context, key_parts=(query_key(rows),)
+    )
+    if is_htmx(request):
+        response = HttpResponse(results)
+    else:
+        # The filter bar is made of the query string and the options (years, districts' units,
+        # domains: fixed by the data version); cached like the results.
+        filters_html = cached_fragment(
+            request,
+            "reforms/_catalogue_filters.html",
+            {"form": form},
+            key_parts=(years, sorted(district_ids) if district_ids is not None else "*"),
+        )
+        context = {
+            "form": form,
+            "filters": filters_html,
+            "results": results,
+            "can_add": request.user.has_perm("reforms.add_reform"),
+            "can_import": request.user.has_perm("reforms.import_ledger"),
+        }
+        response = render(request, "reforms/catalogue.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
 
