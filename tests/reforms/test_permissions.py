@@ -191,3 +191,16 @@ def test_allowed_targets_follow_the_lifecycle(people, reform_factory):
     assert reform_rules.allowed_targets(people.unit_staff, reform) == []
     draft = reform_factory(status=Status.DRAFT)
     assert reform_rules.allowed_targets(people.unit_staff, draft) == ["proposed"]
+
+
+def test_equal_visibility_keys_mean_equal_lists(people, catalogue):
+    """Cached lists are keyed by ``visibility_key``: two people with one key must see one list."""
+    keys: dict[str, set[int]] = {}
+    for role in ROLES:
+        user = user_for(people, role)
+        visible = set(selectors.visible_reforms(user).values_list("pk", flat=True))
+        key = selectors.visibility_key(user)
+        assert keys.setdefault(key, visible) == visible, role
+    assert selectors.visibility_key(people.unit_staff) == selectors.visibility_key(people.unit_head)
+    assert selectors.visibility_key(people.unit_staff) != selectors.visibility_key(people.other_staff)
+    assert selectors.visibility_key(people.leader_main) != selectors.visibility_key(people.leader_domain)

@@ -128,7 +128,7 @@ def cached_value(key: str, compute: Callable[[], T]) -> T:
     """
     if not _caching_allowed():
         return compute()
-    full_key = f"rl:value:{key}:{data_version()}"
+    full_key = f"rl:value:{hashlib.sha256(key.encode()).hexdigest()}:{data_version()}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -159,8 +159,3 @@ def cached_fragment(
         cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
 
-
-def query_key(qs: QuerySet) -> str:
-    """The SQL and parameters of ``qs``: what its rows are, for :func:`cached_fragment`."""
-    sql, params = qs.query.sql_with_params()
-    return f"{qs.db}|{sql}|{params!r}"

@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment, cached_value, query_key
+from reformledger.core.cache import cached_fragment, cached_value
 from reformledger.reforms.forms import CatalogueFilterForm, filter_domains
 from reformledger.reforms.models import Tier
 from reformledger.reforms.selectors import (
@@ -76,8 +76,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     def results_context() -> dict:
         return {"page": Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))}
 
-    # Rendered once per (rows' SQL, query string, language, data version): see core.cache.
-    results = cached_fragment(request, "portal/_catalogue_results.html", results_context, key_parts=(query_key(rows),))
+    # Rendered once per (filters, sort, query string, language, data version): see core.cache.
+    results = cached_fragment(
+        request, "portal/_catalogue_results.html", results_context,
+        key_parts=("public", repr(form.filters()), form.sort_key()),
+    )
     is_fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
     if is_fragment:
         response = HttpResponse(results)

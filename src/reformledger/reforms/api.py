@@ -22,6 +22,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
 
+from reformledger.core.cache import cached_value
 from reformledger.org.api import (
     PUBLIC_READ,
     ObjectId,
@@ -293,19 +294,22 @@ def list_reforms(
         q=filters.q,
         district=filters.district,
     )
-    if selectors.has_full_access(actor_for(user)):
-        qs = selectors.reform_list(user, criteria, filters.sort)
-    else:
-        qs = selectors.public_reform_list(criteria, filters.sort)
-    qs = qs.select_related(None).select_related("domain", "lead_unit").only(*ITEM_FIELDS)
 
-    page = paginate(qs, paging)
-    # Encoded as the ReformPage schema documents it: the items are built field by field from the
-    # model, so pydantic has nothing to check (validating 200 items cost more than the query).
-    body = {"count": page["count"], "items": [_item(reform) for reform in page["items"]]}
-    return HttpResponse(
-        json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False), content_type="application/json; charset=utf-8"
-    )
+    def encode() -> bytes:
+        if selectors.has_full_access(actor_for(user)):
+            qs = selectors.reform_list(user, criteria, filters.sort)
+        else:
+            qs = selectors.public_reform_list(criteria, filters.sort)
+        qs = qs.select_related(None).select_related("domain", "lead_unit").only(*ITEM_FIELDS)
+        page = paginate(qs, paging)
+        # Encoded as the ReformPage schema documents it: the items are built field by field from
+        # the model, so pydantic has nothing to check (validating 200 items cost more than the query).
+        body = {"count": page["count"], "items": [_item(reform) for reform in page["items"]]}
+        return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+
+    # The same page for everyone who may see the same reforms, until the next write (core.cache).
+    key = f"api-reforms:{selectors.list_key(user, criteria, filters.sort)}:{paging.page}:{paging.page_size}"
+    return HttpResponse(cached_value(key, encode), content_type="application/json; charset=utf-8")
 
 
 #: The columns a list item reads (no goals, measures or deliverables).

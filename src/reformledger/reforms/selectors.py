@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from reformledger.core.cache import cached_for_query
+from reformledger.core.cache import cached_for_query, cached_value
 from reformledger.org.selectors import Actor, actor_for
 
 from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
@@ -60,6 +60,26 @@ def _full_access_q(actor: Actor) -> Q | None:
         if actor.leader_domain_ids:
             q |= Q(domain_id__in=actor.leader_domain_ids)
     return q
+
+
+def visibility_key(user) -> str:
+    """A short string that determines ``visible_reforms(user)``: equal keys, equal querysets.
+
+    Built from exactly the facts :func:`_full_access_q` reads, so cached lists and fragments can be
+    keyed by who may see what without compiling the SQL. Change both together.
+    """
+    actor = actor_for(user)
+    if not has_full_access(actor):
+        return "public"
+    if actor.sees_everything:
+        return "all"
+    leader = f"l{actor.user.pk}:m{int(actor.leads_main)}:d{sorted(actor.leader_domain_ids)}" if actor.is_leader else ""
+    return f"u{sorted(actor.unit_ids)}:{leader}"
+
+
+def list_key(user, filters: ReformFilters, sort: str) -> str:
+    """What :func:`reform_list` returns for these arguments, as a cache key."""
+    return f"{visibility_key(user)}|{filters!r}|{sort}"
 
 
 def has_full_access(actor: Actor) -> bool:
@@ -161,5 +181,5 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
 def year_choices(user) -> list[int]:
     """The years that have reforms this person may see, newest first (cached until the next write)."""
     years = visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct()
-    return cached_for_query("years", years, lambda: list(years))
+    return cached_value(f"years:{visibility_key(user)}", lambda: list(years))
 

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reformledger.core.audit import history_of
 from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment, query_key
+from reformledger.core.cache import cached_fragment
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
 
@@ -44,7 +44,7 @@ from .forms import (
     reform_units,
 )
 from .models import Attachment, Plan, Reform, SourceLevel, Status, Tier
-from .selectors import get_visible_reform, has_full_access, reform_list, tier_stats, year_choices
+from .selectors import get_visible_reform, has_full_access, list_key, reform_list, tier_stats, year_choices
 from .templatetags.ui import list_separator
 
 
@@ -146,10 +146,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         page = Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
         return {"page": page, "sort": sort, "query": request.GET.urlencode()}
 
-    # The rows, count, sort headers and pagination, rendered once per (rows' SQL, query string,
-    # language, data version): exact, and shared by everyone who sees the same rows.
+    # The rows, count, sort headers and pagination, rendered once per (who may see what, filters,
+    # sort, query string, language, data version): exact, and shared by everyone who sees the same rows.
     results = cached_fragment(
-        request, "reforms/_catalogue_results.html", results_context, key_parts=(query_key(rows),)
+        request, "reforms/_catalogue_results.html", results_context, key_parts=(list_key(request.user, filters, sort),)
     )
     if is_htmx(request):
         response = HttpResponse(results)
