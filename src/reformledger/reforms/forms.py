@@ -144,17 +144,19 @@ class CatalogueFilterForm(forms.Form):
         with_status: bool = True,
     ):
         super().__init__(data)
+        # Choices are callables: Django then builds and normalises them only when a value is checked
+        # or the select is drawn (the filter bar is usually a cached fragment).
         any_choice = [("", _("All"))]
-        self.fields["year"].choices = any_choice + [(y, str(y)) for y in years]
-        self.fields["tier"].choices = any_choice + list(Tier.choices)
-        self.fields["domain"].choices = any_choice + [(d.code, d.name) for d in domains]
-        self.fields["sort"].choices = [(key, key) for key in SORTS]
+        self.fields["year"].choices = lambda: any_choice + [(y, str(y)) for y in years]
+        self.fields["tier"].choices = lambda: any_choice + list(Tier.choices)
+        self.fields["domain"].choices = lambda: any_choice + [(d.code, d.name) for d in domains]
+        self.fields["sort"].choices = lambda: [(key, key) for key in SORTS]
         if units is None:
             del self.fields["unit"]
         else:
-            self.fields["unit"].choices = any_choice + [(u.code, u.name) for u in units]
+            self.fields["unit"].choices = lambda: any_choice + [(u.code, u.name) for u in units]
         if with_status:
-            self.fields["status"].choices = any_choice + list(Status.choices)
+            self.fields["status"].choices = lambda: any_choice + list(Status.choices)
         else:
             del self.fields["status"]
         for name, field in self.fields.items():
