@@ -79,7 +79,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "reformledger.core.backends.PasswordBackend",
 ]
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"

@@ -96,13 +96,18 @@ def _key(kind: str, qs: QuerySet, extra: str = "") -> str:
 
 def cached_for_query(kind: str, qs: QuerySet, compute: Callable[[], T], *, extra: str = "") -> T:
     """``compute()``, cached under ``qs``'s SQL and the current data version."""
+    return _cached(_key(kind, qs, extra), compute)
+
+
+def _cached(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, stored under ``key`` + the data version (unless a write is uncommitted)."""
     if not _caching_allowed():
         return compute()
-    key = f"{_key(kind, qs, extra)}:{data_version()}"
-    value = cache.get(key)
+    full_key = f"{key}:{data_version()}"
+    value = cache.get(full_key)
     if value is None:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        cache.set(full_key, value, TIMEOUT)
     return value
 
 
@@ -126,14 +131,7 @@ def cached_value(key: str, compute: Callable[[], T]) -> T:
     For values whose query is fixed by ``key`` (cheaper than compiling the SQL for
     :func:`cached_for_query`): ``key`` must name every input of ``compute``.
     """
-    if not _caching_allowed():
-        return compute()
-    full_key = f"rl:value:{hashlib.sha256(key.encode()).hexdigest()}:{data_version()}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, TIMEOUT)
-    return value
+    return _cached(f"rl:value:{hashlib.sha256(key.encode()).hexdigest()}", compute)
 
 
 def cached_fragment(

@@ -12,13 +12,12 @@ from django.views.decorators.http import require_GET
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.cache import cached_fragment, cached_value
 from reformledger.reforms.forms import CatalogueFilterForm, filter_domains
-from reformledger.reforms.models import Tier
 from reformledger.reforms.selectors import (
     ReformFilters,
     get_public_reform,
     public_reform_list,
     public_reforms,
-    tier_stats,
+    tier_rows,
 )
 
 #: The only reform fields a public page reads (no goals, measures, co-units or leader).
@@ -48,17 +47,7 @@ def _public_years() -> list[int]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    stats = tier_stats(AnonymousUser())
-    tiers = [
-        {
-            "tier": tier,
-            "label": label,
-            "total": stats[tier]["total"],
-            "completed": stats[tier]["completed"],
-            "rate": stats[tier]["completion_rate"],
-        }
-        for tier, label in Tier.choices
-    ]
+    tiers = tier_rows(AnonymousUser())
     latest = public_reform_list(ReformFilters(), "-year").only(*PUBLIC_FIELDS)[:LATEST_COUNT]
     return render(
         request,

@@ -93,27 +93,14 @@ class ReformPublic(Schema):
     public_summary: str
 
 
-class ReformDetail(Schema):
+class ReformDetail(ReformPublic):
     """A reform in full, for those who may see it in full (``reforms.view_reform``)."""
 
-    id: int
-    code: str
-    title: str
-    tier: Tier
-    source_level: str
-    year: int
-    domain: DomainRef
-    lead_unit: UnitRef
     co_units: list[UnitRef]
     responsible_leader: UserRef | None
-    status: Status
-    progress: int
     goals: str
     measures: str
     deliverables: str
-    start_date: dt.date | None
-    due_date: dt.date | None
-    public_summary: str
     plan_id: int | None
     district: UnitRef
     created_at: dt.datetime

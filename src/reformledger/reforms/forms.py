@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.forms.utils import flatatt
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -84,18 +85,22 @@ class Choice(NamedTuple):
 
 
 def filter_units(district_ids: set[int] | None) -> list[Choice]:
-    """The unit filter's options (cached until the next write)."""
-    return cached_value(
-        f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
-        lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
+    """The unit filter's options (cached until the next write; fetched only when iterated)."""
+    return SimpleLazyObject(
+        lambda: cached_value(
+            f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
+            lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
+        )
     )
 
 
 def filter_domains() -> list[Choice]:
-    """The domain filter's options (cached until the next write)."""
-    return cached_value(
-        "filter-domains",
-        lambda: [Choice(code, name) for code, name in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
+    """The domain filter's options (cached until the next write; fetched only when iterated)."""
+    return SimpleLazyObject(
+        lambda: cached_value(
+            "filter-domains",
+            lambda: [Choice(c, n) for c, n in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
+        )
     )
 
 

@@ -178,6 +178,21 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
     return out
 
 
+def tier_rows(user, *, year: int | None = None) -> list[dict]:
+    """:func:`tier_stats` as rows for a page: tier, label, total, completed, rate, in tier order."""
+    stats = tier_stats(user, year=year)
+    return [
+        {
+            "tier": tier,
+            "label": label,
+            "total": stats[tier]["total"],
+            "completed": stats[tier]["completed"],
+            "rate": stats[tier]["completion_rate"],
+        }
+        for tier, label in Tier.choices
+    ]
+
+
 def year_choices(user) -> list[int]:
     """The years that have reforms this person may see, newest first (cached until the next write)."""
     years = visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct()

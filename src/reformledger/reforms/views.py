@@ -44,7 +44,7 @@ from .forms import (
     reform_units,
 )
 from .models import Attachment, Plan, Reform, SourceLevel, Status, Tier
-from .selectors import get_visible_reform, has_full_access, list_key, reform_list, tier_stats, year_choices
+from .selectors import get_visible_reform, has_full_access, list_key, reform_list, tier_rows, year_choices
 from .templatetags.ui import list_separator
 
 
@@ -88,17 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
         year = None
     if year not in years:
         year = None
-    stats = tier_stats(request.user, year=year)
-    tiers = [
-        {
-            "tier": tier,
-            "label": label,
-            "total": stats[tier]["total"],
-            "completed": stats[tier]["completed"],
-            "rate": stats[tier]["completion_rate"],
-        }
-        for tier, label in Tier.choices
-    ]
+    tiers = tier_rows(request.user, year=year)
     total = sum(t["total"] for t in tiers)
     completed = sum(t["completed"] for t in tiers)
     chart = {

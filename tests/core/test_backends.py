@@ -1,0 +1,25 @@
+"""Logging in works by password; permissions come from the rules, never from Django's tables."""
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Permission
+
+from reformledger.org.models import User
+
+
+def test_password_login_and_no_table_permissions(people, django_assert_num_queries):
+    people.unit_staff.set_password("s3cret-pass")
+    people.unit_staff.save()
+    assert authenticate(username="unit_staff", password="s3cret-pass") == people.unit_staff
+    assert authenticate(username="unit_staff", password="wrong") is None
+    # A permission granted in Django's tables is ignored: the rules decide.
+    people.unit_staff.user_permissions.add(Permission.objects.get(codename="delete_reform"))
+    user = User.objects.get(pk=people.unit_staff.pk)
+    assert not user.has_perm("reforms.delete_reform")
+    assert not user.has_perm("reforms.import_ledger")
+
+
+def test_superusers_pass_every_check(people):
+    people.resident.is_superuser = True
+    people.resident.save()
+    user = User.objects.get(pk=people.resident.pk)
+    assert user.has_perm("reforms.import_ledger")
