@@ -157,3 +157,51 @@ def cached_fragment(
         cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
 
+
+
+def personal_page(view):
+    """Keep a signed-in person's GET page until the next write; serve it again without rendering.
+
+    The key holds everything such a page is made of: the person, their CSRF secret (the page's
+    forms carry a token derived from it), the full path, the htmx headers, the language and the
+    data version. Pages with pending messages, and requests inside a transaction that wrote, are
+    rendered as usual. Put it inside the view's permission decorators.
+    """
+    from functools import wraps
+
+    from django.contrib.messages import get_messages
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        secret = request.META.get("CSRF_COOKIE")
+        if (
+            request.method != "GET"
+            or not secret
+            or not request.user.is_authenticated
+            or len(get_messages(request))
+            or not _caching_allowed()
+        ):
+            return view(request, *args, **kwargs)
+        key = "rl:page:" + fragment_key(
+            request.user.pk,
+            secret,
+            request.get_full_path(),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-History-Restore-Request", ""),
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            get_token(request)  # renew the CSRF cookie as a render would
+            content, content_type, vary = cached
+            response = HttpResponse(content, content_type=content_type)
+            if vary:
+                response["Vary"] = vary
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"], response.get("Vary", "")), TIMEOUT)
+        return response
+
+    return wrapped

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reformledger.core.audit import history_of
 from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment
+from reformledger.core.cache import cached_fragment, personal_page
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
 
@@ -123,6 +123,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @office_member_required("portal:catalogue")
+@personal_page
 def catalogue(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     years, district_ids = year_choices(request.user), districts_of(actor)

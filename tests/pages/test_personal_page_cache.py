@@ -1,0 +1,46 @@
+"""A person's catalogue page is kept until the next write: exact, and never shared between people."""
+
+from django.urls import reverse
+
+from reformledger.reforms import services
+from reformledger.reforms.models import Status
+
+URL = reverse("reforms:catalogue")
+
+
+def test_the_second_visit_is_served_without_rendering_and_a_write_shows_at_once(
+    client_for, people, reform_factory, django_assert_num_queries
+):
+    reform = reform_factory(title="旧标题", status=Status.IN_PROGRESS)
+    client = client_for(people.office)
+    client.get(URL)  # sets the CSRF cookie
+    first = client.get(URL)  # rendered, kept
+    with django_assert_num_queries(3):  # session, user, data version: nothing else
+        again = client.get(URL)
+    assert again.content == first.content
+    services.update_reform(user=people.office, reform=reform, data={"title": "新标题"})
+    assert "新标题" in client.get(URL).content.decode()
+
+
+def test_people_never_see_each_other_s_page(client_for, people, district, reform_factory):
+    reform_factory(title="桂园的改革")
+    reform_factory(title="黄贝的改革", lead_unit=district.sub_b)
+    a, b = client_for(people.unit_staff), client_for(people.other_staff)
+    for client in (a, b, a, b):
+        client.get(URL)
+    page_a, page_b = a.get(URL).content.decode(), b.get(URL).content.decode()
+    assert "桂园的改革" in page_a and "黄贝的改革" not in page_a
+    assert "黄贝的改革" in page_b and "桂园的改革" not in page_b
+    assert "unit_staff" in page_a and "other_staff" in page_b
+
+
+def test_a_page_with_a_message_is_rendered_not_kept(client_for, people, reform_factory):
+    reform = reform_factory(status=Status.APPROVED)
+    client = client_for(people.office)
+    client.get(URL)
+    client.get(URL)
+    # A transition leaves a message for the next page: it must appear, once.
+    client.post(reverse("reforms:transition", args=[reform.pk]), {"status": Status.IN_PROGRESS})
+    shown = client.get(URL).content.decode()
+    assert 'class="alert' in shown
+    assert 'class="alert' not in client.get(URL).content.decode()
