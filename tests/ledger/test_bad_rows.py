@@ -35,6 +35,7 @@ BAD_ROWS = [
         "write the username instead (wangfang1, wangfang2)",
     ),
     ("unknown domain", {"domain": "太空探索"}, "改革领域", "There is no domain 太空探索"),
+    ("completed below 100%", {"status": "已完成", "progress": 55}, "进度(%)", "A completed reform is at 100%; this row says 55%"),
     ("unknown district", {"district": "火星区"}, "所属区", "There is no district 火星区"),
     ("impossible date", {"start_date": "2019-02-30"}, "开始日期", "is not a date"),
     ("text that is no date", {"due_date": "年底前"}, "完成时限", "年底前 is not a date"),

@@ -291,29 +291,48 @@ def test_lead_unit_uploads_attachments_and_only_public_ones_reach_the_portal(cli
     reform = reform_factory(status=Status.IN_PROGRESS)
     client = client_for(people.unit_staff)
     url = reverse("reforms:attach", args=[reform.pk])
-    client.post(url, {"file": SimpleUploadedFile("方案.txt", "实施方案".encode())})
-    client.post(url, {"file": SimpleUploadedFile("公示.txt", b"public"), "is_public": "on"})
+    client.post(url, {"file": SimpleUploadedFile("方案.pdf", "%PDF-1.4 实施方案".encode())})
+    client.post(url, {"file": SimpleUploadedFile("公示.pdf", b"%PDF-1.4 public"), "is_public": "on"})
     private, public = Attachment.objects.order_by("created_at")
     assert (private.is_public, public.is_public) == (False, True)
     assert AuditEntry.objects.filter(action="reform.attach").count() == 2
 
     download = client.get(reverse("reforms:attachment", args=[reform.pk, private.pk]))
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == "实施方案".encode()
+    assert b"".join(download.streaming_content) == "%PDF-1.4 实施方案".encode()
 
     anonymous = client_for()
     assert anonymous.get(reverse("portal:attachment", args=[reform.pk, private.pk])).status_code == 404
     public_download = anonymous.get(reverse("portal:attachment", args=[reform.pk, public.pk]))
     assert public_download.status_code == 200
     portal_html = anonymous.get(reverse("portal:detail", args=[reform.pk])).content.decode()
-    assert "公示.txt" in portal_html and "方案.txt" not in portal_html
+    assert "公示.pdf" in portal_html and "方案.pdf" not in portal_html
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.html", b"<script>alert(1)</script>"),
+        ("evil.pdf", b"MZ\x90\x00 a Windows program"),
+        ("photo.pdf", b"\x89PNG\r\n\x1a\n a png named pdf"),
+        ("notes.txt", b"plain text"),
+    ],
+)
+def test_an_attachment_must_be_what_its_name_says_and_an_office_kind(client_for, people, reform_factory, name, content):
+    reform = reform_factory(status=Status.IN_PROGRESS)
+    response = client_for(people.unit_staff).post(
+        reverse("reforms:attach", args=[reform.pk]), {"file": SimpleUploadedFile(name, content)}
+    )
+    assert response.status_code in (302, 400)
+    assert not Attachment.objects.exists()
+    assert not AuditEntry.objects.filter(action="reform.attach").exists()
 
 
 def test_other_units_staff_cannot_upload_or_download(client_for, people, reform):
     attachment = services.add_attachment(user=people.office, reform=reform,
-                                         uploaded_file=SimpleUploadedFile("a.txt", b"x"))
+                                         uploaded_file=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
     client = client_for(people.other_staff)
-    response = client.post(reverse("reforms:attach", args=[reform.pk]), {"file": SimpleUploadedFile("b.txt", b"y")})
+    response = client.post(reverse("reforms:attach", args=[reform.pk]), {"file": SimpleUploadedFile("b.pdf", b"%PDF-1.4 y")})
     assert response.status_code == 403
     assert Attachment.objects.count() == 1
     assert client.get(reverse("reforms:attachment", args=[reform.pk, attachment.pk])).status_code == 404
@@ -323,3 +342,25 @@ def test_dates_are_shown_in_the_local_format(client_for, people, reform_factory)
     reform = reform_factory(start_date=dt.date(2018, 3, 1), due_date=dt.date(2018, 11, 30))
     html = client_for(people.office).get(detail_url(reform)).content.decode()
     assert "Nov. 30, 2018" in html
+
+
+def test_saving_the_form_keeps_a_responsible_leader_nobody_touched(client_for, people, reform_factory):
+    reform = reform_factory(responsible_leader=people.unit_head)
+    client = client_for(people.office)
+    form = client.get(reverse("reforms:edit", args=[reform.pk])).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data["co_units"] = [u.pk for u in reform.co_units.all()]
+    data["progress"] = 10
+    response = client.post(reverse("reforms:edit", args=[reform.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    reform.refresh_from_db()
+    assert (reform.progress, reform.responsible_leader) == (10, people.unit_head)
+
+
+def test_a_unit_starts_a_new_reform_as_a_micro_reform_of_its_own_with_a_code(client_for, people, district, reform_factory):
+    reform_factory(code="LH-2026-WG-007")
+    form = client_for(people.unit_staff).get(reverse("reforms:create")).context["form"]
+    assert form.initial["tier"] == "micro"
+    assert form.initial["lead_unit"] == district.sub_a.pk
+    year = form.initial["year"]
+    assert form.initial["code"] == f"LH-{year}-WG-{8 if year == 2026 else 1:03d}"

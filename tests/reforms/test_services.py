@@ -142,3 +142,46 @@ def test_concurrent_edits_of_one_reform_lose_nothing(people, reform_factory):
     assert (reform.goals, reform.measures, reform.progress) == ("目标一", "举措一", 60)
     assert history_of(reform).count() == 3
     assert list(verify_chain()) == []
+
+
+def test_a_completed_reform_is_at_100_percent(people, reform_factory):
+    reform = reform_factory(status=Status.COMPLETED, progress=100)
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_reform(user=people.office, reform=reform, data={"progress": 55})
+    assert "progress" in excinfo.value.message_dict
+
+
+def test_co_units_come_from_the_reform_s_district(people, district, reform_factory):
+    from tests.factories import UnitFactory
+
+    other = UnitFactory(code="ft", name="福田区", kind="district")
+    foreign = UnitFactory(code="ft-street", name="福田街道", kind="sub_district", parent=other)
+    reform = reform_factory()
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_reform(user=people.unit_staff, reform=reform, data={"co_units": [foreign]})
+    assert "co_units" in excinfo.value.message_dict
+    assert not reform.co_units.exists()
+
+
+def test_the_responsible_leader_is_a_leader_or_a_unit_head(people, reform_factory):
+    reform = reform_factory()
+    with pytest.raises(ValidationError) as excinfo:
+        services.update_reform(user=people.office, reform=reform, data={"responsible_leader": people.resident})
+    assert "responsible_leader" in excinfo.value.message_dict
+    services.update_reform(user=people.office, reform=reform, data={"responsible_leader": people.unit_head})
+    services.update_reform(user=people.office, reform=reform, data={"responsible_leader": people.leader_main})
+
+
+def test_a_deactivated_unit_s_staff_lose_its_reforms(people, district, reform_factory):
+    from reformledger.core.audit import log_action
+    from reformledger.org.models import User
+    from reformledger.reforms import selectors
+
+    reform = reform_factory(status=Status.DRAFT)
+    assert selectors.visible_reforms(User.objects.get(pk=people.unit_staff.pk)).filter(pk=reform.pk).exists()
+    district.sub_a.is_active = False
+    district.sub_a.save()
+    log_action(people.office, "admin.change", district.sub_a, {"is_active": [True, False]})
+    staff = User.objects.get(pk=people.unit_staff.pk)
+    assert not selectors.visible_reforms(staff).filter(pk=reform.pk).exists()
+    assert not staff.has_perm("reforms.change_reform", reform)

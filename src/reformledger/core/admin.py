@@ -11,6 +11,16 @@ from .models import ApiToken, AuditEntry
 OFFICE_PERMISSION = "org.office"
 
 
+class OfficeInlineMixin:
+    """Inlines of the office's admin pages: the office may add, change and delete their rows
+    (the parent's save writes the audit entry)."""
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(OFFICE_PERMISSION)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin for the reform office: writes go to the audit trail, like every service's."""
 

@@ -1,25 +1,60 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
-from reformledger.core.admin import AuditedModelAdmin
+from reformledger.core.admin import AuditedModelAdmin, OfficeInlineMixin
+from reformledger.core.audit import log_action
 
-from .models import Domain, Membership, SpecialGroup, Unit, User
+from .models import Domain, Membership, Role, SpecialGroup, Unit, User
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(OfficeInlineMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("unit",)
     filter_horizontal = ("domains",)
 
 
+#: Fields that grant power outside the programme's own roles: only a superuser may set them.
+SUPERUSER_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+    """People. The reform office manages people and their roles; only a superuser may make a
+    superuser, touch a superuser's or an office member's account, or change their passwords."""
+
     fieldsets = (*BaseUserAdmin.fieldsets, (_("Reform Ledger"), {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else (*readonly, *SUPERUSER_FIELDS)
+
+    def _guarded(self, request, obj) -> bool:
+        """True when ``obj`` is an account only a superuser may change (a superuser, an office member)."""
+        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
+            return False
+        return obj.is_superuser or obj.memberships.filter(role=Role.OFFICE).exists()
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._guarded(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._guarded(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, unquote(id))
+        if user is not None and self._guarded(request, user):
+            raise PermissionDenied
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            log_action(request.user, "admin.password", user, {"password": ["<redacted>", "<redacted>"]})
+        return response
 
 
 @admin.register(Unit)

@@ -74,7 +74,9 @@ def _actor_fields(user) -> dict:
     units: dict[str, set[int]] = defaultdict(set)
     leads_main = False
     leader_membership_ids = []
-    for m_id, role, unit_id, tier in Membership.objects.filter(user=user).values_list(
+    # A deactivated unit's memberships give no rights (the unit no longer carries reforms).
+    memberships = Membership.objects.filter(user=user).exclude(unit__is_active=False)
+    for m_id, role, unit_id, tier in memberships.values_list(
         "id", "role", "unit_id", "leader_tier"
     ):
         roles.add(role)

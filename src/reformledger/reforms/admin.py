@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from reformledger.core.admin import AuditedModelAdmin
+from reformledger.core.admin import AuditedModelAdmin, OfficeInlineMixin
 
 from .models import Attachment, LedgerImport, Plan, Reform
 
@@ -14,7 +14,7 @@ class PlanAdmin(AuditedModelAdmin):
     autocomplete_fields = ("district",)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(OfficeInlineMixin, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = ("name", "file", "size", "is_public", "uploaded_by")

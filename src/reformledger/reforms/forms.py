@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.forms.utils import flatatt
 from django.utils.functional import SimpleLazyObject
@@ -238,8 +238,14 @@ class ReformForm(forms.Form):
             self.fields["co_units"].queryset = units
             self.fields["co_units"].help_text = _("Tick every unit that works with the lead unit on this reform.")
         if "responsible_leader" in self.fields:
+            # Three-level responsibility: district leaders own key and domain reforms, the heads of
+            # sub-districts and departments own micro-reforms. The current holder is always offered,
+            # so saving the form never drops a leader nobody touched.
+            holders = Q(memberships__role__in=(Role.LEADER, Role.UNIT_HEAD))
+            if instance is not None and instance.responsible_leader_id:
+                holders |= Q(pk=instance.responsible_leader_id)
             self.fields["responsible_leader"].queryset = (
-                User.objects.filter(is_active=True, memberships__role=Role.LEADER).distinct().order_by("username")
+                User.objects.filter(holders, is_active=True).distinct().order_by("full_name", "username")
             )
         if "domain" in self.fields:
             self.fields["domain"].queryset = Domain.objects.order_by("sort_order", "code")

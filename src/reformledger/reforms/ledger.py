@@ -908,6 +908,16 @@ class _Planned:
     co_units: list[Unit] | None  # the new co-units when they change (or for a new reform)
 
 
+def _completion_problem(number: int, merged: dict[str, Any], values: dict[str, Any]) -> Problem | None:
+    """A completed reform is at 100%: the same rule as the services'."""
+    if merged["status"] == Status.COMPLETED and merged["progress"] != 100:
+        header = HEADER["progress" if "progress" in values else "status"]
+        return Problem(
+            number, header, _("A completed reform is at 100%%; this row says %(progress)s%%.") % {"progress": merged["progress"]}
+        )
+    return None
+
+
 def _defaults() -> dict[str, Any]:
     return {
         "source_level": "",
@@ -971,6 +981,9 @@ def plan_import(parsed: ParsedLedger, *, lock: bool = False) -> tuple[list[_Plan
         if reform is None:
             values = {**_defaults(), **values}
             values["plan"] = lookups.plans.get((row.district_id, values["year"]))
+            if problem := _completion_problem(row.number, values, values):
+                problems.append(problem)
+                continue
             new = Reform(district_id=row.district_id)
             for name, value in values.items():
                 if name != "co_units":
@@ -997,6 +1010,8 @@ def plan_import(parsed: ParsedLedger, *, lock: bool = False) -> tuple[list[_Plan
                     % {"due": merged["due_date"].isoformat(), "start": merged["start_date"].isoformat()},
                 )
             )
+        if problem := _completion_problem(row.number, merged, values):
+            problems.append(problem)
         if merged["lead_unit"] in merged["co_units"]:
             problems.append(
                 Problem(

@@ -198,3 +198,15 @@ def year_choices(user) -> list[int]:
     years = visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct()
     return cached_value(f"years:{visibility_key(user)}", lambda: list(years))
 
+
+
+#: The code letters the demo district and Luohu's ledgers use per tier (上级/重点/微改革).
+TIER_CODE_LETTERS = {Tier.UPPER: "SJ", Tier.KEY: "ZD", Tier.MICRO: "WG"}
+
+
+def suggest_code(*, district_code: str, year: int, tier: str) -> str:
+    """The next free code of the form ``LH-2019-WG-007`` for a district, year and tier."""
+    prefix = f"{district_code.upper()}-{year}-{TIER_CODE_LETTERS.get(tier, 'GG')}-"
+    taken = Reform.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(code[len(prefix):]) for code in taken if code[len(prefix):].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"

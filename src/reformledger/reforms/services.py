@@ -12,8 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from reformledger.core import files
 from reformledger.core.audit import diff, log_action
-from reformledger.org.models import Unit, UnitKind
+from reformledger.org.models import Membership, Role, Unit, UnitKind
 from reformledger.org.selectors import actor_for
 
 from . import rules as reform_rules
@@ -91,7 +92,7 @@ def _assign(reform: Reform, data: Mapping[str, Any]) -> list[Unit] | None:
     return co_units
 
 
-def _validate(reform: Reform, co_units: list[Unit] | None) -> None:
+def _validate(reform: Reform, co_units: list[Unit] | None, *, leader_changed: bool = True) -> None:
     errors: dict[str, list[str]] = {}
     try:
         reform.full_clean(exclude=["district"], validate_constraints=False)
@@ -101,10 +102,27 @@ def _validate(reform: Reform, co_units: list[Unit] | None) -> None:
         errors.setdefault("due_date", []).append(_("The due date is before the start date."))
     if reform.tier == Tier.UPPER and not reform.source_level:
         errors.setdefault("source_level", []).append(_("An upper-level task needs its source level."))
+    if co_units and reform.district_id and any(
+        (u.district_id or u.pk) != reform.district_id for u in co_units
+    ):
+        errors.setdefault("co_units", []).append(_("Co-units must belong to the reform's district."))
+    if leader_changed and reform.responsible_leader_id and not _may_be_responsible(reform.responsible_leader_id):
+        errors.setdefault("responsible_leader", []).append(
+            _("The responsible leader must be an active district leader or unit head.")
+        )
+    if reform.status == Status.COMPLETED and reform.progress != 100:
+        errors.setdefault("progress", []).append(_("A completed reform is at 100%."))
     if co_units and reform.lead_unit_id and any(u.pk == reform.lead_unit_id for u in co_units):
         errors.setdefault("co_units", []).append(_("The lead unit cannot also be a co-unit."))
     if errors:
         raise ValidationError(errors)
+
+
+def _may_be_responsible(user_id: int) -> bool:
+    """Three-level responsibility: district leaders, and heads of sub-districts and departments."""
+    return Membership.objects.filter(
+        user_id=user_id, user__is_active=True, role__in=(Role.LEADER, Role.UNIT_HEAD)
+    ).exists()
 
 
 @transaction.atomic
@@ -150,7 +168,7 @@ def update_reform(*, user, reform: Reform, data: Mapping[str, Any]) -> Reform:
     co_units = _assign(reform, data)
     if "lead_unit" in data:
         reform.district_id = _district_of(reform.lead_unit)
-    _validate(reform, co_units)
+    _validate(reform, co_units, leader_changed=reform.responsible_leader_id != before["responsible_leader"])
     reform.save()
     if co_units is not None:
         reform.co_units.set(co_units)
@@ -199,6 +217,10 @@ def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = Fal
     limit = int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
     if uploaded_file.size > limit:
         raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_MB}})
+    if not files.allowed(uploaded_file):
+        raise ValidationError(
+            {"file": _("Attach a PDF, Word, Excel, PowerPoint, OFD, JPEG or PNG file whose name matches its content.")}
+        )
     attachment = Attachment.objects.create(
         reform=reform,
         file=uploaded_file,

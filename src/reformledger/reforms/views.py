@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied, Validati
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -44,7 +45,15 @@ from .forms import (
     reform_units,
 )
 from .models import Attachment, Plan, Reform, SourceLevel, Status, Tier
-from .selectors import get_visible_reform, has_full_access, list_key, reform_list, tier_rows, year_choices
+from .selectors import (
+    get_visible_reform,
+    has_full_access,
+    list_key,
+    reform_list,
+    suggest_code,
+    tier_rows,
+    year_choices,
+)
 from .templatetags.ui import list_separator
 
 
@@ -313,7 +322,22 @@ def _form_for(request: HttpRequest, reform: Reform | None, data=None) -> ReformF
     form = ReformForm(data, editable=frozenset(editable), instance=reform, units=units, lead_units=lead_units)
     if reform is None and not actor.is_office:
         form.fields["tier"].choices = [(value, label) for value, label in Tier.choices if value != Tier.UPPER]
+    if reform is None and data is None:
+        _suggest_new_reform(form, lead_units)
     return form
+
+
+def _suggest_new_reform(form: ReformForm, lead_units) -> None:
+    """Start a new reform as most are: a micro-reform of this year, led by the person's own unit
+    when there is only one, with the next free code of the district."""
+    year = timezone.localdate().year
+    form.initial.update({"year": year, "tier": Tier.MICRO})
+    only_unit = list(lead_units[:2]) if lead_units is not None else []
+    if len(only_unit) == 1:
+        unit = only_unit[0]
+        form.initial["lead_unit"] = unit.pk
+        district = unit if unit.district_id in (None, unit.pk) else Unit.objects.get(pk=unit.district_id)
+        form.initial["code"] = suggest_code(district_code=district.code, year=year, tier=Tier.MICRO)
 
 
 #: Fields that take the form's full width.
