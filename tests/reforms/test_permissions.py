@@ -79,6 +79,11 @@ WRITES = {
         {"status": Status.DRAFT},
         lambda u, d, r: services.transition_reform(user=u, reform=r, to_status=Status.PROPOSED),
     ),
+    "send a proposal back to draft": (
+        LEAD_UNIT | {"committee"},
+        {"status": Status.PROPOSED},
+        lambda u, d, r: services.transition_reform(user=u, reform=r, to_status=Status.DRAFT),
+    ),
     "approve a proposal": (
         APPROVERS,
         {"status": Status.PROPOSED},

@@ -72,11 +72,13 @@ rules.add_perm("reforms.change_reform", is_office | (in_lead_unit & ~is_locked))
 rules.add_perm("reforms.import_ledger", is_office)
 rules.add_perm("reforms.view_office_pages", is_office)
 
-# Lifecycle: (from, to) -> who may make the move. "lead" means the office or the lead unit.
-OFFICE, APPROVER, LEAD = "office", "approver", "lead"
+# Lifecycle: (from, to) -> who may make the move.
+# Who, besides the office (which may make every move): the committee ("approver"), the lead unit
+# ("lead"), or either ("lead_or_approver": a proposal goes back to draft by its unit or the committee).
+OFFICE, APPROVER, LEAD, LEAD_OR_APPROVER = "office", "approver", "lead", "lead_or_approver"
 TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.DRAFT, Status.PROPOSED): LEAD,
-    (Status.PROPOSED, Status.DRAFT): LEAD,
+    (Status.PROPOSED, Status.DRAFT): LEAD_OR_APPROVER,
     (Status.PROPOSED, Status.APPROVED): APPROVER,
     (Status.APPROVED, Status.IN_PROGRESS): LEAD,
     (Status.IN_PROGRESS, Status.COMPLETED): OFFICE,
@@ -103,9 +105,9 @@ def may_transition(user, reform, to_status: str) -> bool:
     actor = actor_for(user)
     if actor.is_office:
         return True
-    if who == APPROVER:
-        return actor.is_committee
-    if who == LEAD:
+    if who in (APPROVER, LEAD_OR_APPROVER) and actor.is_committee:
+        return True
+    if who in (LEAD, LEAD_OR_APPROVER):
         return reform.lead_unit_id in actor.unit_ids
     return False
 
