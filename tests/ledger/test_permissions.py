@@ -7,19 +7,12 @@ from django.urls import reverse
 
 from reformledger.reforms import ledger
 from reformledger.reforms.models import LedgerImport
+from tests.reforms.test_permissions import ROLES
 
 from .conftest import counts, good_row, write
 
-NOT_OFFICE = [
-    "committee",
-    "leader_main",
-    "leader_domain",
-    "unit_head",
-    "unit_staff",
-    "other_staff",
-    "expert",
-    "resident",
-]
+#: Every signed-in role but the office (the roles of the permission matrix).
+NOT_OFFICE = [role for role in ROLES if role not in ("office", "anonymous")]
 
 
 @pytest.mark.parametrize("role", NOT_OFFICE)
