@@ -364,3 +364,26 @@ def test_a_unit_starts_a_new_reform_as_a_micro_reform_of_its_own_with_a_code(cli
     assert form.initial["lead_unit"] == district.sub_a.pk
     year = form.initial["year"]
     assert form.initial["code"] == f"LH-{year}-WG-{8 if year == 2026 else 1:03d}"
+
+
+def test_the_lead_unit_removes_a_wrong_attachment_and_chooses_who_sees_one(client_for, people, reform_factory):
+    reform = reform_factory(status=Status.IN_PROGRESS)
+    wrong = services.add_attachment(user=people.unit_staff, reform=reform,
+                                    uploaded_file=SimpleUploadedFile("错的.pdf", b"%PDF-1.4 wrong"))
+    kept = services.add_attachment(user=people.unit_staff, reform=reform,
+                                   uploaded_file=SimpleUploadedFile("方案.pdf", b"%PDF-1.4 plan"))
+    other = client_for(people.other_staff)
+    assert other.post(reverse("reforms:attachment-remove", args=[reform.pk, wrong.pk])).status_code == 403
+    assert other.post(reverse("reforms:attachment-public", args=[reform.pk, kept.pk]), {"is_public": "1"}).status_code == 403
+
+    client = client_for(people.unit_staff)
+    html = client.get(detail_url(reform)).content.decode()
+    assert reverse("reforms:attachment-remove", args=[reform.pk, wrong.pk]) in html
+    client.post(reverse("reforms:attachment-remove", args=[reform.pk, wrong.pk]))
+    client.post(reverse("reforms:attachment-public", args=[reform.pk, kept.pk]), {"is_public": "1"})
+    assert list(reform.attachments.values_list("name", "is_public")) == [("方案.pdf", True)]
+    assert AuditEntry.objects.filter(action="reform.detach", changes__attachment=["错的.pdf", None]).exists()
+    assert AuditEntry.objects.filter(action="reform.attachment_public").count() == 1
+    assert "方案.pdf" in client_for().get(reverse("portal:detail", args=[reform.pk])).content.decode()
+    history = client.get(detail_url(reform)).content.decode()
+    assert "removed an attachment" in history

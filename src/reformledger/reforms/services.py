@@ -232,3 +232,30 @@ def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = Fal
     log_action(user, "reform.attach", reform, {"attachment": [None, attachment.name]})
     return attachment
 
+
+
+@transaction.atomic
+def remove_attachment(*, user, attachment: Attachment) -> None:
+    """Remove an attachment (a wrong file, a draft); the history keeps its name."""
+    reform = Reform.objects.select_for_update().get(pk=attachment.reform_id)
+    _require(user, "reforms.change_reform", reform)
+    name = attachment.name
+    stored = attachment.file.name
+    attachment.delete()
+    log_action(user, "reform.detach", reform, {"attachment": [name, None]})
+    storage = Attachment._meta.get_field("file").storage
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def set_attachment_public(*, user, attachment: Attachment, is_public: bool) -> Attachment:
+    """Show an attachment on the public reform page, or take it off."""
+    reform = Reform.objects.select_for_update().get(pk=attachment.reform_id)
+    _require(user, "reforms.change_reform", reform)
+    if attachment.is_public != is_public:
+        attachment.is_public = is_public
+        attachment.save(update_fields=["is_public", "updated_at"])
+        log_action(
+            user, "reform.attachment_public", reform, {"attachment": [attachment.name, attachment.name], "is_public": [not is_public, is_public]}
+        )
+    return attachment

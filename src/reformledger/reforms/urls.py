@@ -12,5 +12,11 @@ urlpatterns: list = [
     path("reforms/<int:pk>/transition/", views.transition, name="transition"),
     path("reforms/<int:pk>/attachments/", views.attach, name="attach"),
     path("reforms/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path(
+        "reforms/<int:pk>/attachments/<int:attachment_id>/remove/", views.remove_attachment, name="attachment-remove"
+    ),
+    path(
+        "reforms/<int:pk>/attachments/<int:attachment_id>/public/", views.attachment_public, name="attachment-public"
+    ),
     path("ledger/", include("reformledger.reforms.urls_ledger")),
 ]

@@ -181,6 +181,8 @@ ACTION_LABELS = {
     "reform.update": gettext_lazy("changed the reform"),
     "reform.transition": gettext_lazy("changed the status"),
     "reform.attach": gettext_lazy("added an attachment"),
+    "reform.detach": gettext_lazy("removed an attachment"),
+    "reform.attachment_public": gettext_lazy("changed who sees an attachment"),
     "reform.import.create": gettext_lazy("created the reform from an Excel ledger"),
     "reform.import.update": gettext_lazy("changed the reform from an Excel ledger"),
     "demo.create": gettext_lazy("created the reform with the demo data"),
@@ -196,7 +198,11 @@ _REFERENCE_FIELDS: dict[str, type] = {
     "plan": Plan,
 }
 _CHOICE_FIELDS: dict[str, type] = {"tier": Tier, "status": Status, "source_level": SourceLevel}
-_EXTRA_FIELD_LABELS = {"note": gettext_lazy("Note"), "attachment": gettext_lazy("Attachment")}
+_EXTRA_FIELD_LABELS = {
+    "note": gettext_lazy("Note"),
+    "attachment": gettext_lazy("Attachment"),
+    "is_public": gettext_lazy("Public"),
+}
 
 
 def _field_label(name: str) -> str:
@@ -441,6 +447,30 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
             for message in errors:
                 messages.error(request, message)
     return redirect(reverse("reforms:detail", kwargs={"pk": reform.pk}) + "#attachments")
+
+
+def _attachment_to_change(request: HttpRequest, pk: int, attachment_id: int) -> Attachment:
+    item = get_object_or_404(Attachment.objects.select_related("reform"), pk=attachment_id, reform_id=pk)
+    if not request.user.has_perm("reforms.change_reform", item.reform):
+        raise PermissionDenied(_("You may not change this reform."))
+    return item
+
+
+@require_POST
+@office_member_required()
+def remove_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    item = _attachment_to_change(request, pk, attachment_id)
+    services.remove_attachment(user=request.user, attachment=item)
+    messages.success(request, _("Attachment %(name)s removed.") % {"name": item.name})
+    return redirect(reverse("reforms:detail", kwargs={"pk": pk}) + "#attachments")
+
+
+@require_POST
+@office_member_required()
+def attachment_public(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
+    item = _attachment_to_change(request, pk, attachment_id)
+    services.set_attachment_public(user=request.user, attachment=item, is_public=request.POST.get("is_public") == "1")
+    return redirect(reverse("reforms:detail", kwargs={"pk": pk}) + "#attachments")
 
 
 @require_GET
