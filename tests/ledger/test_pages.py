@@ -231,3 +231,14 @@ def test_apply_checks_again_and_writes_nothing_if_the_catalogue_changed(
     assert item.status == S.REJECTED
     assert item.errors[0]["column"] == "牵头单位"
     assert counts() == before
+
+
+def test_the_preview_names_fields_in_the_reader_s_language():
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template("{% load ui %}{{ 'progress'|reform_field_label }}|{{ 'lead_unit'|reform_field_label }}")
+    with translation.override("en"):
+        assert template.render(Context()) == "Progress|Lead unit"
+    with translation.override("zh-hans"):
+        assert template.render(Context()) == "进度|牵头单位"

@@ -192,8 +192,8 @@ def test_dry_run_reports_the_changes_and_writes_nothing(catalogue, people, tmp_p
             "title": "罗湖医改（深化）",
             "action": "update",
             "fields": [
-                {"header": "名称", "old": "罗湖医改", "new": "罗湖医改（深化）"},
-                {"header": "牵头单位", "old": "区卫生健康局", "new": "桂园街道"},
+                {"field": "title", "header": "名称", "old": "罗湖医改", "new": "罗湖医改（深化）"},
+                {"field": "lead_unit", "header": "牵头单位", "old": "区卫生健康局", "new": "桂园街道"},
             ],
         }
     ]

@@ -1042,7 +1042,7 @@ def _preview(
         if len(out) >= limit:
             break
         fields = [
-            {"header": HEADER[name], "old": lookups.show(name, old), "new": lookups.show(name, new)}
+            {"field": name, "header": HEADER[name], "old": lookups.show(name, old), "new": lookups.show(name, new)}
             for name, (old, new) in item.changed.items()
             if name in HEADER
         ]

@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -54,7 +54,7 @@ from .selectors import (
     tier_rows,
     year_choices,
 )
-from .templatetags.ui import list_separator
+from .templatetags.ui import list_separator, reform_field_label
 
 
 def office_member_required(public_fallback: str | None = None) -> Callable:
@@ -206,11 +206,8 @@ _EXTRA_FIELD_LABELS = {
 
 
 def _field_label(name: str) -> str:
-    try:
-        label = Reform._meta.get_field(name).verbose_name
-    except FieldDoesNotExist:  # recorded by another action (a note, an attachment) or an older version
-        label = _EXTRA_FIELD_LABELS.get(name, name)
-    return capfirst(str(label))
+    extra = _EXTRA_FIELD_LABELS.get(name)  # recorded by another action (a note, an attachment)
+    return capfirst(str(extra)) if extra else reform_field_label(name)
 
 
 def history_rows(reform: Reform) -> list[dict[str, Any]]:

@@ -51,6 +51,20 @@ def has_office_access(actor: Actor) -> bool:
 
 
 @register.filter
+def reform_field_label(name: str) -> str:
+    """A reform field's name in the active language (``goals`` -> 改革目标 / Goals)."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    from reformledger.reforms.models import Reform
+
+    try:
+        return capfirst(str(Reform._meta.get_field(name).verbose_name))
+    except FieldDoesNotExist:
+        return name
+
+
+@register.filter
 def startswith(value, prefix) -> bool:
     return bool(prefix) and str(value).startswith(str(prefix))
 
