@@ -12,10 +12,11 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Serve with gunicorn on HOST:PORT and run the background worker beside it."
+    help = "Serve with gunicorn on HOST:PORT and run the background worker beside it."  # noqa: A003
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -41,7 +42,8 @@ class Command(BaseCommand):
             children.append(subprocess.Popen(worker, env=env))  # noqa: S603
         db = settings.DATABASES["default"]
         self.stdout.write(
-            f"Reform Ledger on http://{host}:{port}/ ({db['ENGINE'].rsplit('.', 1)[-1]}: {db['NAME']}); Ctrl-C stops it."
+            _("Reform Ledger on http://%(host)s:%(port)s/ (%(engine)s: %(name)s); Ctrl-C stops it.")
+            % {"host": host, "port": port, "engine": db["ENGINE"].rsplit(".", 1)[-1], "name": db["NAME"]}
         )
 
         def stop(*_):
