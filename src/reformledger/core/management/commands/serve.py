@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 
 class Command(BaseCommand):
-    help = "Serve with gunicorn on HOST:PORT and run the background worker beside it."  # noqa: A003
+    help = "Serve with gunicorn on HOST:PORT and run the background worker beside it."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
