@@ -134,3 +134,13 @@ def test_catalogue_runs_a_constant_number_of_queries(client_for, people, reform_
     with django_assert_num_queries(4):
         response = client.get(f"{URL}?sort=-progress")
     assert len(response.context["page"].object_list) == count
+
+
+def test_unit_lists_show_sub_districts_then_departments_then_communities(district):
+    from reformledger.reforms.forms import reform_units
+
+    kinds = list(reform_units({district.district.pk}).values_list("kind", flat=True))
+    order = ["sub_district", "department", "community"]
+    ranks = [order.index(kind) if kind in order else len(order) for kind in kinds]
+    assert ranks == sorted(ranks)
+    assert kinds[0] == "sub_district"

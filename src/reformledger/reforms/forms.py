@@ -6,7 +6,7 @@ from typing import Any, NamedTuple
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.forms.models import fields_for_model, model_to_dict
 from django.forms.utils import flatatt
 from django.utils.functional import SimpleLazyObject
@@ -29,6 +29,17 @@ REFORM_UNIT_KINDS = (
     UnitKind.DEPARTMENT,
     UnitKind.SUB_DISTRICT,
     UnitKind.COMMUNITY,
+    UnitKind.EXTERNAL,
+)
+
+#: The order in which unit lists show the kinds.
+UNIT_KIND_ORDER = (
+    UnitKind.SUB_DISTRICT,
+    UnitKind.DEPARTMENT,
+    UnitKind.COMMUNITY,
+    UnitKind.DISTRICT,
+    UnitKind.COMMITTEE,
+    UnitKind.REFORM_OFFICE,
     UnitKind.EXTERNAL,
 )
 
@@ -62,7 +73,13 @@ def reform_units(district_ids: set[int] | None) -> QuerySet[Unit]:
     qs = Unit.objects.filter(is_active=True, kind__in=REFORM_UNIT_KINDS)
     if district_ids is not None:
         qs = qs.filter(district_id__in=district_ids)
-    return qs.order_by("sort_order", "code")
+    # Sub-districts first, then departments, communities and the rest: the order a reform office
+    # thinks in (and the list people scan in the unit filter and the co-unit boxes).
+    rank = Case(
+        *(When(kind=kind, then=Value(order)) for order, kind in enumerate(UNIT_KIND_ORDER)),
+        default=Value(len(UNIT_KIND_ORDER)),
+    )
+    return qs.order_by(rank, "sort_order", "code")
 
 
 def districts_of(actor: Actor) -> set[int] | None:
