@@ -16,13 +16,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import wraps
 from typing import TypeVar
 
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import connections, transaction
 from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .models import AuditHead
 
@@ -82,21 +89,8 @@ class DataVersionMiddleware:
 
 def fragment_key(*parts: object) -> str:
     """A cache key for a rendered fragment: its inputs, the language and the data version."""
-    from django.utils.translation import get_language
-
     text = "|".join(str(part) for part in (*parts, get_language(), data_version()))
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _key(kind: str, qs: QuerySet, extra: str = "") -> str:
-    sql, params = qs.query.sql_with_params()
-    text = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}|{extra}"
-    return f"rl:{kind}:{hashlib.sha256(text.encode()).hexdigest()}"
-
-
-def cached_for_query(kind: str, qs: QuerySet, compute: Callable[[], T], *, extra: str = "") -> T:
-    """``compute()``, cached under ``qs``'s SQL and the current data version."""
-    return _cached(_key(kind, qs, extra), compute)
 
 
 def _cached(key: str, compute: Callable[[], T]) -> T:
@@ -112,7 +106,10 @@ def _cached(key: str, compute: Callable[[], T]) -> T:
 
 
 def cached_count(qs: QuerySet) -> int:
-    return cached_for_query("count", qs.order_by(), qs.count)
+    """``qs.count()``, cached under the query's SQL and the current data version."""
+    sql, params = qs.order_by().query.sql_with_params()
+    text = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
+    return _cached(f"rl:count:{hashlib.sha256(text.encode()).hexdigest()}", qs.count)
 
 
 class CachedCountPaginator(Paginator):
@@ -128,8 +125,8 @@ class CachedCountPaginator(Paginator):
 def cached_value(key: str, compute: Callable[[], T]) -> T:
     """``compute()``, cached under ``key`` and the current data version.
 
-    For values whose query is fixed by ``key`` (cheaper than compiling the SQL for
-    :func:`cached_for_query`): ``key`` must name every input of ``compute``.
+    ``key`` must name every input of ``compute`` (for lists, ``reforms.selectors.list_key``): it
+    is cheaper than compiling a query's SQL to key it, as :func:`cached_count` does.
     """
     return _cached(f"rl:value:{hashlib.sha256(key.encode()).hexdigest()}", compute)
 
@@ -145,9 +142,6 @@ def cached_fragment(
     The fragment must not contain anything per session (no CSRF token, no messages).
     ``context`` may be a callable, called only when the fragment is not cached.
     """
-    from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
-
     if not _caching_allowed():
         return mark_safe(render_to_string(template_name, context() if callable(context) else context, request))  # noqa: S308
     key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts)
@@ -167,12 +161,6 @@ def personal_page(view):
     data version. Pages with pending messages, and requests inside a transaction that wrote, are
     rendered as usual. Put it inside the view's permission decorators.
     """
-    from functools import wraps
-
-    from django.contrib.messages import get_messages
-    from django.http import HttpResponse
-    from django.middleware.csrf import get_token
-
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         secret = request.META.get("CSRF_COOKIE")

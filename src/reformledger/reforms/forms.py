@@ -18,6 +18,7 @@ from reformledger.core.cache import cached_value
 from reformledger.org.models import Domain, Role, Unit, UnitKind, User
 from reformledger.org.selectors import Actor
 
+from . import services
 from .models import Plan, Reform, SourceLevel, Status, Tier
 from .selectors import DEFAULT_SORT, SORTS, ReformFilters
 
@@ -43,26 +44,9 @@ UNIT_KIND_ORDER = (
     UnitKind.EXTERNAL,
 )
 
-#: The order in which the reform form shows its fields.
-FORM_FIELD_ORDER = (
-    "code",
-    "title",
-    "tier",
-    "source_level",
-    "year",
-    "plan",
-    "domain",
-    "lead_unit",
-    "co_units",
-    "responsible_leader",
-    "goals",
-    "measures",
-    "deliverables",
-    "start_date",
-    "due_date",
-    "progress",
-    "public_summary",
-)
+#: The order in which the reform form shows its fields: the tracked fields but the status, which
+#: changes only through the lifecycle's moves.
+FORM_FIELD_ORDER = tuple(name for name in services.TRACKED_FIELDS if name != "status")
 
 #: Fields a unit may set when it creates a reform (besides UNIT_EDITABLE), mirroring the service.
 UNIT_CREATE_EXTRA = frozenset({"code", "tier", "year", "domain", "lead_unit", "responsible_leader"})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from reformledger.core.cache import cached_for_query, cached_value
+from reformledger.core.cache import cached_value
 from reformledger.org.selectors import Actor, actor_for
 
 from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
@@ -165,7 +165,9 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
     rows = qs.values("tier").annotate(
         total=Count("pk"), completed=Count("pk", filter=Q(status=Status.COMPLETED))
     )
-    by_tier = {row["tier"]: row for row in cached_for_query("tier-stats", rows, lambda: list(rows))}
+    # Keyed by who may see what (not the compiled SQL): the stats are read on every dashboard and
+    # /stats request.
+    by_tier = {row["tier"]: row for row in cached_value(f"tier-stats:{visibility_key(user)}:{year}", lambda: list(rows))}
     out = {}
     for tier in Tier.values:
         row = by_tier.get(tier, {"total": 0, "completed": 0})

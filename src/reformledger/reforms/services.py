@@ -35,13 +35,14 @@ OFFICE_EDITABLE = UNIT_EDITABLE | {
     "lead_unit",
     "responsible_leader",
 }
-#: The fields the audit trail and the ledger track, in ledger order.
+#: The fields the audit trail tracks, in the order forms and histories show them.
 TRACKED_FIELDS = (
     "code",
     "title",
     "tier",
     "source_level",
     "year",
+    "plan",
     "domain",
     "lead_unit",
     "co_units",
@@ -54,7 +55,6 @@ TRACKED_FIELDS = (
     "status",
     "progress",
     "public_summary",
-    "plan",
 )
 
 _FK_FIELDS = frozenset({"domain", "lead_unit", "responsible_leader", "plan"})

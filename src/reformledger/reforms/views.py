@@ -353,6 +353,16 @@ def _render_form(request: HttpRequest, form: ReformForm, reform: Reform | None) 
     return render(request, "reforms/form.html", context, status=400 if form.errors else 200)
 
 
+def _save(request: HttpRequest, form: ReformForm, write: Callable[[dict], Reform]) -> Reform | None:
+    """Save a valid form through a service; on the service's ValidationError, put its messages on
+    the form's fields and return None (nothing was written)."""
+    try:
+        return write(form.service_data())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 @office_member_required()
 def create(request: HttpRequest) -> HttpResponse:
@@ -360,13 +370,10 @@ def create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("You may not create reforms."))
     form = _form_for(request, None, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            reform = services.create_reform(user=request.user, data=form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Reform %(code)s created.") % {"code": reform.code})
-            return redirect("reforms:detail", pk=reform.pk)
+        saved = _save(request, form, lambda data: services.create_reform(user=request.user, data=data))
+        if saved is not None:
+            messages.success(request, _("Reform %(code)s created.") % {"code": saved.code})
+            return redirect("reforms:detail", pk=saved.pk)
     return _render_form(request, form, None)
 
 
@@ -381,13 +388,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may not change this reform."))
     form = _form_for(request, reform, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.update_reform(user=request.user, reform=reform, data=form.service_data())
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, _("Reform %(code)s saved.") % {"code": reform.code})
-            return redirect("reforms:detail", pk=reform.pk)
+        saved = _save(request, form, lambda data: services.update_reform(user=request.user, reform=reform, data=data))
+        if saved is not None:
+            messages.success(request, _("Reform %(code)s saved.") % {"code": saved.code})
+            return redirect("reforms:detail", pk=saved.pk)
     return _render_form(request, form, reform)
 
 
