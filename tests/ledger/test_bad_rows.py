@@ -22,6 +22,13 @@ BAD_ROWS = [
         "belongs to 福田区, not to 罗湖区",
     ),
     ("lead unit also a co-unit", {"co_units": "桂园街道"}, "配合单位", "cannot also be a co-unit"),
+    ("co-unit of another district", {"co_units": "黄贝街道、ft-street"}, "配合单位", "belongs to 福田区, not to 罗湖区"),
+    (
+        "responsible leader who is neither leader nor unit head",
+        {"responsible_leader": "resident"},
+        "责任领导",
+        "must be an active district leader or unit head",
+    ),
     (
         "unknown leader",
         {"responsible_leader": "无名氏"},

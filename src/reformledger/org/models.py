@@ -33,8 +33,9 @@ class UnitKind(models.TextChoices):
 
 
 class Unit(TimeStampedModel):
-    """A unit of the organisation tree. ``district`` is the root district (set on save) so that a
-    province can run every district on one database and each list can be scoped by district."""
+    """A unit of the organisation tree. ``district`` is the root district (set on save; a district
+    records itself), so that a province can run every district on one database, each list can be
+    scoped by district, and ``unit.district_id`` alone answers "which district is this unit in"."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=100)

@@ -407,7 +407,7 @@ class _Lookups:
             return
         self.units[unit.pk] = unit
         self.unit_by_code[unit.code] = unit
-        district_id = unit.pk if unit.kind == UnitKind.DISTRICT else unit.district_id
+        district_id = unit.district_id
         if district_id is not None:
             self.units_by_name[(district_id, unit.name.strip())].append(unit)
 
@@ -470,7 +470,7 @@ class _Lookups:
         """By code within the district, by name within the district, then by code anywhere."""
         by_code = self.unit_by_code.get(token)
         if district is not None:
-            if by_code is not None and _district_id(by_code) == district.pk:
+            if by_code is not None and by_code.district_id == district.pk:
                 return by_code, ""
             found = self.units_by_name.get((district.pk, token), [])
             if len(found) == 1:
@@ -530,10 +530,6 @@ class _Lookups:
         if isinstance(value, dt.date):
             return value.isoformat()
         return str(value)
-
-
-def _district_id(unit: Unit) -> int | None:
-    return unit.pk if unit.kind == UnitKind.DISTRICT else unit.district_id
 
 
 # --- reading and checking a file ----------------------------------------------------------------
@@ -795,8 +791,8 @@ def _check_row(
         lead, error = lookups.unit(lead_text, district)
         if error:
             problem("lead_unit", error)
-        elif _district_id(lead) != district.pk:
-            other = lookups.districts.get(_district_id(lead))
+        elif lead.district_id != district.pk:
+            other = lookups.districts.get(lead.district_id)
             problem(
                 "lead_unit",
                 _("The unit %(unit)s belongs to %(other)s, not to %(district)s.")
@@ -815,6 +811,13 @@ def _check_row(
             unit, error = lookups.unit(token, district)
             if error:
                 problem("co_units", error)
+            elif unit.district_id != district.pk:
+                other = lookups.districts.get(unit.district_id)
+                problem(
+                    "co_units",
+                    _("The unit %(unit)s belongs to %(other)s, not to %(district)s.")
+                    % {"unit": unit.name, "other": other.name if other else "—", "district": district.name},
+                )
             elif lead is not None and unit.pk == lead.pk:
                 problem(
                     "co_units", _("The lead unit %(unit)s cannot also be a co-unit.") % {"unit": unit.name}
@@ -910,7 +913,7 @@ class _Planned:
 
 def _completion_problem(number: int, merged: dict[str, Any], values: dict[str, Any]) -> Problem | None:
     """A completed reform is at 100%: the same rule as the services'."""
-    if merged["status"] == Status.COMPLETED and merged["progress"] != 100:
+    if not services.progress_fits_status(merged["status"], merged["progress"]):
         header = HEADER["progress" if "progress" in values else "status"]
         return Problem(
             number, header, _("A completed reform is at 100%%; this row says %(progress)s%%.") % {"progress": merged["progress"]}
@@ -975,14 +978,32 @@ def plan_import(parsed: ParsedLedger, *, lock: bool = False) -> tuple[list[_Plan
     planned: list[_Planned] = []
     problems: list[Problem] = []
     unchanged = 0
+    named_leaders = {row.values.get("responsible_leader") for row in parsed.rows} - {None}
+    may_be_responsible = services.responsible_people(named_leaders) if named_leaders else set()
+
+    def leader_problem(row: LedgerRow, leader_id: int | None) -> Problem | None:
+        """The services' rule, for a leader the row sets (a leader already on the reform stays)."""
+        if leader_id is None or leader_id in may_be_responsible:
+            return None
+        return Problem(
+            row.number,
+            HEADER["responsible_leader"],
+            _("The responsible leader must be an active district leader or unit head."),
+        )
+
     for row in parsed.rows:
         reform = existing.get(row.code)
         values = dict(row.values)
         if reform is None:
             values = {**_defaults(), **values}
             values["plan"] = lookups.plans.get((row.district_id, values["year"]))
-            if problem := _completion_problem(row.number, values, values):
-                problems.append(problem)
+            new_problems = [
+                p
+                for p in (_completion_problem(row.number, values, values), leader_problem(row, values["responsible_leader"]))
+                if p
+            ]
+            if new_problems:
+                problems.extend(new_problems)
                 continue
             new = Reform(district_id=row.district_id)
             for name, value in values.items():
@@ -1011,6 +1032,8 @@ def plan_import(parsed: ParsedLedger, *, lock: bool = False) -> tuple[list[_Plan
                 )
             )
         if problem := _completion_problem(row.number, merged, values):
+            problems.append(problem)
+        if "responsible_leader" in changed and (problem := leader_problem(row, changed["responsible_leader"][1])):
             problems.append(problem)
         if merged["lead_unit"] in merged["co_units"]:
             problems.append(
@@ -1261,7 +1284,7 @@ class _ExportNames:
         }
 
     def unit(self, unit: Unit, district_id: int) -> str:
-        in_district = _district_id(unit) == district_id
+        in_district = unit.district_id == district_id
         return unit.name if in_district and unit.pk in self.unit_by_name else unit.code
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from reformledger.core import files
 from reformledger.core.audit import diff, log_action
-from reformledger.org.models import Membership, Role, Unit, UnitKind
+from reformledger.org.models import Membership, Role, Unit
 from reformledger.org.selectors import actor_for
 
 from . import rules as reform_rules
@@ -73,8 +73,7 @@ def _require(user, perm: str, obj=None) -> None:
 
 
 def _district_of(unit: Unit) -> int:
-    if unit.kind == UnitKind.DISTRICT:
-        return unit.pk
+    # Every unit records its district (a district records itself): see org.models.Unit.
     if unit.district_id is None:
         raise ValidationError({"lead_unit": _("The lead unit does not belong to a district.")})
     return unit.district_id
@@ -102,15 +101,14 @@ def _validate(reform: Reform, co_units: list[Unit] | None, *, leader_changed: bo
         errors.setdefault("due_date", []).append(_("The due date is before the start date."))
     if reform.tier == Tier.UPPER and not reform.source_level:
         errors.setdefault("source_level", []).append(_("An upper-level task needs its source level."))
-    if co_units and reform.district_id and any(
-        (u.district_id or u.pk) != reform.district_id for u in co_units
-    ):
+    if co_units and reform.district_id and any(u.district_id != reform.district_id for u in co_units):
         errors.setdefault("co_units", []).append(_("Co-units must belong to the reform's district."))
-    if leader_changed and reform.responsible_leader_id and not _may_be_responsible(reform.responsible_leader_id):
+    leader = reform.responsible_leader_id
+    if leader_changed and leader and leader not in responsible_people([leader]):
         errors.setdefault("responsible_leader", []).append(
             _("The responsible leader must be an active district leader or unit head.")
         )
-    if reform.status == Status.COMPLETED and reform.progress != 100:
+    if not progress_fits_status(reform.status, reform.progress):
         errors.setdefault("progress", []).append(_("A completed reform is at 100%."))
     if co_units and reform.lead_unit_id and any(u.pk == reform.lead_unit_id for u in co_units):
         errors.setdefault("co_units", []).append(_("The lead unit cannot also be a co-unit."))
@@ -118,11 +116,25 @@ def _validate(reform: Reform, co_units: list[Unit] | None, *, leader_changed: bo
         raise ValidationError(errors)
 
 
-def _may_be_responsible(user_id: int) -> bool:
-    """Three-level responsibility: district leaders, and heads of sub-districts and departments."""
-    return Membership.objects.filter(
-        user_id=user_id, user__is_active=True, role__in=(Role.LEADER, Role.UNIT_HEAD)
-    ).exists()
+# --- rules a reform keeps, shared by the services and the ledger import ---------------------------
+
+#: Three-level responsibility: district leaders own key and domain reforms, the heads of
+#: sub-districts and departments own micro-reforms.
+RESPONSIBLE_ROLES = (Role.LEADER, Role.UNIT_HEAD)
+
+
+def responsible_people(user_ids) -> set[int]:
+    """Of these people, those who may be named a reform's responsible leader (one query)."""
+    return set(
+        Membership.objects.filter(user_id__in=list(user_ids), user__is_active=True, role__in=RESPONSIBLE_ROLES)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def progress_fits_status(status: str, progress: int) -> bool:
+    """A completed reform is at 100%."""
+    return status != Status.COMPLETED or progress == 100
 
 
 @transaction.atomic
