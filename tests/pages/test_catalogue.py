@@ -137,7 +137,7 @@ def test_catalogue_runs_a_constant_number_of_queries(client_for, people, reform_
 
 
 def test_unit_lists_show_sub_districts_then_departments_then_communities(district):
-    from reformledger.reforms.forms import reform_units
+    from reformledger.reforms.selectors import reform_units
 
     kinds = list(reform_units({district.district.pk}).values_list("kind", flat=True))
     order = ["sub_district", "department", "community"]

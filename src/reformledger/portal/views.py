@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.cache import cached_fragment, cached_value
-from reformledger.reforms.forms import CatalogueFilterForm, filter_domains
+from reformledger.reforms.forms import CatalogueFilterForm
 from reformledger.reforms.selectors import (
     ReformFilters,
+    filter_domains,
     get_public_reform,
     public_reform_list,
     public_reforms,

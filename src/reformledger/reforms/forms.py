@@ -2,47 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.forms.utils import flatatt
-from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from reformledger.core.cache import cached_value
-from reformledger.org.models import Domain, Role, Unit, UnitKind, User
-from reformledger.org.selectors import Actor
+from reformledger.org.models import Domain, Role, Unit, User
 
 from . import services
 from .models import Plan, Reform, SourceLevel, Status, Tier
-from .selectors import DEFAULT_SORT, SORTS, ReformFilters
-
-#: Unit kinds that carry reforms (offered as lead units, co-units and in the unit filter).
-REFORM_UNIT_KINDS = (
-    UnitKind.DISTRICT,
-    UnitKind.COMMITTEE,
-    UnitKind.REFORM_OFFICE,
-    UnitKind.DEPARTMENT,
-    UnitKind.SUB_DISTRICT,
-    UnitKind.COMMUNITY,
-    UnitKind.EXTERNAL,
-)
-
-#: The order in which unit lists show the kinds.
-UNIT_KIND_ORDER = (
-    UnitKind.SUB_DISTRICT,
-    UnitKind.DEPARTMENT,
-    UnitKind.COMMUNITY,
-    UnitKind.DISTRICT,
-    UnitKind.COMMITTEE,
-    UnitKind.REFORM_OFFICE,
-    UnitKind.EXTERNAL,
-)
+from .selectors import DEFAULT_SORT, SORTS, Choice, ReformFilters
 
 #: The order in which the reform form shows its fields: the tracked fields but the status, which
 #: changes only through the lifecycle's moves.
@@ -50,59 +25,6 @@ FORM_FIELD_ORDER = tuple(name for name in services.TRACKED_FIELDS if name != "st
 
 #: Fields a unit may set when it creates a reform (besides UNIT_EDITABLE), mirroring the service.
 UNIT_CREATE_EXTRA = frozenset({"code", "tier", "year", "domain", "lead_unit", "responsible_leader"})
-
-
-def reform_units(district_ids: set[int] | None) -> QuerySet[Unit]:
-    """Units that may lead or co-run a reform, limited to the given districts (None: all)."""
-    qs = Unit.objects.filter(is_active=True, kind__in=REFORM_UNIT_KINDS)
-    if district_ids is not None:
-        qs = qs.filter(district_id__in=district_ids)
-    # Sub-districts first, then departments, communities and the rest: the order a reform office
-    # thinks in (and the list people scan in the unit filter and the co-unit boxes).
-    rank = Case(
-        *(When(kind=kind, then=Value(order)) for order, kind in enumerate(UNIT_KIND_ORDER)),
-        default=Value(len(UNIT_KIND_ORDER)),
-    )
-    return qs.order_by(rank, "sort_order", "code")
-
-
-def districts_of(actor: Actor) -> set[int] | None:
-    """The districts the person works in (None when they work across all: superusers without units)."""
-    unit_ids = set().union(*actor.units_by_role.values()) if actor.units_by_role else set()
-    if not unit_ids:
-        return None
-    rows = cached_value(
-        f"districts-of:{sorted(unit_ids)}",
-        lambda: list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")),
-    )
-    return {district_id or pk for pk, district_id in rows}
-
-
-class Choice(NamedTuple):
-    """A filter option: the code in the query string and the name shown."""
-
-    code: str
-    name: str
-
-
-def filter_units(district_ids: set[int] | None) -> list[Choice]:
-    """The unit filter's options (cached until the next write; fetched only when iterated)."""
-    return SimpleLazyObject(
-        lambda: cached_value(
-            f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
-            lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
-        )
-    )
-
-
-def filter_domains() -> list[Choice]:
-    """The domain filter's options (cached until the next write; fetched only when iterated)."""
-    return SimpleLazyObject(
-        lambda: cached_value(
-            "filter-domains",
-            lambda: [Choice(c, n) for c, n in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
-        )
-    )
 
 
 class FastSelect(forms.Select):

@@ -7,11 +7,14 @@ and residents get ``public_reforms`` (public fields only, by the callers' choice
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from reformledger.core.cache import cached_value
+from reformledger.org.models import Domain, Unit, UnitKind
 from reformledger.org.selectors import Actor, actor_for
 
 from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
@@ -212,3 +215,80 @@ def suggest_code(*, district_code: str, year: int, tier: str) -> str:
     taken = Reform.objects.filter(code__startswith=prefix).values_list("code", flat=True)
     numbers = [int(code[len(prefix):]) for code in taken if code[len(prefix):].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+# --- units and options offered by the catalogue's filters and the reform form ---------------------
+
+#: Unit kinds that carry reforms (offered as lead units, co-units and in the unit filter).
+REFORM_UNIT_KINDS = (
+    UnitKind.DISTRICT,
+    UnitKind.COMMITTEE,
+    UnitKind.REFORM_OFFICE,
+    UnitKind.DEPARTMENT,
+    UnitKind.SUB_DISTRICT,
+    UnitKind.COMMUNITY,
+    UnitKind.EXTERNAL,
+)
+
+#: The order in which unit lists show the kinds.
+UNIT_KIND_ORDER = (
+    UnitKind.SUB_DISTRICT,
+    UnitKind.DEPARTMENT,
+    UnitKind.COMMUNITY,
+    UnitKind.DISTRICT,
+    UnitKind.COMMITTEE,
+    UnitKind.REFORM_OFFICE,
+    UnitKind.EXTERNAL,
+)
+
+def reform_units(district_ids: set[int] | None) -> QuerySet[Unit]:
+    """Units that may lead or co-run a reform, limited to the given districts (None: all)."""
+    qs = Unit.objects.filter(is_active=True, kind__in=REFORM_UNIT_KINDS)
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
+    # Sub-districts first, then departments, communities and the rest: the order a reform office
+    # thinks in (and the list people scan in the unit filter and the co-unit boxes).
+    rank = Case(
+        *(When(kind=kind, then=Value(order)) for order, kind in enumerate(UNIT_KIND_ORDER)),
+        default=Value(len(UNIT_KIND_ORDER)),
+    )
+    return qs.order_by(rank, "sort_order", "code")
+
+
+def districts_of(actor: Actor) -> set[int] | None:
+    """The districts the person works in (None when they work across all: superusers without units)."""
+    unit_ids = set().union(*actor.units_by_role.values()) if actor.units_by_role else set()
+    if not unit_ids:
+        return None
+    rows = cached_value(
+        f"districts-of:{sorted(unit_ids)}",
+        lambda: list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")),
+    )
+    return {district_id or pk for pk, district_id in rows}
+
+
+class Choice(NamedTuple):
+    """A filter option: the code in the query string and the name shown."""
+
+    code: str
+    name: str
+
+
+def filter_units(district_ids: set[int] | None) -> list[Choice]:
+    """The unit filter's options (cached until the next write; fetched only when iterated)."""
+    return SimpleLazyObject(
+        lambda: cached_value(
+            f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
+            lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
+        )
+    )
+
+
+def filter_domains() -> list[Choice]:
+    """The domain filter's options (cached until the next write; fetched only when iterated)."""
+    return SimpleLazyObject(
+        lambda: cached_value(
+            "filter-domains",
+            lambda: [Choice(c, n) for c, n in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
+        )
+    )

@@ -39,17 +39,17 @@ from .forms import (
     CatalogueFilterForm,
     ReformForm,
     TransitionForm,
-    districts_of,
-    filter_domains,
-    filter_units,
-    reform_units,
 )
 from .models import Attachment, Plan, Reform, SourceLevel, Status, Tier
 from .selectors import (
+    districts_of,
+    filter_domains,
+    filter_units,
     get_visible_reform,
     has_full_access,
     list_key,
     reform_list,
+    reform_units,
     suggest_code,
     tier_rows,
     year_choices,

@@ -22,12 +22,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reformledger.org.selectors import actor_for, domain_list
+from reformledger.org.selectors import actor_for
 
 from . import ledger
-from .forms import CatalogueFilterForm, districts_of, reform_units
+from .forms import CatalogueFilterForm
 from .models import LedgerImport
-from .selectors import has_full_access, reform_list, year_choices
+from .selectors import districts_of, filter_domains, filter_units, has_full_access, reform_list, year_choices
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: How many problems the status page lists (the command line prints them all).
@@ -105,8 +105,8 @@ def export(request: HttpRequest) -> FileResponse:
     form = CatalogueFilterForm(
         request.GET or None,
         years=year_choices(request.user),
-        domains=list(domain_list()),
-        units=list(reform_units(districts_of(actor)).only("pk", "code", "name")),
+        domains=filter_domains(),
+        units=filter_units(districts_of(actor)),
     )
     reforms = reform_list(request.user, form.filters(), form.sort_key())
     out = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes it
