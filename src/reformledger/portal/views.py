@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.cache import cached_fragment, cached_value
+from reformledger.core.views import is_htmx
 from reformledger.reforms.forms import CatalogueFilterForm
 from reformledger.reforms.selectors import (
     ReformFilters,
@@ -71,8 +72,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request, "portal/_catalogue_results.html", results_context,
         key_parts=("public", repr(form.filters()), form.sort_key()),
     )
-    is_fragment = bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
-    if is_fragment:
+    if is_htmx(request):
         response = HttpResponse(results)
     else:
         filters_html = cached_fragment(request, "portal/_catalogue_filters.html", {"form": form}, key_parts=(years,))

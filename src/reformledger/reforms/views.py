@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reformledger.core.audit import history_of
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.cache import cached_fragment, personal_page
+from reformledger.core.views import is_htmx
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
 
@@ -77,11 +78,6 @@ def office_member_required(public_fallback: str | None = None) -> Callable:
         return wrapped
 
     return decorator
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """An htmx request for a fragment (not a history restore, which needs the whole page)."""
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 # --- dashboard ----------------------------------------------------------------------------------

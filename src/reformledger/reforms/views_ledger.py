@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reformledger.core.views import is_htmx
 from reformledger.org.selectors import actor_for
 
 from . import ledger
@@ -38,10 +39,6 @@ RECENT_IMPORTS = 10
 def _require_import(request: HttpRequest) -> None:
     if not ledger.may_import(request.user):
         raise PermissionDenied(_("Only the reform office may import the ledger."))
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(request.headers.get("HX-Request")) and not request.headers.get("HX-History-Restore-Request")
 
 
 #: What each column holds, for the upload page (the headers themselves are fixed, see ledger.py).
@@ -170,7 +167,7 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "errors_total": len(errors),
         "file_error": next((e["message"] for e in errors if e.get("row") is None), ""),
     }
-    template = "reforms/ledger/_status.html" if _is_htmx(request) else "reforms/ledger/detail.html"
+    template = "reforms/ledger/_status.html" if is_htmx(request) else "reforms/ledger/detail.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
