@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from reformledger.core.cache import cached_value
 
@@ -125,8 +125,6 @@ def unit_list(*, kind: str | None = None, district_id: int | None = None) -> Que
 
 
 def people_list(*, q: str = "", role: str = "", unit_id: int | None = None) -> QuerySet[User]:
-    from django.db.models import Prefetch, Q
-
     qs = User.objects.filter(is_active=True)
     if q:
         qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))

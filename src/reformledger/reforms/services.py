@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -223,8 +224,6 @@ def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -
 
 @transaction.atomic
 def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = False) -> Attachment:
-    from django.conf import settings
-
     _require(user, "reforms.change_reform", reform)
     limit = int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
     if uploaded_file.size > limit:
