@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "reformledger.core",
     "reformledger.org",
     "reformledger.reforms",
+    "reformledger.supervision",
     "reformledger.portal",
     "reformledger.api",
 ]
@@ -187,7 +188,15 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# E-mail for reminders: set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 
 LOGGING = {
     "version": 1,
@@ -199,8 +208,31 @@ LOGGING = {
 
 # --- Reform Ledger's own settings -------------------------------------------------------------
 SITE_NAME = os.environ.get("SITE_NAME", _("Reform Ledger"))
+# The address people reach this site at (for links in e-mails and group messages), e.g. http://ledger.example.gov.cn
+SITE_URL = os.environ.get("SITE_URL", "")
 # Largest Excel ledger accepted for import, in megabytes.
 LEDGER_MAX_UPLOAD_MB = float(os.environ.get("LEDGER_MAX_UPLOAD_MB", "20"))
 # Largest attachment, in megabytes.
 ATTACHMENT_MAX_MB = float(os.environ.get("ATTACHMENT_MAX_MB", "20"))
 CATALOGUE_PAGE_SIZE = int(os.environ.get("CATALOGUE_PAGE_SIZE", "50"))
+
+# --- Supervision (督查督办) ----------------------------------------------------------------------
+# Amber: due within this many days and behind the straight-line trajectory. Reminders go out this
+# many days before a due date, too.
+WARNING_AMBER_DAYS = int(os.environ.get("WARNING_AMBER_DAYS", "7"))
+# Red: in progress with no progress report for this many days.
+WARNING_STALE_DAYS = int(os.environ.get("WARNING_STALE_DAYS", "30"))
+# Escalate to the responsible leader when a task is this many days overdue.
+WARNING_ESCALATE_DAYS = int(os.environ.get("WARNING_ESCALATE_DAYS", "7"))
+# Escalate a supervision order that a unit has not acknowledged this many days after issue.
+ORDER_ACK_DAYS = int(os.environ.get("ORDER_ACK_DAYS", "3"))
+# Supervision orders are numbered PREFIX〔YEAR〕N号, e.g. 罗改督〔2018〕3号.
+ORDER_PREFIX = os.environ.get("ORDER_PREFIX", "罗改督")
+# Largest evidence file, in megabytes.
+EVIDENCE_MAX_MB = float(os.environ.get("EVIDENCE_MAX_MB", "20"))
+# The worker runs scan-deadlines once a day at this local time (HH:MM).
+SCAN_AT = os.environ.get("SCAN_AT", "06:30")
+# Seconds a group-robot webhook may take to answer; attempts before a delivery is marked failed.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "5"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reform-ledger@localhost")

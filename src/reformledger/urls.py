@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("office/", include("reformledger.reforms.urls")),
     path("office/org/", include("reformledger.org.urls")),
+    path("office/supervision/", include("reformledger.supervision.urls")),
     path("", include("reformledger.portal.urls")),
 ]

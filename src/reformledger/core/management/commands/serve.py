@@ -38,7 +38,7 @@ class Command(BaseCommand):
         ]
         children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own interpreter and arguments
         if not no_worker:
-            worker = [python, "-m", "reformledger", "db_worker", "--interval", "1"]
+            worker = [python, "-m", "reformledger", "worker", "--interval", "1"]
             children.append(subprocess.Popen(worker, env=env))  # noqa: S603
         db = settings.DATABASES["default"]
         self.stdout.write(

@@ -1,0 +1,284 @@
+"""Messages: reminders and their deliveries (inbox, e-mail, group-robot webhook).
+
+A :class:`Message` becomes one :class:`~.models.Reminder` row, identified by its idempotency key,
+and one :class:`~.models.Delivery` row per channel and recipient. Creating the same key twice does
+nothing (unique keys, conflicts ignored), so a scan run twice on one day sends nothing new. Inbox
+deliveries are made in the same transaction (the row is the inbox); e-mail and webhook deliveries
+wait for the worker (:mod:`.delivery`), queued after commit.
+
+Messages are written in the site's language (``LANGUAGE_CODE``, zh-Hans by default): they go to
+group chats and mailboxes, where the reader's chosen language is unknown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reformledger.org.models import Membership, Role, Unit, User
+
+from .models import Channel, Delivery, Reminder, ReminderKind
+
+UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
+CHUNK = 2000
+
+
+@dataclass
+class Message:
+    key: str
+    kind: str
+    district_id: int
+    subject: str
+    text: str
+    link: str = ""
+    unit_id: int | None = None  # the unit's people and its group robot receive it
+    user_ids: tuple[int, ...] = ()  # and/or these people
+    task_id: int | None = None
+    reform_id: int | None = None
+    order_id: int | None = None
+    sender_id: int | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def site_language():
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def unit_people(unit_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
+    """Each unit's active heads and staff as ``[(user id, e-mail)]``, in one query."""
+    people: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    unit_ids = list(set(unit_ids))
+    for start in range(0, len(unit_ids), CHUNK):
+        rows = (
+            Membership.objects.filter(unit_id__in=unit_ids[start : start + CHUNK], role__in=UNIT_ROLES, user__is_active=True)
+            .values_list("unit_id", "user_id", "user__email")
+            .distinct()
+        )
+        for unit_id, user_id, email in rows:
+            if (user_id, email) not in people[unit_id]:
+                people[unit_id].append((user_id, email))
+    return people
+
+
+def send(messages: list[Message]) -> int:
+    """Create the reminders and deliveries of these messages that do not exist yet; returns how
+    many reminders were new. Call inside a transaction; the worker is woken after commit."""
+    if not messages:
+        return 0
+    by_key = {m.key: m for m in messages}
+    keys = list(by_key)
+    existing: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        existing.update(Reminder.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", flat=True))
+    new = [by_key[k] for k in keys if k not in existing]
+    if not new:
+        return 0
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                key=m.key, kind=m.kind, district_id=m.district_id, unit_id=m.unit_id, task_id=m.task_id,
+                reform_id=m.reform_id, order_id=m.order_id, sender_id=m.sender_id, subject=m.subject[:200],
+                text=m.text, link=m.link,
+            )
+            for m in new
+        ],
+        batch_size=CHUNK,
+        ignore_conflicts=True,
+    )
+    ids: dict[str, int] = {}
+    new_keys = [m.key for m in new]
+    for start in range(0, len(new_keys), CHUNK):
+        ids.update(Reminder.objects.filter(key__in=new_keys[start : start + CHUNK]).values_list("key", "pk"))
+    people = unit_people(m.unit_id for m in new if m.unit_id)
+    hooks = dict(
+        Unit.objects.filter(pk__in={m.unit_id for m in new if m.unit_id}).exclude(webhook_url="").values_list("pk", "webhook_url")
+    )
+    explicit = {u for m in new for u in m.user_ids}
+    emails = dict(User.objects.filter(pk__in=explicit, is_active=True).values_list("pk", "email")) if explicit else {}
+    now = timezone.now()
+    deliveries = []
+    for m in new:
+        reminder_id = ids[m.key]
+        recipients: dict[int, str] = {}
+        for user_id, email in people.get(m.unit_id, []) if m.unit_id else []:
+            recipients[user_id] = email
+        for user_id in m.user_ids:
+            if user_id in emails:
+                recipients[user_id] = emails[user_id]
+        for user_id, email in recipients.items():
+            deliveries.append(
+                Delivery(reminder_id=reminder_id, channel=Channel.INBOX, user_id=user_id, address=f"user:{user_id}", status=Delivery.DeliveryStatus.SENT, sent_at=now)
+            )
+            if email:
+                deliveries.append(Delivery(reminder_id=reminder_id, channel=Channel.EMAIL, user_id=user_id, address=email))
+        if m.unit_id in hooks:
+            deliveries.append(Delivery(reminder_id=reminder_id, channel=Channel.WEBHOOK, address=hooks[m.unit_id]))
+    Delivery.objects.bulk_create(deliveries, batch_size=CHUNK, ignore_conflicts=True)
+    if any(d.channel != Channel.INBOX for d in deliveries):
+        wake_worker()
+    return len(new)
+
+
+def wake_worker() -> None:
+    """Queue a delivery run after the current transaction commits (one is enough however many
+    messages were made: the run takes every pending delivery)."""
+    from .tasks import deliver_pending
+
+    transaction.on_commit(lambda: deliver_pending.enqueue())
+
+
+# --- the messages of the services ------------------------------------------------------------------
+
+
+def task_link(task_id: int) -> str:
+    return reverse("supervision:task", args=[task_id])
+
+
+def reform_link(reform_id: int) -> str:
+    return reverse("supervision:tree", args=[reform_id])
+
+
+def order_link(order_id: int) -> str:
+    return reverse("supervision:order", args=[order_id])
+
+
+def urge(*, sender, unit, reform, task, message: str) -> Reminder:
+    with site_language():
+        about = task.title if task is not None else reform.title
+        m = Message(
+            key=f"urge:{uuid.uuid4().hex}",
+            kind=ReminderKind.URGE,
+            district_id=reform.district_id,
+            subject=_("Urging: %(about)s") % {"about": about},
+            text=message,
+            link=task_link(task.pk) if task is not None else reform_link(reform.pk),
+            unit_id=unit.pk,
+            user_ids=(task.assignee_id,) if task is not None and task.assignee_id else (),
+            task_id=task.pk if task is not None else None,
+            reform_id=reform.pk,
+            sender_id=sender.pk,
+        )
+    send([m])
+    return Reminder.objects.get(key=m.key)
+
+
+def order_issued(order) -> None:
+    with site_language():
+        messages = [
+            Message(
+                key=f"order:{order.pk}:unit:{target.unit_id}",
+                kind=ReminderKind.ORDER,
+                district_id=order.district_id,
+                subject=_("Supervision order %(code)s: %(title)s") % {"code": order.code, "title": order.title},
+                text=_("Acknowledge the order and reply by %(date)s.") % {"date": order.reply_by.isoformat()},
+                link=order_link(order.pk),
+                unit_id=target.unit_id,
+                order_id=order.pk,
+                sender_id=order.issued_by_id,
+            )
+            for target in order.targets.all()
+        ]
+    send(messages)
+
+
+def help_needed(help_request, *, task) -> None:
+    if help_request.leader_id is None:
+        return
+    with site_language():
+        send(
+            [
+                Message(
+                    key=f"help:{help_request.pk}",
+                    kind=ReminderKind.HELP,
+                    district_id=help_request.district_id,
+                    subject=_("Help needed: %(task)s") % {"task": task.title},
+                    text=help_request.text,
+                    link=task_link(task.pk),
+                    user_ids=(help_request.leader_id,),
+                    task_id=task.pk,
+                    reform_id=help_request.reform_id,
+                )
+            ]
+        )
+
+
+def reviewed(report) -> None:
+    task = report.task
+    with site_language():
+        if report.status == "accepted":
+            subject = _("Report accepted: %(task)s") % {"task": task.title}
+        else:
+            subject = _("Report returned: %(task)s") % {"task": task.title}
+        send(
+            [
+                Message(
+                    key=f"review:report:{report.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=task.district_id,
+                    subject=subject,
+                    text=report.review_comment or subject,
+                    link=task_link(task.pk),
+                    user_ids=(report.reporter_id,),
+                    task_id=task.pk,
+                    reform_id=task.reform_id,
+                    sender_id=report.reviewed_by_id,
+                )
+            ]
+        )
+
+
+def completion_decided(completion) -> None:
+    reform = completion.reform
+    with site_language():
+        if completion.status == "accepted":
+            subject = _("Completion accepted: %(reform)s") % {"reform": reform.title}
+        else:
+            subject = _("Completion returned: %(reform)s") % {"reform": reform.title}
+        send(
+            [
+                Message(
+                    key=f"review:completion:{completion.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=reform.district_id,
+                    subject=subject,
+                    text=completion.comment or subject,
+                    link=reform_link(reform.pk),
+                    unit_id=reform.lead_unit_id,
+                    reform_id=reform.pk,
+                    sender_id=completion.decided_by_id,
+                )
+            ]
+        )
+
+
+def change_decided(request) -> None:
+    reform = request.reform
+    with site_language():
+        if request.status == "approved":
+            subject = _("Change approved: %(reform)s") % {"reform": reform.title}
+        else:
+            subject = _("Change rejected: %(reform)s") % {"reform": reform.title}
+        send(
+            [
+                Message(
+                    key=f"review:change:{request.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=reform.district_id,
+                    subject=subject,
+                    text=request.decision_note or subject,
+                    link=reform_link(reform.pk),
+                    unit_id=reform.lead_unit_id,
+                    user_ids=(request.requested_by_id,),
+                    reform_id=reform.pk,
+                    sender_id=request.decided_by_id,
+                )
+            ]
+        )

@@ -1,0 +1,81 @@
+"""Who may do what in supervision. Services check these; pages and the API show only what passes.
+
+* The office runs supervision: issues orders, reviews reports, urges, decides completions and
+  change requests; it may also edit every task.
+* The lead unit decomposes its reform; the unit responsible for a task may split that task
+  further (layer by layer, 层层分解).
+* A unit reports only on its own tasks and acknowledges only orders addressed to it.
+* Anyone responsible for a reform (office, lead unit, responsible leader) may request a change.
+* Help needed is resolved by the leader it was escalated to, or by the office.
+* A completed or terminated reform is locked: its tasks change only through a change request.
+"""
+
+import rules
+
+from reformledger.org.rules import is_office
+from reformledger.org.selectors import actor_for
+from reformledger.reforms.rules import can_view_full, in_lead_unit, is_locked, leads_reform
+
+
+def _reform_of(obj):
+    return getattr(obj, "reform", obj)
+
+
+@rules.predicate
+def in_task_unit(user, task) -> bool:
+    return task is not None and task.unit_id in actor_for(user).unit_ids
+
+
+@rules.predicate
+def in_task_lead_unit(user, task) -> bool:
+    return task is not None and in_lead_unit(user, task.reform)
+
+
+@rules.predicate
+def task_locked(user, task) -> bool:
+    return task is not None and is_locked(user, task.reform)
+
+
+@rules.predicate
+def can_view_task_reform(user, task) -> bool:
+    return task is not None and can_view_full(user, task.reform)
+
+
+@rules.predicate
+def in_target_unit(user, target) -> bool:
+    return target is not None and target.unit_id in actor_for(user).unit_ids
+
+
+@rules.predicate
+def is_help_leader(user, help_request) -> bool:
+    return help_request is not None and help_request.leader_id == user.pk
+
+
+@rules.predicate
+def sees_supervision(user) -> bool:
+    """The office, the committee and leaders watch the board; a unit sees its own part of it.
+    What each sees is scoped like the catalogue (``selectors.visible_tasks``)."""
+    actor = actor_for(user)
+    return actor.sees_everything or actor.is_leader or bool(actor.unit_ids)
+
+
+# Reforms
+rules.add_perm("supervision.decompose_reform", is_office | (in_lead_unit & ~is_locked))
+rules.add_perm("supervision.apply_completion", in_lead_unit & ~is_locked)
+rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_reform)
+rules.add_perm("supervision.decide", is_office)
+# Tasks
+rules.add_perm("supervision.view_task", can_view_task_reform)
+rules.add_perm("supervision.change_task", (is_office | in_task_lead_unit) & ~task_locked)
+rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_task_unit) & ~task_locked)
+rules.add_perm("supervision.report_on_task", in_task_unit & ~task_locked)
+rules.add_perm("supervision.review_report", is_office)
+rules.add_perm("supervision.urge", is_office)
+# Orders
+rules.add_perm("supervision.issue_order", is_office)
+rules.add_perm("supervision.acknowledge_order", in_target_unit)
+# Help needed
+rules.add_perm("supervision.resolve_help", is_office | is_help_leader)
+# Pages
+rules.add_perm("supervision.view_board", sees_supervision)
+rules.add_perm("supervision.make_bulletin", is_office)

@@ -1,0 +1,225 @@
+"""``scan-deadlines``: the daily pass over every open task.
+
+Dates passing change levels without anyone writing, so once a day (the worker's schedule, or
+``reformledger scan-deadlines``) every reform's tree is recomputed by the same code the writes use
+(:func:`.rollup.compute`), what changed is written, and the day's reminders are made:
+
+* ``due_soon`` — ``WARNING_AMBER_DAYS`` days or fewer before a task's due date;
+* ``overdue`` — from the day a task becomes overdue;
+* ``escalation`` — to the responsible leader once a task is ``WARNING_ESCALATE_DAYS`` overdue;
+* ``order_escalation`` — a supervision order not acknowledged ``ORDER_ACK_DAYS`` after issue.
+
+Each reminder's key names the task and its due date (``overdue:task:42:2026-11-20``), so a second
+run on the same day, or the next day's run, makes nothing new; a due date moved by an order or a
+change request gets its own reminders. Reforms are processed in chunks, each in a transaction that
+locks its reform rows, so the scan never overwrites a report filed while it runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reformledger.core.audit import log_action
+from reformledger.org.models import SpecialGroup
+from reformledger.reforms.models import Reform, Status
+
+from . import levels, notify
+from .models import OrderTarget, ReformWarning, ReminderKind, ScanRun, Task, TaskStatus
+from .rollup import CLOSED_STATUSES, NODE_FIELDS, REFORM_FIELDS, compute
+
+CHUNK_REFORMS = 1000
+#: Reforms whose open tasks get reminders (not drafts, not suspended or closed work).
+REMINDED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS)
+TASK_EXTRA = ("reform_id", "unit_id", "assignee_id", "title")
+COMPUTED_FIELDS = ("status", "progress", "level", "level_reason", "completed_on")
+WARNING_FIELDS = ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")
+
+
+def scan_deadlines(*, on: dt.date | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+    """Recompute every level and make the day's reminders. Returns a summary (also stored on the
+    day's :class:`~.models.ScanRun` and in the audit trail)."""
+    on = on or timezone.localdate()
+    began = time.monotonic()
+    limits = levels.Thresholds.from_settings()
+    run, _created = ScanRun.objects.get_or_create(day=on)
+    reform_ids = list(Reform.objects.order_by("pk").values_list("pk", flat=True))
+    leaders = _group_leaders()
+    counts: Counter = Counter()
+    for start in range(0, len(reform_ids), CHUNK_REFORMS):
+        chunk = reform_ids[start : start + CHUNK_REFORMS]
+        with transaction.atomic():
+            _scan_chunk(chunk, on=on, limits=limits, leaders=leaders, counts=counts)
+        if progress:
+            progress(min(start + CHUNK_REFORMS, len(reform_ids)), len(reform_ids))
+    with transaction.atomic():
+        counts["reminders_order_escalation"] += _order_escalations(on)
+    summary = {"day": on.isoformat(), **dict(sorted(counts.items())), "seconds": round(time.monotonic() - began, 2)}
+    with transaction.atomic():
+        ScanRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), summary=summary)
+        log_action(None, "supervision.scan", run, summary)
+    return summary
+
+
+def _group_leaders() -> dict[tuple[int, int], int]:
+    return {
+        (district, domain): leader
+        for district, domain, leader in SpecialGroup.objects.filter(leader__isnull=False, leader__is_active=True).values_list(
+            "district_id", "domain_id", "leader_id"
+        )
+    }
+
+
+def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter) -> None:
+    reforms = {
+        row[0]: row
+        for row in Reform.objects.select_for_update()
+        .filter(pk__in=chunk)
+        .values_list(*REFORM_FIELDS, "domain_id", "responsible_leader_id", "code", "title")
+    }
+    trees: dict[int, list[tuple]] = defaultdict(list)
+    for row in Task.objects.filter(reform_id__in=chunk).values_list(*NODE_FIELDS, *TASK_EXTRA):
+        trees[row[len(NODE_FIELDS)]].append(row)
+    existing = {
+        w.pk: w for w in ReformWarning.objects.filter(reform_id__in=chunk)
+    }
+    changed_tasks: list[Task] = []
+    changed_fields: set[str] = set()
+    new_warnings, changed_warnings = [], []
+    progress_fixes: dict[int, int] = {}
+    messages: list[notify.Message] = []
+    for reform_id, reform in reforms.items():
+        rows = trees.get(reform_id, [])
+        counts["tasks"] += len(rows)
+        nodes, result = compute(reform[: len(REFORM_FIELDS)], [r[: len(NODE_FIELDS)] for r in rows], on=on, limits=limits)
+        for node in nodes:
+            if node.changed:
+                changed_tasks.append(Task(pk=node.pk, **{name: getattr(node, name) for name in COMPUTED_FIELDS}))
+                changed_fields |= node.changed
+        status = reform[2]
+        if result.progress is not None and result.progress != reform[5] and status not in CLOSED_STATUSES:
+            progress_fixes[reform_id] = result.progress
+        values = {name: getattr(result, name) for name in ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")}
+        warning = existing.get(reform_id)
+        if warning is None:
+            new_warnings.append(ReformWarning(reform_id=reform_id, district_id=reform[1], computed_on=on, **values))
+        elif any(getattr(warning, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(warning, k, v)
+            warning.computed_on = on
+            changed_warnings.append(warning)
+        if status in REMINDED_STATUSES:
+            messages.extend(_task_messages(reform, rows, nodes, on=on, limits=limits, leaders=leaders))
+    if changed_tasks:
+        # Each object carries every computed value (read under the reform's lock), so writing the
+        # union of the moved fields writes unchanged values back as they are.
+        Task.objects.bulk_update(changed_tasks, sorted(changed_fields), batch_size=1000)
+        counts["tasks_changed"] += len(changed_tasks)
+    for reform_id, value in progress_fixes.items():
+        Reform.objects.filter(pk=reform_id).update(progress=value)
+    if new_warnings:
+        ReformWarning.objects.bulk_create(new_warnings, batch_size=1000)
+    if changed_warnings:
+        ReformWarning.objects.bulk_update(changed_warnings, [*WARNING_FIELDS, "computed_on"], batch_size=1000)
+    counts["reform_warnings_changed"] += len(new_warnings) + len(changed_warnings)
+    for kind, number in Counter(m.kind for m in messages).items():
+        counts[f"candidates_{kind}"] += number
+    made = notify.send(messages)
+    counts["reminders_made"] += made
+
+
+def _task_messages(reform, rows, nodes, *, on, limits, leaders) -> list[notify.Message]:
+    _pk, district_id, _status, _start, _due, _progress, domain_id, leader_id, code, reform_title = reform
+    leader = leader_id or leaders.get((district_id, domain_id))
+    messages = []
+    extra = {row[0]: row[len(NODE_FIELDS) :] for row in rows}
+    with notify.site_language():
+        for node in nodes:
+            if node.status == TaskStatus.DONE:
+                continue
+            _reform_id, unit_id, assignee_id, title = extra[node.pk]
+            left = (node.due_date - on).days
+            base = {
+                "district_id": district_id,
+                "task_id": node.pk,
+                "reform_id": _pk,
+                "link": notify.task_link(node.pk),
+            }
+            about = {"code": code, "reform": reform_title, "task": title, "due": node.due_date.isoformat(), "progress": node.progress}
+            people = (assignee_id,) if assignee_id else ()
+            if 0 <= left <= limits.amber_days:
+                messages.append(
+                    notify.Message(
+                        key=f"due_soon:task:{node.pk}:{node.due_date.isoformat()}",
+                        kind=ReminderKind.DUE_SOON,
+                        subject=_("Due soon: %(task)s") % about,
+                        text=_("%(code)s %(reform)s: the task “%(task)s” is due on %(due)s and is %(progress)d%% done.") % about,
+                        unit_id=unit_id,
+                        user_ids=people,
+                        **base,
+                    )
+                )
+            elif left < 0:
+                messages.append(
+                    notify.Message(
+                        key=f"overdue:task:{node.pk}:{node.due_date.isoformat()}",
+                        kind=ReminderKind.OVERDUE,
+                        subject=_("Overdue: %(task)s") % about,
+                        text=_("%(code)s %(reform)s: the task “%(task)s” was due on %(due)s and is %(progress)d%% done. Report or ask for a change of date.")
+                        % about,
+                        unit_id=unit_id,
+                        user_ids=people,
+                        **base,
+                    )
+                )
+                if -left >= limits.escalate_days and leader:
+                    messages.append(
+                        notify.Message(
+                            key=f"escalation:task:{node.pk}:{node.due_date.isoformat()}",
+                            kind=ReminderKind.ESCALATION,
+                            subject=_("Escalation: %(task)s is overdue") % about,
+                            text=_("%(code)s %(reform)s: the task “%(task)s” was due on %(due)s and is still open (%(progress)d%% done).")
+                            % about,
+                            user_ids=(leader,),
+                            **base,
+                        )
+                    )
+    return messages
+
+
+def _order_escalations(on: dt.date) -> int:
+    """Orders a unit has not acknowledged ``ORDER_ACK_DAYS`` after issue: to the unit's people
+    again, and to the office person who issued it."""
+    late = (
+        OrderTarget.objects.filter(acknowledged_at__isnull=True, order__issued_on__lte=on - dt.timedelta(days=settings.ORDER_ACK_DAYS))
+        .select_related("order", "unit")
+        .annotate(issuer=F("order__issued_by_id"))
+    )
+    messages = []
+    with notify.site_language():
+        for target in late:
+            order = target.order
+            messages.append(
+                notify.Message(
+                    key=f"order_escalation:target:{target.pk}",
+                    kind=ReminderKind.ORDER_ESCALATION,
+                    district_id=order.district_id,
+                    subject=_("Not acknowledged: supervision order %(code)s") % {"code": order.code},
+                    text=_("%(unit)s has not acknowledged supervision order %(code)s issued on %(date)s.")
+                    % {"unit": target.unit.name, "code": order.code, "date": order.issued_on.isoformat()},
+                    link=notify.order_link(order.pk),
+                    unit_id=target.unit_id,
+                    user_ids=(target.issuer,),
+                    order_id=order.pk,
+                )
+            )
+    return notify.send(messages)
+

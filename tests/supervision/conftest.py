@@ -1,0 +1,35 @@
+"""Fixtures of supervision: a reform in progress over this year, and a helper to add tasks."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from reformledger.supervision import services
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def reform(reform_factory, district):
+    return reform_factory(
+        code="SV-1",
+        title="不动产登记改革",
+        start_date=TODAY - dt.timedelta(days=200),
+        due_date=TODAY + dt.timedelta(days=200),
+        progress=0,
+    )
+
+
+@pytest.fixture
+def add_task(people, district):
+    """Add a task through the service, as the office, with sensible defaults."""
+
+    def add(reform, *, parent=None, user=None, **data):
+        data.setdefault("title", "任务")
+        data.setdefault("unit", district.sub_a)
+        data.setdefault("start_date", TODAY - dt.timedelta(days=10))
+        data.setdefault("due_date", TODAY + dt.timedelta(days=60))
+        return services.create_task(user=user or people.office, reform=reform, parent=parent, data=data)
+
+    return add
