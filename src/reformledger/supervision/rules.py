@@ -65,7 +65,7 @@ rules.add_perm("supervision.apply_completion", in_lead_unit & ~is_locked)
 rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_reform)
 rules.add_perm("supervision.decide", is_office)
 # Tasks
-rules.add_perm("supervision.view_task", can_view_task_reform)
+rules.add_perm("supervision.view_task", can_view_task_reform | in_task_unit)
 rules.add_perm("supervision.change_task", (is_office | in_task_lead_unit) & ~task_locked)
 rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_task_unit) & ~task_locked)
 rules.add_perm("supervision.report_on_task", in_task_unit & ~task_locked)

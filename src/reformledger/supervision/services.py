@@ -659,3 +659,17 @@ def decide_change(
     notify.change_decided(request)
     refresh_reform(reform.pk)
     return request
+
+
+# --- inbox ---------------------------------------------------------------------------------------------
+
+
+def mark_read(*, user, delivery_ids: Sequence[int] | None = None) -> int:
+    """Mark the person's inbox messages read (all of them, or these). Reading changes nothing in
+    the programme, so it is not audited."""
+    from .models import Channel, Delivery
+
+    qs = Delivery.objects.filter(user=user, channel=Channel.INBOX, read_at__isnull=True)
+    if delivery_ids is not None:
+        qs = qs.filter(pk__in=list(delivery_ids))
+    return qs.update(read_at=timezone.now())
