@@ -94,10 +94,11 @@ def test_a_unit_cannot_change_the_offices_fields(api, people, district, reform_f
     assert reform.lead_unit_id == district.sub_a.pk and reform.code.startswith("T-")
 
 
-def test_a_completed_reform_is_closed_to_its_unit_but_not_to_the_office(api, people, reform_factory):
+def test_a_completed_reform_is_locked_for_everyone(api, people, reform_factory):
+    """Only an approved change request changes a completed reform (POST .../change-requests)."""
     reform = reform_factory(status=Status.COMPLETED, progress=100)
     assert api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"goals": "改"}).status_code == 403
-    assert api.patch(f"/reforms/{reform.pk}", people.office, {"goals": "改"}).status_code == 200
+    assert api.patch(f"/reforms/{reform.pk}", people.office, {"goals": "改"}).status_code == 403
 
 
 def test_unknown_refs_are_422_naming_each_field(api, people, reform_factory, district):

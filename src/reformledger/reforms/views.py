@@ -293,7 +293,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "targets": [(status, Status(status).label) for status in targets],
             "transition_form": TransitionForm(),
-            "attachment_form": AttachmentForm() if can_change else None,
+            "attachment_form": AttachmentForm() if user.has_perm("reforms.manage_attachments", reform) else None,
             "history": history_rows(reform),
         },
     )
@@ -423,7 +423,7 @@ def transition(request: HttpRequest, pk: int) -> HttpResponse:
 @office_member_required()
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
     reform = get_object_or_404(Reform, pk=pk)
-    if not request.user.has_perm("reforms.change_reform", reform):
+    if not request.user.has_perm("reforms.manage_attachments", reform):
         raise PermissionDenied(_("You may not change this reform."))
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -448,7 +448,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _attachment_to_change(request: HttpRequest, pk: int, attachment_id: int) -> Attachment:
     item = get_object_or_404(Attachment.objects.select_related("reform"), pk=attachment_id, reform_id=pk)
-    if not request.user.has_perm("reforms.change_reform", item.reform):
+    if not request.user.has_perm("reforms.manage_attachments", item.reform):
         raise PermissionDenied(_("You may not change this reform."))
     return item
 
