@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from reformledger.org.models import UnitKind
 from reformledger.reforms.models import SourceLevel, Status, Tier
 from tests.api.conftest import errors_by_field
+from tests.api.test_supervision_inbox import SUPERVISION_PATHS
 from tests.factories import UnitFactory
 
 # --- /units ----------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def test_the_openapi_document_lists_every_path(client, db):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     schema = response.json()
-    assert set(schema["paths"]) == {
+    assert set(schema["paths"]) == set(SUPERVISION_PATHS) | {
         "/api/v1/me",
         "/api/v1/units",
         "/api/v1/reforms",

@@ -18,17 +18,25 @@ from ninja.renderers import JSONRenderer
 
 from reformledger.org.api import router as org_router
 from reformledger.reforms.api import router as reforms_router
+from reformledger.supervision.api import router as supervision_router
 
 from . import errors
 from .auth import AUTH
 from .schemas import ErrorOut
 
 DESCRIPTION = """
-The reform catalogue of Reform Ledger.
+The reform catalogue of Reform Ledger, and its supervision (督查督办): task trees, progress
+reports with evidence, the red/amber warning board, supervision orders, change requests,
+completion and each person's inbox.
 
 **Authentication.** Send `Authorization: Bearer TOKEN`; an administrator makes a token with
 `reformledger create-token USERNAME`. A signed-in browser session works too (writes then need the
 `X-CSRFToken` header). Without credentials, GET requests see public data only; writes answer 401.
+Supervision data is not public: every supervision operation needs credentials.
+
+**Files.** Progress reports, change requests and completion applications take JSON, or
+`multipart/form-data` with the same fields plus files in `evidence` (PDF, Word, Excel, JPEG, PNG,
+judged by content; size limit `EVIDENCE_MAX_MB`).
 
 **Errors** always have the shape `{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`:
 401 no or bad credentials, 403 not permitted, 404 not found or not visible to you, 422 invalid data.
@@ -86,3 +94,4 @@ api = ReformLedgerAPI(
 errors.install(api)
 api.add_router("", org_router)
 api.add_router("", reforms_router)
+api.add_router("", supervision_router)

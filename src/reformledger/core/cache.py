@@ -107,6 +107,8 @@ def _cached(key: str, compute: Callable[[], T]) -> T:
 
 def cached_count(qs: QuerySet) -> int:
     """``qs.count()``, cached under the query's SQL and the current data version."""
+    if qs.query.is_empty():  # ``qs.none()`` has no SQL
+        return 0
     sql, params = qs.order_by().query.sql_with_params()
     text = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
     return _cached(f"rl:count:{hashlib.sha256(text.encode()).hexdigest()}", qs.count)
