@@ -40,10 +40,11 @@ class Thresholds:
 
 def expected_percent(start: dt.date, due: dt.date, today: dt.date) -> float:
     """Where the straight-line trajectory from start (0%) to due date (100%) stands today."""
+    # The due date first: a task that starts and ends on one day is expected done on that day.
+    if today >= due:
+        return 100.0
     if today <= start:
         return 0.0
-    if today >= due or due <= start:
-        return 100.0
     return 100.0 * (today - start).days / (due - start).days
 
 

@@ -60,7 +60,7 @@ def sees_supervision(user) -> bool:
 
 
 # Reforms
-rules.add_perm("supervision.decompose_reform", is_office | (in_lead_unit & ~is_locked))
+rules.add_perm("supervision.decompose_reform", (is_office | in_lead_unit) & ~is_locked)
 rules.add_perm("supervision.apply_completion", in_lead_unit & ~is_locked)
 rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_reform)
 rules.add_perm("supervision.decide", is_office)

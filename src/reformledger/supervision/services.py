@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -449,6 +449,8 @@ def issue_order(
         errors.setdefault("units", []).append(_("An order goes to the units of one district."))
     if any(not u.is_active for u in targets.values()):
         errors.setdefault("units", []).append(_("An order cannot go to an inactive unit."))
+    if len({t.pk for t, _d in tasks}) < len(tasks):
+        errors.setdefault("items", []).append(_("A task can be listed only once in an order."))
     for task, _deadline in tasks:
         if task.reform.status in LOCKED_STATUSES or task.status == TaskStatus.DONE:
             errors.setdefault("items", []).append(_("%(task)s is closed.") % {"task": task.title})
@@ -490,7 +492,8 @@ def acknowledge_order(*, user, order: Order, unit: Unit | None = None) -> OrderT
     targets = OrderTarget.objects.select_for_update().filter(order=order, unit_id__in=actor.unit_ids)
     if unit is not None:
         targets = targets.filter(unit=unit)
-    target = targets.order_by("acknowledged_at", "pk").first()
+    # The units still to sign first (NULLs sort last on PostgreSQL unless told).
+    target = targets.order_by(F("acknowledged_at").asc(nulls_first=True), "pk").first()
     if target is None:
         raise PermissionDenied(_("This order is not addressed to your unit."))
     _require(user, "supervision.acknowledge_order", target)

@@ -30,6 +30,26 @@ def deliver_pending() -> dict:
     return dict(outcome)
 
 
+def wake_if_stalled() -> bool:
+    """Queue a delivery run when deliveries wait and no run is queued; True when it queued one.
+
+    A worker killed in the middle of :func:`deliver_pending` leaves that run marked running for
+    ever and the rest of its deliveries pending, with nothing left to wake them (a retry run is
+    queued only by a run that ends). The worker calls this when it starts and on every tick of its
+    schedule, so a restarted worker finishes what the killed one left.
+    """
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    if not delivery.pending_ids(1):
+        return False
+    queued = DBTaskResult.objects.filter(task_path=deliver_pending.module_path, status=TaskResultStatus.READY)
+    if queued.exists():
+        return False
+    deliver_pending.enqueue()
+    return True
+
+
 @task()
 def scan_deadlines(day: str = "") -> dict:
     """The daily scan (scheduled by ``reformledger worker``)."""

@@ -11,6 +11,8 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
+from reformledger.supervision.tasks import wake_if_stalled
+
 logger = logging.getLogger(__name__)
 TICK_SECONDS = 30
 
@@ -53,6 +55,10 @@ class Command(DatabaseWorker):
                     schedule_once()
                 except Exception:
                     logger.exception("Could not schedule the deadline scan")
+                try:
+                    wake_if_stalled()  # deliveries a killed worker left pending
+                except Exception:
+                    logger.exception("Could not queue the pending deliveries")
                 finally:
                     close_old_connections()
                 if stop.wait(TICK_SECONDS):

@@ -1,0 +1,104 @@
+"""Writes at the same moment (PostgreSQL): the roll-up loses no update, order numbers never repeat.
+
+Each test starts its writers together (a barrier) in threads with their own connections, on
+committed data (``transaction=True``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from reformledger.org.models import User
+from reformledger.reforms.models import Reform
+from reformledger.supervision import rollup, services
+from reformledger.supervision.models import Order, Task
+
+from .conftest import TODAY
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="SQLite lets one writer in at a time (the whole database is the lock): concurrent "
+        "writers are a PostgreSQL matter; run with DATABASE_URL=postgresql://...",
+    ),
+]
+
+
+def at_once(*calls: Callable[[], object]) -> list[object]:
+    """Run the calls in threads released together; re-raise the first error."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+    errors: list[BaseException] = []
+
+    def run(i: int, call: Callable[[], object]) -> None:
+        try:
+            barrier.wait(10)
+            results[i] = call()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    if errors:
+        raise errors[0]
+    return results
+
+
+def fresh(user: User) -> User:
+    """The same person as a new object, as each request would load it."""
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def slow_rollup(monkeypatch):
+    """Widen the window between reading the tree and writing the roll-up, so that two writers
+    that were not queued by the reform's lock would surely overwrite each other's work."""
+    compute = rollup.compute
+
+    def slow(*args, **kwargs):
+        result = compute(*args, **kwargs)
+        time.sleep(0.1)
+        return result
+
+    monkeypatch.setattr(rollup, "compute", slow)
+
+
+def test_two_reports_at_once_lose_no_update(people, reform, add_task, slow_rollup):
+    parent = add_task(reform, title="P", weight=1)
+    a = add_task(reform, parent=parent, title="A", weight=1)
+    b = add_task(reform, parent=parent, title="B", weight=3)
+    other = add_task(reform, title="Q", weight=1)
+    for pa, pb in ((40, 80), (55, 10), (100, 65), (70, 90)):
+        at_once(
+            lambda pa=pa: services.submit_report(user=fresh(people.unit_staff), task=a, percent=pa, text="A"),
+            lambda pb=pb: services.submit_report(user=fresh(people.unit_head), task=b, percent=pb, text="B"),
+        )
+        expected_parent = round((1 * pa + 3 * pb) / 4)
+        assert Task.objects.get(pk=parent.pk).progress == expected_parent
+        assert Reform.objects.get(pk=reform.pk).progress == round((expected_parent + 0) / 2)
+    assert other.reports.count() == 0 and a.reports.count() == b.reports.count() == 4
+
+
+def test_two_orders_at_once_get_two_numbers(people, district):
+    def issue(unit):
+        return lambda: services.issue_order(
+            user=fresh(people.office), title=f"督查令 {unit.name}", reply_by=TODAY + dt.timedelta(days=5), units=[unit]
+        )
+
+    for _round in range(3):
+        at_once(issue(district.sub_a), issue(district.sub_b))
+    numbers = sorted(Order.objects.filter(district=district.district).values_list("number", flat=True))
+    assert numbers == [1, 2, 3, 4, 5, 6]
+    assert len(set(Order.objects.values_list("code", flat=True))) == 6
