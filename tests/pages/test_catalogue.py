@@ -128,10 +128,10 @@ def test_catalogue_runs_a_constant_number_of_queries(client_for, people, reform_
         reform.co_units.add(district.sub_b)
     client = client_for(people.unit_staff)
     client.get(URL)  # warm up the session
-    # session, user, data version, page; the actor, its districts, the units offered, years, domains
-    # and the count are cached by the warm-up request until the next audited write (core.cache), and
-    # permissions come from the rules alone (core.backends)
-    with django_assert_num_queries(4):
+    # session, user, data version, page, the inbox's unread count (navigation bar); the actor, its
+    # districts, the units offered, years, domains and the count are cached by the warm-up request
+    # until the next audited write (core.cache), and permissions come from the rules alone (core.backends)
+    with django_assert_num_queries(5):
         response = client.get(f"{URL}?sort=-progress")
     assert len(response.context["page"].object_list) == count
 

@@ -33,7 +33,7 @@ def test_unit_tree_runs_a_constant_number_of_queries(client_for, people, distric
     make_units(district, count)
     client = client_for(people.office)
     client.get(reverse("org:units"))
-    with django_assert_num_queries(4):  # session, user, actor, the tree
+    with django_assert_num_queries(5):  # session, user, actor, the tree, the inbox's unread count
         response = client.get(reverse("org:units"))
     assert response.context["unit_count"] == 7 + 2 * count
 
@@ -51,9 +51,9 @@ def test_people_list_runs_a_constant_number_of_queries(client_for, people, distr
     make_people(district, count)
     client = client_for(people.office)
     client.get(reverse("org:people"))
-    # session, user, units for the filter, data version + count, page, memberships with their units
-    # (the actor is cached by the first request until the next audited write)
-    with django_assert_num_queries(7):
+    # session, user, units for the filter, data version + count, page, memberships with their units,
+    # the inbox's unread count (the actor is cached by the first request until the next audited write)
+    with django_assert_num_queries(8):
         response = client.get(reverse("org:people") + "?role=unit_staff")
     assert response.context["page"].paginator.count == count + 2  # + unit_staff, other_staff
 

@@ -1,0 +1,123 @@
+"""Template helpers of supervision: warning levels (colour + icon + text), the warning in words,
+days late or left, review states, and the inbox's unread count in the navigation bar.
+
+``{% load supervision %}`` then ``{% level_badge task.level %}``, ``{% warning_text task today %}``,
+``{% due_in_words task.due_date today %}``, ``{% inbox_unread as unread %}``,
+``{% get_reform_warning reform as warning %}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .. import levels
+from ..models import Decision, Level
+from ..rollup import today as local_today
+from ..selectors import unread_count
+
+register = template.Library()
+
+#: level -> Bootstrap icon. The text label always goes with the colour (and the icon).
+LEVEL_ICONS: dict[str, str] = {
+    Level.RED: "bi-exclamation-octagon-fill",
+    Level.AMBER: "bi-exclamation-triangle-fill",
+    Level.GREEN: "bi-check-circle",
+    Level.DONE: "bi-check2-all",
+}
+#: review state -> (tone of the reforms' status badges, icon)
+DECISION_LOOK: dict[str, tuple[str, str]] = {
+    Decision.PENDING: ("proposed", "bi-hourglass-split"),
+    Decision.ACCEPTED: ("completed", "bi-check-circle-fill"),
+    Decision.RETURNED: ("terminated", "bi-arrow-return-left"),
+}
+
+
+def level_label(level: str) -> str:
+    return str(Level(level).label) if level in Level.values else level
+
+
+@register.simple_tag
+def level_badge(level: str, title: str = "") -> str:
+    """A warning level as a badge: colour, icon and the level's name (红色预警 / Red)."""
+    return format_html(
+        '<span class="rl-badge rl-level rl-level-{}"{}><i class="bi {}" aria-hidden="true"></i> {}</span>',
+        level,
+        format_html(' title="{}"', title) if title else "",
+        LEVEL_ICONS.get(level, "bi-circle"),
+        level_label(level),
+    )
+
+
+@register.simple_tag
+def decision_badge(status: str) -> str:
+    """A report's review state (awaiting review / accepted / returned) as a badge with icon and text."""
+    tone, icon = DECISION_LOOK.get(status, ("draft", "bi-circle"))
+    label = Decision(status).label if status in Decision.values else status
+    return format_html(
+        '<span class="rl-badge rl-status rl-status-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>', tone, icon, label
+    )
+
+
+@register.simple_tag
+def warning_text(task, today: dt.date | None = None) -> str:
+    """Why a task is at its level, in words and with today's numbers ("Overdue by 3 days")."""
+    return levels.describe(
+        task.level_reason,
+        start=task.start_date,
+        due=task.due_date,
+        progress=task.progress,
+        last_report=task.last_report_on,
+        today=today or local_today(),
+    )
+
+
+@register.simple_tag
+def reform_warning_text(warning, reform, today: dt.date | None = None) -> str:
+    """Why a reform is at its level ("2 red and 1 amber tasks")."""
+    if warning is None:
+        return ""
+    return levels.describe(
+        warning.reason,
+        start=reform.start_date,
+        due=reform.due_date,
+        progress=reform.progress,
+        today=today or local_today(),
+        red=warning.red_tasks,
+        amber=warning.amber_tasks,
+    )
+
+
+@register.simple_tag
+def due_in_words(due: dt.date | None, today: dt.date | None = None) -> str:
+    """"3 days late", "due today" or "5 days left"."""
+    if due is None:
+        return ""
+    days = (due - (today or local_today())).days
+    if days < 0:
+        return ngettext("%(days)d day late", "%(days)d days late", -days) % {"days": -days}
+    if days == 0:
+        return _("Due today")
+    return ngettext("%(days)d day left", "%(days)d days left", days) % {"days": days}
+
+
+@register.simple_tag
+def get_reform_warning(reform):
+    """The reform's computed warning (``ReformWarning``), or None before its first computation."""
+    return getattr(reform, "warning", None)
+
+
+@register.simple_tag(takes_context=True)
+def inbox_unread(context) -> int:
+    """The signed-in person's unread inbox messages: one query per request, whatever asks."""
+    request = context.get("request")
+    if request is None or not getattr(request.user, "is_authenticated", False):
+        return 0
+    count = getattr(request, "_rl_inbox_unread", None)
+    if count is None:
+        count = request._rl_inbox_unread = unread_count(request.user)
+    return count
