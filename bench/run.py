@@ -1,17 +1,22 @@
 """Benchmark: a province on PostgreSQL, served by gunicorn, measured next to a bare Django view.
 
-    make bench                      # 100 districts, 54,000 reforms; 300 requests per target
+    make bench                      # 100 districts, 54,000 reforms, 540,000 tasks; 300 requests per target
     .venv/bin/python bench/run.py --districts 10 --requests 50   # a quick look
 
-Generates the province once (idempotent), serves it with the production server (gunicorn, the same
-settings plus one bare view), logs in like a browser, then requests every target in interleaved rounds
-over fresh connections and reports p50/p95 in milliseconds and each p50 as a multiple of the bare
-view's p50. Results go to bench/out/results.json and are printed as a Markdown table.
+Generates the province once (idempotent; ``bench/generate.py``), times ``reformledger scan-deadlines``
+over all its tasks (first run of a day, second run the same day, the next day; ``--scan-backfill``
+also times a first scan that must compute every level), serves it with the production server
+(gunicorn, the same settings plus one bare view), logs in like a browser, then requests every target
+in interleaved rounds over fresh connections and reports p50/p95 in milliseconds and each p50 as a
+multiple of the bare view's p50, and the SQL queries each target makes (``bench/queries.py``).
+Targets that answer neither 200 nor a redirect yet (a page still being written) are left out and
+named. Results go to bench/out/results.json and are printed as Markdown tables.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import os
@@ -131,6 +136,51 @@ def machine() -> dict[str, str]:
     return {"cpu": cpu, "cores": str(os.cpu_count()), "memory": mem, "python": platform.python_version()}
 
 
+def answers(client: Client, path, headers: dict) -> bool:
+    """True when the target answers 200 (pages still being written answer 501 or 404)."""
+    try:
+        return client.request("GET", str(path), headers=headers)[0] == 200
+    except OSError:
+        return False
+
+
+def sql(database_url: str, query: str) -> str:
+    return subprocess.run(["psql", database_url, "-Atc", query], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def time_scans(env: dict[str, str], *, backfill: bool) -> list[dict]:
+    """``reformledger scan-deadlines`` over every task, as a separate process each time (as cron or the
+    worker runs it): wall-clock of the whole command, and the scan's own seconds from its summary."""
+    generate = [sys.executable, str(ROOT / "bench" / "generate.py")]
+    runs: list[tuple[str, list[str], list[str]]] = []
+    if backfill:
+        runs.append(("first run, every level left to the scan (backfill)", ["--reset-levels", "--reset-reminders"], []))
+    runs += [
+        ("first run of the day (reminders made)", ["--reset-reminders"], []),
+        ("second run, same day (nothing new)", [], []),
+        ("next day (levels move, that day's reminders)", [], ["--today", "tomorrow"]),
+    ]
+    out = []
+    today = None
+    for name, reset, extra in runs:
+        if reset:
+            subprocess.run([*generate, *reset], env=env, check=True, capture_output=True)
+        if extra == ["--today", "tomorrow"]:  # the day after the scans' own today (TIME_ZONE, not the machine's)
+            extra = ["--today", (today + dt.timedelta(days=1)).isoformat()]
+        started = time.perf_counter()
+        summary = json.loads(manage(env, "scan-deadlines", *extra, capture=True))
+        today = today or dt.date.fromisoformat(summary["day"])
+        wall = time.perf_counter() - started
+        out.append({
+            "run": name, "wall_s": round(wall, 1), "scan_s": summary["seconds"], "tasks": summary.get("tasks", 0),
+            "tasks_changed": summary.get("tasks_changed", 0),
+            "reminders": summary.get("reminders_made", 0) + summary.get("reminders_order_escalation", 0),
+        })
+        print(f"scan-deadlines, {name}: {wall:.1f} s ({summary})", flush=True)
+    manage(env, "scan-deadlines", capture=True)  # back to today's levels for the pages
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
@@ -138,6 +188,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="measured requests per target")
     parser.add_argument("--port", type=int, default=8199)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--skip-scan", action="store_true", help="do not time scan-deadlines")
+    parser.add_argument("--scan-backfill", action="store_true",
+                        help="also time a first scan that computes every level (slow: rewrites ~500,000 rows)")
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -154,6 +207,9 @@ def main() -> None:
     pg_version = subprocess.run(
         ["psql", args.database_url, "-Atc", "SHOW server_version"], capture_output=True, text=True
     ).stdout.strip()
+    scans = [] if args.skip_scan else time_scans(env, backfill=args.scan_backfill)
+    tasks = int(sql(args.database_url, "SELECT count(*) FROM supervision_task"))
+    board_rows = int(sql(args.database_url, "SELECT count(*) FROM supervision_task WHERE level IN ('red', 'amber')"))
 
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "reformledger.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
@@ -177,6 +233,11 @@ def main() -> None:
             ("GET /api/v1/reforms, anonymous", anonymous, "/api/v1/reforms", {}),
             ("GET /api/v1/stats?year=2016, office", anonymous, "/api/v1/stats?year=2016", bearer),
             ("GET /api/v1/stats (all years), office", anonymous, "/api/v1/stats", bearer),
+            (f"warning board page, office ({board_rows:,} red/amber of {tasks:,} tasks)", office,
+             "/office/supervision/board/", {}),
+            ("warning board page, office, filtered (amber)", office, "/office/supervision/board/?level=amber", {}),
+            ("GET /api/v1/warnings, office", anonymous, "/api/v1/warnings", bearer),
+            ("GET /api/v1/warnings?level=red, office", anonymous, "/api/v1/warnings?level=red", bearer),
         ]
         # Rendered results are cached until the next write (ADR 0011); a different page every
         # request shows the cold path (rows counted, queried and rendered). Measured in a phase of its
@@ -185,7 +246,17 @@ def main() -> None:
             targets[0],
             ("catalogue page, office, a new page every request (cold)", office, PageWalk("/office/reforms/?page="), {}),
             ("public catalogue page, a new page every request (cold)", anonymous, PageWalk("/reforms/?page="), {}),
+            ("warning board page, office, a new page every request (cold)", office,
+             PageWalk("/office/supervision/board/?page="), {}),
+            ("GET /api/v1/warnings, office, a new page every request (cold)", anonymous,
+             PageWalk("/api/v1/warnings?page="), bearer),
         ]
+        missing = [name for name, client, path, headers in targets + cold_targets[1:]
+                   if not answers(client, path, headers)]
+        if missing:
+            print("Left out (not answering 200 yet):\n  " + "\n  ".join(missing), flush=True)
+        targets = [t for t in targets if t[0] not in missing]
+        cold_targets = [t for t in cold_targets if t[0] not in missing]
         rows = []
         for phase, phase_targets in (("warm", targets), ("cold", cold_targets)):
             for _, client, path, headers in phase_targets:
@@ -208,6 +279,19 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    # Queries per request, counted in process; a cold target is counted on one of its pages (page 7).
+    count_paths = {
+        name: f"{path.prefix}7" if isinstance(path, PageWalk) else path
+        for name, _client, path, _headers in targets[1:] + cold_targets[1:]
+    }
+    counted = json.loads(subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "queries.py"), "--token", token, *count_paths.values()],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout)
+    for row in rows:
+        path = count_paths.get(row["target"])
+        if path in counted:
+            row["queries_first"], row["queries_cached"] = counted[path]["first"], counted[path]["second"]
 
     result = {
         "machine": machine(),
@@ -216,14 +300,24 @@ def main() -> None:
         "requests_per_target": args.requests,
         "gunicorn_workers": args.workers,
         "generate_seconds": round(generated_in, 1),
+        "tasks": tasks,
+        "scans": scans,
+        "left_out": missing,
         "rows": rows,
     }
     (OUT / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"\nMachine: {result['machine']}; PostgreSQL {pg_version}; {args.districts} districts;"
           f" {args.requests} requests per target; gunicorn {args.workers} workers\n")
-    print("| phase | target | p50 ms | p95 ms | p50 ÷ bare p50 |\n|---|---|---:|---:|---:|")
+    print("| phase | target | p50 ms | p95 ms | p50 ÷ bare p50 | queries (empty cache / cached) |")
+    print("|---|---|---:|---:|---:|---:|")
     for row in rows:
-        print(f"| {row['phase']} | {row['target']} | {row['p50_ms']} | {row['p95_ms']} | {row['ratio_p50']}× |")
+        queries = f"{row['queries_first']} / {row['queries_cached']}" if "queries_first" in row else ""
+        print(f"| {row['phase']} | {row['target']} | {row['p50_ms']} | {row['p95_ms']} | {row['ratio_p50']}× | {queries} |")
+    if scans:
+        print("\n| `scan-deadlines` over all tasks | command, s | scan, s | tasks changed | reminders made |")
+        print("|---|---:|---:|---:|---:|")
+        for scan in scans:
+            print(f"| {scan['run']} | {scan['wall_s']} | {scan['scan_s']} | {scan['tasks_changed']:,} | {scan['reminders']:,} |")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,9 @@ every test here looks at the same 540 reforms; each test's own writes roll back 
 import dataclasses
 from collections import defaultdict
 from importlib import import_module
-from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 
@@ -196,20 +194,6 @@ def test_the_demo_logins_work_with_the_right_roles(demo, db, client):
     assert User.objects.get(username="expert").memberships.get().role == Role.EXPERT
     assert User.objects.get(username="resident").memberships.get().role == Role.RESIDENT
     assert actor_for(User.objects.get(username="committee")).is_committee
-
-
-def test_running_the_command_again_changes_nothing(demo, db, django_assert_max_num_queries):
-    before = _counts()
-    out = StringIO()
-    with django_assert_max_num_queries(20):
-        call_command("demo-data", stdout=out)
-    assert _counts() == before
-    printed = out.getvalue()
-    assert DEMO_PASSWORD in printed
-    for username in DEMO_LOGINS:
-        assert f"  {username} " in printed
-    assert list(verify_chain()) == []
-    call_command("audit-verify", stdout=StringIO())
 
 
 def test_a_later_run_puts_back_only_what_is_missing(demo, db):

@@ -1,0 +1,149 @@
+"""``reformledger demo-data``: load the demo district and its supervision (idempotent), and print
+the demo logins.
+
+The command lives in the supervision app because it loads both layers: the catalogue
+(``reforms.demo.load_demo``) and, on top of it, the supervision of its open reforms
+(``supervision.demo.load_supervision_demo``). The reforms app sits below supervision and may not
+import it.
+"""
+
+import os
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from reformledger.org.models import Unit
+from reformledger.reforms.demo import (
+    DEMO_CODE,
+    DEMO_PASSWORD,
+    SHOWCASE_SUB_DISTRICT,
+    DemoDataError,
+    load_demo,
+)
+from reformledger.reforms.models import Reform, Tier
+from reformledger.supervision.demo import load_supervision_demo
+from reformledger.supervision.models import Level, ReformWarning, Task
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo district (罗湖区: 11 upper-level tasks, 38 key reforms, 491 micro-reforms, "
+        "2014–2018) with the supervision of its open reforms (task trees, reports, orders, warnings), "
+        "and print the demo logins. Running it again only fills gaps. "
+        "For trying Reform Ledger out, not for a production database: the demo logins share one known password."
+    )
+
+    def handle(self, *args, **options):
+        try:
+            result = load_demo()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        district = result.district
+        supervision = load_supervision_demo(district=district)
+        if not result.created_anything and not supervision.created_anything:
+            self.stdout.write(
+                _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
+            )
+        else:
+            created = result.created
+            if result.created_anything:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        _(
+                            "Loaded the demo district %(name)s in %(seconds).1f s: created %(units)d units, "
+                            "%(people)d people, %(plans)d plans, %(groups)d special groups and %(reforms)d reforms "
+                            "(%(entries)d audit entries)."
+                        )
+                        % {
+                            "name": district.name,
+                            "seconds": result.seconds,
+                            "units": created["units"],
+                            "people": created["people"],
+                            "plans": created["plans"],
+                            "groups": created["special_groups"],
+                            "reforms": created["reforms"],
+                            "entries": created["audit_entries"],
+                        }
+                    )
+                )
+            if supervision.created_anything:
+                made = supervision.created
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        _(
+                            "Loaded its supervision in %(seconds).1f s: %(trees)d task trees (%(tasks)d tasks), "
+                            "%(reports)d progress reports with %(files)d evidence files, %(orders)d supervision orders, "
+                            "%(changes)d change requests; the deadline scan made %(reminders)d reminders."
+                        )
+                        % {
+                            "seconds": supervision.seconds,
+                            "trees": made["task_trees"],
+                            "tasks": made["tasks"],
+                            "reports": made["reports"] + made["reports_today"],
+                            "files": made["evidence_files"],
+                            "orders": made["orders"],
+                            "changes": made["change_requests"],
+                            "reminders": (supervision.scan or {}).get("reminders_made", 0)
+                            + (supervision.scan or {}).get("reminders_order_escalation", 0),
+                        }
+                    )
+                )
+        self._print_totals(district)
+        self._print_logins()
+
+    def _print_totals(self, district: Unit) -> None:
+        totals = dict(
+            Reform.objects.filter(district=district).values_list("tier").annotate(n=Count("pk")).values_list("tier", "n")
+        )
+        self.stdout.write(
+            _(
+                "%(name)s, 2014–2018: %(upper)d upper-level tasks, %(key)d key reforms, %(micro)d micro-reforms."
+            )
+            % {
+                "name": district.name,
+                "upper": totals.get(Tier.UPPER, 0),
+                "key": totals.get(Tier.KEY, 0),
+                "micro": totals.get(Tier.MICRO, 0),
+            }
+        )
+        warnings = dict(
+            ReformWarning.objects.filter(district=district).values_list("level").annotate(n=Count("pk")).values_list("level", "n")
+        )
+        self.stdout.write(
+            _(
+                "Supervision: %(tasks)d tasks; reforms at red %(red)d, amber %(amber)d, green %(green)d."
+            )
+            % {
+                "tasks": Task.objects.filter(district=district).count(),
+                "red": warnings.get(Level.RED, 0),
+                "amber": warnings.get(Level.AMBER, 0),
+                "green": warnings.get(Level.GREEN, 0),
+            }
+        )
+
+    def _print_logins(self) -> None:
+        showcase = Unit.objects.filter(code=f"{DEMO_CODE}-{SHOWCASE_SUB_DISTRICT}").values_list("name", flat=True).first()
+        logins = [
+            ("office", _("reform office"), _("everything: the catalogue, the warning board, orders, reviews, /admin/")),
+            ("leader", _("main district leader"), _("upper-level tasks and key reforms; escalations in the inbox")),
+            (
+                "unit",
+                _("staff of %(unit)s") % {"unit": showcase or ""},
+                _("my tasks (late, due soon), report progress, acknowledge an order"),
+            ),
+            ("committee", _("reform committee member"), _("the whole catalogue; approves proposed reforms")),
+            ("expert", _("expert"), _("the public catalogue; evaluation panels")),
+            ("resident", _("resident"), _("the public catalogue")),
+        ]
+        port = os.environ.get("PORT", "8000")
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                _("Demo logins (password for all: %(password)s), at http://127.0.0.1:%(port)s/")
+                % {"password": DEMO_PASSWORD, "port": port}
+            )
+        )
+        width = max(len(username) for username, _role, _look in logins)
+        for username, role, look_at in logins:
+            self.stdout.write(f"  {username.ljust(width)}  {role} — {look_at}")
