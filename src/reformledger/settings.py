@@ -228,6 +228,14 @@ WARNING_ESCALATE_DAYS = int(os.environ.get("WARNING_ESCALATE_DAYS", "7"))
 ORDER_ACK_DAYS = int(os.environ.get("ORDER_ACK_DAYS", "3"))
 # Supervision orders are numbered PREFIX〔YEAR〕N号, e.g. 罗改督〔2018〕3号.
 ORDER_PREFIX = os.environ.get("ORDER_PREFIX", "罗改督")
+# A province running several districts gives each its own prefix, by district code:
+# ORDER_PREFIXES="lh=罗改督;ft=福改督". A district not named uses ORDER_PREFIX.
+ORDER_PREFIXES = {
+    code.strip(): prefix.strip()
+    for code, _sep, prefix in (
+        item.partition("=") for item in os.environ.get("ORDER_PREFIXES", "").split(";") if "=" in item
+    )
+}
 # Largest evidence file, in megabytes.
 EVIDENCE_MAX_MB = float(os.environ.get("EVIDENCE_MAX_MB", "20"))
 # The worker runs scan-deadlines once a day at this local time (HH:MM).

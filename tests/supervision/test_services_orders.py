@@ -5,7 +5,6 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Membership, Role, UnitKind
@@ -72,18 +71,23 @@ def other_district(people):
     return street, officer
 
 
-@pytest.mark.xfail(
-    raises=IntegrityError,
-    strict=True,
-    reason="Order.code is unique across districts while ORDER_PREFIX is one setting: a second "
-    "district's first order of the year gets the same code as the first district's (needs a model "
-    "change: a per-district prefix or a code unique per district; reported to the lead).",
-)
 def test_each_district_numbers_its_own_orders(people, district, other_district):
     street, officer = other_district
     issue(people, units=[district.sub_a])
     theirs = services.issue_order(user=officer, title="福田督查令", reply_by=days(5), units=[street])
-    assert theirs.number == 1 and theirs.code != Order.objects.get(district=district.district).code
+    ours = Order.objects.get(district=district.district)
+    # Both are number 1 of the year; with one prefix for the install the codes are equal, each
+    # unique within its own district.
+    assert theirs.number == ours.number == 1 and theirs.code == ours.code
+
+
+def test_each_district_has_its_own_prefix(people, district, other_district, settings):
+    settings.ORDER_PREFIXES = {"ft": "福改督"}
+    street, officer = other_district
+    ours = issue(people, units=[district.sub_a])
+    theirs = services.issue_order(user=officer, title="福田督查令", reply_by=days(5), units=[street])
+    assert ours.code.startswith(settings.ORDER_PREFIX + "〔") and theirs.code.startswith("福改督〔")
+    assert theirs.code == f"福改督〔{theirs.year}〕1号"
 
 
 def test_order_goes_to_units_and_the_units_of_its_tasks(people, district, reform, add_task):

@@ -83,8 +83,9 @@ class Task(TimeStampedModel):
         indexes = [
             models.Index(fields=["reform", "path"]),
             models.Index(fields=["unit", "status", "due_date"]),
-            models.Index(fields=["level", "due_date"], name="task_warning_board"),
-            models.Index(fields=["district", "level", "due_date"], name="task_district_warnings"),
+            # The warning board's order (red first, then by due date), whole province or one district.
+            models.Index(fields=["-level", "due_date", "id"], name="task_warning_board"),
+            models.Index(fields=["district", "-level", "due_date", "id"], name="task_district_warnings"),
             models.Index(fields=["assignee", "status", "due_date"]),
         ]
         constraints = [
@@ -201,7 +202,7 @@ class Order(TimeStampedModel):
     district = models.ForeignKey(Unit, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
-    code = models.CharField(_("order number"), max_length=60, unique=True)
+    code = models.CharField(_("order number"), max_length=60)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), blank=True)
     issued_by = models.ForeignKey(
@@ -216,6 +217,7 @@ class Order(TimeStampedModel):
         ordering = ["-issued_on", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["district", "year", "number"], name="order_number_unique"),
+            models.UniqueConstraint(fields=["district", "code"], name="order_code_unique_in_district"),
             models.CheckConstraint(condition=Q(reply_by__gte=F("issued_on")), name="order_reply_after_issue"),
         ]
 

@@ -412,8 +412,14 @@ def urge(*, user, message: str, task: Task | None = None, reform: Reform | None 
 # --- supervision orders ----------------------------------------------------------------------------
 
 
-def order_code(*, year: int, number: int) -> str:
-    return f"{settings.ORDER_PREFIX}〔{year}〕{number}号"
+def order_prefix(district: Unit | None) -> str:
+    """The district's order prefix (``ORDER_PREFIXES`` by district code, else ``ORDER_PREFIX``)."""
+    code = district.code if district is not None else None
+    return settings.ORDER_PREFIXES.get(code, settings.ORDER_PREFIX)
+
+
+def order_code(*, district: Unit, year: int, number: int) -> str:
+    return f"{order_prefix(district)}〔{year}〕{number}号"
 
 
 @transaction.atomic
@@ -463,7 +469,7 @@ def issue_order(
         district=district,
         year=year,
         number=number,
-        code=order_code(year=year, number=number),
+        code=order_code(district=district, year=year, number=number),
         title=title.strip(),
         body=(body or "").strip(),
         issued_by=user,

@@ -7,7 +7,6 @@ the person may not make answers 403.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
@@ -182,9 +181,16 @@ def order_new(request: HttpRequest) -> HttpResponse:
         "candidates": candidates,
         "reform": reform,
         "q": q,
-        "prefix": settings.ORDER_PREFIX,
+        "prefix": _order_prefix_for(request.user),
     }
     return render(request, "supervision/order_form.html", context, status=status)
+
+
+def _order_prefix_for(user) -> str:
+    """The prefix the person's next order gets: their district's, when they work in one."""
+    district_ids = districts_of(actor_for(user))
+    district = Unit.objects.filter(pk__in=district_ids).first() if district_ids and len(district_ids) == 1 else None
+    return services.order_prefix(district)
 
 
 # --- one order -----------------------------------------------------------------------------------
