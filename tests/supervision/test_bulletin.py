@@ -78,7 +78,7 @@ def test_the_figures_of_a_district(district, spread):
     assert {r.tier: r.total for r in b.reforms} == {"upper": 0, "key": 1, "micro": 1}
     assert {r.tier: r.counts["in_progress"] for r in b.reforms} == {"upper": 0, "key": 1, "micro": 1}
     # Leaf tasks only (the parent is the roll-up of its child).
-    assert b.levels == {Level.RED: 1, Level.AMBER: 1, Level.GREEN: 1, Level.DONE: 2}
+    assert b.levels == {Level.RED: 1, Level.AMBER: 1, Level.GREEN: 1, Level.PAUSED: 0, Level.DONE: 2}
     assert [(g.unit_name, [r.title for r in g.rows]) for g in b.red] == [("桂园街道", ["逾期的任务"])]
     assert [(g.unit_name, [r.title for r in g.rows]) for g in b.amber] == [("黄贝街道", ["落后的任务"])]
     assert b.red[0].rows[0].reason == "overdue"

@@ -133,9 +133,10 @@ def test_reforms_not_under_way_get_no_reminders(status, people, reform, due_in_3
     scan_deadlines(on=days(1))
     scan_deadlines(on=days(20))
     assert not Reminder.objects.exists()
-    # The levels are still computed (the board shows the facts).
+    # Not judged against its dates while the reform is not under way: off the warning board.
     due_in_3.refresh_from_db()
-    assert due_in_3.level == Level.RED
+    assert due_in_3.level == Level.PAUSED
+    assert ReformWarning.objects.get(reform=reform).level == Level.PAUSED
 
 
 def test_done_tasks_get_no_reminders(people, reform, due_in_3):

@@ -11,9 +11,11 @@ from django.db import transaction
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Membership, Role, UnitKind
-from reformledger.reforms.models import Reform
+from reformledger.reforms import services as reform_services
+from reformledger.reforms.models import Reform, Status
 from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
+from reformledger.supervision.selectors import warning_list
 from tests.factories import UnitFactory, UserFactory
 
 from .conftest import TODAY
@@ -315,3 +317,23 @@ def test_updates_are_audited_with_before_and_after(people, reform, add_task):
     services.update_task(user=people.office, task=task, data={"title": "新标题"})
     assert AuditEntry.objects.count() == count
     assert Reform.objects.get(pk=reform.pk).progress == 0
+
+
+# --- reforms that stop and resume ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("to_status", [Status.SUSPENDED, Status.TERMINATED])
+def test_stopping_a_reform_takes_its_work_off_the_board_at_once(to_status, people, reform, add_task):
+
+    late = add_task(reform, title="逾期", start_date=TODAY - dt.timedelta(days=30), due_date=TODAY - dt.timedelta(days=2))
+    assert list(warning_list(people.office)) == [late]
+    reform_services.transition_reform(user=people.office, reform=reform, to_status=to_status)
+    late.refresh_from_db()
+    assert late.level == Level.PAUSED
+    assert ReformWarning.objects.get(reform=reform).level == (Level.PAUSED if to_status == Status.SUSPENDED else Level.DONE)
+    assert list(warning_list(people.office)) == []
+    if to_status == Status.SUSPENDED:
+        reform_services.transition_reform(user=people.office, reform=reform, to_status=Status.IN_PROGRESS)
+        late.refresh_from_db()
+        assert late.level == Level.RED
+        assert list(warning_list(people.office)) == [late]

@@ -53,6 +53,7 @@ from reformledger.org.models import Domain, Unit, UnitKind, User
 
 from . import services
 from .models import LedgerImport, Plan, Reform, Status, Tier
+from .signals import reforms_changed
 
 logger = logging.getLogger(__name__)
 
@@ -1103,6 +1104,10 @@ def _apply(planned: list[_Planned], actor) -> None:
         befores[reform.pk] = {name: old for name, (old, _new) in item.changed.items()}
     for names, reforms in by_fields.items():
         Reform.objects.bulk_update(reforms, names, batch_size=200)
+    watched = {"status", "start_date", "due_date"}
+    moved = [item.reform.pk for item in planned if not item.is_new and watched & set(item.changed)]
+    if moved:
+        reforms_changed.send(sender=Reform, reform_ids=moved)
 
     relinked = [item.reform.pk for item in planned if not item.is_new and item.co_units is not None]
     for chunk in _chunks(relinked):

@@ -20,6 +20,7 @@ from reformledger.org.selectors import actor_for
 
 from . import rules as reform_rules
 from .models import Attachment, Reform, Status, Tier
+from .signals import reforms_changed
 
 #: Fields any editor may set. ``lead_unit``, ``tier``, ``code``, ``year``, ``district`` and the
 #: plan are the office's: a unit cannot hand its reform to another unit or re-tier it.
@@ -189,6 +190,8 @@ def update_reform(*, user, reform: Reform, data: Mapping[str, Any]) -> Reform:
     changes = diff(before, snapshot(reform))
     if changes:
         log_action(user, "reform.update", reform, changes)
+    if {"start_date", "due_date"} & set(changes):
+        reforms_changed.send(sender=Reform, reform_ids=[reform.pk])
     return reform
 
 
@@ -219,6 +222,7 @@ def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -
     if note:
         changes["note"] = note
     log_action(user, "reform.transition", reform, changes)
+    reforms_changed.send(sender=Reform, reform_ids=[reform.pk])
     return reform
 
 

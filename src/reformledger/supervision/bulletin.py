@@ -52,7 +52,7 @@ from .rollup import today
 
 #: Reforms whose tasks a bulletin reports on.
 SUPERVISED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS, Status.COMPLETED)
-LEVEL_ORDER = (Level.RED, Level.AMBER, Level.GREEN, Level.DONE)
+LEVEL_ORDER = (Level.RED, Level.AMBER, Level.GREEN, Level.PAUSED, Level.DONE)
 PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 

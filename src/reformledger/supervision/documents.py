@@ -45,7 +45,7 @@ from .models import Level, Order
 
 # --- fixed wording (see the module docstring) ------------------------------------------------------
 
-LEVEL_LABELS = {Level.RED: "红色预警", Level.AMBER: "黄色预警", Level.GREEN: "绿色（正常）", Level.DONE: "已完成"}
+LEVEL_LABELS = {Level.RED: "红色预警", Level.AMBER: "黄色预警", Level.GREEN: "绿色（正常）", Level.PAUSED: "暂停监测", Level.DONE: "已完成"}
 ORDER_KIND = "改革督查令"
 BULLETIN_KIND = "改革督查通报"
 DEFAULT_ORDER_BODY = "现将下列改革任务交由你单位督办落实。请高度重视，明确责任人，按完成时限推进，确保任务按期完成。"
@@ -386,7 +386,9 @@ def summary_text(bulletin: Bulletin) -> str:
         f"截至{cn_date(_as_of(b))}，{_scope_name(b)}改革事项共{b.reform_total}项（{tiers}），"
         f"其中推进中{by_status.get('in_progress', 0)}项、已完成{by_status.get('completed', 0)}项。"
         f"任务节点共{b.task_total}个，其中红色预警{b.red_total}个、黄色预警{b.amber_total}个、"
-        f"正常推进{b.levels.get(Level.GREEN, 0)}个、已完成{b.levels.get(Level.DONE, 0)}个。"
+        f"正常推进{b.levels.get(Level.GREEN, 0)}个、已完成{b.levels.get(Level.DONE, 0)}个"
+        + (f"、所属改革暂停或终止而暂停监测{b.levels[Level.PAUSED]}个" if b.levels.get(Level.PAUSED) else "")
+        + "。"
         f"{b.period.year}年{b.period.month}月，完成任务节点{b.completed}个（其中按时完成{b.completed_on_time}个），"
         f"各单位报送进展报告{b.reports}份（审核采纳{b.reports_accepted}份），"
         f"印发改革督查令{len(b.orders)}份（应签收{b.order_targets}家，已签收{b.orders_acknowledged}家）。"

@@ -4,7 +4,8 @@
 * ``red`` — overdue, or started and without a report for ``WARNING_STALE_DAYS`` days (default 30);
 * ``amber`` — due within ``WARNING_AMBER_DAYS`` days (default 7) and behind the straight line
   from 0% at the start date to 100% at the due date;
-* ``green`` — otherwise (not started yet, or on track).
+* ``green`` — otherwise (not started yet, or on track);
+* ``paused`` — open, but the reform is not under way (draft, proposed, suspended, terminated).
 
 A reform takes the worst level of its open tasks; a reform without tasks is judged by its own dates.
 The same functions serve every write (:mod:`.rollup`) and the daily scan (:mod:`.scan`), so the
@@ -64,10 +65,14 @@ def task_level(
     today: dt.date,
     limits: Thresholds,
     check_reports: bool = True,
+    watched: bool = True,
 ) -> tuple[str, str]:
-    """The level of one task and the kind of reason, as ``(level, reason)``."""
+    """The level of one task and the kind of reason, as ``(level, reason)``. ``watched`` is false
+    for the tasks of a reform that is not under way: they are ``paused`` until it is."""
     if done:
         return Level.DONE, ""
+    if not watched:
+        return Level.PAUSED, ""
     if today > due:
         return Level.RED, OVERDUE
     if check_reports and today >= start and (today - (last_report or start)).days >= limits.stale_days:

@@ -23,11 +23,14 @@ class Level(models.TextChoices):
     RED = "red", _("Red")
     AMBER = "amber", _("Amber")
     GREEN = "green", _("Green")
+    #: Open work of a reform that is not under way (a draft, proposed, suspended or terminated
+    #: reform): not judged against its dates, no reminders, not on the warning board.
+    PAUSED = "paused", _("Not watched")
     DONE = "done", _("Done")
 
 
 #: Lower is worse: a reform takes the worst level of its open tasks.
-LEVEL_RANK = {Level.RED: 0, Level.AMBER: 1, Level.GREEN: 2, Level.DONE: 3}
+LEVEL_RANK = {Level.RED: 0, Level.AMBER: 1, Level.GREEN: 2, Level.PAUSED: 3, Level.DONE: 4}
 
 
 class TaskStatus(models.TextChoices):

@@ -7,7 +7,9 @@ progress and its warning. One pure computation (:func:`compute`) serves every wr
   weighted roll-up of its leaves, layer by layer;
 * a parent is done when every child is, in progress when any child has started;
 * a parent's level is the worse of its own dates' level and its children's levels;
-* the reform takes the worst level of its open tasks; without tasks, its own dates decide.
+* the reform takes the worst level of its open tasks; without tasks, its own dates decide;
+* only reforms under way (approved, in progress) are watched: the open tasks of a draft, proposed,
+  suspended or terminated reform are ``paused`` (not on the board, no reminders).
 """
 
 from __future__ import annotations
@@ -84,6 +86,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
     rows of :data:`NODE_FIELDS`. Returns every node (``node.changed`` names what moved) and the
     reform's result."""
     _pk, _district, status, r_start, r_due, r_progress = reform
+    watched = status in WATCHED_STATUSES
     nodes = [Node(*row[:4], float(row[4]), *row[5:]) for row in rows]
     by_pk = {n.pk: n for n in nodes}
     roots = []
@@ -106,7 +109,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
                 n.set("completed_on", None)
             own = levels.task_level(
                 done=n.status == TaskStatus.DONE, start=n.start_date, due=n.due_date, progress=n.progress,
-                last_report=None, today=on, limits=limits, check_reports=False,
+                last_report=None, today=on, limits=limits, check_reports=False, watched=watched,
             )
             worst_child = min(n.children, key=lambda c: levels.LEVEL_RANK[c.level])
             if levels.LEVEL_RANK[worst_child.level] < levels.LEVEL_RANK[own[0]]:
@@ -116,7 +119,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
         else:
             level, reason = levels.task_level(
                 done=n.status == TaskStatus.DONE, start=n.start_date, due=n.due_date, progress=n.progress,
-                last_report=n.last_report_on, today=on, limits=limits,
+                last_report=n.last_report_on, today=on, limits=limits, watched=watched,
             )
             n.set("level", level)
             n.set("level_reason", reason)
@@ -133,7 +136,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
                 limits=limits, check_reports=False,
             )
         else:
-            level, reason = Level.GREEN, ""
+            level, reason = Level.PAUSED, ""
         return nodes, ReformResult(None, level, reason, 0, 0, 0)
 
     leaves = [n for n in nodes if not n.children and n.status != TaskStatus.DONE]
@@ -177,3 +180,11 @@ def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult
         },
     )
     return result
+
+
+def refresh_reforms(sender=None, *, reform_ids, **kwargs) -> None:
+    """Receiver of ``reforms.signals.reforms_changed``: recompute the warnings of reforms whose
+    status or dates moved, in the write's transaction (a few queries per reform)."""
+    on = today()
+    for reform_id in reform_ids:
+        refresh_reform(reform_id, on=on)

@@ -27,6 +27,7 @@ LEVEL_ICONS: dict[str, str] = {
     Level.RED: "bi-exclamation-octagon-fill",
     Level.AMBER: "bi-exclamation-triangle-fill",
     Level.GREEN: "bi-check-circle",
+    Level.PAUSED: "bi-pause-circle",
     Level.DONE: "bi-check2-all",
 }
 #: review state -> (tone of the reforms' status badges, icon)

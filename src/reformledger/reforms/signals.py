@@ -1,0 +1,10 @@
+"""Signals the reforms area sends for the areas built on it (which it must not import).
+
+``reforms_changed`` — sent inside the write's transaction, with ``reform_ids`` (a list), when
+reforms change status or dates: supervision recomputes their warnings (a suspended or terminated
+reform's tasks stop being watched at once, not at the next daily scan).
+"""
+
+from django.dispatch import Signal
+
+reforms_changed = Signal()
