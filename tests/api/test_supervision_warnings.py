@@ -8,6 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reformledger.org.models import Domain
+from reformledger.supervision import services
+from reformledger.supervision.models import Task
+from reformledger.supervision.scan import scan_deadlines
 from tests.api.conftest import errors_by_field
 from tests.api.supervision_helpers import add_task_fixture, reform_fixture  # noqa: F401 (fixtures)
 from tests.supervision.conftest import TODAY
@@ -137,3 +140,22 @@ def test_the_query_count_does_not_grow_with_the_rows(api, people, reform, add_ta
     cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(api.get("/warnings", user, page_size=5).json()["items"]) == 5
+
+
+def test_a_kept_page_follows_writes_and_the_daily_scan(api, people, board):
+    """Pages are kept until the next audited write; the scan is one (its summary is audited), so a
+    level that moves overnight shows at once."""
+    first = api.get("/warnings", people.office).json()
+    assert api.get("/warnings", people.office).json() == first  # kept
+    # A scan that moves a level is seen at once (a task's level changed behind the services'
+    # back, as a threshold change would do; the scan puts it right and is audited).
+    Task.objects.filter(pk=board["green"].pk).update(due_date=TODAY - dt.timedelta(days=1))
+    assert api.get("/warnings", people.office).json() == first  # no audited write yet: kept
+    scan_deadlines(on=TODAY)
+    assert api.get("/warnings", people.office).json()["count"] == first["count"] + 1
+    # The unit reports it done and the office accepts: the task leaves the board at once.
+    report = services.submit_report(user=people.unit_staff, task=board["red"], percent=100, text="完成")
+    services.review_report(user=people.office, report=report, accept=True)
+    after = api.get("/warnings", people.office).json()
+    assert board["red"].pk not in [i["id"] for i in after["items"]]
+    assert after["count"] == first["count"]

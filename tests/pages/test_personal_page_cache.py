@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from reformledger.reforms import services
 from reformledger.reforms.models import Status
+from reformledger.supervision import services as supervision_services
 
 URL = reverse("reforms:catalogue")
 
@@ -15,7 +16,8 @@ def test_the_second_visit_is_served_without_rendering_and_a_write_shows_at_once(
     client = client_for(people.office)
     client.get(URL)  # sets the CSRF cookie
     first = client.get(URL)  # rendered, kept
-    with django_assert_num_queries(3):  # session, user, data version: nothing else
+    # Session, user, data version and the inbox's unread count (reading is not audited): nothing else.
+    with django_assert_num_queries(4):
         again = client.get(URL)
     assert again.content == first.content
     services.update_reform(user=people.office, reform=reform, data={"title": "新标题"})
@@ -44,3 +46,15 @@ def test_a_page_with_a_message_is_rendered_not_kept(client_for, people, reform_f
     shown = client.get(URL).content.decode()
     assert 'class="alert' in shown
     assert 'class="alert' not in client.get(URL).content.decode()
+
+
+def test_reading_the_inbox_shows_on_a_kept_page_at_once(client_for, people, reform_factory):
+    """The unread badge of the navigation bar is in every page; reading is not an audited write."""
+    reform = reform_factory(status=Status.IN_PROGRESS)
+    supervision_services.urge(user=people.office, reform=reform, message="请报送进展")
+    client = client_for(people.unit_staff)
+    client.get(URL)
+    kept = client.get(URL).content.decode()
+    assert 'class="rl-inbox-badge">1<' in kept
+    supervision_services.mark_read(user=people.unit_staff)
+    assert "rl-inbox-badge" not in client.get(URL).content.decode()

@@ -44,7 +44,8 @@ def test_inbox_lists_messages_newest_first_unread_in_bold(client_for, people, ta
     html = response.content.decode()
     assert html.index("第2次") < html.index("第1次")
     assert html.count('class="rl-sv-message is-unread"') == 2
-    assert "Urging: 窗口改造" in html
+    # Subjects are written once, in the site's language (zh-Hans), whoever reads them.
+    assert "催办：窗口改造" in html
     assert 'name="next" value="{}"'.format(reverse("supervision:task", args=[task.pk])) in html  # open = read + go
 
 

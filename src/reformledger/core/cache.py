@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -155,12 +156,23 @@ def cached_fragment(
 
 
 
+#: Per-person facts that a page shows but that no audited write changes (e.g. the unread count of
+#: the inbox, which reading lowers): each is a ``callable(request)`` whose value joins the key of
+#: :func:`personal_page`. Areas above ``core`` register theirs in their ``AppConfig.ready``.
+_personal_key_parts: list[Callable[..., object]] = []
+
+
+def add_personal_key_part(part: Callable[..., object]) -> None:
+    if part not in _personal_key_parts:
+        _personal_key_parts.append(part)
+
+
 def personal_page(view):
     """Keep a signed-in person's GET page until the next write; serve it again without rendering.
 
     The key holds everything such a page is made of: the person, their CSRF secret (the page's
-    forms carry a token derived from it), the full path, the htmx headers, the language and the
-    data version. Pages with pending messages, and requests inside a transaction that wrote, are
+    forms carry a token derived from it), the full path, the htmx headers, today's date (pages say
+    "overdue by n days"), the registered per-person parts, the language and the data version. Pages with pending messages, and requests inside a transaction that wrote, are
     rendered as usual. Put it inside the view's permission decorators.
     """
     @wraps(view)
@@ -180,6 +192,8 @@ def personal_page(view):
             request.get_full_path(),
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-History-Restore-Request", ""),
+            timezone.localdate(),
+            *(part(request) for part in _personal_key_parts),
         )
         cached = cache.get(key)
         if cached is not None:

@@ -25,15 +25,18 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as SchemaError
+from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticError
 
+from reformledger.core.cache import cached_value
 from reformledger.org.api import ObjectId, PageParams, UnitRef, paginate, signed_in_user
 from reformledger.org.models import Unit, User
 from reformledger.org.selectors import actor_for
@@ -792,36 +795,49 @@ def list_warnings(
         district=filters.district,
         q=filters.q,
     )
-    page = _paginate(selectors.warning_list(user, criteria), paging)
     on = today()
-    items = [
-        {
-            "id": task.pk,
-            "title": task.title,
-            "level": task.level,
-            "level_reason": task.level_reason,
-            "warning": _warning(task, on),
-            "start_date": task.start_date,
-            "due_date": task.due_date,
-            "progress": task.progress,
-            "last_report_on": task.last_report_on,
-            "unit": _unit(task.unit),
-            "assignee": _person(task.assignee),
-            "reform": {
-                "id": task.reform.pk,
-                "code": task.reform.code,
-                "title": task.reform.title,
-                "tier": task.reform.tier,
-                "domain": {
-                    "id": task.reform.domain.pk,
-                    "code": task.reform.domain.code,
-                    "name": task.reform.domain.name,
-                },
+
+    def encode() -> bytes:
+        page = _paginate(selectors.warning_list(user, criteria), paging)
+        body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
+        return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+
+    # The same page for everyone who may see the same tasks, until the next write or the next scan
+    # (both audited, core.cache); the day and the language are in the key because the warning's
+    # words ("overdue by 3 days") move at midnight and follow the language.
+    key = (
+        f"api-warnings:{reform_selectors.visibility_key(user)}|{criteria!r}|{paging.page}:{paging.page_size}"
+        f"|{on.isoformat()}|{get_language()}"
+    )
+    return HttpResponse(cached_value(key, encode), content_type="application/json; charset=utf-8")
+
+
+def _warning_item(task, on: dt.date) -> dict[str, Any]:
+    """One row of the warning board, as the WarningPage schema documents it."""
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "level": task.level,
+        "level_reason": task.level_reason,
+        "warning": _warning(task, on),
+        "start_date": task.start_date,
+        "due_date": task.due_date,
+        "progress": task.progress,
+        "last_report_on": task.last_report_on,
+        "unit": _unit(task.unit),
+        "assignee": _person(task.assignee),
+        "reform": {
+            "id": task.reform.pk,
+            "code": task.reform.code,
+            "title": task.reform.title,
+            "tier": task.reform.tier,
+            "domain": {
+                "id": task.reform.domain.pk,
+                "code": task.reform.domain.code,
+                "name": task.reform.domain.name,
             },
-        }
-        for task in page["items"]
-    ]
-    return {"count": page["count"], "items": items}
+        },
+    }
 
 
 # --- supervision orders --------------------------------------------------------------------------

@@ -8,8 +8,12 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
+        from reformledger.core.cache import add_personal_key_part
         from reformledger.reforms.signals import reforms_changed
 
         from .rollup import refresh_reforms
+        from .selectors import request_unread
 
         reforms_changed.connect(refresh_reforms, dispatch_uid="supervision.refresh_reforms")
+        # Reading the inbox is not audited, so a cached page must know the unread count it shows.
+        add_personal_key_part(request_unread)

@@ -231,7 +231,7 @@ class Order(TimeStampedModel):
 class OrderTarget(models.Model):
     """A unit an order is addressed to, and its acknowledgement (签收)."""
 
-    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="targets")
+    order = models.ForeignKey(Order, verbose_name=_("supervision order"), on_delete=models.CASCADE, related_name="targets")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="order_targets")
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
@@ -251,7 +251,7 @@ class OrderTarget(models.Model):
 class OrderItem(models.Model):
     """A task an order lists, with the deadline the order sets for it."""
 
-    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="items")
+    order = models.ForeignKey(Order, verbose_name=_("supervision order"), on_delete=models.CASCADE, related_name="items")
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="order_items")
     deadline = models.DateField(_("deadline"))
 
@@ -397,7 +397,7 @@ class Reminder(models.Model):
     )
     task = models.ForeignKey(Task, verbose_name=_("task"), null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
     reform = models.ForeignKey(Reform, verbose_name=_("reform"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    order = models.ForeignKey(Order, verbose_name=_("order"), null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
+    order = models.ForeignKey(Order, verbose_name=_("supervision order"), null=True, blank=True, on_delete=models.CASCADE, related_name="reminders")
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("sent by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

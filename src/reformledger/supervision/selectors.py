@@ -147,6 +147,15 @@ def unread_count(user) -> int:
     return Delivery.objects.filter(user=user, channel=Channel.INBOX, read_at__isnull=True).count()
 
 
+def request_unread(request) -> int:
+    """The signed-in person's unread inbox messages, counted once per request whatever asks (the
+    navigation bar's badge, the key of a cached personal page)."""
+    count = getattr(request, "_rl_inbox_unread", None)
+    if count is None:
+        count = request._rl_inbox_unread = unread_count(request.user)
+    return count
+
+
 def visible_orders(user) -> QuerySet[Order]:
     """The office sees every order; a unit sees the orders addressed to it."""
     actor = actor_for(user)

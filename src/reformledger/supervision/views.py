@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reformledger.core import files
 from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment
+from reformledger.core.cache import cached_fragment, personal_page
 from reformledger.core.views import is_htmx
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Reform
@@ -95,6 +95,7 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 @require_GET
 @office_member_required()
+@personal_page
 def my_tasks(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     unit_wide = request.GET.get("scope") == "unit" and bool(actor.unit_ids)
@@ -139,6 +140,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @office_member_required()
+@personal_page
 def board(request: HttpRequest) -> HttpResponse:
     _require(request, "supervision.view_board")
     actor = actor_for(request.user)

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from .. import levels
 from ..models import Decision, Level
 from ..rollup import today as local_today
-from ..selectors import unread_count
+from ..selectors import request_unread
 
 register = template.Library()
 
@@ -118,7 +118,4 @@ def inbox_unread(context) -> int:
     request = context.get("request")
     if request is None or not getattr(request.user, "is_authenticated", False):
         return 0
-    count = getattr(request, "_rl_inbox_unread", None)
-    if count is None:
-        count = request._rl_inbox_unread = unread_count(request.user)
-    return count
+    return request_unread(request)
