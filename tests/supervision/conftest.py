@@ -33,3 +33,10 @@ def add_task(people, district):
         return services.create_task(user=user or people.office, reform=reform, parent=parent, data=data)
 
     return add
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Stored files (evidence) go to a folder of this test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"

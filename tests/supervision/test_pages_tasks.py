@@ -282,8 +282,8 @@ def test_tree_runs_a_constant_number_of_queries(client_for, people, reform, add_
     client = client_for(people.unit_staff)
     client.get(tree_url(reform))
     # session, user, data version, the reform, its co-units, its attachments, its warning, the
-    # tasks, the inbox's unread count
-    with django_assert_num_queries(9):
+    # tasks, the inbox's unread count, a pending application for completion
+    with django_assert_num_queries(10):
         response = client.get(tree_url(reform))
     assert len(response.context["rows"]) == count + 1
 

@@ -72,12 +72,6 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
 def stored_files(media) -> list[str]:
     return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
 

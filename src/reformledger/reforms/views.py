@@ -182,6 +182,14 @@ ACTION_LABELS = {
     "reform.import.create": gettext_lazy("created the reform from an Excel ledger"),
     "reform.import.update": gettext_lazy("changed the reform from an Excel ledger"),
     "demo.create": gettext_lazy("created the reform with the demo data"),
+    # Recorded on the reform by supervision (tasks, completion, change requests, urging).
+    "task.delete": gettext_lazy("removed a task"),
+    "supervision.urge": gettext_lazy("urged the responsible unit (催办)"),
+    "reform.apply_completion": gettext_lazy("applied for completion"),
+    "reform.complete": gettext_lazy("accepted the completion: the reform is completed"),
+    "reform.return_completion": gettext_lazy("returned the application for completion"),
+    "reform.request_change": gettext_lazy("requested a change"),
+    "reform.change": gettext_lazy("changed the reform by an approved change request"),
 }
 #: Actions that bring an object into being: their "before" values are empty and not shown.
 CREATE_ACTIONS = frozenset({"reform.create", "reform.import.create", "demo.create"})
@@ -189,6 +197,7 @@ CREATE_ACTIONS = frozenset({"reform.create", "reform.import.create", "demo.creat
 _REFERENCE_FIELDS: dict[str, type] = {
     "domain": Domain,
     "lead_unit": Unit,
+    "unit": Unit,
     "co_units": Unit,
     "responsible_leader": User,
     "plan": Plan,
@@ -198,7 +207,15 @@ _EXTRA_FIELD_LABELS = {
     "note": gettext_lazy("Note"),
     "attachment": gettext_lazy("Attachment"),
     "is_public": gettext_lazy("Public"),
+    "task": gettext_lazy("Task"),
+    "unit": gettext_lazy("Unit"),
+    "evidence": gettext_lazy("Evidence"),
+    "tasks_closed": gettext_lazy("Tasks closed"),
 }
+#: Recorded as the entry's note (words a person wrote), not as a field that changed.
+_NOTE_KEYS = ("note", "comment", "message")
+#: Ids that link entries to other records (a completion, a change request): not shown.
+_INTERNAL_KEYS = frozenset({"completion", "change_request", "request"})
 
 
 def _field_label(name: str) -> str:
@@ -240,6 +257,8 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
             return str(choices(value).label)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if isinstance(value, list):  # names of files
+            return list_separator().join(str(v) for v in value)
         return str(value)
 
     order = {name: i for i, name in enumerate(services.TRACKED_FIELDS)}
@@ -248,12 +267,21 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
         changes = []
         note = ""
         creates = entry.action in CREATE_ACTIONS
-        items = sorted((entry.changes or {}).items(), key=lambda item: order.get(item[0], len(order)))
+        recorded = dict(entry.changes or {})
+        # A change request records what it proposes as one mapping: show it field by field.
+        proposed = recorded.pop("proposed", None)
+        if isinstance(proposed, dict):
+            recorded.update({name: [None, value] for name, value in proposed.items()})
+        items = sorted(recorded.items(), key=lambda item: order.get(item[0], len(order)))
         for name, change in items:
-            if name == "note":
+            if name in _INTERNAL_KEYS:
+                continue
+            if name in _NOTE_KEYS:
                 note = str(change)
                 continue
-            if isinstance(change, list) and len(change) == 2:
+            if name == "evidence" and isinstance(change, list) and all(isinstance(v, str) for v in change):
+                before, after = None, change  # the files that came with a request, not a before/after pair
+            elif isinstance(change, list) and len(change) == 2:
                 before, after = change
             else:
                 before, after = None, change

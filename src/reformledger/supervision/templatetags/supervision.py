@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reformledger.reforms.models import LOCKED_STATUSES, Status
+
 from .. import levels
-from ..models import Decision, Level
+from ..models import Completion, Decision, Level
 from ..rollup import today as local_today
 from ..selectors import request_unread
 
@@ -119,3 +122,29 @@ def inbox_unread(context) -> int:
     if request is None or not getattr(request.user, "is_authenticated", False):
         return 0
     return request_unread(request)
+
+
+@register.inclusion_tag("supervision/_reform_actions.html", takes_context=True)
+def reform_actions(context, reform) -> dict:
+    """What the person may do about a reform's supervision, as links: issue an order about it,
+    apply for completion (with a pending application: see it), request a change."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"actions": []}
+    open_reform = reform.status not in LOCKED_STATUSES
+    pending = (
+        Completion.objects.filter(reform=reform, status=Decision.PENDING).exists()
+        if open_reform and user.has_perm("supervision.apply_completion", reform)
+        else None
+    )
+    actions = []
+    if open_reform and user.has_perm("supervision.issue_order"):
+        actions.append((reverse("supervision:order-new") + f"?reform={reform.pk}", "bi-megaphone", _("Issue a supervision order")))
+    if pending is False and reform.status == Status.IN_PROGRESS:
+        actions.append((reverse("supervision:completion-apply", args=[reform.pk]), "bi-flag", _("Apply for completion")))
+    elif pending:
+        actions.append((None, "bi-hourglass-split", _("The application for completion awaits the office")))
+    if user.has_perm("supervision.request_change", reform):
+        actions.append((reverse("supervision:change-new", args=[reform.pk]), "bi-pencil-square", _("Request a change")))
+    return {"actions": actions}
