@@ -4,7 +4,8 @@
     .venv/bin/python tests/e2e/screenshots_supervision.py http://127.0.0.1:8104 docs/screenshots
 
 1280 pixels wide, Chinese UI: my tasks and the inbox as the demo unit's staff, the warning board, a
-reform's task tree with its timeline and a task's page as the office. Log-ins are the demo accounts
+reform's task tree with its timeline, a task's page, the reform's page, the orders, an order, the
+bulletin and a change request as the office. Log-ins are the demo accounts
 (password ``demo12345``).
 """
 
@@ -55,6 +56,16 @@ def main(base: str, out: Path) -> None:
         office.goto(base + "/office/supervision/reports/")
         task = office.locator(".rl-sv-queue > li:has(a[href*='/evidence/']) h2 a").first.get_attribute("href").split("#")[0]
         shoot(office, "task", task, full_page=True)
+        # The reform's own page with its supervision box and what the office may do about it.
+        shoot(office, "reform", tree.replace("/office/supervision/reforms/", "/office/reforms/").replace("/tasks/", "/"))
+        shoot(office, "orders", "/office/supervision/orders/")
+        office.goto(base + "/office/supervision/orders/")
+        order = office.locator("table tbody td a[href*='/orders/']").first.get_attribute("href")
+        shoot(office, "order", order, full_page=True)
+        shoot(office, "bulletin", "/office/supervision/bulletin/", full_page=True)
+        office.goto(base + "/office/supervision/decisions/")
+        change = office.locator("a[href*='/changes/']").first.get_attribute("href")
+        shoot(office, "change", change, full_page=True)
         browser.close()
 
 
