@@ -166,8 +166,10 @@ def test_every_bad_file_is_named(people, task, media):
 
 @pytest.mark.xfail(
     strict=True,
-    reason="Evidence files are written to storage inside the transaction; when a later step rolls "
-    "the transaction back, the rows go but the files stay in MEDIA_ROOT (reported to the lead).",
+    reason="Known limitation: evidence files are written to storage inside the transaction (so a "
+    "committed row always has its file); when a caller's outer transaction rolls back afterwards, the "
+    "rows go but the files stay in MEDIA_ROOT as unreferenced orphans. Nothing is lost; a sweep of "
+    "unreferenced files is future work (Django has no rollback hook).",
 )
 def test_a_rolled_back_report_leaves_no_file(people, task, media):
     class Abort(Exception):
