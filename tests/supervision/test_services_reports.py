@@ -1,6 +1,7 @@
 """Progress reports (issue 3, part 3): percent, evidence judged by content and size, help needed
 escalated and tracked, the office's review."""
 
+import datetime as dt
 import io
 import os
 import struct
@@ -27,6 +28,7 @@ from reformledger.supervision.models import (
     ReminderKind,
     TaskStatus,
 )
+from reformledger.supervision.orphans import sweep_orphan_evidence
 
 from .conftest import TODAY
 
@@ -164,24 +166,24 @@ def test_every_bad_file_is_named(people, task, media):
     assert len(messages) == 2 and "a.pdf" in messages[0] and "b.docx" in messages[1]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known limitation: evidence files are written to storage inside the transaction (so a "
-    "committed row always has its file); when a caller's outer transaction rolls back afterwards, the "
-    "rows go but the files stay in MEDIA_ROOT as unreferenced orphans. Nothing is lost; a sweep of "
-    "unreferenced files is future work (Django has no rollback hook).",
-)
-def test_a_rolled_back_report_leaves_no_file(people, task, media):
+def test_a_rolled_back_report_leaves_no_file_after_the_sweep(people, task, media):
+    """Files are written inside the transaction; one rolled back leaves an orphan that the daily
+    scan's sweep removes once it is old enough (a transaction in flight keeps its files)."""
+
     class Abort(Exception):
         pass
 
+    kept = services.submit_report(user=people.unit_staff, task=task, percent=10, text="留存", evidence=[upload("keep.png", png_bytes())])
     with pytest.raises(Abort), transaction.atomic():
         services.submit_report(
             user=people.unit_staff, task=task, percent=30, text="进展", evidence=[upload("a.png", png_bytes())]
         )
         raise Abort
-    assert not Evidence.objects.exists()
-    assert stored_files(media) == []
+    assert Evidence.objects.count() == 1
+    assert len(stored_files(media)) == 2  # the orphan is still there
+    assert sweep_orphan_evidence() == 0  # too young: it could belong to a transaction in flight
+    assert sweep_orphan_evidence(min_age=dt.timedelta(0)) == 1
+    assert stored_files(media) == [kept.evidence.get().file.name]
 
 
 # --- percent and text --------------------------------------------------------------------------------

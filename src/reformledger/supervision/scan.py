@@ -36,6 +36,7 @@ from reformledger.reforms.models import Reform, Status
 
 from . import levels, notify
 from .models import Level, OrderTarget, ReformWarning, ReminderKind, ScanRun, Task, TaskStatus
+from .orphans import sweep_orphan_evidence
 from .rollup import CLOSED_STATUSES, NODE_FIELDS, REFORM_FIELDS, compute
 
 CHUNK_REFORMS = 1000
@@ -66,6 +67,7 @@ def scan_deadlines(*, on: dt.date | None = None, progress: Callable[[int, int], 
             progress(min(start + CHUNK_REFORMS, len(reform_ids)), len(reform_ids))
     with transaction.atomic():
         counts["reminders_order_escalation"] += _order_escalations(on)
+    counts["orphan_evidence_removed"] += sweep_orphan_evidence()
     summary = {"day": on.isoformat(), **dict(sorted(counts.items())), "seconds": round(time.monotonic() - began, 2)}
     with transaction.atomic():
         ScanRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), summary=summary)
