@@ -273,7 +273,9 @@ def test_a_key_reform_needs_the_committee_meeting_then_the_change_applies_with_h
     rows = {row["name"]: row for row in office.get(reverse("supervision:change", args=[change.pk])).context["rows"]}
     assert rows["goals"]["before"] == "建立网格化治理体系" and rows["goals"]["after"] == "新的目标"
     history = office.get(reverse("reforms:detail", args=[key_reform.pk])).context["history"]
-    changes = {c["label"]: c for row in history for c in row["changes"]}
+    # The newest entry is the applied change (the request before it lists what was proposed).
+    changes = {c["label"]: c for c in history[0]["changes"]}
+    assert "approved change request" in str(history[0]["action"])
     assert changes["Goals"]["before"] == "建立网格化治理体系" and changes["Goals"]["after"] == "新的目标"
     assert changes["Due date"]["after"] == days(160).isoformat()
     # Decided twice: refused with a message, nothing changes.
