@@ -47,3 +47,9 @@ def test_a_completed_reform_offers_only_a_change_request(people, reform):
     assert CHANGE in office and ORDER not in office
     lead = page(people.unit_staff, reform)
     assert CHANGE in lead and APPLY not in lead
+
+
+def test_a_suspended_reform_offers_no_order(people, reform):
+    Reform.objects.filter(pk=reform.pk).update(status=Status.SUSPENDED)
+    office = page(people.office, reform)
+    assert ORDER not in office and CHANGE in office

@@ -139,7 +139,7 @@ def reform_actions(context, reform) -> dict:
         else None
     )
     actions = []
-    if open_reform and user.has_perm("supervision.issue_order"):
+    if reform.status in (Status.APPROVED, Status.IN_PROGRESS) and user.has_perm("supervision.issue_order"):
         actions.append((reverse("supervision:order-new") + f"?reform={reform.pk}", "bi-megaphone", _("Issue a supervision order")))
     if pending is False and reform.status == Status.IN_PROGRESS:
         actions.append((reverse("supervision:completion-apply", args=[reform.pk]), "bi-flag", _("Apply for completion")))
