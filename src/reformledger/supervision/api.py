@@ -76,8 +76,8 @@ class PersonRef(Schema):
 
 
 class TaskOut(Schema):
-    """A task node. ``level`` is computed (red / amber / green / done); ``warning`` says why, in
-    words, in the caller's language."""
+    """A task node. ``level`` is computed (red / amber / green / done; paused while the reform is not
+    under way); ``warning`` says why, in words, in the caller's language."""
 
     id: int
     reform_id: int
