@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Membership, Role, UnitKind
@@ -16,6 +18,7 @@ from reformledger.reforms.models import Reform, Status
 from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
 from reformledger.supervision.selectors import warning_list
+from tests.clients import english_client
 from tests.factories import UnitFactory, UserFactory
 
 from .conftest import TODAY
@@ -337,3 +340,29 @@ def test_stopping_a_reform_takes_its_work_off_the_board_at_once(to_status, peopl
         late.refresh_from_db()
         assert late.level == Level.RED
         assert list(warning_list(people.office)) == [late]
+
+
+@pytest.mark.parametrize("how", ["status button", "completion accepted"])
+def test_a_completed_reform_closes_its_open_tasks_whichever_way(how, people, reform, add_task, media):
+    done = add_task(reform, title="已完成")
+    report = services.submit_report(user=people.unit_staff, task=done, percent=100, text="完成")
+    services.review_report(user=people.office, report=report, accept=True)
+    open_a = add_task(reform, title="未完成甲")
+    open_b = add_task(reform, title="未完成乙")
+    if how == "status button":
+        reform_services.transition_reform(user=people.office, reform=reform, to_status=Status.COMPLETED)
+    else:
+        completion = services.apply_completion(
+            user=people.unit_staff, reform=reform, summary="完成", evidence=[SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")]
+        )
+        services.decide_completion(user=people.office, completion=completion, accept=True)
+    for task in (open_a, open_b):
+        task.refresh_from_db()
+        assert (task.status, task.level, task.progress) == (TaskStatus.DONE, Level.DONE, 100)
+    assert ReformWarning.objects.get(reform=reform).level == Level.DONE
+    # The reform's history says how many tasks closed with it, not their ids.
+    client = english_client()
+    client.force_login(people.office)
+    history = client.get(reverse("reforms:detail", args=[reform.pk])).context["history"]
+    closed = [c for row in history for c in row["changes"] if c["label"] == "Tasks closed"]
+    assert [c["after"] for c in closed] == ["2"]

@@ -190,6 +190,7 @@ ACTION_LABELS = {
     "reform.return_completion": gettext_lazy("returned the application for completion"),
     "reform.request_change": gettext_lazy("requested a change"),
     "reform.change": gettext_lazy("changed the reform by an approved change request"),
+    "reform.close_tasks": gettext_lazy("closed the open tasks with the completed reform"),
 }
 #: Actions that bring an object into being: their "before" values are empty and not shown.
 CREATE_ACTIONS = frozenset({"reform.create", "reform.import.create", "demo.create"})
@@ -257,6 +258,8 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
             return str(choices(value).label)
         if isinstance(value, bool):
             return _("yes") if value else _("no")
+        if name == "tasks_closed" and isinstance(value, list):  # their ids: say how many
+            return str(len(value))
         if isinstance(value, list):  # names of files
             return list_separator().join(str(v) for v in value)
         return str(value)
@@ -281,6 +284,8 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
                 continue
             if name == "evidence" and isinstance(change, list) and all(isinstance(v, str) for v in change):
                 before, after = None, change  # the files that came with a request, not a before/after pair
+            elif name == "tasks_closed":
+                before, after = None, change  # the ids of the tasks closed, not a before/after pair
             elif isinstance(change, list) and len(change) == 2:
                 before, after = change
             else:

@@ -181,10 +181,3 @@ def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult
     )
     return result
 
-
-def refresh_reforms(sender=None, *, reform_ids, **kwargs) -> None:
-    """Receiver of ``reforms.signals.reforms_changed``: recompute the warnings of reforms whose
-    status or dates moved, in the write's transaction (a few queries per reform)."""
-    on = today()
-    for reform_id in reform_ids:
-        refresh_reform(reform_id, on=on)

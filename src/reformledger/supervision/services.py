@@ -568,6 +568,36 @@ def decide_completion(*, user, completion: Completion, accept: bool, comment: st
     return completion
 
 
+def close_tasks_of_completed(reform_ids: Sequence[int], *, on: dt.date | None = None) -> int:
+    """Open tasks of reforms that are now completed close with them, as accepting a completion does
+    (whatever made the reform completed: the status button, an Excel ledger import). Returns how
+    many closed; each reform's audit entry lists them."""
+    on = on or today()
+    open_tasks = Task.objects.filter(reform_id__in=list(reform_ids), reform__status=Status.COMPLETED).exclude(
+        status=TaskStatus.DONE
+    )
+    by_reform: dict[int, list[int]] = {}
+    for pk, reform_id in open_tasks.values_list("pk", "reform_id"):
+        by_reform.setdefault(reform_id, []).append(pk)
+    if not by_reform:
+        return 0
+    Task.objects.filter(pk__in=[pk for pks in by_reform.values() for pk in pks]).update(
+        status=TaskStatus.DONE, completed_on=on, progress=100, updated_at=timezone.now()
+    )
+    reforms = Reform.objects.in_bulk(list(by_reform))
+    log_actions(None, [Change("reform.close_tasks", reforms[rid], {"tasks_closed": pks}) for rid, pks in by_reform.items()])
+    return sum(len(pks) for pks in by_reform.values())
+
+
+def on_reforms_changed(sender=None, *, reform_ids, **kwargs) -> None:
+    """Receiver of ``reforms.signals.reforms_changed`` (status or dates moved), in the write's
+    transaction: close the open tasks of completed reforms, then recompute the warnings."""
+    on = today()
+    close_tasks_of_completed(reform_ids, on=on)
+    for reform_id in reform_ids:
+        refresh_reform(reform_id, on=on)
+
+
 # --- change requests (改革深化) ----------------------------------------------------------------------
 
 
