@@ -86,7 +86,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "reforms:catalogue"
+# Units start at their tasks, everyone else at the catalogue (supervision.views.start).
+LOGIN_REDIRECT_URL = "supervision:start"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 ROOT_URLCONF = "reformledger.urls"

@@ -424,3 +424,23 @@ def test_a_completed_reform_is_locked_for_task_forms(client_for, people, reform_
     url = reverse("supervision:task-new", args=[done.pk])
     assert client_for(people.unit_staff).get(url).status_code == 403
     assert client_for(people.unit_staff).post(url, task_data(district)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "role, landing",
+    [
+        ("unit_staff", "supervision:my-tasks"),
+        ("office", "reforms:catalogue"),
+        ("committee", "reforms:catalogue"),
+        ("leader_main", "reforms:catalogue"),
+        ("resident", "portal:catalogue"),
+    ],
+)
+def test_signing_in_leads_each_role_to_its_start(client_for, people, role, landing):
+    client = client_for()
+    user = getattr(people, role)
+    user.set_password("pw-for-the-test")
+    user.save()
+    response = client.post(reverse("login"), {"username": user.username, "password": "pw-for-the-test"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(landing)
+    assert response.status_code == 200

@@ -6,6 +6,7 @@ app_name = "supervision"
 urlpatterns: list = [
     # Tasks, reports, the board, the inbox (views.py)
     path("", views.my_tasks, name="my-tasks"),
+    path("start/", views.start, name="start"),
     path("board/", views.board, name="board"),
     path("reforms/<int:pk>/tasks/", views.task_tree, name="tree"),
     path("reforms/<int:pk>/tasks/new/", views.task_new, name="task-new"),

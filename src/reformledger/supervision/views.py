@@ -94,6 +94,18 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 
 
 @require_GET
+@office_member_required("portal:catalogue")
+def start(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads (``LOGIN_REDIRECT_URL``, when no ``next`` is asked for): people who
+    carry reforms out start at their tasks; the office, the committee and leaders at the catalogue;
+    experts and residents at the public catalogue."""
+    actor = actor_for(request.user)
+    if actor.unit_ids and not actor.sees_everything:
+        return redirect("supervision:my-tasks")
+    return redirect("reforms:catalogue")
+
+
+@require_GET
 @office_member_required()
 @personal_page
 def my_tasks(request: HttpRequest) -> HttpResponse:
