@@ -6,10 +6,12 @@ from dataclasses import dataclass
 import pytest
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.test import Client
 
 from reformledger.core.audit import GENESIS_HASH
 from reformledger.core.models import AuditHead
 from reformledger.org.models import Domain, LeaderTier, Membership, Role, Unit, UnitKind, User
+from tests.clients import english_client
 from tests.factories import ReformFactory, UnitFactory, UserFactory
 
 
@@ -130,5 +132,21 @@ def reform_factory(district):
         kwargs.setdefault("lead_unit", district.sub_a)
         kwargs.setdefault("district", district.district)
         return ReformFactory(**kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: a client signed in as ``user`` (anonymous for None), asking for English.
+
+    English keeps the assertions on visible text stable while the zh-Hans catalogue grows.
+    """
+
+    def make(user=None) -> Client:
+        client = english_client()
+        if user is not None:
+            client.force_login(user)
+        return client
 
     return make

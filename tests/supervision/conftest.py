@@ -10,6 +10,11 @@ from reformledger.supervision import services
 TODAY = timezone.localdate()
 
 
+def days(n: int) -> dt.date:
+    """The date ``n`` days from today (negative: ago)."""
+    return TODAY + dt.timedelta(days=n)
+
+
 @pytest.fixture
 def reform(reform_factory, district):
     return reform_factory(

@@ -22,15 +22,12 @@ from reformledger.supervision.models import Level
 from tests.clients import english_client
 from tests.factories import UnitFactory
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 PERIOD = Period.of(TODAY)
 PAGE = reverse("supervision:bulletin")
 
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def client_for(user):

@@ -1,7 +1,6 @@
 """Completion (办结), change requests (改革深化), the office's decisions and help needed (issue 3
 parts 3, 6 and 7): who may see and do what, bad input, the lock after completion, query counts."""
 
-import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,28 +20,13 @@ from reformledger.supervision.models import (
     Task,
     TaskStatus,
 )
-from tests.clients import english_client
 
-from .conftest import TODAY
+from .conftest import days
 
 pytestmark = pytest.mark.django_db
 DECISIONS = reverse("supervision:decisions")
 HELP = reverse("supervision:help")
 
-
-@pytest.fixture
-def client_for():
-    def make(user=None):
-        client = english_client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def pdf(name="成果报告.pdf"):

@@ -1,6 +1,5 @@
 """The supervision order as a Word document, and the order numbers (per district and year)."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -15,13 +14,10 @@ from reformledger.supervision.models import Order
 from tests.clients import english_client
 from tests.factories import UnitFactory
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def client_for(user):

@@ -1,7 +1,6 @@
 """Supervision order pages (改革督查令, issue 3 part 2): the list, the form, the order with its
 acknowledgement (签收) — who may see and do what, bad input, query counts."""
 
-import datetime as dt
 
 import pytest
 from django.db import connection
@@ -12,28 +11,13 @@ from reformledger.core.models import AuditEntry
 from reformledger.reforms.models import Status
 from reformledger.supervision import services
 from reformledger.supervision.models import Order, OrderItem, OrderTarget, Task
-from tests.clients import english_client
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 ORDERS = reverse("supervision:orders")
 NEW = reverse("supervision:order-new")
 
-
-@pytest.fixture
-def client_for():
-    def make(user=None):
-        client = english_client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 @pytest.fixture

@@ -6,21 +6,9 @@ from django.urls import reverse
 
 from reformledger.supervision import services
 from reformledger.supervision.models import Channel, Delivery
-from tests.clients import english_client
 
 INBOX = reverse("supervision:inbox")
 READ = reverse("supervision:inbox-read")
-
-
-@pytest.fixture
-def client_for():
-    def make(user=None):
-        client = english_client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

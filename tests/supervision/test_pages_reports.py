@@ -10,24 +10,12 @@ from django.urls import reverse
 from reformledger.core.models import AuditEntry
 from reformledger.supervision import services
 from reformledger.supervision.models import Decision, Evidence, ProgressReport, Reminder, Task, TaskStatus
-from tests.clients import english_client
 
 from .conftest import TODAY
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUEUE = reverse("supervision:reports")
-
-
-@pytest.fixture
-def client_for():
-    def make(user=None):
-        client = english_client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Supervision pages: my tasks, the warning board, a reform's task tree with its timeline, and the
 task forms (add, split, edit, remove) — who may see and do what, bad input, query counts."""
 
-import datetime as dt
 
 import pytest
 from django.core.cache import cache
@@ -12,29 +11,14 @@ from reformledger.org.models import Domain
 from reformledger.reforms.models import Status, Tier
 from reformledger.supervision import services
 from reformledger.supervision.models import Level, Task
-from tests.clients import english_client
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 OFFICE_MEMBERS = ["office", "committee", "leader_main", "leader_domain", "unit_head", "unit_staff", "other_staff"]
 OUTSIDERS = ["expert", "resident"]
 MY_TASKS = reverse("supervision:my-tasks")
 BOARD = reverse("supervision:board")
 
-
-@pytest.fixture
-def client_for():
-    def make(user=None):
-        client = english_client()
-        if user is not None:
-            client.force_login(user)
-        return client
-
-    return make
-
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 @pytest.fixture

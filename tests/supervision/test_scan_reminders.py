@@ -23,13 +23,10 @@ from reformledger.supervision.models import (
 )
 from reformledger.supervision.scan import scan_deadlines
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def made() -> tuple[int, int]:

@@ -1,6 +1,5 @@
 """Completion (办结, issue 3 part 6) and change requests (改革深化, part 7)."""
 
-import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +21,7 @@ from reformledger.supervision.models import (
     TaskStatus,
 )
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +29,6 @@ pytestmark = pytest.mark.django_db
 def pdf(name="总结.pdf"):
     return SimpleUploadedFile(name, b"%PDF-1.7\n%%EOF\n")
 
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def apply(people, reform, **kw):

@@ -22,14 +22,11 @@ from reformledger.supervision.models import (
 from reformledger.supervision.scan import scan_deadlines
 from tests.factories import UnitFactory, UserFactory
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 YEAR = TODAY.year
 
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def issue(people, **kw):

@@ -21,13 +21,10 @@ from reformledger.supervision.selectors import warning_list
 from tests.clients import english_client
 from tests.factories import UnitFactory, UserFactory
 
-from .conftest import TODAY
+from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 
-
-def days(n: int) -> dt.date:
-    return TODAY + dt.timedelta(days=n)
 
 
 def report(people, task, percent):
