@@ -46,8 +46,15 @@ class Task(TimeStampedModel):
     A leaf's ``progress`` comes from its reports; a parent's is the weighted mean of its children.
     """
 
-    reform = models.ForeignKey(Reform, verbose_name=_("reform"), on_delete=models.CASCADE, related_name="tasks")
-    district = models.ForeignKey(Unit, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+")
+    # The four foreign keys below have no index of their own: each leads a composite index in
+    # Meta.indexes, which serves the same lookups; fewer indexes make every write (and the scan's
+    # rewrite of levels, which cannot be a HOT update) cheaper.
+    reform = models.ForeignKey(
+        Reform, verbose_name=_("reform"), on_delete=models.CASCADE, related_name="tasks", db_index=False
+    )
+    district = models.ForeignKey(
+        Unit, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     parent = models.ForeignKey(
         "self", verbose_name=_("parent task"), null=True, blank=True, on_delete=models.CASCADE, related_name="children"
     )
@@ -55,7 +62,9 @@ class Task(TimeStampedModel):
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     title = models.CharField(_("title"), max_length=200)
-    unit = models.ForeignKey(Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="tasks")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("responsible unit"), on_delete=models.PROTECT, related_name="tasks", db_index=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible person"),
@@ -63,6 +72,7 @@ class Task(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="supervision_tasks",
+        db_index=False,
     )
     start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due date"))
