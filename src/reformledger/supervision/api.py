@@ -559,17 +559,6 @@ def _person(user) -> dict[str, Any] | None:
     return {"id": user.pk, "name": user.full_name or user.get_username()}
 
 
-def _warning(task: Task, on: dt.date) -> str:
-    return levels.describe(
-        task.level_reason,
-        start=task.start_date,
-        due=task.due_date,
-        progress=task.progress,
-        last_report=task.last_report_on,
-        today=on,
-    )
-
-
 def _task(task: Task, on: dt.date, depth: int | None = None) -> dict[str, Any]:
     return {
         "id": task.pk,
@@ -588,7 +577,7 @@ def _task(task: Task, on: dt.date, depth: int | None = None) -> dict[str, Any]:
         "progress": task.progress,
         "level": task.level,
         "level_reason": task.level_reason,
-        "warning": _warning(task, on),
+        "warning": levels.describe_task(task, on),
         "last_report_on": task.last_report_on,
     }
 
@@ -819,7 +808,7 @@ def _warning_item(task, on: dt.date) -> dict[str, Any]:
         "title": task.title,
         "level": task.level,
         "level_reason": task.level_reason,
-        "warning": _warning(task, on),
+        "warning": levels.describe_task(task, on),
         "start_date": task.start_date,
         "due_date": task.due_date,
         "progress": task.progress,

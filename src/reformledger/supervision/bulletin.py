@@ -46,7 +46,6 @@ from django.utils.translation import gettext as _
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
-from . import levels
 from .models import Decision, Level, Order, OrderTarget, ProgressReport, Task, TaskStatus
 from .rollup import today
 
@@ -122,13 +121,6 @@ class WarningRow:
     @property
     def level_reason(self) -> str:  # the name a Task gives it (template tags take either)
         return self.reason
-
-    def describe(self, on: dt.date) -> str:
-        """The warning in words, in the active language."""
-        return levels.describe(
-            self.reason, start=self.start_date, due=self.due_date, progress=self.progress,
-            last_report=self.last_report_on, today=on,
-        )
 
 
 @dataclass

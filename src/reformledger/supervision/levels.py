@@ -115,6 +115,19 @@ def describe(
     return ""
 
 
+def describe_task(task, today: dt.date) -> str:
+    """:func:`describe` for a task, or any row with the task's fields (``level_reason``,
+    ``start_date``, ``due_date``, ``progress``, ``last_report_on``)."""
+    return describe(
+        task.level_reason,
+        start=task.start_date,
+        due=task.due_date,
+        progress=task.progress,
+        last_report=task.last_report_on,
+        today=today,
+    )
+
+
 def worst(levels) -> str:
     """The worst of some levels; ``done`` when there are none (nothing open)."""
     best = Level.DONE

@@ -65,6 +65,16 @@ def pending_changes() -> QuerySet[ChangeRequest]:
     )
 
 
+
+def _decided_meanwhile(request: HttpRequest, exc: ValidationError) -> bool:
+    """Whether the service refused because someone decided first (its ``status`` error): then the
+    errors go on top of the page that shows the decision, where the caller redirects."""
+    if "status" not in getattr(exc, "error_dict", {}):
+        return False
+    for message in exc.message_dict["status"]:
+        messages.error(request, message)
+    return True
+
 @require_GET
 @office_member_required()
 def decisions(request: HttpRequest) -> HttpResponse:
@@ -135,10 +145,7 @@ def completion_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     user=request.user, completion=completion, accept=accept, comment=form.cleaned_data["comment"]
                 )
             except ValidationError as exc:
-                if "status" in getattr(exc, "error_dict", {}):
-                    # Decided meanwhile: show the decision, with the error on top.
-                    for message in exc.message_dict["status"]:
-                        messages.error(request, message)
+                if _decided_meanwhile(request, exc):
                     return redirect("supervision:completion-decide", pk=completion.pk)
                 add_service_errors(form, exc)
             else:
@@ -269,10 +276,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 committee_meeting=form.cleaned_data["committee_meeting"],
             )
         except ValidationError as exc:
-            if "status" in getattr(exc, "error_dict", {}):
-                # Decided meanwhile: show the decision, with the error on top.
-                for message in exc.message_dict["status"]:
-                    messages.error(request, message)
+            if _decided_meanwhile(request, exc):
                 return redirect("supervision:change", pk=change.pk)
             add_service_errors(form, exc)
         else:
@@ -336,9 +340,7 @@ def help_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.resolve_help(user=request.user, help_request=help_request, resolution=form.cleaned_data["resolution"])
         except ValidationError as exc:
-            if "status" in getattr(exc, "error_dict", {}):
-                for message in exc.message_dict["status"]:
-                    messages.error(request, message)
+            if _decided_meanwhile(request, exc):
                 return redirect("supervision:help")
             add_service_errors(form, exc)
         else:

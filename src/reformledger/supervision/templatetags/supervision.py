@@ -70,14 +70,7 @@ def decision_badge(status: str) -> str:
 @register.simple_tag
 def warning_text(task, today: dt.date | None = None) -> str:
     """Why a task is at its level, in words and with today's numbers ("Overdue by 3 days")."""
-    return levels.describe(
-        task.level_reason,
-        start=task.start_date,
-        due=task.due_date,
-        progress=task.progress,
-        last_report=task.last_report_on,
-        today=today or local_today(),
-    )
+    return levels.describe_task(task, today or local_today())
 
 
 @register.simple_tag
