@@ -65,7 +65,6 @@ def pending_changes() -> QuerySet[ChangeRequest]:
     )
 
 
-
 def _decided_meanwhile(request: HttpRequest, exc: ValidationError) -> bool:
     """Whether the service refused because someone decided first (its ``status`` error): then the
     errors go on top of the page that shows the decision, where the caller redirects."""
@@ -74,6 +73,7 @@ def _decided_meanwhile(request: HttpRequest, exc: ValidationError) -> bool:
     for message in exc.message_dict["status"]:
         messages.error(request, message)
     return True
+
 
 @require_GET
 @office_member_required()
