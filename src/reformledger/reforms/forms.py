@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.forms.utils import flatatt
@@ -13,6 +12,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core.forms import ServiceErrorsMixin
 from reformledger.org.models import Domain, Role, Unit, User
 
 from . import services
@@ -116,7 +116,7 @@ class CatalogueFilterForm(forms.Form):
         return sum(1 for name in ("q", "year", "tier", "domain", "unit", "status") if data.get(name))
 
 
-class ReformForm(forms.Form):
+class ReformForm(ServiceErrorsMixin, forms.Form):
     """The fields of a reform this person may set, built from the model (labels, help, limits).
 
     ``editable`` comes from ``services.UNIT_EDITABLE`` / ``OFFICE_EDITABLE``. Saving is the
@@ -195,16 +195,6 @@ class ReformForm(forms.Form):
             data["progress"] = 0
         return data
 
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put a service's ValidationError on the fields it names (others above the form)."""
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
 
 class TransitionForm(forms.Form):

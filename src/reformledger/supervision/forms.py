@@ -1,5 +1,5 @@
 """Forms of the supervision pages. They only clean input: every write goes through ``services``,
-whose ValidationErrors are put back on the fields (:meth:`ServiceErrorsMixin.add_service_errors`)."""
+whose ValidationErrors are put back on the fields (:class:`reformledger.core.forms.ServiceErrorsMixin`)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core.forms import ServiceErrorsMixin
 from reformledger.org.models import Membership, Role, Unit, User
 from reformledger.reforms.forms import FastSelect
 from reformledger.reforms.models import Tier
@@ -21,20 +22,6 @@ from .selectors import TaskFilters
 #: What the file picker offers (the service checks each file's content).
 EVIDENCE_ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
 UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
-
-
-class ServiceErrorsMixin:
-    """Put a service's ValidationError on the fields it names (the others above the form)."""
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, messages in error.message_dict.items():
-                target = field if field in self.fields else None
-                for message in messages:
-                    self.add_error(target, message)
-        else:
-            for message in error.messages:
-                self.add_error(None, message)
 
 
 def _style(form: forms.Form) -> None:

@@ -1,7 +1,7 @@
 """Forms of the order, bulletin, completion, change-request and help pages.
 
 They only clean input: every write goes through :mod:`.services`, whose ``ValidationError`` is put
-back on the form's fields with :func:`add_service_errors`.
+back on the form's fields with :func:`reformledger.core.forms.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -45,21 +45,6 @@ class MultipleFileField(forms.FileField):
             return files
         cleaned = single(data, initial)
         return [cleaned] if cleaned else []
-
-
-def add_service_errors(form: forms.Form, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the fields it names (``aliases`` maps the service's
-    names to the form's); the others go above the form."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            name = aliases.get(name, name)
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _style(form: forms.Form) -> None:

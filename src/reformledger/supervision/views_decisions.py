@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
+from reformledger.core.forms import add_service_errors
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import get_visible_reform, visible_reforms
@@ -32,7 +33,6 @@ from .forms_orders import (
     CompletionDecisionForm,
     CompletionForm,
     HelpResolveForm,
-    add_service_errors,
 )
 from .models import ChangeRequest, Completion, Decision, Evidence, HelpRequest, TaskStatus
 

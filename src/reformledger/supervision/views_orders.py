@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
+from reformledger.core.forms import add_service_errors
 from reformledger.core.views import is_htmx
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
@@ -26,7 +27,7 @@ from reformledger.reforms.views import office_member_required
 
 from . import documents, services
 from .bulletin import make_bulletin
-from .forms_orders import BulletinForm, OrderForm, add_service_errors
+from .forms_orders import BulletinForm, OrderForm
 from .models import Order, OrderItem, OrderTarget, Task, TaskStatus
 from .selectors import visible_orders, visible_tasks
 
