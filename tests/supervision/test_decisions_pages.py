@@ -396,3 +396,9 @@ def test_the_help_list_takes_the_same_queries_for_2_and_20_items(client_for, peo
         response = expect_same_queries(client_for(user), HELP, lambda: None, django_assert_num_queries)
     response = expect_same_queries(client_for(people.office), HELP, lambda: add(tasks[2:]), django_assert_num_queries)
     assert response.context["page"].paginator.count == 20
+
+
+@pytest.mark.parametrize("role, shown", [("office", True), ("leader_main", True), ("unit_staff", False)])
+def test_the_help_list_is_in_the_menu_of_who_may_use_it(client_for, people, role, shown):
+    html = client_for(getattr(people, role)).get(reverse("reforms:catalogue")).content.decode()
+    assert (f'href="{reverse("supervision:help")}"' in html) is shown

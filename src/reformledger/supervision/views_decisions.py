@@ -15,15 +15,14 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.forms import add_service_errors
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import get_visible_reform, visible_reforms
+from reformledger.reforms.templatetags.ui import reform_field_label
 from reformledger.reforms.views import office_member_required
 
 from . import services
@@ -168,10 +167,6 @@ def completion_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # --- change requests -----------------------------------------------------------------------------
 
 
-def _field_label(name: str) -> str:
-    return capfirst(str(Reform._meta.get_field(name).verbose_name))
-
-
 def _shown(value) -> str:
     """A changeable value as the page shows it: dates in the local format, "—" for nothing."""
     if value in (None, ""):
@@ -199,7 +194,7 @@ def change_rows(request_: ChangeRequest) -> list[dict]:
         rows.append(
             {
                 "name": name,
-                "label": _field_label(name),
+                "label": reform_field_label(name),
                 "before": _shown(before),
                 "after": _shown(request_.proposed[name]),
                 "is_date": name.endswith("_date"),

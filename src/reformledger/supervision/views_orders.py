@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reformledger.core import files
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.forms import add_service_errors
 from reformledger.core.views import is_htmx
@@ -31,8 +32,8 @@ from .forms_orders import BulletinForm, OrderForm
 from .models import Order, OrderItem, OrderTarget, Task, TaskStatus
 from .selectors import visible_orders, visible_tasks
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = files.KINDS["docx"][1]
+XLSX_TYPE = files.KINDS["xlsx"][1]
 ORDERS_PAGE_SIZE = 50
 #: How many open tasks the order form's task finder lists at once.
 CANDIDATES_SHOWN = 50
