@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reformledger.core.models import AuditEntry
@@ -363,3 +364,23 @@ def test_a_completed_reform_closes_its_open_tasks_whichever_way(how, people, ref
     history = client.get(reverse("reforms:detail", args=[reform.pk])).context["history"]
     closed = [c for row in history for c in row["changes"] if c["label"] == "Tasks closed"]
     assert [c["after"] for c in closed] == ["2"]
+
+
+def test_many_moved_reforms_are_recomputed_in_a_constant_number_of_queries(people, reform_factory, add_task,
+                                                                            django_assert_max_num_queries):
+    """What a ledger import that suspends many reforms sets off: not a few queries per reform."""
+    def suspended(n):
+        ids = []
+        for i in range(n):
+            r = reform_factory(code=f"MV-{n}-{i}", start_date=days(-100), due_date=days(100))
+            add_task(r, title="逾期", start_date=days(-30), due_date=days(-2))
+            ids.append(r.pk)
+        Reform.objects.filter(pk__in=ids).update(status=Status.SUSPENDED)
+        return ids
+
+    few, many = suspended(2), suspended(12)
+    with CaptureQueriesContext(connection) as small:
+        services.on_reforms_changed(reform_ids=few)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        services.on_reforms_changed(reform_ids=many)
+    assert set(Task.objects.filter(reform_id__in=few + many).values_list("level", flat=True)) == {Level.PAUSED}

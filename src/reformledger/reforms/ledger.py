@@ -1104,10 +1104,6 @@ def _apply(planned: list[_Planned], actor) -> None:
         befores[reform.pk] = {name: old for name, (old, _new) in item.changed.items()}
     for names, reforms in by_fields.items():
         Reform.objects.bulk_update(reforms, names, batch_size=200)
-    watched = {"status", "start_date", "due_date"}
-    moved = [item.reform.pk for item in planned if not item.is_new and watched & set(item.changed)]
-    if moved:
-        reforms_changed.send(sender=Reform, reform_ids=moved)
 
     relinked = [item.reform.pk for item in planned if not item.is_new and item.co_units is not None]
     for chunk in _chunks(relinked):
@@ -1132,6 +1128,11 @@ def _apply(planned: list[_Planned], actor) -> None:
             before = {**after, **befores[reform.pk]}
             changes.append(Change("reform.import.update", reform, diff(before, after)))
     log_actions(actor, changes)
+    # After the import's own entries: what others do about the moved reforms follows them.
+    watched = {"status", "start_date", "due_date"}
+    moved = [item.reform.pk for item in planned if not item.is_new and watched & set(item.changed)]
+    if moved:
+        reforms_changed.send(sender=Reform, reform_ids=moved)
 
 
 def may_import(user) -> bool:

@@ -84,7 +84,20 @@ def _group_leaders() -> dict[tuple[int, int], int]:
     }
 
 
-def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter) -> None:
+def recompute_reforms(reform_ids, *, on: dt.date | None = None) -> dict:
+    """Recompute the trees and warnings of these reforms, as the scan does but without reminders,
+    a chunk of reforms per few queries (for writes that move many reforms at once: an Excel
+    ledger import). Call inside the write's transaction."""
+    on = on or timezone.localdate()
+    limits = levels.Thresholds.from_settings()
+    ids = sorted(set(reform_ids))
+    counts: Counter = Counter()
+    for start in range(0, len(ids), CHUNK_REFORMS):
+        _scan_chunk(ids[start : start + CHUNK_REFORMS], on=on, limits=limits, leaders={}, counts=counts, remind=False)
+    return dict(counts)
+
+
+def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remind: bool = True) -> None:
     reforms = {
         row[0]: row
         for row in Reform.objects.select_for_update()
@@ -124,7 +137,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter) -> No
                 setattr(warning, k, v)
             warning.computed_on = on
             changed_warnings.append(warning)
-        if status in REMINDED_STATUSES:
+        if remind and status in REMINDED_STATUSES:
             messages.extend(_task_messages(reform, rows, nodes, on=on, limits=limits, leaders=leaders))
     if changed_tasks:
         # Each object carries every computed value (read under the reform's lock), so writing all
@@ -141,10 +154,11 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter) -> No
     if changed_warnings:
         ReformWarning.objects.bulk_update(changed_warnings, [*WARNING_FIELDS, "computed_on"], batch_size=1000)
     counts["reform_warnings_changed"] += len(new_warnings) + len(changed_warnings)
+    if not remind:
+        return
     for kind, number in Counter(m.kind for m in messages).items():
         counts[f"candidates_{kind}"] += number
-    made = notify.send(messages)
-    counts["reminders_made"] += made
+    counts["reminders_made"] += notify.send(messages)
 
 
 def _settled_trees(chunk: list[int], reforms: dict, existing: dict, counts: Counter) -> set[int]:

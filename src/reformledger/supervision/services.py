@@ -41,6 +41,7 @@ from .models import (
     TaskStatus,
 )
 from .rollup import refresh_reform, today
+from .scan import recompute_reforms
 
 #: Evidence is what the issue names: documents and photos, judged by content (core.files).
 EVIDENCE_KINDS = frozenset({"pdf", "docx", "xlsx", "jpg", "png"})
@@ -594,8 +595,7 @@ def on_reforms_changed(sender=None, *, reform_ids, **kwargs) -> None:
     transaction: close the open tasks of completed reforms, then recompute the warnings."""
     on = today()
     close_tasks_of_completed(reform_ids, on=on)
-    for reform_id in reform_ids:
-        refresh_reform(reform_id, on=on)
+    recompute_reforms(reform_ids, on=on)
 
 
 # --- change requests (改革深化) ----------------------------------------------------------------------
