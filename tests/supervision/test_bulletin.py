@@ -19,7 +19,6 @@ from reformledger.reforms.models import Tier
 from reformledger.supervision import documents, services
 from reformledger.supervision.bulletin import Period, make_bulletin
 from reformledger.supervision.models import Level
-from tests.clients import english_client
 from tests.factories import UnitFactory
 
 from .conftest import TODAY, days
@@ -28,12 +27,6 @@ pytestmark = pytest.mark.django_db
 PERIOD = Period.of(TODAY)
 PAGE = reverse("supervision:bulletin")
 
-
-
-def client_for(user):
-    client = english_client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -220,7 +213,7 @@ def test_a_missing_directory_is_a_command_error(tmp_path):
 # --- the page -----------------------------------------------------------------------------------------
 
 
-def test_the_office_previews_this_month_and_downloads_both_files(people, district, spread):
+def test_the_office_previews_this_month_and_downloads_both_files(client_for, people, district, spread):
     client = client_for(people.office)
     response = client.get(PAGE)
     assert response.status_code == 200
@@ -237,7 +230,7 @@ def test_the_office_previews_this_month_and_downloads_both_files(people, distric
     assert load_workbook(io.BytesIO(xlsx.content))["红色预警"]["B2"].value == "逾期的任务"
 
 
-def test_a_bad_period_on_the_page_is_shown(people, district):
+def test_a_bad_period_on_the_page_is_shown(client_for, people, district):
     response = client_for(people.office).get(PAGE, {"period": "2026-13"})
     assert response.status_code == 400
     assert "YYYY-MM" in response.context["form"].errors["period"][0]
@@ -246,7 +239,7 @@ def test_a_bad_period_on_the_page_is_shown(people, district):
 
 
 @pytest.mark.parametrize("role", ["committee", "leader_main", "unit_head", "unit_staff", "expert", "resident"])
-def test_the_bulletin_page_is_for_the_office_only(people, district, role):
+def test_the_bulletin_page_is_for_the_office_only(client_for, people, district, role):
     client = client_for(getattr(people, role))
     assert client.get(PAGE).status_code == 403
     assert client.get(PAGE, {"period": PERIOD.code, "format": "docx"}).status_code == 403

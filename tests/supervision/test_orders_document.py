@@ -11,19 +11,12 @@ from docx.oxml.ns import qn
 from reformledger.org.models import UnitKind
 from reformledger.supervision import services
 from reformledger.supervision.models import Order
-from tests.clients import english_client
 from tests.factories import UnitFactory
 
 from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
 
-
-
-def client_for(user):
-    client = english_client()
-    client.force_login(user)
-    return client
 
 
 def all_text(document) -> str:
@@ -45,7 +38,7 @@ def order(people, district, reform, add_task):
     )
 
 
-def test_the_order_downloads_as_a_word_document_in_the_government_layout(people, district, order):
+def test_the_order_downloads_as_a_word_document_in_the_government_layout(client_for, people, district, order):
     response = client_for(people.office).get(reverse("supervision:order-docx", args=[order.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -76,7 +69,7 @@ def test_the_order_downloads_as_a_word_document_in_the_government_layout(people,
     assert document.paragraphs[-1].alignment == 2  # right
 
 
-def test_the_document_is_a4_with_chinese_fonts_on_east_asian_runs(people, order):
+def test_the_document_is_a4_with_chinese_fonts_on_east_asian_runs(client_for, people, order):
     response = client_for(people.office).get(reverse("supervision:order-docx", args=[order.pk]))
     document = Document(io.BytesIO(response.content))
     section = document.sections[0]
@@ -98,7 +91,7 @@ def test_the_document_is_a4_with_chinese_fonts_on_east_asian_runs(people, order)
     assert round(section.left_margin.mm) == 28
 
 
-def test_numbers_increment_per_district_and_year(people, district, settings):
+def test_numbers_increment_per_district_and_year(client_for, people, district, settings):
     other_district = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
     other_unit = UnitFactory(code="ft-a", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=other_district)
     # Last year's orders do not count towards this year's numbers.
@@ -126,7 +119,7 @@ def test_an_order_to_the_units_of_two_districts_is_refused(people, district):
     assert not Order.objects.exists()
 
 
-def test_the_page_offers_only_the_office_districts_units(people, district):
+def test_the_page_offers_only_the_office_districts_units(client_for, people, district):
     other_district = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
     UnitFactory(code="ft-a", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=other_district)
     html = client_for(people.office).get(reverse("supervision:order-new")).content.decode()

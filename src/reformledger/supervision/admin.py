@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from reformledger.core.admin import AuditedModelAdmin
-from reformledger.core.audit import log_action
+from reformledger.core.audit import Change, log_actions
 
 from .models import (
     ChangeRequest,
@@ -85,8 +85,10 @@ class DeliveryAdmin(ReadOnlyAdmin):
         failed = queryset.filter(status=Delivery.DeliveryStatus.FAILED)
         ids = list(failed.values_list("pk", flat=True))
         failed.update(status=Delivery.DeliveryStatus.PENDING, attempts=0)
-        for delivery in Delivery.objects.filter(pk__in=ids):
-            log_action(request.user, "delivery.retry", delivery, {"status": ["failed", "pending"]})
+        log_actions(
+            request.user,
+            [Change("delivery.retry", d, {"status": ["failed", "pending"]}) for d in Delivery.objects.filter(pk__in=ids)],
+        )
         if ids:
             wake_worker()
         self.message_user(

@@ -41,6 +41,7 @@ from reformledger.org.api import ObjectId, PageParams, UnitRef, paginate, signed
 from reformledger.org.models import Unit, User
 from reformledger.org.selectors import actor_for
 from reformledger.reforms import selectors as reform_selectors
+from reformledger.reforms.api import DomainRef
 from reformledger.reforms.models import Reform, Tier
 
 from . import levels, selectors, services
@@ -124,12 +125,6 @@ class ReportOut(Schema):
     reported_on: dt.date
     reporter: PersonRef
     evidence: list[EvidenceOut]
-
-
-class DomainRef(Schema):
-    id: int
-    code: str
-    name: str
 
 
 class WarningReform(Schema):
@@ -538,14 +533,6 @@ def _resolve_task_refs(data: dict[str, Any], reform_id: int | None = None) -> di
     return out
 
 
-def _paginate(qs, paging: PageParams) -> dict[str, Any]:
-    """:func:`reformledger.org.api.paginate`, and an empty page for ``qs.none()`` (whose SQL the
-    cached count cannot compile)."""
-    if qs.query.is_empty():
-        return {"count": 0, "items": []}
-    return paginate(qs, paging)
-
-
 # --- turning objects into the schemas ------------------------------------------------------------
 
 
@@ -556,7 +543,7 @@ def _unit(unit: Unit) -> dict[str, Any]:
 def _person(user) -> dict[str, Any] | None:
     if user is None:
         return None
-    return {"id": user.pk, "name": user.full_name or user.get_username()}
+    return {"id": user.pk, "name": str(user)}
 
 
 def _task(task: Task, on: dt.date, depth: int | None = None) -> dict[str, Any]:
@@ -787,7 +774,7 @@ def list_warnings(
     on = today()
 
     def encode() -> bytes:
-        page = _paginate(selectors.warning_list(user, criteria), paging)
+        page = paginate(selectors.warning_list(user, criteria), paging)
         body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
         return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
@@ -836,7 +823,7 @@ def _warning_item(task, on: dt.date) -> dict[str, Any]:
 def list_orders(request: HttpRequest, paging: Query[PageParams]) -> dict[str, Any]:
     """The office sees every order; a unit the orders addressed to it."""
     user = signed_in_user(request)
-    page = _paginate(selectors.visible_orders(user).prefetch_related(*ORDER_PREFETCH), paging)
+    page = paginate(selectors.visible_orders(user).prefetch_related(*ORDER_PREFETCH), paging)
     return {"count": page["count"], "items": [_order_out(order) for order in page["items"]]}
 
 

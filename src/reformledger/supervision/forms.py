@@ -11,7 +11,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.forms import ServiceErrorsMixin
-from reformledger.org.models import Membership, Role, Unit, User
+from reformledger.org.models import Membership, Unit, User
+from reformledger.org.selectors import UNIT_ROLES
 from reformledger.reforms.forms import FastSelect
 from reformledger.reforms.models import Tier
 from reformledger.reforms.selectors import Choice
@@ -21,7 +22,6 @@ from .selectors import TaskFilters
 
 #: What the file picker offers (the service checks each file's content).
 EVIDENCE_ACCEPT = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
-UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
 
 
 def _style(form: forms.Form) -> None:

@@ -110,11 +110,6 @@ class Task(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_open(self) -> bool:
-        return self.status != TaskStatus.DONE
-
-
 class ReformWarning(models.Model):
     """A reform's computed warning: the worst level of its open tasks (or of its own dates when
     it has no tasks), with counts for the board and the bulletin."""

@@ -23,11 +23,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reformledger.org.models import Membership, Role, Unit, User
+from reformledger.org.models import Membership, Unit, User
+from reformledger.org.selectors import UNIT_ROLES
 
 from .models import Channel, Delivery, Reminder, ReminderKind
 
-UNIT_ROLES = (Role.UNIT_HEAD, Role.UNIT_STAFF)
 CHUNK = 2000
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from reformledger.reforms.models import Reform, Status
+from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
 
 from . import levels
 from .models import Level, ReformWarning, Task, TaskStatus
@@ -40,9 +40,8 @@ NODE_FIELDS = (
 )
 REFORM_FIELDS = ("pk", "district_id", "status", "start_date", "due_date", "progress")
 
-#: Reforms whose dates are watched when they have no tasks.
+#: Reforms under way: their work is watched (levels, the board, reminders); the rest is paused.
 WATCHED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS)
-CLOSED_STATUSES = (Status.COMPLETED, Status.TERMINATED)
 
 
 @dataclass(eq=False)
@@ -111,9 +110,9 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
                 done=n.status == TaskStatus.DONE, start=n.start_date, due=n.due_date, progress=n.progress,
                 last_report=None, today=on, limits=limits, check_reports=False, watched=watched,
             )
-            worst_child = min(n.children, key=lambda c: levels.LEVEL_RANK[c.level])
-            if levels.LEVEL_RANK[worst_child.level] < levels.LEVEL_RANK[own[0]]:
-                own = (worst_child.level, levels.CHILD)
+            worst_child = levels.worst(c.level for c in n.children)
+            if levels.LEVEL_RANK[worst_child] < levels.LEVEL_RANK[own[0]]:
+                own = (worst_child, levels.CHILD)
             n.set("level", own[0])
             n.set("level_reason", own[1])
         else:
@@ -128,7 +127,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
         visit(root)
 
     if not nodes:
-        if status in CLOSED_STATUSES:
+        if status in LOCKED_STATUSES:
             level, reason = Level.DONE, ""
         elif status in WATCHED_STATUSES and r_start and r_due:
             level, reason = levels.task_level(
@@ -144,7 +143,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
     amber = sum(1 for n in leaves if n.level == Level.AMBER)
     total = sum(r.weight for r in roots)
     progress = round(sum(r.weight * r.progress for r in roots) / total)
-    if status in CLOSED_STATUSES:
+    if status in LOCKED_STATUSES:
         level, reason = Level.DONE, ""
     else:
         level = levels.worst(n.level for n in roots)
@@ -165,7 +164,7 @@ def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult
         Task.objects.bulk_update(
             [Task(pk=n.pk, **{name: getattr(n, name) for name in names}) for n in changed], names, batch_size=500
         )
-    if result.progress is not None and result.progress != reform[5] and reform[2] not in CLOSED_STATUSES:
+    if result.progress is not None and result.progress != reform[5] and reform[2] not in LOCKED_STATUSES:
         Reform.objects.filter(pk=reform_id).update(progress=result.progress, updated_at=timezone.now())
     ReformWarning.objects.update_or_create(
         reform_id=reform_id,

@@ -15,6 +15,7 @@ import rules
 from reformledger.org.rules import is_office
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.rules import can_view_full, in_lead_unit, is_locked, leads_reform
+from reformledger.reforms.selectors import has_full_access
 
 
 def _reform_of(obj):
@@ -22,8 +23,9 @@ def _reform_of(obj):
 
 
 @rules.predicate
-def in_task_unit(user, task) -> bool:
-    return task is not None and task.unit_id in actor_for(user).unit_ids
+def in_its_unit(user, obj) -> bool:
+    """The task (or the order's target) is given to a unit the person works in."""
+    return obj is not None and obj.unit_id in actor_for(user).unit_ids
 
 
 @rules.predicate
@@ -42,11 +44,6 @@ def can_view_task_reform(user, task) -> bool:
 
 
 @rules.predicate
-def in_target_unit(user, target) -> bool:
-    return target is not None and target.unit_id in actor_for(user).unit_ids
-
-
-@rules.predicate
 def is_help_leader(user, help_request) -> bool:
     return help_request is not None and help_request.leader_id == user.pk
 
@@ -55,8 +52,7 @@ def is_help_leader(user, help_request) -> bool:
 def sees_supervision(user) -> bool:
     """The office, the committee and leaders watch the board; a unit sees its own part of it.
     What each sees is scoped like the catalogue (``selectors.visible_tasks``)."""
-    actor = actor_for(user)
-    return actor.sees_everything or actor.is_leader or bool(actor.unit_ids)
+    return has_full_access(actor_for(user))
 
 
 # Reforms
@@ -65,15 +61,15 @@ rules.add_perm("supervision.apply_completion", in_lead_unit & ~is_locked)
 rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_reform)
 rules.add_perm("supervision.decide", is_office)
 # Tasks
-rules.add_perm("supervision.view_task", can_view_task_reform | in_task_unit)
+rules.add_perm("supervision.view_task", can_view_task_reform | in_its_unit)
 rules.add_perm("supervision.change_task", (is_office | in_task_lead_unit) & ~task_locked)
-rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_task_unit) & ~task_locked)
-rules.add_perm("supervision.report_on_task", in_task_unit & ~task_locked)
+rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_its_unit) & ~task_locked)
+rules.add_perm("supervision.report_on_task", in_its_unit & ~task_locked)
 rules.add_perm("supervision.review_report", is_office)
 rules.add_perm("supervision.urge", is_office)
 # Orders
 rules.add_perm("supervision.issue_order", is_office)
-rules.add_perm("supervision.acknowledge_order", in_target_unit)
+rules.add_perm("supervision.acknowledge_order", in_its_unit)
 # Help needed
 rules.add_perm("supervision.resolve_help", is_office | is_help_leader)
 # Pages

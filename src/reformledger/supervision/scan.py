@@ -32,18 +32,14 @@ from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
 from reformledger.org.models import SpecialGroup
-from reformledger.reforms.models import Reform, Status
+from reformledger.reforms.models import LOCKED_STATUSES, Reform
 
 from . import levels, notify
 from .models import Level, OrderTarget, ReformWarning, ReminderKind, ScanRun, Task, TaskStatus
 from .orphans import sweep_orphan_evidence
-from .rollup import CLOSED_STATUSES, NODE_FIELDS, REFORM_FIELDS, compute
+from .rollup import NODE_FIELDS, REFORM_FIELDS, WATCHED_STATUSES, compute
 
 CHUNK_REFORMS = 1000
-#: Skip trees that are entirely done and known to be (see :func:`_settled_trees`).
-SKIP_SETTLED_TREES = True
-#: Reforms whose open tasks get reminders (not drafts, not suspended or closed work).
-REMINDED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS)
 TASK_EXTRA = ("reform_id", "unit_id", "assignee_id", "title")
 COMPUTED_FIELDS = ("status", "progress", "level", "level_reason", "completed_on")
 WARNING_FIELDS = ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")
@@ -107,7 +103,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
     existing = {
         w.pk: w for w in ReformWarning.objects.filter(reform_id__in=chunk)
     }
-    settled = _settled_trees(chunk, reforms, existing, counts) if SKIP_SETTLED_TREES else set()
+    settled = _settled_trees(chunk, reforms, existing, counts)
     trees: dict[int, list[tuple]] = defaultdict(list)
     live = [pk for pk in chunk if pk not in settled]
     for row in Task.objects.filter(reform_id__in=live).values_list(*NODE_FIELDS, *TASK_EXTRA):
@@ -126,7 +122,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
             if node.changed:
                 changed_tasks.append((node.pk, *(getattr(node, name) for name in COMPUTED_FIELDS)))
         status = reform[2]
-        if result.progress is not None and result.progress != reform[5] and status not in CLOSED_STATUSES:
+        if result.progress is not None and result.progress != reform[5] and status not in LOCKED_STATUSES:
             progress_fixes[reform_id] = result.progress
         values = {name: getattr(result, name) for name in ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")}
         warning = existing.get(reform_id)
@@ -137,7 +133,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
                 setattr(warning, k, v)
             warning.computed_on = on
             changed_warnings.append(warning)
-        if remind and status in REMINDED_STATUSES:
+        if remind and status in WATCHED_STATUSES:
             messages.extend(_task_messages(reform, rows, nodes, on=on, limits=limits, leaders=leaders))
     if changed_tasks:
         # Each object carries every computed value (read under the reform's lock), so writing all
@@ -181,7 +177,7 @@ def _settled_trees(chunk: list[int], reforms: dict, existing: dict, counts: Coun
         if (
             not unsettled and warning is not None and reform is not None
             and (warning.level, warning.reason, warning.open_tasks, warning.red_tasks, warning.amber_tasks) == (Level.DONE, "", 0, 0, 0)
-            and (reform[2] in CLOSED_STATUSES or reform[5] == 100)
+            and (reform[2] in LOCKED_STATUSES or reform[5] == 100)
         ):
             settled.add(reform_id)
             counts["tasks"] += total

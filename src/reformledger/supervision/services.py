@@ -56,7 +56,9 @@ def _require(user, perm: str, obj=None) -> None:
 
 
 def _lock_reform(reform_id: int) -> Reform:
-    return Reform.objects.select_for_update().select_related("district").get(pk=reform_id)
+    # Only the reform's row: a join here would lock its district's unit row too (PostgreSQL),
+    # serialising every write of the district.
+    return Reform.objects.select_for_update().get(pk=reform_id)
 
 
 def _task_snapshot(task: Task) -> dict[str, Any]:
@@ -478,13 +480,11 @@ def issue_order(
         reply_by=reply_by,
     )
     OrderTarget.objects.bulk_create([OrderTarget(order=order, unit=u) for u in targets.values()])
-    reform_ids = set()
     for task, deadline in tasks:
         deadline = deadline or task.due_date
         if deadline != task.due_date:
             update_task(user=user, task=task, data={"due_date": deadline})
         OrderItem.objects.create(order=order, task=task, deadline=deadline)
-        reform_ids.add(task.reform_id)
     log_action(
         user, "order.issue", order, {"code": [None, order.code], "units": [None, sorted(targets)], "tasks": [None, [t.pk for t, _d in tasks]]}
     )
@@ -564,8 +564,8 @@ def decide_completion(*, user, completion: Completion, accept: bool, comment: st
         log_action(user, "reform.complete", reform, {"completion": [None, completion.pk], "tasks_closed": closed})
     else:
         log_action(user, "reform.return_completion", reform, {"completion": [None, completion.pk], "comment": comment})
+        refresh_reform(reform.pk, on=on)  # accepting recomputes through the transition's signal
     notify.completion_decided(completion)
-    refresh_reform(reform.pk, on=on)
     return completion
 
 
