@@ -18,7 +18,7 @@ from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Reform, Status
 from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
-from reformledger.supervision.selectors import warning_list
+from reformledger.supervision.selectors import TaskFilters, warning_list
 from tests.clients import english_client
 from tests.factories import UnitFactory, UserFactory
 
@@ -384,3 +384,14 @@ def test_many_moved_reforms_are_recomputed_in_a_constant_number_of_queries(peopl
     with django_assert_max_num_queries(len(small.captured_queries)):
         services.on_reforms_changed(reform_ids=many)
     assert set(Task.objects.filter(reform_id__in=few + many).values_list("level", flat=True)) == {Level.PAUSED}
+
+
+def test_a_reform_moved_to_another_district_takes_its_tasks_and_warning(people, reform, add_task):
+    late = add_task(reform, title="逾期", start_date=days(-30), due_date=days(-2))
+    elsewhere = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
+    bureau = UnitFactory(code="ft-b1", name="福田区住建局", kind=UnitKind.DEPARTMENT, parent=elsewhere)
+    reform_services.update_reform(user=people.office, reform=reform, data={"lead_unit": bureau})
+    late.refresh_from_db()
+    assert late.district_id == elsewhere.pk
+    assert ReformWarning.objects.get(reform=reform).district_id == elsewhere.pk
+    assert list(warning_list(people.office, TaskFilters(district=elsewhere.pk))) == [late]

@@ -1129,7 +1129,7 @@ def _apply(planned: list[_Planned], actor) -> None:
             changes.append(Change("reform.import.update", reform, diff(before, after)))
     log_actions(actor, changes)
     # After the import's own entries: what others do about the moved reforms follows them.
-    watched = {"status", "start_date", "due_date"}
+    watched = {"status", "start_date", "due_date", "lead_unit"}
     moved = [item.reform.pk for item in planned if not item.is_new and watched & set(item.changed)]
     if moved:
         reforms_changed.send(sender=Reform, reform_ids=moved)

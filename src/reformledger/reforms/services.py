@@ -190,7 +190,7 @@ def update_reform(*, user, reform: Reform, data: Mapping[str, Any]) -> Reform:
     changes = diff(before, snapshot(reform))
     if changes:
         log_action(user, "reform.update", reform, changes)
-    if {"start_date", "due_date"} & set(changes):
+    if {"start_date", "due_date", "lead_unit"} & set(changes):  # the lead unit decides the district
         reforms_changed.send(sender=Reform, reform_ids=[reform.pk])
     return reform
 

@@ -1,8 +1,9 @@
 """Signals the reforms area sends for the areas built on it (which it must not import).
 
 ``reforms_changed`` — sent inside the write's transaction, with ``reform_ids`` (a list), when
-reforms change status or dates: supervision recomputes their warnings (a suspended or terminated
-reform's tasks stop being watched at once, not at the next daily scan).
+reforms change status, dates or lead unit (and so maybe district): supervision recomputes their
+warnings (a suspended or terminated reform's tasks stop being watched at once, not at the next
+daily scan) and keeps its copies of the district in step.
 """
 
 from django.dispatch import Signal

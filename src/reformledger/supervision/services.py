@@ -37,6 +37,7 @@ from .models import (
     OrderItem,
     OrderTarget,
     ProgressReport,
+    ReformWarning,
     Task,
     TaskStatus,
 )
@@ -594,8 +595,20 @@ def on_reforms_changed(sender=None, *, reform_ids, **kwargs) -> None:
     """Receiver of ``reforms.signals.reforms_changed`` (status or dates moved), in the write's
     transaction: close the open tasks of completed reforms, then recompute the warnings."""
     on = today()
+    _follow_district(reform_ids)
     close_tasks_of_completed(reform_ids, on=on)
     recompute_reforms(reform_ids, on=on)
+
+
+def _follow_district(reform_ids: Sequence[int]) -> None:
+    """Tasks and warnings copy their reform's district (the board and the bulletin filter by it):
+    a reform moved to another district takes them along. One update per district."""
+    by_district: dict[int, list[int]] = {}
+    for pk, district_id in Reform.objects.filter(pk__in=list(reform_ids)).values_list("pk", "district_id"):
+        by_district.setdefault(district_id, []).append(pk)
+    for district_id, ids in by_district.items():
+        for model in (Task, ReformWarning):
+            model.objects.filter(reform_id__in=ids).exclude(district_id=district_id).update(district_id=district_id)
 
 
 # --- change requests (改革深化) ----------------------------------------------------------------------
