@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from reformledger.core.models import AuditEntry
 from reformledger.reforms.models import Reform, Status, Tier
-from reformledger.supervision import services
+from reformledger.supervision import services, views_decisions
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -402,3 +402,11 @@ def test_the_help_list_takes_the_same_queries_for_2_and_20_items(client_for, peo
 def test_the_help_list_is_in_the_menu_of_who_may_use_it(client_for, people, role, shown):
     html = client_for(getattr(people, role)).get(reverse("reforms:catalogue")).content.decode()
     assert (f'href="{reverse("supervision:help")}"' in html) is shown
+
+
+def test_paging_one_list_keeps_the_other_lists_page(client_for, people, reform, key_reform, monkeypatch):
+    monkeypatch.setattr(views_decisions, "PAGE_SIZE", 1)
+    for r in (reform, key_reform):
+        services.request_change(user=people.office, reform=r, reason="调整", proposed={"goals": f"新目标{r.pk}"})
+    html = client_for(people.office).get(reverse("supervision:decisions"), {"cpage": 1, "rpage": 1}).content.decode()
+    assert "cpage=1&amp;rpage=2" in html

@@ -150,10 +150,11 @@ def sort_header(context, key: str, label: str, css: str = "") -> str:
 
 @register.simple_tag(takes_context=True)
 def page_url(context, number: int) -> str:
-    """The current URL with ``page`` set to ``number`` (filters and sort kept)."""
+    """The current URL with ``page`` set to ``number`` (filters and sort kept). A page with two
+    lists names each one's parameter: ``{% include "includes/pagination.html" with page_param="cpage" %}``."""
     request = context["request"]
     params = request.GET.copy()
-    params["page"] = number
+    params[context.get("page_param") or "page"] = number
     return f"{request.path}?{params.urlencode()}"
 
 
