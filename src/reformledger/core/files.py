@@ -50,10 +50,15 @@ def sniff(uploaded) -> str | None:
     return None
 
 
+def kind_of(uploaded) -> str | None:
+    """The file's kind when its content is one of :data:`KINDS` and its name carries one of that
+    kind's extensions; None otherwise."""
+    kind = sniff(uploaded)
+    if kind is None or not (uploaded.name or "").lower().endswith(KINDS[kind][0]):
+        return None
+    return kind
+
+
 def allowed(uploaded) -> bool:
     """True when the content is an allowed kind and the file's name carries one of its extensions."""
-    kind = sniff(uploaded)
-    if kind is None:
-        return False
-    name = (uploaded.name or "").lower()
-    return name.endswith(KINDS[kind][0])
+    return kind_of(uploaded) is not None

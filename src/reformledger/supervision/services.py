@@ -82,8 +82,8 @@ def check_evidence(uploads: Sequence, *, field: str = "evidence") -> list[tuple[
                 _("%(name)s is larger than %(mb)s MB.") % {"name": upload.name, "mb": f"{settings.EVIDENCE_MAX_MB:g}"}
             )
             continue
-        kind = files.sniff(upload)
-        if kind not in EVIDENCE_KINDS or not (upload.name or "").lower().endswith(files.KINDS[kind][0]):
+        kind = files.kind_of(upload)
+        if kind not in EVIDENCE_KINDS:
             problems.append(
                 _("%(name)s is not a PDF, Word (.docx), Excel (.xlsx), JPEG or PNG file, or its name does not match its content.")
                 % {"name": upload.name}
