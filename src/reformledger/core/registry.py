@@ -1,0 +1,118 @@
+"""What higher apps add to lower ones, registered instead of imported (as Wagtail's hooks).
+
+A lower app never names a higher one, in code or in templates. Instead the higher app registers,
+in its ``AppConfig.ready``:
+
+- **audit labels**: the words for the actions it records (``register_audit_labels``) and for the
+  keys of their ``changes`` (``register_change_labels``), so a reform's history can tell
+  supervision's entries in words without ``reforms`` knowing supervision;
+- **panels on a reform's page** (``register_reform_panel``): a template and a function that gives
+  its context (or ``None`` to leave the panel out for this person and reform);
+- **menu entries** (``register_menu_entry``) for the office's navigation bar.
+
+Registration is idempotent by key, so ``ready`` running twice (tests, autoreload) changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+Label = str | Promise
+
+_audit_labels: dict[str, Label] = {}
+_change_labels: dict[str, Label] = {}
+_create_actions: set[str] = set()
+
+
+def register_audit_labels(labels: Mapping[str, Label], *, creates: Iterable[str] = ()) -> None:
+    """Words for audit actions (``{"task.delete": _("removed a task")}``); ``creates`` names the
+    actions that bring an object into being (their "before" values are not shown)."""
+    _audit_labels.update(labels)
+    _create_actions.update(creates)
+
+
+def register_change_labels(labels: Mapping[str, Label]) -> None:
+    """Words for keys recorded in audit entries that are not model fields (``evidence``, ``task``)."""
+    _change_labels.update(labels)
+
+
+def audit_label(action: str) -> Label:
+    return _audit_labels.get(action, action)
+
+
+def change_label(key: str) -> Label | None:
+    return _change_labels.get(key)
+
+
+def is_create_action(action: str) -> bool:
+    return action in _create_actions
+
+
+@dataclass(frozen=True)
+class ReformPanel:
+    """A panel on a reform's page: ``template`` rendered with ``context(request, reform)``."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any], dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass
+class _Panels:
+    by_key: dict[str, ReformPanel] = field(default_factory=dict)
+
+    def ordered(self) -> list[ReformPanel]:
+        return sorted(self.by_key.values(), key=lambda panel: (panel.order, panel.key))
+
+
+_reform_panels = _Panels()
+
+
+def register_reform_panel(
+    key: str, *, template: str, context: Callable[[Any, Any], dict[str, Any] | None], order: int = 100
+) -> None:
+    _reform_panels.by_key[key] = ReformPanel(key=key, template=template, context=context, order=order)
+
+
+def reform_panels(request: Any, reform: Any) -> list[tuple[str, dict[str, Any]]]:
+    """``(template, context)`` of every panel this person sees on ``reform``'s page, in order."""
+    out = []
+    for panel in _reform_panels.ordered():
+        context = panel.context(request, reform)
+        if context is not None:
+            out.append((panel.template, {"reform": reform, **context}))
+    return out
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link in the office's navigation: shown when ``visible(request)`` is true; ``badge(request)``
+    (optional) gives a count shown beside it."""
+
+    key: str
+    label: Label
+    url_name: str
+    visible: Callable[[Any], bool]
+    section: str = ""
+    icon: str = ""
+    badge: Callable[[Any], int] | None = None
+    order: int = 100
+
+
+_menu: dict[str, MenuEntry] = {}
+
+
+def register_menu_entry(entry: MenuEntry) -> None:
+    _menu[entry.key] = entry
+
+
+def menu_entries(request: Any, *, section: str = "") -> list[MenuEntry]:
+    return sorted(
+        (entry for entry in _menu.values() if entry.section == section and entry.visible(request)),
+        key=lambda entry: (entry.order, entry.key),
+    )
