@@ -36,8 +36,9 @@ from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
 from pydantic import ValidationError as PydanticError
 
+from reformledger.core.api import ObjectId, PageParams, paginate, signed_in_user
 from reformledger.core.cache import cached_value
-from reformledger.org.api import ObjectId, PageParams, UnitRef, paginate, signed_in_user
+from reformledger.org.api import UnitRef
 from reformledger.org.models import Unit, User
 from reformledger.org.selectors import actor_for
 from reformledger.reforms import selectors as reform_selectors
