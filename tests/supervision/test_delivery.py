@@ -13,8 +13,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from reformledger.supervision import delivery, services
+from reformledger.supervision.delivery import deliver_pending, wake_if_stalled
 from reformledger.supervision.models import Channel, Delivery
-from reformledger.supervision.tasks import deliver_pending, wake_if_stalled
 
 pytestmark = pytest.mark.django_db
 Status = Delivery.DeliveryStatus

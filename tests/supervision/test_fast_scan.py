@@ -1,7 +1,7 @@
 """The scan's two speed-ups (issue 3 part 12) keep its results exact.
 
 * computed columns are written with one ``UPDATE ... FROM (VALUES ...)`` per batch
-  (``scan.write_computed``) instead of ``bulk_update``'s CASE per row: same values as the writes'
+  (``rollup.write_computed``) instead of ``bulk_update``'s CASE per row: same values as the writes'
   own roll-up, on SQLite and PostgreSQL;
 * a tree whose every task is done, at 100% and level done, with a warning that says so, is counted
   but not read (``scan._settled_trees``); anything else, or anything unusual, is recomputed.
@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from reformledger.reforms.models import Status
 from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
-from reformledger.supervision.rollup import NODE_FIELDS
-from reformledger.supervision.scan import scan_deadlines, write_computed
+from reformledger.supervision.rollup import NODE_FIELDS, write_computed
+from reformledger.supervision.scan import scan_deadlines
 
 from .conftest import TODAY
 

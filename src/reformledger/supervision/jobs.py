@@ -1,0 +1,23 @@
+"""Background jobs of supervision (django-tasks on the database backend, run by the worker).
+
+The daily deadline scan is queued here by the worker's schedule (``reformledger worker``). The
+delivery run (``delivery.deliver_pending``) sits with the deliveries it sends: every write that
+makes messages wakes it (:mod:`.notify`), the scan among them, so it must not depend on the scan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import translation
+from django_tasks import task
+
+from . import scan
+
+
+@task()
+def scan_deadlines(day: str = "") -> dict:
+    """The daily scan (scheduled by ``reformledger worker``)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return scan.scan_deadlines(on=dt.date.fromisoformat(day) if day else None)
