@@ -57,7 +57,7 @@ from reformledger.org.models import Membership, Role, SpecialGroup, Unit, UnitKi
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Reform, Status, Tier
 
-from . import levels, notify, rollup, services
+from . import levels, notify, rollup
 from .models import (
     LEVEL_RANK,
     Decision,
@@ -70,6 +70,10 @@ from .models import (
     TaskStatus,
 )
 from .scan import scan_deadlines
+from .services import decisions as decision_services
+from .services import help as help_services
+from .services import orders as order_services
+from .services import reports as report_services
 
 AUDIT_ACTION = "demo.create"
 #: The demo district's code and its codes' conventions (``reforms.demo``).
@@ -931,7 +935,7 @@ def _todays_work(story: _Story) -> None:
     if mine:
         task = mine[0]
         photo = ContentFile(make_png(7), name="现场照片.png")
-        services.submit_report(
+        report_services.submit_report(
             user=unit_user, task=task, percent=min(100, task.progress + 10),
             text="组织辖区物业服务企业召开党建联席会议，签订共建协议，累计完成阶段任务。", evidence=[photo],
         )
@@ -941,7 +945,7 @@ def _todays_work(story: _Story) -> None:
     for task in sorted(asking, key=lambda t: t.level != "green")[:1]:
         reporter = task.assignee or _member(story, task.unit)
         if reporter is not None:
-            services.submit_report(
+            report_services.submit_report(
                 user=reporter, task=task, percent=min(100, task.progress + 5),
                 text="完成诉求分类标准和处置流程梳理，形成流程图初稿。", problems="市级民生诉求系统接口尚未开放。",
                 help_needed="诉求平台需与市级“民生诉求”系统对接，请区政务服务数据管理局协调开放数据接口。",
@@ -954,14 +958,14 @@ def _todays_work(story: _Story) -> None:
         .order_by("reported_on", "pk")[:2]
     )
     for report, accept in zip(waiting, (True, False), strict=False):
-        services.review_report(
+        report_services.review_report(
             user=office, report=report, accept=accept, comment="材料齐全，同意。" if accept else RETURN_COMMENTS[0]
         )
         story.created["reviews_today"] += 1
     # Help given.
     for help_request, resolution in story.to_resolve:
         resolver = help_request.leader if help_request.leader_id else office
-        services.resolve_help(user=resolver, help_request=help_request, resolution=resolution)
+        help_services.resolve_help(user=resolver, help_request=help_request, resolution=resolution)
         story.created["help_resolved"] += 1
 
     # Supervision orders, oldest first so that their numbers follow their dates.
@@ -983,7 +987,7 @@ def _todays_work(story: _Story) -> None:
             "二、请按督查令所列任务和时限抓紧推进，并在系统中及时报送进展和佐证材料；\n"
             f"三、请于{reply_by.year}年{reply_by.month}月{reply_by.day}日前将整改落实情况书面报送区委改革办。"
         )
-        order = services.issue_order(
+        order = order_services.issue_order(
             user=office, title=title, body=body, reply_by=max(reply_by, today), units=targets, items=items
         )
         story.created["orders"] += 1
@@ -995,7 +999,7 @@ def _todays_work(story: _Story) -> None:
             signer = _member(story, target.unit)
             if signer is None:
                 continue
-            services.acknowledge_order(user=signer, order=order, unit=target.unit)
+            order_services.acknowledge_order(user=signer, order=order, unit=target.unit)
             if days_ago:
                 signed = story.at(min(today, issued + _days(1 + n)), rng)
                 _backdate(story, OrderTarget.objects.get(pk=target.pk), acknowledged_at=signed)
@@ -1007,7 +1011,7 @@ def _todays_work(story: _Story) -> None:
         summary_lines = [f"{i + 1}. {m}：已完成。" for i, m in enumerate(_measures(reform))]
         summary = f"{reform.title}已按计划完成全部任务。" + "".join(summary_lines)
         paper = ContentFile(make_docx(f"{reform.title}工作总结", summary_lines), name="改革工作总结.docx")
-        services.apply_completion(user=story.actor(reform.lead_unit), reform=reform, summary=summary, evidence=[paper])
+        decision_services.apply_completion(user=story.actor(reform.lead_unit), reform=reform, summary=summary, evidence=[paper])
         story.created["completion_applications"] += 1
 
     # Change requests: one awaiting the office (a key reform), one approved with the committee.
@@ -1017,7 +1021,7 @@ def _todays_work(story: _Story) -> None:
             make_pdf("关于民生诉求系统对接事项的复函", ["市级民生诉求系统接口改造计划于明年一季度完成。", "请区级平台做好对接准备。"]),
             name="市级系统对接复函.pdf",
         )
-        services.request_change(
+        decision_services.request_change(
             user=_member(story, pending.lead_unit), reform=pending,
             proposed={
                 "due_date": month_end(pending.due_date, 3),
@@ -1029,12 +1033,12 @@ def _todays_work(story: _Story) -> None:
         story.created["change_requests"] += 1
     approved = Reform.objects.filter(district=district, code="LH-2018-ZD-08").select_related("lead_unit").first()
     if approved is not None and _member(story, approved.lead_unit):
-        request = services.request_change(
+        request = decision_services.request_change(
             user=_member(story, approved.lead_unit), reform=approved,
             proposed={"deliverables": approved.deliverables.rstrip("。") + "；违法建筑智慧监管平台运行报告。"},
             reason="智慧监管平台已纳入全区数据共享工程，建议将平台运行报告列为改革成果。",
         )
-        services.decide_change(
+        decision_services.decide_change(
             user=office, change_request=request, approve=True, note="同意调整。",
             committee_meeting=f"区委全面深化改革委员会{today.year}年第{1 + today.month // 3}次会议",
         )
@@ -1042,7 +1046,7 @@ def _todays_work(story: _Story) -> None:
 
     # The office urges the showcase sub-district about its overdue task.
     for task in _leaves(story, "LH-2018-WG-054", level="red")[:1]:
-        services.urge(
+        report_services.urge(
             user=office, task=task,
             message=f"“{task.title}”已超过完成时限，请于三个工作日内报送逾期原因、整改措施和完成时间。",
         )
