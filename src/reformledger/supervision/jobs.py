@@ -1,8 +1,9 @@
 """Background jobs of supervision (django-tasks on the database backend, run by the worker).
 
-The daily deadline scan is queued here by the worker's schedule (``reformledger worker``). The
-delivery run (``delivery.deliver_pending``) sits with the deliveries it sends: every write that
-makes messages wakes it (:mod:`.notify`), the scan among them, so it must not depend on the scan.
+The daily deadline scan is defined here and queued by the worker's schedule (``reformledger
+worker``). The delivery run (``delivery.deliver_pending``) sits with the deliveries it sends, below
+the scan: whatever writes messages wakes it (:mod:`.notify`), the scan included, so the arrows run
+jobs -> scan -> notify -> delivery and never back.
 """
 
 from __future__ import annotations

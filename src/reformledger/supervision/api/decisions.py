@@ -90,7 +90,6 @@ class CompletionIn(Schema):
     summary: str = Field(..., description="Summary of results; evidence files are required (multipart).")
 
 
-
 def change_request_out(request: ChangeRequest) -> dict[str, Any]:
     request = ChangeRequest.objects.select_related("requested_by", "decided_by").get(pk=request.pk)
     return {

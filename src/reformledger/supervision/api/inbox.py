@@ -51,7 +51,6 @@ class ReadIn(Schema):
     ids: list[ObjectId] | None = Field(None, description="Message ids; all unread messages when left out.")
 
 
-
 def _item(d: Delivery) -> dict[str, Any]:
     return {
         "id": d.pk,

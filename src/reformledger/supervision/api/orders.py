@@ -75,8 +75,6 @@ class AcknowledgeIn(Schema):
     unit: ObjectId | None = Field(None, description="Which of your units signs, when you work in several targets.")
 
 
-
-
 def order_out(order: Order) -> dict[str, Any]:
     """An order as the OrderOut schema documents it (its targets and items prefetched)."""
     return {

@@ -42,7 +42,6 @@ class ReportOut(Schema):
     evidence: list[EvidenceOut]
 
 
-
 class UrgeOut(Schema):
     id: int
     kind: ReminderKind
@@ -51,7 +50,6 @@ class UrgeOut(Schema):
     unit: int | None
     task: int | None
     created_at: dt.datetime
-
 
 
 class ReportIn(Schema):
@@ -63,12 +61,10 @@ class ReportIn(Schema):
     help_needed: str = Field("", description="Help needed (需协调事项): escalated to the special group's leader.")
 
 
-
 class UrgeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     message: str = Field(..., max_length=2000)
-
 
 
 def report_out(report: ProgressReport) -> dict[str, Any]:

@@ -27,7 +27,6 @@ class PersonRef(Schema):
     name: str
 
 
-
 class EvidenceOut(Schema):
     id: int
     name: str
@@ -36,13 +35,11 @@ class EvidenceOut(Schema):
     url: str
 
 
-
 class DecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     accept: bool
     comment: str = Field("", description="Required when returning.")
-
 
 
 def evidence_body(schema: type[Schema], *, json_fields: Sequence[str] = (), files_required: bool = False) -> dict:

@@ -82,7 +82,6 @@ class TaskCreate(TaskChange):
     parent: ObjectId | None = Field(None, description="Id of the parent task; none for a top-level task.")
 
 
-
 def _refs(reform_id: int) -> dict[str, Ref]:
     """The ids a task's payload names: its unit, its person, its parent (in the same reform)."""
     return {

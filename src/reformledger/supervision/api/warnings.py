@@ -63,7 +63,6 @@ class WarningFilters(Schema):
     q: str | None = Field(None, description="Text in the task's or the reform's title, or the reform's code.")
 
 
-
 @router.get("/warnings", response=WarningPage, summary="The warning board: red and amber tasks")
 def list_warnings(
     request: HttpRequest, filters: Query[WarningFilters], paging: Query[PageParams]

@@ -111,7 +111,6 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
     )
 
 
-
 # --- a reform's task tree and its timeline -------------------------------------------------------
 
 
