@@ -129,14 +129,20 @@ _request_versions: ContextVar[dict[str, Any] | None] = ContextVar("reformledger_
 
 
 def scope_versions(scopes: Sequence[str]) -> tuple[int, ...]:
-    """The version of each scope (0 for a scope no write has touched yet): one query at most."""
+    """The version of each scope (0 for a scope no write has touched yet).
+
+    The first lookup of a request reads every scope's version in one query (two rows per
+    district and four more: a few hundred rows for a province) and remembers them for the rest of
+    the request, so a page that reads its districts, the province and the organisation makes one
+    query for all of them.
+    """
     memo = _request_versions.get()
-    known: dict[str, int] = memo.setdefault("scopes", {}) if memo is not None else {}
-    missing = [scope for scope in scopes if scope not in known]
-    if missing:
-        found = dict(CacheVersion.objects.filter(scope__in=missing).values_list("scope", "seq"))
-        known.update({scope: found.get(scope, 0) for scope in missing})
-    return tuple(known[scope] for scope in scopes)
+    known: dict[str, int] | None = memo.get("scopes") if memo is not None else None
+    if known is None:
+        known = dict(CacheVersion.objects.values_list("scope", "seq"))
+        if memo is not None:
+            memo["scopes"] = known
+    return tuple(known.get(scope, 0) for scope in scopes)
 
 
 def version_token(scopes: Sequence[str]) -> str:
@@ -264,6 +270,33 @@ def per_district(
         if allowed:
             cache.set_many({keys[pk]: value for pk, value in fresh.items()}, TIMEOUT)
     return out
+
+
+def district_count(qs: QuerySet[Any], district_ids: Sequence[int]) -> int:
+    """``qs.count()`` over the given districts (``qs`` of a model with ``district``), each
+    district's part cached on that district's version: after a write, one small grouped count."""
+    if qs.query.is_empty() or not district_ids:
+        return 0
+    sql, params = qs.order_by().query.sql_with_params()
+    key = f"count|{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
+
+    def compute(missing: list[int]) -> dict[int, int]:
+        rows = qs.order_by().filter(district_id__in=missing).values_list("district_id").annotate(n=models.Count("pk"))
+        return {district: n for district, n in rows}
+
+    return sum(per_district(key, district_ids, compute, default=0).values())
+
+
+class DistrictCountPaginator(Paginator):
+    """A Paginator whose total is :func:`district_count` over ``district_ids``."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, district_ids: Sequence[int]) -> None:
+        super().__init__(object_list, per_page)
+        self.district_ids = district_ids
+
+    @cached_property
+    def count(self) -> int:
+        return district_count(self.object_list, self.district_ids)
 
 
 def cached_rows(

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from reformledger.core.cache import cached_value
+from reformledger.core.cache import ORGANISATION, cached_value
 
-from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, User
+from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
 
 UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_STAFF})
 
@@ -55,6 +55,15 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
+def district_ids() -> list[int]:
+    """Every district of the installation (cached until the organisation changes)."""
+    return cached_value(
+        "district-ids",
+        lambda: list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").values_list("pk", flat=True)),
+        scopes=ORGANISATION,
+    )
+
+
 def actor_for(user) -> Actor:
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
@@ -63,7 +72,9 @@ def actor_for(user) -> Actor:
         return cached
     # Memberships, leader domains and superuser status change only through audited writes (services
     # and the audited admin), so the plain fields are cached until the next one (core.cache).
-    fields = cached_value(f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user))
+    fields = cached_value(
+        f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
+    )
     actor = Actor(user=user, **fields)
     user._reformledger_actor = actor
     return actor
