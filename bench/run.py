@@ -276,7 +276,7 @@ def main() -> None:
             ("catalogue page, office", office, "/office/reforms/", {}),
             ("warning board page, office", office, "/office/supervision/board/", {}),
             ("my tasks page, unit staff", unit, "/office/supervision/", {}),
-            ("workbench (cockpit), office", office, "/office/workbench/", {}),
+            ("workbench (cockpit), office", office, "/office/", {}),
             ("GET /api/v1/reforms, office", anonymous, "/api/v1/reforms?page_size=50", bearer),
             ("GET /api/v1/warnings, office", anonymous, "/api/v1/warnings", bearer),
         ]
