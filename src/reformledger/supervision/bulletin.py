@@ -37,6 +37,7 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -204,6 +205,29 @@ class Bulletin:
     @property
     def order_targets(self) -> int:
         return sum(o.targets for o in self.orders)
+
+    @property
+    def orders_issued(self) -> int:
+        return len(self.orders)
+
+    @property
+    def status_totals(self) -> dict[str, int]:
+        """Reforms per status across the tiers (the bottom row of the tier x status table)."""
+        return {s: sum(r.counts.get(s, 0) for r in self.reforms) for s in self.statuses}
+
+    @property
+    def statuses_used(self) -> list[str]:
+        """The statuses some reform has, in lifecycle order (the columns the pages and the Word file show)."""
+        return [s for s, n in self.status_totals.items() if n]
+
+    def tier_rows(self, statuses: Sequence[str]) -> list[tuple[str, list[int], int]]:
+        """The tier x status table for these status columns: (tier, reforms per status, all its reforms)."""
+        return [(r.tier, [r.counts.get(s, 0) for s in statuses], r.total) for r in self.reforms]
+
+    def level_shares(self) -> list[tuple[str, int, float | None]]:
+        """(level, tasks, percent of all tasks, None when there are no tasks), in level order."""
+        total = self.task_total
+        return [(level, n, 100 * n / total if total else None) for level, n in self.levels.items()]
 
 
 def _reforms(period: Period, district: Unit | None) -> QuerySet[Reform]:
