@@ -117,3 +117,13 @@ def test_a_word_document_opens_with_the_government_page_and_fonts():
     assert [c.text for c in table.rows[2].cells] == ["1", "第一行\n第二行"]
     font_table = next(r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable"))
     assert b"FangSong" in font_table.blob and b"SimSun" in font_table.blob
+
+
+def test_a_write_only_sheet_keeps_its_widths_and_frozen_header():
+    class Streamed(Sheet):
+        write_only = True
+
+    content = Streamed([("=1+1", dt.date(2026, 1, 2), 1)]).render()
+    sheet = load_workbook(io.BytesIO(content))["清单"]
+    assert sheet.freeze_panes == "A2" and sheet.column_dimensions["B"].width == 12
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+1", "s")

@@ -249,19 +249,19 @@ class ExcelExporter(Exporter):
         """A sheet: an optional caption (row 1), the header row, one row per value tuple; the header
         frozen. Returns the sheet and the number of its last row."""
         sheet = workbook.create_sheet(title)
+        start = 3 if caption else 1
+        # Widths and the frozen header before the first row (a write-only sheet writes them with it).
         for i, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(i)].width = width
-        start = 1
+        sheet.freeze_panes = f"A{start + 1}"
         if caption:
             sheet.append([self.cell(sheet, caption, font=self.caption_font)])
             sheet.append([])
-            start = 3
         sheet.append([self.header_cell(sheet, header) for header in headers])
         last = start
         for values in rows:
             last += 1
             sheet.append([self.cell(sheet, v, font=self.body_font, alignment=self.body_alignment) for v in values])
-        sheet.freeze_panes = f"A{start + 1}"
         return sheet, last
 
 
