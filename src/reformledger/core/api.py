@@ -16,8 +16,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -27,7 +30,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from pydantic import ValidationError as PydanticError
 
-from .cache import cached_count, cached_value
+from .cache import EVERYTHING, Scopes, cached_count, cached_value
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -47,17 +50,18 @@ JSON_CONTENT_TYPE = "application/json; charset=utf-8"
 # --- the caller ----------------------------------------------------------------------------------
 
 
-def signed_in_user(request: HttpRequest):
+def signed_in_user(request: HttpRequest) -> AbstractBaseUser:
     """The caller, who must have signed in (token or session); 401 otherwise."""
     user = getattr(request, "auth", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, get_user_model()):
         raise AuthenticationError(message=_("Sign in or send Authorization: Bearer TOKEN."))
     return user
 
 
-def caller(request: HttpRequest):
+def caller(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
     """The caller: a user, or an anonymous visitor (who sees public data only)."""
-    return request.auth
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, get_user_model() | AnonymousUser) else AnonymousUser()
 
 
 # --- pages ---------------------------------------------------------------------------------------
@@ -70,7 +74,7 @@ class PageParams(Schema):
     )
 
 
-def paginate(qs: QuerySet, params: PageParams) -> dict[str, Any]:
+def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
     (one past the last page, which is empty)."""
     start = (params.page - 1) * params.page_size
@@ -79,9 +83,10 @@ def paginate(qs: QuerySet, params: PageParams) -> dict[str, Any]:
     return {"count": count, "items": items}
 
 
-def cached_json(key: str, encode: Callable[[], bytes]) -> HttpResponse:
-    """The JSON body ``encode`` makes, cached under ``key`` until the next write (``core.cache``)."""
-    return HttpResponse(cached_value(key, encode), content_type=JSON_CONTENT_TYPE)
+def cached_json(key: str, encode: Callable[[], bytes], *, scopes: Scopes = EVERYTHING) -> HttpResponse:
+    """The JSON body ``encode`` makes, cached under ``key`` until the next write to ``scopes``
+    (``core.cache``)."""
+    return HttpResponse(cached_value(key, encode, scopes=scopes), content_type=JSON_CONTENT_TYPE)
 
 
 # --- ids to objects ------------------------------------------------------------------------------
@@ -96,7 +101,7 @@ class Ref:
     an unknown id like any other.
     """
 
-    queryset: QuerySet
+    queryset: QuerySet[Any]
     unknown: str
     many: bool = False
     nullable: bool = False
@@ -153,7 +158,7 @@ def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
             return [walk(item) for item in node]
         return node
 
-    return walk(schema)
+    return cast(dict[str, Any], walk(schema))
 
 
 def json_hint(name: str) -> str:
@@ -167,7 +172,7 @@ def json_or_multipart(
     files_description: str,
     json_fields: Sequence[str] = (),
     files_required: bool = False,
-) -> dict:
+) -> dict[str, Any]:
     """``openapi_extra`` documenting a request body sent as JSON, or as multipart with the same
     fields (``json_fields`` as JSON text) plus files in ``files_field``."""
     body = inline_refs(schema.model_json_schema())
@@ -195,7 +200,9 @@ def json_or_multipart(
     }
 
 
-def _form_data(request: HttpRequest, *, files_field: str, json_fields: Sequence[str]) -> tuple[dict, list]:
+def _form_data(
+    request: HttpRequest, *, files_field: str, json_fields: Sequence[str]
+) -> tuple[dict[str, Any], list[Any]]:
     data: dict[str, Any] = {key: request.POST.get(key) for key in request.POST}
     errors: dict[str, list[str]] = {}
     for name in json_fields:
@@ -213,14 +220,14 @@ def _form_data(request: HttpRequest, *, files_field: str, json_fields: Sequence[
 
 def read_body(
     request: HttpRequest, schema: type[Schema], *, files_field: str, json_fields: Sequence[str] = ()
-) -> tuple[Schema, list]:
+) -> tuple[Schema, list[Any]]:
     """The request's data, validated by ``schema``, and its files.
 
     JSON (``application/json``): the body is the object. Multipart (``multipart/form-data``): the
     same fields as form fields (``json_fields`` as JSON text) and files in ``files_field``.
     """
     content_type = request.content_type or "application/json"
-    files: list = []
+    files: list[Any] = []
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         source = "form"
         data, files = _form_data(request, files_field=files_field, json_fields=json_fields)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 T = TypeVar("T")
 
 
-def add_service_errors(form: forms.Form, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+def add_service_errors(form: forms.BaseForm, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
     """Put a service's ValidationError on the fields it names (``aliases`` maps the service's
     names to the form's); the others go above the form."""
     aliases = aliases or {}
@@ -28,7 +28,7 @@ def add_service_errors(form: forms.Form, error: ValidationError, *, aliases: dic
 
 
 def submit(
-    form: forms.Form,
+    form: forms.BaseForm,
     call: Callable[[], T],
     *,
     aliases: dict[str, str] | None = None,
@@ -49,8 +49,15 @@ def submit(
         return None
 
 
-class ServiceErrorsMixin:
-    """``form.add_service_errors(exc)``: :func:`add_service_errors` as a method of the form."""
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class ServiceErrorsMixin(_FormBase):
+    """``form.add_service_errors(exc)``: :func:`add_service_errors` as a method of the form
+    (mixed into a ``forms.Form`` or ``forms.ModelForm``)."""
 
     def add_service_errors(self, error: ValidationError) -> None:
         add_service_errors(self, error)
@@ -65,11 +72,11 @@ class MultipleFileField(forms.FileField):
     required). ``accept`` is what the file picker offers (e.g. ``core.files.EVIDENCE_ACCEPT``);
     what a file really is, and its size, the service checks."""
 
-    def __init__(self, *args, accept: str = "", **kwargs):
+    def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else None))
         super().__init__(*args, **kwargs)
 
-    def clean(self, data, initial=None):
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         single = super().clean
         if isinstance(data, list | tuple):
             files = [single(item, initial) for item in data if item]

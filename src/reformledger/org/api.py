@@ -5,14 +5,14 @@ is in :mod:`reformledger.core.api`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from reformledger.core.api import PUBLIC_READ, ObjectId, PageParams, paginate, signed_in_user
 
-from .models import Membership, Role, UnitKind
+from .models import Membership, Role, UnitKind, User
 from .selectors import actor_for, unit_list
 
 router = Router(tags=["organisation"])
@@ -53,7 +53,7 @@ class MeOut(Schema):
 
 @router.get("/me", response=MeOut, summary="Who I am: my roles and my units")
 def me(request: HttpRequest) -> dict[str, Any]:
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))  # the user model is org's User
     memberships = (
         Membership.objects.filter(user=user, unit__isnull=False)
         .select_related("unit")
@@ -65,7 +65,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "full_name": user.full_name,
         "roles": sorted(actor_for(user).roles),
         "units": [
-            {"id": m.unit.pk, "code": m.unit.code, "name": m.unit.name, "role": m.role} for m in memberships
+            {"id": m.unit.pk, "code": m.unit.code, "name": m.unit.name, "role": m.role}
+            for m in memberships
+            if m.unit is not None  # always, as filtered
         ],
     }
 

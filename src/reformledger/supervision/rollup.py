@@ -19,8 +19,10 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, cast
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 
 from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
@@ -48,6 +50,12 @@ COMPUTED_FIELDS = ("status", "progress", "level", "level_reason", "completed_on"
 #: The columns of a reform's warning, named as in :class:`ReformResult`.
 WARNING_FIELDS = ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")
 
+#: A row of :data:`NODE_FIELDS` and one of :data:`REFORM_FIELDS`.
+TaskRow = tuple[
+    int, int | None, dt.date, dt.date, Decimal | float, str, int, dt.date | None, str, str, dt.date | None
+]
+ReformRow = tuple[int, int | None, str, dt.date | None, dt.date | None, int]
+
 #: Reforms under way: their work is watched (levels, the board, reminders); the rest is paused.
 WATCHED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS)
 
@@ -68,7 +76,14 @@ class Node:
     children: list[Node] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
 
-    def set(self, name: str, value) -> None:
+    @classmethod
+    def from_row(cls, row: TaskRow) -> Node:
+        pk, parent_id, start, due, weight, status, progress, last_report_on, level, reason, completed_on = row
+        return cls(
+            pk, parent_id, start, due, float(weight), status, progress, last_report_on, level, reason, completed_on
+        )
+
+    def set(self, name: str, value: object) -> None:
         if getattr(self, name) != value:
             setattr(self, name, value)
             self.changed.add(name)
@@ -88,17 +103,19 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thresholds) -> tuple[list[Node], ReformResult]:
+def compute(
+    reform: ReformRow, rows: Sequence[TaskRow], *, on: dt.date, limits: levels.Thresholds
+) -> tuple[list[Node], ReformResult]:
     """Compute a reform's tree. ``reform`` is a row of :data:`REFORM_FIELDS`, ``rows`` the tasks as
     rows of :data:`NODE_FIELDS`. Returns every node (``node.changed`` names what moved) and the
     reform's result."""
     _pk, _district, status, r_start, r_due, r_progress = reform
     watched = status in WATCHED_STATUSES
-    nodes = [Node(*row[:4], float(row[4]), *row[5:]) for row in rows]
+    nodes = [Node.from_row(row) for row in rows]
     by_pk = {n.pk: n for n in nodes}
-    roots = []
+    roots: list[Node] = []
     for n in nodes:
-        parent = by_pk.get(n.parent_id)
+        parent = by_pk.get(n.parent_id) if n.parent_id is not None else None
         (parent.children if parent else roots).append(n)
 
     def visit(n: Node) -> None:
@@ -119,7 +136,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
                 last_report=None, today=on, limits=limits, check_reports=False, watched=watched,
             )
             worst_child = levels.worst(c.level for c in n.children)
-            if levels.LEVEL_RANK[worst_child] < levels.LEVEL_RANK[own[0]]:
+            if levels.rank(worst_child) < levels.rank(own[0]):
                 own = (worst_child, levels.CHILD)
             n.set("level", own[0])
             n.set("level_reason", own[1])
@@ -134,6 +151,8 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
     for root in roots:
         visit(root)
 
+    level: str
+    reason: str
     if not nodes:
         if status in LOCKED_STATUSES:
             level, reason = Level.DONE, ""
@@ -163,7 +182,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
 class Outcome:
     """One reform's computation: its row (:data:`REFORM_FIELDS`), its nodes and its result."""
 
-    reform: tuple
+    reform: tuple[Any, ...]  # a row of REFORM_FIELDS (the scan's rows carry more after them)
     nodes: list[Node]
     result: ReformResult
 
@@ -231,7 +250,7 @@ def _store_warnings(outcomes: Sequence[Outcome], *, on: dt.date, warnings: Mappi
     return len(new) + len(changed)
 
 
-def write_computed(rows: list[tuple]) -> None:
+def write_computed(rows: list[tuple[Any, ...]]) -> None:
     """Write the computed columns of tasks, given as rows ``(pk, *COMPUTED_FIELDS)``: one
     ``UPDATE ... FROM (VALUES ...)`` per batch.
 
@@ -240,11 +259,11 @@ def write_computed(rows: list[tuple]) -> None:
     """
     table = connection.ops.quote_name(Task._meta.db_table)
     columns = ("id", *COMPUTED_FIELDS)
-    fields = [Task._meta.get_field(name) for name in COMPUTED_FIELDS]
+    fields = [cast("models.Field[Any, Any]", Task._meta.get_field(name)) for name in COMPUTED_FIELDS]
     postgres = connection.vendor == "postgresql"
     sets = ", ".join(
-        f"{connection.ops.quote_name(f.column)} = "
-        + (f"CAST(v.{f.column} AS {f.db_type(connection).split('(')[0]})" if postgres else f"v.{f.column}")
+        f"{connection.ops.quote_name(str(f.column))} = "
+        + (f"CAST(v.{f.column} AS {str(f.db_type(connection)).split('(')[0]})" if postgres else f"v.{f.column}")
         for f in fields
     )
     limit = connection.features.max_query_params or 10000

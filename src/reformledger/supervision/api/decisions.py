@@ -60,11 +60,11 @@ class CompletionOut(Schema):
 class ChangesIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    goals: str = None
-    measures: str = None
-    deliverables: str = None
-    start_date: dt.date = None
-    due_date: dt.date = None
+    goals: str = None  # type: ignore[assignment]
+    measures: str = None  # type: ignore[assignment]
+    deliverables: str = None  # type: ignore[assignment]
+    start_date: dt.date = None  # type: ignore[assignment]
+    due_date: dt.date = None  # type: ignore[assignment]
 
 
 class ChangeRequestIn(Schema):

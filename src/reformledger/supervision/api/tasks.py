@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -60,14 +60,14 @@ class TaskChange(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(None, max_length=200)
-    unit: ObjectId = Field(None, description="Id of the responsible unit.")
+    title: str = Field(None, max_length=200)  # type: ignore[assignment]
+    unit: ObjectId = Field(None, description="Id of the responsible unit.")  # type: ignore[assignment]
     assignee: ObjectId | None = Field(None, description="Id of the responsible person, or null.")
-    start_date: dt.date = None
-    due_date: dt.date = None
-    weight: float = Field(None, description="Greater than 0, at most two decimals.")
-    deliverable: str = None
-    sort_order: int = Field(None, ge=0, le=2**31 - 1, description="Place among its siblings.")
+    start_date: dt.date = None  # type: ignore[assignment]
+    due_date: dt.date = None  # type: ignore[assignment]
+    weight: float = Field(None, description="Greater than 0, at most two decimals.")  # type: ignore[assignment]
+    deliverable: str = None  # type: ignore[assignment]
+    sort_order: int = Field(None, ge=0, le=2**31 - 1, description="Place among its siblings.")  # type: ignore[assignment]
 
 
 class TaskCreate(TaskChange):
@@ -155,6 +155,6 @@ def get_task(request: HttpRequest, task_id: Path[ObjectId]) -> dict[str, Any]:
 def update_task(request: HttpRequest, task_id: Path[ObjectId], payload: TaskChange) -> dict[str, Any]:
     user = signed_in_user(request)
     task = task_selectors.get_task(user, task_id, for_change=True)
-    task_services.update_task(user=user, task=task, changes=task_services.TaskChanges(**_fields(payload, task.reform_id)))
+    task_services.update_task(user=user, task=task, changes=cast(task_services.TaskChanges, _fields(payload, task.reform_id)))
     task = Task.objects.select_related("unit", "assignee").get(pk=task.pk)
     return task_out(task, today())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -27,17 +27,20 @@ class BoardFilterForm(forms.Form):
     def __init__(self, data=None, *, domains: list[Choice], units: list[Choice]):
         super().__init__(data)
         any_choice = [("", _("All"))]
-        self.fields["level"].choices = lambda: [
+        self._choice("level").choices = lambda: [
             ("", _("Red and amber")), (Level.RED, Level.RED.label), (Level.AMBER, Level.AMBER.label)
         ]
-        self.fields["tier"].choices = lambda: any_choice + list(Tier.choices)
-        self.fields["domain"].choices = lambda: any_choice + [(d.code, d.name) for d in domains]
-        self.fields["unit"].choices = lambda: any_choice + [(u.code, u.name) for u in units]
+        self._choice("tier").choices = lambda: any_choice + list(Tier.choices)
+        self._choice("domain").choices = lambda: any_choice + [(d.code, d.name) for d in domains]
+        self._choice("unit").choices = lambda: any_choice + [(u.code, u.name) for u in units]
         for name, field in self.fields.items():
             css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("id", f"filter-{name}")
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Task, reform or code")})
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def filters(self, **extra: Any) -> TaskFilters:
         """The valid filters; a field with a bad value counts as not set."""

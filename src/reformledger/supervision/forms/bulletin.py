@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -23,10 +25,10 @@ class BulletinForm(forms.Form):
 
     def __init__(self, data=None, *, districts: list[Unit], allow_all: bool):
         super().__init__(data, initial={"period": Period.of(timezone.localdate()).code})
-        choices = [(d.pk, d.name) for d in districts]
+        choices: list[tuple[Any, Any]] = [(d.pk, d.name) for d in districts]
         if allow_all and len(districts) > 1:
             choices = [("", _("All districts")), *choices]
-        self.fields["district"].choices = choices
+        cast(forms.ChoiceField, self.fields["district"]).choices = choices
         self.districts = {d.pk: d for d in districts}
         self.allow_all = allow_all
         if len(districts) <= 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -40,8 +41,8 @@ class OrderForm(forms.Form):
 
     def __init__(self, data=None, *, units: QuerySet[Unit], tasks: QuerySet[Task], initial=None):
         super().__init__(data, initial=initial)
-        self.fields["units"].queryset = units
-        self.fields["items"].queryset = tasks
+        cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units
+        cast(forms.ModelMultipleChoiceField, self.fields["items"]).queryset = tasks
         self.fields["items"].error_messages["invalid_choice"] = _(
             "Task %(value)s cannot be listed: it is closed or not one you may supervise."
         )
@@ -50,8 +51,8 @@ class OrderForm(forms.Form):
         style(self)
         self.deadlines: dict[int, dt.date] = {}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         for task in data.get("items") or []:
             raw = (self.data.get(f"deadline-{task.pk}") or "").strip()
             if not raw:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -68,8 +70,8 @@ class TaskForm(forms.Form):
                 **(initial or {}),
             }
         super().__init__(data, initial=initial)
-        self.fields["unit"].queryset = units
-        self.fields["assignee"].choices = [("", _("Anyone in the unit"))] + people
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Anyone in the unit")), *people]
         self.fields["weight"].widget.attrs.update({"min": "0.01", "step": "0.01"})
         style(self)
 
@@ -84,4 +86,4 @@ class TaskForm(forms.Form):
 
     def changes(self) -> TaskChanges:
         """Every field of the form, as the task services take them."""
-        return TaskChanges(**self.cleaned_data)
+        return cast(TaskChanges, dict(self.cleaned_data))

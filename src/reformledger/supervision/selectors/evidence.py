@@ -13,7 +13,7 @@ def get_evidence(user, pk: int) -> Evidence:
     item = Evidence.objects.select_related("report__task__reform", "reform").filter(pk=pk).first()
     if item is None:
         raise Http404
-    if item.report_id is not None:
+    if item.report is not None:
         allowed = user.has_perm("supervision.view_task", item.report.task)
     else:
         allowed = user.has_perm("reforms.view_reform", item.reform)

@@ -21,8 +21,9 @@ def help_leader(reform: Reform) -> User | None:
     """Who help needed goes to: the special group's leader for the reform's domain, else the
     reform's responsible leader."""
     group = SpecialGroup.objects.filter(district_id=reform.district_id, domain_id=reform.domain_id).select_related("leader").first()
-    if group and group.leader_id and group.leader.is_active:
-        return group.leader
+    leader = group.leader if group is not None else None
+    if leader is not None and leader.is_active:
+        return leader
     return reform.responsible_leader
 
 

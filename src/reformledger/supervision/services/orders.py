@@ -29,8 +29,9 @@ from .common import Errors, add_error, check_date
 
 def order_prefix(district: Unit | None) -> str:
     """The district's order prefix (``ORDER_PREFIXES`` by district code, else ``ORDER_PREFIX``)."""
-    code = district.code if district is not None else None
-    return settings.ORDER_PREFIXES.get(code, settings.ORDER_PREFIX)
+    if district is None:
+        return settings.ORDER_PREFIX
+    return settings.ORDER_PREFIXES.get(district.code, settings.ORDER_PREFIX)
 
 
 def order_code(*, district: Unit, year: int, number: int) -> str:
@@ -42,7 +43,7 @@ class _Checked:
     reply_by: dt.date
     items: list[tuple[Task, dt.date | None]]
     targets: dict[int, Unit]
-    district_id: int
+    district_id: int | None
 
 
 def _check_reply_by(reply_by, on: dt.date, errors: Errors) -> dt.date | None:
@@ -54,7 +55,7 @@ def _check_reply_by(reply_by, on: dt.date, errors: Errors) -> dt.date | None:
     return reply_by
 
 
-def _check_targets(targets: dict[int, Unit], items: list[tuple[Task, dt.date | None]], errors: Errors) -> set[int]:
+def _check_targets(targets: dict[int, Unit], items: list[tuple[Task, dt.date | None]], errors: Errors) -> set[int | None]:
     if not targets:
         add_error(errors, "units", _("An order needs at least one target unit."))
     districts = {u.district_id for u in targets.values()} | {t.district_id for t, _d in items}
@@ -82,7 +83,7 @@ def _check_order(*, title: str, reply_by, units: Sequence[Unit], items: Sequence
     for task, _deadline in tasks:
         if task.reform.status in LOCKED_STATUSES or task.status == TaskStatus.DONE:
             add_error(errors, "items", _("%(task)s is closed.") % {"task": task.title})
-    if errors:
+    if errors or checked_reply_by is None:
         raise ValidationError(errors)
     return _Checked(checked_reply_by, tasks, targets, districts.pop())
 
@@ -102,7 +103,7 @@ def issue_order(
     parent's range). The units responsible for the tasks are added to the targets."""
     require(user, "supervision.issue_order", message=_("Only the reform office issues supervision orders."))
     checked = _check_order(title=title, reply_by=reply_by, units=units, items=items)
-    district = Unit.objects.select_for_update().get(pk=checked.district_id)
+    district = Unit.objects.select_for_update().get(pk=checked.district_id)  # type: ignore[misc]  # one district, checked
     on = today()
     number = (Order.objects.filter(district=district, year=on.year).aggregate(m=Max("number"))["m"] or 0) + 1
     order = Order.objects.create(

@@ -50,7 +50,7 @@ def _check_report(task: Task, *, percent: int, text: str) -> int:
         add_error(errors, "task", _("This task is completed; report on an open task."))
     if task.children.exists():
         add_error(errors, "task", _("This task is split into sub-tasks; report on those."))
-    if errors:
+    if errors or number is None:
         raise ValidationError(errors)
     return number
 
@@ -146,14 +146,14 @@ def urge(*, user, message: str, task: Task | None = None, reform: Reform | None 
     require(user, "supervision.urge")
     if not (message or "").strip():
         raise ValidationError({"message": _("Write the message to send.")})
-    if (task is None) == (reform is None):
-        raise ValidationError({"task": _("Urge about one task or one reform.")})
-    if task is not None:
+    if task is not None and reform is None:
         task = Task.objects.select_related("reform", "unit").get(pk=task.pk)
         unit, reform = task.unit, task.reform
-    else:
+    elif reform is not None and task is None:
         reform = Reform.objects.select_related("lead_unit").get(pk=reform.pk)
         unit = reform.lead_unit
+    else:
+        raise ValidationError({"task": _("Urge about one task or one reform.")})
     reminder = notify.urge(sender=user, unit=unit, reform=reform, task=task, message=message.strip())
     log_action(user, "supervision.urge", task or reform, {"unit": [None, unit.pk], "message": message.strip()})
     return reminder

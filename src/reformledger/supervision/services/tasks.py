@@ -91,8 +91,9 @@ def _check_people(task: Task, reform: Reform, errors: Errors) -> None:
         add_error(errors, "unit", _("A task needs a responsible unit."))
     elif unit.district_id != reform.district_id or not unit.is_active:
         add_error(errors, "unit", _("The responsible unit must be an active unit of the reform's district."))
-    if task.assignee_id and unit is not None:
-        works_there = task.assignee.memberships.filter(unit_id=unit.pk).exists() and task.assignee.is_active
+    assignee = task.assignee if task.assignee_id else None
+    if assignee is not None and unit is not None:
+        works_there = assignee.memberships.filter(unit_id=unit.pk).exists() and assignee.is_active
         if not works_there:
             add_error(errors, "assignee", _("The responsible person must work in the responsible unit."))
 

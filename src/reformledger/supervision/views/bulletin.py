@@ -1,15 +1,16 @@
 """The bulletin (督查通报): the office's monthly figures, previewed on the page and made as Word and
-Excel files (:mod:`..bulletin` computes, :mod:`..documents` writes)."""
+Excel files (:mod:`..bulletin` computes, the exporters of :mod:`..documents` write)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from reformledger.core import files
+from reformledger.core.exporters import response
 from reformledger.core.permissions import require
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
@@ -17,13 +18,10 @@ from reformledger.reforms.models import Status
 from reformledger.reforms.selectors import districts_of
 from reformledger.reforms.views import office_member_required
 
-from .. import documents
 from ..bulletin import make_bulletin
+from ..documents import BulletinDocument, BulletinWorkbook
 from ..forms.bulletin import BulletinForm
-from .common import attachment
 
-DOCX_TYPE = files.KINDS["docx"][1]
-XLSX_TYPE = files.KINDS["xlsx"][1]
 #: How many red and how many amber tasks the bulletin page previews (the files list them all).
 BULLETIN_PREVIEW_ROWS = 100
 BULLETIN_ONLY = gettext_lazy("Only the reform office makes bulletins.")
@@ -39,25 +37,18 @@ def _bulletin_districts(user) -> tuple[list[Unit], bool]:
     return list(qs), True
 
 
-def _file(kind: str, period, district) -> HttpResponse:
-    figures = make_bulletin(period=period, district=district)
-    if kind == "docx":
-        return attachment(documents.bulletin_docx(figures), documents.bulletin_filename(figures, "docx"), DOCX_TYPE)
-    return attachment(documents.bulletin_xlsx(figures), documents.bulletin_filename(figures, "xlsx"), XLSX_TYPE)
-
-
 def _preview(period, district) -> dict:
     figures = make_bulletin(period=period, district=district, limit=BULLETIN_PREVIEW_ROWS)
     query = f"period={period.code}" + (f"&district={district.pk}" if district is not None else "")
-    statuses = [(code, label) for code, label in Status.choices if any(r.counts.get(code) for r in figures.reforms)]
-    total = figures.task_total
+    used = figures.statuses_used
+    statuses = [(code, label) for code, label in Status.choices if code in used]
     return {
         "figures": figures,
         "statuses": statuses,
-        "reform_rows": [(r.tier, [r.counts.get(code, 0) for code, _label in statuses], r.total) for r in figures.reforms],
-        "status_totals": [sum(r.counts.get(code, 0) for r in figures.reforms) for code, _label in statuses],
+        "reform_rows": figures.tier_rows(used),
+        "status_totals": [figures.status_totals[code] for code in used],
         "level_rows": [
-            (level, count, round(100 * count / total, 1) if total else 0) for level, count in figures.levels.items()
+            (level, count, 0 if share is None else round(share, 1)) for level, count, share in figures.level_shares()
         ],
         "period": period,
         "district": district,
@@ -69,7 +60,7 @@ def _preview(period, district) -> dict:
 
 @require_GET
 @office_member_required()
-def bulletin(request: HttpRequest) -> HttpResponse:
+def bulletin(request: HttpRequest) -> HttpResponseBase:
     require(request.user, "supervision.make_bulletin", message=BULLETIN_ONLY)
     districts, allow_all = _bulletin_districts(request.user)
     form = BulletinForm(request.GET or None, districts=districts, allow_all=allow_all)
@@ -78,7 +69,8 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     period, district = form.choice()
     kind = request.GET.get("format") or ""
     if kind in ("docx", "xlsx"):
-        return _file(kind, period, district)
+        figures = make_bulletin(period=period, district=district)
+        return response(BulletinDocument(figures) if kind == "docx" else BulletinWorkbook(figures))
     if kind:
         form.add_error(None, _("Choose Word (docx) or Excel (xlsx)."))
         return render(request, "supervision/bulletin.html", {"form": form, "figures": None}, status=400)

@@ -1,5 +1,4 @@
-"""What the supervision pages share: a safe ``next``, a file download, and the answer when someone
-decided first."""
+"""What the supervision pages share: a safe ``next``, and the answer when someone decided first."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 
 #: The service's error that means someone decided first (``core.forms.submit(..., reraise=...)``).
 DECIDED_FIRST = ("status",)
@@ -19,12 +18,6 @@ def safe_next(request: HttpRequest, default: str) -> str:
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
-
-
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 def decided_meanwhile(request: HttpRequest, exc: ValidationError, back: str, **kwargs) -> HttpResponse:

@@ -27,7 +27,9 @@ PAGE_SIZE = 50
 
 def _render_help(request: HttpRequest, *, failed: HelpRequest | None = None, form: HelpResolveForm | None = None,
                  status: int = 200) -> HttpResponse:
-    state = request.GET.get("state") if request.GET.get("state") in help_selectors.HELP_STATES else "open"
+    state = request.GET.get("state") or "open"
+    if state not in help_selectors.HELP_STATES:
+        state = "open"
     if not help_selectors.sees_help(request.user):
         raise PermissionDenied(_("Help needed goes to the special groups' leaders and the reform office."))
     page = Paginator(help_selectors.help_requests(request.user, state), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,18 +1,19 @@
 """Supervision orders (改革督查令): the list, a new order with its task finder, one order, signing
-for it (签收) and its Word file (made by :mod:`..documents`)."""
+for it (签收) and its Word file (the exporter of :mod:`..documents`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reformledger.core import files
 from reformledger.core.cache import CachedCountPaginator as Paginator
+from reformledger.core.exporters import response
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
 from reformledger.core.views import is_htmx
@@ -20,13 +21,11 @@ from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.views import office_member_required
 
-from .. import documents
+from ..documents import OrderDocument
 from ..forms.orders import OrderForm
 from ..selectors import orders as order_selectors
 from ..services import orders as order_services
-from .common import attachment
 
-DOCX_TYPE = files.KINDS["docx"][1]
 ORDERS_PAGE_SIZE = 50
 ISSUE_ONLY = gettext_lazy("Only the reform office issues supervision orders.")
 #: The service's names of what an order's form shows as its tasks.
@@ -171,12 +170,13 @@ def order_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @office_member_required()
-def order_document(request: HttpRequest, pk: int) -> HttpResponse:
+def order_document(request: HttpRequest, pk: int) -> HttpResponseBase:
     order = order_selectors.get_order(request.user, pk)
-    content = documents.order_docx(
-        order,
-        targets=order_selectors.targets_of(order),
-        items=order_selectors.items_of(order),
-        office_short=order_selectors.issuing_office(order),
+    return response(
+        OrderDocument(
+            order,
+            targets=order_selectors.targets_of(order),
+            items=order_selectors.items_of(order),
+            office_short=order_selectors.issuing_office(order),
+        )
     )
-    return attachment(content, documents.order_filename(order), DOCX_TYPE)

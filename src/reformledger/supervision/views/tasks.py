@@ -41,7 +41,7 @@ MY_TASKS_LIMIT = 300
 def may_edit(user, task: Task) -> bool:
     """Whether to offer editing and removing the task (``supervision.edit_task``): its reform's
     lead unit or the office, or whoever may split its parent."""
-    if task.parent_id is not None:
+    if task.parent_id is not None and task.parent is not None:
         task.parent.reform = task.reform  # the same reform: the rule reads it without a query
     return user.has_perm("supervision.edit_task", task)
 
@@ -95,7 +95,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
         Task.objects.filter(parent_id__in=[task.pk for task in rows]).values_list("parent_id", flat=True).distinct()
     ) if rows else set()
     for task in rows:
-        task.can_report = task.pk not in parents and request.user.has_perm("supervision.report_on_task", task)
+        task.can_report = task.pk not in parents and request.user.has_perm("supervision.report_on_task", task)  # type: ignore[attr-defined]
     return render(
         request,
         "supervision/my_tasks.html",
@@ -130,9 +130,10 @@ def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = Timeline(reform, [row.task for row in rows], on)
     for row in rows:
         task = row.task
-        row.bar = timeline.bar(task.start_date, task.due_date, task.progress)
-        row.can_split = user.has_perm("supervision.split_task", task)
-        row.can_change = may_edit(user, task)
+        # What the row shows, on the row (the template reads them as attributes).
+        row.bar = timeline.bar(task.start_date, task.due_date, task.progress)  # type: ignore[attr-defined]
+        row.can_split = user.has_perm("supervision.split_task", task)  # type: ignore[attr-defined]
+        row.can_change = may_edit(user, task)  # type: ignore[attr-defined]
     return render(
         request,
         "supervision/tree.html",
