@@ -4,11 +4,11 @@ and about ten supervision tasks per reform (540,000 for 100 districts).
     DATABASE_URL=postgresql://... python bench/generate.py --districts 100
 
 Idempotent: districts already there are left alone, and so are reforms that already have tasks.
-Each district is built by the demo's own generator (``reforms.demo.build_district``) with bulk
+Each district is built by the demo's own generator (``demo.district.build_district``) with bulk
 inserts, so 100 districts take about a minute. Also makes ``bench-office`` (password
 ``bench-office-pw``), a reform-office member who sees everything.
 
-Tasks are shaped by the demo's planner (``supervision.demo``: ten tasks in two or three layers,
+Tasks are shaped by the demo's planner (``demo.generator``: ten tasks in two or three layers,
 weights, lead unit, co-units, communities and their people) with dates around today:
 
 * completed reforms (2014–2018): every task done in its year;
@@ -47,10 +47,10 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from reformledger.demo import generator as planner  # noqa: E402
+from reformledger.demo.district import build_district  # noqa: E402
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User  # noqa: E402
-from reformledger.reforms.demo import build_district  # noqa: E402
 from reformledger.reforms.models import Reform, Status  # noqa: E402
-from reformledger.supervision import demo as planner  # noqa: E402
 from reformledger.supervision import levels  # noqa: E402
 from reformledger.supervision.models import (  # noqa: E402
     Delivery,
