@@ -64,7 +64,6 @@ class ReformSpec:
     public_summary: str
 
 
-
 def plan_specs(name: str) -> list[PlanSpec]:
     """One adopted plan a year."""
     return [PlanSpec(year=y, title=f"{name}{y}年度改革计划", adopted_on=dt.date(y, 2, 18 + i)) for i, y in enumerate(YEARS)]
@@ -122,7 +121,6 @@ def _goals(rng: random.Random, goal: str) -> str:
 def _summary(lead_name: str, what: str, goal: str, status: str) -> str:
     """The public summary: who leads what, to what end, and where it stands."""
     return f"由{lead_name}牵头，推进{what}，目标是{goal}。{STATUS_NOTES[status]}"
-
 
 
 @dataclass
@@ -266,7 +264,6 @@ def ensure_plans(ctx: Context) -> None:
             "adopted_on": plan.adopted_on,
         })
     ctx.created["plans"] += len(new)
-
 
 
 def missing_reforms(ctx: Context) -> list[ReformSpec]:

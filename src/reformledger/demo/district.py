@@ -71,7 +71,6 @@ class Blueprint:
     office_head: str | None  # username of the reform office's head, who enters the reforms
 
 
-
 def blueprint(
     *, code: str = DEMO_CODE, name: str = DEMO_NAME, seed: int = DEMO_SEED, with_people: bool = True,
     demo_logins: bool = False,

@@ -1,18 +1,27 @@
-"""Evidence for the demo: tiny real files, made in memory."""
+"""Evidence for the demo: tiny real files, made in memory. Word documents with python-docx and
+Excel workbooks with openpyxl (as the app's own exports); the PDF and the PNG are written by hand
+(a few hundred bytes each, no imaging or PDF library needed).
+"""
 
 from __future__ import annotations
 
 import io
 import random
 import struct
-import zipfile
 import zlib
 from collections.abc import Sequence
-from xml.sax.saxutils import escape
 
 from django.core.files.base import ContentFile
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from .story import EVIDENCE_NAMES
+
+#: The Chinese typeface of the demo's Word documents.
+SONG = "宋体"
 
 
 def make_pdf(title: str, lines: Sequence[str] = ()) -> bytes:
@@ -81,95 +90,41 @@ def make_png(seed: int, width: int = 240, height: int = 160) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"".join(rows), 9)) + chunk(b"IEND", b"")
 
 
-
-def _zip(parts: dict[str, str]) -> bytes:
+def make_docx(title: str, paragraphs: Sequence[str] = ()) -> bytes:
+    """A Word document on A4: the title in bold, then one paragraph per line, in Song type."""
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(12)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), SONG)
+    heading = document.add_paragraph().add_run(title)
+    heading.bold = True
+    heading.font.size = Pt(16)
+    for text in paragraphs:
+        document.add_paragraph(text)
+    document.core_properties.title = title
+    document.core_properties.author = ""
+    document.core_properties.comments = ""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, body in parts.items():
-            archive.writestr(name, body)
+    document.save(out)
     return out.getvalue()
 
 
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="{target}"/>'
-    "</Relationships>"
-)
-
-
-def make_docx(title: str, paragraphs: Sequence[str] = ()) -> bytes:
-    """A Word document (the minimal OOXML package: what Word, WPS and python-docx read)."""
-
-    def para(text: str, size: int = 24, bold: bool = False) -> str:
-        props = f'<w:rPr><w:rFonts w:eastAsia="宋体"/>{"<w:b/>" if bold else ""}<w:sz w:val="{size}"/></w:rPr>'
-        return f'<w:p><w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>'
-
-    body = para(title, 32, True) + "".join(para(p) for p in paragraphs)
-    document = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        f"<w:body>{body}<w:sectPr/></w:body></w:document>"
-    )
-    types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/word/document.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-        "</Types>"
-    )
-    return _zip({"[Content_Types].xml": types, "_rels/.rels": _RELS.format(target="word/document.xml"), "word/document.xml": document})
-
-
 def make_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
-    """An Excel workbook with one sheet (a ledger): the minimal OOXML package, inline strings."""
-
-    def cell(ref: str, value: object) -> str:
-        if isinstance(value, int | float):
-            return f'<c r="{ref}"><v>{value}</v></c>'
-        return f'<c r="{ref}" t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
-
-    sheet_rows = []
-    for r, values in enumerate([[title], list(header), *[list(row) for row in rows]], start=1):
-        cells = "".join(cell(f"{chr(65 + c)}{r}", v) for c, v in enumerate(values))
-        sheet_rows.append(f'<row r="{r}">{cells}</row>')
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        f'<sheetData>{"".join(sheet_rows)}</sheetData></worksheet>'
-    )
-    workbook = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-        '<sheets><sheet name="台账" sheetId="1" r:id="rId1"/></sheets></workbook>'
-    )
-    workbook_rels = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-        'Target="worksheets/sheet1.xml"/></Relationships>'
-    )
-    types = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/sheet1.xml" '
-        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        "</Types>"
-    )
-    return _zip({
-        "[Content_Types].xml": types,
-        "_rels/.rels": _RELS.format(target="xl/workbook.xml"),
-        "xl/workbook.xml": workbook,
-        "xl/_rels/workbook.xml.rels": workbook_rels,
-        "xl/worksheets/sheet1.xml": sheet,
-    })
-
+    """An Excel workbook with one sheet (a ledger): the title in A1, the header, then the rows."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "台账"
+    sheet.append([title])
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append(list(row))
+    for cell in (*sheet[1], *sheet[2]):
+        cell.font = Font(bold=True)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def evidence_file(

@@ -223,7 +223,6 @@ def month_end(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-
 def report_points(rng: random.Random, node: Planned) -> list[tuple[dt.date, int]]:
     """The reports a leaf had: roughly monthly from its start to its last report, rising to its progress."""
     last = node.last_report

@@ -123,7 +123,6 @@ class GroupSpec:
     member_units: tuple[str, ...]
 
 
-
 def unit_specs(code: str, name: str, rng: random.Random) -> list[UnitSpec]:
     out = [
         UnitSpec(code, name, UnitKind.DISTRICT, None, 0),
@@ -269,7 +268,6 @@ def group_specs(code: str, leaders: Leaders, rng: random.Random) -> list[GroupSp
 def unit_ref(code: str, ref: str) -> str:
     """``drc`` is a department's suffix, ``@dongxiao`` a sub-district's."""
     return f"{code}-{ref.lstrip('@')}"
-
 
 
 # ----------------------------------------------------------------------------------------------
