@@ -229,7 +229,7 @@ def _micro_reforms(drafts: _Drafts, units: list[UnitSpec]) -> None:
                 if rng.random() < 0.3 and depts_for[domain]:
                     co.append(rng.choice(depts_for[domain]))
             elif kind == "C":
-                co = [lead.parent] if rng.random() < 0.6 else []
+                co = [lead.parent or ""] if rng.random() < 0.6 else []  # a community's sub-district
             else:
                 co = [u.code for u in rng.sample(by_kind["S"], rng.randint(1, 2))]
             status = _micro_status(rng, year)
@@ -288,6 +288,7 @@ def create_reforms_through_services(ctx: Context, specs: list[ReformSpec]) -> No
     """Each reform through the service, by the reform office's head: validated, audited one by one."""
     if not specs:
         return
+    assert ctx.bp.office_head is not None  # build_district: no services without people
     office_head = ctx.users[ctx.bp.office_head]
     for s in specs:
         create_reform(user=office_head, data=_reform_data(ctx, s))
@@ -308,5 +309,5 @@ def bulk_create_reforms(ctx: Context, specs: list[ReformSpec]) -> None:
     )
     for reform, co_units in pending:
         # What prefetch_related would hold: lets snapshot() read the co-units without a query each.
-        reform._prefetched_objects_cache = {"co_units": co_units}
+        reform._prefetched_objects_cache = {"co_units": co_units}  # type: ignore[attr-defined]
         ctx.changes.append(Change(AUDIT_ACTION, reform, diff({}, snapshot(reform))))

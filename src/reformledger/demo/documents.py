@@ -17,6 +17,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .story import EVIDENCE_NAMES
 
@@ -115,6 +116,7 @@ def make_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]
     """An Excel workbook with one sheet (a ledger): the title in A1, the header, then the rows."""
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     sheet.title = "台账"
     sheet.append([title])
     sheet.append(list(header))

@@ -141,7 +141,7 @@ def _attach_evidence(story: Story, report: ProgressReport, created: dt.datetime,
                report.text[:40]],
     )
     evidence = Evidence.objects.create(
-        reform_id=task.reform_id, report=report, file=upload, name=upload.name, kind=kind, size=upload.size,
+        reform_id=task.reform_id, report=report, file=upload, name=str(upload.name), kind=kind, size=upload.size,
         uploaded_by=report.reporter,
     )
     Evidence.objects.filter(pk=evidence.pk).update(created_at=created, updated_at=created)

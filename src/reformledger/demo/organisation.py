@@ -141,10 +141,10 @@ def unit_specs(code: str, name: str, rng: random.Random) -> list[UnitSpec]:
         UnitSpec(f"{code}-{slug}", ext_name, UnitKind.EXTERNAL, code, 900 + i)
         for i, (slug, ext_name) in enumerate(EXTERNAL_BODIES)
     ]
-    communities = []
-    for slug, _sub_name, names in SUB_DISTRICTS:
-        for i, community in enumerate(names, start=1):
-            communities.append(UnitSpec(f"{code}-{slug}-c{i:02d}", f"{community}社区", UnitKind.COMMUNITY, f"{code}-{slug}", i))
+    communities: list[UnitSpec] = []
+    for slug, _sub_name, places in SUB_DISTRICTS:
+        for i, place in enumerate(places, start=1):
+            communities.append(UnitSpec(f"{code}-{slug}-c{i:02d}", f"{place}社区", UnitKind.COMMUNITY, f"{code}-{slug}", i))
     out += communities
     # Estates (小区) under about two thirds of the communities, 2-5 each.
     for community in communities:
@@ -293,12 +293,13 @@ def ensure_units(ctx: Context) -> None:
     depth = {root.code: 0}
     levels: dict[int, list[UnitSpec]] = defaultdict(list)
     for s in bp.units[1:]:
+        assert s.parent is not None  # only the district has none
         depth[s.code] = depth[s.parent] + 1
         if s.code not in units:
             levels[depth[s.code]].append(s)
     for level in sorted(levels):
         new = [
-            Unit(code=s.code, name=s.name, kind=s.kind, parent=units[s.parent], district_id=root.pk, sort_order=s.sort_order)
+            Unit(code=s.code, name=s.name, kind=s.kind, parent=units[s.parent or ""], district_id=root.pk, sort_order=s.sort_order)
             for s in levels[level]
         ]
         Unit.objects.bulk_create(new, batch_size=500)
@@ -313,7 +314,7 @@ def ensure_people(ctx: Context) -> None:
     users.update((u.username, u) for u in User.objects.filter(username__in=[p.username for p in bp.people]))
     missing = [p for p in bp.people if p.username not in users]
     # One PBKDF2 for all demo logins: they share the documented password anyway.
-    demo_hash = make_password(DEMO_PASSWORD) if any(p.demo_login for p in missing) else None
+    demo_hash = make_password(DEMO_PASSWORD) if any(p.demo_login for p in missing) else ""
     new = [
         User(
             username=p.username,
@@ -335,12 +336,12 @@ def ensure_people(ctx: Context) -> None:
     pending: list[tuple[Membership, tuple[str, ...]]] = []
     for person in bp.people:
         user = users[person.username]
-        for m in person.memberships:
-            unit = units[m.unit] if m.unit else None
-            if (user.pk, unit.pk if unit else None, m.role) in have:
+        for spec in person.memberships:
+            unit = units[spec.unit] if spec.unit else None
+            if (user.pk, unit.pk if unit else None, spec.role) in have:
                 continue
-            membership = Membership(user=user, unit=unit, role=m.role, title=m.title, leader_tier=m.leader_tier)
-            pending.append((membership, m.domains))
+            membership = Membership(user=user, unit=unit, role=spec.role, title=spec.title, leader_tier=spec.leader_tier)
+            pending.append((membership, spec.domains))
     Membership.objects.bulk_create([m for m, _codes in pending], batch_size=500)
     through = Membership.domains.through
     through.objects.bulk_create(

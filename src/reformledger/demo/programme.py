@@ -235,7 +235,7 @@ DELIVERABLES = {
 }
 GOAL_ENDINGS = ("形成可复制推广的经验", "建立长效机制", "群众满意度明显提升", "形成制度化成果")
 ORDINALS = "一二三四五"
-STATUS_NOTES = {
+STATUS_NOTES: dict[str, str] = {
     Status.COMPLETED: "改革已按期完成并通过验收。",
     Status.IN_PROGRESS: "改革正在推进。",
     Status.APPROVED: "改革已列入年度计划，即将启动。",

@@ -133,13 +133,13 @@ class Story(Writes):
             .select_related("user")
             .order_by("unit_id", "role", "user__username")
         )
-        for m in sorted(memberships, key=lambda m: (m.unit_id, m.role != Role.UNIT_STAFF, m.user.username)):
-            self.members[m.unit_id].append(m.user)
+        for m in sorted(memberships, key=lambda m: (m.unit_id or 0, m.role != Role.UNIT_STAFF, m.user.username)):
+            self.members[m.unit_id or 0].append(m.user)  # unit__district: never without a unit
         self.showcase = Unit.objects.filter(code=f"{code}-{SHOWCASE_SUB_DISTRICT}").first()
         self.sub_districts = list(Unit.objects.filter(district=district, kind=UnitKind.SUB_DISTRICT).order_by("sort_order"))
         self.communities: dict[int, list[Unit]] = defaultdict(list)
         for community in Unit.objects.filter(district=district, kind=UnitKind.COMMUNITY).order_by("sort_order", "code"):
-            self.communities[community.parent_id].append(community)
+            self.communities[community.parent_id or 0].append(community)  # a community has a sub-district
         self.leaders = {
             g.domain_id: g.leader for g in SpecialGroup.objects.filter(district=district).select_related("leader") if g.leader_id
         }
@@ -240,6 +240,7 @@ def _build_tree(story: Story, reform: Reform, *, done: bool) -> None:
         mood = GREEN
     _carry_over(story, reform, rng)
     end = reform.due_date
+    assert end is not None  # _carry_over gives every open reform one
     if reform.status == Status.APPROVED:
         start = today + _days(rng.randint(10, 40))
     elif done:

@@ -19,6 +19,7 @@ from reformledger.supervision import services
 from reformledger.supervision.models import (
     LEVEL_RANK,
     Decision,
+    Level,
     OrderTarget,
     ProgressReport,
     Task,
@@ -60,7 +61,7 @@ def _leaves(story: Story, code: str, **filters) -> list[Task]:
         .exclude(status=TaskStatus.DONE)
         .select_related("reform", "reform__lead_unit", "unit", "assignee")
     )
-    return sorted(qs, key=lambda t: (LEVEL_RANK[t.level], t.due_date, t.pk))
+    return sorted(qs, key=lambda t: (LEVEL_RANK[Level(t.level)], t.due_date, t.pk))
 
 
 def _backdate(story: Story, obj, **values) -> None:
@@ -171,7 +172,7 @@ def _change_requests(story: Story) -> None:
     """Change requests: one awaiting the office (a key reform), one approved with the committee."""
     today, district = story.today, story.district
     pending = Reform.objects.filter(district=district, code=ASKS_FOR_HELP).select_related("lead_unit").first()
-    if pending is not None and story.member(pending.lead_unit):
+    if pending is not None and pending.due_date is not None and story.member(pending.lead_unit):
         letter = ContentFile(
             make_pdf("关于民生诉求系统对接事项的复函", ["市级民生诉求系统接口改造计划于明年一季度完成。", "请区级平台做好对接准备。"]),
             name="市级系统对接复函.pdf",
