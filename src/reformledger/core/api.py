@@ -30,7 +30,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from pydantic import ValidationError as PydanticError
 
-from .cache import EVERYTHING, Scopes, cached_count, cached_value
+from .cache import EVERYTHING, Scopes, cached_count, cached_value, district_count
+from .pagination import KeysetPaginator
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
@@ -74,13 +75,26 @@ class PageParams(Schema):
     )
 
 
-def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:
+def paginate(
+    qs: QuerySet[Any], params: PageParams, *, count: int | None = None,
+    district_ids: Sequence[int] | None = None, order: Sequence[str] | None = None,
+) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
-    (one past the last page, which is empty)."""
+    (one past the last page, which is empty).
+
+    ``count``: the total when the caller has it already. ``district_ids``: count district by district, each part cached on its own district's version
+    (``core.cache.district_count``). ``order``: the queryset's ordering fields (ending in a unique
+    one), so that a page in the second half of the list is read from its end (half the depth).
+    """
+    if count is None:
+        count = district_count(qs, district_ids) if district_ids is not None else cached_count(qs)
+    paginator = KeysetPaginator(qs, params.page_size, fields=order or (), sort="api", count=count)
+    if params.page > paginator.num_pages or not count:
+        return {"count": count, "items": []}
+    if order:
+        return {"count": count, "items": list(paginator.page_for({"page": params.page}).object_list)}
     start = (params.page - 1) * params.page_size
-    count = cached_count(qs)
-    items = list(qs[start : start + params.page_size]) if start < count else []
-    return {"count": count, "items": items}
+    return {"count": count, "items": list(qs[start : start + params.page_size])}
 
 
 def cached_json(key: str, encode: Callable[[], bytes], *, scopes: Scopes = EVERYTHING) -> HttpResponse:

@@ -301,6 +301,15 @@ class DistrictCountPaginator(Paginator[Any]):
         return district_count(self.queryset, self.district_ids)
 
 
+def row_version(obj: models.Model) -> tuple[Any, ...]:
+    """An object's own version: the values of its columns and of the related objects loaded with
+    it (``select_related``). Two equal versions render the same row."""
+    related = tuple(
+        sorted((name, row_version(value)) for name, value in obj._state.fields_cache.items() if isinstance(value, models.Model))
+    )
+    return (obj._meta.label_lower, tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields), related)
+
+
 def cached_rows(
     rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str]
 ) -> list[SafeString]:

@@ -81,7 +81,10 @@ def list_warnings(
     on = today()
 
     def encode() -> bytes:
-        page = paginate(warning_selectors.warning_list(user, criteria), paging)
+        page = paginate(
+            warning_selectors.warning_list(user, criteria), paging,
+            count=warning_selectors.board_count(user, criteria), order=warning_selectors.BOARD_ORDER,
+        )
         body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
         return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
@@ -92,7 +95,7 @@ def list_warnings(
         f"api-warnings:{reform_selectors.visibility_key(user)}|{criteria!r}|{paging.page}:{paging.page_size}"
         f"|{on.isoformat()}|{get_language()}"
     )
-    return cached_json(key, encode)
+    return cached_json(key, encode, scopes=reform_selectors.reading_scopes(user))
 
 
 def _warning_item(task, on: dt.date) -> dict[str, Any]:

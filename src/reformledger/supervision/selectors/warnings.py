@@ -7,7 +7,9 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from reformledger.core.cache import per_district
 from reformledger.core.permissions import require
+from reformledger.reforms.selectors import reading_districts, visibility_key
 
 from ..models import Level, Task
 from .tasks import visible_tasks
@@ -50,15 +52,44 @@ def warning_list(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
     levels = (filters.level,) if filters.level in WARNING_LEVELS else WARNING_LEVELS
     qs = apply_task_filters(visible_tasks(user).filter(level__in=levels), filters)
     # "red" sorts after "amber", so a descending level puts red first.
-    return qs.select_related("reform", "reform__domain", "unit", "assignee").order_by("-level", "due_date", "pk")
+    return qs.select_related("reform", "reform__domain", "unit", "assignee").order_by(*BOARD_ORDER)
+
+
+#: The board's order: red first ("red" sorts after "amber"), then by due date; ``id`` makes it total.
+BOARD_ORDER = ("-level", "due_date", "id")
+
+
+def board_districts(user, filters: TaskFilters) -> list[int]:
+    """The districts whose tasks the person's board may hold (one when the filter names one)."""
+    districts = reading_districts(user)
+    return [d for d in districts if d == filters.district] if filters.district else districts
 
 
 def level_counts(user, filters: TaskFilters) -> dict[str, int]:
-    """How many of the board's tasks are red and how many amber, whatever level is chosen."""
-    return dict(
-        warning_list(user, replace(filters, level=None))
-        .order_by()
-        .values_list("level")
-        .annotate(n=Count("pk"))
-        .values_list("level", "n")
-    )
+    """How many of the board's tasks are red and how many amber, whatever level is chosen.
+
+    Summed over districts, each district's counts cached on its own version (core.cache): after a
+    report in one district, one grouped count of that district."""
+    qs = warning_list(user, replace(filters, level=None)).order_by()
+
+    def compute(missing: list[int]) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        rows = qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
+        for district, level, n in rows:
+            out.setdefault(district, {})[level] = n
+        return out
+
+    key = f"board-levels:{visibility_key(user)}|{replace(filters, level=None)!r}"
+    totals: dict[str, int] = {}
+    none: dict[str, int] = {}
+    for part in per_district(key, board_districts(user, filters), compute, default=none).values():
+        for level, n in part.items():
+            totals[level] = totals.get(level, 0) + n
+    return totals
+
+
+def board_count(user, filters: TaskFilters) -> int:
+    """How many tasks the board lists with these filters (from :func:`level_counts`)."""
+    counts = level_counts(user, filters)
+    levels = (filters.level,) if filters.level in WARNING_LEVELS else WARNING_LEVELS
+    return sum(counts.get(level, 0) for level in levels)

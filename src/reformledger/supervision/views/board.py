@@ -5,14 +5,21 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment, personal_page
+from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.selectors import districts_of, filter_domains, filter_units, visibility_key
+from reformledger.reforms.selectors import (
+    districts_of,
+    filter_domains,
+    filter_units,
+    reading_scopes,
+    visibility_key,
+)
 from reformledger.reforms.views import office_member_required
 
 from ..forms.board import BoardFilterForm
@@ -21,9 +28,13 @@ from ..rollup import today
 from ..selectors import warnings as warning_selectors
 
 
+def _board_scopes(request: HttpRequest):
+    return reading_scopes(request.user)
+
+
 @require_GET
 @office_member_required()
-@personal_page
+@personal_page(scopes=_board_scopes)
 def board(request: HttpRequest) -> HttpResponse:
     warning_selectors.require_board(request.user)
     actor = actor_for(request.user)
@@ -32,11 +43,22 @@ def board(request: HttpRequest) -> HttpResponse:
     on = today()
 
     def results_context() -> dict:
-        rows = warning_selectors.warning_list(request.user, filters)
-        page = Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
         by_level = warning_selectors.level_counts(request.user, filters)
+        paginator = KeysetPaginator(
+            warning_selectors.warning_list(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
+            fields=warning_selectors.BOARD_ORDER, sort="board",
+            count=warning_selectors.board_count(request.user, filters),
+        )
+        page = paginator.page_for(request.GET)
+        row = get_template("supervision/_board_row.html")
+        # Each row rendered once per version of the task (and of what is loaded with it) and day.
+        rows = cached_rows(
+            list(page.object_list), name="board", version_of=lambda task: (row_version(task), on),
+            render=lambda task: row.render({"task": task, "today": on}, request),
+        )
         return {
             "page": page,
+            "rows": rows,
             "today": on,
             "red": by_level.get(Level.RED, 0),
             "amber": by_level.get(Level.AMBER, 0),
@@ -44,17 +66,22 @@ def board(request: HttpRequest) -> HttpResponse:
         }
 
     # Rows, counts and pagination, rendered once per (who may see what, filters, query string, day,
-    # language, data version): exact, and shared by everyone who sees the same rows. The day is in
-    # the key because "overdue by n days" moves at midnight without any write.
+    # language, versions of the districts it reads): exact, and shared by everyone who sees the same
+    # rows. The day is in the key because "overdue by n days" moves at midnight without any write.
+    key_parts = (visibility_key(request.user), repr(filters), on.isoformat())
     results = cached_fragment(
-        request,
-        "supervision/_board_results.html",
-        results_context,
-        key_parts=(visibility_key(request.user), repr(filters), on.isoformat()),
+        request, "supervision/_board_results.html", results_context, key_parts=key_parts,
+        scopes=reading_scopes(request.user),
     )
     if is_htmx(request):
         response = HttpResponse(results)
     else:
-        response = render(request, "supervision/board.html", {"form": form, "results": results})
+        # The filter bar is made of the query string and the options (units, domains): it changes
+        # with the organisation only.
+        filters_html = cached_fragment(
+            request, "supervision/_board_filters.html", {"form": form},
+            key_parts=(sorted(districts_of(actor) or ()),), scopes=ORGANISATION,
+        )
+        response = render(request, "supervision/board.html", {"form": form, "filters": filters_html, "results": results})
     patch_vary_headers(response, ("HX-Request",))
     return response

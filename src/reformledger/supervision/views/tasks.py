@@ -21,7 +21,7 @@ from reformledger.core.forms import submit
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Reform
-from reformledger.reforms.selectors import reform_units
+from reformledger.reforms.selectors import reading_scopes, reform_units
 from reformledger.reforms.views import office_member_required
 
 from ..forms.reports import ReportForm, UrgeForm
@@ -80,9 +80,14 @@ def _my_sections(rows: list[Task], on) -> list[tuple]:
     ]
 
 
+def _my_scopes(request: HttpRequest):
+    # Unit staff's tasks are their districts' work (a task's unit is in its reform's district).
+    return reading_scopes(request.user)
+
+
 @require_GET
 @office_member_required()
-@personal_page
+@personal_page(scopes=_my_scopes)
 def my_tasks(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     unit_wide = request.GET.get("scope") == "unit" and bool(actor.unit_ids)
