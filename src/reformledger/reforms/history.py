@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,7 @@ from .models import Plan, Reform, SourceLevel, Status, Tier
 from .services import TRACKED_FIELDS
 from .templatetags.ui import list_separator, reform_field_label
 
-_REFERENCE_FIELDS: dict[str, type] = {
+_REFERENCE_FIELDS: dict[str, type[models.Model]] = {
     "domain": Domain,
     "lead_unit": Unit,
     "unit": Unit,
@@ -30,7 +31,7 @@ _REFERENCE_FIELDS: dict[str, type] = {
     "responsible_leader": User,
     "plan": Plan,
 }
-_CHOICE_FIELDS: dict[str, type] = {"tier": Tier, "status": Status, "source_level": SourceLevel}
+_CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {"tier": Tier, "status": Status, "source_level": SourceLevel}
 #: Recorded as the entry's note (words a person wrote), not as a field that changed.
 _NOTE_KEYS = ("note", "comment", "message")
 #: Ids that link entries to other records (a completion, a change request): not shown.
@@ -57,9 +58,9 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
     return rows
 
 
-def _names_of_references(entries: list[AuditEntry]) -> dict[type, dict[int, str]]:
+def _names_of_references(entries: list[AuditEntry]) -> dict[type[models.Model], dict[int, str]]:
     """The names of every unit, domain, person and plan the entries refer to by id."""
-    wanted: dict[type, set[int]] = {}
+    wanted: dict[type[models.Model], set[int]] = {}
     for entry in entries:
         for name, change in (entry.changes or {}).items():
             model = _REFERENCE_FIELDS.get(name)
@@ -79,7 +80,7 @@ def _field_label(name: str) -> str:
     return capfirst(str(extra)) if extra else reform_field_label(name)
 
 
-def _show(name: str, value: Any, names: dict[type, dict[int, str]]) -> str:
+def _show(name: str, value: Any, names: dict[type[models.Model], dict[int, str]]) -> str:
     if value is None or value == "" or value == []:
         return "—"
     model = _REFERENCE_FIELDS.get(name)
@@ -119,7 +120,7 @@ def _before_after(name: str, change: Any) -> tuple[Any, Any]:
     return None, change
 
 
-def _changes_and_note(entry: AuditEntry, names: dict[type, dict[int, str]]) -> tuple[list[dict[str, Any]], str]:
+def _changes_and_note(entry: AuditEntry, names: dict[type[models.Model], dict[int, str]]) -> tuple[list[dict[str, Any]], str]:
     """What the entry changed, shown before and after (only after for a creation), and its note."""
     creates = is_create_action(entry.action)
     changes = []

@@ -120,8 +120,8 @@ def _apply(planned: list[Planned], actor) -> None:
         reform.updated_at = now
         by_fields[(*sorted(names), "updated_at")].append(reform)
         befores[reform.pk] = {name: old for name, (old, _new) in item.changed.items()}
-    for names, reforms in by_fields.items():
-        Reform.objects.bulk_update(reforms, names, batch_size=200)
+    for fields, reforms in by_fields.items():
+        Reform.objects.bulk_update(reforms, fields, batch_size=200)
 
     relinked = [item.reform.pk for item in planned if not item.is_new and item.co_units is not None]
     for chunk in chunks(relinked):
@@ -138,7 +138,7 @@ def _apply(planned: list[Planned], actor) -> None:
     for item in planned:
         reform = item.reform
         if item.co_units is not None:
-            reform._prefetched_objects_cache = {"co_units": item.co_units}
+            reform._prefetched_objects_cache = {"co_units": item.co_units}  # type: ignore[attr-defined]
         after = services.snapshot(reform)
         if item.is_new:
             changes.append(Change("reform.import.create", reform, diff({}, after)))

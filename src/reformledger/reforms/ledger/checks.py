@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.db.models import CharField
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Unit
@@ -166,7 +167,7 @@ class _Row:
     def required_text(self, key: str) -> str:
         """The cell's text, which must be there and fit the field."""
         text = self.text(key)
-        max_length = Reform._meta.get_field(key).max_length
+        max_length = cast(int, cast(CharField, Reform._meta.get_field(key)).max_length)
         if not text:
             self.problem(key, _("This cell must not be empty."))
         elif len(text) > max_length:
@@ -181,7 +182,7 @@ class _Row:
         """Whether ``unit`` is one of ``district``'s; a problem on ``key`` when it is not."""
         if unit.district_id == district.pk:
             return True
-        other = self.lookups.districts.get(unit.district_id)
+        other = self.lookups.districts.get(unit.district_id) if unit.district_id is not None else None
         self.problem(
             key,
             _("The unit %(unit)s belongs to %(other)s, not to %(district)s.")
@@ -304,7 +305,7 @@ def _read_domain(row: _Row, key: str) -> None:
         row.problem(key, _("This cell must not be empty."))
         return
     domain, error = row.lookups.domain(text)
-    if error:
+    if domain is None:
         row.problem(key, error)
     else:
         row.values[key] = domain.pk
@@ -320,7 +321,7 @@ def _read_lead_unit(row: _Row, key: str) -> None:
     if district is None:  # units are named within their district: no district, no check
         return
     lead, error = row.lookups.unit(text, district)
-    if error:
+    if lead is None:
         row.problem(key, error)
     elif row.belongs(key, lead, district):
         row.lead = lead
@@ -338,7 +339,7 @@ def _read_co_units(row: _Row, key: str) -> None:
         if not token:
             continue
         unit, error = row.lookups.unit(token, district)
-        if error:
+        if unit is None:
             row.problem(key, error)
         elif not row.belongs(key, unit, district):
             continue
@@ -355,7 +356,7 @@ def _read_responsible_leader(row: _Row, key: str) -> None:
     row.values[key] = None
     if text:
         leader, error = row.lookups.user(text)
-        if error:
+        if leader is None:
             row.problem(key, error)
         else:
             row.values[key] = leader.pk

@@ -88,7 +88,7 @@ def _plan_update(
 ) -> Planned | None:
     """The fields of a stored reform the row changes; None when it changes nothing."""
     values: dict[str, Any] = dict(row.values)
-    before = services.snapshot(reform)
+    before: dict[str, Any] = dict(services.snapshot(reform))
     for name in TEXT_FIELDS:
         if name in values and same_text(values[name], before[name] or ""):
             values[name] = before[name]
@@ -201,7 +201,7 @@ def _existing(codes: list[str], lookups: Lookups, *, lock: bool) -> dict[str, Re
             co_units[link.reform_id].append(link.unit)
             lookups.add_unit(link.unit)
         for reform in reforms:
-            reform._prefetched_objects_cache = {"co_units": co_units.get(reform.pk, [])}
+            reform._prefetched_objects_cache = {"co_units": co_units.get(reform.pk, [])}  # type: ignore[attr-defined]
             lookups.add_unit(reform.lead_unit)
             if reform.responsible_leader is not None:
                 lookups.add_user(reform.responsible_leader)
@@ -213,7 +213,7 @@ def _existing(codes: list[str], lookups: Lookups, *, lock: bool) -> dict[str, Re
 
 def preview(planned: Iterable[Planned], lookups: Lookups, limit: int = PREVIEW_LIMIT) -> list[dict[str, Any]]:
     """The planned creates and changes as the office reads them: headers, old and new values shown."""
-    out = []
+    out: list[dict[str, Any]] = []
     for item in planned:
         if len(out) >= limit:
             break

@@ -41,8 +41,8 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Attachment added."))
     else:
         for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+            for error in errors:
+                messages.error(request, str(error))
     return redirect(_attachments_of(reform.pk))
 
 

@@ -4,7 +4,9 @@ this person set; saving goes through the services, whose errors come back onto t
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -52,7 +54,7 @@ def _form_for(request: HttpRequest, reform: Reform | None, data=None) -> ReformF
         editable = editable - {"source_level"}
     form = ReformForm(data, editable=frozenset(editable), instance=reform, units=units, lead_units=lead_units)
     if reform is None and not actor.is_office:
-        form.fields["tier"].choices = [(value, label) for value, label in Tier.choices if value != Tier.UPPER]
+        cast(forms.ChoiceField, form.fields["tier"]).choices = [(value, label) for value, label in Tier.choices if value != Tier.UPPER]
     if reform is None and data is None:
         _suggest_new_reform(form, lead_units)
     return form
