@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reformledger.supervision",
     "reformledger.portal",
     "reformledger.api",
+    "reformledger.demo",  # the demo district (`reformledger demo-data`), on top of every business app
 ]
 
 MIDDLEWARE = [
