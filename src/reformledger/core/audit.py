@@ -13,13 +13,18 @@ import json
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .cache import bump, write_scopes
 from .models import AuditEntry, AuditHead
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser
 
 GENESIS_HASH = "0" * 64
 
@@ -88,7 +93,7 @@ def _object_type(obj: models.Model) -> str:
     return obj._meta.label_lower
 
 
-def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
+def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[Change]) -> list[AuditEntry]:
     """Append several entries in one go (one lock, one bulk insert, one upsert of the versions)."""
     items = list(items)
     if not items:
@@ -98,7 +103,7 @@ def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
         now = timezone.now()
         actor_id = getattr(actor, "pk", None)
-        actor_name = actor.get_username() if actor_id else ""
+        actor_name = actor.get_username() if actor is not None and actor_id else ""
         entries = []
         scopes: set[str] = set()
         for item in items:
@@ -127,7 +132,12 @@ def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
     return entries
 
 
-def log_action(actor, action: str, obj: models.Model, changes: Mapping[str, Any] | None = None) -> AuditEntry:
+def log_action(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEntry:
     """Append one entry for ``action`` on ``obj`` by ``actor`` (None for the system)."""
     return log_actions(actor, [Change(action, obj, changes or {})])[0]
 
@@ -158,6 +168,6 @@ def verify_chain(chunk_size: int = 5000) -> Iterator[ChainProblem]:
         )
 
 
-def history_of(obj: models.Model):
+def history_of(obj: models.Model) -> QuerySet[AuditEntry]:
     """The audit entries of one object, newest first."""
     return AuditEntry.objects.filter(object_type=_object_type(obj), object_id=str(obj.pk)).order_by("-seq")

@@ -207,7 +207,7 @@ def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
     if not _caching_allowed():
         return compute()
     full_key = f"{key}:{_digest(version_token(scopes))}"
-    value = cache.get(full_key)
+    value: T | None = cache.get(full_key)
     if value is None:
         value = compute()
         cache.set(full_key, value, TIMEOUT)
@@ -223,7 +223,7 @@ def cached_count(qs: QuerySet[Any], *, scopes: Scopes = EVERYTHING) -> int:
     return _cached(f"rl:count:{_digest(text)}", qs.count, scopes)
 
 
-class CachedCountPaginator(Paginator):
+class CachedCountPaginator(Paginator[Any]):
     """A Paginator whose total is cached until the next write (see module docstring)."""
 
     @cached_property
@@ -287,16 +287,18 @@ def district_count(qs: QuerySet[Any], district_ids: Sequence[int]) -> int:
     return sum(per_district(key, district_ids, compute, default=0).values())
 
 
-class DistrictCountPaginator(Paginator):
+class DistrictCountPaginator(Paginator[Any]):
     """A Paginator whose total is :func:`district_count` over ``district_ids``."""
 
     def __init__(self, object_list: QuerySet[Any], per_page: int, *, district_ids: Sequence[int]) -> None:
         super().__init__(object_list, per_page)
+        #: ``object_list`` as what it is (Paginator types it as anything sliceable).
+        self.queryset = object_list
         self.district_ids = district_ids
 
     @cached_property
     def count(self) -> int:
-        return district_count(self.object_list, self.district_ids)
+        return district_count(self.queryset, self.district_ids)
 
 
 def cached_rows(
@@ -342,7 +344,7 @@ def cached_fragment(
     key = "rl:fragment:" + fragment_key(
         template_name, request.path, request.GET.urlencode(), *key_parts, scopes=scopes
     )
-    html = cache.get(key)
+    html: str | None = cache.get(key)
     if html is None:
         html = render_to_string(template_name, context() if callable(context) else context, request)
         cache.set(key, html, TIMEOUT)

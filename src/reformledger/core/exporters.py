@@ -24,18 +24,23 @@ import datetime as dt
 import io
 import tempfile
 from collections.abc import Iterable, Sequence
-from typing import IO, Any
+from typing import IO, Any, TypeAlias
 
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
-from docx.shared import Pt
+from docx.shared import Length, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .files import KINDS
 from .wordml import (
@@ -51,6 +56,7 @@ from .wordml import (
     SIZE_TITLE,
     TEXT_WIDTH_PT,
     GroupRow,
+    TableRow,
     add_table,
     append,
     new_document,
@@ -129,8 +135,11 @@ class WordExporter(Exporter):
         self.build()
         self.document.save(out)
 
-    def paragraph(self, text: str = "", *, face: str = BODY_FONT, size=SIZE_BODY, bold=False, colour=None,
-                  align=None, indent_chars: float = 0, space_before=0, space_after=0, line=None):
+    def paragraph(
+        self, text: str = "", *, face: str = BODY_FONT, size: Length = SIZE_BODY, bold: bool = False,
+        colour: RGBColor | None = None, align: WD_PARAGRAPH_ALIGNMENT | None = None, indent_chars: float = 0,
+        space_before: float = 0, space_after: float = 0, line: float | Length | None = None,
+    ) -> Paragraph:
         p = self.document.add_paragraph()
         fmt = p.paragraph_format
         if align is not None:
@@ -145,7 +154,7 @@ class WordExporter(Exporter):
             set_fonts(p.add_run(text), face=face, size=size, bold=bold, colour=colour)
         return p
 
-    def body(self, text: str, **options):
+    def body(self, text: str, **options: Any) -> Paragraph:
         """A body paragraph, its first line indented by two characters."""
         return self.paragraph(text, indent_chars=2, **options)
 
@@ -160,12 +169,13 @@ class WordExporter(Exporter):
         self.paragraph(text, face=DISPLAY_FONT, size=SIZE_MARK, colour=RED, align=CENTRE, space_before=space_before,
                        line=1.2)
 
-    def number_line(self, text: str, *, size=SIZE_BODY, space_before: float = 18) -> None:
+    def number_line(self, text: str, *, size: Length = SIZE_BODY, space_before: float = 18) -> None:
         """The 文号 line, centred over the red rule that closes the 版头."""
         p = self.paragraph(text, size=size, align=CENTRE, space_before=space_before, space_after=2)
         borders = OxmlElement("w:pBdr")
         append(borders, "w:bottom", val="single", sz="18", space="1", color=RED_HEX)
-        p._p.get_or_add_pPr().append(borders)
+        properties: etree._Element = p._p.get_or_add_pPr()  # a plain element: see wordml.add_table
+        properties.append(borders)
 
     def title(self, text: str) -> None:
         self.paragraph(text, face=DISPLAY_FONT, size=SIZE_TITLE, bold=True, align=CENTRE, space_before=24,
@@ -183,13 +193,20 @@ class WordExporter(Exporter):
         for text in (office, cn_date(day)):
             self.paragraph(text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(SIZE_BODY.pt * 2)
 
-    def table(self, headers: Sequence[str], rows: Iterable, widths_mm: Sequence[float], *, centre: Sequence[int] = ()):
+    def table(
+        self, headers: Sequence[str], rows: Iterable[TableRow], widths_mm: Sequence[float], *,
+        centre: Sequence[int] = (),
+    ) -> Table:
         """A bordered table, its header repeated on every page; ``rows`` are value tuples or
         :class:`GroupRow` (see :func:`.wordml.add_table`). ``centre``: the centred columns."""
         return add_table(self.document, headers, rows, widths_mm, centre=centre)
 
 
 # --- Excel -----------------------------------------------------------------------------------------
+
+
+#: A sheet of :meth:`ExcelExporter.sheet`: a write-only one when the exporter is ``write_only``.
+Sheet: TypeAlias = Worksheet | WriteOnlyWorksheet
 
 
 def safe_text(text: str) -> str:
@@ -219,14 +236,14 @@ class ExcelExporter(Exporter):
 
     def write(self, out: IO[bytes]) -> None:
         workbook = Workbook(write_only=self.write_only)
-        if not self.write_only:
-            workbook.remove(workbook.active)
+        if not self.write_only and (default := workbook.active) is not None:
+            workbook.remove(default)
         workbook.properties.title = self.document_title()
         workbook.properties.creator = "Reform Ledger"
         self.build(workbook)
         workbook.save(out)
 
-    def cell(self, sheet, value: Any, *, font: Font | None = None, alignment: Alignment | None = None):
+    def cell(self, sheet: Sheet, value: Any, *, font: Font | None = None, alignment: Alignment | None = None) -> Cell:
         """A typed cell: text is always text (never a formula), dates show as dates."""
         cell = WriteOnlyCell(sheet, safe_text(value) if isinstance(value, str) else value)
         if isinstance(value, str):
@@ -239,20 +256,21 @@ class ExcelExporter(Exporter):
             cell.number_format = "yyyy-mm-dd"
         return cell
 
-    def header_cell(self, sheet, value: str):
+    def header_cell(self, sheet: Sheet, value: str) -> Cell:
         cell = self.cell(sheet, value, font=self.header_font, alignment=self.header_alignment)
         cell.fill = self.header_fill
         return cell
 
-    def sheet(self, workbook: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence],
-              widths: Sequence[float], *, caption: str = ""):
+    def sheet(self, workbook: Workbook, title: str, headers: Sequence[str], rows: Iterable[Iterable[Any]],
+              widths: Sequence[float], *, caption: str = "") -> tuple[Sheet, int]:
         """A sheet: an optional caption (row 1), the header row, one row per value tuple; the header
         frozen. Returns the sheet and the number of its last row."""
-        sheet = workbook.create_sheet(title)
+        sheet: Sheet = workbook.create_sheet(title)
         start = 3 if caption else 1
         # Widths and the frozen header before the first row (a write-only sheet writes them with it).
         for i, width in enumerate(widths, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = width
+            # A WriteOnlyWorksheet has column_dimensions too (from Worksheet._setup); types-openpyxl omits them.
+            sheet.column_dimensions[get_column_letter(i)].width = width  # type: ignore[union-attr]
         sheet.freeze_panes = f"A{start + 1}"
         if caption:
             sheet.append([self.cell(sheet, caption, font=self.caption_font)])
@@ -273,6 +291,7 @@ __all__ = [
     "ExcelExporter",
     "Exporter",
     "GroupRow",
+    "TableRow",
     "WordExporter",
     "cn_date",
     "cn_number",

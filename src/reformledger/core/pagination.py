@@ -84,7 +84,7 @@ def decode_cursor(model: Any, fields: Sequence[str], sort: str, cursor: str) -> 
         return None
 
 
-class KeysetPage(Page):
+class KeysetPage(Page[Any]):
     """A page that knows the cursors of its neighbours (see :func:`reformledger.reforms.templatetags.ui.page_url`)."""
 
     def __init__(self, object_list: list[Any], number: int, paginator: KeysetPaginator) -> None:
@@ -102,7 +102,7 @@ class KeysetPage(Page):
         return {}
 
 
-class KeysetPaginator(Paginator):
+class KeysetPaginator(Paginator[Any]):
     """A Paginator over a queryset ordered by ``fields`` that fetches by cursor when it has one.
 
     ``count`` may be given (a cached total, e.g. :func:`reformledger.core.cache.district_count`) so
@@ -114,6 +114,8 @@ class KeysetPaginator(Paginator):
         count: int | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
+        #: ``object_list`` as what it is (Paginator types it as anything sliceable).
+        self.queryset = object_list
         self.fields, self.sort = list(fields), sort
         if count is not None:
             self.__dict__["count"] = count
@@ -124,7 +126,7 @@ class KeysetPaginator(Paginator):
     def page_for(self, params: Any) -> KeysetPage:
         """The page the query parameters ask for (``page``, and ``after`` or ``before``)."""
         number = self.validate_number_or_first(params.get("page"))
-        qs: QuerySet[Any] = self.object_list
+        qs = self.queryset
         model = qs.model
         for name, reverse in ((AFTER, False), (BEFORE, True)):
             raw = params.get(name)
@@ -147,7 +149,7 @@ class KeysetPaginator(Paginator):
 
     def _page_by_offset(self, number: int) -> KeysetPage:
         """Page ``number`` by offset, counted from the nearer end of the list."""
-        qs: QuerySet[Any] = self.object_list
+        qs = self.queryset
         start = (number - 1) * self.per_page
         if number > (self.num_pages + 1) // 2 and self.count:
             from_end = max(0, self.count - start - self.per_page)

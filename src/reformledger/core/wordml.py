@@ -8,13 +8,17 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.table import Table, _Cell
+from docx.text.run import Run
 from lxml import etree
 
 DISPLAY_FONT = "方正小标宋简体"  # masthead and titles
@@ -34,7 +38,9 @@ TEXT_WIDTH_PT = (210 - 28 - 26) / 25.4 * 72  # A4 less the side margins
 CENTRE = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def set_fonts(run, *, face: str, size=None, bold: bool = False, colour: RGBColor | None = None) -> None:
+def set_fonts(
+    run: Run, *, face: str, size: Length | None = None, bold: bool = False, colour: RGBColor | None = None
+) -> None:
     """A run in ``face`` (on its East Asian text) and Times New Roman (on Latin text)."""
     run.font.name = LATIN_FONT
     fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
@@ -47,7 +53,7 @@ def set_fonts(run, *, face: str, size=None, bold: bool = False, colour: RGBColor
         run.font.color.rgb = colour
 
 
-def append(parent, name: str, **attributes: str) -> None:
+def append(parent: etree._Element, name: str, **attributes: str) -> None:
     """Append an empty element ``name`` with ``w:``-attributes to ``parent``."""
     element = OxmlElement(name)
     for key, value in attributes.items():
@@ -55,7 +61,7 @@ def append(parent, name: str, **attributes: str) -> None:
     parent.append(element)
 
 
-def _register_fallbacks(document) -> None:
+def _register_fallbacks(document: DocumentObject) -> None:
     """Record each face's fallback in the font table (``w:altName``)."""
     for rel in document.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
@@ -74,7 +80,7 @@ def _register_fallbacks(document) -> None:
             return
 
 
-def new_document(title: str):
+def new_document(title: str) -> DocumentObject:
     """An empty A4 document: GB/T 9704 margins, the Normal style (仿宋 三号, 28 pt lines), the fallbacks."""
     document = Document()
     document.core_properties.title = title
@@ -99,7 +105,10 @@ def new_document(title: str):
     return document
 
 
-def _cell_text(cell, text: str, *, bold=False, face=BODY_FONT, align=None, size=SIZE_TABLE) -> None:
+def _cell_text(
+    cell: _Cell, text: str, *, bold: bool = False, face: str = BODY_FONT,
+    align: WD_PARAGRAPH_ALIGNMENT | None = None, size: Length = SIZE_TABLE,
+) -> None:
     cell.text = ""
     first = cell.paragraphs[0]
     for i, line in enumerate(("" if text is None else str(text)).split("\n")):
@@ -119,13 +128,17 @@ class GroupRow:
     text: str
 
 
-def add_table(document, headers: Sequence[str], rows: Iterable, widths_mm: Sequence[float], *,
-              centre: Sequence[int] = ()):
+#: A row of :func:`add_table`: its values, one a column (``None`` is an empty cell), or a GroupRow.
+TableRow: TypeAlias = Sequence[object] | GroupRow
+
+
+def add_table(document: DocumentObject, headers: Sequence[str], rows: Iterable[TableRow], widths_mm: Sequence[float],
+              *, centre: Sequence[int] = ()) -> Table:
     """A bordered table: a bold header row repeated on every page, then one row per value tuple
     (a value's lines become paragraphs, the second and later in smaller type) or per
     :class:`GroupRow`. The rows are copies of one prototype row made with python-docx (fonts,
     widths, alignment)."""
-    table = document.add_table(rows=3, cols=len(headers))
+    table: Table = document.add_table(rows=3, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -143,19 +156,33 @@ def add_table(document, headers: Sequence[str], rows: Iterable, widths_mm: Seque
         for i, width in enumerate(widths_mm):
             row.cells[i].width = Mm(width)
     # A group's heading row: one cell across the table, in the heading face.
-    merged = group.cells[0].merge(group.cells[len(headers) - 1])
+    merged: _Cell = group.cells[0].merge(group.cells[len(headers) - 1])
     _cell_text(merged, "x", face=KAI_FONT)
     append(merged._tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill="F2F2F2")
-    group_tr = group._tr
-    group_p = copy.deepcopy(group_tr.find(f".//{qn('w:p')}"))
-    group_tc = group_tr.find(qn("w:tc"))
-    group_tc.remove(group_tc.find(qn("w:p")))
-    table._tbl.remove(group_tr)
-    _fill(table, rows, group_tr=group_tr, group_p=group_p, proto_tr=proto._tr)
+    # The rows as plain elements: lxml's stubs let an element of a python-docx class (CT_Tbl)
+    # hold only elements of its own class.
+    tbl: etree._Element = table._tbl
+    group_tr: etree._Element = group._tr
+    group_p = copy.deepcopy(_find(group_tr, f".//{qn('w:p')}"))
+    group_tc = _find(group_tr, qn("w:tc"))
+    group_tc.remove(_find(group_tc, qn("w:p")))
+    tbl.remove(group_tr)
+    _fill(tbl, rows, group_tr=group_tr, group_p=group_p, proto_tr=proto._tr)
     return table
 
 
-def _fill(table, rows: Iterable, *, group_tr, group_p, proto_tr) -> None:
+def _find(element: etree._Element, path: str) -> etree._Element:
+    """The first element at ``path`` under ``element``, which has one (the prototype rows are ours)."""
+    found = element.find(path)
+    if found is None:
+        raise LookupError(f"no {path} in the prototype row")
+    return found
+
+
+def _fill(
+    tbl: etree._Element, rows: Iterable[TableRow], *, group_tr: etree._Element, group_p: etree._Element,
+    proto_tr: etree._Element,
+) -> None:
     """Append a copy of the prototype row per value tuple, a copy of the group row per GroupRow."""
     cells = proto_tr.findall(qn("w:tc"))
     lines = [list(tc.findall(qn("w:p"))) for tc in cells]  # per column: a first line and a later line
@@ -163,13 +190,12 @@ def _fill(table, rows: Iterable, *, group_tr, group_p, proto_tr) -> None:
     for tc, paragraphs in zip(cells, lines, strict=True):
         for p in paragraphs:
             tc.remove(p)
-    tbl = table._tbl
     tbl.remove(proto_tr)
     for values in rows:
         if isinstance(values, GroupRow):
             tr, p = copy.deepcopy(group_tr), copy.deepcopy(group_p)
-            p.find(f".//{qn('w:t')}").text = values.text
-            tr.find(qn("w:tc")).append(p)
+            _find(p, f".//{qn('w:t')}").text = values.text
+            _find(tr, qn("w:tc")).append(p)
             tbl.append(tr)
             continue
         tr = copy.deepcopy(proto_tr)
@@ -177,11 +203,11 @@ def _fill(table, rows: Iterable, *, group_tr, group_p, proto_tr) -> None:
             value = values[i] if i < len(values) else ""
             for j, line in enumerate(("" if value is None else str(value)).split("\n")):
                 p = copy.deepcopy(first[i] if j == 0 else later[i])
-                t = p.find(f".//{qn('w:t')}")
                 if line:
+                    t = _find(p, f".//{qn('w:t')}")
                     t.text = line
                     t.set(qn("xml:space"), "preserve")
                 else:
-                    p.remove(p.find(qn("w:r")))
+                    p.remove(_find(p, qn("w:r")))
                 tc.append(p)
         tbl.append(tr)

@@ -13,9 +13,19 @@ from collections.abc import Iterator
 from django.utils.translation import gettext_lazy as _
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
 
-from reformledger.core.exporters import KAI_FONT, ExcelExporter, GroupRow, WordExporter, cn_date, cn_number
+from reformledger.core.exporters import (
+    KAI_FONT,
+    ExcelExporter,
+    GroupRow,
+    TableRow,
+    WordExporter,
+    cn_date,
+    cn_number,
+)
 from reformledger.reforms.ledger import STATUS_LABELS, TIER_LABELS
 
 from .. import levels
@@ -61,7 +71,7 @@ def summary_text(bulletin: Bulletin) -> str:
     )
 
 
-def tier_table(bulletin: Bulletin, statuses: list[str]) -> list[tuple]:
+def tier_table(bulletin: Bulletin, statuses: list[str]) -> list[tuple[object, ...]]:
     """The tier x status table with its totals row, labelled in Chinese."""
     b = bulletin
     return [(TIER_LABELS[tier], *counts, total) for tier, counts, total in b.tier_rows(statuses)] + [
@@ -151,7 +161,7 @@ class BulletinDocument(_BulletinFile, WordExporter):
             shown = sum(len(g.rows) for g in groups)
             self.body(f"共{shown + left_out}项，以下列出前{shown}项，完整清单见本期通报的Excel版。")
 
-        def rows() -> Iterator:
+        def rows() -> Iterator[TableRow]:
             for n, group in enumerate(groups, start=1):
                 yield GroupRow(f"（{cn_number(n) if n < 100 else n}）{group.unit_name}（{len(group.rows)}项）")
                 for i, row in enumerate(group.rows, start=1):
@@ -211,7 +221,7 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
     body_alignment = Alignment(wrap_text=True, vertical="top")
     caption_font = Font(bold=True, size=14, name="宋体", color="C00000")
 
-    def build(self, workbook) -> None:
+    def build(self, workbook: Workbook) -> None:
         b = self.bulletin
         self.overview(workbook)
         self.sheet(workbook, "红色预警", WARNING_HEADERS, self.warning_rows(b.red), WARNING_WIDTHS)
@@ -226,7 +236,7 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
                     for o in b.orders],
                    [20, 40, 12, 12, 8, 8, 36])
 
-    def overview(self, workbook) -> None:
+    def overview(self, workbook: Workbook) -> None:
         """The first sheet: the tier x status table, the tasks per level, the month's flows."""
         b = self.bulletin
         caption = f"{BULLETIN_KIND}（{b.period.year}年{b.period.month}月）· {scope_name(b)} · 截至{cn_date(b.made_on)}"
@@ -235,6 +245,7 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
             workbook, "总体情况", ["层级", *[STATUS_LABELS[s] for s in statuses], "合计"], tier_table(b, statuses),
             [14, *[10] * (len(statuses) + 1)], caption=caption,
         )
+        assert isinstance(sheet, Worksheet)  # not write_only: the figures below go in by position
         row = last + 2
         for i, header in enumerate(("预警等级", "任务节点数"), start=1):
             cell = sheet.cell(row=row, column=i, value=header)
@@ -259,12 +270,12 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
             row += 1
         sheet.column_dimensions["A"].width = 20
 
-    def pair(self, sheet, row: int, label: str, value: int, label_font: Font, value_font: Font | None = None) -> None:
+    def pair(self, sheet: Worksheet, row: int, label: str, value: int, label_font: Font, value_font: Font | None = None) -> None:
         """A label in column A and its figure in column B."""
         sheet.cell(row=row, column=1, value=label).font = label_font
         sheet.cell(row=row, column=2, value=value).font = value_font or self.body_font
 
-    def warning_rows(self, groups: list[UnitGroup]):
+    def warning_rows(self, groups: list[UnitGroup]) -> Iterator[tuple[object, ...]]:
         on = self.bulletin.made_on
         for group in groups:
             for row in group.rows:

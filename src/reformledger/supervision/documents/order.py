@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.exporters import WordExporter, cn_date
 
-from ..models import Order
+from ..models import Order, OrderItem, OrderTarget
 from .wording import DEFAULT_ORDER_BODY, ORDER_KIND, office_name
 
 
@@ -20,7 +20,7 @@ class OrderDocument(WordExporter):
     identifier = "supervision-order"
     verbose_name = _("Supervision order")
 
-    def __init__(self, order: Order, *, targets: Sequence, items: Sequence, office_short: str = "") -> None:
+    def __init__(self, order: Order, *, targets: Sequence[OrderTarget], items: Sequence[OrderItem], office_short: str = "") -> None:
         self.order, self.targets, self.items, self.office_short = order, targets, items, office_short
 
     def stem(self) -> str:
