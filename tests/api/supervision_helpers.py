@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from reformledger.supervision import services
+from reformledger.supervision.services import tasks as task_services
 from tests.supervision.conftest import TODAY
 
 #: A tiny but real PDF and PNG (the content decides the kind, not the name).
@@ -69,6 +69,6 @@ def add_task_fixture(people, district):
         data.setdefault("unit", district.sub_a)
         data.setdefault("start_date", TODAY - dt.timedelta(days=10))
         data.setdefault("due_date", TODAY + dt.timedelta(days=60))
-        return services.create_task(user=user or people.office, reform=reform, parent=parent, data=data)
+        return task_services.create_task(user=user or people.office, reform=reform, parent=parent, **data)
 
     return add

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reformledger.supervision import services
 from reformledger.supervision.models import Channel, Delivery
+from reformledger.supervision.services import reports as report_services
 from tests.api.conftest import errors_by_field
 from tests.api.supervision_helpers import add_task_fixture, reform_fixture  # noqa: F401 (fixtures)
 
@@ -20,7 +20,7 @@ def urge(people, reform, add_task):
 
     def send(n=1):
         for i in range(n):
-            services.urge(user=people.office, task=task, message=f"请加快进度{i}")
+            report_services.urge(user=people.office, task=task, message=f"请加快进度{i}")
         return task
 
     return send

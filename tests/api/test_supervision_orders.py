@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reformledger.core.audit import history_of
-from reformledger.supervision import services
 from reformledger.supervision.models import Order, OrderTarget, ReminderKind
+from reformledger.supervision.services import orders as order_services
 from tests.api.conftest import errors_by_field
 from tests.api.supervision_helpers import add_task_fixture, day, reform_fixture  # noqa: F401 (fixtures)
 from tests.supervision.conftest import TODAY
@@ -124,7 +124,7 @@ def test_units_see_the_orders_addressed_to_them(api, people, district, task):
 def test_the_order_list_query_count_does_not_grow(api, people, district, task, django_assert_num_queries):
     def make(n):
         for _ in range(n):
-            services.issue_order(
+            order_services.issue_order(
                 user=people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5),
                 units=[district.sub_a, district.sub_b], items=[(task, None)],
             )

@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reformledger.org.models import Domain
-from reformledger.supervision import services
 from reformledger.supervision.models import Task
 from reformledger.supervision.scan import scan_deadlines
+from reformledger.supervision.services import reports as report_services
 from tests.api.conftest import errors_by_field
 from tests.api.supervision_helpers import add_task_fixture, reform_fixture  # noqa: F401 (fixtures)
 from tests.supervision.conftest import TODAY
@@ -154,8 +154,8 @@ def test_a_kept_page_follows_writes_and_the_daily_scan(api, people, board):
     scan_deadlines(on=TODAY)
     assert api.get("/warnings", people.office).json()["count"] == first["count"] + 1
     # The unit reports it done and the office accepts: the task leaves the board at once.
-    report = services.submit_report(user=people.unit_staff, task=board["red"], percent=100, text="完成")
-    services.review_report(user=people.office, report=report, accept=True)
+    report = report_services.submit_report(user=people.unit_staff, task=board["red"], percent=100, text="完成")
+    report_services.review_report(user=people.office, report=report, accept=True)
     after = api.get("/warnings", people.office).json()
     assert board["red"].pk not in [i["id"] for i in after["items"]]
     assert after["count"] == first["count"]

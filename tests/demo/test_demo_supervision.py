@@ -26,7 +26,7 @@ from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, MOODS
 from reformledger.demo.supervision import load_supervision_demo
 from reformledger.org.models import Membership, UnitKind, User
 from reformledger.reforms.models import Reform, Status, Tier
-from reformledger.supervision import levels, rollup, selectors
+from reformledger.supervision import levels, rollup
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -45,6 +45,10 @@ from reformledger.supervision.models import (
     TaskStatus,
 )
 from reformledger.supervision.rollup import compute
+from reformledger.supervision.selectors import inbox as inbox_selectors
+from reformledger.supervision.selectors import reports as report_selectors
+from reformledger.supervision.selectors import tasks as task_selectors
+from reformledger.supervision.selectors import warnings as warning_selectors
 
 from .test_demo_data import _restore_seeded_rows
 
@@ -132,7 +136,7 @@ def test_the_present_has_red_amber_green_and_done_work(full_demo, db, today):
     assert Task.objects.filter(start_date__gt=today, status=TaskStatus.NOT_STARTED).exists()
     # The board shows it, the way the office sees it.
     office = User.objects.get(username="office")
-    board = selectors.warning_list(office)
+    board = warning_selectors.warning_list(office)
     assert board.filter(level=Level.RED).exists() and board.filter(level=Level.AMBER).exists()
 
 
@@ -161,19 +165,19 @@ def test_reports_with_real_evidence_and_the_office_s_reviews(full_demo, db):
 
 def test_the_demo_logins_find_work_in_their_inbox_and_task_lists(full_demo, db):
     unit = User.objects.get(username="unit")
-    assert selectors.unread_count(unit) >= 3
-    kinds = set(selectors.inbox(unit).values_list("reminder__kind", flat=True))
+    assert inbox_selectors.unread_count(unit) >= 3
+    kinds = set(inbox_selectors.inbox(unit).values_list("reminder__kind", flat=True))
     assert {ReminderKind.ORDER, ReminderKind.URGE, ReminderKind.ORDER_ESCALATION} <= kinds
     assert kinds & {ReminderKind.DUE_SOON, ReminderKind.OVERDUE}
-    groups = selectors.split_by_urgency(selectors.my_tasks(unit))
+    groups = task_selectors.split_by_urgency(task_selectors.my_tasks(unit))
     assert groups["late"] and groups["due_soon"] and groups["later"]
     assert ProgressReport.objects.filter(reporter=unit).exists()
 
     leader = User.objects.get(username="leader")
-    assert selectors.inbox(leader).filter(reminder__kind=ReminderKind.ESCALATION).exists()
+    assert inbox_selectors.inbox(leader).filter(reminder__kind=ReminderKind.ESCALATION).exists()
     office = User.objects.get(username="office")
-    assert selectors.inbox(office).filter(reminder__kind=ReminderKind.ORDER_ESCALATION).exists()
-    assert selectors.pending_reports(office).count() >= 5
+    assert inbox_selectors.inbox(office).filter(reminder__kind=ReminderKind.ORDER_ESCALATION).exists()
+    assert report_selectors.pending_reports(office).count() >= 5
     # Every message reached the inbox once; the demo people have no e-mail and units no robot.
     assert not Delivery.objects.exclude(channel="inbox").exists()
 

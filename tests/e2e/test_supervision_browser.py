@@ -6,8 +6,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reformledger.supervision import services
 from reformledger.supervision.models import Decision, Evidence, ProgressReport, TaskStatus
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.services import tasks as task_services
 
 from .test_accessibility import serious_violations
 
@@ -26,7 +27,7 @@ def tree(people, reform_factory, district):
     def add(title, start, due, parent=None, **extra):
         data = {"title": title, "unit": district.sub_a, "start_date": today + dt.timedelta(days=start),
                 "due_date": today + dt.timedelta(days=due), **extra}
-        return services.create_task(user=people.office, reform=reform, parent=parent, data=data)
+        return task_services.create_task(user=people.office, reform=reform, parent=parent, **data)
 
     parent = add("窗口整合", -100, 150, weight=2)
     add("制定工作方案", -100, -5, parent=parent)
@@ -89,8 +90,8 @@ def test_unit_staff_reports_with_evidence_and_the_office_accepts(live_server, ne
 
 def test_supervision_pages_pass_axe(live_server, new_page, people, tree):
     reform, task = tree
-    services.submit_report(user=people.unit_staff, task=task, percent=30, text="进行中", problems="缺人手")
-    services.urge(user=people.office, task=task, message="请加快进度")
+    report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="进行中", problems="缺人手")
+    report_services.urge(user=people.office, task=task, message="请加快进度")
     page = new_page()
     log_in(page, live_server.url, "office", "/office/supervision/board/")
     for url in ["/office/supervision/board/", f"/office/supervision/reforms/{reform.pk}/tasks/",

@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from reformledger.reforms import services
 from reformledger.reforms.models import Status
-from reformledger.supervision import services as supervision_services
+from reformledger.supervision.services import inbox as inbox_services
+from reformledger.supervision.services import reports as report_services
 
 URL = reverse("reforms:catalogue")
 
@@ -51,10 +52,10 @@ def test_a_page_with_a_message_is_rendered_not_kept(client_for, people, reform_f
 def test_reading_the_inbox_shows_on_a_kept_page_at_once(client_for, people, reform_factory):
     """The unread badge of the navigation bar is in every page; reading is not an audited write."""
     reform = reform_factory(status=Status.IN_PROGRESS)
-    supervision_services.urge(user=people.office, reform=reform, message="请报送进展")
+    report_services.urge(user=people.office, reform=reform, message="请报送进展")
     client = client_for(people.unit_staff)
     client.get(URL)
     kept = client.get(URL).content.decode()
     assert 'class="rl-inbox-badge">1<' in kept
-    supervision_services.mark_read(user=people.unit_staff)
+    inbox_services.mark_read(user=people.unit_staff)
     assert "rl-inbox-badge" not in client.get(URL).content.decode()

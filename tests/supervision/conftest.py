@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from reformledger.supervision import services
+from reformledger.supervision.services import tasks as task_services
 
 TODAY = timezone.localdate()
 
@@ -35,7 +35,7 @@ def add_task(people, district):
         data.setdefault("unit", district.sub_a)
         data.setdefault("start_date", TODAY - dt.timedelta(days=10))
         data.setdefault("due_date", TODAY + dt.timedelta(days=60))
-        return services.create_task(user=user or people.office, reform=reform, parent=parent, data=data)
+        return task_services.create_task(user=user or people.office, reform=reform, parent=parent, **data)
 
     return add
 

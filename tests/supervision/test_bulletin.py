@@ -16,10 +16,11 @@ from openpyxl import load_workbook
 
 from reformledger.org.models import Membership, Role, UnitKind
 from reformledger.reforms.models import Tier
-from reformledger.supervision import services
 from reformledger.supervision.bulletin import Period, make_bulletin
 from reformledger.supervision.documents import BulletinDocument
 from reformledger.supervision.models import Level
+from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import reports as report_services
 from tests.factories import UnitFactory
 
 from .conftest import TODAY, days
@@ -46,11 +47,11 @@ def spread(people, district, reform, reform_factory, add_task):
                          start_date=days(-100), due_date=days(100))
     done2 = add_task(key, title="社区任务", unit=district.community_a, due_date=days(20))
     for task in (done, done2):
-        services.submit_report(user=dept_head, task=task, percent=100, text="完成")
-        services.review_report(user=people.office, report=task.reports.get(), accept=True)
-    services.submit_report(user=people.unit_staff, task=green, percent=10, text="开始")
-    order = services.issue_order(user=people.office, title="督查令一", reply_by=days(5), units=[district.sub_a, district.sub_b])
-    services.acknowledge_order(user=people.unit_staff, order=order)
+        report_services.submit_report(user=dept_head, task=task, percent=100, text="完成")
+        report_services.review_report(user=people.office, report=task.reports.get(), accept=True)
+    report_services.submit_report(user=people.unit_staff, task=green, percent=10, text="开始")
+    order = order_services.issue_order(user=people.office, title="督查令一", reply_by=days(5), units=[district.sub_a, district.sub_b])
+    order_services.acknowledge_order(user=people.unit_staff, order=order)
     # Another district: a red task and an order that the district's bulletin leaves out.
     ft = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
     ft_unit = UnitFactory(code="ft-a", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=ft)
@@ -102,12 +103,12 @@ def test_the_figures_take_the_same_queries_for_few_and_many_tasks(people, distri
         return len(ctx.captured_queries)
 
     add_task(reform, title="逾期", start_date=days(-60), due_date=days(-3))
-    services.issue_order(user=people.office, title="o", reply_by=days(5), units=[district.sub_a])
+    order_services.issue_order(user=people.office, title="o", reply_by=days(5), units=[district.sub_a])
     few = count()
     for i in range(20):
         add_task(reform, title=f"逾期{i}", unit=district.sub_b if i % 2 else district.department,
                  start_date=days(-60), due_date=days(-1 - i))
-        services.issue_order(user=people.office, title=f"o{i}", reply_by=days(5), units=[district.sub_b])
+        order_services.issue_order(user=people.office, title=f"o{i}", reply_by=days(5), units=[district.sub_b])
     assert count() == few
     b = make_bulletin(period=PERIOD, district=district.district, limit=5)
     assert b.levels[Level.RED] == 21 and sum(len(g.rows) for g in b.red) == 5

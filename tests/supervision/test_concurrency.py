@@ -16,8 +16,10 @@ from django.db import connection
 
 from reformledger.org.models import User
 from reformledger.reforms.models import Reform
-from reformledger.supervision import rollup, services
+from reformledger.supervision import rollup
 from reformledger.supervision.models import Order, Task
+from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import reports as report_services
 
 from .conftest import TODAY
 
@@ -82,8 +84,8 @@ def test_two_reports_at_once_lose_no_update(people, reform, add_task, slow_rollu
     other = add_task(reform, title="Q", weight=1)
     for pa, pb in ((40, 80), (55, 10), (100, 65), (70, 90)):
         at_once(
-            lambda pa=pa: services.submit_report(user=fresh(people.unit_staff), task=a, percent=pa, text="A"),
-            lambda pb=pb: services.submit_report(user=fresh(people.unit_head), task=b, percent=pb, text="B"),
+            lambda pa=pa: report_services.submit_report(user=fresh(people.unit_staff), task=a, percent=pa, text="A"),
+            lambda pb=pb: report_services.submit_report(user=fresh(people.unit_head), task=b, percent=pb, text="B"),
         )
         expected_parent = round((1 * pa + 3 * pb) / 4)
         assert Task.objects.get(pk=parent.pk).progress == expected_parent
@@ -93,7 +95,7 @@ def test_two_reports_at_once_lose_no_update(people, reform, add_task, slow_rollu
 
 def test_two_orders_at_once_get_two_numbers(people, district):
     def issue(unit):
-        return lambda: services.issue_order(
+        return lambda: order_services.issue_order(
             user=fresh(people.office), title=f"督查令 {unit.name}", reply_by=TODAY + dt.timedelta(days=5), units=[unit]
         )
 

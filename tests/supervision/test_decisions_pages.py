@@ -10,7 +10,6 @@ from django.urls import reverse
 
 from reformledger.core.models import AuditEntry
 from reformledger.reforms.models import Reform, Status, Tier
-from reformledger.supervision import services, views_decisions
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -20,6 +19,9 @@ from reformledger.supervision.models import (
     Task,
     TaskStatus,
 )
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.views import decisions as views_decisions
 
 from .conftest import days
 
@@ -99,7 +101,7 @@ def test_a_bad_application_is_shown_and_nothing_is_written(client_for, people, r
 @pytest.fixture
 def application(people, reform, add_task):
     add_task(reform, title="收尾任务")
-    return services.apply_completion(user=people.unit_staff, reform=reform, summary="全部完成", evidence=[pdf()])
+    return decision_services.apply_completion(user=people.unit_staff, reform=reform, summary="全部完成", evidence=[pdf()])
 
 
 @pytest.mark.parametrize(("role", "status"), [("office", 200), ("committee", 403), ("unit_staff", 403), ("leader_main", 403),
@@ -213,7 +215,7 @@ def test_a_bad_change_request_is_shown_and_nothing_is_written(client_for, people
 
 @pytest.fixture
 def change(people, key_reform):
-    return services.request_change(user=people.unit_staff, reform=key_reform, reason="试点经验",
+    return decision_services.request_change(user=people.unit_staff, reform=key_reform, reason="试点经验",
                                    proposed={"goals": "新的目标", "due_date": days(160)}, evidence=[pdf()])
 
 
@@ -271,7 +273,7 @@ def test_a_key_reform_needs_the_committee_meeting_then_the_change_applies_with_h
 
 
 def test_rejecting_needs_a_note(client_for, people, reform):
-    change = services.request_change(user=people.unit_staff, reform=reform, reason="r", proposed={"measures": "新措施"})
+    change = decision_services.request_change(user=people.unit_staff, reform=reform, reason="r", proposed={"measures": "新措施"})
     url = reverse("supervision:change-decide", args=[change.pk])
     response = client_for(people.office).post(url, {"decision": "reject"})
     assert response.status_code == 400 and response.context["form"].errors["note"] == ["Say why the change is rejected."]
@@ -303,11 +305,11 @@ def test_the_decisions_queue_is_for_the_office(client_for, people, role, status)
 def test_the_queue_lists_pending_items_oldest_first(client_for, people, reform_factory, district):
     first = reform_factory(code="Q-1", title="第一项")
     second = reform_factory(code="Q-2", title="第二项")
-    services.apply_completion(user=people.unit_staff, reform=first, summary="s", evidence=[pdf()])
-    services.apply_completion(user=people.unit_staff, reform=second, summary="s", evidence=[pdf()])
-    decided = services.request_change(user=people.unit_staff, reform=first, reason="r", proposed={"goals": "g"})
-    services.decide_change(user=people.office, change_request=decided, approve=False, note="不")
-    services.request_change(user=people.unit_staff, reform=second, reason="r", proposed={"goals": "g2"})
+    decision_services.apply_completion(user=people.unit_staff, reform=first, summary="s", evidence=[pdf()])
+    decision_services.apply_completion(user=people.unit_staff, reform=second, summary="s", evidence=[pdf()])
+    decided = decision_services.request_change(user=people.unit_staff, reform=first, reason="r", proposed={"goals": "g"})
+    decision_services.decide_change(user=people.office, change_request=decided, approve=False, note="不")
+    decision_services.request_change(user=people.unit_staff, reform=second, reason="r", proposed={"goals": "g2"})
     response = client_for(people.office).get(DECISIONS)
     assert [c.reform.code for c in response.context["completions"].object_list] == ["Q-1", "Q-2"]
     assert [c.reform.code for c in response.context["changes"].object_list] == ["Q-2"]
@@ -318,8 +320,8 @@ def test_the_queue_takes_the_same_queries_for_2_and_20_items(client_for, people,
 
     def add(batch):
         for r in batch:
-            services.apply_completion(user=people.unit_staff, reform=r, summary="s", evidence=[pdf()])
-            services.request_change(user=people.unit_staff, reform=r, reason="r", proposed={"goals": f"新目标{r.code}"})
+            decision_services.apply_completion(user=people.unit_staff, reform=r, summary="s", evidence=[pdf()])
+            decision_services.request_change(user=people.unit_staff, reform=r, reason="r", proposed={"goals": f"新目标{r.code}"})
 
     add(reforms[:2])
     response = expect_same_queries(client_for(people.office), DECISIONS, lambda: add(reforms[2:]), django_assert_num_queries)
@@ -334,7 +336,7 @@ def help_item(people, reform, add_task):
     reform.responsible_leader = people.leader_main
     reform.save()
     task = add_task(reform, title="需要协调的任务")
-    services.submit_report(user=people.unit_staff, task=task, percent=30, text="推进中", help_needed="需要规自局配合提供数据")
+    report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="推进中", help_needed="需要规自局配合提供数据")
     return HelpRequest.objects.get()
 
 
@@ -389,7 +391,7 @@ def test_the_help_list_takes_the_same_queries_for_2_and_20_items(client_for, peo
 
     def add(batch):
         for task in batch:
-            services.submit_report(user=people.unit_staff, task=task, percent=10, text="t", help_needed=f"协调{task.pk}")
+            report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="t", help_needed=f"协调{task.pk}")
 
     add(tasks[:2])
     for user in (people.office, people.leader_main):
@@ -407,6 +409,6 @@ def test_the_help_list_is_in_the_menu_of_who_may_use_it(client_for, people, role
 def test_paging_one_list_keeps_the_other_lists_page(client_for, people, reform, key_reform, monkeypatch):
     monkeypatch.setattr(views_decisions, "PAGE_SIZE", 1)
     for r in (reform, key_reform):
-        services.request_change(user=people.office, reform=r, reason="调整", proposed={"goals": f"新目标{r.pk}"})
+        decision_services.request_change(user=people.office, reform=r, reason="调整", proposed={"goals": f"新目标{r.pk}"})
     html = client_for(people.office).get(reverse("supervision:decisions"), {"cpage": 1, "rpage": 1}).content.decode()
     assert "cpage=1&amp;rpage=2" in html

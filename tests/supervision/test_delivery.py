@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from reformledger.supervision import delivery, services
+from reformledger.supervision import delivery
+from reformledger.supervision.delivery import deliver_pending, wake_if_stalled
 from reformledger.supervision.models import Channel, Delivery
-from reformledger.supervision.tasks import deliver_pending, wake_if_stalled
+from reformledger.supervision.services import reports as report_services
 
 pytestmark = pytest.mark.django_db
 Status = Delivery.DeliveryStatus
@@ -108,7 +109,7 @@ def task(reform, add_task):
 
 
 def urge(people, task, text="请于本周内报送进展"):
-    return services.urge(user=people.office, task=task, message=text)
+    return report_services.urge(user=people.office, task=task, message=text)
 
 
 def run() -> dict:

@@ -1,7 +1,7 @@
 """The scan's two speed-ups (issue 3 part 12) keep its results exact.
 
 * computed columns are written with one ``UPDATE ... FROM (VALUES ...)`` per batch
-  (``scan.write_computed``) instead of ``bulk_update``'s CASE per row: same values as the writes'
+  (``rollup.write_computed``) instead of ``bulk_update``'s CASE per row: same values as the writes'
   own roll-up, on SQLite and PostgreSQL;
 * a tree whose every task is done, at 100% and level done, with a warning that says so, is counted
   but not read (``scan._settled_trees``); anything else, or anything unusual, is recomputed.
@@ -14,10 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reformledger.reforms.models import Status
-from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
-from reformledger.supervision.rollup import NODE_FIELDS
-from reformledger.supervision.scan import scan_deadlines, write_computed
+from reformledger.supervision.rollup import NODE_FIELDS, write_computed
+from reformledger.supervision.scan import scan_deadlines
+from reformledger.supervision.services import reports as report_services
 
 from .conftest import TODAY
 
@@ -25,8 +25,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _finish(people, task):
-    report = services.submit_report(user=people.unit_staff, task=task, percent=100, text="完成")
-    services.review_report(user=people.office, report=report, accept=True)
+    report = report_services.submit_report(user=people.unit_staff, task=task, percent=100, text="完成")
+    report_services.review_report(user=people.office, report=report, accept=True)
 
 
 def _done_reform(people, reform_factory, add_task, code):
@@ -49,7 +49,7 @@ def test_the_scan_writes_what_the_services_compute(people, reform, add_task):
     add_task(reform, parent=a, title="A2")
     b = add_task(reform, title="B")
     _finish(people, b)
-    services.submit_report(user=people.unit_staff, task=a1, percent=40, text="推进中")
+    report_services.submit_report(user=people.unit_staff, task=a1, percent=40, text="推进中")
     expected = _snapshot()
     # Break every computed column behind the services' back; the scan puts each one right.
     Task.objects.update(level=Level.GREEN, level_reason="")

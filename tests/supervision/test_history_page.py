@@ -7,7 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reformledger.supervision import services
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.services import tasks as task_services
 from tests.clients import english_client
 
 from .conftest import TODAY
@@ -21,15 +23,15 @@ def pdf(name):
 
 def test_history_shows_supervision_actions_in_words(people, reform, add_task, media):
     task = add_task(reform, title="临时任务")
-    services.delete_task(user=people.office, task=task)
-    services.urge(user=people.office, reform=reform, message="请于周五前报送")
-    change = services.request_change(
+    task_services.delete_task(user=people.office, task=task)
+    report_services.urge(user=people.office, reform=reform, message="请于周五前报送")
+    change = decision_services.request_change(
         user=people.unit_staff, reform=reform, proposed={"due_date": TODAY + dt.timedelta(days=260)},
         reason="工程延期", evidence=[pdf("延期说明.pdf"), pdf("会议纪要.pdf")],
     )
-    services.decide_change(user=people.office, change_request=change, approve=True, note="同意")
-    completion = services.apply_completion(user=people.unit_staff, reform=reform, summary="完成", evidence=[pdf("总结.pdf")])
-    services.decide_completion(user=people.office, completion=completion, accept=False, comment="材料不全")
+    decision_services.decide_change(user=people.office, change_request=change, approve=True, note="同意")
+    completion = decision_services.apply_completion(user=people.unit_staff, reform=reform, summary="完成", evidence=[pdf("总结.pdf")])
+    decision_services.decide_completion(user=people.office, completion=completion, accept=False, comment="材料不全")
 
     client = english_client()
     client.force_login(people.office)

@@ -9,8 +9,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from reformledger.org.models import UnitKind
-from reformledger.supervision import services
 from reformledger.supervision.models import Order
+from reformledger.supervision.services import orders as order_services
 from tests.factories import UnitFactory
 
 from .conftest import TODAY, days
@@ -31,7 +31,7 @@ def all_text(document) -> str:
 def order(people, district, reform, add_task):
     first = add_task(reform, title="梳理不动产登记全流程", due_date=days(60))
     second = add_task(reform, title="建设一窗受理平台", unit=district.sub_b, due_date=days(90))
-    return services.issue_order(
+    return order_services.issue_order(
         user=people.office, title="关于加快推进不动产登记改革的督查令", reply_by=days(7),
         body="根据区委深改委部署，现将有关任务交由你单位督办落实。\n请高度重视，确保按期完成。",
         units=[district.department], items=[(first, days(30)), (second, None)],
@@ -104,7 +104,7 @@ def test_numbers_increment_per_district_and_year(client_for, people, district, s
         assert response.status_code == 302
     # Each district numbers its own orders (under its own prefix: codes are unique across districts).
     settings.ORDER_PREFIX = "福改督"
-    elsewhere = services.issue_order(user=people.office, title="福田的", reply_by=days(5), units=[other_unit])
+    elsewhere = order_services.issue_order(user=people.office, title="福田的", reply_by=days(5), units=[other_unit])
     numbers = list(Order.objects.filter(district=district.district, year=TODAY.year).order_by("number").values_list("code", flat=True))
     assert numbers == [f"罗改督〔{TODAY.year}〕{n}号" for n in (1, 2, 3)]
     assert elsewhere.number == 1 and elsewhere.year == TODAY.year and elsewhere.code == f"福改督〔{TODAY.year}〕1号"
@@ -114,7 +114,7 @@ def test_an_order_to_the_units_of_two_districts_is_refused(people, district):
     other_district = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
     other_unit = UnitFactory(code="ft-a", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=other_district)
     with pytest.raises(ValidationError) as exc:
-        services.issue_order(user=people.office, title="t", reply_by=days(5), units=[district.sub_a, other_unit])
+        order_services.issue_order(user=people.office, title="t", reply_by=days(5), units=[district.sub_a, other_unit])
     assert "units" in exc.value.message_dict
     assert not Order.objects.exists()
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from reformledger.core.models import AuditEntry
 from reformledger.reforms.models import Status
-from reformledger.supervision import services
 from reformledger.supervision.models import Order, OrderItem, OrderTarget, Task
+from reformledger.supervision.services import orders as order_services
 
 from .conftest import TODAY, days
 
@@ -23,7 +23,7 @@ NEW = reverse("supervision:order-new")
 @pytest.fixture
 def issue(people):
     def make(units=(), items=(), title="关于加快推进不动产登记改革的督查令", **kwargs):
-        return services.issue_order(
+        return order_services.issue_order(
             user=people.office, title=title, reply_by=kwargs.pop("reply_by", days(7)), units=list(units),
             items=list(items), **kwargs,
         )
@@ -37,7 +37,7 @@ def issue(people):
 def test_office_sees_every_order_with_acknowledgement_counts(client_for, people, district, issue):
     a = issue(units=[district.sub_a, district.sub_b])
     b = issue(units=[district.department], title="第二份督查令")
-    services.acknowledge_order(user=people.unit_staff, order=a)
+    order_services.acknowledge_order(user=people.unit_staff, order=a)
     html = client_for(people.office).get(ORDERS).content.decode()
     assert a.code in html and b.code in html
     assert "1 of 2 acknowledged" in html
@@ -52,7 +52,7 @@ def test_a_unit_sees_only_orders_addressed_to_it_and_its_state(client_for, peopl
     html = response.content.decode()
     assert mine.code in html and other.code not in html
     assert "rl-order-unacknowledged" in html and "Not acknowledged" in html
-    services.acknowledge_order(user=people.unit_head, order=mine)
+    order_services.acknowledge_order(user=people.unit_head, order=mine)
     html = client_for(people.unit_staff).get(ORDERS).content.decode()
     assert "rl-order-unacknowledged" not in html and "Acknowledged" in html
 
@@ -60,7 +60,7 @@ def test_a_unit_sees_only_orders_addressed_to_it_and_its_state(client_for, peopl
 def test_the_unacknowledged_filter(client_for, people, district, issue):
     signed = issue(units=[district.sub_a], title="已签收")
     open_ = issue(units=[district.sub_a], title="未签收")
-    services.acknowledge_order(user=people.unit_staff, order=signed)
+    order_services.acknowledge_order(user=people.unit_staff, order=signed)
     for user in (people.unit_staff, people.office):
         html = client_for(user).get(ORDERS + "?state=pending").content.decode()
         assert open_.code in html and signed.code not in html, user
@@ -95,7 +95,7 @@ def test_the_list_takes_the_same_queries_for_2_and_20_orders(client_for, people,
     for i in range(18):
         order = issue(units=[district.sub_a, district.sub_b], title=f"督查令{i + 2}")
         if i % 2:
-            services.acknowledge_order(user=people.unit_staff, order=order)
+            order_services.acknowledge_order(user=people.unit_staff, order=order)
     client.get(ORDERS)
     with django_assert_num_queries(expected):
         response = client.get(ORDERS)
@@ -219,7 +219,7 @@ def test_find_without_javascript_keeps_what_was_typed(client_for, people, distri
 def test_the_order_page_shows_number_targets_tasks_and_levels(client_for, people, district, reform, add_task, issue):
     task = add_task(reform, title="制定实施方案")
     order = issue(units=[district.sub_b], items=[(task, days(30))], body="请按时完成。")
-    services.acknowledge_order(user=people.other_staff, order=order)
+    order_services.acknowledge_order(user=people.other_staff, order=order)
     response = client_for(people.office).get(reverse("supervision:order", args=[order.pk]))
     assert response.status_code == 200
     html = response.content.decode()

@@ -4,8 +4,8 @@
 import pytest
 from django.urls import reverse
 
-from reformledger.supervision import services
 from reformledger.supervision.models import Channel, Delivery
+from reformledger.supervision.services import reports as report_services
 
 INBOX = reverse("supervision:inbox")
 READ = reverse("supervision:inbox-read")
@@ -18,7 +18,7 @@ def task(reform, add_task):
 
 def urge(people, task, n: int = 1) -> None:
     for i in range(n):
-        services.urge(user=people.office, task=task, message=f"请尽快报送进展（第{i + 1}次）")
+        report_services.urge(user=people.office, task=task, message=f"请尽快报送进展（第{i + 1}次）")
 
 
 def unread(user) -> int:

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reformledger.core.models import AuditEntry
-from reformledger.supervision import services
 from reformledger.supervision.models import Decision, Evidence, ProgressReport, Reminder, Task, TaskStatus
+from reformledger.supervision.services import reports as report_services
 
 from .conftest import TODAY
 
@@ -147,7 +147,7 @@ def test_a_task_split_into_sub_tasks_takes_no_report(client_for, people, reform,
 
 
 def report_on(task, people, percent=100, **extra):
-    return services.submit_report(user=people.unit_staff, task=task, percent=percent, text="完成", **extra)
+    return report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="完成", **extra)
 
 
 def review_url(report) -> str:

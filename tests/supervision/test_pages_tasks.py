@@ -9,8 +9,8 @@ from django.urls import reverse
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Domain
 from reformledger.reforms.models import Status, Tier
-from reformledger.supervision import services
 from reformledger.supervision.models import Level, Task
+from reformledger.supervision.services import reports as report_services
 
 from .conftest import TODAY, days
 
@@ -206,7 +206,7 @@ def test_board_runs_a_constant_number_of_queries(client_for, people, reform, add
 def test_tree_shows_tasks_by_depth_with_their_timeline(client_for, people, reform, add_task, red):
     parent = add_task(reform, title="一级任务", start_date=days(-50), due_date=days(100), weight=2)
     child = add_task(reform, parent=parent, title="二级任务", start_date=days(-40), due_date=days(50))
-    services.submit_report(user=people.unit_staff, task=child, percent=40, text="进行中")
+    report_services.submit_report(user=people.unit_staff, task=child, percent=40, text="进行中")
     response = client_for(people.office).get(tree_url(reform))
     rows = response.context["rows"]
     assert [(row.task.title, row.depth) for row in rows] == [("逾期任务", 0), ("一级任务", 0), ("二级任务", 1)]
@@ -229,7 +229,7 @@ def test_tree_shows_tasks_by_depth_with_their_timeline(client_for, people, refor
 
 
 def test_the_timeline_spans_the_tasks_and_opens_a_reform_bar_that_reaches_beyond(reform):
-    from reformledger.supervision.views import Timeline
+    from reformledger.supervision.timeline import Timeline
 
     tasks = [Task(start_date=days(-30), due_date=days(30)), Task(start_date=days(-10), due_date=days(60))]
     timeline = Timeline(reform, tasks, TODAY)  # the reform runs from 200 days ago to 200 days ahead
@@ -391,7 +391,7 @@ def test_edit_a_task(client_for, people, reform, add_task, district):
 def test_remove_a_task_but_not_one_with_reports(client_for, people, reform, add_task):
     kept = add_task(reform, title="有报告的任务")
     gone = add_task(reform, title="要删除的任务")
-    services.submit_report(user=people.unit_staff, task=kept, percent=10, text="开始")
+    report_services.submit_report(user=people.unit_staff, task=kept, percent=10, text="开始")
     client = client_for(people.office)
     assert client.get(reverse("supervision:task-delete", args=[gone.pk])).status_code == 405
     response = client.post(reverse("supervision:task-delete", args=[gone.pk]))

@@ -18,7 +18,6 @@ from django.db import transaction
 from reformledger.core.models import AuditEntry
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Status, Tier
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -29,6 +28,11 @@ from reformledger.supervision.models import (
     Reminder,
     Task,
 )
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import help as help_services
+from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.services import tasks as task_services
 
 from .conftest import TODAY
 
@@ -97,26 +101,26 @@ def setup_task_of_a(c: Ctx):
 
 def setup_report(c: Ctx):
     task = setup_task_of_a(c)
-    return services.submit_report(user=c.people.unit_staff, task=task, percent=40, text="进展")
+    return report_services.submit_report(user=c.people.unit_staff, task=task, percent=40, text="进展")
 
 
 def setup_order_to_b(c: Ctx):
-    return services.issue_order(
+    return order_services.issue_order(
         user=c.people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5), units=[c.district.sub_b]
     )
 
 
 def setup_completion(c: Ctx):
-    return services.apply_completion(user=c.people.unit_staff, reform=c.reform, summary="已完成", evidence=[pdf()])
+    return decision_services.apply_completion(user=c.people.unit_staff, reform=c.reform, summary="已完成", evidence=[pdf()])
 
 
 def setup_change_request(c: Ctx):
-    return services.request_change(user=c.people.unit_staff, reform=c.reform, proposed={"goals": "新目标"}, reason="依据")
+    return decision_services.request_change(user=c.people.unit_staff, reform=c.reform, proposed={"goals": "新目标"}, reason="依据")
 
 
 def setup_help(c: Ctx):
     task = setup_task_of_a(c)
-    report = services.submit_report(user=c.people.unit_staff, task=task, percent=10, text="进展", help_needed="需要协调用地")
+    report = report_services.submit_report(user=c.people.unit_staff, task=task, percent=10, text="进展", help_needed="需要协调用地")
     return report.help
 
 
@@ -129,89 +133,89 @@ def setup_key_reform(c: Ctx):
 ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
     "decompose_reform": (
         None,
-        lambda u, c: services.create_task(user=u, reform=c.reform, data=task_data(c.district.sub_a)),
+        lambda u, c: task_services.create_task(user=u, reform=c.reform, **task_data(c.district.sub_a)),
         {"office"} | LEAD_UNIT,
     ),
     "split_task_of_own_unit": (
         setup_task_of_b,
-        lambda u, c: services.create_task(user=u, reform=c.reform, parent=c.obj, data=task_data(c.district.sub_b)),
+        lambda u, c: task_services.create_task(user=u, reform=c.reform, parent=c.obj, **task_data(c.district.sub_b)),
         {"office", "other_staff"} | LEAD_UNIT,
     ),
     "change_task": (
         setup_task_of_b,
-        lambda u, c: services.update_task(user=u, task=c.obj, data={"title": "改过的标题"}),
+        lambda u, c: task_services.update_task(user=u, task=c.obj, changes={"title": "改过的标题"}),
         {"office"} | LEAD_UNIT,
     ),
     "change_subtask_of_own_split": (
         setup_subtask_of_b,
-        lambda u, c: services.update_task(user=u, task=c.obj, data={"title": "改过的标题"}),
+        lambda u, c: task_services.update_task(user=u, task=c.obj, changes={"title": "改过的标题"}),
         {"office", "other_staff"} | LEAD_UNIT,
     ),
     "delete_task": (
         setup_task_of_b,
-        lambda u, c: services.delete_task(user=u, task=c.obj),
+        lambda u, c: task_services.delete_task(user=u, task=c.obj),
         {"office"} | LEAD_UNIT,
     ),
     "report_on_own_units_task": (
         setup_task_of_a,
-        lambda u, c: services.submit_report(user=u, task=c.obj, percent=30, text="进展"),
+        lambda u, c: report_services.submit_report(user=u, task=c.obj, percent=30, text="进展"),
         LEAD_UNIT,
     ),
     "report_on_task_of_b": (
         setup_task_of_b,
-        lambda u, c: services.submit_report(user=u, task=c.obj, percent=30, text="进展"),
+        lambda u, c: report_services.submit_report(user=u, task=c.obj, percent=30, text="进展"),
         {"other_staff"},
     ),
     "review_report": (
         setup_report,
-        lambda u, c: services.review_report(user=u, report=c.obj, accept=True),
+        lambda u, c: report_services.review_report(user=u, report=c.obj, accept=True),
         {"office"},
     ),
     "urge": (
         setup_task_of_a,
-        lambda u, c: services.urge(user=u, task=c.obj, message="请抓紧"),
+        lambda u, c: report_services.urge(user=u, task=c.obj, message="请抓紧"),
         {"office"},
     ),
     "issue_order": (
         None,
-        lambda u, c: services.issue_order(
+        lambda u, c: order_services.issue_order(
             user=u, title="督查令", reply_by=TODAY + dt.timedelta(days=5), units=[c.district.sub_b]
         ),
         {"office"},
     ),
     "acknowledge_order": (
         setup_order_to_b,
-        lambda u, c: services.acknowledge_order(user=u, order=c.obj),
+        lambda u, c: order_services.acknowledge_order(user=u, order=c.obj),
         {"other_staff"},
     ),
     "apply_completion": (
         None,
-        lambda u, c: services.apply_completion(user=u, reform=c.reform, summary="已完成", evidence=[pdf()]),
+        lambda u, c: decision_services.apply_completion(user=u, reform=c.reform, summary="已完成", evidence=[pdf()]),
         LEAD_UNIT,
     ),
     "decide_completion": (
         setup_completion,
-        lambda u, c: services.decide_completion(user=u, completion=c.obj, accept=True),
+        lambda u, c: decision_services.decide_completion(user=u, completion=c.obj, accept=True),
         {"office"},
     ),
     "request_change": (
         None,
-        lambda u, c: services.request_change(user=u, reform=c.reform, proposed={"goals": "新目标"}, reason="依据"),
+        lambda u, c: decision_services.request_change(user=u, reform=c.reform, proposed={"goals": "新目标"}, reason="依据"),
         {"office", "leader_domain"} | LEAD_UNIT,
     ),
     "request_change_key_reform": (
         setup_key_reform,
-        lambda u, c: services.request_change(user=u, reform=c.reform, proposed={"goals": "新目标"}, reason="依据"),
+        lambda u, c: decision_services.request_change(user=u, reform=c.reform, proposed={"goals": "新目标"}, reason="依据"),
         {"office", "leader_domain", "leader_main"} | LEAD_UNIT,
     ),
     "decide_change": (
         setup_change_request,
-        lambda u, c: services.decide_change(user=u, change_request=c.obj, approve=True),
+        lambda u, c: decision_services.decide_change(user=u, change_request=c.obj, approve=True),
         {"office"},
     ),
     "resolve_help": (
         setup_help,
-        lambda u, c: services.resolve_help(user=u, help_request=c.obj, resolution="已协调"),
+        lambda u, c: help_services.resolve_help(user=u, help_request=c.obj, resolution="已协调"),
         {"office", "leader_domain"},
     ),
 }
@@ -282,7 +286,7 @@ def locked(ctx):
     """A reform the office accepted as completed, with a task of sub-district A (done with it)."""
     ctx.obj = setup_task_of_a(ctx)
     completion = setup_completion(ctx)
-    services.decide_completion(user=ctx.people.office, completion=completion, accept=True)
+    decision_services.decide_completion(user=ctx.people.office, completion=completion, accept=True)
     ctx.reform.refresh_from_db()
     assert ctx.reform.status == Status.COMPLETED
     return ctx
@@ -293,12 +297,12 @@ def test_locked_reform_refuses_task_writes_and_reports(locked, role):
     c, user = locked, locked.people.by_role()[role]
     before = written()
     attempts = [
-        lambda: services.create_task(user=user, reform=c.reform, data=task_data(c.district.sub_a)),
-        lambda: services.create_task(user=user, reform=c.reform, parent=c.obj, data=task_data(c.district.sub_a)),
-        lambda: services.update_task(user=user, task=c.obj, data={"title": "改"}),
-        lambda: services.delete_task(user=user, task=c.obj),
-        lambda: services.submit_report(user=user, task=c.obj, percent=50, text="进展"),
-        lambda: services.apply_completion(user=user, reform=c.reform, summary="再次", evidence=[pdf()]),
+        lambda: task_services.create_task(user=user, reform=c.reform, **task_data(c.district.sub_a)),
+        lambda: task_services.create_task(user=user, reform=c.reform, parent=c.obj, **task_data(c.district.sub_a)),
+        lambda: task_services.update_task(user=user, task=c.obj, changes={"title": "改"}),
+        lambda: task_services.delete_task(user=user, task=c.obj),
+        lambda: report_services.submit_report(user=user, task=c.obj, percent=50, text="进展"),
+        lambda: decision_services.apply_completion(user=user, reform=c.reform, summary="再次", evidence=[pdf()]),
         lambda: reform_services.update_reform(user=user, reform=c.reform, data={"goals": "改"}),
     ]
     for attempt in attempts:
@@ -310,7 +314,7 @@ def test_locked_reform_refuses_task_writes_and_reports(locked, role):
 def test_locked_reform_tasks_cannot_be_put_in_an_order(locked):
     before = written()
     with pytest.raises(ValidationError) as exc:
-        services.issue_order(
+        order_services.issue_order(
             user=locked.people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5),
             items=[(locked.obj, TODAY + dt.timedelta(days=9))],
         )
@@ -320,11 +324,11 @@ def test_locked_reform_tasks_cannot_be_put_in_an_order(locked):
 
 @pytest.mark.parametrize("role", ["office", "unit_head", "unit_staff", "leader_domain"])
 def test_locked_reform_still_takes_a_change_request(locked, role):
-    request = services.request_change(
+    request = decision_services.request_change(
         user=locked.people.by_role()[role], reform=locked.reform, proposed={"measures": "新举措"}, reason="深化"
     )
     assert request.status == ChangeRequest.CRStatus.PENDING
-    services.decide_change(user=locked.people.office, change_request=request, approve=True)
+    decision_services.decide_change(user=locked.people.office, change_request=request, approve=True)
     locked.reform.refresh_from_db()
     assert locked.reform.measures == "新举措" and locked.reform.status == Status.COMPLETED
 
@@ -332,6 +336,6 @@ def test_locked_reform_still_takes_a_change_request(locked, role):
 @pytest.mark.parametrize("role", ["other_staff", "committee", "expert", "resident"])
 def test_locked_reform_change_request_still_needs_responsibility(locked, role):
     with pytest.raises(PermissionDenied):
-        services.request_change(
+        decision_services.request_change(
             user=locked.people.by_role()[role], reform=locked.reform, proposed={"measures": "新举措"}, reason="深化"
         )

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reformledger.reforms.models import Reform, Status
-from reformledger.supervision import services
+from reformledger.supervision.services import decisions as decision_services
 from tests.clients import english_client
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_each_role_sees_its_actions(people, reform, name):
 
 
 def test_a_pending_application_is_shown_not_offered_again(people, reform, media):
-    services.apply_completion(
+    decision_services.apply_completion(
         user=people.unit_staff, reform=reform, summary="完成", evidence=[SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")]
     )
     lead = page(people.unit_staff, reform)

@@ -7,8 +7,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from reformledger.reforms.models import Reform
-from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
+from reformledger.supervision.services import reports as report_services
 
 from .conftest import TODAY
 
@@ -20,16 +20,16 @@ def test_weighted_rollup_through_two_layers(people, reform, add_task):
     b = add_task(reform, title="B", weight=1)
     a1 = add_task(reform, parent=a, title="A1", weight=1)
     a2 = add_task(reform, parent=a, title="A2", weight=1)
-    services.submit_report(user=people.unit_staff, task=a1, percent=100, text="done")
-    services.submit_report(user=people.unit_staff, task=a2, percent=50, text="half")
-    services.submit_report(user=people.unit_staff, task=b, percent=20, text="begun")
+    report_services.submit_report(user=people.unit_staff, task=a1, percent=100, text="done")
+    report_services.submit_report(user=people.unit_staff, task=a2, percent=50, text="half")
+    report_services.submit_report(user=people.unit_staff, task=b, percent=20, text="begun")
     a.refresh_from_db()
     assert a.progress == 75  # (100 + 50) / 2
     assert a.status == TaskStatus.IN_PROGRESS
     reform.refresh_from_db()
     assert reform.progress == round((3 * 75 + 1 * 20) / 4)  # 61
     report = a1.reports.get()
-    services.review_report(user=people.office, report=report, accept=True)
+    report_services.review_report(user=people.office, report=report, accept=True)
     a1.refresh_from_db()
     assert a1.status == TaskStatus.DONE and a1.level == Level.DONE
 
@@ -60,13 +60,13 @@ def test_overdue_task_is_red_and_reform_takes_worst(reform, add_task):
 def test_report_on_another_units_task_is_refused(people, reform, add_task):
     task = add_task(reform)
     with pytest.raises(PermissionDenied):
-        services.submit_report(user=people.other_staff, task=task, percent=10, text="x")
+        report_services.submit_report(user=people.other_staff, task=task, percent=10, text="x")
     assert not task.reports.exists()
 
 
 def test_percent_outside_range(people, reform, add_task):
     task = add_task(reform)
     with pytest.raises(ValidationError) as exc:
-        services.submit_report(user=people.unit_staff, task=task, percent=101, text="x")
+        report_services.submit_report(user=people.unit_staff, task=task, percent=101, text="x")
     assert "percent" in exc.value.message_dict
     assert Reform.objects.get(pk=reform.pk).progress == 0

@@ -10,7 +10,6 @@ from django.core.management import CommandError, call_command
 
 from reformledger.org.models import SpecialGroup
 from reformledger.reforms.models import Status
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     Channel,
     Delivery,
@@ -22,6 +21,8 @@ from reformledger.supervision.models import (
     Task,
 )
 from reformledger.supervision.scan import scan_deadlines
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.services import tasks as task_services
 
 from .conftest import TODAY, days
 
@@ -81,7 +82,7 @@ def test_next_day_no_new_reminder_for_the_same_due_date(hooked, people, reform, 
 def test_a_moved_due_date_gets_its_own_reminders(people, reform, due_in_3):
     scan_deadlines(on=days(4))
     assert kinds(due_in_3) == [ReminderKind.OVERDUE]
-    services.update_task(user=people.office, task=due_in_3, data={"due_date": days(10)})
+    task_services.update_task(user=people.office, task=due_in_3, changes={"due_date": days(10)})
     due_in_3.refresh_from_db()
     assert due_in_3.level != Level.RED or due_in_3.level_reason != "overdue"
     scan_deadlines(on=days(4))  # due in 6 days now
@@ -137,9 +138,9 @@ def test_reforms_not_under_way_get_no_reminders(status, people, reform, due_in_3
 
 
 def test_done_tasks_get_no_reminders(people, reform, due_in_3):
-    services.review_report(
+    report_services.review_report(
         user=people.office,
-        report=services.submit_report(user=people.unit_staff, task=due_in_3, percent=100, text="完成"),
+        report=report_services.submit_report(user=people.unit_staff, task=due_in_3, percent=100, text="完成"),
         accept=True,
     )
     scan_deadlines(on=days(1))
@@ -150,7 +151,7 @@ def test_done_tasks_get_no_reminders(people, reform, due_in_3):
 
 def test_levels_follow_the_calendar(people, reform, add_task):
     task = add_task(reform, title="t", start_date=days(0), due_date=days(20))
-    services.submit_report(user=people.unit_staff, task=task, percent=10, text="起步")
+    report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="起步")
     seen = []
     for day in (0, 14, 25):
         scan_deadlines(on=days(day))

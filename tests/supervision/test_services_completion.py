@@ -9,7 +9,6 @@ from reformledger.core.audit import history_of
 from reformledger.core.models import AuditEntry
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Reform, Status, Tier
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -20,6 +19,8 @@ from reformledger.supervision.models import (
     Task,
     TaskStatus,
 )
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import tasks as task_services
 
 from .conftest import TODAY, days
 
@@ -34,7 +35,7 @@ def pdf(name="总结.pdf"):
 def apply(people, reform, **kw):
     kw.setdefault("summary", "改革目标全部完成")
     kw.setdefault("evidence", [pdf()])
-    return services.apply_completion(user=people.unit_staff, reform=reform, **kw)
+    return decision_services.apply_completion(user=people.unit_staff, reform=reform, **kw)
 
 
 def reform_row(reform) -> dict:
@@ -50,7 +51,7 @@ def test_accepting_completes_and_locks(people, reform, add_task):
     add_task(reform, parent=parent, title="child")
     completion = apply(people, reform)
     assert completion.evidence.get().kind == "pdf"
-    services.decide_completion(user=people.office, completion=completion, accept=True, comment="同意办结")
+    decision_services.decide_completion(user=people.office, completion=completion, accept=True, comment="同意办结")
     reform.refresh_from_db()
     assert (reform.status, reform.progress) == (Status.COMPLETED, 100)
     assert set(Task.objects.filter(reform=reform).values_list("status", flat=True)) == {TaskStatus.DONE}
@@ -66,18 +67,18 @@ def test_accepting_completes_and_locks(people, reform, add_task):
         with pytest.raises(PermissionDenied):
             reform_services.update_reform(user=person, reform=reform, data={"goals": "改"})
     with pytest.raises(PermissionDenied):
-        services.update_task(user=people.office, task=open_task, data={"title": "改"})
+        task_services.update_task(user=people.office, task=open_task, changes={"title": "改"})
 
 
 def test_returning_needs_a_comment(people, reform):
     completion = apply(people, reform)
     before = reform_row(reform)
     with pytest.raises(ValidationError) as exc:
-        services.decide_completion(user=people.office, completion=completion, accept=False, comment=" ")
+        decision_services.decide_completion(user=people.office, completion=completion, accept=False, comment=" ")
     assert "comment" in exc.value.message_dict
     completion.refresh_from_db()
     assert completion.status == Decision.PENDING
-    services.decide_completion(user=people.office, completion=completion, accept=False, comment="缺少验收材料")
+    decision_services.decide_completion(user=people.office, completion=completion, accept=False, comment="缺少验收材料")
     completion.refresh_from_db()
     assert (completion.status, completion.comment) == (Decision.RETURNED, "缺少验收材料")
     assert reform_row(reform) == before  # still in progress, open to changes
@@ -87,11 +88,11 @@ def test_returning_needs_a_comment(people, reform):
 
 def test_deciding_twice_is_refused(people, reform):
     completion = apply(people, reform)
-    services.decide_completion(user=people.office, completion=completion, accept=False, comment="补充材料")
+    decision_services.decide_completion(user=people.office, completion=completion, accept=False, comment="补充材料")
     count = AuditEntry.objects.count()
     for accept in (True, False):
         with pytest.raises(ValidationError) as exc:
-            services.decide_completion(user=people.office, completion=completion, accept=accept, comment="再次")
+            decision_services.decide_completion(user=people.office, completion=completion, accept=accept, comment="再次")
         assert "status" in exc.value.message_dict
     assert AuditEntry.objects.count() == count
     assert Reform.objects.get(pk=reform.pk).status == Status.IN_PROGRESS
@@ -129,14 +130,14 @@ def test_only_a_reform_in_progress_applies(people, reform_factory):
 
 
 def request(people, reform, proposed, *, user=None, reason="根据试点评估调整"):
-    return services.request_change(user=user or people.unit_staff, reform=reform, proposed=proposed, reason=reason)
+    return decision_services.request_change(user=user or people.unit_staff, reform=reform, proposed=proposed, reason=reason)
 
 
 def test_approved_change_applies_with_before_and_after_in_history(people, reform):
     old_goals, old_due = reform.goals, reform.due_date
     cr = request(people, reform, {"goals": "扩大到全区", "due_date": days(250).isoformat()})
     assert Reform.objects.get(pk=reform.pk).goals == old_goals  # nothing changes before the decision
-    services.decide_change(user=people.office, change_request=cr, approve=True, note="同意")
+    decision_services.decide_change(user=people.office, change_request=cr, approve=True, note="同意")
     reform.refresh_from_db()
     assert (reform.goals, reform.due_date) == ("扩大到全区", days(250))
     cr.refresh_from_db()
@@ -154,10 +155,10 @@ def test_key_reform_needs_the_committee_meeting(people, reform):
     reform.save()
     cr = request(people, reform, {"measures": "新增三项举措"})
     with pytest.raises(ValidationError) as exc:
-        services.decide_change(user=people.office, change_request=cr, approve=True)
+        decision_services.decide_change(user=people.office, change_request=cr, approve=True)
     assert "committee_meeting" in exc.value.message_dict
     assert Reform.objects.get(pk=reform.pk).measures != "新增三项举措"
-    services.decide_change(
+    decision_services.decide_change(
         user=people.office, change_request=cr, approve=True, committee_meeting="区委深改委2026年第3次会议"
     )
     cr.refresh_from_db()
@@ -170,7 +171,7 @@ def test_a_change_that_leaves_tasks_outside_the_new_dates_is_refused(people, ref
     cr = request(people, reform, {"due_date": days(100).isoformat(), "goals": "收窄目标"})
     before = (reform_row(reform), AuditEntry.objects.count())
     with pytest.raises(ValidationError) as exc:
-        services.decide_change(user=people.office, change_request=cr, approve=True)
+        decision_services.decide_change(user=people.office, change_request=cr, approve=True)
     assert "长任务" in exc.value.message_dict["due_date"][0]
     assert (reform_row(reform), AuditEntry.objects.count()) == before
     cr.refresh_from_db()
@@ -181,17 +182,17 @@ def test_a_change_of_start_date_after_a_tasks_start_is_refused(people, reform, a
     add_task(reform, title="早任务", start_date=days(-100))
     cr = request(people, reform, {"start_date": days(-50).isoformat()})
     with pytest.raises(ValidationError):
-        services.decide_change(user=people.office, change_request=cr, approve=True)
+        decision_services.decide_change(user=people.office, change_request=cr, approve=True)
     assert Reform.objects.get(pk=reform.pk).start_date == reform.start_date
 
 
 def test_deciding_a_change_twice_is_refused(people, reform):
     cr = request(people, reform, {"goals": "新目标"})
-    services.decide_change(user=people.office, change_request=cr, approve=False, note="依据不足")
+    decision_services.decide_change(user=people.office, change_request=cr, approve=False, note="依据不足")
     count = AuditEntry.objects.count()
     for approve in (True, False):
         with pytest.raises(ValidationError) as exc:
-            services.decide_change(user=people.office, change_request=cr, approve=approve, note="再议")
+            decision_services.decide_change(user=people.office, change_request=cr, approve=approve, note="再议")
         assert "status" in exc.value.message_dict
     assert AuditEntry.objects.count() == count
     assert Reform.objects.get(pk=reform.pk).goals != "新目标"
@@ -200,7 +201,7 @@ def test_deciding_a_change_twice_is_refused(people, reform):
 def test_rejecting_needs_a_note(people, reform):
     cr = request(people, reform, {"goals": "新目标"})
     with pytest.raises(ValidationError) as exc:
-        services.decide_change(user=people.office, change_request=cr, approve=False)
+        decision_services.decide_change(user=people.office, change_request=cr, approve=False)
     assert "note" in exc.value.message_dict
 
 
@@ -208,9 +209,9 @@ def test_a_change_overtaken_by_another_is_refused(people, reform):
     """Two requests for the same value: once the first applies, the second would change nothing."""
     first = request(people, reform, {"goals": "新目标"})
     second = request(people, reform, {"goals": "新目标"})
-    services.decide_change(user=people.office, change_request=first, approve=True)
+    decision_services.decide_change(user=people.office, change_request=first, approve=True)
     with pytest.raises(ValidationError) as exc:
-        services.decide_change(user=people.office, change_request=second, approve=True)
+        decision_services.decide_change(user=people.office, change_request=second, approve=True)
     assert "goals" in exc.value.message_dict
     second.refresh_from_db()
     assert second.status == ChangeRequest.CRStatus.PENDING
@@ -241,7 +242,7 @@ def test_a_change_request_needs_a_reason(people, reform):
 
 
 def test_a_change_request_with_evidence(people, reform):
-    cr = services.request_change(
+    cr = decision_services.request_change(
         user=people.unit_staff, reform=reform, proposed={"deliverables": "新成果"}, reason="评估", evidence=[pdf("评估.pdf")]
     )
     assert cr.evidence.get().name == "评估.pdf"

@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Membership, Role, UnitKind
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     Channel,
     Delivery,
@@ -20,6 +19,7 @@ from reformledger.supervision.models import (
     Task,
 )
 from reformledger.supervision.scan import scan_deadlines
+from reformledger.supervision.services import orders as order_services
 from tests.factories import UnitFactory, UserFactory
 
 from .conftest import TODAY, days
@@ -32,7 +32,7 @@ YEAR = TODAY.year
 def issue(people, **kw):
     kw.setdefault("title", "关于加快推进不动产登记改革的督查令")
     kw.setdefault("reply_by", days(5))
-    return services.issue_order(user=people.office, **kw)
+    return order_services.issue_order(user=people.office, **kw)
 
 
 def written():
@@ -71,7 +71,7 @@ def other_district(people):
 def test_each_district_numbers_its_own_orders(people, district, other_district):
     street, officer = other_district
     issue(people, units=[district.sub_a])
-    theirs = services.issue_order(user=officer, title="福田督查令", reply_by=days(5), units=[street])
+    theirs = order_services.issue_order(user=officer, title="福田督查令", reply_by=days(5), units=[street])
     ours = Order.objects.get(district=district.district)
     # Both are number 1 of the year; with one prefix for the install the codes are equal, each
     # unique within its own district.
@@ -82,7 +82,7 @@ def test_each_district_has_its_own_prefix(people, district, other_district, sett
     settings.ORDER_PREFIXES = {"ft": "福改督"}
     street, officer = other_district
     ours = issue(people, units=[district.sub_a])
-    theirs = services.issue_order(user=officer, title="福田督查令", reply_by=days(5), units=[street])
+    theirs = order_services.issue_order(user=officer, title="福田督查令", reply_by=days(5), units=[street])
     assert ours.code.startswith(settings.ORDER_PREFIX + "〔") and theirs.code.startswith("福改督〔")
     assert theirs.code == f"福改督〔{theirs.year}〕1号"
 
@@ -160,18 +160,18 @@ def test_an_order_to_two_districts_is_refused(people, district, other_district):
 
 def test_acknowledge_once(people, district):
     order = issue(people, units=[district.sub_a, district.sub_b])
-    target = services.acknowledge_order(user=people.unit_staff, order=order)
+    target = order_services.acknowledge_order(user=people.unit_staff, order=order)
     assert (target.unit, target.acknowledged_by) == (district.sub_a, people.unit_staff)
     first = target.acknowledged_at
     # Twice: refused, for the same person or a colleague of the same unit.
     for person in (people.unit_staff, people.unit_head):
         with pytest.raises(ValidationError) as exc:
-            services.acknowledge_order(user=person, order=order)
+            order_services.acknowledge_order(user=person, order=order)
         assert "order" in exc.value.message_dict
     target.refresh_from_db()
     assert (target.acknowledged_at, target.acknowledged_by) == (first, people.unit_staff)
     # The other target unit signs for itself.
-    assert services.acknowledge_order(user=people.other_staff, order=order).unit == district.sub_b
+    assert order_services.acknowledge_order(user=people.other_staff, order=order).unit == district.sub_b
     assert AuditEntry.objects.filter(action="order.acknowledge").count() == 2
 
 
@@ -179,17 +179,17 @@ def test_acknowledge_an_order_not_addressed_to_you(people, district):
     order = issue(people, units=[district.sub_b])
     for person in (people.unit_staff, people.office, people.leader_main, people.resident):
         with pytest.raises(PermissionDenied):
-            services.acknowledge_order(user=person, order=order)
+            order_services.acknowledge_order(user=person, order=order)
     # Naming a unit one does not work in does not help either.
     with pytest.raises(PermissionDenied):
-        services.acknowledge_order(user=people.unit_staff, order=order, unit=district.sub_b)
+        order_services.acknowledge_order(user=people.unit_staff, order=order, unit=district.sub_b)
     assert not OrderTarget.objects.filter(acknowledged_at__isnull=False).exists()
 
 
 def test_unacknowledged_orders_escalate_once_per_target(settings, people, district):
     settings.ORDER_ACK_DAYS = 2
     order = issue(people, units=[district.sub_a, district.sub_b])
-    services.acknowledge_order(user=people.other_staff, order=order)  # sub-district B signs
+    order_services.acknowledge_order(user=people.other_staff, order=order)  # sub-district B signs
     escalations = Reminder.objects.filter(kind=ReminderKind.ORDER_ESCALATION)
     scan_deadlines(on=days(1))
     assert not escalations.exists()
@@ -218,11 +218,11 @@ def test_a_task_listed_twice_is_refused(people, reform, add_task):
 def test_a_person_in_two_target_units_signs_for_each_in_turn(people, district):
     Membership.objects.create(user=people.unit_head, unit=district.sub_b, role=Role.UNIT_HEAD)
     order = issue(people, units=[district.sub_a, district.sub_b])
-    first = services.acknowledge_order(user=people.unit_head, order=order)
-    second = services.acknowledge_order(user=people.unit_head, order=order)
+    first = order_services.acknowledge_order(user=people.unit_head, order=order)
+    second = order_services.acknowledge_order(user=people.unit_head, order=order)
     assert {first.unit, second.unit} == {district.sub_a, district.sub_b}
     with pytest.raises(ValidationError):
-        services.acknowledge_order(user=people.unit_head, order=order)
+        order_services.acknowledge_order(user=people.unit_head, order=order)
     # Naming the unit works too, once.
     with pytest.raises(ValidationError):
-        services.acknowledge_order(user=people.unit_head, order=order, unit=district.sub_b)
+        order_services.acknowledge_order(user=people.unit_head, order=order, unit=district.sub_b)

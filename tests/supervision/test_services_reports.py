@@ -16,7 +16,6 @@ from django.db import transaction
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import SpecialGroup
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     Channel,
     Decision,
@@ -29,6 +28,8 @@ from reformledger.supervision.models import (
     TaskStatus,
 )
 from reformledger.supervision.orphans import sweep_orphan_evidence
+from reformledger.supervision.services import help as help_services
+from reformledger.supervision.services import reports as report_services
 
 from .conftest import TODAY
 
@@ -98,7 +99,7 @@ def test_real_files_are_accepted_and_stored(people, task, media):
         upload("方案.docx", docx_bytes()),
         upload("台账.xlsx", xlsx_bytes()),
     ]
-    report = services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", evidence=files)
+    report = report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", evidence=files)
     kinds = sorted(report.evidence.values_list("kind", flat=True))
     assert kinds == ["docx", "jpg", "pdf", "png", "xlsx"]
     assert {e.uploaded_by_id for e in report.evidence.all()} == {people.unit_staff.pk}
@@ -124,7 +125,7 @@ def test_wrong_type_is_refused_with_nothing_written(people, task, media):
     before = counts()
     for name, content in WRONG:
         with pytest.raises(ValidationError) as exc:
-            services.submit_report(
+            report_services.submit_report(
                 user=people.unit_staff, task=task, percent=30, text="进展",
                 evidence=[upload("good.png", png_bytes()), upload(name, content or docx_bytes())],
             )
@@ -142,7 +143,7 @@ def test_too_large_is_refused_with_nothing_written(settings, people, task, media
     assert len(big) > 10_485
     before = counts()
     with pytest.raises(ValidationError) as exc:
-        services.submit_report(
+        report_services.submit_report(
             user=people.unit_staff, task=task, percent=30, text="进展",
             evidence=[upload("small.png", png_bytes()), upload("big.png", big)],
         )
@@ -152,13 +153,13 @@ def test_too_large_is_refused_with_nothing_written(settings, people, task, media
     assert stored_files(media) == []
     # Just under the limit is fine.
     settings.EVIDENCE_MAX_MB = len(big) / 1024 / 1024 + 0.001
-    services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", evidence=[upload("big.png", big)])
+    report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", evidence=[upload("big.png", big)])
     assert len(stored_files(media)) == 1
 
 
 def test_every_bad_file_is_named(people, task, media):
     with pytest.raises(ValidationError) as exc:
-        services.submit_report(
+        report_services.submit_report(
             user=people.unit_staff, task=task, percent=30, text="进展",
             evidence=[upload("a.pdf", b"text"), upload("b.docx", EXE)],
         )
@@ -173,9 +174,9 @@ def test_a_rolled_back_report_leaves_no_file_after_the_sweep(people, task, media
     class Abort(Exception):
         pass
 
-    kept = services.submit_report(user=people.unit_staff, task=task, percent=10, text="留存", evidence=[upload("keep.png", png_bytes())])
+    kept = report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="留存", evidence=[upload("keep.png", png_bytes())])
     with pytest.raises(Abort), transaction.atomic():
-        services.submit_report(
+        report_services.submit_report(
             user=people.unit_staff, task=task, percent=30, text="进展", evidence=[upload("a.png", png_bytes())]
         )
         raise Abort
@@ -193,26 +194,26 @@ def test_bad_percent_is_refused(people, task):
     before = counts()
     for percent in (-1, 101, "abc", "", None, 50.5, "50.5", "1e2", [50]):
         with pytest.raises(ValidationError) as exc:
-            services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
+            report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
         assert list(exc.value.message_dict) == ["percent"], percent
     assert counts() == before
 
 
 def test_good_percent_is_taken(people, task):
     for percent in (0, 100, "40", " 40 ", 40.0):
-        report = services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
+        report = report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
         assert report.percent == int(float(str(percent).strip())), percent
 
 
 def test_text_is_required(people, task):
     with pytest.raises(ValidationError) as exc:
-        services.submit_report(user=people.unit_staff, task=task, percent=10, text="   ")
+        report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="   ")
     assert "text" in exc.value.message_dict
     assert not ProgressReport.objects.exists()
 
 
 def test_a_report_moves_the_task(people, task):
-    services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", problems="人手不足")
+    report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", problems="人手不足")
     task.refresh_from_db()
     assert (task.progress, task.status, task.last_report_on) == (30, TaskStatus.IN_PROGRESS, TODAY)
     task.reform.refresh_from_db()
@@ -223,12 +224,12 @@ def test_no_report_on_a_parent_or_a_done_task(people, reform, add_task):
     parent = add_task(reform, title="P")
     child = add_task(reform, parent=parent, title="C")
     with pytest.raises(ValidationError) as exc:
-        services.submit_report(user=people.unit_staff, task=parent, percent=10, text="进展")
+        report_services.submit_report(user=people.unit_staff, task=parent, percent=10, text="进展")
     assert "task" in exc.value.message_dict
-    report = services.submit_report(user=people.unit_staff, task=child, percent=100, text="完成")
-    services.review_report(user=people.office, report=report, accept=True)
+    report = report_services.submit_report(user=people.unit_staff, task=child, percent=100, text="完成")
+    report_services.review_report(user=people.office, report=report, accept=True)
     with pytest.raises(ValidationError) as exc:
-        services.submit_report(user=people.unit_staff, task=child, percent=100, text="再报")
+        report_services.submit_report(user=people.unit_staff, task=child, percent=100, text="再报")
     assert "task" in exc.value.message_dict
     assert ProgressReport.objects.count() == 1
 
@@ -244,7 +245,7 @@ def test_help_goes_to_the_special_groups_leader(people, district, reform, task):
     reform.responsible_leader = people.leader_domain
     reform.save()
     SpecialGroup.objects.create(district=district.district, domain=reform.domain, name="政府职能转变专项小组", leader=people.leader_main)
-    report = services.submit_report(
+    report = report_services.submit_report(
         user=people.unit_staff, task=task, percent=20, text="进展", help_needed="需要协调规划部门"
     )
     help_request = HelpRequest.objects.get(report=report)
@@ -254,33 +255,33 @@ def test_help_goes_to_the_special_groups_leader(people, district, reform, task):
     assert message.reminder.text == "需要协调规划部门" and message.read_at is None
     assert not inbox_of(people.leader_domain).exists()
     # Tracked to closure, once.
-    services.resolve_help(user=people.leader_main, help_request=help_request, resolution="已召开协调会")
+    help_services.resolve_help(user=people.leader_main, help_request=help_request, resolution="已召开协调会")
     help_request.refresh_from_db()
     assert (help_request.status, help_request.resolved_by) == ("resolved", people.leader_main)
     with pytest.raises(ValidationError):
-        services.resolve_help(user=people.office, help_request=help_request, resolution="再次")
+        help_services.resolve_help(user=people.office, help_request=help_request, resolution="再次")
     with pytest.raises(ValidationError) as exc:
-        other = services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", help_needed="再协调")
-        services.resolve_help(user=people.office, help_request=other.help, resolution=" ")
+        other = report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", help_needed="再协调")
+        help_services.resolve_help(user=people.office, help_request=other.help, resolution=" ")
     assert "resolution" in exc.value.message_dict
 
 
 def test_help_goes_to_the_responsible_leader_without_a_group(people, reform, task):
     reform.responsible_leader = people.leader_domain
     reform.save()
-    report = services.submit_report(user=people.unit_staff, task=task, percent=20, text="进展", help_needed="协调资金")
+    report = report_services.submit_report(user=people.unit_staff, task=task, percent=20, text="进展", help_needed="协调资金")
     assert report.help.leader == people.leader_domain
     assert inbox_of(people.leader_domain).count() == 1
 
 
 def test_help_with_nobody_to_escalate_to_is_still_tracked(people, reform, task):
-    report = services.submit_report(user=people.unit_staff, task=task, percent=20, text="进展", help_needed="协调")
+    report = report_services.submit_report(user=people.unit_staff, task=task, percent=20, text="进展", help_needed="协调")
     assert report.help.leader is None and report.help.status == "open"
-    services.resolve_help(user=people.office, help_request=report.help, resolution="改革办已协调")
+    help_services.resolve_help(user=people.office, help_request=report.help, resolution="改革办已协调")
 
 
 def test_no_help_no_help_request(people, task):
-    services.submit_report(user=people.unit_staff, task=task, percent=20, text="进展", help_needed="  ")
+    report_services.submit_report(user=people.unit_staff, task=task, percent=20, text="进展", help_needed="  ")
     assert not HelpRequest.objects.exists()
 
 
@@ -288,7 +289,7 @@ def test_no_help_no_help_request(people, task):
 
 
 def report(people, task, percent):
-    return services.submit_report(user=people.unit_staff, task=task, percent=percent, text=f"{percent}%")
+    return report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text=f"{percent}%")
 
 
 def standing(task):
@@ -299,10 +300,10 @@ def standing(task):
 
 def test_returning_a_report_restores_the_previous_standing_percent(people, task):
     first = report(people, task, 30)
-    services.review_report(user=people.office, report=first, accept=True)
+    report_services.review_report(user=people.office, report=first, accept=True)
     second = report(people, task, 60)
     assert standing(task) == (60, 60)
-    services.review_report(user=people.office, report=second, accept=False, comment="证据不足")
+    report_services.review_report(user=people.office, report=second, accept=False, comment="证据不足")
     assert standing(task) == (30, 30)
     second.refresh_from_db()
     assert (second.status, second.review_comment, second.reviewed_by) == (Decision.RETURNED, "证据不足", people.office)
@@ -313,13 +314,13 @@ def test_returning_a_report_restores_the_previous_standing_percent(people, task)
 def test_returning_a_later_report_keeps_an_earlier_pending_one(people, task):
     report(people, task, 20)
     later = report(people, task, 70)
-    services.review_report(user=people.office, report=later, accept=False, comment="数字有误")
+    report_services.review_report(user=people.office, report=later, accept=False, comment="数字有误")
     assert standing(task) == (20, 20)
 
 
 def test_returning_the_only_report_goes_back_to_zero(people, task):
     only = report(people, task, 50)
-    services.review_report(user=people.office, report=only, accept=False, comment="无附件")
+    report_services.review_report(user=people.office, report=only, accept=False, comment="无附件")
     task.refresh_from_db()
     assert (task.progress, task.last_report_on) == (0, None)
 
@@ -327,14 +328,14 @@ def test_returning_the_only_report_goes_back_to_zero(people, task):
 def test_return_needs_a_comment_and_a_report_is_reviewed_once(people, task):
     r = report(people, task, 50)
     with pytest.raises(ValidationError) as exc:
-        services.review_report(user=people.office, report=r, accept=False, comment="  ")
+        report_services.review_report(user=people.office, report=r, accept=False, comment="  ")
     assert "comment" in exc.value.message_dict
     r.refresh_from_db()
     assert r.status == Decision.PENDING
-    services.review_report(user=people.office, report=r, accept=True)
+    report_services.review_report(user=people.office, report=r, accept=True)
     for accept, comment in ((True, ""), (False, "再退回")):
         with pytest.raises(ValidationError) as exc:
-            services.review_report(user=people.office, report=r, accept=accept, comment=comment)
+            report_services.review_report(user=people.office, report=r, accept=accept, comment=comment)
         assert "status" in exc.value.message_dict
     r.refresh_from_db()
     assert r.status == Decision.ACCEPTED
@@ -342,13 +343,13 @@ def test_return_needs_a_comment_and_a_report_is_reviewed_once(people, task):
 
 def test_accepting_100_percent_completes_the_task(people, task):
     half = report(people, task, 50)
-    services.review_report(user=people.office, report=half, accept=True)
+    report_services.review_report(user=people.office, report=half, accept=True)
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS
     done = report(people, task, 100)
     task.refresh_from_db()
     assert task.status == TaskStatus.IN_PROGRESS  # not before the office accepts
-    services.review_report(user=people.office, report=done, accept=True)
+    report_services.review_report(user=people.office, report=done, accept=True)
     task.refresh_from_db()
     assert (task.status, task.completed_on, task.level, task.progress) == (TaskStatus.DONE, TODAY, Level.DONE, 100)
     task.reform.refresh_from_db()

@@ -16,9 +16,11 @@ from reformledger.core.models import AuditEntry
 from reformledger.org.models import Membership, Role, UnitKind
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Reform, Status
-from reformledger.supervision import services
 from reformledger.supervision.models import Level, ReformWarning, Task, TaskStatus
-from reformledger.supervision.selectors import TaskFilters, warning_list
+from reformledger.supervision.selectors.warnings import TaskFilters, warning_list
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.services import tasks as task_services
 from tests.clients import english_client
 from tests.factories import UnitFactory, UserFactory
 
@@ -29,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 
 def report(people, task, percent):
-    return services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
+    return report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
 
 
 def progress_of(*objs) -> list[int]:
@@ -93,7 +95,7 @@ def test_deleting_a_task_rolls_up_again(people, reform, add_task):
     b = add_task(reform, title="B", weight=1)
     report(people, a, 80)
     assert progress_of(reform) == [40]
-    services.delete_task(user=people.office, task=b)
+    task_services.delete_task(user=people.office, task=b)
     assert progress_of(reform) == [80]
     assert not Task.objects.filter(pk=b.pk).exists()
     # A sub-tree goes with its root, and its parent rolls up without it.
@@ -101,7 +103,7 @@ def test_deleting_a_task_rolls_up_again(people, reform, add_task):
     c1 = add_task(reform, parent=c, title="C1")
     add_task(reform, parent=c1, title="C11")
     assert progress_of(reform) == [40]
-    services.delete_task(user=people.office, task=c)
+    task_services.delete_task(user=people.office, task=c)
     assert Task.objects.filter(reform=reform).count() == 1
     assert progress_of(reform) == [80]
 
@@ -113,7 +115,7 @@ def test_a_task_with_reports_cannot_be_deleted(people, reform, add_task):
     before = snapshot()
     for task in (child, parent):  # the task itself, or an ancestor of a reported task
         with pytest.raises(ValidationError) as exc:
-            services.delete_task(user=people.office, task=task)
+            task_services.delete_task(user=people.office, task=task)
         assert "task" in exc.value.message_dict
     assert snapshot() == before
 
@@ -123,7 +125,7 @@ def test_parent_is_done_when_every_child_is(people, reform, add_task):
     c1 = add_task(reform, parent=parent, title="C1")
     c2 = add_task(reform, parent=parent, title="C2")
     for child in (c1, c2):
-        services.review_report(user=people.office, report=report(people, child, 100), accept=True)
+        report_services.review_report(user=people.office, report=report(people, child, 100), accept=True)
         parent.refresh_from_db()
         if child is c1:
             assert parent.status == TaskStatus.IN_PROGRESS and parent.completed_on is None
@@ -143,8 +145,8 @@ def test_reform_warning_is_the_worst_open_task(people, reform, add_task):
     warning = ReformWarning.objects.get(reform=reform)
     assert (warning.level, warning.red_tasks, warning.open_tasks) == (Level.RED, 1, 3)
     # A red task that is done no longer counts: the reform goes back to amber.
-    services.update_task(user=people.office, task=late, data={"due_date": days(30)})
-    services.review_report(user=people.office, report=report(people, late, 100), accept=True)
+    task_services.update_task(user=people.office, task=late, changes={"due_date": days(30)})
+    report_services.review_report(user=people.office, report=report(people, late, 100), accept=True)
     warning = ReformWarning.objects.get(reform=reform)
     assert (warning.level, warning.red_tasks, warning.open_tasks) == (Level.AMBER, 0, 2)
 
@@ -206,7 +208,7 @@ def test_narrowing_a_parent_below_a_childs_dates_is_refused(people, reform, add_
     before = snapshot()
     for data in ({"due_date": days(19)}, {"start_date": days(1)}, {"start_date": days(-1), "due_date": days(15)}):
         with pytest.raises(ValidationError) as exc:
-            services.update_task(user=people.office, task=parent, data=data)
+            task_services.update_task(user=people.office, task=parent, changes=data)
         assert "child" in " ".join(exc.value.message_dict["due_date"]), data
     assert snapshot() == before
 
@@ -216,7 +218,7 @@ def test_moving_a_child_beyond_its_parent_is_refused(people, reform, add_task):
     child = add_task(reform, parent=parent, title="C", due_date=days(20))
     before = snapshot()
     with pytest.raises(ValidationError) as exc:
-        services.update_task(user=people.office, task=child, data={"due_date": days(31)})
+        task_services.update_task(user=people.office, task=child, changes={"due_date": days(31)})
     assert "due_date" in exc.value.message_dict
     assert snapshot() == before
 
@@ -235,7 +237,7 @@ def test_bad_weight_on_update_is_refused(people, reform, add_task):
     before = snapshot()
     for weight in (0, "x"):
         with pytest.raises(ValidationError) as exc:
-            services.update_task(user=people.office, task=task, data={"weight": weight})
+            task_services.update_task(user=people.office, task=task, changes={"weight": weight})
         assert "weight" in exc.value.message_dict
     assert snapshot() == before
 
@@ -275,7 +277,7 @@ def test_assignee_must_work_in_the_unit(people, district, reform, add_task):
     assert task.assignee == people.unit_staff
     # Moving the task to another unit without a new person is refused too.
     with pytest.raises(ValidationError) as exc:
-        services.update_task(user=people.office, task=task, data={"unit": district.sub_b})
+        task_services.update_task(user=people.office, task=task, changes={"unit": district.sub_b})
     assert "assignee" in exc.value.message_dict
     task.refresh_from_db()
     assert task.unit == district.sub_a
@@ -292,7 +294,7 @@ def test_an_inactive_assignee_is_refused(district, reform, add_task):
 def test_unknown_fields_are_refused(people, reform, add_task):
     task = add_task(reform)
     with pytest.raises(ValidationError) as exc:
-        services.update_task(user=people.office, task=task, data={"progress": 100, "status": "done"})
+        task_services.update_task(user=people.office, task=task, changes={"progress": 100, "status": "done"})
     assert set(exc.value.message_dict) == {"progress", "status"}
     task.refresh_from_db()
     assert task.progress == 0 and task.status == TaskStatus.NOT_STARTED
@@ -309,13 +311,13 @@ def test_a_parent_of_another_reform_is_refused(reform_factory, reform, add_task)
 
 def test_updates_are_audited_with_before_and_after(people, reform, add_task):
     task = add_task(reform, title="旧标题")
-    services.update_task(user=people.office, task=task, data={"title": "新标题", "due_date": days(40)})
+    task_services.update_task(user=people.office, task=task, changes={"title": "新标题", "due_date": days(40)})
     entry = AuditEntry.objects.filter(action="task.update").latest("seq")
     assert entry.changes["title"] == ["旧标题", "新标题"]
     assert entry.changes["due_date"][1] == days(40).isoformat()
     # An update that changes nothing writes nothing.
     count = AuditEntry.objects.count()
-    services.update_task(user=people.office, task=task, data={"title": "新标题"})
+    task_services.update_task(user=people.office, task=task, changes={"title": "新标题"})
     assert AuditEntry.objects.count() == count
     assert Reform.objects.get(pk=reform.pk).progress == 0
 
@@ -343,17 +345,17 @@ def test_stopping_a_reform_takes_its_work_off_the_board_at_once(to_status, peopl
 @pytest.mark.parametrize("how", ["status button", "completion accepted"])
 def test_a_completed_reform_closes_its_open_tasks_whichever_way(how, people, reform, add_task, media):
     done = add_task(reform, title="已完成")
-    report = services.submit_report(user=people.unit_staff, task=done, percent=100, text="完成")
-    services.review_report(user=people.office, report=report, accept=True)
+    report = report_services.submit_report(user=people.unit_staff, task=done, percent=100, text="完成")
+    report_services.review_report(user=people.office, report=report, accept=True)
     open_a = add_task(reform, title="未完成甲")
     open_b = add_task(reform, title="未完成乙")
     if how == "status button":
         reform_services.transition_reform(user=people.office, reform=reform, to_status=Status.COMPLETED)
     else:
-        completion = services.apply_completion(
+        completion = decision_services.apply_completion(
             user=people.unit_staff, reform=reform, summary="完成", evidence=[SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")]
         )
-        services.decide_completion(user=people.office, completion=completion, accept=True)
+        decision_services.decide_completion(user=people.office, completion=completion, accept=True)
     for task in (open_a, open_b):
         task.refresh_from_db()
         assert (task.status, task.level, task.progress) == (TaskStatus.DONE, Level.DONE, 100)
@@ -380,9 +382,9 @@ def test_many_moved_reforms_are_recomputed_in_a_constant_number_of_queries(peopl
 
     few, many = suspended(2), suspended(12)
     with CaptureQueriesContext(connection) as small:
-        services.on_reforms_changed(reform_ids=few)
+        task_services.on_reforms_changed(reform_ids=few)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        services.on_reforms_changed(reform_ids=many)
+        task_services.on_reforms_changed(reform_ids=many)
     assert set(Task.objects.filter(reform_id__in=few + many).values_list("level", flat=True)) == {Level.PAUSED}
 
 

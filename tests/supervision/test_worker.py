@@ -29,8 +29,8 @@ from django_tasks_db.models import DBTaskResult
 
 from reformledger.org.models import UnitKind
 from reformledger.supervision import notify
+from reformledger.supervision.delivery import deliver_pending
 from reformledger.supervision.models import Channel, Delivery, ReminderKind, ScanRun
-from reformledger.supervision.tasks import deliver_pending
 from tests.factories import UnitFactory
 
 from .test_delivery import RobotServer

@@ -21,6 +21,17 @@ KINDS: dict[str, tuple[tuple[str, ...], str]] = {
     "jpg": ((".jpg", ".jpeg"), "image/jpeg"),
     "png": ((".png",), "image/png"),
 }
+#: Evidence of progress, completion and change requests: documents and photos (a key of KINDS each).
+EVIDENCE_KINDS: tuple[str, ...] = ("pdf", "docx", "xlsx", "jpg", "png")
+
+
+def extensions(kinds: tuple[str, ...]) -> str:
+    """The file picker's ``accept`` for these kinds: their extensions, comma-separated."""
+    return ",".join(ext for kind in kinds for ext in KINDS[kind][0])
+
+
+#: What an evidence file picker offers (``.pdf,.docx,.xlsx,.jpg,.jpeg,.png``).
+EVIDENCE_ACCEPT = extensions(EVIDENCE_KINDS)
 _ZIP_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/", "ofd": "OFD.xml"}
 
 

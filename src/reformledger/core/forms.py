@@ -1,11 +1,15 @@
-"""What every area's forms share: putting a service's ValidationError back on the form."""
+"""What every area's forms share: putting a service's ValidationError back on the form
+(:func:`add_service_errors`, :func:`submit`) and a field for several files (:class:`MultipleFileField`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+
+T = TypeVar("T")
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
@@ -23,6 +27,28 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError, *, aliases:
             form.add_error(None, message)
 
 
+def submit(
+    form: forms.BaseForm,
+    call: Callable[[], T],
+    *,
+    aliases: dict[str, str] | None = None,
+    reraise: Collection[str] = (),
+) -> T | None:
+    """Call the service (``call``, after the form is valid): its result, or None when it refused
+    the input, its ValidationError then being on the form (:func:`add_service_errors`).
+
+    An error naming one of ``reraise`` is not the form's business (e.g. someone decided first):
+    the ValidationError propagates for the view to handle. PermissionDenied always propagates (403).
+    """
+    try:
+        return call()
+    except ValidationError as exc:
+        if reraise and set(getattr(exc, "error_dict", {})) & set(reraise):
+            raise
+        add_service_errors(form, exc, aliases=aliases)
+        return None
+
+
 if TYPE_CHECKING:
     _FormBase = forms.BaseForm
 else:
@@ -35,3 +61,27 @@ class ServiceErrorsMixin(_FormBase):
 
     def add_service_errors(self, error: ValidationError) -> None:
         add_service_errors(self, error)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: always a list (empty when none were chosen and none are
+    required). ``accept`` is what the file picker offers (e.g. ``core.files.EVIDENCE_ACCEPT``);
+    what a file really is, and its size, the service checks."""
+
+    def __init__(self, *args: Any, accept: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": accept} if accept else None))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data if item]
+            if self.required and not files:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return files
+        cleaned = single(data, initial)
+        return [cleaned] if cleaned else []

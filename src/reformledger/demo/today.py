@@ -15,7 +15,6 @@ from django.core.files.base import ContentFile
 from reformledger.core.audit import Change, diff
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     LEVEL_RANK,
     Decision,
@@ -25,6 +24,10 @@ from reformledger.supervision.models import (
     Task,
     TaskStatus,
 )
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import help as help_services
+from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import reports as report_services
 
 from .catalogue import split_measures
 from .documents import make_docx, make_pdf, make_png
@@ -46,7 +49,7 @@ def todays_work(story: Story) -> None:
     _reviews(story)
     for help_request, resolution in story.to_resolve:
         resolver = help_request.leader if help_request.leader_id else story.office
-        services.resolve_help(user=resolver, help_request=help_request, resolution=resolution)
+        help_services.resolve_help(user=resolver, help_request=help_request, resolution=resolution)
         story.created["help_resolved"] += 1
     _orders(story)
     _completion(story)
@@ -79,7 +82,7 @@ def _reports(story: Story) -> None:
     if mine:
         task = mine[0]
         photo = ContentFile(make_png(7), name="现场照片.png")
-        services.submit_report(
+        report_services.submit_report(
             user=unit_user, task=task, percent=min(100, task.progress + 10),
             text="组织辖区物业服务企业召开党建联席会议，签订共建协议，累计完成阶段任务。", evidence=[photo],
         )
@@ -88,7 +91,7 @@ def _reports(story: Story) -> None:
     for task in sorted(asking, key=lambda t: t.level != "green")[:1]:
         reporter = task.assignee or story.member(task.unit)
         if reporter is not None:
-            services.submit_report(
+            report_services.submit_report(
                 user=reporter, task=task, percent=min(100, task.progress + 5),
                 text="完成诉求分类标准和处置流程梳理，形成流程图初稿。", problems="市级民生诉求系统接口尚未开放。",
                 help_needed="诉求平台需与市级“民生诉求”系统对接，请区政务服务数据管理局协调开放数据接口。",
@@ -104,7 +107,7 @@ def _reviews(story: Story) -> None:
         .order_by("reported_on", "pk")[:2]
     )
     for report, accept in zip(waiting, (True, False), strict=False):
-        services.review_report(
+        report_services.review_report(
             user=story.office, report=report, accept=accept, comment="材料齐全，同意。" if accept else RETURN_COMMENTS[0]
         )
         story.created["reviews_today"] += 1
@@ -126,7 +129,7 @@ def _orders(story: Story) -> None:
         targets = [reform.lead_unit] + [units[f"{district.code}-{s}"] for s in extra if f"{district.code}-{s}" in units]
         issued = max(today - _days(days_ago), dt.date(today.year, 1, 1))
         reply_by = max(issued + _days(10), today) if days_ago < 10 else issued + _days(10)
-        order = services.issue_order(
+        order = order_services.issue_order(
             user=story.office, title=title, body=_order_body(reform, findings, reply_by), reply_by=max(reply_by, today),
             units=targets, items=items,
         )
@@ -139,7 +142,7 @@ def _orders(story: Story) -> None:
             signer = story.member(target.unit)
             if signer is None:
                 continue
-            services.acknowledge_order(user=signer, order=order, unit=target.unit)
+            order_services.acknowledge_order(user=signer, order=order, unit=target.unit)
             if days_ago:
                 signed = story.at(min(today, issued + _days(1 + n)), rng)
                 _backdate(story, OrderTarget.objects.get(pk=target.pk), acknowledged_at=signed)
@@ -164,7 +167,7 @@ def _completion(story: Story) -> None:
     summary_lines = [f"{i + 1}. {m}：已完成。" for i, m in enumerate(split_measures(reform))]
     summary = f"{reform.title}已按计划完成全部任务。" + "".join(summary_lines)
     paper = ContentFile(make_docx(f"{reform.title}工作总结", summary_lines), name="改革工作总结.docx")
-    services.apply_completion(user=story.actor(reform.lead_unit), reform=reform, summary=summary, evidence=[paper])
+    decision_services.apply_completion(user=story.actor(reform.lead_unit), reform=reform, summary=summary, evidence=[paper])
     story.created["completion_applications"] += 1
 
 
@@ -177,7 +180,7 @@ def _change_requests(story: Story) -> None:
             make_pdf("关于民生诉求系统对接事项的复函", ["市级民生诉求系统接口改造计划于明年一季度完成。", "请区级平台做好对接准备。"]),
             name="市级系统对接复函.pdf",
         )
-        services.request_change(
+        decision_services.request_change(
             user=story.member(pending.lead_unit), reform=pending,
             proposed={
                 "due_date": month_end(pending.due_date, 3),
@@ -189,12 +192,12 @@ def _change_requests(story: Story) -> None:
         story.created["change_requests"] += 1
     approved = Reform.objects.filter(district=district, code=CHANGE_APPROVED).select_related("lead_unit").first()
     if approved is not None and story.member(approved.lead_unit):
-        request = services.request_change(
+        request = decision_services.request_change(
             user=story.member(approved.lead_unit), reform=approved,
             proposed={"deliverables": approved.deliverables.rstrip("。") + "；违法建筑智慧监管平台运行报告。"},
             reason="智慧监管平台已纳入全区数据共享工程，建议将平台运行报告列为改革成果。",
         )
-        services.decide_change(
+        decision_services.decide_change(
             user=story.office, change_request=request, approve=True, note="同意调整。",
             committee_meeting=f"区委全面深化改革委员会{today.year}年第{1 + today.month // 3}次会议",
         )
@@ -204,7 +207,7 @@ def _change_requests(story: Story) -> None:
 def _urging(story: Story) -> None:
     """The office urges the showcase sub-district about its overdue task."""
     for task in _leaves(story, URGED, level="red")[:1]:
-        services.urge(
+        report_services.urge(
             user=story.office, task=task,
             message=f"“{task.title}”已超过完成时限，请于三个工作日内报送逾期原因、整改措施和完成时间。",
         )

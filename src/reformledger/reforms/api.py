@@ -16,24 +16,23 @@ import json
 from typing import Any, Literal, cast
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict
 
-from reformledger.core.cache import cached_value
-from reformledger.org.api import (
+from reformledger.core.api import (
     PUBLIC_READ,
     ObjectId,
     PageParams,
-    UnitRef,
-    UserRef,
     Year,
+    cached_json,
     caller,
     paginate,
     signed_in_user,
 )
+from reformledger.org.api import UnitRef, UserRef
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
 
@@ -289,7 +288,7 @@ def list_reforms(
 
     # The same page for everyone who may see the same reforms, until the next write (core.cache).
     key = f"api-reforms:{selectors.list_key(user, criteria, filters.sort)}:{paging.page}:{paging.page_size}"
-    return HttpResponse(cached_value(key, encode), content_type="application/json; charset=utf-8")
+    return cached_json(key, encode)
 
 
 #: The columns a list item reads (no goals, measures or deliverables).

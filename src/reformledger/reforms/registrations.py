@@ -22,6 +22,8 @@ AUDIT_LABELS = {
     "reform.import.create": _("created the reform from an Excel ledger"),
     "reform.import.update": _("changed the reform from an Excel ledger"),
     "demo.create": _("created the reform with the demo data"),
+    # Written here (services.apply_approved_change) for the change requests supervision decides.
+    "reform.change": _("changed the reform by an approved change request"),
 }
 #: Actions that bring an object into being: their "before" values are empty and not shown.
 CREATE_ACTIONS = frozenset({"reform.create", "reform.import.create", "demo.create"})

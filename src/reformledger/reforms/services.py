@@ -6,6 +6,7 @@ Views, the API, the ledger import and the demo loader all come through here.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, TypedDict, cast
 
 from django.conf import settings
@@ -322,3 +323,18 @@ def set_attachment_public(*, user, attachment: Attachment, is_public: bool) -> A
             user, "reform.attachment_public", reform, {"attachment": [attachment.name, attachment.name], "is_public": [not is_public, is_public]}
         )
     return attachment
+
+
+@transaction.atomic
+def apply_approved_change(*, user, reform: Reform, changes: Mapping[str, Any], request_id: int) -> Reform:
+    """Apply the fields of a change request the office approved (改革深化: goals, measures,
+    deliverables, dates), audited as ``reform.change`` with the values before and after and the
+    request's id. The approval is the permission: the caller (supervision's ``decide_change``) has
+    checked who decides and validated ``changes``; this writes them, even on a locked reform."""
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    before = {name: getattr(reform, name) for name in changes}
+    for name, value in changes.items():
+        setattr(reform, name, value)
+    reform.save(update_fields=[*changes, "updated_at"])
+    log_action(user, "reform.change", reform, {**diff(before, dict(changes)), "change_request": request_id})
+    return reform

@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from reformledger.core.admin import AuditedModelAdmin
 from reformledger.core.audit import Change, log_actions
 
+from .delivery import wake_worker
 from .models import (
     ChangeRequest,
     Completion,
@@ -22,7 +23,6 @@ from .models import (
     ScanRun,
     Task,
 )
-from .notify import wake_worker
 
 
 class ReadOnlyAdmin(AuditedModelAdmin):

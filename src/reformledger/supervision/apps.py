@@ -12,8 +12,8 @@ class SupervisionConfig(AppConfig):
         from reformledger.reforms.signals import reforms_changed
 
         from .registrations import register as register_with_core
-        from .selectors import request_unread
-        from .services import on_reforms_changed
+        from .selectors.inbox import request_unread
+        from .services.tasks import on_reforms_changed
 
         reforms_changed.connect(on_reforms_changed, dispatch_uid="supervision.on_reforms_changed")
         # Reading the inbox is not audited, so a cached page must know the unread count it shows.

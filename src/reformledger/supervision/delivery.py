@@ -11,25 +11,36 @@
 
 Failures are retried by later runs, up to ``DELIVERY_MAX_ATTEMPTS``, then marked failed and shown
 to the office.
+
+The worker's run over every pending delivery (:func:`deliver_pending`, a django-tasks task) is here
+too, with what wakes it: :func:`wake_worker` after a transaction made deliveries (:mod:`.notify`),
+:func:`wake_if_stalled` on the worker's schedule.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
 import urllib.request
+from collections import Counter
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tasks import task
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from .models import Channel, Delivery
 
 logger = logging.getLogger(__name__)
 Status = Delivery.DeliveryStatus
+BATCH = 500
+RETRY_AFTER = dt.timedelta(seconds=60)
 
 
 class DeliveryError(Exception):
@@ -126,3 +137,44 @@ def pending_ids(limit: int = 500) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# --- the worker's run ------------------------------------------------------------------------------
+
+
+@task()
+def deliver_pending() -> dict:
+    """Send every pending e-mail and webhook delivery. Runs queued after each batch of messages;
+    a batch that leaves retries behind queues another run a minute later."""
+    outcome: Counter = Counter()
+    seen: set[int] = set()
+    while ids := [pk for pk in pending_ids(BATCH + len(seen)) if pk not in seen][:BATCH]:
+        for pk in ids:
+            seen.add(pk)
+            outcome[deliver_one(pk)] += 1
+    if outcome.get("retry"):
+        deliver_pending.using(run_after=timezone.now() + RETRY_AFTER).enqueue()
+    return dict(outcome)
+
+
+def wake_worker() -> None:
+    """Queue a delivery run after the current transaction commits (one is enough however many
+    messages were made: the run takes every pending delivery)."""
+    transaction.on_commit(lambda: deliver_pending.enqueue())
+
+
+def wake_if_stalled() -> bool:
+    """Queue a delivery run when deliveries wait and no run is queued; True when it queued one.
+
+    A worker killed in the middle of :func:`deliver_pending` leaves that run marked running for
+    ever and the rest of its deliveries pending, with nothing left to wake them (a retry run is
+    queued only by a run that ends). The worker calls this when it starts and on every tick of its
+    schedule, so a restarted worker finishes what the killed one left.
+    """
+    if not pending_ids(1):
+        return False
+    queued = DBTaskResult.objects.filter(task_path=deliver_pending.module_path, status=TaskResultStatus.READY)
+    if queued.exists():
+        return False
+    deliver_pending.enqueue()
+    return True

@@ -4,7 +4,7 @@ A :class:`Message` becomes one :class:`~.models.Reminder` row, identified by its
 and one :class:`~.models.Delivery` row per channel and recipient. Creating the same key twice does
 nothing (unique keys, conflicts ignored), so a scan run twice on one day sends nothing new. Inbox
 deliveries are made in the same transaction (the row is the inbox); e-mail and webhook deliveries
-wait for the worker (:mod:`.delivery`), queued after commit.
+wait for the worker (:mod:`.delivery`), woken after commit.
 
 Messages are written in the site's language (``LANGUAGE_CODE``, zh-Hans by default): they go to
 group chats and mailboxes, where the reader's chosen language is unknown.
@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from reformledger.org.models import Membership, Unit, User
 from reformledger.org.selectors import UNIT_ROLES
 
+from .delivery import wake_worker
 from .models import Channel, Delivery, Reminder, ReminderKind
 
 CHUNK = 2000
@@ -125,14 +125,6 @@ def send(messages: list[Message]) -> int:
     if any(d.channel != Channel.INBOX for d in deliveries):
         wake_worker()
     return len(new)
-
-
-def wake_worker() -> None:
-    """Queue a delivery run after the current transaction commits (one is enough however many
-    messages were made: the run takes every pending delivery)."""
-    from .tasks import deliver_pending
-
-    transaction.on_commit(lambda: deliver_pending.enqueue())
 
 
 # --- the messages of the services ------------------------------------------------------------------

@@ -21,7 +21,6 @@ AUDIT_LABELS = {
     "reform.complete": _("accepted the completion: the reform is completed"),
     "reform.return_completion": _("returned the application for completion"),
     "reform.request_change": _("requested a change"),
-    "reform.change": _("changed the reform by an approved change request"),
     "reform.close_tasks": _("closed the open tasks with the completed reform"),
 }
 #: Keys of those entries that are not reform fields.

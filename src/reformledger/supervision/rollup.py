@@ -1,6 +1,7 @@
 """Keep a reform's task tree consistent: parents' progress and status, every level, the reform's
-progress and its warning. One pure computation (:func:`compute`) serves every write
-(:func:`refresh_reform`, in the write's transaction) and the daily scan (:mod:`.scan`).
+progress and its warning. One pure computation (:func:`compute`) and one writer of what it derives
+(:func:`store`) serve every write (:func:`refresh_reform`, in the write's transaction) and the
+daily scan (:mod:`.scan`).
 
 * a leaf's progress is its latest report's percent (the office can return a report);
 * a parent's progress is the weighted mean of its children's, so the reform's progress is the
@@ -15,10 +16,13 @@ progress and its warning. One pure computation (:func:`compute`) serves every wr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
+from django.db import connection, models
 from django.utils import timezone
 
 from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
@@ -41,6 +45,10 @@ NODE_FIELDS = (
     "completed_on",
 )
 REFORM_FIELDS = ("pk", "district_id", "status", "start_date", "due_date", "progress")
+#: The columns of a task that :func:`compute` derives (and :func:`store` writes).
+COMPUTED_FIELDS = ("status", "progress", "level", "level_reason", "completed_on")
+#: The columns of a reform's warning, named as in :class:`ReformResult`.
+WARNING_FIELDS = ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")
 
 #: A row of :data:`NODE_FIELDS` and one of :data:`REFORM_FIELDS`.
 TaskRow = tuple[
@@ -170,6 +178,15 @@ def compute(
     return nodes, ReformResult(progress, level, reason, len(leaves), red, amber)
 
 
+@dataclass
+class Outcome:
+    """One reform's computation: its row (:data:`REFORM_FIELDS`), its nodes and its result."""
+
+    reform: tuple[Any, ...]  # a row of REFORM_FIELDS (the scan's rows carry more after them)
+    nodes: list[Node]
+    result: ReformResult
+
+
 def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult:
     """Recompute one reform's tree and warning and write what changed (call inside the write's
     transaction, after locking the reform row). A few queries, whatever the tree's size."""
@@ -177,25 +194,87 @@ def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult
     reform = Reform.objects.filter(pk=reform_id).values_list(*REFORM_FIELDS).get()
     rows = list(Task.objects.filter(reform_id=reform_id).values_list(*NODE_FIELDS))
     nodes, result = compute(reform, rows, on=on, limits=levels.Thresholds.from_settings())
-    changed = [n for n in nodes if n.changed]
-    if changed:
-        names = sorted(set().union(*(n.changed for n in changed)))
-        Task.objects.bulk_update(
-            [Task(pk=n.pk, **{name: getattr(n, name) for name in names}) for n in changed], names, batch_size=500
-        )
-    if result.progress is not None and result.progress != reform[5] and reform[2] not in LOCKED_STATUSES:
-        Reform.objects.filter(pk=reform_id).update(progress=result.progress, updated_at=timezone.now())
-    ReformWarning.objects.update_or_create(
-        reform_id=reform_id,
-        defaults={
-            "district_id": reform[1],
-            "level": result.level,
-            "reason": result.reason,
-            "open_tasks": result.open_tasks,
-            "red_tasks": result.red_tasks,
-            "amber_tasks": result.amber_tasks,
-            "computed_on": on,
-        },
-    )
+    warnings = ReformWarning.objects.in_bulk([reform_id])
+    store([Outcome(reform, nodes, result)], on=on, warnings=warnings, by_person=True)
     return result
 
+
+def store(
+    outcomes: Sequence[Outcome], *, on: dt.date, warnings: Mapping[int, ReformWarning], by_person: bool = False
+) -> tuple[int, int]:
+    """The one writer of what :func:`compute` derives: the tasks' computed columns, the reforms'
+    progress and their warnings (``warnings``: the stored ones, by reform id). Returns how many
+    tasks and how many warnings it wrote.
+
+    A write ``by_person`` (a service, in its transaction) stamps a reform whose progress moved as
+    changed (``updated_at``) and records its warning as computed today even when it stands; the
+    daily scan writes only what the calendar moved.
+    """
+    rows = [(n.pk, *(getattr(n, name) for name in COMPUTED_FIELDS)) for o in outcomes for n in o.nodes if n.changed]
+    if rows:
+        # Each row carries every computed value (read under the reform's lock), so writing all of
+        # them writes unchanged values back as they are.
+        write_computed(rows)
+    _store_progress(outcomes, by_person=by_person)
+    return len(rows), _store_warnings(outcomes, on=on, warnings=warnings, rewrite=by_person)
+
+
+def _store_progress(outcomes: Sequence[Outcome], *, by_person: bool) -> None:
+    """A reform's progress is its tasks' roll-up, unless it is locked or has no tasks."""
+    by_value: dict[int, list[int]] = defaultdict(list)
+    for o in outcomes:
+        pk, _district, status, _start, _due, progress = o.reform[: len(REFORM_FIELDS)]
+        if o.result.progress is not None and o.result.progress != progress and status not in LOCKED_STATUSES:
+            by_value[o.result.progress].append(pk)
+    stamp = {"updated_at": timezone.now()} if by_person else {}
+    for value, ids in by_value.items():
+        Reform.objects.filter(pk__in=ids).update(progress=value, **stamp)
+
+
+def _store_warnings(outcomes: Sequence[Outcome], *, on: dt.date, warnings: Mapping[int, ReformWarning], rewrite: bool) -> int:
+    new, changed = [], []
+    for o in outcomes:
+        values = {"district_id": o.reform[1], **{name: getattr(o.result, name) for name in WARNING_FIELDS}}
+        warning = warnings.get(o.reform[0])
+        if warning is None:
+            new.append(ReformWarning(reform_id=o.reform[0], computed_on=on, **values))
+        elif rewrite or any(getattr(warning, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(warning, k, v)
+            warning.computed_on = on
+            changed.append(warning)
+    if new:
+        ReformWarning.objects.bulk_create(new, batch_size=1000)
+    if changed:
+        ReformWarning.objects.bulk_update(changed, [*WARNING_FIELDS, "district", "computed_on"], batch_size=1000)
+    return len(new) + len(changed)
+
+
+def write_computed(rows: list[tuple[Any, ...]]) -> None:
+    """Write the computed columns of tasks, given as rows ``(pk, *COMPUTED_FIELDS)``: one
+    ``UPDATE ... FROM (VALUES ...)`` per batch.
+
+    Django's ``bulk_update`` builds a ``CASE WHEN id = ...`` per row and column, which grows with
+    the square of the batch: a first scan of 540,000 tasks took minutes in it, and this seconds.
+    """
+    table = connection.ops.quote_name(Task._meta.db_table)
+    columns = ("id", *COMPUTED_FIELDS)
+    fields = [cast("models.Field[Any, Any]", Task._meta.get_field(name)) for name in COMPUTED_FIELDS]
+    postgres = connection.vendor == "postgresql"
+    sets = ", ".join(
+        f"{connection.ops.quote_name(str(f.column))} = "
+        + (f"CAST(v.{f.column} AS {str(f.db_type(connection)).split('(')[0]})" if postgres else f"v.{f.column}")
+        for f in fields
+    )
+    limit = connection.features.max_query_params or 10000
+    batch = max(1, min(1000, limit // len(columns)))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            part = rows[start : start + batch]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(part))
+            params = [value for row in part for value in row]
+            cursor.execute(
+                f"WITH v ({', '.join(columns)}) AS (VALUES {values}) "  # noqa: S608 - names from the model, values as parameters
+                f"UPDATE {table} SET {sets} FROM v WHERE {table}.id = v.id",
+                params,
+            )

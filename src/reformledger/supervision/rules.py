@@ -44,6 +44,13 @@ def can_view_task_reform(user, task) -> bool:
 
 
 @rules.predicate
+def splits_parent(user, task) -> bool:
+    """Whoever may split a task's parent may edit or remove the sub-tasks (the parent's reform
+    is read from ``task.parent.reform``: hand it over when it is loaded already)."""
+    return task is not None and task.parent_id is not None and user.has_perm("supervision.split_task", task.parent)
+
+
+@rules.predicate
 def is_help_leader(user, help_request) -> bool:
     return help_request is not None and help_request.leader_id == user.pk
 
@@ -62,7 +69,10 @@ rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_re
 rules.add_perm("supervision.decide", is_office)
 # Tasks
 rules.add_perm("supervision.view_task", can_view_task_reform | in_its_unit)
-rules.add_perm("supervision.change_task", (is_office | in_task_lead_unit) & ~task_locked)
+can_change_task = (is_office | in_task_lead_unit) & ~task_locked
+rules.add_perm("supervision.change_task", can_change_task)
+# Edit or remove a task: whoever may change it, or whoever may split its parent.
+rules.add_perm("supervision.edit_task", can_change_task | splits_parent)
 rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_its_unit) & ~task_locked)
 rules.add_perm("supervision.report_on_task", in_its_unit & ~task_locked)
 rules.add_perm("supervision.review_report", is_office)

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,12 +37,10 @@ from reformledger.reforms.models import LOCKED_STATUSES, Reform
 from . import levels, notify
 from .models import Level, OrderTarget, ReformWarning, ReminderKind, ScanRun, Task, TaskStatus
 from .orphans import sweep_orphan_evidence
-from .rollup import NODE_FIELDS, REFORM_FIELDS, WATCHED_STATUSES, compute
+from .rollup import NODE_FIELDS, REFORM_FIELDS, WATCHED_STATUSES, Outcome, compute, store
 
 CHUNK_REFORMS = 1000
 TASK_EXTRA = ("reform_id", "unit_id", "assignee_id", "title")
-COMPUTED_FIELDS = ("status", "progress", "level", "level_reason", "completed_on")
-WARNING_FIELDS = ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")
 
 
 def scan_deadlines(*, on: dt.date | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
@@ -108,9 +106,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
     live = [pk for pk in chunk if pk not in settled]
     for row in Task.objects.filter(reform_id__in=live).values_list(*NODE_FIELDS, *TASK_EXTRA):
         trees[row[len(NODE_FIELDS)]].append(row)
-    changed_tasks: list[tuple] = []
-    new_warnings, changed_warnings = [], []
-    progress_fixes: dict[int, int] = {}
+    outcomes: list[Outcome] = []
     messages: list[notify.Message] = []
     for reform_id, reform in reforms.items():
         if reform_id in settled:
@@ -118,38 +114,12 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
         rows = trees.get(reform_id, [])
         counts["tasks"] += len(rows)
         nodes, result = compute(reform[: len(REFORM_FIELDS)], [r[: len(NODE_FIELDS)] for r in rows], on=on, limits=limits)
-        for node in nodes:
-            if node.changed:
-                changed_tasks.append((node.pk, *(getattr(node, name) for name in COMPUTED_FIELDS)))
-        status = reform[2]
-        if result.progress is not None and result.progress != reform[5] and status not in LOCKED_STATUSES:
-            progress_fixes[reform_id] = result.progress
-        values = {name: getattr(result, name) for name in ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")}
-        warning = existing.get(reform_id)
-        if warning is None:
-            new_warnings.append(ReformWarning(reform_id=reform_id, district_id=reform[1], computed_on=on, **values))
-        elif any(getattr(warning, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(warning, k, v)
-            warning.computed_on = on
-            changed_warnings.append(warning)
-        if remind and status in WATCHED_STATUSES:
+        outcomes.append(Outcome(reform, nodes, result))
+        if remind and reform[2] in WATCHED_STATUSES:
             messages.extend(_task_messages(reform, rows, nodes, on=on, limits=limits, leaders=leaders))
-    if changed_tasks:
-        # Each object carries every computed value (read under the reform's lock), so writing all
-        # of them writes unchanged values back as they are.
-        write_computed(changed_tasks)
-        counts["tasks_changed"] += len(changed_tasks)
-    by_value: dict[int, list[int]] = defaultdict(list)
-    for reform_id, value in progress_fixes.items():
-        by_value[value].append(reform_id)
-    for value, ids in by_value.items():
-        Reform.objects.filter(pk__in=ids).update(progress=value)
-    if new_warnings:
-        ReformWarning.objects.bulk_create(new_warnings, batch_size=1000)
-    if changed_warnings:
-        ReformWarning.objects.bulk_update(changed_warnings, [*WARNING_FIELDS, "computed_on"], batch_size=1000)
-    counts["reform_warnings_changed"] += len(new_warnings) + len(changed_warnings)
+    tasks_changed, warnings_changed = store(outcomes, on=on, warnings=existing)
+    counts["tasks_changed"] += tasks_changed
+    counts["reform_warnings_changed"] += warnings_changed
     if not remind:
         return
     for kind, number in Counter(m.kind for m in messages).items():
@@ -183,36 +153,6 @@ def _settled_trees(chunk: list[int], reforms: dict, existing: dict, counts: Coun
             counts["tasks"] += total
             counts["tasks_settled"] += total
     return settled
-
-
-def write_computed(rows: list[tuple]) -> None:
-    """Write the computed columns of tasks, given as rows ``(pk, *COMPUTED_FIELDS)``: one
-    ``UPDATE ... FROM (VALUES ...)`` per batch.
-
-    Django's ``bulk_update`` builds a ``CASE WHEN id = ...`` per row and column, which grows with
-    the square of the batch: a first scan of 540,000 tasks took minutes in it, and this seconds.
-    """
-    table = connection.ops.quote_name(Task._meta.db_table)
-    columns = ("id", *COMPUTED_FIELDS)
-    fields = [Task._meta.get_field(name) for name in COMPUTED_FIELDS]
-    postgres = connection.vendor == "postgresql"
-    sets = ", ".join(
-        f"{connection.ops.quote_name(f.column)} = "
-        + (f"CAST(v.{f.column} AS {f.db_type(connection).split('(')[0]})" if postgres else f"v.{f.column}")
-        for f in fields
-    )
-    limit = connection.features.max_query_params or 10000
-    batch = max(1, min(1000, limit // len(columns)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            part = rows[start : start + batch]
-            values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(part))
-            params = [value for row in part for value in row]
-            cursor.execute(
-                f"WITH v ({', '.join(columns)}) AS (VALUES {values}) "  # noqa: S608 - names from the model, values as parameters
-                f"UPDATE {table} SET {sets} FROM v WHERE {table}.id = v.id",
-                params,
-            )
 
 
 def _task_messages(reform, rows, nodes, *, on, limits, leaders) -> list[notify.Message]:

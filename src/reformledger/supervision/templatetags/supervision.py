@@ -21,7 +21,7 @@ from reformledger.reforms.models import LOCKED_STATUSES, Status
 from .. import levels
 from ..models import Completion, Decision, Level
 from ..rollup import today as local_today
-from ..selectors import request_unread
+from ..selectors.inbox import request_unread
 
 register = template.Library()
 

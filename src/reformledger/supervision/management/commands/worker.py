@@ -11,7 +11,9 @@ from django.db import IntegrityError, close_old_connections, transaction
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
-from reformledger.supervision.tasks import wake_if_stalled
+from reformledger.supervision.delivery import wake_if_stalled
+from reformledger.supervision.jobs import scan_deadlines
+from reformledger.supervision.models import ScanRun
 
 logger = logging.getLogger(__name__)
 TICK_SECONDS = 30
@@ -24,9 +26,6 @@ def scan_time() -> dt.time:
 
 def schedule_once(now: dt.datetime | None = None) -> bool:
     """Queue today's scan if it is time and nobody has; True when this call queued it."""
-    from reformledger.supervision.models import ScanRun
-    from reformledger.supervision.tasks import scan_deadlines
-
     now = timezone.localtime(now)
     if now.time() < scan_time():
         return False

@@ -1,0 +1,160 @@
+"""Tasks: a reform's task tree, one task, adding and changing tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Path, Router, Schema, Status
+from pydantic import ConfigDict
+
+from reformledger.core.api import ObjectId, Ref, resolve_ids, signed_in_user
+from reformledger.org.api import UnitRef
+from reformledger.org.models import Unit, User
+
+from .. import levels
+from ..models import Level, Task, TaskStatus
+from ..rollup import today
+from ..selectors import tasks as task_selectors
+from ..selectors.reforms import get_reform
+from ..services import tasks as task_services
+from .schemas import PersonRef, person_out, unit_out
+
+router = Router()
+
+
+class TaskOut(Schema):
+    """A task node. ``level`` is computed (red / amber / green / done; paused while the reform is not
+    under way); ``warning`` says why, in words, in the caller's language."""
+
+    id: int
+    reform_id: int
+    parent_id: int | None
+    depth: int = Field(description="0 for a top-level task, 1 for its sub-tasks, and so on.")
+    sort_order: int
+    title: str
+    unit: UnitRef
+    assignee: PersonRef | None
+    start_date: dt.date
+    due_date: dt.date
+    weight: float
+    deliverable: str
+    status: TaskStatus
+    progress: int
+    level: Level
+    level_reason: str = Field(description="Why the level: overdue, silent, behind, child, or empty.")
+    warning: str = Field(description="The reason in words, with today's numbers.")
+    last_report_on: dt.date | None
+
+
+class TaskList(Schema):
+    count: int
+    items: list[TaskOut] = Field(description="The tree, depth first: each task before its sub-tasks.")
+
+
+class TaskChange(Schema):
+    """The fields to change; leave out what stays. The unit and the person by id."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(None, max_length=200)  # type: ignore[assignment]
+    unit: ObjectId = Field(None, description="Id of the responsible unit.")  # type: ignore[assignment]
+    assignee: ObjectId | None = Field(None, description="Id of the responsible person, or null.")
+    start_date: dt.date = None  # type: ignore[assignment]
+    due_date: dt.date = None  # type: ignore[assignment]
+    weight: float = Field(None, description="Greater than 0, at most two decimals.")  # type: ignore[assignment]
+    deliverable: str = None  # type: ignore[assignment]
+    sort_order: int = Field(None, ge=0, le=2**31 - 1, description="Place among its siblings.")  # type: ignore[assignment]
+
+
+class TaskCreate(TaskChange):
+    """A new task: at the top of the reform's tree, or under ``parent``."""
+
+    title: str = Field(..., max_length=200)
+    unit: ObjectId = Field(..., description="Id of the responsible unit.")
+    start_date: dt.date
+    due_date: dt.date
+    weight: float = Field(1, description="Greater than 0, at most two decimals.")
+    deliverable: str = ""
+    parent: ObjectId | None = Field(None, description="Id of the parent task; none for a top-level task.")
+
+
+def _refs(reform_id: int) -> dict[str, Ref]:
+    """The ids a task's payload names: its unit, its person, its parent (in the same reform)."""
+    return {
+        "unit": Ref(Unit.objects.all(), _("Unknown unit id: %(id)s.")),
+        "assignee": Ref(User.objects.filter(is_active=True), _("Unknown person id: %(id)s."), nullable=True),
+        "parent": Ref(Task.objects.filter(reform_id=reform_id), _("Unknown task id in this reform: %(id)s."), nullable=True),
+    }
+
+
+def _fields(payload: Schema, reform_id: int) -> dict[str, Any]:
+    """The payload's fields as the task services take them: objects for ids, a Decimal weight."""
+    data = resolve_ids(payload.model_dump(exclude_unset=True), _refs(reform_id))
+    if "weight" in data:
+        data["weight"] = Decimal(str(data["weight"]))
+    return data
+
+
+def task_out(task: Task, on: dt.date, depth: int | None = None) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "reform_id": task.reform_id,
+        "parent_id": task.parent_id,
+        "depth": task.depth if depth is None else depth,
+        "sort_order": task.sort_order,
+        "title": task.title,
+        "unit": unit_out(task.unit),
+        "assignee": person_out(task.assignee),
+        "start_date": task.start_date,
+        "due_date": task.due_date,
+        "weight": float(task.weight),
+        "deliverable": task.deliverable,
+        "status": task.status,
+        "progress": task.progress,
+        "level": task.level,
+        "level_reason": task.level_reason,
+        "warning": levels.describe_task(task, on),
+        "last_report_on": task.last_report_on,
+    }
+
+
+@router.get("/reforms/{reform_id}/tasks", response=TaskList, summary="A reform's task tree")
+def list_reform_tasks(request: HttpRequest, reform_id: Path[ObjectId]) -> dict[str, Any]:
+    """Every task of the reform, in tree order. 404 unless the caller may see the reform in full."""
+    user = signed_in_user(request)
+    reform = get_reform(user, reform_id)
+    on = today()
+    rows = task_selectors.task_tree(reform)
+    return {"count": len(rows), "items": [task_out(row.task, on, row.depth) for row in rows]}
+
+
+@router.post("/reforms/{reform_id}/tasks", response={201: TaskOut}, summary="Add a task to a reform")
+def create_task(request: HttpRequest, reform_id: Path[ObjectId], payload: TaskCreate) -> Status:
+    """The lead unit (or the office) decomposes its reform; the unit responsible for a task may split
+    it further by naming it as ``parent``."""
+    user = signed_in_user(request)
+    reform = get_reform(user, reform_id, for_change=True)
+    data = _fields(payload, reform.pk)
+    parent = data.pop("parent", None)
+    task = task_services.create_task(user=user, reform=reform, parent=parent, **data)
+    task = Task.objects.select_related("unit", "assignee").get(pk=task.pk)
+    return Status(201, task_out(task, today()))
+
+
+@router.get("/tasks/{task_id}", response=TaskOut, summary="One task")
+def get_task(request: HttpRequest, task_id: Path[ObjectId]) -> dict[str, Any]:
+    user = signed_in_user(request)
+    return task_out(task_selectors.get_task(user, task_id), today())
+
+
+@router.patch("/tasks/{task_id}", response=TaskOut, summary="Change a task")
+def update_task(request: HttpRequest, task_id: Path[ObjectId], payload: TaskChange) -> dict[str, Any]:
+    user = signed_in_user(request)
+    task = task_selectors.get_task(user, task_id, for_change=True)
+    task_services.update_task(user=user, task=task, changes=cast(task_services.TaskChanges, _fields(payload, task.reform_id)))
+    task = Task.objects.select_related("unit", "assignee").get(pk=task.pk)
+    return task_out(task, today())

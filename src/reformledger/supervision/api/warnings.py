@@ -1,0 +1,123 @@
+"""The warning board: red and amber tasks the caller may see, cached until the next write or scan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+from ninja import Field, Query, Router, Schema
+from ninja.responses import NinjaJSONEncoder
+
+from reformledger.core.api import ObjectId, PageParams, cached_json, paginate, signed_in_user
+from reformledger.org.api import UnitRef
+from reformledger.reforms import selectors as reform_selectors
+from reformledger.reforms.api import DomainRef
+from reformledger.reforms.models import Tier
+
+from .. import levels
+from ..models import Level
+from ..rollup import today
+from ..selectors import warnings as warning_selectors
+from .schemas import PersonRef, person_out, unit_out
+
+router = Router()
+
+
+class WarningReform(Schema):
+    id: int
+    code: str
+    title: str
+    tier: Tier
+    domain: DomainRef
+
+
+class WarningItem(Schema):
+    id: int = Field(description="The task's id.")
+    title: str
+    level: Level
+    level_reason: str
+    warning: str
+    start_date: dt.date
+    due_date: dt.date
+    progress: int
+    last_report_on: dt.date | None
+    unit: UnitRef
+    assignee: PersonRef | None
+    reform: WarningReform
+
+
+class WarningPage(Schema):
+    count: int
+    items: list[WarningItem]
+
+
+class WarningFilters(Schema):
+    unit: str | None = Field(None, description="Unit code: tasks the unit is responsible for.")
+    level: Literal["red", "amber"] | None = Field(None, description="red or amber; both when left out.")
+    domain: str | None = Field(None, description="Domain code of the task's reform.")
+    tier: Tier | None = None
+    district: ObjectId | None = Field(None, description="Id of the district unit.")
+    q: str | None = Field(None, description="Text in the task's or the reform's title, or the reform's code.")
+
+
+@router.get("/warnings", response=WarningPage, summary="The warning board: red and amber tasks")
+def list_warnings(
+    request: HttpRequest, filters: Query[WarningFilters], paging: Query[PageParams]
+) -> HttpResponse:
+    """Open tasks at red or amber that the caller may see, red first, then by due date."""
+    user = signed_in_user(request)
+    warning_selectors.require_board(user)
+    criteria = warning_selectors.TaskFilters(
+        unit=filters.unit,
+        domain=filters.domain,
+        tier=filters.tier,
+        level=filters.level,
+        district=filters.district,
+        q=filters.q,
+    )
+    on = today()
+
+    def encode() -> bytes:
+        page = paginate(warning_selectors.warning_list(user, criteria), paging)
+        body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
+        return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+
+    # The same page for everyone who may see the same tasks, until the next write or the next scan
+    # (both audited, core.cache); the day and the language are in the key because the warning's
+    # words ("overdue by 3 days") move at midnight and follow the language.
+    key = (
+        f"api-warnings:{reform_selectors.visibility_key(user)}|{criteria!r}|{paging.page}:{paging.page_size}"
+        f"|{on.isoformat()}|{get_language()}"
+    )
+    return cached_json(key, encode)
+
+
+def _warning_item(task, on: dt.date) -> dict[str, Any]:
+    """One row of the warning board, as the WarningPage schema documents it."""
+    return {
+        "id": task.pk,
+        "title": task.title,
+        "level": task.level,
+        "level_reason": task.level_reason,
+        "warning": levels.describe_task(task, on),
+        "start_date": task.start_date,
+        "due_date": task.due_date,
+        "progress": task.progress,
+        "last_report_on": task.last_report_on,
+        "unit": unit_out(task.unit),
+        "assignee": person_out(task.assignee),
+        "reform": {
+            "id": task.reform.pk,
+            "code": task.reform.code,
+            "title": task.reform.title,
+            "tier": task.reform.tier,
+            "domain": {
+                "id": task.reform.domain.pk,
+                "code": task.reform.domain.code,
+                "name": task.reform.domain.name,
+            },
+        },
+    }

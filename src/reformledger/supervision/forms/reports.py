@@ -1,0 +1,51 @@
+"""A progress report, the office's review of it, and urging the unit."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .common import evidence_field, style
+
+
+class ReportForm(forms.Form):
+    """A progress report: percent done, what was done, problems, help needed, evidence files."""
+
+    percent = forms.IntegerField(label=_("Percent done"), help_text=_("A whole number from 0 to 100."))
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    problems = forms.CharField(
+        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10000
+    )
+    help_needed = forms.CharField(
+        label=_("Help needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=10000,
+        help_text=_("Matters the unit cannot settle alone (需协调事项): they go to the special group's leader."),
+    )
+    evidence = evidence_field(_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; several files at once."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["percent"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
+        style(self)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return"))]
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UrgeForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the unit"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the responsible unit's inbox, e-mail and group robot."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

@@ -1,0 +1,42 @@
+"""Help needed: the office's list of every help request, or those escalated to the person."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from reformledger.org.selectors import actor_for
+
+from ..models import HelpRequest
+
+HELP_STATES = ("open", "resolved", "all")
+
+
+def sees_help(user) -> bool:
+    """The office and the leaders see the help page, and whoever help was escalated to."""
+    actor = actor_for(user)
+    return actor.is_office or actor.is_leader or HelpRequest.objects.filter(leader=user).exists()
+
+
+def help_requests(user, state: str) -> QuerySet[HelpRequest]:
+    """The office's list of every help request, or the ones escalated to this person."""
+    qs = HelpRequest.objects.select_related(
+        "reform", "leader", "resolved_by", "report", "report__task", "report__task__unit", "report__reporter"
+    )
+    if not actor_for(user).is_office:
+        qs = qs.filter(leader=user)
+    if state == "open":
+        qs = qs.filter(status=HelpRequest.HelpStatus.OPEN)
+    elif state == "resolved":
+        qs = qs.filter(status=HelpRequest.HelpStatus.RESOLVED)
+    order = ("created_at", "pk") if state == "open" else ("status", "-created_at", "-pk")
+    return qs.order_by(*order)
+
+
+def get_help_request(user, pk: int) -> HelpRequest:
+    """The help request a resolution names; 404 when there is none (who may resolve it is the
+    service's to decide, with 403)."""
+    help_request = HelpRequest.objects.filter(pk=pk).first()
+    if help_request is None:
+        raise Http404
+    return help_request

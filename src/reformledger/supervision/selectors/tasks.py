@@ -1,0 +1,107 @@
+"""Tasks: the ones a person may see, one task by the loading policy, a reform's tree, my tasks.
+
+``visible_tasks`` is the queryset twin of the ``supervision.view_task`` rule: the tasks of every
+reform the person may see in full, plus every task given to a unit the person works in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from reformledger.org.selectors import actor_for
+from reformledger.reforms.models import Reform
+from reformledger.reforms.selectors import has_full_access, visible_reforms
+
+from ..models import Task, TaskStatus
+from ..rollup import today
+from .reforms import may_know
+
+#: What a task's page (and a write's answer) shows with the task.
+TASK_RELATED = ("reform", "reform__domain", "reform__lead_unit", "unit", "assignee", "parent")
+
+
+def visible_tasks(user) -> QuerySet[Task]:
+    actor = actor_for(user)
+    if actor.sees_everything:
+        return Task.objects.all()
+    if not has_full_access(actor):
+        return Task.objects.none()
+    q = Q(reform__in=visible_reforms(user).values("pk"))
+    if actor.unit_ids:
+        q |= Q(unit_id__in=actor.unit_ids)
+    return Task.objects.filter(q)
+
+
+def may_know_task(user, task: Task) -> bool:
+    """The person may see the task, or know of its reform (by its public fields)."""
+    return user.has_perm("supervision.view_task", task) or may_know(user, task.reform)
+
+
+def get_task(user, pk: int, *, for_change: bool = False) -> Task:
+    """One task with what its page shows; 404 unless the person may see it.
+
+    ``for_change``: the task a write names; 404 unless the person may know of it
+    (:func:`may_know_task`); the service allows the write or refuses it with 403.
+    """
+    if for_change:
+        task = Task.objects.select_related(*TASK_RELATED).filter(pk=pk).first()
+        if task is None or not may_know_task(user, task):
+            raise Http404
+        return task
+    task = visible_tasks(user).select_related(*TASK_RELATED).filter(pk=pk).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def my_tasks(user, *, unit_wide: bool = False) -> QuerySet[Task]:
+    """The person's open tasks (assigned to them), or every open task of their units, by due date."""
+    actor = actor_for(user)
+    qs = Task.objects.exclude(status=TaskStatus.DONE)
+    if unit_wide:
+        qs = qs.filter(unit_id__in=actor.unit_ids)
+    else:
+        qs = qs.filter(Q(assignee=user) | Q(assignee__isnull=True, unit_id__in=actor.unit_ids))
+    return qs.select_related("reform", "unit", "assignee").order_by("due_date", "pk")
+
+
+def split_by_urgency(tasks, *, on: dt.date | None = None) -> dict[str, list[Task]]:
+    """``{"late": [...], "due_soon": [...], "later": [...]}`` for the my-tasks page."""
+    on = on or today()
+    soon = on + dt.timedelta(days=settings.WARNING_AMBER_DAYS)
+    groups: dict[str, list[Task]] = {"late": [], "due_soon": [], "later": []}
+    for task in tasks:
+        key = "late" if task.due_date < on else "due_soon" if task.due_date <= soon else "later"
+        groups[key].append(task)
+    return groups
+
+
+@dataclass
+class TreeRow:
+    task: Task
+    depth: int
+    has_children: bool
+
+
+def task_tree(reform: Reform) -> list[TreeRow]:
+    """A reform's tasks in tree order (depth first, siblings by their order), in one query."""
+    tasks = list(Task.objects.filter(reform=reform).select_related("unit", "assignee"))
+    children: dict[int | None, list[Task]] = {}
+    for task in tasks:
+        children.setdefault(task.parent_id, []).append(task)
+    for siblings in children.values():
+        siblings.sort(key=lambda t: (t.sort_order, t.pk))
+    rows: list[TreeRow] = []
+
+    def walk(parent_id, depth):
+        for task in children.get(parent_id, []):
+            rows.append(TreeRow(task, depth, task.pk in children))
+            walk(task.pk, depth + 1)
+
+    walk(None, 0)
+    return rows

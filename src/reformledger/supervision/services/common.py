@@ -1,0 +1,42 @@
+"""What the writes of supervision share: locking a reform's row and recording input errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from reformledger.reforms.models import Reform
+
+#: A service's input errors, by field, as ``ValidationError`` takes them.
+Errors = dict[str, list[str]]
+
+
+def lock_reform(reform_id: int) -> Reform:
+    """The reform's row, locked for the rest of the write's transaction."""
+    # Only the reform's row: a join here would lock its district's unit row too (PostgreSQL),
+    # serialising every write of the district.
+    return Reform.objects.select_for_update().get(pk=reform_id)
+
+
+def add_error(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def check_date(value, field: str, errors: Errors) -> dt.date | None:
+    """A date argument: the date, or None (for None, or after recording that it is not a date)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    add_error(errors, field, _("Enter a date as YYYY-MM-DD."))
+    return None
+
+
+def parse_date(value, field: str, errors: Errors) -> dt.date | None:
+    """A date, or its ISO text as a stored proposal keeps it (JSON): the date, or None."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        add_error(errors, field, _("Enter a date as YYYY-MM-DD."))
+        return None

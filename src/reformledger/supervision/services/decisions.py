@@ -1,0 +1,210 @@
+"""The office's decisions on a reform: completion (办结) and change requests (改革深化).
+
+A reform is completed only through 办结: the lead unit applies with evidence, the office accepts
+(the reform is completed and locked; its open tasks close with it) or returns the application.
+During a reform its goals, measures, deliverables or dates are adjusted on evidence: anyone
+responsible asks, the office decides (for key reforms with the committee's meeting) and an approved
+change applies at once through the reforms' own writer, with full history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reformledger.core.audit import log_action, to_jsonable
+from reformledger.core.permissions import require
+from reformledger.reforms import services as reform_services
+from reformledger.reforms.models import Reform, Status, Tier
+
+from .. import notify
+from ..models import ChangeRequest, Completion, Decision, Task, TaskStatus
+from ..rollup import refresh_reform, today
+from .common import Errors, add_error, lock_reform, parse_date
+from .evidence import check_evidence, store_evidence
+
+# --- completion (办结) -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_completion(*, user, reform: Reform, summary: str, evidence: Sequence = ()) -> Completion:
+    """The lead unit applies to close its reform, with a summary and evidence files."""
+    reform = lock_reform(reform.pk)
+    require(
+        user, "supervision.apply_completion", reform,
+        message=_("Only the lead unit applies for completion, while the reform is open."),
+    )
+    errors: Errors = {}
+    if reform.status != Status.IN_PROGRESS:
+        add_error(errors, "status", _("Only a reform in progress can apply for completion."))
+    if not (summary or "").strip():
+        add_error(errors, "summary", _("Summarise the results."))
+    if Completion.objects.filter(reform=reform, status=Decision.PENDING).exists():
+        add_error(errors, "status", _("An application for completion is already awaiting the office."))
+    if not evidence:
+        add_error(errors, "evidence", _("Attach the evidence of completion."))
+    if errors:
+        raise ValidationError(errors)
+    checked = check_evidence(evidence)
+    completion = Completion.objects.create(reform=reform, applied_by=user, summary=summary.strip())
+    stored = store_evidence(user, reform.pk, checked, completion=completion)
+    log_action(user, "reform.apply_completion", reform, {"evidence": [None, [e.name for e in stored]]})
+    return completion
+
+
+@transaction.atomic
+def decide_completion(*, user, completion: Completion, accept: bool, comment: str = "") -> Completion:
+    """The office accepts (the reform is completed and locked; open tasks close with it) or
+    returns the application with a comment."""
+    require(user, "supervision.decide", message=_("Only the reform office decides completions."))
+    reform = lock_reform(completion.reform_id)
+    completion = Completion.objects.select_for_update().get(pk=completion.pk)
+    if completion.status != Decision.PENDING:
+        raise ValidationError({"status": _("This application was already decided.")})
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": _("Say why the application is returned.")})
+    completion.status = Decision.ACCEPTED if accept else Decision.RETURNED
+    completion.decided_by = user
+    completion.decided_at = timezone.now()
+    completion.comment = comment
+    completion.save()
+    on = today()
+    if accept:
+        open_tasks = Task.objects.filter(reform=reform).exclude(status=TaskStatus.DONE)
+        closed = list(open_tasks.values_list("pk", flat=True))
+        open_tasks.update(status=TaskStatus.DONE, completed_on=on, progress=100, updated_at=timezone.now())
+        reform_services.transition_reform(user=user, reform=reform, to_status=Status.COMPLETED, note=comment)
+        log_action(user, "reform.complete", reform, {"completion": [None, completion.pk], "tasks_closed": closed})
+    else:
+        log_action(user, "reform.return_completion", reform, {"completion": [None, completion.pk], "comment": comment})
+        refresh_reform(reform.pk, on=on)  # accepting recomputes through the transition's signal
+    notify.completion_decided(completion)
+    return completion
+
+
+# --- change requests (改革深化) ----------------------------------------------------------------------
+
+
+class ProposedChange(TypedDict, total=False):
+    """What a change request may adjust. Dates may come as ISO text: a stored proposal is JSON."""
+
+    goals: str
+    measures: str
+    deliverables: str
+    start_date: dt.date | str
+    due_date: dt.date | str
+
+
+#: What a change request may adjust (改革深化: goals, measures, deliverables or dates).
+CHANGEABLE_FIELDS = tuple(ProposedChange.__annotations__)
+
+
+def _clean_value(reform: Reform, name: str, value: Any, errors: Errors) -> Any:
+    if name.endswith("_date"):
+        value = parse_date(value, name, errors)
+        if value is None and name not in errors:
+            add_error(errors, name, _("Enter a date as YYYY-MM-DD."))
+    else:
+        value = str(value or "").strip()
+    if value is not None and value == getattr(reform, name):
+        add_error(errors, name, _("This is the current value."))
+    return value
+
+
+def _clean_proposed(reform: Reform, proposed: Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(proposed, Mapping) or not proposed:
+        raise ValidationError({"changes": _("Name at least one change: goals, measures, deliverables or dates.")})
+    errors: Errors = {}
+    for name in sorted(set(proposed) - set(CHANGEABLE_FIELDS)):
+        add_error(errors, name, _("A change request may adjust goals, measures, deliverables or dates only."))
+    cleaned = {name: _clean_value(reform, name, proposed[name], errors) for name in CHANGEABLE_FIELDS if name in proposed}
+    start = cleaned.get("start_date", reform.start_date)
+    due = cleaned.get("due_date", reform.due_date)
+    if start and due and due < start and not errors:
+        add_error(errors, "due_date", _("The due date is before the start date."))
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+@transaction.atomic
+def request_change(*, user, reform: Reform, proposed: ProposedChange, reason: str, evidence: Sequence = ()) -> ChangeRequest:
+    """Anyone responsible for the reform asks to change its goals, measures, deliverables or
+    dates, with a reason and evidence (a locked reform too: it changes only this way)."""
+    reform = lock_reform(reform.pk)
+    require(
+        user, "supervision.request_change", reform,
+        message=_("Only the reform office, the lead unit and the responsible leader request changes."),
+    )
+    cleaned = _clean_proposed(reform, proposed)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    checked = check_evidence(evidence)
+    request = ChangeRequest.objects.create(
+        reform=reform, requested_by=user, proposed={k: to_jsonable(v) for k, v in cleaned.items()}, reason=reason.strip()
+    )
+    stored = store_evidence(user, reform.pk, checked, change_request=request)
+    log_action(user, "reform.request_change", reform, {"request": [None, request.pk], "proposed": request.proposed, "evidence": [e.name for e in stored]})
+    return request
+
+
+def _apply(user, request: ChangeRequest, reform: Reform) -> None:
+    """Apply an approved request through the reforms' writer, once the tasks fit the new dates."""
+    cleaned = _clean_proposed(reform, request.proposed)
+    start = cleaned.get("start_date", reform.start_date)
+    due = cleaned.get("due_date", reform.due_date)
+    outside = [
+        t.title
+        for t in Task.objects.filter(reform=reform, parent=None)
+        if (start and t.start_date < start) or (due and t.due_date > due)
+    ]
+    if outside:
+        raise ValidationError(
+            {"due_date": _("These tasks would fall outside the new dates; change them first: %(titles)s.") % {"titles": "、".join(outside)}}
+        )
+    request.before = {name: to_jsonable(getattr(reform, name)) for name in cleaned}
+    reform_services.apply_approved_change(user=user, reform=reform, changes=cleaned, request_id=request.pk)
+
+
+@transaction.atomic
+def decide_change(
+    *, user, change_request: ChangeRequest, approve: bool, note: str = "", committee_meeting: str = ""
+) -> ChangeRequest:
+    """The office decides; for key reforms and upper-level tasks it records the committee's
+    decision and its meeting. An approved change applies at once, and the reform's history shows
+    the values before and after."""
+    require(user, "supervision.decide", message=_("Only the reform office decides change requests."))
+    reform = lock_reform(change_request.reform_id)
+    request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
+    if request.status != ChangeRequest.CRStatus.PENDING:
+        raise ValidationError({"status": _("This change request was already decided (%(status)s).") % {"status": request.get_status_display()}})
+    committee_meeting = (committee_meeting or "").strip()
+    note = (note or "").strip()
+    if reform.tier in (Tier.KEY, Tier.UPPER) and not committee_meeting:
+        raise ValidationError({"committee_meeting": _("For a key reform, record the committee meeting that decided.")})
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why the change is rejected.")})
+    if approve:
+        _apply(user, request, reform)
+    request.status = ChangeRequest.CRStatus.APPROVED if approve else ChangeRequest.CRStatus.REJECTED
+    request.decided_by = user
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    request.committee_meeting = committee_meeting
+    request.save()
+    log_action(
+        user,
+        "change_request.decide",
+        request,
+        {"status": [ChangeRequest.CRStatus.PENDING, request.status], "committee_meeting": committee_meeting, "note": note},
+    )
+    notify.change_decided(request)
+    refresh_reform(reform.pk)
+    return request

@@ -1,0 +1,159 @@
+"""Progress reports (进展报告): a unit reports on its own tasks with evidence; the office accepts
+(复核) or returns them, and urges (催办) the units that owe progress.
+
+Progress is what the office accepted: a unit's claim shows as awaiting review until then, and a
+returned report puts the task back to its last standing report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reformledger.core.audit import Change, log_action, log_actions
+from reformledger.core.permissions import require
+from reformledger.reforms.models import Reform
+
+from .. import notify
+from ..models import Decision, ProgressReport, Reminder, Task, TaskStatus
+from ..rollup import refresh_reform, today
+from .common import Errors, add_error, lock_reform
+from .evidence import check_evidence, store_evidence
+from .help import open_help
+
+
+def _percent(value, errors: Errors) -> int | None:
+    try:
+        number = int(value)
+        if str(value).strip() not in (str(number), f"{number}.0") and not isinstance(value, int):
+            raise ValueError
+    except (TypeError, ValueError):
+        add_error(errors, "percent", _("Percent done must be a whole number from 0 to 100."))
+        return None
+    if not 0 <= number <= 100:
+        add_error(errors, "percent", _("Percent done must be a whole number from 0 to 100."))
+        return None
+    return number
+
+
+def _check_report(task: Task, *, percent: int, text: str) -> int:
+    errors: Errors = {}
+    number = _percent(percent, errors)
+    if not (text or "").strip():
+        add_error(errors, "text", _("Say what was done."))
+    if task.status == TaskStatus.DONE:
+        add_error(errors, "task", _("This task is completed; report on an open task."))
+    if task.children.exists():
+        add_error(errors, "task", _("This task is split into sub-tasks; report on those."))
+    if errors or number is None:
+        raise ValidationError(errors)
+    return number
+
+
+@transaction.atomic
+def submit_report(
+    *, user, task: Task, percent: int, text: str, problems: str = "", help_needed: str = "", evidence: Sequence = ()
+) -> ProgressReport:
+    """A unit's progress report on one of its own tasks, with evidence files."""
+    reform = lock_reform(task.reform_id)
+    task = Task.objects.select_related("reform").get(pk=task.pk)
+    require(user, "supervision.report_on_task", task)
+    number = _check_report(task, percent=percent, text=text)
+    checked = check_evidence(evidence)
+    on = today()
+    report = ProgressReport.objects.create(
+        task=task,
+        reporter=user,
+        reported_on=on,
+        percent=number,
+        text=text.strip(),
+        problems=(problems or "").strip(),
+        help_needed=(help_needed or "").strip(),
+    )
+    stored = store_evidence(user, reform.pk, checked, report=report)
+    task.progress = number
+    task.last_report_on = on
+    if task.status == TaskStatus.NOT_STARTED:
+        task.status = TaskStatus.IN_PROGRESS
+    task.save(update_fields=["progress", "last_report_on", "status", "updated_at"])
+    changes: dict[str, Any] = {"percent": [None, number], "evidence": [None, [e.name for e in stored]]}
+    items = [Change("task.report", task, changes)]
+    if report.help_needed:
+        items.append(open_help(report=report, reform=reform, task=task))
+    log_actions(user, items)
+    refresh_reform(reform.pk, on=on)
+    return report
+
+
+def _settle_task(report: ProgressReport, *, accept: bool, on) -> None:
+    """Accepting a 100% report completes its task; returning one puts the task back to its last
+    standing report."""
+    task = report.task
+    if accept and report.percent == 100 and task.status != TaskStatus.DONE:
+        task.status = TaskStatus.DONE
+        task.completed_on = on
+        task.progress = 100
+        task.save(update_fields=["status", "completed_on", "progress", "updated_at"])
+    elif not accept and task.status != TaskStatus.DONE:
+        standing = (
+            ProgressReport.objects.filter(task=task).exclude(status=Decision.RETURNED).order_by("-created_at", "-pk").first()
+        )
+        task.progress = standing.percent if standing else 0
+        task.last_report_on = standing.reported_on if standing else None
+        task.save(update_fields=["progress", "last_report_on", "updated_at"])
+
+
+@transaction.atomic
+def review_report(*, user, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
+    """The office accepts a report or returns it with a comment. Accepting a 100% report
+    completes the task (办结); returning one puts the task back to its last standing report."""
+    require(user, "supervision.review_report")
+    report = ProgressReport.objects.select_related("task").get(pk=report.pk)
+    reform = lock_reform(report.task.reform_id)
+    report = ProgressReport.objects.select_for_update().select_related("task", "task__reform").get(pk=report.pk)
+    if report.status != Decision.PENDING:
+        raise ValidationError({"status": _("This report was already reviewed (%(status)s).") % {"status": report.get_status_display()}})
+    comment = (comment or "").strip()
+    if not accept and not comment:
+        raise ValidationError({"comment": _("Say why the report is returned.")})
+    on = today()
+    report.status = Decision.ACCEPTED if accept else Decision.RETURNED
+    report.reviewed_by = user
+    report.reviewed_at = timezone.now()
+    report.review_comment = comment
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    _settle_task(report, accept=accept, on=on)
+    log_action(
+        user, "task.review", report.task,
+        {"report": [report.pk, report.pk], "status": [Decision.PENDING, report.status], "comment": comment},
+    )
+    notify.reviewed(report)
+    refresh_reform(reform.pk, on=on)
+    return report
+
+
+# --- urging (催办) ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def urge(*, user, message: str, task: Task | None = None, reform: Reform | None = None) -> Reminder:
+    """The office urges (催办) the unit responsible for a task, or a reform's lead unit."""
+    require(user, "supervision.urge")
+    if not (message or "").strip():
+        raise ValidationError({"message": _("Write the message to send.")})
+    if task is not None and reform is None:
+        task = Task.objects.select_related("reform", "unit").get(pk=task.pk)
+        unit, reform = task.unit, task.reform
+    elif reform is not None and task is None:
+        reform = Reform.objects.select_related("lead_unit").get(pk=reform.pk)
+        unit = reform.lead_unit
+    else:
+        raise ValidationError({"task": _("Urge about one task or one reform.")})
+    reminder = notify.urge(sender=user, unit=unit, reform=reform, task=task, message=message.strip())
+    log_action(user, "supervision.urge", task or reform, {"unit": [None, unit.pk], "message": message.strip()})
+    return reminder

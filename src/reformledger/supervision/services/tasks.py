@@ -1,0 +1,259 @@
+"""Tasks (任务节点): a reform's tree, decomposed layer by layer (层层分解).
+
+The lead unit (or the office) decomposes its reform; the unit responsible for a task may split it
+further. Dates stay inside the parent's range (the reform's, for a top-level task); a task with
+progress reports can be changed but not removed. Tasks follow their reform: its district, and its
+completion (:func:`on_reforms_changed`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reformledger.core.audit import Change, diff, log_action, log_actions
+from reformledger.core.permissions import require
+from reformledger.org.models import Unit, User
+from reformledger.reforms.models import Reform, Status
+
+from ..models import ProgressReport, ReformWarning, Task, TaskStatus
+from ..rollup import refresh_reform, today
+from ..scan import recompute_reforms
+from .common import Errors, add_error, check_date, lock_reform
+
+
+class TaskChanges(TypedDict, total=False):
+    """The fields of a task a write sets; a change names only what changes."""
+
+    title: str
+    unit: Unit
+    assignee: User | None
+    start_date: dt.date
+    due_date: dt.date
+    weight: Decimal | int
+    deliverable: str
+    sort_order: int
+
+
+TASK_FIELDS = tuple(TaskChanges.__annotations__)
+
+
+def _snapshot(task: Task) -> dict[str, Any]:
+    return {
+        name: getattr(task, f"{name}_id" if name in ("unit", "assignee") else name) for name in TASK_FIELDS
+    }
+
+
+def _assign(task: Task, changes: Mapping[str, Any]) -> None:
+    unknown = set(changes) - set(TASK_FIELDS)
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be set here.")] for name in sorted(unknown)})
+    errors: Errors = {}
+    for name, value in changes.items():
+        if name in ("start_date", "due_date"):
+            value = check_date(value, name, errors)
+        setattr(task, name, value)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- validation, in steps ------------------------------------------------------------------------
+
+
+def _check_fields(task: Task, errors: Errors) -> None:
+    if not (task.title or "").strip():
+        add_error(errors, "title", _("A task needs a title."))
+    if task.start_date is None:
+        add_error(errors, "start_date", _("A task needs a start date."))
+    if task.due_date is None:
+        add_error(errors, "due_date", _("A task needs a due date."))
+    try:
+        weight = Decimal(str(task.weight))
+        if not weight.is_finite() or weight <= 0:
+            add_error(errors, "weight", _("The weight must be greater than 0."))
+        elif weight >= Decimal("100000") or weight != weight.quantize(Decimal("0.01")):
+            add_error(errors, "weight", _("The weight must be below 100000, with at most two decimals."))
+    except (InvalidOperation, TypeError, ValueError):
+        add_error(errors, "weight", _("The weight must be a number."))
+
+
+def _check_people(task: Task, reform: Reform, errors: Errors) -> None:
+    unit = task.unit if task.unit_id else None
+    if unit is None:
+        add_error(errors, "unit", _("A task needs a responsible unit."))
+    elif unit.district_id != reform.district_id or not unit.is_active:
+        add_error(errors, "unit", _("The responsible unit must be an active unit of the reform's district."))
+    assignee = task.assignee if task.assignee_id else None
+    if assignee is not None and unit is not None:
+        works_there = assignee.memberships.filter(unit_id=unit.pk).exists() and assignee.is_active
+        if not works_there:
+            add_error(errors, "assignee", _("The responsible person must work in the responsible unit."))
+
+
+def _check_range(task: Task, reform: Reform, parent: Task | None, errors: Errors) -> None:
+    """The dates in order, inside the parent's range (the reform's at the top), around the children's."""
+    start, due = task.start_date, task.due_date
+    if due < start:
+        add_error(errors, "due_date", _("The due date is before the start date."))
+    if parent is not None:
+        if start < parent.start_date:
+            add_error(errors, "start_date", _("A sub-task cannot start before its parent task (%(date)s).") % {"date": parent.start_date})
+        if due > parent.due_date:
+            add_error(errors, "due_date", _("A sub-task is due no later than its parent task (%(date)s).") % {"date": parent.due_date})
+    else:
+        if reform.start_date and start < reform.start_date:
+            add_error(errors, "start_date", _("A task cannot start before its reform (%(date)s).") % {"date": reform.start_date})
+        if reform.due_date and due > reform.due_date:
+            add_error(errors, "due_date", _("A task is due no later than its reform (%(date)s).") % {"date": reform.due_date})
+    if task.pk:
+        children = list(task.children.values_list("title", "start_date", "due_date"))
+        late = [title for title, c_start, c_due in children if c_start < start or c_due > due]
+        if late:
+            add_error(
+                errors, "due_date", _("These sub-tasks would fall outside the new dates: %(titles)s.") % {"titles": "、".join(late)}
+            )
+
+
+def _validate(task: Task, reform: Reform, parent: Task | None) -> None:
+    errors: Errors = {}
+    _check_fields(task, errors)
+    _check_people(task, reform, errors)
+    if task.start_date and task.due_date:
+        _check_range(task, reform, parent, errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- the writes ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_task(
+    *,
+    user,
+    reform: Reform,
+    parent: Task | None = None,
+    title: str,
+    unit: Unit,
+    start_date: dt.date,
+    due_date: dt.date,
+    assignee: User | None = None,
+    weight: Decimal | int = Decimal(1),
+    deliverable: str = "",
+    sort_order: int = 0,
+) -> Task:
+    """Add a task to a reform's tree, at the top (the lead unit decomposes its reform) or under
+    ``parent`` (the unit responsible for a task may split it further). ``sort_order`` 0 puts it
+    after its siblings."""
+    reform = lock_reform(reform.pk)
+    if parent is not None:
+        parent = Task.objects.select_related("reform").get(pk=parent.pk)
+        if parent.reform_id != reform.pk:
+            raise ValidationError({"parent": _("The parent task belongs to another reform.")})
+        require(user, "supervision.split_task", parent)
+    else:
+        require(user, "supervision.decompose_reform", reform)
+    task = Task(reform=reform, district_id=reform.district_id, parent=parent)
+    fields = TaskChanges(
+        title=title, unit=unit, assignee=assignee, start_date=start_date, due_date=due_date, weight=weight,
+        deliverable=deliverable, sort_order=sort_order,
+    )
+    _assign(task, fields)
+    if task.sort_order == 0:
+        siblings = Task.objects.filter(reform=reform, parent=parent)
+        task.sort_order = (siblings.aggregate(m=Max("sort_order"))["m"] or 0) + 1
+    _validate(task, reform, parent)
+    if parent is not None:
+        task.path = f"{parent.path}{parent.pk}/"
+        task.depth = parent.depth + 1
+    task.save()
+    log_action(user, "task.create", task, {"reform": [None, reform.pk], **diff({}, _snapshot(task))})
+    refresh_reform(reform.pk)
+    task.refresh_from_db()
+    return task
+
+
+@transaction.atomic
+def update_task(*, user, task: Task, changes: TaskChanges) -> Task:
+    """Change a task's fields (those named in ``changes``): its reform's lead unit or the office,
+    or whoever may split its parent."""
+    reform = lock_reform(task.reform_id)
+    task = Task.objects.select_related("reform", "parent").get(pk=task.pk)
+    require(user, "supervision.edit_task", task, message=_("You may not change this task."))
+    before = _snapshot(task)
+    _assign(task, changes)
+    _validate(task, reform, task.parent)
+    task.save()
+    changed = diff(before, _snapshot(task))
+    if changed:
+        log_action(user, "task.update", task, changed)
+        refresh_reform(reform.pk)
+        task.refresh_from_db()
+    return task
+
+
+@transaction.atomic
+def delete_task(*, user, task: Task) -> None:
+    """Remove a task and its sub-tasks; refused once anyone has reported on them (the record stays)."""
+    reform = lock_reform(task.reform_id)
+    task = Task.objects.select_related("reform", "parent").get(pk=task.pk)
+    require(user, "supervision.edit_task", task, message=_("You may not remove this task."))
+    subtree = Task.objects.filter(reform_id=reform.pk, path__startswith=f"{task.path}{task.pk}/")
+    if ProgressReport.objects.filter(task=task).exists() or ProgressReport.objects.filter(task__in=subtree).exists():
+        raise ValidationError({"task": _("This task has progress reports; it can be changed but not removed.")})
+    title = task.title
+    task.delete()
+    log_action(user, "task.delete", reform, {"task": [title, None]})
+    refresh_reform(reform.pk)
+
+
+# --- tasks follow their reform -------------------------------------------------------------------
+
+
+def close_tasks_of_completed(reform_ids: Sequence[int], *, on: dt.date | None = None) -> int:
+    """Open tasks of reforms that are now completed close with them, as accepting a completion does
+    (whatever made the reform completed: the status button, an Excel ledger import). Returns how
+    many closed; each reform's audit entry lists them."""
+    on = on or today()
+    open_tasks = Task.objects.filter(reform_id__in=list(reform_ids), reform__status=Status.COMPLETED).exclude(
+        status=TaskStatus.DONE
+    )
+    by_reform: dict[int, list[int]] = {}
+    for pk, reform_id in open_tasks.values_list("pk", "reform_id"):
+        by_reform.setdefault(reform_id, []).append(pk)
+    if not by_reform:
+        return 0
+    Task.objects.filter(pk__in=[pk for pks in by_reform.values() for pk in pks]).update(
+        status=TaskStatus.DONE, completed_on=on, progress=100, updated_at=timezone.now()
+    )
+    reforms = Reform.objects.in_bulk(list(by_reform))
+    log_actions(None, [Change("reform.close_tasks", reforms[rid], {"tasks_closed": pks}) for rid, pks in by_reform.items()])
+    return sum(len(pks) for pks in by_reform.values())
+
+
+def on_reforms_changed(sender=None, *, reform_ids, **kwargs) -> None:
+    """Receiver of ``reforms.signals.reforms_changed`` (status or dates moved), in the write's
+    transaction: close the open tasks of completed reforms, then recompute the warnings."""
+    on = today()
+    _follow_district(reform_ids)
+    close_tasks_of_completed(reform_ids, on=on)
+    recompute_reforms(reform_ids, on=on)
+
+
+def _follow_district(reform_ids: Sequence[int]) -> None:
+    """Tasks and warnings copy their reform's district (the board and the bulletin filter by it):
+    a reform moved to another district takes them along. One update per district."""
+    by_district: dict[int, list[int]] = {}
+    for pk, district_id in Reform.objects.filter(pk__in=list(reform_ids)).values_list("pk", "district_id"):
+        by_district.setdefault(district_id, []).append(pk)
+    for district_id, ids in by_district.items():
+        for model in (Task, ReformWarning):
+            model.objects.filter(reform_id__in=ids).exclude(district_id=district_id).update(district_id=district_id)
