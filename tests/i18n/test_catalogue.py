@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
-from reformledger.reforms.ledger import SOURCE_LEVEL_LABELS, STATUS_LABELS, TIER_LABELS
+from reformledger.reforms.ledger.format import SOURCE_LEVEL_LABELS, STATUS_LABELS, TIER_LABELS
 from reformledger.reforms.models import SourceLevel, Status, Tier
 from tests.i18n.po import MO_PATH, Entry, read_po
 

@@ -12,7 +12,8 @@ from openpyxl import Workbook, load_workbook
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Domain, Membership, Role
-from reformledger.reforms import ledger
+from reformledger.reforms.ledger.export import write_ledger
+from reformledger.reforms.ledger.format import COLUMNS
 from reformledger.reforms.models import Reform, SourceLevel, Status, Tier
 from reformledger.reforms.selectors import ReformFilters, reform_list
 from tests.clients import english_client
@@ -73,7 +74,7 @@ def catalogue(district, people, reform_factory) -> list[Reform]:
 
 def export(path: Path, user=None, filters: ReformFilters | None = None) -> Path:
     qs = reform_list(user, filters or ReformFilters()) if user is not None else Reform.objects.all()
-    ledger.write_ledger(qs, path)
+    write_ledger(qs, path)
     return path
 
 
@@ -99,7 +100,7 @@ def write(path: Path, rows: list[list[Any]], header: list[str] | None = None) ->
     """A ledger from plain rows (the header defaults to every column in order)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.append(header if header is not None else [c.header for c in ledger.COLUMNS])
+    sheet.append(header if header is not None else [c.header for c in COLUMNS])
     for row in rows:
         sheet.append(row)
     workbook.save(path)
@@ -129,7 +130,7 @@ def good_row(**overrides: Any) -> list[Any]:
         "public_summary": "摘要",
     }
     values.update(overrides)
-    return [values[c.key] for c in ledger.COLUMNS]
+    return [values[c.key] for c in COLUMNS]
 
 
 def counts() -> tuple[int, int]:

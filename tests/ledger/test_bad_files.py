@@ -6,7 +6,9 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 
-from reformledger.reforms import ledger
+from reformledger.reforms.ledger.applying import import_ledger
+from reformledger.reforms.ledger.format import COLUMNS, LedgerFileError
+from reformledger.reforms.ledger.workbook import check_file
 
 from .conftest import counts, good_row, write
 
@@ -39,7 +41,7 @@ def _header_only(path):
 
 
 def _header_then_blank_rows(path):
-    return write(path, [[None] * len(ledger.COLUMNS), ["", "  "]])
+    return write(path, [[None] * len(COLUMNS), ["", "  "]])
 
 
 def _no_header(path):
@@ -47,7 +49,7 @@ def _no_header(path):
 
 
 def _blank_first_row(path):
-    return write(path, [[c.header for c in ledger.COLUMNS], good_row()], header=[None, None])
+    return write(path, [[c.header for c in COLUMNS], good_row()], header=[None, None])
 
 
 BAD_FILES = [
@@ -72,7 +74,7 @@ BAD_FILES = [
 def test_bad_file_gets_one_clear_message(what, make, message, catalogue, people, tmp_path):
     path = make(tmp_path / "file.xlsx")
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert len(result.problems) == 1, [str(p) for p in result.problems]
     problem = result.problems[0]
     assert problem.row is None and message in problem.message
@@ -84,7 +86,7 @@ def test_too_large_a_file_is_refused_before_it_is_read(settings, catalogue, peop
     path = write(tmp_path / "big.xlsx", [good_row()])
     settings.LEDGER_MAX_UPLOAD_MB = 0.001
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert len(result.problems) == 1
     assert "the largest ledger accepted is 0.001 MB" in result.problems[0].message
     assert counts() == before
@@ -92,25 +94,25 @@ def test_too_large_a_file_is_refused_before_it_is_read(settings, catalogue, peop
 
 def test_file_like_objects_are_checked_too(people, district):
     buffer = io.BytesIO(b"%PDF-1.4 not a workbook")
-    with pytest.raises(ledger.LedgerFileError, match="not an Excel workbook"):
-        ledger.check_file(buffer)
+    with pytest.raises(LedgerFileError, match="not an Excel workbook"):
+        check_file(buffer)
     assert buffer.tell() == 0
 
 
 def test_missing_required_column_is_named(people, district, tmp_path):
-    keep = [c for c in ledger.COLUMNS if c.key not in ("lead_unit", "domain")]
-    rows = [[dict(zip([c.key for c in ledger.COLUMNS], good_row(), strict=True))[c.key] for c in keep]]
+    keep = [c for c in COLUMNS if c.key not in ("lead_unit", "domain")]
+    rows = [[dict(zip([c.key for c in COLUMNS], good_row(), strict=True))[c.key] for c in keep]]
     path = write(tmp_path / "cols.xlsx", rows, header=[c.header for c in keep])
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert [(p.row, p.column) for p in result.problems] == [(1, "改革领域"), (1, "牵头单位")]
     assert all(p.message == "This required column is missing." for p in result.problems)
     assert counts() == before
 
 
 def test_a_column_twice_is_refused(people, district, tmp_path):
-    header = [c.header for c in ledger.COLUMNS] + ["名称"]
+    header = [c.header for c in COLUMNS] + ["名称"]
     path = write(tmp_path / "twice.xlsx", [good_row() + ["别名"]], header=header)
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert [(p.row, p.column) for p in result.problems] == [(1, "名称")]
     assert "appears twice (columns B and S)" in result.problems[0].message

@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from reformledger.org.models import UnitKind
-from reformledger.reforms import ledger
+from reformledger.reforms.ledger.applying import import_ledger
+from reformledger.reforms.ledger.format import COLUMNS, HEADER
 from reformledger.reforms.models import Reform
 from tests.factories import UnitFactory, UserFactory
 
@@ -74,7 +75,7 @@ BAD_ROWS = [
     ("year not a year", {"year": "19"}, "年度", "is not a year"),
     ("code too long", {"code": "X" * 41}, "编号", "At most 40 characters"),
 ] + [
-    (f"missing {key}", {key: ""}, ledger.HEADER[key], "must not be empty")
+    (f"missing {key}", {key: ""}, HEADER[key], "must not be empty")
     for key in ("code", "title", "tier", "year", "district", "domain", "lead_unit")
 ]
 
@@ -98,7 +99,7 @@ def test_bad_row_rejects_the_file_naming_row_and_column(
         tmp_path / "bad.xlsx", [good_row(code="OK-001"), good_row(**{"code": "BAD-001", **overrides})]
     )
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path, dry_run=dry_run)
+    result = import_ledger(user=people.office, source=path, dry_run=dry_run)
     assert not result.ok
     assert [(p.row, p.column) for p in result.problems] == [(3, header)], [str(p) for p in result.problems]
     assert message in result.problems[0].message
@@ -109,7 +110,7 @@ def test_bad_row_rejects_the_file_naming_row_and_column(
 
 def test_duplicate_code_in_the_file_names_both_rows(people, district, tmp_path):
     path = write(tmp_path / "dup.xlsx", [good_row(), good_row(code="NEW-002"), good_row()])
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert [(p.row, p.column) for p in result.problems] == [(4, "编号")]
     assert "The code NEW-001 already appears on row 2" in result.problems[0].message
     assert not Reform.objects.exists()
@@ -125,7 +126,7 @@ def test_every_problem_of_every_row_is_reported_at_once(people, district, tmp_pa
         ],
     )
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert sorted((p.row, p.column) for p in result.problems) == [
         (2, "牵头单位"),
         (2, "进度(%)"),
@@ -138,13 +139,13 @@ def test_every_problem_of_every_row_is_reported_at_once(people, district, tmp_pa
 
 def test_problem_against_stored_values_when_a_column_is_left_out(catalogue, people, tmp_path):
     """Without the start-date column, a due date before the stored start date is still refused."""
-    header = [c.header for c in ledger.COLUMNS if c.key != "start_date"]
-    row = dict(zip([c.key for c in ledger.COLUMNS], good_row(code="ZD-2018-01"), strict=True))
+    header = [c.header for c in COLUMNS if c.key != "start_date"]
+    row = dict(zip([c.key for c in COLUMNS], good_row(code="ZD-2018-01"), strict=True))
     row["due_date"] = dt.date(2017, 12, 31)  # the stored start date is 2018-01-01
     path = write(
-        tmp_path / "partial.xlsx", [[row[c.key] for c in ledger.COLUMNS if c.key != "start_date"]], header
+        tmp_path / "partial.xlsx", [[row[c.key] for c in COLUMNS if c.key != "start_date"]], header
     )
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert [(p.row, p.column) for p in result.problems] == [(2, "完成时限")]
     assert counts() == before

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from reformledger.core.audit import history_of
 from reformledger.core.models import AuditEntry
-from reformledger.reforms import ledger
+from reformledger.reforms.ledger.format import COLUMN_BY_KEY, COLUMNS, SHEET_TITLE
 from reformledger.reforms.models import LedgerImport, Reform
 
 from .conftest import counts, good_row, write
@@ -42,7 +42,7 @@ def test_export_view_streams_what_the_person_sees_with_the_catalogues_filters(ca
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
     rows = sheet_rows(b"".join(response.streaming_content))
-    assert rows[0] == [c.header for c in ledger.COLUMNS]
+    assert rows[0] == [c.header for c in COLUMNS]
     assert [row[0] for row in rows[1:]] == ["ZD-2018-01"]
 
     client.force_login(people.other_staff)  # sub-district B only co-runs the upper-level task
@@ -53,10 +53,10 @@ def test_export_view_streams_what_the_person_sees_with_the_catalogues_filters(ca
 def test_export_sheet_is_laid_out_for_reading(catalogue, people, client):
     client.force_login(people.office)
     content = b"".join(client.get(reverse("reforms:ledger-export")).streaming_content)
-    sheet = load_workbook(io.BytesIO(content))[ledger.SHEET_TITLE]
+    sheet = load_workbook(io.BytesIO(content))[SHEET_TITLE]
     assert sheet.freeze_panes == "A2"
     assert sheet["A1"].font.b
-    assert sheet.column_dimensions["B"].width == ledger.COLUMN_BY_KEY["title"].width
+    assert sheet.column_dimensions["B"].width == COLUMN_BY_KEY["title"].width
     assert sheet["N2"].is_date and sheet["N2"].number_format == "yyyy-mm-dd"
 
 
@@ -100,7 +100,7 @@ def test_upload_page_shows_the_form_the_limit_and_the_columns(people, client, se
     assert response.status_code == 200
     html = response.content.decode()
     assert 'type="file"' in html and "Largest file: 20 MB" in html
-    for column in ledger.COLUMNS:
+    for column in COLUMNS:
         assert column.header in html
 
 

@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.datetime import to_excel
 
-from reformledger.reforms import ledger
+from reformledger.reforms.ledger.cells import as_number, as_text, parse_date, same_text, sheet_safe
+from reformledger.reforms.ledger.format import SHEET_TITLE
 
 dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))
 
@@ -30,13 +31,13 @@ def test_every_documented_date_spelling_reads_back(day):
         to_excel(day),  # a date cell whose format was lost: the serial number
     ]
     for spelling in spellings:
-        assert ledger.parse_date(spelling) == day, spelling
+        assert parse_date(spelling) == day, spelling
 
 
 @given(st.one_of(st.text(max_size=30), st.integers(), st.floats(allow_nan=True), st.booleans(), st.none()))
 def test_date_reader_only_ever_raises_value_error(value):
     try:
-        result = ledger.parse_date(value)
+        result = parse_date(value)
     except ValueError:
         return
     assert result is None or isinstance(result, dt.date)
@@ -45,18 +46,18 @@ def test_date_reader_only_ever_raises_value_error(value):
 @given(st.integers(min_value=0, max_value=100))
 def test_progress_reads_numbers_and_percent_text(number):
     for spelling in (number, float(number), str(number), f"{number}%", f"{number}.0", f"{number}％"):
-        assert ledger._number(spelling) == number
+        assert as_number(spelling) == number
 
 
 @pytest.mark.parametrize("blank", [None, "", "   "])
 def test_blank_date_is_none(blank):
-    assert ledger.parse_date(blank) is None
+    assert parse_date(blank) is None
 
 
 def _through_a_sheet(text: str):
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(ledger.SHEET_TITLE)
-    cell = WriteOnlyCell(sheet, ledger._safe(text))
+    sheet = workbook.create_sheet(SHEET_TITLE)
+    cell = WriteOnlyCell(sheet, sheet_safe(text))
     cell.data_type = "s"
     sheet.append([cell])
     buffer = io.BytesIO()
@@ -70,5 +71,5 @@ def _through_a_sheet(text: str):
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60))
 def test_text_comes_back_from_a_sheet_as_the_same_text(text):
     """What the export writes, the import reads as equal (line endings and outer spaces aside)."""
-    expected = ledger._safe(text)
-    assert ledger._same_text(ledger._text(_through_a_sheet(text)), expected)
+    expected = sheet_safe(text)
+    assert same_text(as_text(_through_a_sheet(text)), expected)

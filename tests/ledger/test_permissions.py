@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reformledger.reforms import ledger
+from reformledger.reforms.jobs import check_ledger_import
+from reformledger.reforms.ledger.applying import import_ledger
+from reformledger.reforms.ledger.uploads import start_import
 from reformledger.reforms.models import LedgerImport
 from tests.reforms.test_permissions import ROLES
 
@@ -22,10 +24,13 @@ def test_service_refuses_everyone_but_the_office(role, people, district, tmp_pat
     before = counts()
     for dry_run in (True, False):
         with pytest.raises(PermissionDenied):
-            ledger.import_ledger(user=user, source=path, dry_run=dry_run)
+            import_ledger(user=user, source=path, dry_run=dry_run)
     with pytest.raises(PermissionDenied):
-        ledger.start_import(
-            user=user, uploaded_file=SimpleUploadedFile("a.xlsx", path.read_bytes()), language="en"
+        start_import(
+            user=user,
+            uploaded_file=SimpleUploadedFile("a.xlsx", path.read_bytes()),
+            language="en",
+            enqueue=check_ledger_import.enqueue,
         )
     assert counts() == before
     assert not LedgerImport.objects.exists()

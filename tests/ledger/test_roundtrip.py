@@ -4,7 +4,8 @@ import datetime as dt
 
 from reformledger.core.audit import history_of
 from reformledger.core.models import AuditEntry
-from reformledger.reforms import ledger
+from reformledger.reforms.ledger.applying import import_ledger
+from reformledger.reforms.ledger.format import COLUMNS
 from reformledger.reforms.models import Reform, Status
 
 from .conftest import counts, edit, export, good_row, read_rows, write
@@ -12,7 +13,7 @@ from .conftest import counts, edit, export, good_row, read_rows, write
 
 def test_export_writes_human_values_in_ledger_order(catalogue, people, tmp_path):
     rows = read_rows(export(tmp_path / "out.xlsx", people.office))
-    assert rows[0] == [c.header for c in ledger.COLUMNS]
+    assert rows[0] == [c.header for c in COLUMNS]
     by_code = {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
     upper = by_code["SJ-2018-01"]
     assert upper["层级"] == "上级任务"
@@ -33,7 +34,7 @@ def test_unchanged_export_imports_as_no_change(catalogue, people, tmp_path):
     path = export(tmp_path / "out.xlsx", people.office)
     before = counts()
     stamps = dict(Reform.objects.values_list("code", "updated_at"))
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.ok, [str(p) for p in result.problems]
     assert (result.created, result.updated, result.unchanged) == (0, 0, 3)
     assert counts() == before
@@ -52,7 +53,7 @@ def test_edited_export_applies_exactly_the_edits_and_audits_them(catalogue, peop
         },
     )
     audit_before = AuditEntry.objects.count()
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.ok, [str(p) for p in result.problems]
     assert (result.created, result.updated, result.unchanged) == (0, 2, 1)
     key = Reform.objects.get(code="ZD-2018-01")
@@ -76,7 +77,7 @@ def test_edited_export_applies_exactly_the_edits_and_audits_them(catalogue, peop
 
 def test_new_code_creates_a_reform(people, district, tmp_path):
     path = write(tmp_path / "new.xlsx", [good_row()])
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.ok, [str(p) for p in result.problems]
     assert result.created == 1
     reform = Reform.objects.get(code="NEW-001")
@@ -90,7 +91,7 @@ def test_new_code_creates_a_reform(people, district, tmp_path):
 
 
 def test_import_accepts_codes_other_spellings_and_reordered_columns(people, district, tmp_path):
-    columns = list(reversed(ledger.COLUMNS))
+    columns = list(reversed(COLUMNS))
     header = [f"  {c.header} " for c in columns]
     header[[c.key for c in columns].index("progress")] = "进度（%）"  # full-width brackets
     values = {
@@ -116,7 +117,7 @@ def test_import_accepts_codes_other_spellings_and_reordered_columns(people, dist
     path = write(
         tmp_path / "loose.xlsx", [[values[c.key] for c in columns] + ["备注"]], header=header + ["备注"]
     )
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.ok, [str(p) for p in result.problems]
     assert result.warnings == ["The column 备注 is not part of the ledger and was ignored."]
     reform = Reform.objects.get(code="K-1")
@@ -142,7 +143,7 @@ def test_names_that_would_not_come_back_are_exported_as_codes(people, district, 
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["牵头单位"], row["配合单位"], row["责任领导"]) == ("lh-c-a", "lh-c-b、lh-odd", "li1")
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=tmp_path / "amb.xlsx")
+    result = import_ledger(user=people.office, source=tmp_path / "amb.xlsx")
     assert (result.ok, result.unchanged) == (True, 1)
     assert counts() == before
 
@@ -151,7 +152,7 @@ def test_text_that_only_differs_in_line_endings_is_unchanged(people, reform_fact
     reform_factory(code="CR-1", goals="第一条\r\n第二条", title="标题")
     path = export(tmp_path / "cr.xlsx", people.office)
     edit(path, {("CR-1", "改革目标"): "第一条\n第二条  "})
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert (result.updated, result.unchanged) == (0, 1)
 
 
@@ -159,7 +160,7 @@ def test_formulas_in_text_are_written_as_text(people, reform_factory, tmp_path):
     reform_factory(code="F-1", title='=HYPERLINK("http://example.com")')
     path = export(tmp_path / "f.xlsx", people.office)
     assert read_rows(path)[1][1] == '=HYPERLINK("http://example.com")'
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.unchanged == 1
 
 
@@ -168,11 +169,11 @@ def test_a_new_reform_joins_its_years_plan_and_a_changed_year_moves_it(people, d
 
     plan_2019 = Plan.objects.create(district=district.district, year=2019, title="2019年改革计划")
     path = write(tmp_path / "plan.xlsx", [good_row()])
-    ledger.import_ledger(user=people.office, source=path)
+    import_ledger(user=people.office, source=path)
     assert Reform.objects.get(code="NEW-001").plan == plan_2019
     path = export(tmp_path / "out.xlsx", people.office)
     edit(path, {("ZD-2018-01", "年度"): 2019})
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.updated == 1
     key = Reform.objects.get(code="ZD-2018-01")
     assert (key.year, key.plan) == (2019, plan_2019)
@@ -183,7 +184,7 @@ def test_dry_run_reports_the_changes_and_writes_nothing(catalogue, people, tmp_p
     path = export(tmp_path / "out.xlsx", people.office)
     edit(path, {("ZD-2018-01", "牵头单位"): "桂园街道", ("ZD-2018-01", "名称"): "罗湖医改（深化）"})
     before = counts()
-    result = ledger.import_ledger(user=people.office, source=path, dry_run=True)
+    result = import_ledger(user=people.office, source=path, dry_run=True)
     assert (result.created, result.updated, result.unchanged, result.applied) == (0, 1, 2, False)
     assert result.changes == [
         {
@@ -205,14 +206,14 @@ def test_the_status_in_the_ledger_is_set_directly(catalogue, people, tmp_path):
     """The office's ledger is authoritative: a completed task may be set back to in progress."""
     path = export(tmp_path / "out.xlsx", people.office)
     edit(path, {("SJ-2018-01", "状态"): "推进中", ("SJ-2018-01", "进度(%)"): 80})
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert result.updated == 1
     upper = Reform.objects.get(code="SJ-2018-01")
     assert (upper.status, upper.progress) == (Status.IN_PROGRESS, 80)
 
 
 def test_optional_columns_left_out_keep_their_values(catalogue, people, tmp_path):
-    keep = [c for c in ledger.COLUMNS if c.required]
+    keep = [c for c in COLUMNS if c.required]
     values = {
         "code": "ZD-2018-01",
         "title": "罗湖医改",
@@ -223,7 +224,7 @@ def test_optional_columns_left_out_keep_their_values(catalogue, people, tmp_path
         "lead_unit": "区卫生健康局",
     }
     path = write(tmp_path / "min.xlsx", [[values[c.key] for c in keep]], header=[c.header for c in keep])
-    result = ledger.import_ledger(user=people.office, source=path)
+    result = import_ledger(user=people.office, source=path)
     assert (result.ok, result.unchanged) == (True, 1)
     key = Reform.objects.get(code="ZD-2018-01")
     assert key.measures and key.co_units.exists() and key.responsible_leader is not None

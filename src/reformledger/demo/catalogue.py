@@ -13,12 +13,11 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from reformledger.core.audit import Change, diff
 from reformledger.org.models import Unit, UnitKind
 from reformledger.reforms.models import Plan, Reform, Status, Tier
-from reformledger.reforms.services import create_reform, snapshot
+from reformledger.reforms.services import ReformFields, create_reform, snapshot
 
 from .organisation import DEPARTMENTS, Leaders, UnitSpec, unit_ref
 from .programme import (
@@ -272,7 +271,7 @@ def missing_reforms(ctx: Context) -> list[ReformSpec]:
     return [s for s in ctx.bp.reforms if s.code not in have]
 
 
-def _reform_data(ctx: Context, s: ReformSpec) -> dict[str, Any]:
+def _reform_data(ctx: Context, s: ReformSpec) -> ReformFields:
     """A reform's fields as ``services.create_reform`` takes them (model instances for relations)."""
     return {
         "code": s.code, "title": s.title, "tier": s.tier, "source_level": s.source_level, "year": s.year,

@@ -260,7 +260,7 @@ def _build_tree(story: Story, reform: Reform, *, done: bool) -> None:
 def _carry_over(story: Story, reform: Reform, rng: random.Random) -> None:
     """The catalogue ends in 2018: move an open reform's due date after today (and give the
     ``leader`` login its key reform), through the reforms service, audited as any change."""
-    changes: dict = {}
+    changes: reform_services.ReformFields = {}
     if reform.due_date is None or reform.due_date < story.today + _days(60):
         changes["due_date"] = month_end(story.today, rng.randint(4, 12))
     leader = story.users.get("leader")

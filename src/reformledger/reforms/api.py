@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
@@ -190,17 +190,10 @@ class ReformFilterParams(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _load(user, pk: int) -> tuple[Reform, bool]:
-    """The reform and whether the caller sees it in full; 404 when the caller may not see it."""
-    if selectors.has_full_access(actor_for(user)):
-        try:
-            reform = selectors.get_visible_reform(user, pk)
-        except Http404:
-            pass
-        else:
-            if user.has_perm("reforms.view_reform", reform):
-                return reform, True
-    return selectors.get_public_reform(pk), False
+def _load(user, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
+    """The reform and whether the caller sees it in full, by the selectors' loading policy: 404
+    when the caller may not see it, 403 (``for_change``) when they see it but may not change it."""
+    return selectors.get_reform_as_seen(user, pk, for_change=for_change)
 
 
 def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> JsonResponse:
@@ -222,7 +215,7 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> JsonResponse
     )
 
 
-def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
+def _resolve_refs(data: dict[str, Any]) -> services.ReformFields:
     """Turn the ids and codes of ``data`` into objects; 422 naming every field with an unknown one.
 
     The schema has already refused nulls where a reference is required, so only ``responsible_leader``
@@ -260,7 +253,7 @@ def _resolve_refs(data: dict[str, Any]) -> dict[str, Any]:
             errors["plan"] = [_("Unknown plan id: %(id)s.") % {"id": data["plan"]}]
     if errors:
         raise ValidationError(errors)
-    return out
+    return cast(services.ReformFields, out)
 
 
 # --- endpoints -------------------------------------------------------------------------------
@@ -322,8 +315,6 @@ def _item(reform: Reform) -> dict[str, Any]:
 @router.post("/reforms", response={201: ReformDetail}, summary="Create a reform")
 def create_reform(request: HttpRequest, payload: ReformCreate) -> JsonResponse:
     user = signed_in_user(request)
-    if not user.has_perm("reforms.add_reform"):
-        raise PermissionDenied(_("You may not create reforms."))
     data = _resolve_refs(payload.model_dump(exclude_unset=True))
     reform = services.create_reform(user=user, data=data)
     return _detail(request, reform.pk, status=201)
@@ -342,9 +333,7 @@ def get_reform(request: HttpRequest, reform_id: Path[ObjectId]) -> JsonResponse:
 @router.patch("/reforms/{reform_id}", response=ReformDetail, summary="Change a reform")
 def update_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: ReformChange) -> JsonResponse:
     user = signed_in_user(request)
-    reform, _full = _load(user, reform_id)
-    if not user.has_perm("reforms.change_reform", reform):
-        raise PermissionDenied(_("You may not change this reform."))
+    reform, _full = _load(user, reform_id, for_change=True)
     data = _resolve_refs(payload.model_dump(exclude_unset=True))
     services.update_reform(user=user, reform=reform, data=data)
     return _detail(request, reform_id)

@@ -6,3 +6,8 @@ class ReformsConfig(AppConfig):
     name = "reformledger.reforms"
     label = "reforms"
     verbose_name = _("Reform catalogue")
+
+    def ready(self) -> None:
+        from . import registrations
+
+        registrations.register()

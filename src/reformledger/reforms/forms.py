@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -186,9 +186,9 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
                 continue
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> services.ReformFields:
         """Cleaned values as the services take them (model instances, lists of units)."""
-        data = dict(self.cleaned_data)
+        data = cast(services.ReformFields, dict(self.cleaned_data))
         if "co_units" in data:
             data["co_units"] = list(data["co_units"])
         if "progress" in data and data["progress"] is None:

@@ -2,6 +2,10 @@
 
 ``visible_reforms`` is the queryset twin of the ``reforms.view_reform`` rule; anonymous visitors
 and residents get ``public_reforms`` (public fields only, by the callers' choice of fields).
+
+One loading policy for one reform, shared by the office pages and the API: :func:`get_reform` —
+404 for a reform the person may not see, and (``for_change``) 403 for one they see but may not
+change. The API also shows public reforms by their public fields: :func:`get_reform_as_seen`.
 """
 
 from __future__ import annotations
@@ -9,15 +13,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.cache import EVERYTHING, ORGANISATION, Scopes, cached_value, per_district, work_scopes
+from reformledger.core.permissions import require
 from reformledger.org.models import Domain, Unit, UnitKind
 from reformledger.org.selectors import Actor, actor_for, district_ids
 
-from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
+from .models import PUBLIC_STATUSES, Attachment, LedgerImport, Reform, Status, Tier
 from .rules import MAIN_LEADER_TIERS
 
 SORTS = {
@@ -133,8 +141,16 @@ def public_reform_list(filters: ReformFilters = ReformFilters(), sort: str = DEF
     return qs.select_related("domain", "lead_unit").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
-def get_visible_reform(user, pk: int) -> Reform:
-    """One reform with everything its page shows, or 404 when this person may not see it."""
+#: Why a person who sees a reform may not open it for change.
+CHANGE_REFUSED = _("You may not change this reform.")
+
+
+def get_reform(user, pk: int, *, for_change: bool = False) -> Reform:
+    """One reform with everything its page shows: the loading policy of the pages and the API.
+
+    404 when this person may not see the reform in full; with ``for_change``, 403 when they see it
+    but may not change it (``reforms.change_reform``). Services check their own permission again.
+    """
     reform = (
         visible_reforms(user)
         .select_related("domain", "lead_unit", "responsible_leader", "plan", "district")
@@ -144,7 +160,52 @@ def get_visible_reform(user, pk: int) -> Reform:
     )
     if reform is None:
         raise Http404
+    if for_change:
+        require(user, "reforms.change_reform", reform, message=CHANGE_REFUSED)
     return reform
+
+
+def get_visible_reform(user, pk: int) -> Reform:
+    """:func:`get_reform` for reading (the name other areas use)."""
+    return get_reform(user, pk)
+
+
+def get_reform_as_seen(user, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
+    """The reform and whether the person sees it in full (else by its public fields, when public).
+
+    The policy of :func:`get_reform`, where a public reform counts as seen: 404 when the person
+    may see it neither in full nor as the public does; with ``for_change``, 403 unless they may
+    change it (which needs the full view).
+    """
+    if has_full_access(actor_for(user)):
+        try:
+            return get_reform(user, pk, for_change=for_change), True
+        except Http404:
+            pass
+    reform = get_public_reform(pk)
+    if for_change:
+        raise PermissionDenied(CHANGE_REFUSED)
+    return reform, False
+
+
+def reform_by_id(pk: int, *, with_co_units: bool = False) -> Reform:
+    """The reform a page's form was posted about, or 404 when there is none.
+
+    A post is a write: whether this person may make it is the service's check (403), as it was on
+    the page the form came from; nothing of the reform is shown before that check.
+    """
+    qs = Reform.objects.prefetch_related("co_units") if with_co_units else Reform.objects.all()
+    return get_object_or_404(qs, pk=pk)
+
+
+def attachment_of(reform_id: int, attachment_id: int) -> Attachment:
+    """An attachment of the reform (with the reform), or 404."""
+    return get_object_or_404(Attachment.objects.select_related("reform"), pk=attachment_id, reform_id=reform_id)
+
+
+def district_of_unit(unit: Unit) -> Unit:
+    """The district a unit belongs to (itself for a district)."""
+    return unit if unit.district_id in (None, unit.pk) else Unit.objects.get(pk=unit.district_id)
 
 
 def get_public_reform(pk: int) -> Reform:
@@ -319,6 +380,16 @@ def filter_units(district_ids: set[int] | None) -> list[Choice]:
             scopes=ORGANISATION,
         )
     )
+
+
+def recent_imports(limit: int) -> list[LedgerImport]:
+    """The latest ledger uploads, newest first, with who uploaded them."""
+    return list(LedgerImport.objects.select_related("uploaded_by").order_by("-created_at")[:limit])
+
+
+def get_import(pk: int) -> LedgerImport:
+    """One ledger upload with who uploaded it, or 404."""
+    return get_object_or_404(LedgerImport.objects.select_related("uploaded_by"), pk=pk)
 
 
 def filter_domains() -> list[Choice]:

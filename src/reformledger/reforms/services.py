@@ -5,8 +5,9 @@ Views, the API, the ledger import and the demo loader all come through here.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypedDict, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,12 +16,65 @@ from django.utils.translation import gettext as _
 
 from reformledger.core import files
 from reformledger.core.audit import diff, log_action
-from reformledger.org.models import Membership, Role, Unit
+from reformledger.core.permissions import require
+from reformledger.org.models import Domain, Membership, Role, Unit, User
 from reformledger.org.selectors import actor_for
 
 from . import rules as reform_rules
-from .models import Attachment, Reform, Status, Tier
+from .models import Attachment, Plan, Reform, Status, Tier
 from .signals import reforms_changed
+
+
+class ReformFields(TypedDict, total=False):
+    """The fields :func:`create_reform` and :func:`update_reform` set: any of them, by name, with
+    references as objects. Built by the reform form (``ReformForm.service_data``), the API
+    (``reforms.api``) and the demo; what a person may set is the services' rule
+    (:data:`UNIT_EDITABLE`, :data:`OFFICE_EDITABLE`)."""
+
+    code: str
+    title: str
+    tier: str  # a Tier value
+    source_level: str  # a SourceLevel value, or "" (upper-level tasks only)
+    year: int
+    plan: Plan | None
+    domain: Domain
+    lead_unit: Unit
+    co_units: list[Unit]  # replaces the co-units
+    responsible_leader: User | None
+    goals: str
+    measures: str
+    deliverables: str
+    start_date: dt.date | None
+    due_date: dt.date | None
+    status: str  # a Status value; on create only (the office's), later only by transition_reform
+    progress: int
+    public_summary: str
+
+
+class ReformSnapshot(TypedDict, total=False):
+    """A reform's tracked values with references by id (co-units as a sorted id list): what
+    :func:`snapshot` returns (every key), what the audit trail compares, and what a checked
+    ledger row sets (the keys of the columns its file has; ``reforms.ledger.checks``)."""
+
+    code: str
+    title: str
+    tier: str
+    source_level: str
+    year: int
+    plan: int | None
+    domain: int
+    lead_unit: int
+    co_units: list[int]
+    responsible_leader: int | None
+    goals: str
+    measures: str
+    deliverables: str
+    start_date: dt.date | None
+    due_date: dt.date | None
+    status: str
+    progress: int
+    public_summary: str
+
 
 #: Fields any editor may set. ``lead_unit``, ``tier``, ``code``, ``year``, ``district`` and the
 #: plan are the office's: a unit cannot hand its reform to another unit or re-tier it.
@@ -62,16 +116,11 @@ TRACKED_FIELDS = (
 _FK_FIELDS = frozenset({"domain", "lead_unit", "responsible_leader", "plan"})
 
 
-def snapshot(reform: Reform) -> dict[str, Any]:
+def snapshot(reform: Reform) -> ReformSnapshot:
     """The tracked values of a reform, as ids and plain values (co-units as a sorted id list)."""
     values = {name: getattr(reform, f"{name}_id" if name in _FK_FIELDS else name) for name in TRACKED_FIELDS if name != "co_units"}
     values["co_units"] = sorted(reform_rules.co_unit_ids(reform)) if reform.pk else []
-    return values
-
-
-def _require(user, perm: str, obj=None) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied(_("You may not do this."))
+    return cast(ReformSnapshot, values)
 
 
 def _district_of(unit: Unit) -> int:
@@ -81,7 +130,7 @@ def _district_of(unit: Unit) -> int:
     return unit.district_id
 
 
-def _assign(reform: Reform, data: Mapping[str, Any]) -> list[Unit] | None:
+def _assign(reform: Reform, data: ReformFields) -> list[Unit] | None:
     co_units = None
     for name, value in data.items():
         if name == "co_units":
@@ -140,14 +189,14 @@ def progress_fits_status(status: str, progress: int) -> bool:
 
 
 @transaction.atomic
-def create_reform(*, user, data: Mapping[str, Any]) -> Reform:
+def create_reform(*, user, data: ReformFields) -> Reform:
     """Create a reform in draft (the office may create it in any status).
 
     A unit may create reforms only for a unit it works in.
     """
-    _require(user, "reforms.add_reform")
+    require(user, "reforms.add_reform")
     actor = actor_for(user)
-    data = dict(data)
+    data = ReformFields(**data)  # a copy: the status is taken out
     status = data.pop("status", Status.DRAFT)
     if not actor.is_office:
         unknown = set(data) - UNIT_EDITABLE - {"lead_unit", "tier", "year", "domain", "code", "responsible_leader"}
@@ -170,10 +219,10 @@ def create_reform(*, user, data: Mapping[str, Any]) -> Reform:
 
 
 @transaction.atomic
-def update_reform(*, user, reform: Reform, data: Mapping[str, Any]) -> Reform:
+def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
     """Change a reform's fields; the status changes only through :func:`transition_reform`."""
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
-    _require(user, "reforms.change_reform", reform)
+    require(user, "reforms.change_reform", reform)
     allowed = OFFICE_EDITABLE if actor_for(user).is_office else UNIT_EDITABLE
     refused = set(data) - allowed
     if refused:
@@ -199,7 +248,7 @@ def update_reform(*, user, reform: Reform, data: Mapping[str, Any]) -> Reform:
 def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -> Reform:
     """Move a reform along its lifecycle; the allowed moves are ``rules.TRANSITIONS``."""
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
-    _require(user, "reforms.view_reform", reform)
+    require(user, "reforms.view_reform", reform)
     if to_status not in Status.values:
         raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": to_status}})
     if (reform.status, to_status) not in reform_rules.TRANSITIONS:
@@ -228,7 +277,7 @@ def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -
 
 @transaction.atomic
 def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = False) -> Attachment:
-    _require(user, "reforms.manage_attachments", reform)
+    require(user, "reforms.manage_attachments", reform)
     limit = int(settings.ATTACHMENT_MAX_MB * 1024 * 1024)
     if uploaded_file.size > limit:
         raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": settings.ATTACHMENT_MAX_MB}})
@@ -253,7 +302,7 @@ def add_attachment(*, user, reform: Reform, uploaded_file, is_public: bool = Fal
 def remove_attachment(*, user, attachment: Attachment) -> None:
     """Remove an attachment (a wrong file, a draft); the history keeps its name."""
     reform = Reform.objects.select_for_update().get(pk=attachment.reform_id)
-    _require(user, "reforms.manage_attachments", reform)
+    require(user, "reforms.manage_attachments", reform)
     name = attachment.name
     stored = attachment.file.name
     attachment.delete()
@@ -266,7 +315,7 @@ def remove_attachment(*, user, attachment: Attachment) -> None:
 def set_attachment_public(*, user, attachment: Attachment, is_public: bool) -> Attachment:
     """Show an attachment on the public reform page, or take it off."""
     reform = Reform.objects.select_for_update().get(pk=attachment.reform_id)
-    _require(user, "reforms.manage_attachments", reform)
+    require(user, "reforms.manage_attachments", reform)
     if attachment.is_public != is_public:
         attachment.is_public = is_public
         attachment.save(update_fields=["is_public", "updated_at"])

@@ -1,22 +1,26 @@
 from django.urls import include, path
 
-from . import views
+from .views import attachments, catalogue, dashboard, detail, edit, lifecycle
 
 app_name = "reforms"
 urlpatterns: list = [
-    path("", views.home, name="home"),
-    path("reforms/", views.catalogue, name="catalogue"),
-    path("reforms/new/", views.create, name="create"),
-    path("reforms/<int:pk>/", views.detail, name="detail"),
-    path("reforms/<int:pk>/edit/", views.edit, name="edit"),
-    path("reforms/<int:pk>/transition/", views.transition, name="transition"),
-    path("reforms/<int:pk>/attachments/", views.attach, name="attach"),
-    path("reforms/<int:pk>/attachments/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("", dashboard.home, name="home"),
+    path("reforms/", catalogue.catalogue, name="catalogue"),
+    path("reforms/new/", edit.create, name="create"),
+    path("reforms/<int:pk>/", detail.detail, name="detail"),
+    path("reforms/<int:pk>/edit/", edit.edit, name="edit"),
+    path("reforms/<int:pk>/transition/", lifecycle.transition, name="transition"),
+    path("reforms/<int:pk>/attachments/", attachments.attach, name="attach"),
+    path("reforms/<int:pk>/attachments/<int:attachment_id>/", attachments.attachment, name="attachment"),
     path(
-        "reforms/<int:pk>/attachments/<int:attachment_id>/remove/", views.remove_attachment, name="attachment-remove"
+        "reforms/<int:pk>/attachments/<int:attachment_id>/remove/",
+        attachments.remove_attachment,
+        name="attachment-remove",
     ),
     path(
-        "reforms/<int:pk>/attachments/<int:attachment_id>/public/", views.attachment_public, name="attachment-public"
+        "reforms/<int:pk>/attachments/<int:attachment_id>/public/",
+        attachments.attachment_public,
+        name="attachment-public",
     ),
     path("ledger/", include("reformledger.reforms.urls_ledger")),
 ]

@@ -2,11 +2,11 @@
 
 from django.urls import path
 
-from . import views_ledger
+from .views import ledger
 
 urlpatterns = [
-    path("export/", views_ledger.export, name="ledger-export"),
-    path("import/", views_ledger.import_upload, name="ledger-import"),
-    path("import/<int:pk>/", views_ledger.import_detail, name="ledger-import-detail"),
-    path("import/<int:pk>/confirm/", views_ledger.import_confirm, name="ledger-import-confirm"),
+    path("export/", ledger.export, name="ledger-export"),
+    path("import/", ledger.import_upload, name="ledger-import"),
+    path("import/<int:pk>/", ledger.import_detail, name="ledger-import-detail"),
+    path("import/<int:pk>/confirm/", ledger.import_confirm, name="ledger-import-confirm"),
 ]

@@ -11,9 +11,11 @@ class SupervisionConfig(AppConfig):
         from reformledger.core.cache import add_personal_key_part
         from reformledger.reforms.signals import reforms_changed
 
+        from .registrations import register as register_with_core
         from .selectors.inbox import request_unread
         from .services.tasks import on_reforms_changed
 
         reforms_changed.connect(on_reforms_changed, dispatch_uid="supervision.on_reforms_changed")
         # Reading the inbox is not audited, so a cached page must know the unread count it shows.
         add_personal_key_part(request_unread)
+        register_with_core()

@@ -7,13 +7,15 @@
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from reformledger.org.selectors import ANONYMOUS, Actor, actor_for
-from reformledger.reforms.models import Status, Tier
+from reformledger.reforms.models import Reform, Status, Tier
 from reformledger.reforms.selectors import has_full_access
 
 register = template.Library()
@@ -53,11 +55,6 @@ def has_office_access(actor: Actor) -> bool:
 @register.filter
 def reform_field_label(name: str) -> str:
     """A reform field's name in the active language (``goals`` -> 改革目标 / Goals)."""
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.text import capfirst
-
-    from reformledger.reforms.models import Reform
-
     try:
         return capfirst(str(Reform._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import User
-from reformledger.reforms.ledger import import_ledger
+from reformledger.reforms.ledger.applying import import_ledger
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 """The office's ledger pages: export the catalogue to Excel; upload a ledger, watch it being
 checked, read the preview, confirm, watch it being applied.
 
-Thin views: the work is in :mod:`reformledger.reforms.ledger` (services and the format) and in
-:mod:`reformledger.reforms.tasks` (background jobs).
+Thin views: the work is in :mod:`reformledger.reforms.ledger` (its steps: format, checks, uploads,
+export) and in :mod:`reformledger.reforms.jobs` (background jobs), which the pages hand to the
+upload and confirm steps to queue.
 """
 
 from __future__ import annotations
@@ -15,20 +16,34 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reformledger.core.permissions import require
 from reformledger.core.views import is_htmx
 from reformledger.org.selectors import actor_for
 
-from . import ledger
-from .forms import CatalogueFilterForm
-from .models import LedgerImport
-from .selectors import districts_of, filter_domains, filter_units, has_full_access, reform_list, year_choices
+from .. import jobs
+from ..forms import CatalogueFilterForm
+from ..ledger.applying import IMPORT_REFUSED
+from ..ledger.export import export_filename, write_ledger
+from ..ledger.format import COLUMNS, LedgerFileError
+from ..ledger.uploads import confirm_import, start_import
+from ..models import LedgerImport
+from ..selectors import (
+    districts_of,
+    filter_domains,
+    filter_units,
+    get_import,
+    has_full_access,
+    recent_imports,
+    reform_list,
+    year_choices,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: How many problems the status page lists (the command line prints them all).
@@ -36,12 +51,7 @@ ERRORS_SHOWN = 1000
 RECENT_IMPORTS = 10
 
 
-def _require_import(request: HttpRequest) -> None:
-    if not ledger.may_import(request.user):
-        raise PermissionDenied(_("Only the reform office may import the ledger."))
-
-
-#: What each column holds, for the upload page (the headers themselves are fixed, see ledger.py).
+#: What each column holds, for the upload page (the headers themselves are fixed, see ledger/format.py).
 COLUMN_HELP = {
     "code": gettext_lazy("Unique code. Rows match reforms by code; a new code creates a reform."),
     "title": gettext_lazy("The reform's title."),
@@ -107,9 +117,9 @@ def export(request: HttpRequest) -> FileResponse:
     )
     reforms = reform_list(request.user, form.filters(), form.sort_key())
     out = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes it
-    ledger.write_ledger(reforms, out)
+    write_ledger(reforms, out)
     out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=ledger.export_filename(), content_type=XLSX)
+    return FileResponse(out, as_attachment=True, filename=export_filename(), content_type=XLSX)
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -118,27 +128,29 @@ def export(request: HttpRequest) -> FileResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
-    _require_import(request)
+    # The page lists the office's uploads: shown only to those who may import.
+    require(request.user, "reforms.import_ledger", message=IMPORT_REFUSED)
     form = LedgerUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            item = ledger.start_import(
-                user=request.user, uploaded_file=form.cleaned_data["file"], language=get_language()
+            item = start_import(
+                user=request.user,
+                uploaded_file=form.cleaned_data["file"],
+                language=get_language(),
+                enqueue=jobs.check_ledger_import.enqueue,
             )
-        except ledger.LedgerFileError as exc:
+        except LedgerFileError as exc:
             form.add_error("file", exc.message)
         else:
             return redirect("reforms:ledger-import-detail", pk=item.pk)
-    recent = _with_look(
-        LedgerImport.objects.select_related("uploaded_by").order_by("-created_at")[:RECENT_IMPORTS]
-    )
+    recent = _with_look(recent_imports(RECENT_IMPORTS))
     return render(
         request,
         "reforms/ledger/upload.html",
         {
             "form": form,
             "max_mb": f"{settings.LEDGER_MAX_UPLOAD_MB:g}",
-            "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in ledger.COLUMNS],
+            "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in COLUMNS],
             "recent": recent,
         },
         status=400 if form.errors else 200,
@@ -150,8 +162,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @login_required
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The import's state; while it is being checked or applied, htmx polls this every second."""
-    _require_import(request)
-    item = get_object_or_404(LedgerImport.objects.select_related("uploaded_by"), pk=pk)
+    require(request.user, "reforms.import_ledger", message=IMPORT_REFUSED)
+    item = get_import(pk)
     _with_look([item])
     summary = item.summary or {}
     errors = item.errors or []
@@ -176,10 +188,11 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_import(request)
-    item = get_object_or_404(LedgerImport, pk=pk)
+    item = get_import(pk)
     try:
-        ledger.confirm_import(user=request.user, ledger_import=item, language=get_language())
+        confirm_import(
+            user=request.user, ledger_import=item, language=get_language(), enqueue=jobs.apply_ledger_import.enqueue
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

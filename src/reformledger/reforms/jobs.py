@@ -5,65 +5,48 @@ problems), and applied by :func:`apply_ledger_import` once the office confirms. 
 progress on the :class:`~reformledger.reforms.models.LedgerImport` row every few hundred rows, for
 the progress bar. The apply reads and checks the file again: the catalogue may have changed since
 the check, and the import stays all-or-nothing.
+
+The jobs import the ledger's steps, never the other way round: the pages queue a job by handing
+``check_ledger_import.enqueue`` / ``apply_ledger_import.enqueue`` to
+:func:`~reformledger.reforms.ledger.uploads.start_import` / ``confirm_import``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from reformledger.org.models import User
 
-from . import ledger
+from .ledger.applying import import_ledger
+from .ledger.uploads import finish, progress_of
 from .models import LedgerImport
 
 logger = logging.getLogger(__name__)
 Status = LedgerImport.ImportStatus
 
 
-def _reporter(pk: int) -> Callable[[int, int], None]:
-    def report(done: int, total: int) -> None:
-        LedgerImport.objects.filter(pk=pk).update(rows_done=done, rows_total=total)
-
-    return report
-
-
-def _finish(pk: int, *, status: str, result: ledger.ImportResult | None = None, message: str = "") -> None:
-    fields = {"status": status, "updated_at": timezone.now()}
-    if result is not None:
-        fields["summary"] = result.summary()
-        fields["errors"] = [problem.as_dict() for problem in result.problems]
-    elif message:
-        fields["errors"] = [ledger.Problem(None, "", message).as_dict()]
-    LedgerImport.objects.filter(pk=pk).update(**fields)
-
-
 def _run(item: LedgerImport, *, user, dry_run: bool, done: str) -> str:
     try:
         with item.file.open("rb") as source:  # through the storage: a local disk or any other
-            result = ledger.import_ledger(
-                user=user, source=source, dry_run=dry_run, progress=_reporter(item.pk)
-            )
+            result = import_ledger(user=user, source=source, dry_run=dry_run, progress=progress_of(item.pk))
     except PermissionDenied as exc:
-        _finish(item.pk, status=Status.REJECTED, message=str(exc))
+        finish(item.pk, status=Status.REJECTED, message=str(exc))
         return Status.REJECTED
     except FileNotFoundError:
-        _finish(item.pk, status=Status.FAILED, message=_("The uploaded file is no longer on the server."))
+        finish(item.pk, status=Status.FAILED, message=_("The uploaded file is no longer on the server."))
         return Status.FAILED
     except Exception:
         logger.exception("Ledger import %s failed", item.pk)
-        _finish(
-            item.pk, status=Status.FAILED, message=_("The import failed unexpectedly; nothing was written.")
-        )
+        finish(item.pk, status=Status.FAILED, message=_("The import failed unexpectedly; nothing was written."))
         raise
     status = done if result.ok else Status.REJECTED
-    _finish(item.pk, status=status, result=result)
+    finish(item.pk, status=status, result=result)
     return status
 
 
@@ -86,7 +69,7 @@ def apply_ledger_import(import_id: int, user_id: int, language: str = "") -> str
     user = User.objects.filter(pk=user_id, is_active=True).first()
     with translation.override(language or settings.LANGUAGE_CODE):
         if user is None:
-            _finish(
+            finish(
                 item.pk,
                 status=Status.REJECTED,
                 message=_("The person who confirmed the import is no longer active."),

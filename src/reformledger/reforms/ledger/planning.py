@@ -1,0 +1,234 @@
+"""Planning an import: compare the checked rows with the catalogue — what will be created, what
+will change field by field (the preview), and the problems that only show against stored values.
+Nothing is written here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from reformledger.org.models import Unit
+
+from .. import services
+from ..models import Reform, Status
+from .cells import same_text
+from .checks import LedgerRow, ParsedLedger
+from .format import HEADER, PREVIEW_LIMIT, TEXT_FIELDS, Problem
+from .lookups import Lookups, chunks
+
+_FK_FIELDS = {"domain", "lead_unit", "responsible_leader", "plan"}
+
+
+@dataclass
+class Planned:
+    row: LedgerRow
+    reform: Reform
+    is_new: bool
+    changed: dict[str, list[Any]]  # {field: [old, new]} as the preview shows them
+    co_units: list[Unit] | None  # the new co-units when they change (or for a new reform)
+
+
+def plan_import(parsed: ParsedLedger, *, lock: bool = False) -> tuple[list[Planned], list[Problem], int]:
+    """Compare checked rows with the catalogue: what to create, what to change (field by field).
+
+    Returns (planned creates and updates in row order, problems that only show against the
+    stored values, number of unchanged rows). Nothing is written; ``lock`` row-locks the matched
+    reforms (call it inside the applying transaction).
+    """
+    lookups = parsed.lookups
+    existing = _existing([row.code for row in parsed.rows], lookups, lock=lock)
+    planned: list[Planned] = []
+    problems: list[Problem] = []
+    unchanged = 0
+    named_leaders = {row.values.get("responsible_leader") for row in parsed.rows} - {None}
+    responsible = services.responsible_people(named_leaders) if named_leaders else set()
+    for row in parsed.rows:
+        reform = existing.get(row.code)
+        if reform is None:
+            item = _plan_new(row, lookups, responsible, problems)
+        else:
+            item = _plan_update(row, reform, lookups, responsible, problems)
+            if item is None:
+                unchanged += 1
+        if item is not None:
+            planned.append(item)
+    return planned, problems, unchanged
+
+
+def _plan_new(row: LedgerRow, lookups: Lookups, responsible: set[int], problems: list[Problem]) -> Planned | None:
+    """A new reform with the ledger's defaults for what the file leaves out; None with problems."""
+    values: dict[str, Any] = {**_defaults(), **row.values}
+    values["plan"] = lookups.plans.get((row.district_id, values["year"]))
+    new_problems = [
+        p
+        for p in (
+            _completion_problem(row.number, values, values),
+            _leader_problem(row, values["responsible_leader"], responsible),
+        )
+        if p
+    ]
+    if new_problems:
+        problems.extend(new_problems)
+        return None
+    new = Reform(district_id=row.district_id)
+    for name, value in values.items():
+        if name != "co_units":
+            setattr(new, _attname(name), value)
+    co_units = [lookups.units[pk] for pk in values["co_units"]]
+    return Planned(row, new, True, {}, co_units)
+
+
+def _plan_update(
+    row: LedgerRow, reform: Reform, lookups: Lookups, responsible: set[int], problems: list[Problem]
+) -> Planned | None:
+    """The fields of a stored reform the row changes; None when it changes nothing."""
+    values: dict[str, Any] = dict(row.values)
+    before: dict[str, Any] = dict(services.snapshot(reform))
+    for name in TEXT_FIELDS:
+        if name in values and same_text(values[name], before[name] or ""):
+            values[name] = before[name]
+    if values["year"] != before["year"] or row.district_id != reform.district_id:
+        values["plan"] = lookups.plans.get((row.district_id, values["year"]))
+    changed = {name: [before[name], value] for name, value in values.items() if before[name] != value}
+    problems.extend(_update_problems(row, values, {**before, **values}, changed, lookups, responsible))
+    if not changed:
+        return None
+    for name, (_old, value) in changed.items():
+        if name != "co_units":
+            setattr(reform, _attname(name), value)
+    if "lead_unit" in changed:
+        reform.district_id = row.district_id
+    co_units = [lookups.units[pk] for pk in changed["co_units"][1]] if "co_units" in changed else None
+    return Planned(row, reform, False, changed, co_units)
+
+
+def _update_problems(
+    row: LedgerRow,
+    values: dict[str, Any],
+    merged: dict[str, Any],
+    changed: dict[str, list[Any]],
+    lookups: Lookups,
+    responsible: set[int],
+) -> list[Problem]:
+    """Checks against the values the file leaves as they are (``merged``: stored, then the row's)."""
+    problems = []
+    if merged["start_date"] and merged["due_date"] and merged["due_date"] < merged["start_date"]:
+        header = HEADER["due_date" if "due_date" in values else "start_date"]
+        problems.append(
+            Problem(
+                row.number,
+                header,
+                _("The due date %(due)s is before the start date %(start)s.")
+                % {"due": merged["due_date"].isoformat(), "start": merged["start_date"].isoformat()},
+            )
+        )
+    if problem := _completion_problem(row.number, merged, values):
+        problems.append(problem)
+    if "responsible_leader" in changed and (
+        problem := _leader_problem(row, changed["responsible_leader"][1], responsible)
+    ):
+        problems.append(problem)
+    if merged["lead_unit"] in merged["co_units"]:
+        problems.append(
+            Problem(
+                row.number,
+                HEADER["lead_unit"],
+                _("The lead unit %(unit)s cannot also be a co-unit.")
+                % {"unit": lookups.show("lead_unit", merged["lead_unit"])},
+            )
+        )
+    return problems
+
+
+def _completion_problem(number: int, merged: dict[str, Any], values: dict[str, Any]) -> Problem | None:
+    """A completed reform is at 100%: the same rule as the services'."""
+    if not services.progress_fits_status(merged["status"], merged["progress"]):
+        header = HEADER["progress" if "progress" in values else "status"]
+        return Problem(
+            number, header, _("A completed reform is at 100%%; this row says %(progress)s%%.") % {"progress": merged["progress"]}
+        )
+    return None
+
+
+def _leader_problem(row: LedgerRow, leader_id: int | None, responsible: set[int]) -> Problem | None:
+    """The services' rule, for a leader the row sets (a leader already on the reform stays)."""
+    if leader_id is None or leader_id in responsible:
+        return None
+    return Problem(
+        row.number,
+        HEADER["responsible_leader"],
+        _("The responsible leader must be an active district leader or unit head."),
+    )
+
+
+def _defaults() -> dict[str, Any]:
+    return {
+        "source_level": "",
+        "co_units": [],
+        "responsible_leader": None,
+        "goals": "",
+        "measures": "",
+        "deliverables": "",
+        "start_date": None,
+        "due_date": None,
+        "status": Status.DRAFT,
+        "progress": 0,
+        "public_summary": "",
+    }
+
+
+def _attname(name: str) -> str:
+    return f"{name}_id" if name in _FK_FIELDS else name
+
+
+def _existing(codes: list[str], lookups: Lookups, *, lock: bool) -> dict[str, Reform]:
+    found: dict[str, Reform] = {}
+    for chunk in chunks(codes):
+        qs = Reform.objects.filter(code__in=chunk).select_related("lead_unit", "responsible_leader", "plan")
+        if lock:
+            qs = qs.select_for_update(of=("self",))
+        reforms = list(qs)
+        through = Reform.co_units.through.objects.filter(
+            reform_id__in=[r.pk for r in reforms]
+        ).select_related("unit")
+        co_units: dict[int, list[Unit]] = defaultdict(list)
+        for link in through:
+            co_units[link.reform_id].append(link.unit)
+            lookups.add_unit(link.unit)
+        for reform in reforms:
+            reform._prefetched_objects_cache = {"co_units": co_units.get(reform.pk, [])}  # type: ignore[attr-defined]
+            lookups.add_unit(reform.lead_unit)
+            if reform.responsible_leader is not None:
+                lookups.add_user(reform.responsible_leader)
+            if reform.plan is not None:
+                lookups.plan_titles[reform.plan.pk] = reform.plan.title
+            found[reform.code] = reform
+    return found
+
+
+def preview(planned: Iterable[Planned], lookups: Lookups, limit: int = PREVIEW_LIMIT) -> list[dict[str, Any]]:
+    """The planned creates and changes as the office reads them: headers, old and new values shown."""
+    out: list[dict[str, Any]] = []
+    for item in planned:
+        if len(out) >= limit:
+            break
+        fields = [
+            {"field": name, "header": HEADER[name], "old": lookups.show(name, old), "new": lookups.show(name, new)}
+            for name, (old, new) in item.changed.items()
+            if name in HEADER
+        ]
+        out.append(
+            {
+                "row": item.row.number,
+                "code": item.row.code,
+                "title": item.reform.title,
+                "action": "create" if item.is_new else "update",
+                "fields": fields,
+            }
+        )
+    return out

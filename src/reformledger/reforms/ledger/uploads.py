@@ -1,0 +1,84 @@
+"""The office's uploads: a ledger kept as a :class:`~reformledger.reforms.models.LedgerImport`,
+checked in the background, confirmed, applied in the background — and the record's progress.
+
+This module queues nothing itself: whoever starts the work passes the job to queue (``enqueue``,
+from :mod:`reformledger.reforms.jobs`), and the jobs use :func:`progress_of` and :func:`finish`
+to keep the record up to date. So the ledger never imports the jobs that run it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reformledger.core.permissions import require
+
+from ..models import LedgerImport
+from .applying import IMPORT_REFUSED, ImportResult
+from .format import Problem, Progress
+from .workbook import check_file
+
+#: ``enqueue(import_id, language)``: queue the check of an upload.
+EnqueueCheck = Callable[[int, str], Any]
+#: ``enqueue(import_id, user_id, language)``: queue the apply of a confirmed upload.
+EnqueueApply = Callable[[int, int, str], Any]
+
+
+@transaction.atomic
+def start_import(*, user, uploaded_file, language: str, enqueue: EnqueueCheck) -> LedgerImport:
+    """Keep an uploaded ledger and queue its check (``enqueue``, after the commit); the file's form
+    is checked at once.
+
+    Raises :class:`~.format.LedgerFileError` (one clear message) for a file that is empty, too
+    large or not an xlsx workbook, so that the upload form can say so straight away.
+    """
+    require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
+    check_file(uploaded_file)
+    name = os.path.basename(uploaded_file.name or "ledger.xlsx")[:255]
+    item = LedgerImport.objects.create(uploaded_by=user, file=uploaded_file, filename=name)
+    transaction.on_commit(lambda: enqueue(item.pk, language))
+    return item
+
+
+@transaction.atomic
+def confirm_import(*, user, ledger_import: LedgerImport, language: str, enqueue: EnqueueApply) -> LedgerImport:
+    """Queue the apply of a checked ledger (``enqueue``, after the commit); the apply checks the
+    file again against the catalogue as it is then, and writes nothing if anything has become
+    wrong in between."""
+    require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
+    item = LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
+    if item.status != LedgerImport.ImportStatus.READY:
+        raise ValidationError(
+            _("This ledger is not ready to apply (it is %(status)s).") % {"status": item.get_status_display()}
+        )
+    item.status = LedgerImport.ImportStatus.APPLYING
+    item.rows_done = 0
+    item.save(update_fields=["status", "rows_done", "updated_at"])
+    transaction.on_commit(lambda: enqueue(item.pk, user.pk, language))
+    return item
+
+
+def progress_of(pk: int) -> Progress:
+    """A progress callback that records the rows done on the import, for the progress bar."""
+
+    def report(done: int, total: int) -> None:
+        LedgerImport.objects.filter(pk=pk).update(rows_done=done, rows_total=total)
+
+    return report
+
+
+def finish(pk: int, *, status: str, result: ImportResult | None = None, message: str = "") -> None:
+    """Record how a check or an apply ended: its status and its summary, problems or message."""
+    fields: dict[str, Any] = {"status": status, "updated_at": timezone.now()}
+    if result is not None:
+        fields["summary"] = result.summary()
+        fields["errors"] = [problem.as_dict() for problem in result.problems]
+    elif message:
+        fields["errors"] = [Problem(None, "", message).as_dict()]
+    LedgerImport.objects.filter(pk=pk).update(**fields)

@@ -1,0 +1,41 @@
+"""What the reforms area registers in ``core.registry``: the words for its own audit actions and
+for the keys its entries record that are not reform fields. Called from ``ReformsConfig.ready``.
+
+The history presenter (:mod:`.history`) reads every label from the registry, so entries that
+other areas record on a reform (tasks, completion, change requests) read in the words those
+areas register themselves.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from reformledger.core import registry
+
+AUDIT_LABELS = {
+    "reform.create": _("created the reform"),
+    "reform.update": _("changed the reform"),
+    "reform.transition": _("changed the status"),
+    "reform.attach": _("added an attachment"),
+    "reform.detach": _("removed an attachment"),
+    "reform.attachment_public": _("changed who sees an attachment"),
+    "reform.import.create": _("created the reform from an Excel ledger"),
+    "reform.import.update": _("changed the reform from an Excel ledger"),
+    "demo.create": _("created the reform with the demo data"),
+    # Written here (services.apply_approved_change) for the change requests supervision decides.
+    "reform.change": _("changed the reform by an approved change request"),
+}
+#: Actions that bring an object into being: their "before" values are empty and not shown.
+CREATE_ACTIONS = frozenset({"reform.create", "reform.import.create", "demo.create"})
+#: Keys recorded with reforms' entries (or any entry on a reform) that are not reform fields.
+CHANGE_LABELS = {
+    "note": _("Note"),
+    "attachment": _("Attachment"),
+    "is_public": _("Public"),
+    "unit": _("Unit"),
+}
+
+
+def register() -> None:
+    registry.register_audit_labels(AUDIT_LABELS, creates=CREATE_ACTIONS)
+    registry.register_change_labels(CHANGE_LABELS)

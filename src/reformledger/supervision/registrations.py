@@ -1,0 +1,48 @@
+"""What supervision adds to the reforms area, registered in ``core.registry`` (reforms never names
+supervision): the words for the entries it records on a reform, and the supervision panel on a
+reform's page. :func:`register` is called from ``SupervisionConfig.ready``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from reformledger.core import registry
+
+from .templatetags.supervision import reform_actions, reform_warning_text
+
+#: Recorded on the reform by supervision (tasks, completion, change requests, urging).
+AUDIT_LABELS = {
+    "task.delete": _("removed a task"),
+    "supervision.urge": _("urged the responsible unit (催办)"),
+    "reform.apply_completion": _("applied for completion"),
+    "reform.complete": _("accepted the completion: the reform is completed"),
+    "reform.return_completion": _("returned the application for completion"),
+    "reform.request_change": _("requested a change"),
+    "reform.close_tasks": _("closed the open tasks with the completed reform"),
+}
+#: Keys of those entries that are not reform fields.
+CHANGE_LABELS = {
+    "task": _("Task"),
+    "evidence": _("Evidence"),
+    "tasks_closed": _("Tasks closed"),
+}
+
+
+def reform_panel(request, reform) -> dict[str, Any]:
+    """The supervision panel of a reform's page: its warning (None before the first computation),
+    the warning in words, and what the person may do about it."""
+    warning = getattr(reform, "warning", None)
+    return {
+        "warning": warning,
+        "why": reform_warning_text(warning, reform),
+        "actions": reform_actions({"request": request}, reform)["actions"],
+    }
+
+
+def register() -> None:
+    registry.register_audit_labels(AUDIT_LABELS)
+    registry.register_change_labels(CHANGE_LABELS)
+    registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)
