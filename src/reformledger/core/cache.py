@@ -307,7 +307,9 @@ def row_version(obj: models.Model) -> tuple[Any, ...]:
     related = tuple(
         sorted((name, row_version(value)) for name, value in obj._state.fields_cache.items() if isinstance(value, models.Model))
     )
-    return (obj._meta.label_lower, tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields), related)
+    deferred = obj.get_deferred_fields()  # not loaded (``only()``): not shown either, and not fetched here
+    values = tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in deferred)
+    return (obj._meta.label_lower, values, related)
 
 
 def cached_rows(

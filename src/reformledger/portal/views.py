@@ -6,20 +6,23 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment, cached_value
+from reformledger.core.cache import cached_fragment, cached_rows, district_count, row_version
+from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.reforms.forms import CatalogueFilterForm
 from reformledger.reforms.selectors import (
+    SORTS,
     ReformFilters,
     filter_domains,
     get_public_reform,
+    list_districts,
     public_reform_list,
-    public_reforms,
     tier_rows,
+    year_choices,
 )
 
 #: The only reform fields a public page reads (no goals, measures, co-units or leader).
@@ -42,9 +45,7 @@ LATEST_COUNT = 8
 
 
 def _public_years() -> list[int]:
-    return cached_value(
-        "public-years", lambda: list(public_reforms().order_by("-year").values_list("year", flat=True).distinct())
-    )
+    return year_choices(AnonymousUser())
 
 
 @require_GET
@@ -65,7 +66,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     rows = public_reform_list(form.filters(), form.sort_key()).only(*PUBLIC_FIELDS)
 
     def results_context() -> dict:
-        return {"page": Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))}
+        # Counted per district, paged by keyset, each card rendered once per version (core.cache).
+        sort = form.sort_key()
+        paginator = KeysetPaginator(
+            rows, settings.CATALOGUE_PAGE_SIZE, fields=(*SORTS[sort], "id"), sort=sort,
+            count=district_count(rows, list_districts(AnonymousUser(), form.filters())),
+        )
+        page = paginator.page_for(request.GET)
+        card = get_template("portal/_card.html")
+        cards = cached_rows(
+            list(page.object_list), name="portal-card", version_of=row_version,
+            render=lambda reform: card.render({"reform": reform}, request),
+        )
+        return {"page": page, "cards": cards}
 
     # Rendered once per (filters, sort, query string, language, data version): see core.cache.
     results = cached_fragment(

@@ -280,7 +280,10 @@ def list_reforms(
         else:
             qs = selectors.public_reform_list(criteria, filters.sort)
         qs = qs.select_related(None).select_related("domain", "lead_unit").only(*ITEM_FIELDS)
-        page = paginate(qs, paging)
+        page = paginate(
+            qs, paging, district_ids=selectors.list_districts(user, criteria),
+            order=(*selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]), "id"),
+        )
         # Encoded as the ReformPage schema documents it: the items are built field by field from
         # the model, so pydantic has nothing to check (validating 200 items cost more than the query).
         body = {"count": page["count"], "items": [_item(reform) for reform in page["items"]]}
@@ -288,7 +291,7 @@ def list_reforms(
 
     # The same page for everyone who may see the same reforms, until the next write (core.cache).
     key = f"api-reforms:{selectors.list_key(user, criteria, filters.sort)}:{paging.page}:{paging.page_size}"
-    return cached_json(key, encode)
+    return cached_json(key, encode, scopes=selectors.reading_scopes(user))
 
 
 #: The columns a list item reads (no goals, measures or deliverables).

@@ -231,6 +231,12 @@ def reading_districts(user) -> list[int]:
     return district_ids()
 
 
+def list_districts(user, filters: ReformFilters) -> list[int]:
+    """The districts a filtered list may hold (one when the filter names one)."""
+    districts = reading_districts(user)
+    return [d for d in districts if d == filters.district] if filters.district else districts
+
+
 def reading_scopes(user) -> Scopes:
     """The cache scopes of what :func:`visible_reforms` returns for this person (core.cache)."""
     actor = actor_for(user)

@@ -5,22 +5,44 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import CachedCountPaginator as Paginator
-from reformledger.core.cache import cached_fragment, personal_page
+from reformledger.core.cache import (
+    ORGANISATION,
+    cached_fragment,
+    cached_rows,
+    district_count,
+    personal_page,
+    row_version,
+)
+from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.org.selectors import actor_for
 
 from ..forms import CatalogueFilterForm
-from ..selectors import districts_of, filter_domains, filter_units, list_key, reform_list, year_choices
+from ..selectors import (
+    SORTS,
+    districts_of,
+    filter_domains,
+    filter_units,
+    list_districts,
+    list_key,
+    reading_scopes,
+    reform_list,
+    year_choices,
+)
 from . import office_member_required
+
+
+def _reading_scopes(request: HttpRequest):
+    return reading_scopes(request.user)
 
 
 @require_GET
 @office_member_required("portal:catalogue")
-@personal_page
+@personal_page(scopes=_reading_scopes)
 def catalogue(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     years, district_ids = year_choices(request.user), districts_of(actor)
@@ -31,24 +53,39 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     rows = reform_list(request.user, filters, sort)
 
     def results_context() -> dict:
-        page = Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-        return {"page": page, "sort": sort, "query": request.GET.urlencode()}
+        # Counted district by district (each part cached on its own district's version), paged by
+        # keyset, each row rendered once per version of the reform: after a write elsewhere in the
+        # province this is one grouped count of one district, the page's query, and no rendering.
+        paginator = KeysetPaginator(
+            rows, settings.CATALOGUE_PAGE_SIZE, fields=(*SORTS[sort], "id"), sort=sort,
+            count=district_count(rows, list_districts(request.user, filters)),
+        )
+        page = paginator.page_for(request.GET)
+        row = get_template("reforms/_catalogue_row.html")
+        html = cached_rows(
+            list(page.object_list), name="catalogue", version_of=row_version,
+            render=lambda reform: row.render({"reform": reform}, request),
+        )
+        return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode()}
 
     # The rows, count, sort headers and pagination, rendered once per (who may see what, filters,
-    # sort, query string, language, data version): exact, and shared by everyone who sees the same rows.
+    # sort, query string, language, versions of the districts read): exact, and shared by everyone
+    # who sees the same rows.
     results = cached_fragment(
-        request, "reforms/_catalogue_results.html", results_context, key_parts=(list_key(request.user, filters, sort),)
+        request, "reforms/_catalogue_results.html", results_context,
+        key_parts=(list_key(request.user, filters, sort),), scopes=reading_scopes(request.user),
     )
     if is_htmx(request):
         response = HttpResponse(results)
     else:
         # The filter bar is made of the query string and the options (years, districts' units,
-        # domains: fixed by the data version); cached like the results.
+        # domains): the years are in the key, the rest changes with the organisation only.
         filters_html = cached_fragment(
             request,
             "reforms/_catalogue_filters.html",
             {"form": form},
             key_parts=(years, sorted(district_ids) if district_ids is not None else "*"),
+            scopes=ORGANISATION,
         )
         context = {
             "form": form,
