@@ -1,5 +1,12 @@
 from django.conf import settings
+from django.shortcuts import resolve_url
+from django.utils.functional import SimpleLazyObject
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        # Where a signed-in person starts (the brand link of the office pages): the page that sends
+        # each role to its own start, so the layout names no app above core.
+        "START_URL": SimpleLazyObject(lambda: resolve_url(settings.LOGIN_REDIRECT_URL)),
+    }

@@ -4,7 +4,6 @@ from . import views
 
 app_name = "reforms"
 urlpatterns: list = [
-    path("", views.home, name="home"),
     path("reforms/", views.catalogue, name="catalogue"),
     path("reforms/new/", views.create, name="create"),
     path("reforms/<int:pk>/", views.detail, name="detail"),

@@ -1,4 +1,4 @@
-"""The office's pages for the catalogue: dashboard, list, detail with history, forms, lifecycle.
+"""The office's pages for the catalogue: list, detail with history, forms, lifecycle.
 
 Thin: reads come from ``selectors`` (already scoped to the person), writes go through
 ``services`` (permission-checked and audited). Reads of a reform the person may not see answer
@@ -52,7 +52,6 @@ from .selectors import (
     reform_list,
     reform_units,
     suggest_code,
-    tier_rows,
     year_choices,
 )
 from .templatetags.ui import list_separator, reform_field_label
@@ -78,49 +77,6 @@ def office_member_required(public_fallback: str | None = None) -> Callable:
         return wrapped
 
     return decorator
-
-
-# --- dashboard ----------------------------------------------------------------------------------
-
-
-@require_GET
-@office_member_required("portal:home")
-def home(request: HttpRequest) -> HttpResponse:
-    years = year_choices(request.user)
-    try:
-        year = int(request.GET.get("year") or 0) or None
-    except ValueError:
-        year = None
-    if year not in years:
-        year = None
-    tiers = tier_rows(request.user, year=year)
-    total = sum(t["total"] for t in tiers)
-    completed = sum(t["completed"] for t in tiers)
-    chart = {
-        "categories": [str(t["label"]) for t in tiers],
-        "total": [t["total"] for t in tiers],
-        "completed": [t["completed"] for t in tiers],
-        "rate": [round(t["rate"] * 100, 1) for t in tiers],
-        "labels": {
-            "total": _("Total"),
-            "completed": _("Completed"),
-            "rate": _("Completion rate"),
-            "open": _("Not completed yet"),
-        },
-    }
-    return render(
-        request,
-        "reforms/home.html",
-        {
-            "years": years,
-            "year": year,
-            "tiers": tiers,
-            "total": total,
-            "completed": completed,
-            "rate": completed / total if total else 0,
-            "chart": chart,
-        },
-    )
 
 
 # --- catalogue ----------------------------------------------------------------------------------
