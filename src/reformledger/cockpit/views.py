@@ -157,6 +157,7 @@ def _queue_preview(request: HttpRequest) -> dict | None:
     """The first rows of the queue that most needs this person: the office's reports to review, a
     leader's help needed, the committee's proposals."""
     user = request.user
+    rows: QuerySet
     if selectors.sees_reports(user):
         kind, rows = "reports", selectors.reports_waiting(user)
         title, url = _("Reports waiting longest"), reverse("supervision:reports")
