@@ -40,6 +40,7 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=reformledger.settings REFORMLEDGER_VAR_DIR=$$(mktemp -d) $(BIN)/reformledger makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=reformledger.settings REFORMLEDGER_VAR_DIR=$$(mktemp -d) $(BIN)/mypy
 
 # The whole suite; DATABASE_URL selects PostgreSQL (see .ci/run).
 test: install system-deps lint

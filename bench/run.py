@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/reformledger_bench"
+REPORTS = "SELECT count(*) FROM supervision_progressreport"
 
 
 def env_for(database_url: str) -> dict[str, str]:
@@ -191,10 +192,16 @@ def main() -> None:
     parser.add_argument("--skip-scan", action="store_true", help="do not time scan-deadlines")
     parser.add_argument("--scan-backfill", action="store_true",
                         help="also time a first scan that computes every level (slow: rewrites ~500,000 rows)")
+    parser.add_argument("--redis-url", default="", help="serve with this shared cache (REDIS_URL); default: per-process")
+    parser.add_argument("--workday-rate", type=float, default=20, help="progress reports a second in the working day")
+    parser.add_argument("--workday-districts", type=int, default=20, help="districts the writers report in")
+    parser.add_argument("--phases", default="warm,cold,workday", help="which phases to measure")
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
     env = env_for(args.database_url)
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database_url.rsplit("/", 1)[1]],
                    capture_output=True)
     manage(env, "migrate", "--noinput", "-v0")
@@ -208,6 +215,15 @@ def main() -> None:
         ["psql", args.database_url, "-Atc", "SHOW server_version"], capture_output=True, text=True
     ).stdout.strip()
     scans = [] if args.skip_scan else time_scans(env, backfill=args.scan_backfill)
+    plan = json.loads(subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "workday.py"), "setup", "--districts", str(args.workday_districts)],
+        env=env, check=True, capture_output=True, text=True,
+    ).stdout)
+    plan_file = OUT / "workday-plan.json"
+    plan_file.write_text(json.dumps(plan))
+    if args.redis_url:  # a shared cache outlives the server: start from an empty one, as a restart would
+        subprocess.run([sys.executable, "-m", "reformledger", "shell", "-c",
+                        "from django.core.cache import cache; cache.clear()"], env=env, check=True)
     tasks = int(sql(args.database_url, "SELECT count(*) FROM supervision_task"))
     board_rows = int(sql(args.database_url, "SELECT count(*) FROM supervision_task WHERE level IN ('red', 'amber')"))
 
@@ -221,6 +237,8 @@ def main() -> None:
         office = Client(args.port)
         office.login("bench-office", "bench-office-pw")
         anonymous = Client(args.port)
+        unit = Client(args.port)
+        unit.login(plan["unit_reader"]["username"], plan["unit_reader"]["password"])
         bearer = {"Authorization": f"Bearer {token}"}
         targets = [
             ("bare Django view (floor)", anonymous, "/bench/bare", {}),
@@ -251,14 +269,39 @@ def main() -> None:
             ("GET /api/v1/warnings, office, a new page every request (cold)", anonymous,
              PageWalk("/api/v1/warnings?page="), bearer),
         ]
-        missing = [name for name, client, path, headers in targets + cold_targets[1:]
+        # While writers file progress reports across the province (bench/workday.py), readers open
+        # the pages people open all day. Measured against the bare view in the same phase.
+        workday_targets = [
+            targets[0],
+            ("catalogue page, office", office, "/office/reforms/", {}),
+            ("warning board page, office", office, "/office/supervision/board/", {}),
+            ("my tasks page, unit staff", unit, "/office/supervision/", {}),
+            ("workbench (cockpit), office", office, "/office/", {}),
+            ("GET /api/v1/reforms, office", anonymous, "/api/v1/reforms?page_size=50", bearer),
+            ("GET /api/v1/warnings, office", anonymous, "/api/v1/warnings", bearer),
+        ]
+        missing = [name for name, client, path, headers in targets + cold_targets[1:] + workday_targets[1:]
                    if not answers(client, path, headers)]
         if missing:
             print("Left out (not answering 200 yet):\n  " + "\n  ".join(missing), flush=True)
         targets = [t for t in targets if t[0] not in missing]
         cold_targets = [t for t in cold_targets if t[0] not in missing]
+        workday_targets = [t for t in workday_targets if t[0] not in missing]
         rows = []
-        for phase, phase_targets in (("warm", targets), ("cold", cold_targets)):
+        workday: dict = {}
+        phases = [(name, t) for name, t in (("warm", targets), ("cold", cold_targets), ("workday", workday_targets))
+                  if name in args.phases.split(",")]
+        writer = None
+        for phase, phase_targets in phases:
+            if phase == "workday":
+                # Long enough for every round of reads; it stops by itself, and is stopped after them.
+                writer = subprocess.Popen(
+                    [sys.executable, str(ROOT / "bench" / "workday.py"), "write", "--plan", str(plan_file),
+                     "--port", str(args.port), "--rate", str(args.workday_rate), "--seconds", "3600"],
+                    env=env, stdout=subprocess.PIPE, text=True,
+                )
+                time.sleep(2)
+                reports_before, phase_started = int(sql(args.database_url, REPORTS)), time.monotonic()
             for _, client, path, headers in phase_targets:
                 for _ in range(10):
                     status, _body = client.request("GET", str(path), headers=headers)
@@ -271,11 +314,21 @@ def main() -> None:
                     t0 = time.perf_counter()
                     client.request("GET", path, headers=headers)
                     timings[name].append((time.perf_counter() - t0) * 1000)
+            if writer is not None:
+                writer.terminate()
+                writer.wait(timeout=20)
+                writer = None
+                filed = int(sql(args.database_url, REPORTS)) - reports_before
+                workday = {"reports_filed": filed, "seconds": round(time.monotonic() - phase_started, 1),
+                           "per_second": round(filed / (time.monotonic() - phase_started), 1)}
+                print(f"working day: {workday}", flush=True)
             floor = statistics.median(timings[phase_targets[0][0]])
             for name, *_ in phase_targets:
                 p50, p95 = statistics.median(timings[name]), percentile(timings[name], 0.95)
                 rows.append({"phase": phase, "target": name, "p50_ms": round(p50, 2), "p95_ms": round(p95, 2),
-                             "ratio_p50": round(p50 / floor, 2)})
+                             "ratio_p50": round(p50 / floor, 2),
+                             "ratio_p95": round(p95 / floor, 2),
+                             "ratio_p95_to_bare_p95": round(p95 / percentile(timings[phase_targets[0][0]], 0.95), 2)})
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -303,16 +356,21 @@ def main() -> None:
         "tasks": tasks,
         "scans": scans,
         "left_out": missing,
+        "cache": "redis" if args.redis_url else "per-process (locmem)",
+        "workday": workday,
         "rows": rows,
     }
-    (OUT / "results.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
+    (OUT / ("results-redis.json" if args.redis_url else "results.json")).write_text(
+        json.dumps(result, ensure_ascii=False, indent=2))
     print(f"\nMachine: {result['machine']}; PostgreSQL {pg_version}; {args.districts} districts;"
           f" {args.requests} requests per target; gunicorn {args.workers} workers\n")
-    print("| phase | target | p50 ms | p95 ms | p50 ÷ bare p50 | queries (empty cache / cached) |")
-    print("|---|---|---:|---:|---:|---:|")
+    print(f"Cache: {result['cache']}; working day: {workday}\n")
+    print("| phase | target | p50 ms | p95 ms | p50 ÷ bare p50 | p95 ÷ bare p50 | queries (empty cache / cached) |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for row in rows:
         queries = f"{row['queries_first']} / {row['queries_cached']}" if "queries_first" in row else ""
-        print(f"| {row['phase']} | {row['target']} | {row['p50_ms']} | {row['p95_ms']} | {row['ratio_p50']}× | {queries} |")
+        print(f"| {row['phase']} | {row['target']} | {row['p50_ms']} | {row['p95_ms']} | {row['ratio_p50']}× "
+              f"| {row['ratio_p95']}× | {queries} |")
     if scans:
         print("\n| `scan-deadlines` over all tasks | command, s | scan, s | tasks changed | reminders made |")
         print("|---|---:|---:|---:|---:|")

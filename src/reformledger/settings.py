@@ -8,9 +8,13 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
 from reformledger import __version__
+
+# Django's generic classes (``admin.ModelAdmin[Unit]``) subscript at run time as mypy reads them.
+django_stubs_ext.monkeypatch()
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("REFORMLEDGER_VAR_DIR", Path.cwd() / "var")).resolve()

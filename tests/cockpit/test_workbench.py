@@ -156,10 +156,11 @@ def test_a_constant_number_of_queries_one_a_figure(client_for, people, district,
     client = client_for(people.office)
     client.get(reverse("reforms:catalogue"))  # the CSRF cookie; then forget every cached count and page
     cache.clear()
-    # session, user, data version, actor; the 8 figures (red and amber in one), the catalogue's
-    # totals, the first warning rows, the first reports; the inbox's unread count. The menu's
-    # badges are the figures' counts: no query of their own.
-    with django_assert_num_queries(4 + 7 + 1 + 2 + 1):
+    # session, user, cache versions, actor, the inbox's unread count; the districts (the red and
+    # amber counts and the catalogue's totals are summed over them); the 8 figures (red and amber
+    # in one), the catalogue's totals, the first warning rows, the first reports. The menu's badges
+    # are the figures' counts: no query of their own.
+    with django_assert_num_queries(5 + 1 + 7 + 1 + 2):
         response = client.get(URL)
     assert response.status_code == 200
     assert figures(response)["reports"].count == 4 * (1 + extra)

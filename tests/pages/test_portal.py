@@ -96,5 +96,5 @@ def test_public_catalogue_runs_a_constant_number_of_queries(client_for, reform_f
 def test_public_home_runs_a_constant_number_of_queries(client_for, reform_factory, django_assert_num_queries, count):
     for i in range(count):
         reform_factory(code=f"PH-{i:03d}", status=Status.IN_PROGRESS)
-    with django_assert_num_queries(3):  # data version + tier totals, latest reforms
+    with django_assert_num_queries(4):  # versions, districts, tier totals by district, latest reforms
         client_for().get(reverse("portal:home"))

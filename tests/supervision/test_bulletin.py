@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 
 from reformledger.org.models import Membership, Role, UnitKind
 from reformledger.reforms.models import Tier
-from reformledger.supervision import documents, services
+from reformledger.supervision import services
 from reformledger.supervision.bulletin import Period, make_bulletin
+from reformledger.supervision.documents import BulletinDocument
 from reformledger.supervision.models import Level
 from tests.factories import UnitFactory
 
@@ -150,8 +151,8 @@ def test_the_command_writes_a_word_bulletin(district, spread, tmp_path):
 def test_the_word_bulletin_lists_the_first_tasks_and_points_to_the_excel_one(district, spread, tmp_path, monkeypatch,
                                                                             add_task, reform):
     add_task(reform, title="另一项逾期任务", unit=district.sub_b, start_date=days(-60), due_date=days(-5))
-    monkeypatch.setattr(documents, "DOCX_LIST_LIMIT", 1)
-    document = Document(io.BytesIO(documents.bulletin_docx(make_bulletin(period=PERIOD, district=district.district))))
+    monkeypatch.setattr(BulletinDocument, "list_limit", 1)
+    document = Document(io.BytesIO(BulletinDocument(make_bulletin(period=PERIOD, district=district.district)).render()))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "共2项，以下列出前1项，完整清单见本期通报的Excel版。" in text
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]

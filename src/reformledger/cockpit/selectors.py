@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from reformledger.core.cache import cached_value
+from reformledger.core.cache import per_district
 from reformledger.org.selectors import Actor, actor_for
 from reformledger.reforms.models import Reform, Status
 from reformledger.reforms.selectors import (
     ReformFilters,
     has_full_access,
+    reading_districts,
     reform_list,
     tier_rows,
     visibility_key,
@@ -88,17 +89,20 @@ def warnings(user, level: str) -> QuerySet[Task]:
 
 
 def warning_counts(user) -> dict[str, int]:
-    """``{"red": n, "amber": m}`` as the board counts them: one query, cached until the next write
-    (levels change only through audited writes: reports, reviews, the daily scan)."""
-    rows = (
-        warning_list(user)
-        .order_by()
-        .values_list("level")
-        .annotate(n=Count("pk"))
-        .values_list("level", "n")
-    )
-    by_level = dict(cached_value(f"cockpit:warnings:{visibility_key(user)}", lambda: list(rows)))
-    return {Level.RED: by_level.get(Level.RED, 0), Level.AMBER: by_level.get(Level.AMBER, 0)}
+    """``{"red": n, "amber": m}`` as the board counts them: summed over districts, each district's
+    part cached on its own version (one grouped query for the districts written since)."""
+    qs = warning_list(user).order_by()
+
+    def compute(missing: list[int]) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        rows = qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
+        for district, level, n in rows:
+            out.setdefault(district, {})[level] = n
+        return out
+
+    none: dict[str, int] = {}
+    parts = per_district(f"cockpit:warnings:{visibility_key(user)}", reading_districts(user), compute, default=none)
+    return {level: sum(part.get(level, 0) for part in parts.values()) for level in (Level.RED, Level.AMBER)}
 
 
 def top_warnings(user, limit: int) -> list[Task]:

@@ -18,7 +18,7 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from .cache import forget_data_version
+from .cache import bump, write_scopes
 from .models import AuditEntry, AuditHead
 
 GENESIS_HASH = "0" * 64
@@ -89,7 +89,7 @@ def _object_type(obj: models.Model) -> str:
 
 
 def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
-    """Append several entries in one go (one lock, one bulk insert)."""
+    """Append several entries in one go (one lock, one bulk insert, one upsert of the versions)."""
     items = list(items)
     if not items:
         return []
@@ -100,7 +100,9 @@ def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
         actor_id = getattr(actor, "pk", None)
         actor_name = actor.get_username() if actor_id else ""
         entries = []
+        scopes: set[str] = set()
         for item in items:
+            scopes |= write_scopes(item.obj, item.changes)
             head.seq += 1
             entry = AuditEntry(
                 seq=head.seq,
@@ -119,7 +121,9 @@ def log_actions(actor, items: Iterable[Change]) -> list[AuditEntry]:
             entries.append(entry)
         AuditEntry.objects.bulk_create(entries, batch_size=1000)
         head.save(update_fields=["seq", "last_hash"])
-        forget_data_version()
+        # The versions of what these entries changed (core.cache): pages built from other
+        # districts' work stay cached.
+        bump(scopes, head.seq)
     return entries
 
 

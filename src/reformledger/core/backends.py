@@ -8,20 +8,24 @@ authenticates like ModelBackend and grants nothing; superusers still pass every 
 """
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model
+
+AnyUser = AbstractBaseUser | AnonymousUser
 
 
 class PasswordBackend(ModelBackend):
-    def get_user_permissions(self, user_obj, obj=None):
+    def get_user_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:
         return set()
 
-    def get_group_permissions(self, user_obj, obj=None):
+    def get_group_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:
         return set()
 
-    def get_all_permissions(self, user_obj, obj=None):
+    def get_all_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:
         return set()
 
-    def has_perm(self, user_obj, perm, obj=None):
+    def has_perm(self, user_obj: AnyUser, perm: str, obj: Model | None = None) -> bool:
         return False
 
-    def has_module_perms(self, user_obj, app_label):
+    def has_module_perms(self, user_obj: AnyUser, app_label: str) -> bool:
         return False

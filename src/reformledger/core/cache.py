@@ -1,54 +1,159 @@
-"""Cache the results of aggregate queries until the next write.
+"""Cache what pages are built from, keyed on the versions of the facts they read.
 
-Every write that matters goes through a service and so appends to the audit trail; the chain
-head's sequence number is therefore a version of the whole database's content. A count or an
-aggregate cached under (its SQL, that version) is exact: the next write changes the version and the
-next read computes it afresh. Reading the version is one primary-key lookup, far cheaper than
-counting 54,000 reforms.
+Every write that matters goes through a service and so appends to the audit trail. The append also
+records, per **scope** it touches, the entry's sequence number (:class:`~reformledger.core.models.CacheVersion`):
+
+- ``work:d12`` — the programme's work in district 12 (reforms, tasks, reports, orders, decisions…);
+- ``org:d12`` — its organisation (units, people, roles); an org write also bumps ``work:d12``,
+  since work pages show unit and people names;
+- ``work:every`` / ``org:every`` — a write that concerns every district (the daily scan, a domain);
+- ``work:*`` / ``org:*`` — bumped by every write of the family anywhere.
+
+A cached value is stored under its own inputs *and the versions of the scopes it reads*. A value
+that reads district 12's work depends on ``("work:d12", "work:every")``; a list across the whole
+province on ``("work:*",)``. So a progress report in district 12 makes district 12's pages compute
+afresh and leaves every other district's pages (and everything that reads only the organisation:
+roles, filter options) as they were. Province-wide pages are composed of per-district parts
+(:func:`per_district`) and of rows keyed on their own content (:func:`cached_rows`), so a write
+re-renders only the part it changed ("Russian-doll" caching, key-based expiry: nothing is ever
+deleted, stale keys simply stop being asked for and expire).
+
+The versions live in the database, written in the writer's transaction: every app process (and
+every cache backend, the per-process default or a shared Redis) sees the same versions, and a
+rolled-back write leaves no version behind. A request reads the versions it needs in one query and
+remembers them (:class:`DataVersionMiddleware`).
 
 Writes that bypass the services and the audit trail (raw SQL, the benchmark generator's
-``audit=False`` path) do not change the version; with the default per-process cache a restart
+``audit=False`` path) do not change any version; with the default per-process cache a restart
 clears it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextvars import ContextVar
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connections, transaction
+from django.db import connections, models, transaction
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .models import AuditHead
+from .models import AuditHead, CacheVersion
 
 T = TypeVar("T")
 TIMEOUT = 600
 
+Scopes = tuple[str, ...]
+WORK_ANYWHERE = "work:*"
+ORG_ANYWHERE = "org:*"
+#: What a value depends on when its caller names nothing narrower: any write anywhere.
+EVERYTHING: Scopes = (WORK_ANYWHERE,)
+#: Values built from the organisation only (roles, units, domains): unchanged by the day's work.
+ORGANISATION: Scopes = (ORG_ANYWHERE,)
+#: Apps whose writes are organisation facts; every other app's writes are the programme's work.
+ORG_APPS = frozenset({"org"})
 
-#: The data version read during the current request (see :class:`DataVersionMiddleware`): a
-#: request reads it once, however many cached counts, stats and fragments it looks up. ``None``
-#: outside a request (commands, tests calling selectors directly): every call reads the database.
-_request_version: ContextVar[dict | None] = ContextVar("reformledger_data_version", default=None)
+
+def work_scopes(district_ids: Iterable[int] | None) -> Scopes:
+    """The scopes of the work in these districts (``None``: the whole province)."""
+    if district_ids is None:
+        return EVERYTHING
+    return ("work:every", *(f"work:d{pk}" for pk in sorted(set(district_ids))))
+
+
+# --- what a write touches -----------------------------------------------------------------------
+
+#: ``model -> callable(obj) -> district id | None`` for models that do not carry ``district_id``
+#: and whose related objects are not enough (registered by the app that owns the model).
+_district_resolvers: dict[type[models.Model], Callable[[Any], int | None]] = {}
+#: Related objects through which an object without ``district_id`` finds its district, when they
+#: are already loaded (no query is made for them).
+_DISTRICT_VIA = ("reform", "task", "order", "report", "unit")
+
+
+def register_district_of(model: type[models.Model], resolve: Callable[[Any], int | None]) -> None:
+    _district_resolvers[model] = resolve
+
+
+def district_of(obj: models.Model) -> int | None:
+    """The district an object belongs to, or None when it belongs to none (or to every one)."""
+    resolve = _district_resolvers.get(type(obj))
+    if resolve is not None:
+        return resolve(obj)
+    if hasattr(obj, "district_id"):
+        return obj.district_id or (obj.pk if obj._meta.label_lower == "org.unit" else None)
+    cache_of_related = obj._state.fields_cache
+    for name in _DISTRICT_VIA:
+        related = cache_of_related.get(name)
+        if isinstance(related, models.Model):
+            return district_of(related)
+    return None
+
+
+def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None) -> set[str]:
+    """The scopes a write to ``obj`` changes (both districts when it moved from one to another)."""
+    families = ("org", "work") if obj._meta.app_label in ORG_APPS else ("work",)
+    districts = {district_of(obj)}
+    moved = (changes or {}).get("district")
+    if isinstance(moved, list | tuple) and len(moved) == 2:
+        districts |= {value for value in moved if isinstance(value, int)}
+    parts = {f"d{pk}" if pk else "every" for pk in districts}
+    return {f"{family}:{part}" for family in families for part in parts} | {f"{family}:*" for family in families}
+
+
+def bump(scopes: Iterable[str], seq: int) -> None:
+    """Record ``seq`` as the version of each scope (inside the writer's transaction)."""
+    rows = [CacheVersion(scope=scope, seq=seq) for scope in sorted(set(scopes))]
+    if rows:
+        CacheVersion.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope"], update_fields=["seq"])
+    forget_data_version()
+
+
+# --- what a read depends on ---------------------------------------------------------------------
+
+#: The versions read during the current request (see :class:`DataVersionMiddleware`): a request
+#: reads each scope's version once, however many cached values it looks up. ``None`` outside a
+#: request (commands, tests calling selectors directly): every lookup reads the database.
+_request_versions: ContextVar[dict[str, Any] | None] = ContextVar("reformledger_data_version", default=None)
+
+
+def scope_versions(scopes: Sequence[str]) -> tuple[int, ...]:
+    """The version of each scope (0 for a scope no write has touched yet).
+
+    The first lookup of a request reads every scope's version in one query (two rows per
+    district and four more: a few hundred rows for a province) and remembers them for the rest of
+    the request, so a page that reads its districts, the province and the organisation makes one
+    query for all of them.
+    """
+    memo = _request_versions.get()
+    known: dict[str, int] | None = memo.get("scopes") if memo is not None else None
+    if known is None:
+        known = dict(CacheVersion.objects.values_list("scope", "seq"))
+        if memo is not None:
+            memo["scopes"] = known
+    return tuple(known.get(scope, 0) for scope in scopes)
+
+
+def version_token(scopes: Sequence[str]) -> str:
+    return ",".join(f"{scope}={version}" for scope, version in zip(scopes, scope_versions(scopes), strict=True))
 
 
 def data_version() -> int:
-    """The audit chain's length: it grows with every audited write."""
-    memo = _request_version.get()
+    """The audit chain's length: it grows with every audited write (the version of everything)."""
+    memo = _request_versions.get()
     if memo is not None and "seq" in memo:
-        return memo["seq"]
+        return int(memo["seq"])
     seq = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
     if memo is not None:
         memo["seq"] = seq
@@ -56,13 +161,13 @@ def data_version() -> int:
 
 
 def forget_data_version() -> None:
-    """Called by every audited write: the rest of the request reads the new version.
+    """Called by every audited write: the rest of the request reads the new versions.
 
     Until the write's transaction commits, the request caches nothing: a value computed from
     uncommitted rows must not be stored under a version number that a rollback would hand to
     another write.
     """
-    memo = _request_version.get()
+    memo = _request_versions.get()
     if memo is not None:
         memo.clear()
         memo["uncommitted"] = True
@@ -70,35 +175,38 @@ def forget_data_version() -> None:
 
 
 def _caching_allowed() -> bool:
-    memo = _request_version.get()
+    memo = _request_versions.get()
     return not (memo and memo.get("uncommitted"))
 
 
 class DataVersionMiddleware:
-    """Remember the data version for the length of one request (one query at most, not one per lookup)."""
+    """Remember the versions read for the length of one request (one query per set, not per lookup)."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
-        token = _request_version.set({})
+    def __call__(self, request: Any) -> Any:
+        token = _request_versions.set({})
         try:
             return self.get_response(request)
         finally:
-            _request_version.reset(token)
+            _request_versions.reset(token)
 
 
-def fragment_key(*parts: object) -> str:
-    """A cache key for a rendered fragment: its inputs, the language and the data version."""
-    text = "|".join(str(part) for part in (*parts, get_language(), data_version()))
+def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _cached(key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, stored under ``key`` + the data version (unless a write is uncommitted)."""
+def fragment_key(*parts: object, scopes: Scopes = EVERYTHING) -> str:
+    """A cache key for a rendered fragment: its inputs, the language and its scopes' versions."""
+    return _digest("|".join(str(part) for part in (*parts, get_language(), version_token(scopes))))
+
+
+def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
+    """``compute()``, stored under ``key`` + the scopes' versions (unless a write is uncommitted)."""
     if not _caching_allowed():
         return compute()
-    full_key = f"{key}:{data_version()}"
+    full_key = f"{key}:{_digest(version_token(scopes))}"
     value = cache.get(full_key)
     if value is None:
         value = compute()
@@ -106,13 +214,13 @@ def _cached(key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def cached_count(qs: QuerySet) -> int:
-    """``qs.count()``, cached under the query's SQL and the current data version."""
+def cached_count(qs: QuerySet[Any], *, scopes: Scopes = EVERYTHING) -> int:
+    """``qs.count()``, cached under the query's SQL and the versions of ``scopes``."""
     if qs.query.is_empty():  # ``qs.none()`` has no SQL
         return 0
     sql, params = qs.order_by().query.sql_with_params()
     text = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
-    return _cached(f"rl:count:{hashlib.sha256(text.encode()).hexdigest()}", qs.count)
+    return _cached(f"rl:count:{_digest(text)}", qs.count, scopes)
 
 
 class CachedCountPaginator(Paginator):
@@ -122,38 +230,123 @@ class CachedCountPaginator(Paginator):
     def count(self) -> int:
         if isinstance(self.object_list, QuerySet):
             return cached_count(self.object_list)
-        return super().count
+        return int(super().count)
 
 
-def cached_value(key: str, compute: Callable[[], T]) -> T:
-    """``compute()``, cached under ``key`` and the current data version.
+def cached_value(key: str, compute: Callable[[], T], *, scopes: Scopes = EVERYTHING) -> T:
+    """``compute()``, cached under ``key`` and the versions of ``scopes``.
 
     ``key`` must name every input of ``compute`` (for lists, ``reforms.selectors.list_key``): it
     is cheaper than compiling a query's SQL to key it, as :func:`cached_count` does.
     """
-    return _cached(f"rl:value:{hashlib.sha256(key.encode()).hexdigest()}", compute)
+    return _cached(f"rl:value:{_digest(key)}", compute, scopes)
+
+
+def per_district(
+    key: str,
+    district_ids: Sequence[int],
+    compute: Callable[[list[int]], Mapping[int, T]],
+    *,
+    default: T,
+) -> dict[int, T]:
+    """A value per district, each cached on its own district's version.
+
+    ``compute(ids)`` returns the values of the districts asked for (one grouped query, typically);
+    only districts written since their value was cached are computed again. Sums over the province
+    (counts, totals by tier, the years in use) are then exact and cost one small query after a write.
+    """
+    scopes = ("work:every", *(f"work:d{pk}" for pk in district_ids))
+    versions = dict(zip(scopes, scope_versions(scopes), strict=True))
+    every, base = versions["work:every"], _digest(key)
+    keys = {pk: f"rl:pd:{base}:{pk}:{versions[f'work:d{pk}']}:{every}" for pk in district_ids}
+    allowed = _caching_allowed()
+    found = cache.get_many(list(keys.values())) if allowed and keys else {}
+    out: dict[int, T] = {pk: found[k] for pk, k in keys.items() if k in found}
+    missing = [pk for pk in district_ids if pk not in out]
+    if missing:
+        computed = compute(missing)
+        fresh = {pk: computed.get(pk, default) for pk in missing}
+        out.update(fresh)
+        if allowed:
+            cache.set_many({keys[pk]: value for pk, value in fresh.items()}, TIMEOUT)
+    return out
+
+
+def district_count(qs: QuerySet[Any], district_ids: Sequence[int]) -> int:
+    """``qs.count()`` over the given districts (``qs`` of a model with ``district``), each
+    district's part cached on that district's version: after a write, one small grouped count."""
+    if qs.query.is_empty() or not district_ids:
+        return 0
+    sql, params = qs.order_by().query.sql_with_params()
+    key = f"count|{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
+
+    def compute(missing: list[int]) -> dict[int, int]:
+        rows = qs.order_by().filter(district_id__in=missing).values_list("district_id").annotate(n=models.Count("pk"))
+        return {district: n for district, n in rows}
+
+    return sum(per_district(key, district_ids, compute, default=0).values())
+
+
+class DistrictCountPaginator(Paginator):
+    """A Paginator whose total is :func:`district_count` over ``district_ids``."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, *, district_ids: Sequence[int]) -> None:
+        super().__init__(object_list, per_page)
+        self.district_ids = district_ids
+
+    @cached_property
+    def count(self) -> int:
+        return district_count(self.object_list, self.district_ids)
+
+
+def cached_rows(
+    rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str]
+) -> list[SafeString]:
+    """Each row's HTML, cached on the row's own version (``version_of(row)``: what it shows).
+
+    A list that changed in one row re-renders that row only; rows are shared by every page and
+    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads).
+    """
+    language = get_language()
+    keys = [f"rl:row:{name}:{_digest(f'{language}|{version_of(row)!r}')}" for row in rows]
+    found = cache.get_many(keys) if keys else {}
+    out, fresh = [], {}
+    for row, key in zip(rows, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = render(row)
+        out.append(mark_safe(html))  # noqa: S308 - rendered by an autoescaping template or format_html
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return out
 
 
 def cached_fragment(
-    request, template_name: str, context: dict | Callable[[], dict], *, key_parts: tuple = ()
-) -> str:
-    """``template_name`` rendered with ``context``, cached until the next write.
+    request: Any,
+    template_name: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+    *,
+    key_parts: tuple[object, ...] = (),
+    scopes: Scopes = EVERYTHING,
+) -> SafeString:
+    """``template_name`` rendered with ``context``, cached until a write changes ``scopes``.
 
     The key holds everything the fragment is made of: the template, the path and query string
     (links, sort headers, pagination), ``key_parts`` (the SQL and parameters of the rows it shows),
-    the language and the data version. So a cached fragment is exactly what rendering would give.
-    The fragment must not contain anything per session (no CSRF token, no messages).
+    the language and the versions of ``scopes``. So a cached fragment is exactly what rendering
+    would give. The fragment must not contain anything per session (no CSRF token, no messages).
     ``context`` may be a callable, called only when the fragment is not cached.
     """
     if not _caching_allowed():
         return mark_safe(render_to_string(template_name, context() if callable(context) else context, request))  # noqa: S308
-    key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts)
+    key = "rl:fragment:" + fragment_key(
+        template_name, request.path, request.GET.urlencode(), *key_parts, scopes=scopes
+    )
     html = cache.get(key)
     if html is None:
         html = render_to_string(template_name, context() if callable(context) else context, request)
         cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
-
 
 
 #: Per-person facts that a page shows but that no audited write changes (e.g. the unread count of
@@ -167,16 +360,25 @@ def add_personal_key_part(part: Callable[..., object]) -> None:
         _personal_key_parts.append(part)
 
 
-def personal_page(view):
-    """Keep a signed-in person's GET page until the next write; serve it again without rendering.
+ScopesOf = Callable[[Any], Scopes]
+
+
+def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | None = None) -> Any:
+    """Keep a signed-in person's GET page until a write changes what it shows; serve it again
+    without rendering. ``@personal_page`` depends on every write; ``@personal_page(scopes=f)``
+    on the scopes ``f(request)`` names (e.g. the work of the person's districts).
 
     The key holds everything such a page is made of: the person, their CSRF secret (the page's
     forms carry a token derived from it), the full path, the htmx headers, today's date (pages say
-    "overdue by n days"), the registered per-person parts, the language and the data version. Pages with pending messages, and requests inside a transaction that wrote, are
-    rendered as usual. Put it inside the view's permission decorators.
+    "overdue by n days"), the registered per-person parts, the language and the scopes' versions.
+    Pages with pending messages, and requests inside a transaction that wrote, are rendered as
+    usual. Put it inside the view's permission decorators.
     """
+    if view is None:
+        return lambda inner: personal_page(inner, scopes=scopes)
+
     @wraps(view)
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
         secret = request.META.get("CSRF_COOKIE")
         if (
             request.method != "GET"
@@ -194,6 +396,7 @@ def personal_page(view):
             request.headers.get("HX-History-Restore-Request", ""),
             timezone.localdate(),
             *(part(request) for part in _personal_key_parts),
+            scopes=scopes(request) if scopes is not None else EVERYTHING,
         )
         cached = cache.get(key)
         if cached is not None:

@@ -1,9 +1,10 @@
 from django.conf import settings
+from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.utils.functional import SimpleLazyObject
 
 
-def site(request):
+def site(request: HttpRequest) -> dict[str, object]:
     return {
         "SITE_NAME": settings.SITE_NAME,
         # Where a signed-in person starts (the brand link of the office pages): the page that sends

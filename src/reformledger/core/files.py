@@ -8,6 +8,7 @@ stored and served back.
 from __future__ import annotations
 
 import zipfile
+from typing import Protocol
 
 #: kind -> (extensions it may carry, MIME type to serve it with)
 KINDS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -23,7 +24,19 @@ KINDS: dict[str, tuple[tuple[str, ...], str]] = {
 _ZIP_MARKERS = {"docx": "word/", "xlsx": "xl/", "pptx": "ppt/", "ofd": "OFD.xml"}
 
 
-def sniff(uploaded) -> str | None:
+class Upload(Protocol):
+    """What is judged: a file open for reading bytes, with its name (Django's ``UploadedFile``,
+    a ``File`` or a file opened with ``open(path, "rb")``)."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
+def sniff(uploaded: Upload) -> str | None:
     """The kind of an uploaded file (a key of :data:`KINDS`), or None when it is none of them."""
     uploaded.seek(0)
     head = uploaded.read(8)
@@ -50,7 +63,7 @@ def sniff(uploaded) -> str | None:
     return None
 
 
-def kind_of(uploaded) -> str | None:
+def kind_of(uploaded: Upload) -> str | None:
     """The file's kind when its content is one of :data:`KINDS` and its name carries one of that
     kind's extensions; None otherwise."""
     kind = sniff(uploaded)
@@ -59,6 +72,6 @@ def kind_of(uploaded) -> str | None:
     return kind
 
 
-def allowed(uploaded) -> bool:
+def allowed(uploaded: Upload) -> bool:
     """True when the content is an allowed kind and the file's name carries one of its extensions."""
     return kind_of(uploaded) is not None

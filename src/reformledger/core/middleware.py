@@ -8,12 +8,13 @@ language their Accept-Language asks for.
 """
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         if request.path.startswith("/api/"):
             language = translation.get_language_from_request(request)
         else:

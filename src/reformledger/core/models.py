@@ -63,6 +63,27 @@ class AuditHead(models.Model):
         return f"#{self.seq} {self.last_hash}"
 
 
+class CacheVersion(models.Model):
+    """The version of one cache scope: the audit sequence number of the last write that touched it.
+
+    A scope names a family of facts in a district: ``work:d12`` (reforms, tasks, reports, orders…
+    of district 12), ``org:d12`` (its units and people), ``work:every``/``org:every`` (a write that
+    touches every district, such as the daily scan), and ``work:*``/``org:*`` (any write anywhere).
+    Cached values are keyed on the versions of the scopes they are built from (``core.cache``), so a
+    write in one district leaves every other district's cached pages valid. Written in the same
+    transaction as the audit entry: a rollback rolls the version back too.
+    """
+
+    scope = models.CharField(max_length=100, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("cache version")
+
+    def __str__(self) -> str:
+        return f"{self.scope}@{self.seq}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 is stored; the token is shown once."""
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.admin import AuditedModelAdmin, OfficeInlineMixin
@@ -10,7 +11,7 @@ from reformledger.core.audit import log_action
 from .models import Domain, Membership, Role, SpecialGroup, Unit, User
 
 
-class MembershipInline(OfficeInlineMixin, admin.TabularInline):
+class MembershipInline(OfficeInlineMixin, admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ("unit",)
@@ -22,32 +23,32 @@ SUPERUSER_FIELDS = ("is_superuser", "groups", "user_permissions")
 
 
 @admin.register(User)
-class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
+class UserAdmin(AuditedModelAdmin[User], BaseUserAdmin[User]):
     """People. The reform office manages people and their roles; only a superuser may make a
     superuser, touch a superuser's or an office member's account, or change their passwords."""
 
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("Reform Ledger"), {"fields": ("full_name", "phone")}))
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Reform Ledger"), {"fields": ("full_name", "phone")}))
     list_display = ("username", "full_name", "email", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str] | tuple[str, ...]:
         readonly = super().get_readonly_fields(request, obj)
         return readonly if request.user.is_superuser else (*readonly, *SUPERUSER_FIELDS)
 
-    def _guarded(self, request, obj) -> bool:
+    def _guarded(self, request: HttpRequest, obj: User | None) -> bool:
         """True when ``obj`` is an account only a superuser may change (a superuser, an office member)."""
         if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
             return False
         return obj.is_superuser or obj.memberships.filter(role=Role.OFFICE).exists()
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return super().has_change_permission(request, obj) and not self._guarded(request, obj)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
         return super().has_delete_permission(request, obj) and not self._guarded(request, obj)
 
-    def user_change_password(self, request, id, form_url=""):
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
         user = self.get_object(request, unquote(id))
         if user is not None and self._guarded(request, user):
             raise PermissionDenied
@@ -58,7 +59,7 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(AuditedModelAdmin):
+class UnitAdmin(AuditedModelAdmin[Unit]):
     list_display = ("code", "name", "kind", "parent", "district", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")
@@ -68,13 +69,13 @@ class UnitAdmin(AuditedModelAdmin):
 
 
 @admin.register(Domain)
-class DomainAdmin(AuditedModelAdmin):
+class DomainAdmin(AuditedModelAdmin[Domain]):
     list_display = ("code", "name", "sort_order")
     search_fields = ("code", "name")
 
 
 @admin.register(SpecialGroup)
-class SpecialGroupAdmin(AuditedModelAdmin):
+class SpecialGroupAdmin(AuditedModelAdmin[SpecialGroup]):
     list_display = ("name", "domain", "district", "leader")
     list_select_related = ("domain", "district", "leader")
     autocomplete_fields = ("leader", "member_units", "district")

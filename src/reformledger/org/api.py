@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from ninja.errors import AuthenticationError
 
 from reformledger.core.cache import cached_count
 
-from .models import Membership, Role, UnitKind
+from .models import Membership, Role, UnitKind, User
 from .selectors import actor_for, unit_list
 
 DEFAULT_PAGE_SIZE = 50
@@ -38,17 +39,18 @@ router = Router(tags=["organisation"])
 # --- shared building blocks --------------------------------------------------------------------
 
 
-def signed_in_user(request: HttpRequest):
+def signed_in_user(request: HttpRequest) -> User:
     """The caller, who must have signed in (token or session); 401 otherwise."""
     user = getattr(request, "auth", None)
-    if user is None or not user.is_authenticated:
+    if not isinstance(user, User):
         raise AuthenticationError(message=_("Sign in or send Authorization: Bearer TOKEN."))
     return user
 
 
-def caller(request: HttpRequest):
+def caller(request: HttpRequest) -> User | AnonymousUser:
     """The caller: a user, or an anonymous visitor (who sees public data only)."""
-    return request.auth
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, User | AnonymousUser) else AnonymousUser()
 
 
 class PageParams(Schema):
@@ -58,7 +60,7 @@ class PageParams(Schema):
     )
 
 
-def paginate(qs: QuerySet, params: PageParams) -> dict[str, Any]:
+def paginate(qs: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
     (one past the last page, which is empty)."""
     start = (params.page - 1) * params.page_size
@@ -111,7 +113,9 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "full_name": user.full_name,
         "roles": sorted(actor_for(user).roles),
         "units": [
-            {"id": m.unit.pk, "code": m.unit.code, "name": m.unit.name, "role": m.role} for m in memberships
+            {"id": m.unit.pk, "code": m.unit.code, "name": m.unit.name, "role": m.role}
+            for m in memberships
+            if m.unit is not None  # always, as filtered
         ],
     }
 

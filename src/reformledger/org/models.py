@@ -1,5 +1,7 @@
 """Organisation: units at four levels plus departments, people and their roles, domains, special groups."""
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
 
-    class Meta(AbstractUser.Meta):
+    #: Who this person is in the programme (``org.selectors.Actor``), kept on the user object for
+    #: the request by ``actor_for``; not a field.
+    actor_memo: object = None
+
+    class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
 
@@ -59,11 +65,10 @@ class Unit(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.kind == UnitKind.DISTRICT:
             self.district_id = self.pk  # None on first save; fixed just below
-        elif self.parent_id:
-            parent = self.parent
+        elif self.parent_id and (parent := self.parent) is not None:
             self.district_id = parent.pk if parent.kind == UnitKind.DISTRICT else parent.district_id
         super().save(*args, **kwargs)
         if self.kind == UnitKind.DISTRICT and self.district_id != self.pk:

@@ -8,19 +8,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TypedDict
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from reformledger.core.cache import cached_value
+from reformledger.core.cache import ORGANISATION, cached_value
 
-from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, User
+from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
 
 UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_STAFF})
 
 
 @dataclass(frozen=True)
 class Actor:
-    user: object | None
+    user: User | None
     roles: frozenset[str] = frozenset()
     units_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     leads_main: bool = False
@@ -55,25 +57,43 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
-def actor_for(user) -> Actor:
-    if user is None or not getattr(user, "is_authenticated", False):
+def district_ids() -> list[int]:
+    """Every district of the installation (cached until the organisation changes)."""
+    return cached_value(
+        "district-ids",
+        lambda: list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").values_list("pk", flat=True)),
+        scopes=ORGANISATION,
+    )
+
+
+def actor_for(user: User | AnonymousUser | None) -> Actor:
+    if not isinstance(user, User) or not user.is_authenticated:
         return ANONYMOUS
-    cached = getattr(user, "_reformledger_actor", None)
-    if cached is not None:
+    cached = user.actor_memo
+    if isinstance(cached, Actor):
         return cached
     # Memberships, leader domains and superuser status change only through audited writes (services
     # and the audited admin), so the plain fields are cached until the next one (core.cache).
-    fields = cached_value(f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user))
+    fields = cached_value(
+        f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
+    )
     actor = Actor(user=user, **fields)
-    user._reformledger_actor = actor
+    user.actor_memo = actor
     return actor
 
 
-def _actor_fields(user) -> dict:
+class _ActorFields(TypedDict):
+    roles: frozenset[str]
+    units_by_role: dict[str, frozenset[int]]
+    leads_main: bool
+    leader_domain_ids: frozenset[int]
+
+
+def _actor_fields(user: User) -> _ActorFields:
     roles: set[str] = set()
     units: dict[str, set[int]] = defaultdict(set)
     leads_main = False
-    leader_membership_ids = []
+    leader_membership_ids: list[int] = []
     # A deactivated unit's memberships give no rights (the unit no longer carries reforms).
     memberships = Membership.objects.filter(user=user).exclude(unit__is_active=False)
     for m_id, role, unit_id, tier in memberships.values_list(
@@ -102,15 +122,21 @@ def _actor_fields(user) -> dict:
     }
 
 
-def units_tree(*, district: Unit | None = None) -> list[dict]:
+class UnitNode(TypedDict):
+    unit: Unit
+    children: list[UnitNode]
+
+
+def units_tree(*, district: Unit | None = None) -> list[UnitNode]:
     """The unit tree as nested dicts ``{"unit": Unit, "children": [...]}``, in one query."""
     qs = Unit.objects.select_related(None).annotate(member_count=Count("memberships")).order_by("sort_order", "code")
     if district is not None:
         qs = qs.filter(district=district)
-    nodes = {u.pk: {"unit": u, "children": []} for u in qs}
-    roots = []
+    nodes: dict[int, UnitNode] = {u.pk: {"unit": u, "children": []} for u in qs}
+    roots: list[UnitNode] = []
     for node in nodes.values():
-        parent = nodes.get(node["unit"].parent_id)
+        parent_id = node["unit"].parent_id
+        parent = nodes.get(parent_id) if parent_id is not None else None
         (parent["children"] if parent else roots).append(node)
     return roots
 

@@ -1,9 +1,9 @@
-from django.urls import path
+from django.urls import URLPattern, path
 
 from . import views
 
 app_name = "org"
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("units/", views.units, name="units"),
     path("people/", views.people, name="people"),
 ]

@@ -6,6 +6,9 @@ find each other); experts and residents may not. Changes are made in /admin/ by 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -18,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
 
-from .models import Role
-from .selectors import actor_for, people_list, unit_list, units_tree
+from .models import Role, Unit
+from .selectors import UnitNode, actor_for, people_list, unit_list, units_tree
 
 
 def _require_directory_access(request: HttpRequest) -> None:
@@ -28,7 +31,7 @@ def _require_directory_access(request: HttpRequest) -> None:
         raise PermissionDenied(_("The directory is for the reform office, leaders and the units."))
 
 
-def _count(nodes: list[dict]) -> int:
+def _count(nodes: list[UnitNode]) -> int:
     return sum(1 + _count(node["children"]) for node in nodes)
 
 
@@ -45,10 +48,12 @@ class PeopleFilterForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), required=False)
     unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None)
 
-    def __init__(self, data=None, *, units):
+    def __init__(self, data: Mapping[str, Any] | None = None, *, units: Iterable[Unit]) -> None:
         super().__init__(data)
-        self.fields["role"].choices = [("", gettext_lazy("All"))] + list(Role.choices)
-        self.fields["unit"].choices = [("", gettext_lazy("All"))] + [(u.pk, u.name) for u in units]
+        role, unit = self.fields["role"], self.fields["unit"]
+        assert isinstance(role, forms.ChoiceField) and isinstance(unit, forms.ChoiceField)
+        role.choices = [("", gettext_lazy("All")), *Role.choices]
+        unit.choices = [("", gettext_lazy("All")), *((u.pk, u.name) for u in units)]
         self.fields["q"].widget.attrs.update(
             {"class": "form-control form-control-sm", "type": "search", "id": "filter-q",
              "placeholder": gettext_lazy("Name or user name")}

@@ -13,9 +13,9 @@ from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySe
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
-from reformledger.core.cache import cached_value
+from reformledger.core.cache import EVERYTHING, ORGANISATION, Scopes, cached_value, per_district, work_scopes
 from reformledger.org.models import Domain, Unit, UnitKind
-from reformledger.org.selectors import Actor, actor_for
+from reformledger.org.selectors import Actor, actor_for, district_ids
 
 from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
 from .rules import MAIN_LEADER_TIERS
@@ -160,21 +160,49 @@ def get_public_reform(pk: int) -> Reform:
     return reform
 
 
+def reading_districts(user) -> list[int]:
+    """The districts whose reforms :func:`visible_reforms` may hold for this person: their own
+    districts for unit staff, every district for everyone who reads across them (the office, the
+    committee, leaders by tier or domain, the public)."""
+    actor = actor_for(user)
+    if actor.unit_ids and not (actor.sees_everything or actor.is_leader):
+        return sorted(districts_of(actor) or ())
+    return district_ids()
+
+
+def reading_scopes(user) -> Scopes:
+    """The cache scopes of what :func:`visible_reforms` returns for this person (core.cache)."""
+    actor = actor_for(user)
+    if actor.unit_ids and not (actor.sees_everything or actor.is_leader):
+        return work_scopes(reading_districts(user))
+    return EVERYTHING
+
+
 def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | int]]:
-    """Totals, completed counts and completion rates by tier, over what the person may see."""
+    """Totals, completed counts and completion rates by tier, over what the person may see.
+
+    Summed over districts, each district's part cached on its own version: after a progress report
+    in one district only that district's totals are counted again."""
     qs = visible_reforms(user)
     if year:
         qs = qs.filter(year=year)
-    rows = qs.values("tier").annotate(
-        total=Count("pk"), completed=Count("pk", filter=Q(status=Status.COMPLETED))
-    )
-    # Keyed by who may see what (not the compiled SQL): the stats are read on every dashboard and
-    # /stats request.
-    by_tier = {row["tier"]: row for row in cached_value(f"tier-stats:{visibility_key(user)}:{year}", lambda: list(rows))}
+
+    def compute(missing: list[int]) -> dict[int, dict[str, tuple[int, int]]]:
+        rows = (
+            qs.filter(district_id__in=missing)
+            .values_list("district_id", "tier")
+            .annotate(total=Count("pk"), completed=Count("pk", filter=Q(status=Status.COMPLETED)))
+        )
+        out: dict[int, dict[str, tuple[int, int]]] = {}
+        for district, tier, total, completed in rows:
+            out.setdefault(district, {})[tier] = (total, completed)
+        return out
+
+    parts = per_district(f"tier-stats:{visibility_key(user)}:{year}", reading_districts(user), compute, default={})
     out = {}
     for tier in Tier.values:
-        row = by_tier.get(tier, {"total": 0, "completed": 0})
-        total, completed = row["total"], row["completed"]
+        total = sum(part.get(tier, (0, 0))[0] for part in parts.values())
+        completed = sum(part.get(tier, (0, 0))[1] for part in parts.values())
         out[tier] = {
             "total": total,
             "completed": completed,
@@ -199,10 +227,17 @@ def tier_rows(user, *, year: int | None = None) -> list[dict]:
 
 
 def year_choices(user) -> list[int]:
-    """The years that have reforms this person may see, newest first (cached until the next write)."""
-    years = visible_reforms(user).order_by("-year").values_list("year", flat=True).distinct()
-    return cached_value(f"years:{visibility_key(user)}", lambda: list(years))
+    """The years that have reforms this person may see, newest first (per district, cached)."""
+    qs = visible_reforms(user)
 
+    def compute(missing: list[int]) -> dict[int, frozenset[int]]:
+        out: dict[int, set[int]] = {}
+        for district, year in qs.filter(district_id__in=missing).order_by().values_list("district_id", "year").distinct():
+            out.setdefault(district, set()).add(year)
+        return {district: frozenset(years) for district, years in out.items()}
+
+    parts = per_district(f"years:{visibility_key(user)}", reading_districts(user), compute, default=frozenset())
+    return sorted(set().union(*parts.values()), reverse=True)
 
 
 #: The code letters the demo district and Luohu's ledgers use per tier (上级/重点/微改革).
@@ -263,6 +298,7 @@ def districts_of(actor: Actor) -> set[int] | None:
     rows = cached_value(
         f"districts-of:{sorted(unit_ids)}",
         lambda: list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")),
+        scopes=ORGANISATION,
     )
     return {district_id or pk for pk, district_id in rows}
 
@@ -280,6 +316,7 @@ def filter_units(district_ids: set[int] | None) -> list[Choice]:
         lambda: cached_value(
             f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
             lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
+            scopes=ORGANISATION,
         )
     )
 
@@ -290,5 +327,6 @@ def filter_domains() -> list[Choice]:
         lambda: cached_value(
             "filter-domains",
             lambda: [Choice(c, n) for c, n in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
+            scopes=ORGANISATION,
         )
     )

@@ -37,6 +37,7 @@ import calendar
 import datetime as dt
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -205,6 +206,29 @@ class Bulletin:
     def order_targets(self) -> int:
         return sum(o.targets for o in self.orders)
 
+    @property
+    def orders_issued(self) -> int:
+        return len(self.orders)
+
+    @property
+    def status_totals(self) -> dict[str, int]:
+        """Reforms per status across the tiers (the bottom row of the tier x status table)."""
+        return {s: sum(r.counts.get(s, 0) for r in self.reforms) for s in self.statuses}
+
+    @property
+    def statuses_used(self) -> list[str]:
+        """The statuses some reform has, in lifecycle order (the columns the pages and the Word file show)."""
+        return [s for s, n in self.status_totals.items() if n]
+
+    def tier_rows(self, statuses: Sequence[str]) -> list[tuple[str, list[int], int]]:
+        """The tier x status table for these status columns: (tier, reforms per status, all its reforms)."""
+        return [(r.tier, [r.counts.get(s, 0) for s in statuses], r.total) for r in self.reforms]
+
+    def level_shares(self) -> list[tuple[str, int, float | None]]:
+        """(level, tasks, percent of all tasks, None when there are no tasks), in level order."""
+        total = self.task_total
+        return [(level, n, 100 * n / total if total else None) for level, n in self.levels.items()]
+
 
 def _reforms(period: Period, district: Unit | None) -> QuerySet[Reform]:
     qs = Reform.objects.filter(year__lte=period.year)
@@ -243,34 +267,23 @@ def _warning_groups(tasks: QuerySet[Task], level: str, limit: int | None) -> lis
     return list(groups.values())
 
 
-def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date | None = None, limit: int | None = None) -> Bulletin:
-    """The bulletin's figures. ``limit`` caps the red and amber lists (a page's preview); the
-    documents take them whole."""
-    made_on = on or today()
-    start, end = period.first, period.last
-
-    # Reforms by tier and status: one GROUP BY.
+def _tier_rows(period: Period, district: Unit | None) -> list[TierRow]:
+    """Reforms by tier and status: one GROUP BY."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for tier, status, n in _reforms(period, district).values_list("tier", "status").annotate(n=Count("pk")).order_by():
         counts[tier][status] = n
-    reforms = [
+    return [
         TierRow(tier=tier, counts={s: counts[tier].get(s, 0) for s in Status.values}, total=sum(counts[tier].values()))
         for tier in Tier.values
     ]
 
-    tasks = leaf_tasks(period, district)
-    # Tasks by level: one GROUP BY.
-    by_level = dict(tasks.values_list("level").annotate(n=Count("pk")).order_by())
-    level_counts = {level: by_level.get(level, 0) for level in LEVEL_ORDER}
 
-    # The red and amber lists, grouped by unit: one query each.
-    red = _warning_groups(tasks, Level.RED, limit)
-    amber = _warning_groups(tasks, Level.AMBER, limit)
-
-    # Units praised: on-time completions in the period, by unit (one query), less units with red work.
-    open_leaves = tasks.exclude(status=TaskStatus.DONE)
+def _units(tasks: QuerySet[Task], period: Period, made_on: dt.date) -> tuple[list[PraisedUnit], list[NamedUnit], dict]:
+    """The units praised and named, and the period's completions (three queries and one for names)."""
+    # Units named: open leaves by unit, those with red work (one query).
     per_unit = (
-        open_leaves.values("unit_id")
+        tasks.exclude(status=TaskStatus.DONE)
+        .values("unit_id")
         .annotate(
             red=Count("pk", filter=Q(level=Level.RED)),
             overdue=Count("pk", filter=Q(due_date__lt=made_on)),
@@ -281,7 +294,8 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
     )
     named_rows = list(per_unit.values_list("unit_id", "red", "overdue", "oldest_due"))
     red_units = {row[0] for row in named_rows}
-    done_in_period = tasks.filter(status=TaskStatus.DONE, completed_on__gte=start, completed_on__lte=end)
+    # Units praised: on-time completions in the period, by unit (one query), less units with red work.
+    done_in_period = tasks.filter(status=TaskStatus.DONE, completed_on__gte=period.first, completed_on__lte=period.last)
     flow = done_in_period.aggregate(
         completed=Count("pk"), on_time=Count("pk", filter=Q(completed_on__lte=F("due_date"))),
     )
@@ -309,18 +323,23 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
         ),
         key=lambda n: (-n.red, -n.overdue, sort_key(n.unit_id)),
     )
+    return praised, named, flow
 
-    # Progress reports filed in the period: one aggregate.
+
+def _report_counts(period: Period, district: Unit | None) -> dict[str, int]:
+    """Progress reports filed in the period: one aggregate."""
     reports_qs = ProgressReport.objects.filter(
-        reported_on__gte=start, reported_on__lte=end, task__reform__year__lte=period.year,
+        reported_on__gte=period.first, reported_on__lte=period.last, task__reform__year__lte=period.year,
         task__reform__status__in=SUPERVISED_STATUSES,
     )
     if district is not None:
         reports_qs = reports_qs.filter(task__district_id=district.pk)
-    report_counts = reports_qs.aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(status=Decision.ACCEPTED)))
+    return reports_qs.aggregate(total=Count("pk"), accepted=Count("pk", filter=Q(status=Decision.ACCEPTED)))
 
-    # Orders issued in the period and their acknowledgement: two queries.
-    orders_qs = Order.objects.filter(issued_on__gte=start, issued_on__lte=end)
+
+def _orders(period: Period, district: Unit | None) -> list[OrderRow]:
+    """Orders issued in the period and their acknowledgement: two queries."""
+    orders_qs = Order.objects.filter(issued_on__gte=period.first, issued_on__lte=period.last)
     if district is not None:
         orders_qs = orders_qs.filter(district_id=district.pk)
     order_rows = list(
@@ -338,8 +357,22 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
             .values_list("order_id", "unit__name")
         ):
             pending[order_id].append(unit_name)
-    orders = [OrderRow(*row, pending_units=pending.get(row[0], [])) for row in order_rows]
+    return [OrderRow(*row, pending_units=pending.get(row[0], [])) for row in order_rows]
 
+
+def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date | None = None, limit: int | None = None) -> Bulletin:
+    """The bulletin's figures. ``limit`` caps the red and amber lists (a page's preview); the
+    documents take them whole."""
+    made_on = on or today()
+    reforms = _tier_rows(period, district)
+    tasks = leaf_tasks(period, district)
+    # Tasks by level: one GROUP BY.
+    by_level = dict(tasks.values_list("level").annotate(n=Count("pk")).order_by())
+    # The red and amber lists, grouped by unit: one query each.
+    red = _warning_groups(tasks, Level.RED, limit)
+    amber = _warning_groups(tasks, Level.AMBER, limit)
+    praised, named, flow = _units(tasks, period, made_on)
+    report_counts = _report_counts(period, district)
     return Bulletin(
         period=period,
         district=district,
@@ -347,12 +380,12 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
         reforms=reforms,
         statuses=list(Status.values),
         reform_total=sum(r.total for r in reforms),
-        levels=level_counts,
+        levels={level: by_level.get(level, 0) for level in LEVEL_ORDER},
         red=red,
         amber=amber,
         praised=praised,
         named=named,
-        orders=orders,
+        orders=_orders(period, district),
         completed=flow["completed"],
         completed_on_time=flow["on_time"],
         reports=report_counts["total"],

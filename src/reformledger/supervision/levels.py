@@ -15,7 +15,9 @@ board never disagrees with the page.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -115,7 +117,22 @@ def describe(
     return ""
 
 
-def describe_task(task, today: dt.date) -> str:
+class TaskFacts(Protocol):
+    """What :func:`describe_task` reads: a task, or any row with the task's fields."""
+
+    @property
+    def level_reason(self) -> str: ...
+    @property
+    def start_date(self) -> dt.date | None: ...
+    @property
+    def due_date(self) -> dt.date | None: ...
+    @property
+    def progress(self) -> int: ...
+    @property
+    def last_report_on(self) -> dt.date | None: ...
+
+
+def describe_task(task: TaskFacts, today: dt.date) -> str:
     """:func:`describe` for a task, or any row with the task's fields (``level_reason``,
     ``start_date``, ``due_date``, ``progress``, ``last_report_on``)."""
     return describe(
@@ -128,10 +145,15 @@ def describe_task(task, today: dt.date) -> str:
     )
 
 
-def worst(levels) -> str:
+def rank(level: str) -> int:
+    """Where a level stands, from worst (``red``, 0) to best (``done``)."""
+    return LEVEL_RANK[Level(level)]
+
+
+def worst(levels: Iterable[str]) -> str:
     """The worst of some levels; ``done`` when there are none (nothing open)."""
-    best = Level.DONE
+    best: str = Level.DONE
     for level in levels:
-        if LEVEL_RANK[level] < LEVEL_RANK[best]:
+        if rank(level) < rank(best):
             best = level
     return best

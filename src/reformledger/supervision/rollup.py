@@ -15,7 +15,9 @@ progress and its warning. One pure computation (:func:`compute`) serves every wr
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -40,6 +42,12 @@ NODE_FIELDS = (
 )
 REFORM_FIELDS = ("pk", "district_id", "status", "start_date", "due_date", "progress")
 
+#: A row of :data:`NODE_FIELDS` and one of :data:`REFORM_FIELDS`.
+TaskRow = tuple[
+    int, int | None, dt.date, dt.date, Decimal | float, str, int, dt.date | None, str, str, dt.date | None
+]
+ReformRow = tuple[int, int | None, str, dt.date | None, dt.date | None, int]
+
 #: Reforms under way: their work is watched (levels, the board, reminders); the rest is paused.
 WATCHED_STATUSES = (Status.APPROVED, Status.IN_PROGRESS)
 
@@ -60,7 +68,14 @@ class Node:
     children: list[Node] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
 
-    def set(self, name: str, value) -> None:
+    @classmethod
+    def from_row(cls, row: TaskRow) -> Node:
+        pk, parent_id, start, due, weight, status, progress, last_report_on, level, reason, completed_on = row
+        return cls(
+            pk, parent_id, start, due, float(weight), status, progress, last_report_on, level, reason, completed_on
+        )
+
+    def set(self, name: str, value: object) -> None:
         if getattr(self, name) != value:
             setattr(self, name, value)
             self.changed.add(name)
@@ -80,17 +95,19 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thresholds) -> tuple[list[Node], ReformResult]:
+def compute(
+    reform: ReformRow, rows: Sequence[TaskRow], *, on: dt.date, limits: levels.Thresholds
+) -> tuple[list[Node], ReformResult]:
     """Compute a reform's tree. ``reform`` is a row of :data:`REFORM_FIELDS`, ``rows`` the tasks as
     rows of :data:`NODE_FIELDS`. Returns every node (``node.changed`` names what moved) and the
     reform's result."""
     _pk, _district, status, r_start, r_due, r_progress = reform
     watched = status in WATCHED_STATUSES
-    nodes = [Node(*row[:4], float(row[4]), *row[5:]) for row in rows]
+    nodes = [Node.from_row(row) for row in rows]
     by_pk = {n.pk: n for n in nodes}
-    roots = []
+    roots: list[Node] = []
     for n in nodes:
-        parent = by_pk.get(n.parent_id)
+        parent = by_pk.get(n.parent_id) if n.parent_id is not None else None
         (parent.children if parent else roots).append(n)
 
     def visit(n: Node) -> None:
@@ -111,7 +128,7 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
                 last_report=None, today=on, limits=limits, check_reports=False, watched=watched,
             )
             worst_child = levels.worst(c.level for c in n.children)
-            if levels.LEVEL_RANK[worst_child] < levels.LEVEL_RANK[own[0]]:
+            if levels.rank(worst_child) < levels.rank(own[0]):
                 own = (worst_child, levels.CHILD)
             n.set("level", own[0])
             n.set("level_reason", own[1])
@@ -126,6 +143,8 @@ def compute(reform: tuple, rows: list[tuple], *, on: dt.date, limits: levels.Thr
     for root in roots:
         visit(root)
 
+    level: str
+    reason: str
     if not nodes:
         if status in LOCKED_STATUSES:
             level, reason = Level.DONE, ""

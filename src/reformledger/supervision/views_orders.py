@@ -1,7 +1,7 @@
 """Supervision orders (改革督查令) and bulletins (督查通报): the office's pages and the files.
 
 Thin: reads come from ``selectors`` and :mod:`.bulletin`, writes go through ``services``; the Word
-and Excel files are made by :mod:`.documents`. An order the person may not see answers 404; a write
+and Excel files are the exporters of :mod:`.documents`. An order the person may not see answers 404; a write
 the person may not make answers 403.
 """
 
@@ -12,12 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reformledger.core import files
 from reformledger.core.cache import CachedCountPaginator as Paginator
+from reformledger.core.exporters import response
 from reformledger.core.forms import add_service_errors
 from reformledger.core.views import is_htmx
 from reformledger.org.models import Unit, UnitKind
@@ -26,25 +25,18 @@ from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
 from reformledger.reforms.selectors import districts_of, reform_units
 from reformledger.reforms.views import office_member_required
 
-from . import documents, services
+from . import services
 from .bulletin import make_bulletin
+from .documents import BulletinDocument, BulletinWorkbook, OrderDocument
 from .forms_orders import BulletinForm, OrderForm
 from .models import Order, OrderItem, OrderTarget, Task, TaskStatus
 from .selectors import visible_orders, visible_tasks
 
-DOCX_TYPE = files.KINDS["docx"][1]
-XLSX_TYPE = files.KINDS["xlsx"][1]
 ORDERS_PAGE_SIZE = 50
 #: How many open tasks the order form's task finder lists at once.
 CANDIDATES_SHOWN = 50
 #: How many red and how many amber tasks the bulletin page previews (the files list them all).
 BULLETIN_PREVIEW_ROWS = 100
-
-
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 # --- the list ------------------------------------------------------------------------------------
@@ -267,8 +259,7 @@ def order_document(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("name", flat=True)
         .first()
     )
-    content = documents.order_docx(order, targets=_targets(order), items=_items(order), office_short=office or "")
-    return _attachment(content, documents.order_filename(order), DOCX_TYPE)
+    return response(OrderDocument(order, targets=_targets(order), items=_items(order), office_short=office or ""))
 
 
 # --- bulletin ------------------------------------------------------------------------------------
@@ -297,16 +288,14 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("format") or ""
     if kind in ("docx", "xlsx"):
         figures = make_bulletin(period=period, district=district)
-        if kind == "docx":
-            return _attachment(documents.bulletin_docx(figures), documents.bulletin_filename(figures, "docx"), DOCX_TYPE)
-        return _attachment(documents.bulletin_xlsx(figures), documents.bulletin_filename(figures, "xlsx"), XLSX_TYPE)
+        return response(BulletinDocument(figures) if kind == "docx" else BulletinWorkbook(figures))
     if kind:
         form.add_error(None, _("Choose Word (docx) or Excel (xlsx)."))
         return render(request, "supervision/bulletin.html", {"form": form, "figures": None}, status=400)
     figures = make_bulletin(period=period, district=district, limit=BULLETIN_PREVIEW_ROWS)
     query = f"period={period.code}" + (f"&district={district.pk}" if district is not None else "")
-    statuses = [(code, label) for code, label in Status.choices if any(r.counts.get(code) for r in figures.reforms)]
-    total = figures.task_total
+    used = figures.statuses_used
+    statuses = [(code, label) for code, label in Status.choices if code in used]
     return render(
         request,
         "supervision/bulletin.html",
@@ -314,10 +303,10 @@ def bulletin(request: HttpRequest) -> HttpResponse:
             "form": form,
             "figures": figures,
             "statuses": statuses,
-            "reform_rows": [(r.tier, [r.counts.get(code, 0) for code, _label in statuses], r.total) for r in figures.reforms],
-            "status_totals": [sum(r.counts.get(code, 0) for r in figures.reforms) for code, _label in statuses],
+            "reform_rows": figures.tier_rows(used),
+            "status_totals": [figures.status_totals[code] for code in used],
             "level_rows": [
-                (level, count, round(100 * count / total, 1) if total else 0) for level, count in figures.levels.items()
+                (level, count, 0 if share is None else round(share, 1)) for level, count, share in figures.level_shares()
             ],
             "period": period,
             "district": district,

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django import template
+from django.template.context import Context
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from reformledger.core.registry import MenuEntry, menu_entries
+from reformledger.core.registry import Label, MenuEntry, menu_entries
 
 register = template.Library()
 
@@ -35,7 +36,7 @@ class MenuItem:
         return self.entry.key
 
     @property
-    def label(self):
+    def label(self) -> Label:
         return self.entry.label
 
     @property
@@ -75,7 +76,7 @@ def _items(request: Any, section: str) -> list[MenuItem]:
 
 
 @register.simple_tag(takes_context=True)
-def office_menu(context, *sections: str) -> Menu:
+def office_menu(context: Context, *sections: str) -> Menu:
     """The registered entries this person sees: the bar's own, and those of ``sections``."""
     request = context.get("request")
     if request is None or not getattr(request.user, "is_authenticated", False):

@@ -155,6 +155,12 @@ def page_url(context, number: int) -> str:
     request = context["request"]
     params = request.GET.copy()
     params[context.get("page_param") or "page"] = number
+    # A keyset page (core.pagination) gives its neighbours a cursor, so "next" never skips rows.
+    for name in ("after", "before"):
+        params.pop(name, None)
+    page = context.get("page")
+    if hasattr(page, "cursor_params"):
+        params.update(page.cursor_params(number))
     return f"{request.path}?{params.urlencode()}"
 
 

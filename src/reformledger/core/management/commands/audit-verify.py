@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -8,7 +10,7 @@ from reformledger.core.models import AuditEntry, AuditHead
 class Command(BaseCommand):
     help = "Verify the hash chain of the audit trail; exit non-zero naming the first bad entry."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         problems = list(verify_chain())
         if problems:
             for problem in problems:

@@ -9,6 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from argparse import ArgumentParser
+from types import FrameType
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -18,14 +21,16 @@ from django.utils.translation import gettext as _
 class Command(BaseCommand):
     help = "Serve with gunicorn on HOST:PORT and run the background worker beside it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
 
-    def handle(self, *args, host, port, workers, threads, no_worker, **options):
+    def handle(
+        self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool, **options: Any
+    ) -> None:
         python = sys.executable
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "reformledger.settings")}
         web = [
@@ -46,7 +51,7 @@ class Command(BaseCommand):
             % {"host": host, "port": port, "engine": db["ENGINE"].rsplit(".", 1)[-1], "name": db["NAME"]}
         )
 
-        def stop(*_):
+        def stop() -> None:
             for child in children:
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
@@ -56,7 +61,11 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
 
-        signal.signal(signal.SIGTERM, lambda *_: (stop(), sys.exit(0)))
+        def on_sigterm(signum: int, frame: FrameType | None) -> None:
+            stop()
+            sys.exit(0)
+
+        signal.signal(signal.SIGTERM, on_sigterm)
         try:
             while all(child.poll() is None for child in children):
                 time.sleep(0.5)

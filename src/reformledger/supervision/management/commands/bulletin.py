@@ -13,8 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Unit, UnitKind
-from reformledger.supervision import documents
 from reformledger.supervision.bulletin import Period, make_bulletin
+from reformledger.supervision.documents import BulletinDocument, BulletinWorkbook
 
 FORMATS = ("docx", "xlsx")
 
@@ -47,7 +47,7 @@ class Command(BaseCommand):
             if scope.kind != UnitKind.DISTRICT:
                 raise CommandError(_("%(code)s is not a district.") % {"code": district})
         figures = make_bulletin(period=month, district=scope)
-        content = documents.bulletin_docx(figures) if kind == "docx" else documents.bulletin_xlsx(figures)
+        content = (BulletinDocument(figures) if kind == "docx" else BulletinWorkbook(figures)).render()
         path.write_bytes(content)
         self.stdout.write(
             _("Wrote the bulletin for %(period)s (%(red)d red and %(amber)d amber tasks) to %(path)s.")

@@ -1,0 +1,158 @@
+"""Keyset pagination with page numbers: "next" and "previous" never make the database skip rows.
+
+A deep ``OFFSET`` makes the database read and throw away every row before the page (page 300 of
+the province's catalogue reads 15,000 rows to show 50). Here the links to the next and the previous
+page carry a **cursor**, the sort values of the last (first) row shown, and the page is fetched with
+``WHERE (sort keys) > cursor ORDER BY … LIMIT n``: the same few index entries whatever the depth.
+The page number stays in the URL for people (``?page=7&after=…``), so the pagination bar, bookmarks
+and "page 7 of 1,080" work as before; a page number without a cursor (typed in, or a number in the
+bar) is fetched by offset from whichever end of the list is nearer.
+
+The ordering must end in a unique field (``code`` or ``id``); a nullable field sorts its NULLs
+last going up and first going down, on every database, so that a cursor means the same thing on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import OrderBy
+
+#: The query parameters that carry a cursor.
+AFTER, BEFORE = "after", "before"
+
+
+def _order_by(fields: Sequence[str], *, reverse: bool = False) -> list[OrderBy]:
+    out = []
+    for name in fields:
+        descending = name.startswith("-") != reverse
+        field = F(name.lstrip("-"))
+        out.append(field.desc(nulls_first=True) if descending else field.asc(nulls_last=True))
+    return out
+
+
+def _after(name: str, value: Any, *, descending: bool) -> Q:
+    """Rows that come after ``value`` in the column's order (NULLs last going up, first going down)."""
+    if descending:
+        return Q(**{f"{name}__isnull": False}) if value is None else Q(**{f"{name}__lt": value})
+    if value is None:
+        return Q(pk__in=[])
+    return Q(**{f"{name}__gt": value}) | Q(**{f"{name}__isnull": True})
+
+
+def _equal(name: str, value: Any) -> Q:
+    return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
+
+
+def after_key(fields: Sequence[str], values: Sequence[Any], *, reverse: bool = False) -> Q:
+    """The rows strictly after the row whose sort values are ``values`` (before it if ``reverse``)."""
+    condition = Q(pk__in=[])
+    for i, name in enumerate(fields):
+        column, descending = name.lstrip("-"), name.startswith("-") != reverse
+        step = _after(column, values[i], descending=descending)
+        for prior, value in zip(fields[:i], values[:i], strict=True):
+            step &= _equal(prior.lstrip("-"), value)
+        condition |= step
+    return condition
+
+
+def encode_cursor(sort: str, values: Sequence[Any]) -> str:
+    raw = json.dumps([sort, [v.isoformat() if hasattr(v, "isoformat") else v for v in values]], ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(model: Any, fields: Sequence[str], sort: str, cursor: str) -> list[Any] | None:
+    """The sort values a cursor carries, or None when it is malformed or for another sort."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, values = json.loads(raw)
+        if cursor_sort != sort or not isinstance(values, list) or len(values) != len(fields):
+            return None
+        return [
+            None if value is None else model._meta.get_field(name.lstrip("-")).to_python(value)
+            for name, value in zip(fields, values, strict=True)
+        ]
+    except (ValueError, TypeError, binascii.Error, LookupError, ValidationError, FieldDoesNotExist):
+        return None
+
+
+class KeysetPage(Page):
+    """A page that knows the cursors of its neighbours (see :func:`reformledger.reforms.templatetags.ui.page_url`)."""
+
+    def __init__(self, object_list: list[Any], number: int, paginator: KeysetPaginator) -> None:
+        super().__init__(object_list, number, paginator)
+        self.keyset: KeysetPaginator = paginator
+
+    def cursor_params(self, number: int) -> dict[str, str]:
+        """The cursor to put beside ``page=number`` in a link: only for the next and previous page."""
+        if not self.object_list:
+            return {}
+        if number == self.number + 1:
+            return {AFTER: self.keyset.cursor_of(self.object_list[-1])}
+        if number == self.number - 1:
+            return {BEFORE: self.keyset.cursor_of(self.object_list[0])}
+        return {}
+
+
+class KeysetPaginator(Paginator):
+    """A Paginator over a queryset ordered by ``fields`` that fetches by cursor when it has one.
+
+    ``count`` may be given (a cached total, e.g. :func:`reformledger.core.cache.district_count`) so
+    that the paginator never counts.
+    """
+
+    def __init__(
+        self, object_list: QuerySet[Any], per_page: int, *, fields: Sequence[str], sort: str,
+        count: int | None = None,
+    ) -> None:
+        super().__init__(object_list, per_page)
+        self.fields, self.sort = list(fields), sort
+        if count is not None:
+            self.__dict__["count"] = count
+
+    def cursor_of(self, row: Any) -> str:
+        return encode_cursor(self.sort, [getattr(row, name.lstrip("-")) for name in self.fields])
+
+    def page_for(self, params: Any) -> KeysetPage:
+        """The page the query parameters ask for (``page``, and ``after`` or ``before``)."""
+        number = self.validate_number_or_first(params.get("page"))
+        qs: QuerySet[Any] = self.object_list
+        model = qs.model
+        for name, reverse in ((AFTER, False), (BEFORE, True)):
+            raw = params.get(name)
+            values = decode_cursor(model, self.fields, self.sort, raw) if raw else None
+            if values is not None:
+                rows = list(qs.filter(after_key(self.fields, values, reverse=reverse))
+                            .order_by(*_order_by(self.fields, reverse=reverse))[: self.per_page])
+                if rows:
+                    return KeysetPage(rows[::-1] if reverse else rows, number, self)
+        return self._page_by_offset(number)
+
+    def validate_number_or_first(self, number: Any) -> int:
+        try:
+            return int(self.validate_number(number))
+        except InvalidPage:  # a bad or out-of-range number shows the nearest page, as get_page does
+            try:
+                return 1 if int(number) < 1 else self.num_pages
+            except (TypeError, ValueError):
+                return 1
+
+    def _page_by_offset(self, number: int) -> KeysetPage:
+        """Page ``number`` by offset, counted from the nearer end of the list."""
+        qs: QuerySet[Any] = self.object_list
+        start = (number - 1) * self.per_page
+        if number > (self.num_pages + 1) // 2 and self.count:
+            from_end = max(0, self.count - start - self.per_page)
+            size = min(self.per_page, self.count - start)
+            rows = list(qs.order_by(*_order_by(self.fields, reverse=True))[from_end : from_end + size])[::-1]
+        else:
+            rows = list(qs.order_by(*_order_by(self.fields))[start : start + self.per_page])
+        return KeysetPage(rows, number, self)

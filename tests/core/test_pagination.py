@@ -1,0 +1,52 @@
+"""Keyset pagination gives exactly the pages offset pagination gives, NULLs and ties included."""
+
+import datetime as dt
+
+import pytest
+from django.http import QueryDict
+
+from reformledger.core.pagination import KeysetPaginator, encode_cursor
+from reformledger.reforms.models import Reform
+
+
+@pytest.fixture
+def reforms(reform_factory):
+    out = []
+    for i in range(23):
+        due = None if i % 5 == 0 else dt.date(2018, 1 + i % 3, 1)  # NULLs and ties on the sort key
+        out.append(reform_factory(code=f"K-{i:03d}", due_date=due, year=2016 + i % 2))
+    return out
+
+
+@pytest.mark.parametrize("fields", [["-year", "code"], ["due_date", "code"], ["-due_date", "code"], ["code"]])
+def test_walking_next_and_previous_gives_the_offset_pages(reforms, fields):
+    qs = Reform.objects.all()
+    paginator = KeysetPaginator(qs, 5, fields=fields, sort="s")
+    expected = [[r.pk for r in paginator._page_by_offset(n).object_list] for n in paginator.page_range]
+    assert sorted(pk for page in expected for pk in page) == sorted(r.pk for r in reforms)
+    page = paginator.page_for(QueryDict(""))
+    seen = [[r.pk for r in page.object_list]]
+    while page.has_next():
+        params = QueryDict(mutable=True)
+        params.update({"page": page.next_page_number(), **page.cursor_params(page.next_page_number())})
+        page = paginator.page_for(params)
+        seen.append([r.pk for r in page.object_list])
+    assert seen == expected
+    while page.has_previous():  # and back again
+        params = QueryDict(mutable=True)
+        params.update({"page": page.previous_page_number(), **page.cursor_params(page.previous_page_number())})
+        page = paginator.page_for(params)
+        assert [r.pk for r in page.object_list] == expected[page.number - 1]
+
+
+def test_a_page_number_alone_is_fetched_from_the_nearer_end(reforms):
+    paginator = KeysetPaginator(Reform.objects.all(), 5, fields=["code"], sort="code")
+    assert [r.code for r in paginator.page_for(QueryDict("page=5")).object_list] == ["K-020", "K-021", "K-022"]
+    assert [r.code for r in paginator.page_for(QueryDict("page=4")).object_list][0] == "K-015"
+
+
+@pytest.mark.parametrize("cursor", ["%%%", "bm90IGpzb24", encode_cursor("other-sort", ["x"]), encode_cursor("code", [1, 2])])
+def test_a_bad_cursor_is_ignored_not_an_error(reforms, cursor):
+    paginator = KeysetPaginator(Reform.objects.all(), 5, fields=["code"], sort="code")
+    page = paginator.page_for(QueryDict(mutable=True) | {"page": "2", "after": cursor})
+    assert [r.code for r in page.object_list][0] == "K-005"
