@@ -4,12 +4,12 @@ and about ten supervision tasks per reform (540,000 for 100 districts).
     DATABASE_URL=postgresql://... python bench/generate.py --districts 100
 
 Idempotent: districts already there are left alone, and so are reforms that already have tasks.
-Each district is built by the demo's own generator (``reforms.demo.build_district``) with bulk
+Each district is built by the demo's own generator (``demo.district.build_district``) with bulk
 inserts, so 100 districts take about a minute. Also makes ``bench-office`` (password
 ``bench-office-pw``), a reform-office member who sees everything.
 
-Tasks are shaped by the demo's planner (``supervision.demo``: ten tasks in two or three layers,
-weights, lead unit, co-units, communities and their people) with dates around today:
+Tasks are shaped by the demo's planner (``reformledger.demo.generator``: ten tasks in two or three
+layers, weights, which unit carries each task: lead unit, co-units, communities) with dates around today:
 
 * completed reforms (2014–2018): every task done in its year;
 * suspended and terminated reforms: done up to where the reform stopped, the rest left open (red);
@@ -47,10 +47,10 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from reformledger.demo import generator as planner  # noqa: E402
+from reformledger.demo.district import build_district  # noqa: E402
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User  # noqa: E402
-from reformledger.reforms.demo import build_district  # noqa: E402
 from reformledger.reforms.models import Reform, Status  # noqa: E402
-from reformledger.supervision import demo as planner  # noqa: E402
 from reformledger.supervision import levels  # noqa: E402
 from reformledger.supervision.models import (  # noqa: E402
     Delivery,
@@ -60,7 +60,7 @@ from reformledger.supervision.models import (  # noqa: E402
     Task,
     TaskStatus,
 )
-from reformledger.supervision.rollup import compute  # noqa: E402
+from reformledger.supervision.rollup import REFORM_FIELDS, compute  # noqa: E402
 
 CHUNK = 2000
 ROOT_TITLES = ("调查摸底与方案制定", "组织实施与推进", "试点推广与评估")
@@ -128,13 +128,10 @@ class Province:
             self.co_units[reform].append(unit)
 
     def grassroots(self, rng: random.Random, reform: int, district: int, lead: int) -> list[int]:
-        kind = self.kind[lead]
-        if kind == UnitKind.SUB_DISTRICT:
-            return self.communities[lead] or [lead]
-        if kind == UnitKind.COMMUNITY:
-            return [lead]
-        subs = [u for u in self.co_units[reform] if self.kind[u] == UnitKind.SUB_DISTRICT]
-        return subs or rng.sample(self.sub_districts[district], 3)
+        return planner.grassroots(
+            rng, lead=lead, kind=self.kind[lead], co=self.co_units[reform], communities=self.communities[lead],
+            sub_districts=self.sub_districts[district], kind_of=self.kind.__getitem__,
+        )
 
 
 def plan_reform(province: Province, reform: tuple, today: dt.date) -> tuple[list[planner.Planned], list[int]]:
@@ -145,7 +142,7 @@ def plan_reform(province: Province, reform: tuple, today: dt.date) -> tuple[list
     if status in (Status.IN_PROGRESS,):
         start = max(r_start, today - dt.timedelta(days=rng.randint(120, 330)))
         nodes = planner.plan_tree(rng, start=start, due=r_due)
-        mood = rng.choices((planner.GREEN, planner.AMBER, planner.RED), weights=(60, 20, 20))[0]
+        mood = planner.draw_mood(rng)
         planner.apply_mood(rng, nodes, mood, today=today)
     elif status in (Status.COMPLETED,) or r_due < today and status not in (Status.SUSPENDED, Status.TERMINATED):
         nodes = planner.plan_tree(rng, start=r_start, due=r_due)
@@ -160,31 +157,16 @@ def plan_reform(province: Province, reform: tuple, today: dt.date) -> tuple[list
     for node in nodes:
         if node.leaf:
             planner.leaf_facts(rng, node, today=today, stopped_on=stopped_on)
-    co = province.co_units[pk]
     grassroots = province.grassroots(rng, pk, district, lead)
-    units = []
-    for node in nodes:
-        if node.depth == 0:
-            unit = rng.choice(co) if co and node.index[0] and rng.random() < 0.35 else lead
-        elif node.depth == 1:
-            unit = units[node.parent] if node.index[1] == 0 else rng.choice([lead, *co, *grassroots])
-        else:
-            unit = grassroots[node.index[2] % len(grassroots)]
-        units.append(unit)
-    return nodes, units
+    choose = planner.UnitChooser(rng, lead=lead, co=province.co_units[pk], grassroots=grassroots)
+    return nodes, [choose(node) for node in nodes]
 
 
 def add_tasks(today: dt.date, *, mode: str) -> int:
     """Ten tasks for every reform that has none, in chunks of reforms, each chunk one transaction."""
     started = time.perf_counter()
     have = set(Task.objects.values_list("reform_id", flat=True).distinct())
-    todo = [
-        row
-        for row in Reform.objects.order_by("pk").values_list(
-            "pk", "district_id", "status", "start_date", "due_date", "progress", "lead_unit_id"
-        )
-        if row[0] not in have
-    ]
+    todo = [row for row in Reform.objects.order_by("pk").values_list(*planner.REFORM_ROW) if row[0] not in have]
     if not todo:
         return 0
     province = Province()
@@ -198,16 +180,12 @@ def add_tasks(today: dt.date, *, mode: str) -> int:
         for reform in todo[begin : begin + CHUNK]:
             pk, district, status = reform[:3]
             nodes, units = plan_reform(province, reform, today)
-            ids = [next_id + n.key for n in nodes]
-            next_id += len(nodes)
-            rows = [
-                (ids[n.key], ids[n.parent] if n.parent is not None else None, n.start, n.due, n.weight, n.status,
-                 n.progress, n.last_report, "green", "", n.completed_on)
-                for n in nodes
-            ]
+            first_id, next_id = next_id, next_id + len(nodes)
+            ids = [first_id + n.key for n in nodes]
             computed = {}
             if mode == "compute":
-                out, result = compute(reform[:6], rows, on=today, limits=limits)
+                rows = [planner.node_row(n, first_id=first_id) for n in nodes]
+                out, result = compute(reform[: len(REFORM_FIELDS)], rows, on=today, limits=limits)
                 computed = {node.pk: node for node in out}
                 warnings.append(ReformWarning(
                     reform_id=pk, district_id=district, level=result.level, reason=result.reason,
@@ -228,15 +206,14 @@ def add_tasks(today: dt.date, *, mode: str) -> int:
                     else CHILD_TITLES[(n.index[0] * 3 + n.index[1]) % len(CHILD_TITLES)] if n.depth == 1
                     else f"第{n.index[2] + 1}片区落实"
                 )
+                fields = planner.task_fields(n)
+                if c:
+                    fields.update(status=c.status, progress=c.progress, completed_on=c.completed_on, level=c.level,
+                                  level_reason=c.level_reason)
                 tasks.append(Task(
                     pk=task_id, reform_id=pk, district_id=district, parent_id=parent_id, path=paths[task_id],
-                    depth=n.depth, sort_order=n.order, title=title, unit_id=unit,
-                    assignee_id=people[n.key % len(people)] if people else None,
-                    start_date=n.start, due_date=n.due, weight=n.weight,
-                    deliverable=DELIVERABLES[n.key % len(DELIVERABLES)],
-                    status=c.status if c else n.status, progress=c.progress if c else n.progress,
-                    last_report_on=n.last_report, completed_on=c.completed_on if c else n.completed_on,
-                    level=c.level if c else "green", level_reason=c.level_reason if c else "",
+                    title=title, unit_id=unit, assignee_id=people[n.key % len(people)] if people else None,
+                    deliverable=DELIVERABLES[n.key % len(DELIVERABLES)], **fields,
                 ))
         with transaction.atomic():
             Task.objects.bulk_create(tasks, batch_size=2000)

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "reformledger.cockpit",
     "reformledger.portal",
     "reformledger.api",
+    "reformledger.demo",  # the demo district (`reformledger demo-data`), on top of every business app
 ]
 
 MIDDLEWARE = [

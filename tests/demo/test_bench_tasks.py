@@ -7,7 +7,7 @@ from bench import generate
 from django.db import connection
 from django.db.models import Count
 
-from reformledger.reforms.demo import build_district
+from reformledger.demo.district import build_district
 from reformledger.reforms.models import Reform, Status
 from reformledger.supervision import rollup
 from reformledger.supervision.models import Level, ReformWarning, Task

@@ -15,17 +15,11 @@ from django.db.models import Count
 
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
+from reformledger.demo.district import blueprint, build_district, load_demo
+from reformledger.demo.organisation import SUB_DISTRICTS
+from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, DOMAIN_CODES
 from reformledger.org.models import LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.demo import (
-    DEMO_LOGINS,
-    DEMO_PASSWORD,
-    DOMAIN_CODES,
-    SUB_DISTRICTS,
-    blueprint,
-    build_district,
-    load_demo,
-)
 from reformledger.reforms.models import Plan, Reform, SourceLevel, Status, Tier
 from reformledger.reforms.selectors import tier_stats, visible_reforms
 

@@ -20,10 +20,13 @@ from openpyxl import load_workbook
 from reformledger.core import files
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
+from reformledger.demo import documents, generator
+from reformledger.demo.district import load_demo
+from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, MOODS
+from reformledger.demo.supervision import load_supervision_demo
 from reformledger.org.models import Membership, UnitKind, User
-from reformledger.reforms.demo import DEMO_LOGINS, DEMO_PASSWORD, load_demo
 from reformledger.reforms.models import Reform, Status, Tier
-from reformledger.supervision import demo, levels, rollup, selectors
+from reformledger.supervision import levels, rollup, selectors
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -51,7 +54,7 @@ def full_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         _restore_seeded_rows()
         catalogue = load_demo()
-        supervision = demo.load_supervision_demo(district=catalogue.district)
+        supervision = load_supervision_demo(district=catalogue.district)
         yield catalogue, supervision
         transaction.set_rollback(True)
 
@@ -232,11 +235,11 @@ def test_running_the_command_again_changes_nothing(full_demo, db, django_assert_
 
 def test_a_later_run_puts_back_a_removed_tree_only(full_demo, db):
     reform = Reform.objects.filter(year=2018, status=Status.IN_PROGRESS, tier=Tier.MICRO).exclude(
-        code__in=demo.MOODS).exclude(completions__isnull=False).order_by("code").last()
+        code__in=MOODS).exclude(completions__isnull=False).order_by("code").last()
     Task.objects.filter(reform=reform).delete()
     orders = Order.objects.count()
 
-    result = demo.load_supervision_demo()
+    result = load_supervision_demo()
 
     assert result.created["task_trees"] == 1 and result.created["tasks"] == 10
     assert Task.objects.filter(reform=reform).count() == 10
@@ -247,19 +250,19 @@ def test_a_later_run_puts_back_a_removed_tree_only(full_demo, db):
 # --- the planner, on its own ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("mood", [demo.GREEN, demo.AMBER, demo.RED, demo.DONE])
+@pytest.mark.parametrize("mood", [generator.GREEN, generator.AMBER, generator.RED, generator.DONE])
 def test_the_planner_gives_each_mood_its_level(mood):
     today = dt.date(2026, 6, 15)
     limits = levels.Thresholds(amber_days=7, stale_days=30, escalate_days=7)
-    expected = {demo.GREEN: Level.GREEN, demo.AMBER: Level.AMBER, demo.RED: Level.RED, demo.DONE: Level.DONE}[mood]
+    expected = {generator.GREEN: Level.GREEN, generator.AMBER: Level.AMBER, generator.RED: Level.RED, generator.DONE: Level.DONE}[mood]
     hits = 0
     for seed in range(200):
         rng = random.Random(seed)
         start = today - dt.timedelta(days=rng.randint(150, 300))
-        due = today - dt.timedelta(days=5) if mood == demo.DONE else demo.month_end(today, rng.randint(3, 12))
-        nodes = demo.plan_tree(rng, start=start, due=due)
+        due = today - dt.timedelta(days=5) if mood == generator.DONE else generator.month_end(today, rng.randint(3, 12))
+        nodes = generator.plan_tree(rng, start=start, due=due)
         assert len(nodes) == 10 and {n.depth for n in nodes} <= {0, 1, 2}
-        demo.apply_mood(rng, nodes, mood, today=today)
+        generator.apply_mood(rng, nodes, mood, today=today)
         for node in nodes:
             if node.parent is not None:
                 parent = nodes[node.parent]
@@ -267,12 +270,8 @@ def test_the_planner_gives_each_mood_its_level(mood):
             else:
                 assert start <= node.start <= node.due <= due
             if node.leaf:
-                demo.leaf_facts(rng, node, today=today)
-        rows = [
-            (n.key + 1, n.parent + 1 if n.parent is not None else None, n.start, n.due, n.weight, n.status, n.progress,
-             n.last_report, Level.GREEN, "", n.completed_on)
-            for n in nodes
-        ]
+                generator.leaf_facts(rng, node, today=today)
+        rows = [generator.node_row(n, first_id=1) for n in nodes]
         _nodes, result = compute((1, 1, Status.IN_PROGRESS, start, due, 0), rows, on=today, limits=limits)
         hits += result.level == expected
     assert hits >= 195  # a tree too short for the mood now and then stays green
@@ -280,10 +279,10 @@ def test_the_planner_gives_each_mood_its_level(mood):
 
 def test_the_evidence_makers_make_real_files():
     cases = {
-        "pdf": demo.make_pdf("标题", ["第一行"]),
-        "png": demo.make_png(1),
-        "docx": demo.make_docx("工作总结", ["一、已完成。"]),
-        "xlsx": demo.make_xlsx("台账", ["序号", "内容"], [[1, "完成"]]),
+        "pdf": documents.make_pdf("标题", ["第一行"]),
+        "png": documents.make_png(1),
+        "docx": documents.make_docx("工作总结", ["一、已完成。"]),
+        "xlsx": documents.make_xlsx("台账", ["序号", "内容"], [[1, "完成"]]),
     }
     for kind, data in cases.items():
         handle = io.BytesIO(data)

@@ -1,10 +1,8 @@
 """``reformledger demo-data``: load the demo district and its supervision (idempotent), and print
 the demo logins.
 
-The command lives in the supervision app because it loads both layers: the catalogue
-(``reforms.demo.load_demo``) and, on top of it, the supervision of its open reforms
-(``supervision.demo.load_supervision_demo``). The reforms app sits below supervision and may not
-import it.
+The catalogue (``demo.district.load_demo``) first, then on top of it the supervision of its open
+reforms (``demo.supervision.load_supervision_demo``).
 """
 
 import os
@@ -13,16 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from reformledger.demo.district import load_demo
+from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT
+from reformledger.demo.supervision import load_supervision_demo
+from reformledger.demo.writing import DemoDataError
 from reformledger.org.models import Unit
-from reformledger.reforms.demo import (
-    DEMO_CODE,
-    DEMO_PASSWORD,
-    SHOWCASE_SUB_DISTRICT,
-    DemoDataError,
-    load_demo,
-)
 from reformledger.reforms.models import Reform, Tier
-from reformledger.supervision.demo import load_supervision_demo
 from reformledger.supervision.models import Level, ReformWarning, Task
 
 

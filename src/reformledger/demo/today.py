@@ -1,0 +1,211 @@
+"""Today's supervision in the demo district, through the services as a person would do it: a
+report filed by ``unit`` and one asking for help, the office's reviews, help resolved, four
+supervision orders (one not acknowledged, so it escalates), a completion application, two change
+requests (one awaiting the office, one approved with the committee's meeting) and an urging.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TYPE_CHECKING
+
+from django.core.files.base import ContentFile
+
+from reformledger.core.audit import Change, diff
+from reformledger.org.models import Unit
+from reformledger.reforms.models import Reform
+from reformledger.supervision import services
+from reformledger.supervision.models import (
+    LEVEL_RANK,
+    Decision,
+    Level,
+    OrderTarget,
+    ProgressReport,
+    Task,
+    TaskStatus,
+)
+
+from .catalogue import split_measures
+from .documents import make_docx, make_pdf, make_png
+from .generator import DONE, month_end
+from .story import ASKS_FOR_HELP, CHANGE_APPROVED, DEMO_SEED, ORDERS, RETURN_COMMENTS, UNIT_REPORTS_ON, URGED
+
+if TYPE_CHECKING:
+    from .supervision import Story
+
+
+def _days(n: int) -> dt.timedelta:
+    return dt.timedelta(days=n)
+
+
+def todays_work(story: Story) -> None:
+    """Today's supervision, through the services: reports, reviews, help, orders, completion,
+    change requests and an urging."""
+    _reports(story)
+    _reviews(story)
+    for help_request, resolution in story.to_resolve:
+        resolver = help_request.leader if help_request.leader_id else story.office
+        services.resolve_help(user=resolver, help_request=help_request, resolution=resolution)
+        story.created["help_resolved"] += 1
+    _orders(story)
+    _completion(story)
+    _change_requests(story)
+    _urging(story)
+
+
+def _leaves(story: Story, code: str, **filters) -> list[Task]:
+    """The open leaf tasks of one reform, worst and soonest first."""
+    qs = (
+        Task.objects.filter(reform__district=story.district, reform__code=code, children__isnull=True, **filters)
+        .exclude(status=TaskStatus.DONE)
+        .select_related("reform", "reform__lead_unit", "unit", "assignee")
+    )
+    return sorted(qs, key=lambda t: (LEVEL_RANK[Level(t.level)], t.due_date, t.pk))
+
+
+def _backdate(story: Story, obj, **values) -> None:
+    before = {name: getattr(obj, name) for name in values}
+    type(obj).objects.filter(pk=obj.pk).update(**values)
+    story.changes.append(Change("demo.update", obj, diff(before, values)))
+
+
+def _reports(story: Story) -> None:
+    """The showcase login files a report on one of its tasks, with a photo; a key reform's unit asks for help."""
+    unit_user = story.users.get("unit")
+    mine = [
+        t for t in _leaves(story, UNIT_REPORTS_ON, status=TaskStatus.IN_PROGRESS) if unit_user and t.assignee_id == unit_user.pk
+    ]
+    if mine:
+        task = mine[0]
+        photo = ContentFile(make_png(7), name="现场照片.png")
+        services.submit_report(
+            user=unit_user, task=task, percent=min(100, task.progress + 10),
+            text="组织辖区物业服务企业召开党建联席会议，签订共建协议，累计完成阶段任务。", evidence=[photo],
+        )
+        story.created["reports_today"] += 1
+    asking = [t for t in _leaves(story, ASKS_FOR_HELP, status=TaskStatus.IN_PROGRESS) if t.level != "red"]
+    for task in sorted(asking, key=lambda t: t.level != "green")[:1]:
+        reporter = task.assignee or story.member(task.unit)
+        if reporter is not None:
+            services.submit_report(
+                user=reporter, task=task, percent=min(100, task.progress + 5),
+                text="完成诉求分类标准和处置流程梳理，形成流程图初稿。", problems="市级民生诉求系统接口尚未开放。",
+                help_needed="诉求平台需与市级“民生诉求”系统对接，请区政务服务数据管理局协调开放数据接口。",
+            )
+            story.created["reports_today"] += 1
+
+
+def _reviews(story: Story) -> None:
+    """The office reviews the oldest reports waiting for it: one accepted, one returned."""
+    waiting = list(
+        ProgressReport.objects.filter(task__district=story.district, status=Decision.PENDING, reported_on__lt=story.today)
+        .select_related("task")
+        .order_by("reported_on", "pk")[:2]
+    )
+    for report, accept in zip(waiting, (True, False), strict=False):
+        services.review_report(
+            user=story.office, report=report, accept=accept, comment="材料齐全，同意。" if accept else RETURN_COMMENTS[0]
+        )
+        story.created["reviews_today"] += 1
+
+
+def _orders(story: Story) -> None:
+    """Supervision orders, oldest first so that their numbers follow their dates."""
+    today, district = story.today, story.district
+    rng = random.Random(f"{DEMO_SEED}-today")
+    units = {u.code: u for u in Unit.objects.filter(district=district)}
+    for days_ago, codes, extra, title, findings, acknowledged in ORDERS:
+        items = []
+        for code in codes:
+            leaves = _leaves(story, code)
+            items += [(t, t.due_date) for t in leaves[: 2 if len(codes) == 1 else 1]]
+        if not items:
+            continue
+        reform = items[0][0].reform
+        targets = [reform.lead_unit] + [units[f"{district.code}-{s}"] for s in extra if f"{district.code}-{s}" in units]
+        issued = max(today - _days(days_ago), dt.date(today.year, 1, 1))
+        reply_by = max(issued + _days(10), today) if days_ago < 10 else issued + _days(10)
+        order = services.issue_order(
+            user=story.office, title=title, body=_order_body(reform, findings, reply_by), reply_by=max(reply_by, today),
+            units=targets, items=items,
+        )
+        story.created["orders"] += 1
+        if issued != order.issued_on or reply_by != order.reply_by:
+            _backdate(story, order, issued_on=issued, reply_by=reply_by)
+        for n, target in enumerate(order.targets.select_related("unit").order_by("pk")):
+            if acknowledged is False or (acknowledged is None and n > 0):
+                continue
+            signer = story.member(target.unit)
+            if signer is None:
+                continue
+            services.acknowledge_order(user=signer, order=order, unit=target.unit)
+            if days_ago:
+                signed = story.at(min(today, issued + _days(1 + n)), rng)
+                _backdate(story, OrderTarget.objects.get(pk=target.pk), acknowledged_at=signed)
+
+
+def _order_body(reform: Reform, findings: str, reply_by: dt.date) -> str:
+    return (
+        f"根据区委全面深化改革委员会工作部署，区委改革办近期对{reform.title}等改革事项推进情况进行了督查。"
+        f"经查，{findings}。现就有关事项督办如下：\n"
+        "一、请责任单位主要负责同志亲自研究部署，逐项明确责任人和完成时限；\n"
+        "二、请按督查令所列任务和时限抓紧推进，并在系统中及时报送进展和佐证材料；\n"
+        f"三、请于{reply_by.year}年{reply_by.month}月{reply_by.day}日前将整改落实情况书面报送区委改革办。"
+    )
+
+
+def _completion(story: Story) -> None:
+    """A completion application, its tasks all done, with the work's summary as a Word file."""
+    done = next((t for t in story.trees.values() if t.mood == DONE), None)
+    if done is None:
+        return
+    reform = done.reform
+    summary_lines = [f"{i + 1}. {m}：已完成。" for i, m in enumerate(split_measures(reform))]
+    summary = f"{reform.title}已按计划完成全部任务。" + "".join(summary_lines)
+    paper = ContentFile(make_docx(f"{reform.title}工作总结", summary_lines), name="改革工作总结.docx")
+    services.apply_completion(user=story.actor(reform.lead_unit), reform=reform, summary=summary, evidence=[paper])
+    story.created["completion_applications"] += 1
+
+
+def _change_requests(story: Story) -> None:
+    """Change requests: one awaiting the office (a key reform), one approved with the committee."""
+    today, district = story.today, story.district
+    pending = Reform.objects.filter(district=district, code=ASKS_FOR_HELP).select_related("lead_unit").first()
+    if pending is not None and pending.due_date is not None and story.member(pending.lead_unit):
+        letter = ContentFile(
+            make_pdf("关于民生诉求系统对接事项的复函", ["市级民生诉求系统接口改造计划于明年一季度完成。", "请区级平台做好对接准备。"]),
+            name="市级系统对接复函.pdf",
+        )
+        services.request_change(
+            user=story.member(pending.lead_unit), reform=pending,
+            proposed={
+                "due_date": month_end(pending.due_date, 3),
+                "measures": pending.measures.rstrip("。") + "；五是引入第三方机构评估诉求处置满意度。",
+            },
+            reason="诉求平台需与市级系统对接，市级接口改造计划于明年一季度完成，申请将完成时限顺延三个月，并增加满意度评估措施。",
+            evidence=[letter],
+        )
+        story.created["change_requests"] += 1
+    approved = Reform.objects.filter(district=district, code=CHANGE_APPROVED).select_related("lead_unit").first()
+    if approved is not None and story.member(approved.lead_unit):
+        request = services.request_change(
+            user=story.member(approved.lead_unit), reform=approved,
+            proposed={"deliverables": approved.deliverables.rstrip("。") + "；违法建筑智慧监管平台运行报告。"},
+            reason="智慧监管平台已纳入全区数据共享工程，建议将平台运行报告列为改革成果。",
+        )
+        services.decide_change(
+            user=story.office, change_request=request, approve=True, note="同意调整。",
+            committee_meeting=f"区委全面深化改革委员会{today.year}年第{1 + today.month // 3}次会议",
+        )
+        story.created["change_requests"] += 1
+
+
+def _urging(story: Story) -> None:
+    """The office urges the showcase sub-district about its overdue task."""
+    for task in _leaves(story, URGED, level="red")[:1]:
+        services.urge(
+            user=story.office, task=task,
+            message=f"“{task.title}”已超过完成时限，请于三个工作日内报送逾期原因、整改措施和完成时间。",
+        )
+        story.created["urgings"] += 1
