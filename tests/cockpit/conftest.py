@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from reformledger.reforms.models import Status, Tier
-from reformledger.supervision import services
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
@@ -20,6 +19,7 @@ from reformledger.supervision.models import (
     ProgressReport,
     Task,
 )
+from reformledger.supervision.services import tasks as task_services
 from tests.i18n.test_pages import english_msgids  # noqa: F401 - the fixture, for the pages' language tests
 
 TODAY = timezone.localdate()
@@ -38,9 +38,9 @@ class Work:
 
 
 def _task(people, district, reform, title, level, unit=None):
-    task = services.create_task(
+    task = task_services.create_task(
         user=people.office, reform=reform,
-        data={"title": title, "unit": unit or district.sub_a, "start_date": days(-10), "due_date": days(60)},
+        title=title, unit=unit or district.sub_a, start_date=days(-10), due_date=days(60),
     )
     task.wanted_level = level  # set once every task is made (each new task recomputes its reform's)
     return task

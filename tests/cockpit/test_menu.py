@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reformledger.core.registry import menu_entries
-from reformledger.supervision import services
 from reformledger.supervision.models import ProgressReport
+from reformledger.supervision.services import reports as report_services
 
 CATALOGUE = reverse("reforms:catalogue")
 UNITS = reverse("org:units")
@@ -96,6 +96,6 @@ def test_a_badge_follows_the_next_write_even_on_a_kept_page(client_for, people, 
     before = client.get(CATALOGUE).content.decode()  # rendered and kept
     assert badges(before)[reverse("supervision:reports")] == 4
     report = ProgressReport.objects.filter(status="pending").order_by("pk").first()
-    services.review_report(user=people.office, report=report, accept=True)
+    report_services.review_report(user=people.office, report=report, accept=True)
     after = client.get(CATALOGUE).content.decode()
     assert badges(after)[reverse("supervision:reports")] == 3

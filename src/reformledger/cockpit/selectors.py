@@ -46,7 +46,9 @@ from reformledger.supervision.models import (
     ProgressReport,
     Task,
 )
-from reformledger.supervision.selectors import TaskFilters, pending_reports, visible_orders, warning_list
+from reformledger.supervision.selectors.orders import visible_orders
+from reformledger.supervision.selectors.reports import pending_reports
+from reformledger.supervision.selectors.warnings import TaskFilters, warning_list
 
 # --- who gets the workbench, and which figures ----------------------------------------------------
 
