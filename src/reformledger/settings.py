@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reformledger.org",
     "reformledger.reforms",
     "reformledger.supervision",
+    "reformledger.cockpit",
     "reformledger.portal",
     "reformledger.api",
     "reformledger.demo",  # the demo district (`reformledger demo-data`), on top of every business app
@@ -91,8 +92,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "login"
-# Units start at their tasks, everyone else at the catalogue (supervision.views.start).
-LOGIN_REDIRECT_URL = "supervision:start"
+# The office, the committee and leaders start at the workbench, units at their tasks, the public at
+# the public catalogue (cockpit.views.start).
+LOGIN_REDIRECT_URL = "cockpit:start"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 ROOT_URLCONF = "reformledger.urls"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("office/", include("reformledger.cockpit.urls")),
     path("office/", include("reformledger.reforms.urls")),
     path("office/org/", include("reformledger.org.urls")),
     path("office/supervision/", include("reformledger.supervision.urls")),

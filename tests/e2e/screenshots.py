@@ -61,7 +61,7 @@ def main(base: str, out: Path, lang: str = "zh-hans") -> None:
         shoot(public, "login", "/accounts/login/", full_page=False)
 
         office = new_page(desktop, "office")
-        shoot(office, "office-dashboard", "/office/")
+        shoot(office, "office-workbench", "/office/")
         shoot(office, "office-catalogue", "/office/reforms/?tier=key", full_page=False)
         office.goto(base + "/office/reforms/?q=%E6%A3%9A%E6%94%B9")
         href = office.locator("#results tbody a").first.get_attribute("href")
@@ -77,7 +77,7 @@ def main(base: str, out: Path, lang: str = "zh-hans") -> None:
         english.goto(base + "/office/")
         english.locator("button[name=language][value=en]").first.click()
         english.wait_for_load_state("networkidle")
-        shoot(english, "office-dashboard-en", "/office/", full_page=False)
+        shoot(english, "office-workbench-en", "/office/", full_page=False)
 
         unit = new_page(desktop, "unit")
         shoot(unit, "unit-catalogue", "/office/reforms/", full_page=False)

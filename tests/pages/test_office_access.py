@@ -16,7 +16,6 @@ def reform(reform_factory, district):
 
 def office_urls(reform) -> list[str]:
     return [
-        reverse("reforms:home"),
         reverse("reforms:catalogue"),
         reverse("org:units"),
         reverse("org:people"),
@@ -36,7 +35,7 @@ def test_anonymous_visitors_are_sent_to_login_from_every_office_page(client_for,
 
 
 @pytest.mark.parametrize("role", OFFICE_MEMBERS)
-def test_office_members_see_dashboard_catalogue_units_and_people(client_for, people, reform, role):
+def test_office_members_see_catalogue_units_and_people(client_for, people, reform, role):
     client = client_for(getattr(people, role))
     for url in office_urls(reform):
         response = client.get(url)
@@ -47,7 +46,7 @@ def test_office_members_see_dashboard_catalogue_units_and_people(client_for, peo
 @pytest.mark.parametrize("role", OUTSIDERS)
 def test_experts_and_residents_are_sent_to_the_public_pages(client_for, people, reform, role):
     client = client_for(getattr(people, role))
-    assert client.get(reverse("reforms:home"))["Location"] == reverse("portal:home")
+    assert client.get(reverse("cockpit:workbench"))["Location"] == reverse("portal:home")
     assert client.get(reverse("reforms:catalogue"))["Location"] == reverse("portal:catalogue")
     assert client.get(reverse("reforms:detail", args=[reform.pk]))["Location"] == reverse(
         "portal:detail", args=[reform.pk]

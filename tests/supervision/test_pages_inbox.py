@@ -87,7 +87,7 @@ def test_unread_filter(client_for, people, task):
 def test_navigation_shows_the_unread_count_on_every_office_page(client_for, people, task, reform):
     urge(people, task, 3)
     client = client_for(people.unit_staff)
-    for url in [reverse("reforms:catalogue"), reverse("reforms:home"), reverse("org:units"),
+    for url in [reverse("reforms:catalogue"), reverse("org:people"), reverse("org:units"),
                 reverse("supervision:my-tasks"), reverse("supervision:tree", args=[reform.pk])]:
         html = client.get(url).content.decode()
         assert 'class="rl-inbox-badge">3<span class="rl-visually-hidden"> unread</span>' in html, url
@@ -99,10 +99,10 @@ def test_navigation_shows_the_unread_count_on_every_office_page(client_for, peop
 
 
 def test_supervision_menu_links_every_page_the_role_may_use(client_for, people):
-    office = client_for(people.office).get(reverse("reforms:home")).content.decode()
+    office = client_for(people.office).get(reverse("cockpit:workbench")).content.decode()
     for name in ["my-tasks", "board", "orders", "reports", "decisions", "bulletin"]:
         assert f'href="{reverse(f"supervision:{name}")}"' in office, name
-    unit = client_for(people.unit_staff).get(reverse("reforms:home")).content.decode()
+    unit = client_for(people.unit_staff).get(reverse("reforms:catalogue")).content.decode()
     for name in ["my-tasks", "board", "orders"]:
         assert f'href="{reverse(f"supervision:{name}")}"' in unit, name
     for name in ["reports", "decisions", "bulletin"]:

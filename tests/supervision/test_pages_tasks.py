@@ -417,9 +417,9 @@ def test_a_completed_reform_is_locked_for_task_forms(client_for, people, reform_
     "role, landing",
     [
         ("unit_staff", "supervision:my-tasks"),
-        ("office", "reforms:catalogue"),
-        ("committee", "reforms:catalogue"),
-        ("leader_main", "reforms:catalogue"),
+        ("office", "cockpit:workbench"),
+        ("committee", "cockpit:workbench"),
+        ("leader_main", "cockpit:workbench"),
         ("resident", "portal:catalogue"),
     ],
 )

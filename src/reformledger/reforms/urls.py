@@ -1,10 +1,9 @@
 from django.urls import include, path
 
-from .views import attachments, catalogue, dashboard, detail, edit, lifecycle
+from .views import attachments, catalogue, detail, edit, lifecycle
 
 app_name = "reforms"
 urlpatterns: list = [
-    path("", dashboard.home, name="home"),
     path("reforms/", catalogue.catalogue, name="catalogue"),
     path("reforms/new/", edit.create, name="create"),
     path("reforms/<int:pk>/", detail.detail, name="detail"),

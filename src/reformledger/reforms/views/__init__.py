@@ -1,4 +1,4 @@
-"""The office's pages for the catalogue, one module per noun: the dashboard, the catalogue, a
+"""The office's pages for the catalogue, one module per noun: the catalogue, a
 reform's page with its history, the reform form, the lifecycle, attachments, and the ledger.
 
 Thin: reads come from ``selectors`` (already scoped to the person; one loading policy for a

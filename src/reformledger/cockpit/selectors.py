@@ -1,0 +1,172 @@
+"""Reads of the workbench (工作台): what waits for the person, built on the lower apps' scoped reads.
+
+Nothing here starts from an unscoped ``Model.objects``: every queue is a filter on
+``reforms.selectors.visible_reforms`` or on a ``supervision.selectors`` queryset, so the workbench
+shows exactly what the person may see, and each figure counts the rows of the list page it links to:
+
+======================  ====================================================  ========================
+figure                  rows                                                  list page
+======================  ====================================================  ========================
+red / amber             ``warning_list`` at that level                        warning board ?level=
+reports                 ``pending_reports``                                   reports to review
+completions, changes    pending, of the reforms the person may see            decisions
+help                    open; the office: all it sees; others: escalated      help needed
+                        to them
+orders                  ``visible_orders`` with a target not yet signed for   orders ?state=pending
+proposals               ``reform_list`` with status *proposed*                catalogue ?status=
+======================  ====================================================  ========================
+
+Reads only: the cockpit writes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, QuerySet
+
+from reformledger.core.cache import per_district
+from reformledger.org.selectors import Actor, actor_for
+from reformledger.reforms.models import Reform, Status
+from reformledger.reforms.selectors import (
+    ReformFilters,
+    has_full_access,
+    reading_districts,
+    reform_list,
+    tier_rows,
+    visibility_key,
+    visible_reforms,
+)
+from reformledger.supervision.models import (
+    ChangeRequest,
+    Completion,
+    Decision,
+    HelpRequest,
+    Level,
+    Order,
+    OrderTarget,
+    ProgressReport,
+    Task,
+)
+from reformledger.supervision.selectors.orders import visible_orders
+from reformledger.supervision.selectors.reports import pending_reports
+from reformledger.supervision.selectors.warnings import TaskFilters, warning_list
+
+# --- who gets the workbench, and which figures ----------------------------------------------------
+
+
+def has_workbench(actor: Actor) -> bool:
+    """The office, the committee and leaders work from the workbench; units from their tasks."""
+    return has_full_access(actor) and (actor.sees_everything or actor.is_leader)
+
+
+def sees_reports(user) -> bool:
+    return user.has_perm("supervision.review_report")
+
+
+def sees_decisions(user) -> bool:
+    return user.has_perm("supervision.decide")
+
+
+def sees_help(user) -> bool:
+    """The help page is the office's (every matter) and the leaders' (those escalated to them)."""
+    actor = actor_for(user)
+    return actor.is_office or actor.is_leader
+
+
+def sees_order_queue(user) -> bool:
+    """Orders not yet signed for by some unit: a list for those who see every order."""
+    return actor_for(user).sees_everything
+
+
+def sees_proposals(user) -> bool:
+    """Proposals (已提出) wait for the office or the committee to approve them."""
+    return actor_for(user).sees_everything
+
+
+# --- the queues (querysets: counted by the caller, or their first rows shown) --------------------
+
+
+def warnings(user, level: str) -> QuerySet[Task]:
+    """The warning board at one level (red first, then by due date)."""
+    return warning_list(user, TaskFilters(level=level))
+
+
+def warning_counts(user) -> dict[str, int]:
+    """``{"red": n, "amber": m}`` as the board counts them: summed over districts, each district's
+    part cached on its own version (one grouped query for the districts written since)."""
+    qs = warning_list(user).order_by()
+
+    def compute(missing: list[int]) -> dict[int, dict[str, int]]:
+        out: dict[int, dict[str, int]] = {}
+        rows = qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
+        for district, level, n in rows:
+            out.setdefault(district, {})[level] = n
+        return out
+
+    none: dict[str, int] = {}
+    parts = per_district(f"cockpit:warnings:{visibility_key(user)}", reading_districts(user), compute, default=none)
+    return {level: sum(part.get(level, 0) for part in parts.values()) for level in (Level.RED, Level.AMBER)}
+
+
+def top_warnings(user, limit: int) -> list[Task]:
+    """The first rows of the warning board (red first, then by due date), in one query."""
+    return list(warning_list(user)[:limit])
+
+
+def reports_waiting(user) -> QuerySet[ProgressReport]:
+    return pending_reports(user)
+
+
+def completions_waiting(user) -> QuerySet[Completion]:
+    return (
+        Completion.objects.filter(status=Decision.PENDING, reform__in=visible_reforms(user).values("pk"))
+        .select_related("reform", "reform__lead_unit", "applied_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def changes_waiting(user) -> QuerySet[ChangeRequest]:
+    return (
+        ChangeRequest.objects.filter(
+            status=ChangeRequest.CRStatus.PENDING, reform__in=visible_reforms(user).values("pk")
+        )
+        .select_related("reform", "reform__lead_unit", "requested_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def decisions_waiting(user) -> QuerySet:
+    """Completions and change requests waiting, as one query (``UNION ALL`` of their ids): what a
+    menu badge counts."""
+    completions = completions_waiting(user).order_by().values_list("pk")
+    changes = changes_waiting(user).order_by().values_list("pk")
+    return completions.union(changes, all=True)
+
+
+def help_waiting(user) -> QuerySet[HelpRequest]:
+    """Open help requests: for the office every one of the reforms it sees, for anyone else those
+    escalated to them (as the help page lists them)."""
+    actor = actor_for(user)
+    qs = HelpRequest.objects.filter(status=HelpRequest.HelpStatus.OPEN)
+    if actor.is_office:
+        qs = qs.filter(reform__in=visible_reforms(user).values("pk"))
+    elif actor.is_authenticated:
+        qs = qs.filter(leader=user)
+    else:
+        return qs.none()
+    return qs.select_related("reform", "report__task", "report__task__unit").order_by("created_at", "pk")
+
+
+def orders_unacknowledged(user) -> QuerySet[Order]:
+    """Orders the person sees that some target unit has not acknowledged (签收) yet."""
+    unsigned = OrderTarget.objects.filter(order_id=OuterRef("pk"), acknowledged_at__isnull=True)
+    return visible_orders(user).filter(Exists(unsigned)).order_by("reply_by", "pk")
+
+
+def proposals_waiting(user) -> QuerySet[Reform]:
+    """Reforms proposed (已提出) and waiting for approval, as the catalogue filters them."""
+    return reform_list(user, ReformFilters(status=Status.PROPOSED), sort="code")
+
+
+def tiers(user) -> list[dict]:
+    """The catalogue's totals by tier: one query, cached until the next write."""
+    return tier_rows(user)

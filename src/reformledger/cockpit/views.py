@@ -1,0 +1,212 @@
+"""The workbench (工作台): the read-only top of the office pages, and where signing in leads.
+
+The office, the committee and leaders land here; units land on their tasks, the public on the
+public catalogue. Every figure is a count of the rows of the list page it links to, read through
+:mod:`.selectors` (scoped to the person) and counted at most once a request, whoever asks: the
+page, or the badges it registers in the navigation (``apps.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reformledger.core.cache import cached_count, personal_page
+from reformledger.org.selectors import actor_for
+from reformledger.reforms.selectors import has_full_access
+from reformledger.supervision.models import Level
+from reformledger.supervision.rollup import today
+
+from . import selectors
+
+#: How many rows of the warning board and of the other queue the workbench previews.
+WARNING_ROWS = 8
+QUEUE_ROWS = 5
+
+#: The queues whose rows the workbench and the menu badges count.
+QUEUES: dict[str, Callable[..., QuerySet]] = {
+    "reports": selectors.reports_waiting,
+    "completions": selectors.completions_waiting,
+    "changes": selectors.changes_waiting,
+    "decisions": selectors.decisions_waiting,
+    "help": selectors.help_waiting,
+    "orders": selectors.orders_unacknowledged,
+    "proposals": selectors.proposals_waiting,
+}
+
+
+def queue_count(request: HttpRequest, name: str) -> int:
+    """How many rows the queue ``name`` holds for this person: counted once a request (the page
+    and the menu share it), and cached until the next audited write (every queue changes only
+    through one, so a cached page, keyed on the data version, shows the right badges)."""
+    memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
+    if name not in memo:
+        if name == "decisions" and "completions" in memo and "changes" in memo:
+            memo[name] = memo["completions"] + memo["changes"]
+        else:
+            memo[name] = cached_count(QUEUES[name](request.user))
+    return memo[name]
+
+
+# --- menu: the workbench's entry and the badges (registered in apps.py) ---------------------------
+
+
+def sees_workbench(request: HttpRequest) -> bool:
+    return selectors.has_workbench(actor_for(request.user))
+
+
+def sees_reports(request: HttpRequest) -> bool:
+    return selectors.sees_reports(request.user)
+
+
+def sees_decisions(request: HttpRequest) -> bool:
+    return selectors.sees_decisions(request.user)
+
+
+def sees_help(request: HttpRequest) -> bool:
+    return selectors.sees_help(request.user)
+
+
+def reports_badge(request: HttpRequest) -> int:
+    return queue_count(request, "reports")
+
+
+def decisions_badge(request: HttpRequest) -> int:
+    return queue_count(request, "decisions")
+
+
+def help_badge(request: HttpRequest) -> int:
+    return queue_count(request, "help")
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where signing in leads (``LOGIN_REDIRECT_URL``, when no ``next`` is asked for) and the brand
+    link points: the office, the committee and leaders to the workbench; people who carry reforms
+    out to their tasks; experts and residents to the public catalogue."""
+    actor = actor_for(request.user)
+    if selectors.has_workbench(actor):
+        return redirect("cockpit:workbench")
+    if has_full_access(actor):
+        return redirect("supervision:my-tasks")
+    return redirect("portal:catalogue")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number on the workbench, and the list page it counts."""
+
+    key: str
+    label: str
+    hint: str
+    count: int
+    url: str
+    icon: str
+    tone: str = "queue"
+
+
+def _figures(request: HttpRequest) -> list[Figure]:
+    user = request.user
+    board = reverse("supervision:board")
+    counts = selectors.warning_counts(user)
+    figures = [
+        Figure("red", _("Red"), _("overdue, or silent too long"), counts[Level.RED], f"{board}?level=red",
+               "bi-exclamation-octagon-fill", "red"),
+        Figure("amber", _("Amber"), _("due soon and behind the trajectory"), counts[Level.AMBER],
+               f"{board}?level=amber", "bi-exclamation-triangle-fill", "amber"),
+    ]
+    if selectors.sees_reports(user):
+        figures.append(Figure("reports", _("Reports to review"), _("progress reports awaiting the office"),
+                              queue_count(request, "reports"), reverse("supervision:reports"), "bi-clipboard-check"))
+    if selectors.sees_decisions(user):
+        decisions = reverse("supervision:decisions")
+        figures += [
+            Figure("completions", _("Applications for completion"), _("accept or return"),
+                   queue_count(request, "completions"), f"{decisions}#h-completions", "bi-flag"),
+            Figure("changes", _("Change requests"), _("approve or reject"),
+                   queue_count(request, "changes"), f"{decisions}#h-changes", "bi-arrow-left-right"),
+        ]
+    if selectors.sees_proposals(user):
+        figures.append(Figure("proposals", _("Proposals to approve"), _("reforms proposed, awaiting approval"),
+                              queue_count(request, "proposals"), f"{reverse('reforms:catalogue')}?status=proposed",
+                              "bi-send"))
+    if selectors.sees_help(user):
+        hint = _("open matters units raised") if actor_for(user).is_office else _("open matters escalated to you")
+        figures.append(Figure("help", _("Help needed"), hint, queue_count(request, "help"),
+                              reverse("supervision:help"), "bi-life-preserver"))
+    if selectors.sees_order_queue(user):
+        figures.append(Figure("orders", _("Orders not yet acknowledged"), _("some unit has not signed for them"),
+                              queue_count(request, "orders"), f"{reverse('supervision:orders')}?state=pending",
+                              "bi-envelope-exclamation"))
+    return figures
+
+
+def _queue_preview(request: HttpRequest) -> dict | None:
+    """The first rows of the queue that most needs this person: the office's reports to review, a
+    leader's help needed, the committee's proposals."""
+    user = request.user
+    rows: QuerySet
+    if selectors.sees_reports(user):
+        kind, rows = "reports", selectors.reports_waiting(user)
+        title, url = _("Reports waiting longest"), reverse("supervision:reports")
+    elif selectors.sees_help(user):
+        kind, rows = "help", selectors.help_waiting(user)
+        title, url = _("Help needed, oldest first"), reverse("supervision:help")
+    elif selectors.sees_proposals(user):
+        kind, rows = "proposals", selectors.proposals_waiting(user)
+        title, url = _("Proposals to approve"), f"{reverse('reforms:catalogue')}?status=proposed"
+    else:
+        return None
+    return {"kind": kind, "title": title, "url": url, "rows": list(rows[:QUEUE_ROWS]),
+            "count": queue_count(request, kind)}
+
+
+@require_GET
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(request.user)
+    if not has_full_access(actor):
+        return redirect("portal:home")
+    if not selectors.has_workbench(actor):
+        return redirect("supervision:my-tasks")
+    return _workbench(request)
+
+
+@personal_page
+def _workbench(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    figures = _figures(request)
+    warnings = {figure.key: figure.count for figure in figures if figure.tone != "queue"}
+    tier_rows = selectors.tiers(user)
+    total = sum(row["total"] for row in tier_rows)
+    completed = sum(row["completed"] for row in tier_rows)
+    return render(
+        request,
+        "cockpit/workbench.html",
+        {
+            "today": today(),
+            "figures": figures,
+            "warning_rows": selectors.top_warnings(user, WARNING_ROWS),
+            "warning_total": warnings[Level.RED] + warnings[Level.AMBER],
+            "preview": _queue_preview(request),
+            "tiers": tier_rows,
+            "total": total,
+            "completed": completed,
+            "rate": completed / total if total else 0,
+            # Charts for leaders come with a later issue: each ``{"template": ..., ...}`` is
+            # included in the page's ``charts`` block; none for now, and nothing renders.
+            "charts": [],
+        },
+    )
