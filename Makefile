@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo test install system-deps lint serve bench messages vendor clean
+.PHONY: demo test install system-deps redis lint serve bench messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -18,13 +18,17 @@ install: $(VENV)/.installed
 
 # Debian packages the browser tests and the screenshots need (Chromium, CJK fonts, gettext).
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgmerge >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgmerge >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext redis-server >/dev/null; \
 	  else \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext redis-server >/dev/null; \
 	  fi; \
 	fi
+
+# Redis for the shared-cache test (two app processes, one Redis): started when it is not answering.
+redis:
+	@redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null
 
 # Install, migrate, load the demo district (idempotent) and serve it with gunicorn + the worker.
 demo: install
@@ -43,7 +47,7 @@ lint: install
 	DJANGO_SETTINGS_MODULE=reformledger.settings REFORMLEDGER_VAR_DIR=$$(mktemp -d) $(BIN)/mypy
 
 # The whole suite; DATABASE_URL selects PostgreSQL (see .ci/run).
-test: install system-deps lint
+test: install system-deps redis lint
 	$(BIN)/pytest -n 2 --dist loadfile -q
 
 # Benchmarks (not part of `make test`): a province on PostgreSQL; see docs/performance.md.
