@@ -44,6 +44,9 @@ WRITERS = {
     "supervision/delivery.py": "marks deliveries sent, exactly once",
     "supervision/notify.py": "stores the inbox messages and reminders a write produces",
     "supervision/management/commands/worker.py": "the worker records the scan run it starts",
+    "supervision/rollup.py": "rollup.store, the one writer of computed progress and levels (the services and the scan call it)",
+    "reforms/ledger/applying.py": "applies a checked ledger in bulk, all or nothing (the office's record; audited)",
+    "reforms/ledger/uploads.py": "records an import's upload, its progress and its outcome",
 }
 WRITER_DIRS = ("/services/", "/migrations/", "/demo/")
 WRITE_METHODS = {"save", "delete", "create", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
