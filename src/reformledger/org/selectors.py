@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -66,7 +67,9 @@ def district_ids() -> list[int]:
     )
 
 
-def actor_for(user: User | AnonymousUser | None) -> Actor:
+def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
+    """Who ``user`` is in the programme: any caller (``request.user``, ``request.auth``); only a
+    signed-in :class:`User` has more than the anonymous actor."""
     if not isinstance(user, User) or not user.is_authenticated:
         return ANONYMOUS
     cached = user.actor_memo

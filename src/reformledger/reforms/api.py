@@ -13,23 +13,27 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, TypeVar, Union, cast, get_args
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
-from pydantic import ConfigDict
+from pydantic import ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
+from pydantic_core import CoreSchema
 
 from reformledger.core.api import (
     PUBLIC_READ,
     ObjectId,
     PageParams,
+    Ref,
     Year,
     cached_json,
     caller,
     paginate,
+    resolve_ids,
     signed_in_user,
 )
 from reformledger.org.api import UnitRef, UserRef
@@ -44,6 +48,19 @@ router = Router(tags=["reforms"])
 
 SortKey = Literal[tuple(selectors.SORTS)]  # type: ignore[valid-type]
 SourceLevelIn = SourceLevel | Literal[""]
+
+T = TypeVar("T")
+
+
+def _validated_without_none(source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+    """The schema of ``source`` (``X | None``) without its ``None``: validated and documented as ``X``."""
+    kept = tuple(arg for arg in get_args(source) if arg is not type(None))
+    return handler(Union[kept] if len(kept) > 1 else kept[0])  # noqa: UP007 - a union built at run time
+
+
+#: A field a payload may leave out but not send as null: ``None`` on the model when left out (the
+#: handlers read ``model_dump(exclude_unset=True)``), ``X`` in validation and in OpenAPI.
+Omittable = Annotated[T | None, GetPydanticSchema(_validated_without_none)]
 
 
 # --- schemas ---------------------------------------------------------------------------------
@@ -122,23 +139,23 @@ class ReformChange(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(None, max_length=40)
-    title: str = Field(None, max_length=200)
-    tier: Tier = None
-    source_level: SourceLevelIn = None
-    year: int = Field(None, ge=1900, le=2100)
-    domain: str = Field(None, description="Domain code, e.g. public-services.")
-    lead_unit: ObjectId = Field(None, description="Unit id.")
-    co_units: list[ObjectId] = Field(None, description="Unit ids; replaces the current co-units.")
+    code: Omittable[str] = Field(None, max_length=40)
+    title: Omittable[str] = Field(None, max_length=200)
+    tier: Omittable[Tier] = None
+    source_level: Omittable[SourceLevelIn] = None
+    year: Omittable[int] = Field(None, ge=1900, le=2100)
+    domain: Omittable[str] = Field(None, description="Domain code, e.g. public-services.")
+    lead_unit: Omittable[ObjectId] = Field(None, description="Unit id.")
+    co_units: Omittable[list[ObjectId]] = Field(None, description="Unit ids; replaces the current co-units.")
     responsible_leader: ObjectId | None = Field(None, description="Person id, or null.")
     plan: ObjectId | None = Field(None, description="Plan id, or null.")
-    goals: str = None
-    measures: str = None
-    deliverables: str = None
+    goals: Omittable[str] = None
+    measures: Omittable[str] = None
+    deliverables: Omittable[str] = None
     start_date: dt.date | None = None
     due_date: dt.date | None = None
-    progress: int = Field(None, ge=0, le=100)
-    public_summary: str = None
+    progress: Omittable[int] = Field(None, ge=0, le=100)
+    public_summary: Omittable[str] = None
 
 
 class ReformCreate(ReformChange):
@@ -150,7 +167,7 @@ class ReformCreate(ReformChange):
     year: int = Field(..., ge=1900, le=2100)
     domain: str = Field(..., description="Domain code, e.g. public-services.")
     lead_unit: ObjectId = Field(..., description="Unit id.")
-    status: Status = Field(None, description="Office only; a unit's new reform is always a draft.")
+    status: Omittable[Status] = Field(None, description="Office only; a unit's new reform is always a draft.")
 
 
 class TransitionIn(Schema):
@@ -190,7 +207,7 @@ class ReformFilterParams(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _load(user, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
+def _load(user: AbstractBaseUser | AnonymousUser, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
     """The reform and whether the caller sees it in full, by the selectors' loading policy: 404
     when the caller may not see it, 403 (``for_change``) when they see it but may not change it."""
     return selectors.get_reform_as_seen(user, pk, for_change=for_change)
@@ -203,6 +220,7 @@ def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> JsonResponse
     result against the union and could pick the wrong one; here the shape is decided by permission.
     """
     reform, full = _load(caller(request), pk)
+    body: ReformPublic
     if full:
         body = ReformDetail.model_validate(reform, context={"request": request})
     else:
@@ -219,41 +237,23 @@ def _resolve_refs(data: dict[str, Any]) -> services.ReformFields:
     """Turn the ids and codes of ``data`` into objects; 422 naming every field with an unknown one.
 
     The schema has already refused nulls where a reference is required, so only ``responsible_leader``
-    and ``plan`` may arrive as ``None`` (which clears them).
+    and ``plan`` may arrive as ``None`` (which clears them). The domain is named by its code, not
+    its id: looked up here, its error joins those of :func:`resolve_ids`.
     """
     errors: dict[str, list[str]] = {}
-    out = dict(data)
-
+    data = dict(data)
     if "domain" in data:
         domain = Domain.objects.filter(code=data["domain"]).first()
         if domain is None:
             errors["domain"] = [_("Unknown domain: %(code)s.") % {"code": data["domain"]}]
-        out["domain"] = domain
-    if "lead_unit" in data:
-        unit = Unit.objects.filter(pk=data["lead_unit"]).first()
-        if unit is None:
-            errors["lead_unit"] = [_("Unknown unit id: %(id)s.") % {"id": data["lead_unit"]}]
-        out["lead_unit"] = unit
-    if "co_units" in data:
-        ids = list(dict.fromkeys(data["co_units"]))
-        units = {u.pk: u for u in Unit.objects.filter(pk__in=ids)} if ids else {}
-        missing = [str(i) for i in ids if i not in units]
-        if missing:
-            errors["co_units"] = [_("Unknown unit ids: %(ids)s.") % {"ids": ", ".join(missing)}]
-        out["co_units"] = [units[i] for i in ids if i in units]
-    if data.get("responsible_leader") is not None:
-        out["responsible_leader"] = User.objects.filter(pk=data["responsible_leader"], is_active=True).first()
-        if out["responsible_leader"] is None:
-            errors["responsible_leader"] = [
-                _("Unknown person id: %(id)s.") % {"id": data["responsible_leader"]}
-            ]
-    if data.get("plan") is not None:
-        out["plan"] = Plan.objects.filter(pk=data["plan"]).first()
-        if out["plan"] is None:
-            errors["plan"] = [_("Unknown plan id: %(id)s.") % {"id": data["plan"]}]
-    if errors:
-        raise ValidationError(errors)
-    return cast(services.ReformFields, out)
+        data["domain"] = domain
+    refs = {
+        "lead_unit": Ref(Unit.objects.all(), _("Unknown unit id: %(id)s.")),
+        "co_units": Ref(Unit.objects.all(), _("Unknown unit ids: %(ids)s."), many=True),
+        "responsible_leader": Ref(User.objects.filter(is_active=True), _("Unknown person id: %(id)s."), nullable=True),
+        "plan": Ref(Plan.objects.all(), _("Unknown plan id: %(id)s."), nullable=True),
+    }
+    return cast(services.ReformFields, resolve_ids(data, refs, errors=errors))
 
 
 # --- endpoints -------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ def _resolve_refs(data: dict[str, Any]) -> services.ReformFields:
 @router.get("/reforms", response=ReformPage, openapi_extra=PUBLIC_READ, summary="The catalogue")
 def list_reforms(
     request: HttpRequest, filters: Query[ReformFilterParams], paging: Query[PageParams]
-) -> dict[str, Any]:
+) -> HttpResponse:
     user = caller(request)
     criteria = selectors.ReformFilters(
         year=filters.year,
