@@ -15,6 +15,7 @@ Every callback returns the user; handlers read it from ``request.auth``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -80,4 +81,4 @@ def anonymous_reader(request: HttpRequest) -> Any:
 
 #: The chain every operation runs; ``anonymous_reader`` is not a security scheme, so OpenAPI shows
 #: the two real ones (public reads add an empty requirement: credentials optional).
-AUTH = [BearerToken(), SessionUser(csrf=True), anonymous_reader]
+AUTH: list[Callable[..., Any]] = [BearerToken(), SessionUser(csrf=True), anonymous_reader]

@@ -12,8 +12,8 @@ language (``Accept-Language``; zh-Hans by default).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.main import ExcHandler
+
+E = TypeVar("E", bound=Exception)
 
 #: Request parts whose name is not part of the field path a client knows.
 _SOURCES = frozenset({"body", "query", "path", "header", "cookie", "form", "file"})
@@ -76,6 +79,12 @@ def pydantic_message(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", _("Invalid value.")))
 
 
+def _add_handler(api: NinjaAPI, exc_class: type[E], handler: Callable[[HttpRequest, E], HttpResponse]) -> None:
+    # ninja types a handler as taking the exception or its class (``ninja.main.Exc``), but only ever
+    # calls it with the exception raised (``NinjaAPI.on_exception``, looked up by ``type(exc)``).
+    api.add_exception_handler(exc_class, cast("ExcHandler[E]", handler))
+
+
 def install(api: NinjaAPI) -> None:
     """Register the handlers on ``api`` (replacing ninja's defaults for these exceptions)."""
 
@@ -114,9 +123,9 @@ def install(api: NinjaAPI) -> None:
         )
         return _respond(api, request, exc.status_code, error_body(message))
 
-    api.add_exception_handler(DjangoValidationError, on_django_validation_error)
-    api.add_exception_handler(NinjaValidationError, on_schema_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(AuthenticationError, on_authentication_error)
-    api.add_exception_handler(HttpError, on_http_error)
+    _add_handler(api, DjangoValidationError, on_django_validation_error)
+    _add_handler(api, NinjaValidationError, on_schema_error)
+    _add_handler(api, PermissionDenied, on_permission_denied)
+    _add_handler(api, Http404, on_not_found)
+    _add_handler(api, AuthenticationError, on_authentication_error)
+    _add_handler(api, HttpError, on_http_error)
