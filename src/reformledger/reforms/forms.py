@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -36,7 +36,7 @@ class FastSelect(forms.Select):
 
     def render(self, name, value, attrs=None, renderer=None):
         values = self.format_value(value)
-        parts = [format_html("<select name=\"{}\"{}>", name, flatatt(self.build_attrs(self.attrs, attrs)))]
+        parts: list[str] = [format_html("<select name=\"{}\"{}>", name, flatatt(self.build_attrs(self.attrs, attrs)))]
         chosen = False
         for option_value, option_label in self.choices:
             option_value = "" if option_value is None else str(option_value)
@@ -75,16 +75,16 @@ class CatalogueFilterForm(forms.Form):
         # Choices are callables: Django then builds and normalises them only when a value is checked
         # or the select is drawn (the filter bar is usually a cached fragment).
         any_choice = [("", _("All"))]
-        self.fields["year"].choices = lambda: any_choice + [(y, str(y)) for y in years]
-        self.fields["tier"].choices = lambda: any_choice + list(Tier.choices)
-        self.fields["domain"].choices = lambda: any_choice + [(d.code, d.name) for d in domains]
-        self.fields["sort"].choices = lambda: [(key, key) for key in SORTS]
+        self._choice("year").choices = lambda: any_choice + [(y, str(y)) for y in years]
+        self._choice("tier").choices = lambda: any_choice + list(Tier.choices)
+        self._choice("domain").choices = lambda: any_choice + [(d.code, d.name) for d in domains]
+        self._choice("sort").choices = lambda: [(key, key) for key in SORTS]
         if units is None:
             del self.fields["unit"]
         else:
-            self.fields["unit"].choices = lambda: any_choice + [(u.code, u.name) for u in units]
+            self._choice("unit").choices = lambda: any_choice + [(u.code, u.name) for u in units]
         if with_status:
-            self.fields["status"].choices = lambda: any_choice + list(Status.choices)
+            self._choice("status").choices = lambda: any_choice + list(Status.choices)
         else:
             del self.fields["status"]
         for name, field in self.fields.items():
@@ -92,6 +92,9 @@ class CatalogueFilterForm(forms.Form):
             field.widget.attrs.setdefault("class", css)
             field.widget.attrs.setdefault("id", f"filter-{name}")
         self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Code, title or summary")})
+
+    def _choice(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def filters(self) -> ReformFilters:
         """The valid filters; a field with a bad value counts as not set."""
@@ -156,9 +159,9 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
             )
         )
         if "lead_unit" in self.fields:
-            self.fields["lead_unit"].queryset = lead_units if lead_units is not None else units
+            self._model_choice("lead_unit").queryset = lead_units if lead_units is not None else units
         if "co_units" in self.fields:
-            self.fields["co_units"].queryset = units
+            self._model_choice("co_units").queryset = units
             self.fields["co_units"].help_text = _("Tick every unit that works with the lead unit on this reform.")
         if "responsible_leader" in self.fields:
             # Three-level responsibility: district leaders own key and domain reforms, the heads of
@@ -167,15 +170,15 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
             holders = Q(memberships__role__in=(Role.LEADER, Role.UNIT_HEAD))
             if instance is not None and instance.responsible_leader_id:
                 holders |= Q(pk=instance.responsible_leader_id)
-            self.fields["responsible_leader"].queryset = (
+            self._model_choice("responsible_leader").queryset = (
                 User.objects.filter(holders, is_active=True).distinct().order_by("full_name", "username")
             )
         if "domain" in self.fields:
-            self.fields["domain"].queryset = Domain.objects.order_by("sort_order", "code")
+            self._model_choice("domain").queryset = Domain.objects.order_by("sort_order", "code")
         if "plan" in self.fields:
-            self.fields["plan"].queryset = Plan.objects.order_by("-year")
+            self._model_choice("plan").queryset = Plan.objects.order_by("-year")
         if "source_level" in self.fields:
-            self.fields["source_level"].choices = [("", "---------")] + list(SourceLevel.choices)
+            cast(forms.ChoiceField, self.fields["source_level"]).choices = [("", "---------")] + list(SourceLevel.choices)
             self.fields["source_level"].help_text = _("Upper-level tasks only.")
         if "progress" in self.fields:
             self.fields["progress"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
@@ -185,6 +188,10 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 continue
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+    def _model_choice(self, name: str) -> forms.ModelChoiceField[Any]:
+        """A reference field built from the model (a multiple choice for ``co_units``)."""
+        return cast("forms.ModelChoiceField[Any]", self.fields[name])
 
     def service_data(self) -> services.ReformFields:
         """Cleaned values as the services take them (model instances, lists of units)."""

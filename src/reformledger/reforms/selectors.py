@@ -10,8 +10,9 @@ change. The API also shows public reforms by their public fields: :func:`get_ref
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -64,7 +65,7 @@ def _full_access_q(actor: Actor) -> Q | None:
     if actor.unit_ids:
         co = Reform.co_units.through.objects.filter(reform_id=OuterRef("pk"), unit_id__in=actor.unit_ids)
         q |= Q(lead_unit_id__in=actor.unit_ids) | Q(Exists(co))
-    if actor.is_leader:
+    if actor.is_leader and actor.user is not None:  # roles are only ever a signed-in person's
         q |= Q(responsible_leader_id=actor.user.pk)
         if actor.leads_main:
             q |= Q(tier__in=MAIN_LEADER_TIERS)
@@ -84,7 +85,11 @@ def visibility_key(user) -> str:
         return "public"
     if actor.sees_everything:
         return "all"
-    leader = f"l{actor.user.pk}:m{int(actor.leads_main)}:d{sorted(actor.leader_domain_ids)}" if actor.is_leader else ""
+    leader = (
+        f"l{actor.user.pk}:m{int(actor.leads_main)}:d{sorted(actor.leader_domain_ids)}"
+        if actor.is_leader and actor.user is not None
+        else ""
+    )
     return f"u{sorted(actor.unit_ids)}:{leader}"
 
 
@@ -265,7 +270,7 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
             out.setdefault(district, {})[tier] = (total, completed)
         return out
 
-    parts = per_district(f"tier-stats:{visibility_key(user)}:{year}", reading_districts(user), compute, default={})
+    parts: dict[int, dict[str, tuple[int, int]]] = per_district(f"tier-stats:{visibility_key(user)}:{year}", reading_districts(user), compute, default={})
     out = {}
     for tier in Tier.values:
         total = sum(part.get(tier, (0, 0))[0] for part in parts.values())
@@ -303,12 +308,12 @@ def year_choices(user) -> list[int]:
             out.setdefault(district, set()).add(year)
         return {district: frozenset(years) for district, years in out.items()}
 
-    parts = per_district(f"years:{visibility_key(user)}", reading_districts(user), compute, default=frozenset())
-    return sorted(set().union(*parts.values()), reverse=True)
+    parts: dict[int, frozenset[int]] = per_district(f"years:{visibility_key(user)}", reading_districts(user), compute, default=frozenset())
+    return sorted(set[int]().union(*parts.values()), reverse=True)
 
 
 #: The code letters the demo district and Luohu's ledgers use per tier (上级/重点/微改革).
-TIER_CODE_LETTERS = {Tier.UPPER: "SJ", Tier.KEY: "ZD", Tier.MICRO: "WG"}
+TIER_CODE_LETTERS: dict[str, str] = {Tier.UPPER: "SJ", Tier.KEY: "ZD", Tier.MICRO: "WG"}
 
 
 def suggest_code(*, district_code: str, year: int, tier: str) -> str:
@@ -377,9 +382,15 @@ class Choice(NamedTuple):
     name: str
 
 
+def _lazy_list(build: Callable[[], list[Choice]]) -> list[Choice]:
+    """The list ``build`` returns, built on first use: the proxy stands in for the list (it
+    forwards every list operation, and ``isinstance(proxy, list)`` holds)."""
+    return cast(list[Choice], SimpleLazyObject(build))
+
+
 def filter_units(district_ids: set[int] | None) -> list[Choice]:
     """The unit filter's options (cached until the next write; fetched only when iterated)."""
-    return SimpleLazyObject(
+    return _lazy_list(
         lambda: cached_value(
             f"filter-units:{sorted(district_ids) if district_ids is not None else '*'}",
             lambda: [Choice(code, name) for code, name in reform_units(district_ids).values_list("code", "name")],
@@ -400,7 +411,7 @@ def get_import(pk: int) -> LedgerImport:
 
 def filter_domains() -> list[Choice]:
     """The domain filter's options (cached until the next write; fetched only when iterated)."""
-    return SimpleLazyObject(
+    return _lazy_list(
         lambda: cached_value(
             "filter-domains",
             lambda: [Choice(c, n) for c, n in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],

@@ -131,11 +131,9 @@ def _district_of(unit: Unit) -> int:
 
 
 def _assign(reform: Reform, data: ReformFields) -> list[Unit] | None:
-    co_units = None
+    co_units = list(data["co_units"]) if "co_units" in data else None
     for name, value in data.items():
-        if name == "co_units":
-            co_units = list(value)
-        else:
+        if name != "co_units":
             setattr(reform, name, value)
     if reform.tier != Tier.UPPER:
         reform.source_level = ""
@@ -234,8 +232,7 @@ def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
     _validate(reform, co_units, leader_changed=reform.responsible_leader_id != before["responsible_leader"])
     reform.save()
     if co_units is not None:
-        reform.co_units.set(co_units)
-        reform._prefetched_objects_cache = {}
+        reform.co_units.set(co_units)  # which drops the reform's prefetched co-units
     changes = diff(before, snapshot(reform))
     if changes:
         log_action(user, "reform.update", reform, changes)
@@ -308,7 +305,8 @@ def remove_attachment(*, user, attachment: Attachment) -> None:
     attachment.delete()
     log_action(user, "reform.detach", reform, {"attachment": [name, None]})
     storage = Attachment._meta.get_field("file").storage
-    transaction.on_commit(lambda: storage.delete(stored))
+    if stored:  # a file field without a name has no file to delete
+        transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ForeignObjectRel
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -56,9 +57,12 @@ def has_office_access(actor: Actor) -> bool:
 def reform_field_label(name: str) -> str:
     """A reform field's name in the active language (``goals`` -> 改革目标 / Goals)."""
     try:
-        return capfirst(str(Reform._meta.get_field(name).verbose_name))
+        field = Reform._meta.get_field(name)
     except FieldDoesNotExist:
         return name
+    if isinstance(field, ForeignObjectRel):  # another model's relation to reforms: no label here
+        return name
+    return capfirst(str(field.verbose_name))
 
 
 @register.filter
@@ -93,7 +97,7 @@ def tier_badge(tier: str) -> str:
 @register.simple_tag
 def progress_bar(value: int | None, label: str = "") -> str:
     value = max(0, min(100, int(value or 0)))
-    label = label or _("Progress")
+    label = label or str(_("Progress"))
     return format_html(
         '<div class="rl-progress" title="{}: {}%">\n'
         '  <div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0"'
