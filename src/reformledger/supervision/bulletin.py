@@ -262,8 +262,9 @@ def _warning_groups(tasks: QuerySet[Task], level: str, limit: int | None) -> lis
     if limit is not None:
         rows = rows[:limit]
     groups: dict[int, UnitGroup] = {}
-    for *facts, unit_id, unit_name in rows:
-        groups.setdefault(unit_id, UnitGroup(unit_id, unit_name)).rows.append(WarningRow(*facts))
+    for row in rows:
+        unit_id, unit_name = row[-2:]
+        groups.setdefault(unit_id, UnitGroup(unit_id, unit_name)).rows.append(WarningRow(*row[:-2]))
     return list(groups.values())
 
 

@@ -25,6 +25,7 @@ import json
 import logging
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -102,7 +103,7 @@ def post_webhook(delivery: Delivery) -> None:
         raise DeliveryError(f"refused: {data.get('errcode')} {data.get('errmsg', '')}"[:300])
 
 
-SENDERS = {Channel.EMAIL: send_email, Channel.WEBHOOK: post_webhook}
+SENDERS: dict[str, Callable[[Delivery], None]] = {Channel.EMAIL: send_email, Channel.WEBHOOK: post_webhook}
 
 
 def deliver_one(delivery_id: int) -> str:

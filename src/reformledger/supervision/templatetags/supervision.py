@@ -131,7 +131,7 @@ def reform_actions(context, reform) -> dict:
         if open_reform and user.has_perm("supervision.apply_completion", reform)
         else None
     )
-    actions = []
+    actions: list[tuple[str | None, str, str]] = []
     if reform.status in (Status.APPROVED, Status.IN_PROGRESS) and user.has_perm("supervision.issue_order"):
         actions.append((reverse("supervision:order-new") + f"?reform={reform.pk}", "bi-megaphone", _("Issue a supervision order")))
     if pending is False and reform.status == Status.IN_PROGRESS:
