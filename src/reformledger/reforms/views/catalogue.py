@@ -57,7 +57,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         # keyset, each row rendered once per version of the reform: after a write elsewhere in the
         # province this is one grouped count of one district, the page's query, and no rendering.
         paginator = KeysetPaginator(
-            rows, settings.CATALOGUE_PAGE_SIZE, fields=(*SORTS[sort], "id"), sort=sort,
+            rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
             count=district_count(rows, list_districts(request.user, filters)),
         )
         page = paginator.page_for(request.GET)
