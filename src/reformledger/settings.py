@@ -6,6 +6,7 @@ Every knob is an environment variable; see docs/deployment.md for the list.
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -142,7 +143,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if REDIS_URL := os.environ.get("REDIS_URL"):
     # A shared cache outlives a restart: keys carry the release, so an upgrade never serves
     # fragments rendered by the previous release's templates.
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
