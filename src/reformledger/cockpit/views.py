@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import cached_count, personal_page
-from reformledger.org.selectors import actor_for
-from reformledger.reforms.selectors import has_full_access
+from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.supervision.models import Level
 from reformledger.supervision.rollup import today
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from reformledger.core.permissions import require
 from reformledger.core.views import is_htmx
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
 
 from .. import jobs
 from ..forms import CatalogueFilterForm
@@ -39,7 +39,6 @@ from ..selectors import (
     filter_domains,
     filter_units,
     get_import,
-    has_full_access,
     recent_imports,
     reform_list,
     year_choices,
