@@ -71,19 +71,21 @@ def test_entries_are_registered_for_the_roles_that_may_open_them(people):
 
 
 def _badge_queries(queries) -> list[str]:
-    tables = ("supervision_progressreport", "supervision_completion", "supervision_helprequest")
-    return [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT") and any(t in q["sql"] for t in tables)]
+    tables = ("supervision_progressreport", "supervision_completion", "supervision_changerequest", "supervision_helprequest")
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"] and any(f'FROM "{t}"' in q["sql"] for t in tables)]
 
 
-def test_each_badge_costs_one_count_and_none_once_cached(client_for, people, work):
+def test_each_badge_costs_one_count_by_district_and_none_once_cached(client_for, people, work):
     client = client_for(people.office)
     client.get(UNITS)
     cache.clear()
     with CaptureQueriesContext(connection) as cold:
         client.get(UNITS)
     counted = _badge_queries(cold.captured_queries)
-    assert len(counted) == 3  # reports; completions and change requests (one UNION ALL); help
-    assert sum("UNION ALL" in sql for sql in counted) == 1
+    # Reports, completions, change requests, help: each one count grouped by district, so that a
+    # write in one district recounts that district only (core.cache.district_count).
+    assert len(counted) == 4
+    assert all("GROUP BY" in sql for sql in counted)
     # Cached until the next audited write: the next page counts nothing.
     with CaptureQueriesContext(connection) as warm:
         client.get(CATALOGUE)

@@ -19,8 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import cached_count, personal_page
+from reformledger.core.cache import Scopes, district_count, personal_page
 from reformledger.org.selectors import actor_for, has_full_access
+from reformledger.reforms.selectors import reading_districts, reading_scopes, visibility_key
 from reformledger.supervision.models import Level
 from reformledger.supervision.rollup import today
 
@@ -42,16 +43,33 @@ QUEUES: dict[str, Callable[..., QuerySet]] = {
 }
 
 
+#: Where each queue's rows find their district (counted district by district, core.cache).
+QUEUE_DISTRICT = {
+    "reports": "task__district_id",
+    "completions": "reform__district_id",
+    "changes": "reform__district_id",
+    "help": "district_id",
+    "orders": "district_id",
+    "proposals": "district_id",
+}
+
+
 def queue_count(request: HttpRequest, name: str) -> int:
     """How many rows the queue ``name`` holds for this person: counted once a request (the page
-    and the menu share it), and cached until the next audited write (every queue changes only
-    through one, so a cached page, keyed on the data version, shows the right badges)."""
+    and the menu share it), district by district, each district's part cached on its own version
+    (every queue changes only through an audited write, so a cached page shows the right badges,
+    and a write in one district recounts that district only)."""
     memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
     if name not in memo:
-        if name == "decisions" and "completions" in memo and "changes" in memo:
-            memo[name] = memo["completions"] + memo["changes"]
+        if name == "decisions":
+            memo[name] = queue_count(request, "completions") + queue_count(request, "changes")
         else:
-            memo[name] = cached_count(QUEUES[name](request.user))
+            user = request.user
+            memo[name] = district_count(
+                QUEUES[name](user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
+                # Each queue is built from who may see what (help: also to whom it was escalated).
+                key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
+            )
     return memo[name]
 
 
@@ -183,7 +201,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return _workbench(request)
 
 
-@personal_page
+def _reading_scopes(request: HttpRequest) -> Scopes:
+    return reading_scopes(request.user)
+
+
+@personal_page(scopes=_reading_scopes)
 def _workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
     figures = _figures(request)

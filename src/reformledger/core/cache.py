@@ -272,16 +272,25 @@ def per_district(
     return out
 
 
-def district_count(qs: QuerySet[Any], district_ids: Sequence[int]) -> int:
-    """``qs.count()`` over the given districts (``qs`` of a model with ``district``), each
-    district's part cached on that district's version: after a write, one small grouped count."""
+def district_count(
+    qs: QuerySet[Any], district_ids: Sequence[int], *, district_field: str = "district_id", key: str | None = None
+) -> int:
+    """``qs.count()`` over the given districts, each district's part cached on that district's
+    version: after a write, one small grouped count. ``district_field`` names the path to the
+    district when the model does not carry it (``"task__district_id"`` for progress reports).
+    ``key`` names everything ``qs`` is built from (cheaper than compiling its SQL, the default)."""
     if qs.query.is_empty() or not district_ids:
         return 0
-    sql, params = qs.order_by().query.sql_with_params()
-    key = f"count|{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
+    if key is None:
+        sql, params = qs.order_by().query.sql_with_params()
+        key = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
+    key = f"count|{key}|{district_field}"
 
     def compute(missing: list[int]) -> dict[int, int]:
-        rows = qs.order_by().filter(district_id__in=missing).values_list("district_id").annotate(n=models.Count("pk"))
+        rows = (
+            qs.order_by().filter(**{f"{district_field}__in": missing})
+            .values_list(district_field).annotate(n=models.Count("pk"))
+        )
         return {district: n for district, n in rows}
 
     return sum(per_district(key, district_ids, compute, default=0).values())

@@ -69,7 +69,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         # Counted per district, paged by keyset, each card rendered once per version (core.cache).
         sort = form.sort_key()
         paginator = KeysetPaginator(
-            rows, settings.CATALOGUE_PAGE_SIZE, fields=(*SORTS[sort], "id"), sort=sort,
+            rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
             count=district_count(rows, list_districts(AnonymousUser(), form.filters())),
         )
         page = paginator.page_for(request.GET)

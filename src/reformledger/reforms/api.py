@@ -282,7 +282,7 @@ def list_reforms(
         qs = qs.select_related(None).select_related("domain", "lead_unit").only(*ITEM_FIELDS)
         page = paginate(
             qs, paging, district_ids=selectors.list_districts(user, criteria),
-            order=(*selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]), "id"),
+            order=selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]),
         )
         # Encoded as the ReformPage schema documents it: the items are built field by field from
         # the model, so pydantic has nothing to check (validating 200 items cost more than the query).

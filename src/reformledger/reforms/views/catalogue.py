@@ -57,8 +57,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         # keyset, each row rendered once per version of the reform: after a write elsewhere in the
         # province this is one grouped count of one district, the page's query, and no rendering.
         paginator = KeysetPaginator(
-            rows, settings.CATALOGUE_PAGE_SIZE, fields=(*SORTS[sort], "id"), sort=sort,
-            count=district_count(rows, list_districts(request.user, filters)),
+            rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
+            count=district_count(
+                rows, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}"
+            ),
         )
         page = paginator.page_for(request.GET)
         row = get_template("reforms/_catalogue_row.html")
