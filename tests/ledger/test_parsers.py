@@ -11,7 +11,8 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils.datetime import to_excel
 
-from reformledger.reforms.ledger.cells import as_number, as_text, parse_date, same_text, sheet_safe
+from reformledger.core.exporters import safe_text as sheet_safe
+from reformledger.reforms.ledger.cells import as_number, as_text, parse_date, same_text
 from reformledger.reforms.ledger.format import SHEET_TITLE
 
 dates = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31))

@@ -24,11 +24,10 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from reformledger.core.cache import per_district
-from reformledger.org.selectors import Actor, actor_for
+from reformledger.org.selectors import Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status
 from reformledger.reforms.selectors import (
     ReformFilters,
-    has_full_access,
     reading_districts,
     reform_list,
     tier_rows,

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import Scopes, district_count, personal_page
-from reformledger.org.selectors import actor_for
-from reformledger.reforms.selectors import has_full_access, reading_districts, reading_scopes, visibility_key
+from reformledger.org.selectors import actor_for, has_full_access
+from reformledger.reforms.selectors import reading_districts, reading_scopes, visibility_key
 from reformledger.supervision.models import Level
 from reformledger.supervision.rollup import today
 

@@ -1,6 +1,6 @@
-"""API for the organisation: who am I (``/me``) and the units (``/units``), and the unit and
-person references the other apps' schemas use. What every router shares (ids, paging, the caller)
-is in :mod:`reformledger.core.api`.
+"""API for the organisation: who am I (``/me``) and the units (``/units``). The unit and person
+references the other apps' schemas use are in :mod:`.schemas`; what every router shares (ids,
+paging, the caller) is in :mod:`reformledger.core.api`.
 """
 
 from __future__ import annotations
@@ -13,24 +13,13 @@ from ninja import Field, Query, Router, Schema
 from reformledger.core.api import PUBLIC_READ, ObjectId, PageParams, paginate, signed_in_user
 
 from .models import Membership, Role, UnitKind, User
+
+# Re-exported only for reforms/api.py, until it imports them from .schemas (see pyproject.toml).
+from .schemas import UnitRef as UnitRef
+from .schemas import UserRef as UserRef
 from .selectors import actor_for, unit_list
 
 router = Router(tags=["organisation"])
-
-
-# --- references ------------------------------------------------------------------------------
-
-
-class UnitRef(Schema):
-    id: int
-    code: str
-    name: str
-
-
-class UserRef(Schema):
-    id: int
-    username: str
-    full_name: str
 
 
 # --- /me -------------------------------------------------------------------------------------

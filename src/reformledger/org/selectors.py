@@ -58,6 +58,13 @@ class Actor:
 ANONYMOUS = Actor(user=None)
 
 
+def has_full_access(actor: Actor) -> bool:
+    """Whether the person carries reforms (the office, the committee, leaders, unit heads and
+    staff): they see the reforms they carry in full and use the office pages; experts and
+    residents see what the public sees."""
+    return actor.sees_everything or bool(actor.unit_ids) or actor.is_leader
+
+
 def district_ids() -> list[int]:
     """Every district of the installation (cached until the organisation changes)."""
     return cached_value(

@@ -22,12 +22,11 @@ from django.views.decorators.http import require_GET
 from reformledger.core.cache import CachedCountPaginator as Paginator
 
 from .models import Role, Unit
-from .selectors import UnitNode, actor_for, people_list, unit_list, units_tree
+from .selectors import UnitNode, actor_for, has_full_access, people_list, unit_list, units_tree
 
 
 def _require_directory_access(request: HttpRequest) -> None:
-    actor = actor_for(request.user)
-    if not (actor.sees_everything or actor.is_leader or actor.unit_ids):
+    if not has_full_access(actor_for(request.user)):
         raise PermissionDenied(_("The directory is for the reform office, leaders and the units."))
 
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from reformledger.core.cache import EVERYTHING, ORGANISATION, Scopes, cached_value, per_district, work_scopes
 from reformledger.core.permissions import require
 from reformledger.org.models import Domain, Unit, UnitKind
-from reformledger.org.selectors import Actor, actor_for, district_ids
+from reformledger.org.selectors import Actor, actor_for, district_ids, has_full_access
 
 from .models import PUBLIC_STATUSES, Attachment, LedgerImport, Reform, Status, Tier
 from .rules import MAIN_LEADER_TIERS
@@ -98,10 +98,6 @@ def list_key(user, filters: ReformFilters, sort: str) -> str:
     return f"{visibility_key(user)}|{filters!r}|{sort}"
 
 
-def has_full_access(actor: Actor) -> bool:
-    return actor.sees_everything or bool(actor.unit_ids) or actor.is_leader
-
-
 def visible_reforms(user) -> QuerySet[Reform]:
     """Every reform this person may see in full; public reforms for everyone else."""
     actor = actor_for(user)
@@ -168,11 +164,6 @@ def get_reform(user, pk: int, *, for_change: bool = False) -> Reform:
     if for_change:
         require(user, "reforms.change_reform", reform, message=CHANGE_REFUSED)
     return reform
-
-
-def get_visible_reform(user, pk: int) -> Reform:
-    """:func:`get_reform` for reading (the name other areas use)."""
-    return get_reform(user, pk)
 
 
 def get_reform_as_seen(user, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:

@@ -13,9 +13,8 @@
 import rules
 
 from reformledger.org.rules import is_office
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.rules import can_view_full, in_lead_unit, is_locked, leads_reform
-from reformledger.reforms.selectors import has_full_access
 
 
 def _reform_of(obj):

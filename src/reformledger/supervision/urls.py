@@ -6,7 +6,6 @@ app_name = "supervision"
 urlpatterns: list = [
     # Tasks (views/tasks.py)
     path("", tasks.my_tasks, name="my-tasks"),
-    path("start/", tasks.start, name="start"),
     path("reforms/<int:pk>/tasks/", tasks.task_tree, name="tree"),
     path("reforms/<int:pk>/tasks/new/", tasks.task_new, name="task-new"),
     path("tasks/<int:pk>/", tasks.task_detail, name="task"),

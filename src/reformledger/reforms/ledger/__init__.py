@@ -32,10 +32,3 @@ The steps, one module each (import the one you need; this package re-exports not
 - :mod:`.uploads` — the office's stored uploads and their progress (the jobs are ``reforms.jobs``);
 - :mod:`.export` — the catalogue written as a ledger; :mod:`.sample` — a large sample file.
 """
-
-# The one exception: supervision's Word documents read the ledger's words as
-# ``reforms.ledger.STATUS_LABELS`` / ``TIER_LABELS``. Supervision is being split in parallel and is
-# not changed here; once it imports them from ``reforms.ledger.format``, these two lines go.
-from .format import STATUS_LABELS, TIER_LABELS
-
-__all__ = ["STATUS_LABELS", "TIER_LABELS"]

@@ -1,7 +1,7 @@
 """Reading cells: the typed parsers that turn what a worksheet holds into text, dates and numbers.
 
-Lenient on the way in (numbers without a spurious ``.0``, several date spellings, ``50%``), and
-:func:`sheet_safe` for the way out (a worksheet cannot hold most control characters).
+Lenient on the way in (numbers without a spurious ``.0``, several date spellings, ``50%``). The way
+out (text a worksheet can hold) is :func:`reformledger.core.exporters.safe_text`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import re
 import unicodedata
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import from_excel
 
 
@@ -81,8 +80,3 @@ def as_number(value: Any) -> float:
     if number != number or number in (float("inf"), float("-inf")):  # NaN, infinities
         raise ValueError(value)
     return number
-
-
-def sheet_safe(text: str) -> str:
-    """Text a worksheet can hold (XML forbids most control characters)."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)

@@ -1,8 +1,8 @@
 """The export: reforms written as a ledger workbook that imports back as "no change".
 
-Its boundary is :func:`write_ledger` (a queryset in, a workbook out) with :func:`ledger_cells` for
-one row and :func:`export_filename`; the pages and the command line call only these, so the export
-can move onto a shared exporter base without its callers changing.
+:class:`LedgerWorkbook` is the file, on the shared exporter base (:mod:`reformledger.core.exporters`:
+the header row, widths, the frozen header, typed and sheet-safe cells); :func:`ledger_cells` is one
+row. :func:`write_ledger` and :func:`export_filename` are what the command line and the tests call.
 """
 
 from __future__ import annotations
@@ -10,19 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
+from reformledger.core.exporters import ExcelExporter
 from reformledger.org.models import Domain, Unit, UnitKind, User
 
 from ..models import Reform
-from .cells import sheet_safe
 from .format import (
     CO_UNIT_JOIN,
     CO_UNIT_SPLIT,
@@ -154,42 +153,46 @@ def ledger_queryset(reforms: QuerySet[Reform]) -> QuerySet[Reform]:
     return reforms.select_related("lead_unit").prefetch_related("co_units")
 
 
-def write_ledger(reforms: QuerySet[Reform], out: str | os.PathLike | IO[bytes]) -> int:
-    """Write ``reforms`` (any queryset) as a ledger workbook to ``out``; returns the row count.
+class LedgerWorkbook(ExcelExporter):
+    """The reforms as one ledger sheet. Write-only: rows stream out, read 2,000 at a time, so
+    memory stays flat; :attr:`count` is the number of rows written."""
 
-    Write-only mode keeps memory flat; rows are read 2,000 at a time.
-    """
-    names = ExportNames(reforms)
-    workbook = Workbook(write_only=True)
-    workbook.properties.title = SHEET_TITLE
-    workbook.properties.creator = "Reform Ledger"
-    sheet = workbook.create_sheet(SHEET_TITLE)
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DDE5F0")
-    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, column.header)
-        cell.font, cell.fill, cell.alignment = bold, fill, centre
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    for reform in ledger_queryset(reforms).iterator(chunk_size=2000):
-        row = []
-        for value in ledger_cells(reform, names):
-            cell = WriteOnlyCell(sheet, sheet_safe(value) if isinstance(value, str) else value)
-            if isinstance(value, dt.date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            row.append(cell)
-        sheet.append(row)
-        count += 1
-    workbook.save(out)
-    return count
+    identifier = "reform-ledger"
+    verbose_name = _("Export the catalogue as a ledger")
+    write_only = True
+
+    def __init__(self, reforms: QuerySet[Reform] | None, *, today: dt.date | None = None) -> None:
+        self.reforms = reforms  # None: only the file name is asked for
+        self.today = today
+        self.count = 0
+
+    def stem(self) -> str:
+        return f"{SHEET_TITLE}-{(self.today or timezone.localdate()):%Y%m%d}"
+
+    def document_title(self) -> str:
+        return SHEET_TITLE
+
+    def build(self, workbook: Workbook) -> None:
+        self.sheet(workbook, SHEET_TITLE, [c.header for c in COLUMNS], self.rows(), [c.width for c in COLUMNS])
+
+    def rows(self) -> Iterator[list[Any]]:
+        assert self.reforms is not None, "a workbook needs its reforms"
+        names = ExportNames(self.reforms)
+        for reform in ledger_queryset(self.reforms).iterator(chunk_size=2000):
+            self.count += 1
+            yield ledger_cells(reform, names)
+
+
+def write_ledger(reforms: QuerySet[Reform], out: str | os.PathLike[str] | IO[bytes]) -> int:
+    """Write ``reforms`` (any queryset) as a ledger workbook to ``out``; returns the row count."""
+    workbook = LedgerWorkbook(reforms)
+    if isinstance(out, str | os.PathLike):
+        with open(out, "wb") as file:
+            workbook.write(file)
+    else:
+        workbook.write(out)
+    return workbook.count
 
 
 def export_filename(today: dt.date | None = None) -> str:
-    return f"{SHEET_TITLE}-{(today or timezone.localdate()).strftime('%Y%m%d')}.xlsx"
+    return LedgerWorkbook(None, today=today).filename()

@@ -15,9 +15,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from reformledger.org.selectors import ANONYMOUS, Actor, actor_for
+from reformledger.org.selectors import ANONYMOUS, Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status, Tier
-from reformledger.reforms.selectors import has_full_access
 
 register = template.Library()
 

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from reformledger.org.decorators import office_member_required
+
 from .. import services
 from ..forms import AttachmentForm
 from ..models import Attachment
 from ..selectors import attachment_of, get_reform, reform_by_id
-from . import office_member_required
 
 
 def _attachments_of(pk: int) -> str:

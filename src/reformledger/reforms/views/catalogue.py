@@ -19,6 +19,7 @@ from reformledger.core.cache import (
 )
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
+from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
 
 from ..forms import CatalogueFilterForm
@@ -33,7 +34,6 @@ from ..selectors import (
     reform_list,
     year_choices,
 )
-from . import office_member_required
 
 
 def _reading_scopes(request: HttpRequest):

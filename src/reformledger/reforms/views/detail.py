@@ -8,13 +8,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from reformledger.core.registry import reform_panels
+from reformledger.org.decorators import office_member_required
 
 from .. import rules as reform_rules
 from ..forms import AttachmentForm, TransitionForm
 from ..history import history_rows
 from ..models import Status
 from ..selectors import get_reform
-from . import office_member_required
 
 
 @require_GET

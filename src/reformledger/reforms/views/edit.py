@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from reformledger.core.permissions import require
+from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
 
 from .. import services
@@ -30,7 +31,6 @@ from ..selectors import (
     reform_units,
     suggest_code,
 )
-from . import office_member_required
 
 #: Fields that take the form's full width.
 WIDE_FIELDS = ("title", "goals", "measures", "deliverables", "public_summary", "co_units")

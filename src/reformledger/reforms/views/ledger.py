@@ -8,8 +8,6 @@ upload and confirm steps to queue.
 
 from __future__ import annotations
 
-import tempfile
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -23,14 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reformledger.core.exporters import response
 from reformledger.core.permissions import require
 from reformledger.core.views import is_htmx
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
 
 from .. import jobs
 from ..forms import CatalogueFilterForm
 from ..ledger.applying import IMPORT_REFUSED
-from ..ledger.export import export_filename, write_ledger
+from ..ledger.export import LedgerWorkbook
 from ..ledger.format import COLUMNS, LedgerFileError
 from ..ledger.uploads import confirm_import, start_import
 from ..models import LedgerImport
@@ -39,7 +38,6 @@ from ..selectors import (
     filter_domains,
     filter_units,
     get_import,
-    has_full_access,
     recent_imports,
     reform_list,
     year_choices,
@@ -104,7 +102,7 @@ class LedgerUploadForm(forms.Form):
 
 @require_GET
 @login_required
-def export(request: HttpRequest) -> FileResponse:
+def export(request: HttpRequest) -> HttpResponse | FileResponse:
     """The catalogue as the person sees it (same filters and sort as the catalogue), as an xlsx."""
     actor = actor_for(request.user)
     if not has_full_access(actor):
@@ -116,10 +114,7 @@ def export(request: HttpRequest) -> FileResponse:
         units=filter_units(districts_of(actor)),
     )
     reforms = reform_list(request.user, form.filters(), form.sort_key())
-    out = tempfile.TemporaryFile(suffix=".xlsx")  # FileResponse closes it
-    write_ledger(reforms, out)
-    out.seek(0)
-    return FileResponse(out, as_attachment=True, filename=export_filename(), content_type=XLSX)
+    return response(LedgerWorkbook(reforms), stream=True)
 
 
 # --- import -------------------------------------------------------------------------------------

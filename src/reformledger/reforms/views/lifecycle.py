@@ -10,11 +10,12 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from reformledger.org.decorators import office_member_required
+
 from .. import services
 from ..forms import TransitionForm
 from ..models import Status
 from ..selectors import reform_by_id
-from . import office_member_required
 
 
 @require_POST

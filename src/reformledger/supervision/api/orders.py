@@ -12,8 +12,8 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from reformledger.core.api import ObjectId, PageParams, Ref, paginate, resolve_ids, signed_in_user
-from reformledger.org.api import UnitRef
 from reformledger.org.models import Unit
+from reformledger.org.schemas import UnitRef
 
 from ..models import Order
 from ..selectors import orders as order_selectors

@@ -12,8 +12,8 @@ from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict
 
 from reformledger.core.api import ObjectId, Ref, resolve_ids, signed_in_user
-from reformledger.org.api import UnitRef
 from reformledger.org.models import Unit, User
+from reformledger.org.schemas import UnitRef
 
 from .. import levels
 from ..models import Level, Task, TaskStatus

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
 from reformledger.core.api import ObjectId, PageParams, cached_json, paginate, signed_in_user
-from reformledger.org.api import UnitRef
+from reformledger.org.schemas import UnitRef
 from reformledger.reforms import selectors as reform_selectors
 from reformledger.reforms.api import DomainRef
 from reformledger.reforms.models import Tier

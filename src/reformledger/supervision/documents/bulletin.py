@@ -26,7 +26,7 @@ from reformledger.core.exporters import (
     cn_date,
     cn_number,
 )
-from reformledger.reforms.ledger import STATUS_LABELS, TIER_LABELS
+from reformledger.reforms.ledger.format import STATUS_LABELS, TIER_LABELS
 
 from .. import levels
 from ..bulletin import Bulletin, UnitGroup, WarningRow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
+from reformledger.reforms import selectors as reform_selectors
 from reformledger.reforms.models import Reform
-from reformledger.reforms.selectors import get_visible_reform, has_full_access
 
 
 def may_know(user, reform: Reform) -> bool:
@@ -27,4 +27,4 @@ def get_reform(user, pk: int, *, for_change: bool = False) -> Reform:
         return reform
     if not has_full_access(actor_for(user)):
         raise Http404
-    return get_visible_reform(user, pk)
+    return reform_selectors.get_reform(user, pk)

@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.models import Reform
-from reformledger.reforms.selectors import has_full_access, visible_reforms
+from reformledger.reforms.selectors import visible_reforms
 
 from ..models import Task, TaskStatus
 from ..rollup import today

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
+from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.selectors import (
     districts_of,
@@ -20,7 +21,6 @@ from reformledger.reforms.selectors import (
     reading_scopes,
     visibility_key,
 )
-from reformledger.reforms.views import office_member_required
 
 from ..forms.board import BoardFilterForm
 from ..models import Level

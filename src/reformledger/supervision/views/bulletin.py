@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.exporters import response
 from reformledger.core.permissions import require
+from reformledger.org.decorators import office_member_required
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Status
 from reformledger.reforms.selectors import districts_of
-from reformledger.reforms.views import office_member_required
 
 from ..bulletin import make_bulletin
 from ..documents import BulletinDocument, BulletinWorkbook

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
+from reformledger.org.decorators import office_member_required
 from reformledger.reforms.templatetags.ui import reform_field_label
-from reformledger.reforms.views import office_member_required
 
 from ..forms.decisions import ChangeDecisionForm, ChangeRequestForm, CompletionDecisionForm, CompletionForm
 from ..models import ChangeRequest, Decision, TaskStatus

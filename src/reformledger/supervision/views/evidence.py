@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from reformledger.core import files
-from reformledger.reforms.views import office_member_required
+from reformledger.org.decorators import office_member_required
 
 from ..selectors.evidence import get_evidence
 

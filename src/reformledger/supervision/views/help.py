@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
+from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.views import office_member_required
 
 from ..forms.help import HelpResolveForm
 from ..models import HelpRequest

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reformledger.reforms.views import office_member_required
+from reformledger.org.decorators import office_member_required
 
 from ..selectors import inbox as inbox_selectors
 from ..services import inbox as inbox_services

@@ -17,9 +17,9 @@ from reformledger.core.exporters import response
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
 from reformledger.core.views import is_htmx
+from reformledger.org.decorators import office_member_required
 from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.views import office_member_required
 
 from ..documents import OrderDocument
 from ..forms.orders import OrderForm

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
-from reformledger.reforms.views import office_member_required
+from reformledger.org.decorators import office_member_required
 
 from ..forms.reports import ReportForm, ReviewForm, UrgeForm
 from ..rollup import today

@@ -1,4 +1,4 @@
-"""Tasks: where signing in leads, my tasks, a reform's task tree with its timeline, the task forms
+"""Tasks: my tasks, a reform's task tree with its timeline, the task forms
 (add, split, edit, remove) and a task's page.
 
 Reading what the person may not see answers 404 (``selectors.tasks.get_task``); a form the person
@@ -19,10 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from reformledger.core.cache import personal_page
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
+from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import reading_scopes, reform_units
-from reformledger.reforms.views import office_member_required
 
 from ..forms.reports import ReportForm, UrgeForm
 from ..forms.tasks import TaskForm, assignee_choices
@@ -52,18 +52,6 @@ def _require_edit(user, task: Task) -> None:
 
 
 # --- my tasks ------------------------------------------------------------------------------------
-
-
-@require_GET
-@office_member_required("portal:catalogue")
-def start(request: HttpRequest) -> HttpResponse:
-    """Where signing in leads (``LOGIN_REDIRECT_URL``, when no ``next`` is asked for): people who
-    carry reforms out start at their tasks; the office, the committee and leaders at the catalogue;
-    experts and residents at the public catalogue."""
-    actor = actor_for(request.user)
-    if actor.unit_ids and not actor.sees_everything:
-        return redirect("supervision:my-tasks")
-    return redirect("reforms:catalogue")
 
 
 def _my_sections(rows: list[Task], on) -> list[tuple]:

@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Unit, User
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.ledger.export import write_ledger
 from reformledger.reforms.ledger.format import TIER_LABELS
 from reformledger.reforms.models import Reform
-from reformledger.reforms.selectors import ReformFilters, apply_filters, has_full_access, reform_list
+from reformledger.reforms.selectors import ReformFilters, apply_filters, reform_list
 
 
 class Command(BaseCommand):
