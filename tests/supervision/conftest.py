@@ -15,6 +15,11 @@ def days(n: int) -> dt.date:
     return TODAY + dt.timedelta(days=n)
 
 
+def day(n: int) -> str:
+    """Today plus ``n`` days, as the API writes dates."""
+    return days(n).isoformat()
+
+
 @pytest.fixture
 def reform(reform_factory, district):
     return reform_factory(
