@@ -30,6 +30,7 @@ from reformledger.supervision.orphans import sweep_orphan_evidence
 from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import reports as report_services
 from tests.factories import SpecialGroupFactory
+from tests.supervision.files import PDF
 
 from .conftest import TODAY
 
@@ -66,7 +67,6 @@ def xlsx_bytes() -> bytes:
     return out.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 JPG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 64 + b"This program cannot be run in DOS mode."
 
@@ -77,11 +77,6 @@ def upload(name: str, content: bytes) -> SimpleUploadedFile:
 
 def stored_files(media) -> list[str]:
     return sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()) if media.exists() else []
-
-
-@pytest.fixture
-def task(reform, add_task):
-    return add_task(reform, title="窗口改造")
 
 
 def counts():

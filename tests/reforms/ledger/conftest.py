@@ -11,13 +11,12 @@ from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from reformledger.core.models import AuditEntry
-from reformledger.org.models import Domain, Role
+from reformledger.org.models import Domain
 from reformledger.reforms.ledger.export import write_ledger
 from reformledger.reforms.ledger.format import COLUMNS
 from reformledger.reforms.models import Reform, SourceLevel, Status, Tier
 from reformledger.reforms.selectors import ReformFilters, reform_list
 from tests.clients import english_client
-from tests.factories import MembershipFactory, UnitFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -135,9 +134,3 @@ def good_row(**overrides: Any) -> list[Any]:
 
 def counts() -> tuple[int, int]:
     return Reform.objects.count(), AuditEntry.objects.count()
-
-
-def office_person(username: str = "office2"):
-    user = UserFactory(username=username)
-    MembershipFactory(user=user, role=Role.OFFICE, unit=UnitFactory(code=f"{username}-unit"))
-    return user

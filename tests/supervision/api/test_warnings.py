@@ -12,7 +12,7 @@ from reformledger.supervision.models import Task
 from reformledger.supervision.scan import scan_deadlines
 from reformledger.supervision.services import reports as report_services
 from tests.clients import errors_by_field
-from tests.supervision.conftest import TODAY
+from tests.supervision.conftest import TODAY, days
 
 ITEM_KEYS = {
     "id", "title", "level", "level_reason", "warning", "start_date", "due_date", "progress", "last_report_on",
@@ -20,22 +20,8 @@ ITEM_KEYS = {
 }
 
 
-def red(add_task, reform, **data):
-    """Overdue by two days."""
-    return add_task(reform, start_date=TODAY - dt.timedelta(days=20), due_date=TODAY - dt.timedelta(days=2), **data)
-
-
-def amber(add_task, reform, **data):
-    """Due in five days, nothing done after fifteen of twenty days."""
-    return add_task(reform, start_date=TODAY - dt.timedelta(days=15), due_date=TODAY + dt.timedelta(days=5), **data)
-
-
-def green(add_task, reform, **data):
-    return add_task(reform, start_date=TODAY - dt.timedelta(days=5), due_date=TODAY + dt.timedelta(days=90), **data)
-
-
 @pytest.fixture
-def board(people, district, reform, reform_factory, add_task):
+def board(people, district, reform, reform_factory, add_task, add_red, add_amber):
     """Sub-district A's reform: a red, an amber and a green task (and a red one given to sub-district B);
     the health bureau's key reform in public services: one amber task."""
     key = reform_factory(
@@ -43,11 +29,11 @@ def board(people, district, reform, reform_factory, add_task):
         start_date=TODAY - dt.timedelta(days=100), due_date=TODAY + dt.timedelta(days=100),
     )
     return {
-        "red": red(add_task, reform, title="逾期任务", assignee=people.unit_staff),
-        "amber": amber(add_task, reform, title="滞后任务"),
-        "green": green(add_task, reform, title="正常任务"),
-        "red_b": red(add_task, reform, title="黄贝任务", unit=district.sub_b),
-        "key_amber": amber(add_task, key, title="医改任务", unit=district.department),
+        "red": add_red(reform, title="逾期任务", assignee=people.unit_staff),  # overdue by two days
+        "amber": add_amber(reform, title="滞后任务"),  # due in five days, nothing done after fifteen of twenty
+        "green": add_task(reform, title="正常任务", start_date=days(-5), due_date=days(90)),
+        "red_b": add_red(reform, title="黄贝任务", unit=district.sub_b),
+        "key_amber": add_amber(key, title="医改任务", unit=district.department),
         "key": key,
     }
 
@@ -122,17 +108,17 @@ def test_anonymous_is_401(api, board):
 
 
 @pytest.mark.parametrize("role", ["office", "unit_staff"])
-def test_the_query_count_does_not_grow_with_the_rows(api, people, reform, add_task, role, django_assert_num_queries):
+def test_the_query_count_does_not_grow_with_the_rows(api, people, reform, add_red, add_amber, role, django_assert_num_queries):
     user = getattr(people, role)
-    red(add_task, reform, assignee=people.unit_staff)
-    amber(add_task, reform)
+    add_red(reform, assignee=people.unit_staff)
+    add_amber(reform)
     api.get("/warnings", user)  # the token's first use is recorded
     cache.clear()
     with CaptureQueriesContext(connection) as small:
         assert len(api.get("/warnings", user).json()["items"]) == 2
     for n in range(9):
-        red(add_task, reform, title=f"r{n}", assignee=people.unit_staff if n % 2 else None)
-        amber(add_task, reform, title=f"a{n}")
+        add_red(reform, title=f"r{n}", assignee=people.unit_staff if n % 2 else None)
+        add_amber(reform, title=f"a{n}")
     cache.clear()
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(api.get("/warnings", user).json()["items"]) == 20

@@ -4,7 +4,6 @@ removed tasks; the ids that link the entries to other records stay out of sight.
 import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from reformledger.supervision.services import decisions as decision_services
@@ -12,12 +11,9 @@ from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
 from tests.clients import english_client
 from tests.supervision.conftest import TODAY
+from tests.supervision.files import pdf
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf(name):
-    return SimpleUploadedFile(name, b"%PDF-1.7\n%%EOF\n")
 
 
 def test_history_shows_supervision_actions_in_words(people, reform, add_task, media):

@@ -11,11 +11,6 @@ INBOX = reverse("supervision:inbox")
 READ = reverse("supervision:inbox-read")
 
 
-@pytest.fixture
-def task(reform, add_task):
-    return add_task(reform, title="窗口改造")
-
-
 def urge(people, task, n: int = 1) -> None:
     for i in range(n):
         report_services.urge(user=people.office, task=task, message=f"请尽快报送进展（第{i + 1}次）")

@@ -21,13 +21,13 @@ BOARD = reverse("supervision:board")
 
 
 @pytest.fixture
-def red(reform, add_task, people):
-    return add_task(reform, title="逾期任务", start_date=days(-100), due_date=days(-5), assignee=people.unit_staff)
+def red(reform, add_red, people):
+    return add_red(reform, late=5, title="逾期任务", start_date=days(-100), assignee=people.unit_staff)
 
 
 @pytest.fixture
-def amber(reform, add_task):
-    return add_task(reform, title="临期任务", start_date=days(-20), due_date=days(3))
+def amber(reform, add_amber):
+    return add_amber(reform, left=3, title="临期任务", start_date=days(-20))
 
 
 @pytest.fixture
