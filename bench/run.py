@@ -90,14 +90,24 @@ class Client:
 
 
 class PageWalk:
-    """A path whose page number changes on every request (2, 3, 4, ...): never a cached page."""
+    """A path whose page number changes on every request (2, 3, 4, ...): never a cached page.
+
+    Pages follow the "next" link of the page before, as a person paging through does (the link
+    carries the keyset cursor, core.pagination); the API (JSON, no links) asks by number.
+    """
+
+    NEXT = re.compile(r'<a class="page-link" href="([^"]+)"[^>]*rel="next"')
 
     def __init__(self, prefix: str):
-        self.prefix, self.number = prefix, 1
+        self.prefix, self.number, self.next = prefix, 1, ""
 
     def __str__(self) -> str:
         self.number += 1
-        return f"{self.prefix}{self.number}"
+        return self.next or f"{self.prefix}{self.number}"
+
+    def saw(self, body: bytes) -> None:
+        found = self.NEXT.search(body.decode(errors="replace"))
+        self.next = found.group(1).replace("&amp;", "&") if found else ""
 
 
 def wait_until_up(port: int, seconds: float = 30) -> None:
@@ -304,16 +314,20 @@ def main() -> None:
                 reports_before, phase_started = int(sql(args.database_url, REPORTS)), time.monotonic()
             for _, client, path, headers in phase_targets:
                 for _ in range(10):
-                    status, _body = client.request("GET", str(path), headers=headers)
+                    status, body = client.request("GET", str(path), headers=headers)
                     if status != 200:
                         raise SystemExit(f"{path} answered {status}")
+                    if isinstance(path, PageWalk):
+                        path.saw(body)
             timings: dict[str, list[float]] = {name: [] for name, *_ in phase_targets}
             for _ in range(args.requests):
-                for name, client, path, headers in phase_targets:
-                    path = str(path)
+                for name, client, target, headers in phase_targets:
+                    path = str(target)
                     t0 = time.perf_counter()
-                    client.request("GET", path, headers=headers)
+                    _status, body = client.request("GET", path, headers=headers)
                     timings[name].append((time.perf_counter() - t0) * 1000)
+                    if isinstance(target, PageWalk):
+                        target.saw(body)
             if writer is not None:
                 writer.terminate()
                 writer.wait(timeout=20)

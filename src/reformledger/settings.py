@@ -150,7 +150,15 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process. Pages are composed of many small parts (a count per district, a row per reform:
+    # core.cache), so the default of 300 entries would evict them as fast as they are made; 20,000
+    # entries of at most a few KB each stay well under 100 MB a process.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
+        }
+    }
 
 TASKS = {
     "default": {

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import Scopes, district_count, personal_page
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.selectors import has_full_access, reading_districts, reading_scopes
+from reformledger.reforms.selectors import has_full_access, reading_districts, reading_scopes, visibility_key
 from reformledger.supervision.models import Level
 from reformledger.supervision.rollup import today
 
@@ -64,8 +64,11 @@ def queue_count(request: HttpRequest, name: str) -> int:
         if name == "decisions":
             memo[name] = queue_count(request, "completions") + queue_count(request, "changes")
         else:
+            user = request.user
             memo[name] = district_count(
-                QUEUES[name](request.user), reading_districts(request.user), district_field=QUEUE_DISTRICT[name]
+                QUEUES[name](user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
+                # Each queue is built from who may see what (help: also to whom it was escalated).
+                key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
             )
     return memo[name]
 

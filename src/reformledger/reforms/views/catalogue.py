@@ -58,7 +58,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         # province this is one grouped count of one district, the page's query, and no rendering.
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
-            count=district_count(rows, list_districts(request.user, filters)),
+            count=district_count(
+                rows, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}"
+            ),
         )
         page = paginator.page_for(request.GET)
         row = get_template("reforms/_catalogue_row.html")
