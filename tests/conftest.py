@@ -1,7 +1,9 @@
-"""Shared fixtures: a small district with one person for every role."""
+"""Shared fixtures: a small district with one person for every role, a second district, reforms,
+and clients for the pages and the API."""
 
 import importlib
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pytest
 from django.apps import apps as django_apps
@@ -10,9 +12,9 @@ from django.test import Client
 
 from reformledger.core.audit import GENESIS_HASH
 from reformledger.core.models import AuditHead
-from reformledger.org.models import Domain, LeaderTier, Membership, Role, Unit, UnitKind, User
-from tests.clients import english_client
-from tests.factories import ReformFactory, UnitFactory, UserFactory
+from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
+from tests.clients import Api, english_client
+from tests.factories import MembershipFactory, ReformFactory, UnitFactory, UserFactory
 
 
 @dataclass
@@ -97,7 +99,7 @@ def district(reference_data) -> District:
 def _person(username: str, role: str, unit: Unit | None = None, **extra) -> User:
     user = UserFactory(username=username, full_name=username)
     domains = extra.pop("domains", [])
-    membership = Membership.objects.create(user=user, unit=unit, role=role, **extra)
+    membership = MembershipFactory(user=user, unit=unit, role=role, **extra)
     if domains:
         membership.domains.set(domains)
     if role == Role.OFFICE:
@@ -122,6 +124,18 @@ def people(district: District) -> People:
         expert=_person("expert", Role.EXPERT),
         resident=_person("resident", Role.RESIDENT),
     )
+
+
+class OtherDistrict(NamedTuple):
+    district: Unit
+    street: Unit
+
+
+@pytest.fixture
+def other_district(reference_data) -> OtherDistrict:
+    """A second district (福田区) with one sub-district, for what must stay in its own district."""
+    futian = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
+    return OtherDistrict(futian, UnitFactory(code="ft-street", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=futian))
 
 
 @pytest.fixture
@@ -150,3 +164,9 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def api(client) -> Api:
+    """``/api/v1`` called as a person (``api.get(path, user)``: a real token) or anonymously."""
+    return Api(client=client, tokens={})

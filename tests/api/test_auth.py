@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from reformledger.core.models import ApiToken
 from reformledger.reforms.models import Reform, Status
-from tests.api.conftest import errors_by_field
+from tests.clients import errors_by_field
 
 
 def _token_from_command(username: str) -> str:

@@ -8,18 +8,16 @@ import pytest
 from django.utils import timezone
 
 from reformledger.reforms.models import Status, Tier
-from reformledger.supervision.models import (
-    ChangeRequest,
-    Completion,
-    Decision,
-    HelpRequest,
-    Level,
-    Order,
-    OrderTarget,
-    ProgressReport,
-    Task,
+from reformledger.supervision.models import ChangeRequest, Decision, HelpRequest, Level
+from tests.factories import (
+    ChangeRequestFactory,
+    CompletionFactory,
+    HelpRequestFactory,
+    OrderFactory,
+    OrderTargetFactory,
+    ProgressReportFactory,
+    TaskFactory,
 )
-from reformledger.supervision.services import tasks as task_services
 from tests.i18n.test_pages import english_msgids  # noqa: F401 - the fixture, for the pages' language tests
 
 TODAY = timezone.localdate()
@@ -37,28 +35,26 @@ class Work:
     proposed: object
 
 
-def _task(people, district, reform, title, level, unit=None):
-    task = task_services.create_task(
-        user=people.office, reform=reform,
-        title=title, unit=unit or district.sub_a, start_date=days(-10), due_date=days(60),
-    )
-    task.wanted_level = level  # set once every task is made (each new task recomputes its reform's)
-    return task
+def _task(district, reform, title, level, unit=None):
+    """A task at ``level`` whatever its dates: the cockpit reads levels, it does not compute them."""
+    return TaskFactory(reform=reform, title=title, unit=unit or district.sub_a, start_date=days(-10), due_date=days(60),
+                       level=level)
 
 
 def _report(task, people, **extra):
-    return ProgressReport.objects.create(task=task, reporter=people.unit_staff, reported_on=TODAY, percent=20,
-                                         text="已完成调研", **extra)
+    return ProgressReportFactory(task=task, reporter=people.unit_staff, **extra)
+
+
+def _help(people, task, reform, leader, help_needed, **extra):
+    """Help asked for in a report on ``task``, escalated to ``leader`` (for ``reform``)."""
+    report = _report(task, people, help_needed=help_needed)
+    return HelpRequestFactory(report=report, reform=reform, leader=leader, **extra)
 
 
 def _order(people, district, number, *, acknowledged: bool):
-    order = Order.objects.create(
-        district=district.district, year=TODAY.year, number=number, code=f"罗改督〔{TODAY.year}〕{number}号",
-        title=f"督查令{number}", issued_by=people.office, issued_on=TODAY, reply_by=days(10),
-    )
-    OrderTarget.objects.create(order=order, unit=district.sub_a,
-                               acknowledged_at=timezone.now() if acknowledged else None)
-    OrderTarget.objects.create(order=order, unit=district.sub_b, acknowledged_at=timezone.now())
+    order = OrderFactory(district=district.district, number=number, issued_by=people.office)
+    OrderTargetFactory(order=order, unit=district.sub_a, acknowledged=acknowledged)
+    OrderTargetFactory(order=order, unit=district.sub_b, acknowledged=True)
     return order
 
 
@@ -72,41 +68,28 @@ def make_work(people, district, reform_factory, *, extra: int = 0) -> Work:
     other = reform_factory(code="WB-M-02", title="社区议事改革", status=Status.IN_PROGRESS,
                            lead_unit=district.sub_b, **window)
     proposed = reform_factory(code="WB-P-01", title="街道大部制改革", status=Status.PROPOSED, **window)
-    tasks = []
     for n in range(1 + extra):
-        tasks += [
-            _task(people, district, key, f"重点任务红{n}", Level.RED),
-            red := _task(people, district, micro, f"微改革任务红{n}", Level.RED),
-            _task(people, district, other, f"黄贝任务黄{n}", Level.AMBER, unit=district.sub_b),
-            amber := _task(people, district, micro, f"微改革任务黄{n}", Level.AMBER),
-            _task(people, district, micro, f"绿色任务{n}", Level.GREEN),
-        ]
+        _task(district, key, f"重点任务红{n}", Level.RED)
+        red = _task(district, micro, f"微改革任务红{n}", Level.RED)
+        _task(district, other, f"黄贝任务黄{n}", Level.AMBER, unit=district.sub_b)
+        amber = _task(district, micro, f"微改革任务黄{n}", Level.AMBER)
+        _task(district, micro, f"绿色任务{n}", Level.GREEN)
         _report(red, people)
         _report(amber, people, status=Decision.ACCEPTED)  # reviewed: not waiting
-        asked = _report(red, people, help_needed="需协调用地")
-        HelpRequest.objects.create(report=asked, reform=key, district=district.district, leader=people.leader_main,
-                                   text="需协调用地指标")
-        done = _report(amber, people, help_needed="已协调")
-        HelpRequest.objects.create(report=done, reform=micro, district=district.district, leader=people.leader_main,
-                                   text="已协调", status=HelpRequest.HelpStatus.RESOLVED)
-        elsewhere = _report(amber, people, help_needed="需协调经费")
-        HelpRequest.objects.create(report=elsewhere, reform=micro, district=district.district,
-                                   leader=people.leader_domain, text="需协调经费")
+        _help(people, red, key, people.leader_main, "需协调用地", text="需协调用地指标")
+        _help(people, amber, micro, people.leader_main, "已协调", status=HelpRequest.HelpStatus.RESOLVED)
+        _help(people, amber, micro, people.leader_domain, "需协调经费")
         applying = micro if n == 0 else reform_factory(code=f"WB-M-{n + 10:02d}", title="申请办结的改革",
                                                        status=Status.IN_PROGRESS, **window)
-        Completion.objects.create(reform=applying, applied_by=people.unit_staff, summary="已完成")
-        Completion.objects.create(reform=other, applied_by=people.other_staff, summary="已退回",
-                                  status=Decision.RETURNED)
-        ChangeRequest.objects.create(reform=key, requested_by=people.leader_main, proposed={"goals": "新目标"},
-                                     reason="情况变化")
-        ChangeRequest.objects.create(reform=other, requested_by=people.other_staff, proposed={"goals": "x"},
-                                     reason="已驳回", status=ChangeRequest.CRStatus.REJECTED)
+        CompletionFactory(reform=applying, applied_by=people.unit_staff, summary="已完成")
+        CompletionFactory(reform=other, applied_by=people.other_staff, summary="已退回", status=Decision.RETURNED)
+        ChangeRequestFactory(reform=key, requested_by=people.leader_main, proposed={"goals": "新目标"}, reason="情况变化")
+        ChangeRequestFactory(reform=other, requested_by=people.other_staff, proposed={"goals": "x"}, reason="已驳回",
+                             status=ChangeRequest.CRStatus.REJECTED)
         _order(people, district, 2 * n + 1, acknowledged=False)
         _order(people, district, 2 * n + 2, acknowledged=True)
         if n:
             reform_factory(code=f"WB-P-{n + 1:02d}", title="待批准改革", status=Status.PROPOSED, **window)
-    for level in (Level.RED, Level.AMBER, Level.GREEN):
-        Task.objects.filter(pk__in=[t.pk for t in tasks if t.wanted_level == level]).update(level=level)
     return Work(key=key, micro=micro, other=other, proposed=proposed)
 
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import Client
 
 from reformledger.core.models import AuditEntry
-from reformledger.org.models import Membership, Role, User
-from tests.factories import UserFactory
+from reformledger.org.models import Role, User
+from tests.factories import MembershipFactory, UserFactory
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_the_office_cannot_make_anyone_superuser(office_client, people):
 def test_the_office_cannot_touch_a_superuser_or_another_office_member(office_client, people, district):
     root = UserFactory(username="root", is_superuser=True, is_staff=True)
     colleague = UserFactory(username="colleague")
-    Membership.objects.create(user=colleague, unit=district.office_unit, role=Role.OFFICE)
+    MembershipFactory(user=colleague, unit=district.office_unit, role=Role.OFFICE)
     for target in (root, colleague):
         assert office_client.get(f"/admin/org/user/{target.pk}/password/").status_code == 403
         office_client.post(

@@ -1,8 +1,12 @@
 """Cached counts and aggregates are exact: any audited write makes the next read compute afresh."""
 
+from reformledger.core.audit import log_action
 from reformledger.core.cache import cached_count, data_version
+from reformledger.org.models import Role, User
+from reformledger.org.selectors import actor_for
 from reformledger.reforms import selectors, services
 from reformledger.reforms.models import Reform, Status
+from tests.factories import MembershipFactory
 
 
 def test_a_service_write_invalidates_cached_counts_and_stats(people, reform_factory, django_assert_num_queries):
@@ -52,11 +56,7 @@ def test_within_a_request_a_write_is_seen_and_nothing_uncommitted_is_cached(peop
 
 
 def test_a_new_role_takes_effect_at_once(people, district):
-    from reformledger.core.audit import log_action
-    from reformledger.org.models import Membership, Role, User
-    from reformledger.org.selectors import actor_for
-
     assert not actor_for(User.objects.get(pk=people.resident.pk)).is_office
-    membership = Membership.objects.create(user=people.resident, unit=district.office_unit, role=Role.OFFICE)
+    membership = MembershipFactory(user=people.resident, unit=district.office_unit, role=Role.OFFICE)
     log_action(people.office, "admin.add", membership, {"role": [None, "office"]})
     assert actor_for(User.objects.get(pk=people.resident.pk)).is_office

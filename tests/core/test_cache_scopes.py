@@ -13,16 +13,9 @@ from reformledger.core.cache import (
     work_scopes,
     write_scopes,
 )
-from reformledger.org.models import Domain, UnitKind
+from reformledger.org.models import Domain
 from reformledger.reforms import services
 from reformledger.reforms.models import Status
-from tests.factories import UnitFactory
-
-
-@pytest.fixture
-def other_district(reference_data):
-    d = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
-    return d, UnitFactory(code="ft-sub", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=d)
 
 
 def test_a_write_bumps_its_district_and_the_province_but_not_another_district(

@@ -152,11 +152,8 @@ def test_a_completed_reform_is_at_100_percent(people, reform_factory):
     assert "progress" in excinfo.value.message_dict
 
 
-def test_co_units_come_from_the_reform_s_district(people, district, reform_factory):
-    from tests.factories import UnitFactory
-
-    other = UnitFactory(code="ft", name="福田区", kind="district")
-    foreign = UnitFactory(code="ft-street", name="福田街道", kind="sub_district", parent=other)
+def test_co_units_come_from_the_reform_s_district(people, district, other_district, reform_factory):
+    foreign = other_district.street
     reform = reform_factory()
     with pytest.raises(ValidationError) as excinfo:
         services.update_reform(user=people.unit_staff, reform=reform, data={"co_units": [foreign]})

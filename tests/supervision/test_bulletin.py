@@ -14,14 +14,14 @@ from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
-from reformledger.org.models import Membership, Role, UnitKind
+from reformledger.org.models import Role
 from reformledger.reforms.models import Tier
 from reformledger.supervision.bulletin import Period, make_bulletin
 from reformledger.supervision.documents import BulletinDocument
 from reformledger.supervision.models import Level
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import reports as report_services
-from tests.factories import UnitFactory
+from tests.factories import MembershipFactory
 
 from .conftest import TODAY, days
 
@@ -32,12 +32,12 @@ PAGE = reverse("supervision:bulletin")
 
 
 @pytest.fixture
-def spread(people, district, reform, reform_factory, add_task):
+def spread(people, district, other_district, reform, reform_factory, add_task):
     """A district with one task at every level, completions on time this month, an order, and a
     red task in another district that a district's bulletin must not count."""
     # Who reports for the department and the community.
-    dept_head = Membership.objects.create(user=people.leader_domain, unit=district.department, role=Role.UNIT_HEAD).user
-    Membership.objects.create(user=dept_head, unit=district.community_a, role=Role.UNIT_HEAD)
+    dept_head = MembershipFactory(user=people.leader_domain, unit=district.department, role=Role.UNIT_HEAD).user
+    MembershipFactory(user=dept_head, unit=district.community_a, role=Role.UNIT_HEAD)
     red = add_task(reform, title="逾期的任务", start_date=days(-60), due_date=days(-3))
     amber = add_task(reform, title="落后的任务", unit=district.sub_b, start_date=days(-20), due_date=days(3))
     parent = add_task(reform, title="父任务", due_date=days(90))
@@ -53,8 +53,7 @@ def spread(people, district, reform, reform_factory, add_task):
     order = order_services.issue_order(user=people.office, title="督查令一", reply_by=days(5), units=[district.sub_a, district.sub_b])
     order_services.acknowledge_order(user=people.unit_staff, order=order)
     # Another district: a red task and an order that the district's bulletin leaves out.
-    ft = UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
-    ft_unit = UnitFactory(code="ft-a", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=ft)
+    ft, ft_unit = other_district
     far = reform_factory(code="FT-1", lead_unit=ft_unit, district=ft, start_date=days(-100), due_date=days(100))
     add_task(far, title="福田的逾期任务", unit=ft_unit, start_date=days(-50), due_date=days(-10))
     return {"red": red, "amber": amber, "green": green, "parent": parent, "done": done, "done2": done2, "order": order,

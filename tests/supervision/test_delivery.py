@@ -103,11 +103,6 @@ def mailboxes(people):
         person.save()
 
 
-@pytest.fixture
-def task(reform, add_task):
-    return add_task(reform, title="窗口改造")
-
-
 def urge(people, task, text="请于本周内报送进展"):
     return report_services.urge(user=people.office, task=task, message=text)
 

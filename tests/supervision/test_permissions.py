@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from reformledger.core.models import AuditEntry
@@ -33,6 +32,7 @@ from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
+from tests.supervision.files import pdf
 
 from .conftest import TODAY
 
@@ -40,10 +40,6 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ("office", "committee", "leader_main", "leader_domain", "unit_head", "unit_staff", "other_staff", "expert", "resident")
 LEAD_UNIT = {"unit_head", "unit_staff"}
-
-
-def pdf(name="evidence.pdf"):
-    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n", content_type="application/pdf")
 
 
 def task_data(unit, **extra):

@@ -8,7 +8,6 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from reformledger.org.models import SpecialGroup
 from reformledger.reforms.models import Status
 from reformledger.supervision.models import (
     Channel,
@@ -23,6 +22,7 @@ from reformledger.supervision.models import (
 from reformledger.supervision.scan import scan_deadlines
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
+from tests.factories import SpecialGroupFactory
 
 from .conftest import TODAY, days
 
@@ -112,7 +112,7 @@ def test_escalation_to_the_responsible_leader_after_the_set_days(settings, peopl
 
 
 def test_escalation_to_the_special_groups_leader_without_a_responsible_leader(people, district, reform, due_in_3):
-    SpecialGroup.objects.create(district=district.district, domain=reform.domain, name="专项小组", leader=people.leader_main)
+    SpecialGroupFactory(district=district.district, domain=reform.domain, name="专项小组", leader=people.leader_main)
     scan_deadlines(on=days(3 + 7))
     escalation = Reminder.objects.get(task=due_in_3, kind=ReminderKind.ESCALATION)
     assert escalation.deliveries.get().user == people.leader_main

@@ -1,0 +1,41 @@
+"""The OpenAPI document (every app's router mounted) and the offline docs page."""
+
+from django.contrib.staticfiles import finders
+
+from tests.supervision.api.test_inbox import SUPERVISION_PATHS
+
+# --- OpenAPI, docs ----------------------------------------------------------------------------
+
+
+def test_the_openapi_document_lists_every_path(client, db):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert set(schema["paths"]) == set(SUPERVISION_PATHS) | {
+        "/api/v1/me",
+        "/api/v1/units",
+        "/api/v1/reforms",
+        "/api/v1/reforms/{reform_id}",
+        "/api/v1/reforms/{reform_id}/transition",
+        "/api/v1/stats",
+    }
+    assert set(schema["paths"]["/api/v1/reforms/{reform_id}"]) == {"get", "patch"}
+    assert schema["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
+    reforms = schema["paths"]["/api/v1/reforms"]
+    assert {} in reforms["get"]["security"]  # anonymous reads allowed
+    assert {} not in reforms["post"]["security"]  # writes need credentials
+    assert reforms["post"]["responses"]["403"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorOut"
+    }
+    params = {p["name"] for p in reforms["get"]["parameters"]}
+    assert {"year", "tier", "domain", "unit", "status", "q", "sort", "page", "page_size"} <= params
+
+
+def test_the_docs_page_is_served_without_a_cdn(client, db):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower() and "https://" not in html
+    for asset in ("ninja/swagger-ui-bundle.js", "ninja/swagger-ui-init.js", "ninja/swagger-ui.css"):
+        assert finders.find(asset), asset
