@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
@@ -227,8 +227,9 @@ def reading_districts(user) -> list[int]:
     return district_ids()
 
 
-def list_districts(user, filters: ReformFilters) -> list[int]:
-    """The districts a filtered list may hold (one when the filter names one)."""
+def list_districts(user, filters: ReformFilters | Any) -> list[int]:
+    """The districts a filtered list may hold (one when the filter names one): any filters with a
+    ``district`` attribute (the catalogue's, the warning board's)."""
     districts = reading_districts(user)
     return [d for d in districts if d == filters.district] if filters.district else districts
 

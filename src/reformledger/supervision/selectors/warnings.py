@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from reformledger.core.cache import per_district
 from reformledger.core.permissions import require
-from reformledger.reforms.selectors import reading_districts, visibility_key
+from reformledger.reforms.selectors import list_districts, visibility_key
 
 from ..models import Level, Task
 from .tasks import visible_tasks
@@ -59,12 +59,6 @@ def warning_list(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
 BOARD_ORDER = ("-level", "due_date", "id")
 
 
-def board_districts(user, filters: TaskFilters) -> list[int]:
-    """The districts whose tasks the person's board may hold (one when the filter names one)."""
-    districts = reading_districts(user)
-    return [d for d in districts if d == filters.district] if filters.district else districts
-
-
 def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     """How many of the board's tasks are red and how many amber, whatever level is chosen.
 
@@ -82,7 +76,7 @@ def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     key = f"board-levels:{visibility_key(user)}|{replace(filters, level=None)!r}"
     totals: dict[str, int] = {}
     none: dict[str, int] = {}
-    for part in per_district(key, board_districts(user, filters), compute, default=none).values():
+    for part in per_district(key, list_districts(user, filters), compute, default=none).values():
         for level, n in part.items():
             totals[level] = totals.get(level, 0) + n
     return totals
