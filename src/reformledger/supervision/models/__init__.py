@@ -1,0 +1,37 @@
+"""Supervision (督查督办): task trees, supervision orders, progress reports with evidence,
+red/amber/green warnings, reminders and their deliveries, completion and change requests.
+
+The computed fields (a task's ``progress`` above its leaves, every ``level``) are written only by
+:mod:`.rollup` inside the same transaction as the change that moves them, and refreshed daily by
+``scan-deadlines`` (a date passing changes a level without any write).
+"""
+
+from .decisions import ChangeRequest, Completion
+from .evidence import Evidence, evidence_path
+from .orders import Order, OrderItem, OrderTarget
+from .reminders import Channel, Delivery, Reminder, ReminderKind, ScanRun
+from .reports import Decision, HelpRequest, ProgressReport
+from .tasks import LEVEL_RANK, Level, ReformWarning, Task, TaskStatus
+
+__all__ = [
+    "Level",
+    "LEVEL_RANK",
+    "TaskStatus",
+    "Task",
+    "ReformWarning",
+    "Decision",
+    "ProgressReport",
+    "HelpRequest",
+    "Order",
+    "OrderTarget",
+    "OrderItem",
+    "Completion",
+    "ChangeRequest",
+    "evidence_path",
+    "Evidence",
+    "ReminderKind",
+    "Reminder",
+    "Channel",
+    "Delivery",
+    "ScanRun",
+]
