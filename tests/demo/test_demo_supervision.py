@@ -296,3 +296,13 @@ def test_the_evidence_makers_make_real_files():
     assert Document(io.BytesIO(cases["docx"])).paragraphs[0].text == "工作总结"
     sheet = load_workbook(io.BytesIO(cases["xlsx"])).active
     assert [c.value for c in sheet[3]] == [1, "完成"]
+
+
+def test_the_log_counts_leaf_tasks_as_the_board_does(full_demo, db):
+    """One count, one meaning (issue 8, part 7): the log's red and amber are the board's leaf tasks."""
+    out = StringIO()
+    call_command("demo-data", stdout=out)
+    leaves = Task.objects.filter(district=full_demo[0].district).leaves()
+    red, amber = leaves.filter(level=Level.RED).count(), leaves.filter(level=Level.AMBER).count()
+    assert red and amber
+    assert f"leaf tasks at red {red}, amber {amber}" in out.getvalue()

@@ -139,9 +139,9 @@ def _figures(request: HttpRequest) -> list[Figure]:
     board = reverse("supervision:board")
     counts = selectors.warning_counts(user)
     figures = [
-        Figure("red", _("Red"), _("overdue, or silent too long"), counts[Level.RED], f"{board}?level=red",
+        Figure("red", _("Red"), _("leaf tasks overdue, or silent too long"), counts[Level.RED], f"{board}?level=red",
                "bi-exclamation-octagon-fill", "red"),
-        Figure("amber", _("Amber"), _("due soon and behind the trajectory"), counts[Level.AMBER],
+        Figure("amber", _("Amber"), _("leaf tasks due soon and behind the trajectory"), counts[Level.AMBER],
                f"{board}?level=amber", "bi-exclamation-triangle-fill", "amber"),
     ]
     if selectors.sees_reports(user):

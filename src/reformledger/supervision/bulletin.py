@@ -41,13 +41,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
-from .models import Decision, Level, Order, OrderTarget, ProgressReport, Task, TaskStatus
+from .models import Decision, Level, Order, OrderTarget, ProgressReport, Task, TaskQuerySet, TaskStatus
 from .rollup import today
 
 #: Reforms whose tasks a bulletin reports on.
@@ -237,12 +237,12 @@ def _reforms(period: Period, district: Unit | None) -> QuerySet[Reform]:
     return qs
 
 
-def leaf_tasks(period: Period, district: Unit | None) -> QuerySet[Task]:
+def leaf_tasks(period: Period, district: Unit | None) -> TaskQuerySet:
     """The leaf tasks of the supervised reforms a bulletin reports on."""
     qs = Task.objects.filter(reform__year__lte=period.year, reform__status__in=SUPERVISED_STATUSES)
     if district is not None:
         qs = qs.filter(district_id=district.pk)
-    return qs.filter(~Exists(Task.objects.filter(parent_id=OuterRef("pk"))))
+    return qs.leaves()
 
 
 def _unit_names(unit_ids) -> dict[int, tuple[str, int, str]]:

@@ -63,11 +63,12 @@ class WarningFilters(Schema):
     q: str | None = Field(None, description="Text in the task's or the reform's title, or the reform's code.")
 
 
-@router.get("/warnings", response=WarningPage, summary="The warning board: red and amber tasks")
+@router.get("/warnings", response=WarningPage, summary="The warning board: red and amber leaf tasks")
 def list_warnings(
     request: HttpRequest, filters: Query[WarningFilters], paging: Query[PageParams]
 ) -> HttpResponse:
-    """Open tasks at red or amber that the caller may see, red first, then by due date."""
+    """Open leaf tasks (tasks without sub-tasks) at red or amber that the caller may see, red first, then by
+    due date: the same tasks the warning board, the workbench and the bulletin count."""
     user = signed_in_user(request)
     warning_selectors.require_board(user)
     criteria = warning_selectors.TaskFilters(

@@ -61,7 +61,7 @@ def summary_text(bulletin: Bulletin) -> str:
     return (
         f"截至{cn_date(b.made_on)}，{scope_name(b)}改革事项共{b.reform_total}项（{tiers}），"
         f"其中推进中{by_status.get('in_progress', 0)}项、已完成{by_status.get('completed', 0)}项。"
-        f"任务节点共{b.task_total}个，其中红色预警{b.red_total}个、黄色预警{b.amber_total}个、"
+        f"末级任务节点共{b.task_total}个，其中红色预警{b.red_total}个、黄色预警{b.amber_total}个、"
         f"正常推进{b.levels.get(Level.GREEN, 0)}个、已完成{b.levels.get(Level.DONE, 0)}个"
         + (f"、所属改革暂停或终止而暂停监测{b.levels[Level.PAUSED]}个" if b.levels.get(Level.PAUSED) else "")
         + "。"

@@ -11,13 +11,14 @@ from .evidence import Evidence, evidence_path
 from .orders import Order, OrderItem, OrderTarget
 from .reminders import Channel, Delivery, Reminder, ReminderKind, ScanRun
 from .reports import Decision, HelpRequest, ProgressReport
-from .tasks import LEVEL_RANK, Level, ReformWarning, Task, TaskStatus
+from .tasks import LEVEL_RANK, Level, ReformWarning, Task, TaskQuerySet, TaskStatus
 
 __all__ = [
     "Level",
     "LEVEL_RANK",
     "TaskStatus",
     "Task",
+    "TaskQuerySet",
     "ReformWarning",
     "Decision",
     "ProgressReport",

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.models import TimeStampedModel
@@ -31,6 +31,17 @@ class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def leaves(self) -> "TaskQuerySet":
+        """Tasks with no sub-tasks: the work a unit reports on.
+
+        Every count of tasks counts leaves — the warning board, the bulletin, the workbench, the
+        API and the demo's log alike: a parent's level and progress come from its children, so
+        counting the parent too would count the same late work twice.
+        """
+        return self.filter(~Exists(Task.objects.filter(parent_id=OuterRef("pk"))))
 
 
 class Task(TimeStampedModel):
@@ -93,6 +104,8 @@ class Task(TimeStampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     level = models.CharField(_("warning"), max_length=6, choices=Level.choices, default=Level.GREEN)
     level_reason = models.CharField(_("why"), max_length=10, blank=True)
+
+    objects = TaskQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("task")

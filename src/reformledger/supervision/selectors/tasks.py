@@ -17,7 +17,7 @@ from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import visible_reforms
 
-from ..models import Task, TaskStatus
+from ..models import Task, TaskQuerySet, TaskStatus
 from ..rollup import today
 from .reforms import may_know
 
@@ -25,7 +25,7 @@ from .reforms import may_know
 TASK_RELATED = ("reform", "reform__domain", "reform__lead_unit", "unit", "assignee", "parent")
 
 
-def visible_tasks(user) -> QuerySet[Task]:
+def visible_tasks(user) -> TaskQuerySet:
     actor = actor_for(user)
     if actor.sees_everything:
         return Task.objects.all()

@@ -48,9 +48,12 @@ def apply_task_filters(qs: QuerySet[Task], filters: TaskFilters) -> QuerySet[Tas
 
 
 def warning_list(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
-    """Open tasks at red or amber, red first, then by due date: the warning board."""
+    """Open leaf tasks at red or amber, red first, then by due date: the warning board.
+
+    Leaves only (:meth:`~reformledger.supervision.models.TaskQuerySet.leaves`), as every count of
+    tasks: the board, the workbench, the API, the bulletin and the demo's log agree."""
     levels = (filters.level,) if filters.level in WARNING_LEVELS else WARNING_LEVELS
-    qs = apply_task_filters(visible_tasks(user).filter(level__in=levels), filters)
+    qs = apply_task_filters(visible_tasks(user).leaves().filter(level__in=levels), filters)
     # "red" sorts after "amber", so a descending level puts red first.
     return qs.select_related("reform", "reform__domain", "unit", "assignee").order_by(*BOARD_ORDER)
 

@@ -17,7 +17,7 @@ from reformledger.demo.supervision import load_supervision_demo
 from reformledger.demo.writing import DemoDataError
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Tier
-from reformledger.supervision.models import Level, ReformWarning, Task
+from reformledger.supervision.models import Level, Task
 
 
 class Command(BaseCommand):
@@ -101,15 +101,17 @@ class Command(BaseCommand):
                 "micro": totals.get(Tier.MICRO, 0),
             }
         )
-        warnings = dict(
-            ReformWarning.objects.filter(district=district).values_list("level").annotate(n=Count("pk")).values_list("level", "n")
-        )
+        # Counted as the warning board, the workbench and the bulletin count: leaf tasks.
+        leaves = Task.objects.filter(district=district).leaves()
+        warnings = dict(leaves.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
         self.stdout.write(
             _(
-                "Supervision: %(tasks)d tasks; reforms at red %(red)d, amber %(amber)d, green %(green)d."
+                "Supervision: %(tasks)d tasks, %(leaves)d of them leaf tasks; leaf tasks at red %(red)d,"
+                " amber %(amber)d, green %(green)d."
             )
             % {
                 "tasks": Task.objects.filter(district=district).count(),
+                "leaves": sum(warnings.values()),
                 "red": warnings.get(Level.RED, 0),
                 "amber": warnings.get(Level.AMBER, 0),
                 "green": warnings.get(Level.GREEN, 0),
