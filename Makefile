@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo test install system-deps redis lint serve bench messages vendor clean
+.PHONY: demo demo-reset test install system-deps redis lint serve bench messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -35,6 +35,13 @@ demo: install
 	$(BIN)/reformledger migrate --noinput
 	$(BIN)/reformledger collectstatic --noinput -v0
 	$(BIN)/reformledger demo-data
+	$(BIN)/reformledger serve --port $(PORT)
+
+# The demo afresh: empties the demo database (refused if it holds any other district), loads it, serves it.
+demo-reset: install
+	$(BIN)/reformledger migrate --noinput
+	$(BIN)/reformledger collectstatic --noinput -v0
+	$(BIN)/reformledger demo-data --reset
 	$(BIN)/reformledger serve --port $(PORT)
 
 serve: install

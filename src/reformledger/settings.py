@@ -218,9 +218,11 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_in_one_line": {"()": "reformledger.core.logfilters.RefusalsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # A refused request (403) is one line in the log, not a traceback (core.logfilters).
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django.request": {"filters": ["refusals_in_one_line"]}},
 }
 
 # --- Reform Ledger's own settings -------------------------------------------------------------

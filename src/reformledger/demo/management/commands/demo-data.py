@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
+from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT
 from reformledger.demo.supervision import load_supervision_demo
 from reformledger.demo.writing import DemoDataError
@@ -28,8 +29,18 @@ class Command(BaseCommand):
         "For trying Reform Ledger out, not for a production database: the demo logins share one known password."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true",
+            help="Start afresh: empty the database and the stored files first (refused when the database holds "
+            "any district other than the demo's). Stop the server first, or restart it after.",
+        )
+
     def handle(self, *args, **options):
         try:
+            if options["reset"]:
+                reset_demo()
+                self.stdout.write(_("Emptied the demo database; loading the demo afresh."))
             result = load_demo()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
