@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from reformledger.core.audit import verify_chain
 from reformledger.demo.story import DEMO_CODE
@@ -22,7 +23,8 @@ def test_reset_starts_the_demo_afresh(settings, tmp_path):
     (tmp_path / "stray.txt").write_text("left behind")
 
     out = StringIO()
-    call_command("demo-data", "--reset", stdout=out)
+    with translation.override("en"):
+        call_command("demo-data", "--reset", stdout=out)
     assert "Emptied the demo database" in out.getvalue()
     assert (Reform.objects.count(), Task.objects.count(), ProgressReport.objects.count()) == fresh
     assert not Reform.objects.filter(title="改动过的标题").exists()
@@ -35,6 +37,6 @@ def test_reset_starts_the_demo_afresh(settings, tmp_path):
 def test_reset_refuses_a_database_with_another_district(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     UnitFactory(code="ft", name="福田区", kind=UnitKind.DISTRICT)
-    with pytest.raises(CommandError, match="福田区"):
+    with pytest.raises(CommandError, match="福田区"), translation.override("en"):
         call_command("demo-data", "--reset", stdout=StringIO())
     assert Unit.objects.filter(code="ft").exists()

@@ -14,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Max
+from django.utils import translation
 from docx import Document
 from openpyxl import load_workbook
 
@@ -301,7 +302,8 @@ def test_the_evidence_makers_make_real_files():
 def test_the_log_counts_leaf_tasks_as_the_board_does(full_demo, db):
     """One count, one meaning (issue 8, part 7): the log's red and amber are the board's leaf tasks."""
     out = StringIO()
-    call_command("demo-data", stdout=out)
+    with translation.override("en"):
+        call_command("demo-data", stdout=out)
     leaves = Task.objects.filter(district=full_demo[0].district).leaves()
     red, amber = leaves.filter(level=Level.RED).count(), leaves.filter(level=Level.AMBER).count()
     assert red and amber

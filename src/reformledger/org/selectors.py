@@ -184,3 +184,16 @@ def special_groups(*, district_id: int | None = None) -> QuerySet[SpecialGroup]:
     if district_id:
         qs = qs.filter(district_id=district_id)
     return qs.order_by("domain__sort_order")
+
+
+def is_within(unit: Unit, top: Unit) -> bool:
+    """Whether ``unit`` is ``top`` or a unit under it (its communities, estates, offices…), by the
+    chain of parent units (a few small queries: the tree is a handful of levels deep)."""
+    seen: set[int] = set()
+    current: Unit | None = unit
+    while current is not None and current.pk not in seen:
+        if current.pk == top.pk:
+            return True
+        seen.add(current.pk)
+        current = Unit.objects.filter(pk=current.parent_id).first() if current.parent_id else None
+    return False

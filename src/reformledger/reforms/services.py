@@ -22,7 +22,7 @@ from reformledger.org.selectors import actor_for
 
 from . import rules as reform_rules
 from .models import Attachment, Plan, Reform, Status, Tier
-from .signals import reforms_changed
+from .signals import reform_dates_checked, reforms_changed
 
 
 class ReformFields(TypedDict, total=False):
@@ -161,6 +161,10 @@ def _validate(reform: Reform, co_units: list[Unit] | None, *, leader_changed: bo
         errors.setdefault("progress", []).append(_("A completed reform is at 100%."))
     if co_units and reform.lead_unit_id and any(u.pk == reform.lead_unit_id for u in co_units):
         errors.setdefault("co_units", []).append(_("The lead unit cannot also be a co-unit."))
+    if reform.pk and (reform.start_date or reform.due_date):
+        for _receiver, message in reform_dates_checked.send(sender=Reform, reform=reform):
+            if message:
+                errors.setdefault("due_date", []).append(message)
     if errors:
         raise ValidationError(errors)
 

@@ -9,3 +9,8 @@ daily scan) and keeps its copies of the district in step.
 from django.dispatch import Signal
 
 reforms_changed = Signal()
+
+#: ``reform_dates_checked`` — sent with ``reform`` (its new dates, not yet saved) before a reform's dates
+#: change; each receiver returns a message naming what would no longer fit (the first task that would
+#: fall outside the dates), or ``None``. Any message refuses the change.
+reform_dates_checked = Signal()

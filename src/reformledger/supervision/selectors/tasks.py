@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.models import Reform
@@ -105,3 +107,20 @@ def task_tree(reform: Reform) -> list[TreeRow]:
 
     walk(None, 0)
     return rows
+
+
+def task_outside_dates(sender=None, *, reform, **kwargs) -> str | None:
+    """Receiver of ``reforms.signals.reform_dates_checked``: the message naming the first task of
+    ``reform`` that its new dates would leave outside (starting before it or due after it), or None."""
+    outside = Q()
+    if reform.start_date:
+        outside |= Q(start_date__lt=reform.start_date)
+    if reform.due_date:
+        outside |= Q(due_date__gt=reform.due_date)
+    task = Task.objects.filter(outside, reform_id=reform.pk).order_by("path", "sort_order", "pk").first()
+    if task is None:
+        return None
+    return _("The task “%(task)s” (%(start)s – %(due)s) would fall outside the reform's dates; move it first.") % {
+        "task": task.title, "start": date_format(task.start_date, "SHORT_DATE_FORMAT"),
+        "due": date_format(task.due_date, "SHORT_DATE_FORMAT"),
+    }

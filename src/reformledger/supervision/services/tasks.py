@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from reformledger.core.audit import Change, diff, log_action, log_actions
 from reformledger.core.permissions import require
 from reformledger.org.models import Unit, User
+from reformledger.org.selectors import actor_for, is_within
 from reformledger.reforms.models import Reform, Status
 
 from ..models import ProgressReport, ReformWarning, Task, TaskStatus
@@ -122,10 +123,24 @@ def _check_range(task: Task, reform: Reform, parent: Task | None, errors: Errors
             )
 
 
-def _validate(task: Task, reform: Reform, parent: Task | None) -> None:
+def _check_split(user, task: Task, parent: Task | None, errors: Errors) -> None:
+    """A unit splits its task among its own people or units under it (its communities, estates),
+    never hands it to a peer unit; the office, which coordinates, may give a sub-task to any unit."""
+    if parent is None or not task.unit_id or actor_for(user).is_office:
+        return
+    if not is_within(task.unit, parent.unit):
+        add_error(
+            errors, "unit",
+            _("The sub-task of “%(task)s” may go to %(unit)s itself or to a unit under it, not to %(other)s.")
+            % {"task": parent.title, "unit": parent.unit.name, "other": task.unit.name},
+        )
+
+
+def _validate(task: Task, reform: Reform, parent: Task | None, *, user=None) -> None:
     errors: Errors = {}
     _check_fields(task, errors)
     _check_people(task, reform, errors)
+    _check_split(user, task, parent, errors)
     if task.start_date and task.due_date:
         _check_range(task, reform, parent, errors)
     if errors:
@@ -170,7 +185,7 @@ def create_task(
     if task.sort_order == 0:
         siblings = Task.objects.filter(reform=reform, parent=parent)
         task.sort_order = (siblings.aggregate(m=Max("sort_order"))["m"] or 0) + 1
-    _validate(task, reform, parent)
+    _validate(task, reform, parent, user=user)
     if parent is not None:
         task.path = f"{parent.path}{parent.pk}/"
         task.depth = parent.depth + 1
@@ -190,7 +205,7 @@ def update_task(*, user, task: Task, changes: TaskChanges) -> Task:
     require(user, "supervision.edit_task", task, message=_("You may not change this task."))
     before = _snapshot(task)
     _assign(task, changes)
-    _validate(task, reform, task.parent)
+    _validate(task, reform, task.parent, user=user)
     task.save()
     changed = diff(before, _snapshot(task))
     if changed:
