@@ -30,11 +30,9 @@ from typing import IO, Any, TypeAlias
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import OxmlElement
 from docx.shared import Length, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -63,6 +61,7 @@ from .wordml import (
     add_table,
     append,
     new_document,
+    paragraph_rules,
     set_fonts,
 )
 
@@ -179,10 +178,7 @@ class WordExporter(Exporter):
     def number_line(self, text: str, *, size: Length = SIZE_BODY, space_before: float = 18) -> None:
         """The 文号 line, centred over the red rule that closes the 版头."""
         p = self.paragraph(text, size=size, align=CENTRE, space_before=space_before, space_after=2)
-        borders = OxmlElement("w:pBdr")
-        append(borders, "w:bottom", val="single", sz="18", space="1", color=RED_HEX)
-        properties: etree._Element = p._p.get_or_add_pPr()  # a plain element: see wordml.add_table
-        properties.append(borders)
+        paragraph_rules(p, colour=RED_HEX, bottom="18")
 
     def title(self, text: str) -> None:
         self.paragraph(text, face=DISPLAY_FONT, size=SIZE_TITLE, bold=True, align=CENTRE, space_before=24,
@@ -197,8 +193,10 @@ class WordExporter(Exporter):
     def signature(self, office: str, day: dt.date) -> None:
         """The issuing office and the date, bottom-right, after an empty line."""
         self.paragraph("")
-        for text in (office, cn_date(day)):
-            self.paragraph(text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(SIZE_BODY.pt * 2)
+        for i, text in enumerate((office, cn_date(day))):
+            fmt = self.paragraph(text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format
+            fmt.right_indent = Pt(SIZE_BODY.pt * 2)
+            fmt.keep_with_next = i == 0  # the office's name and the date on one page
 
     def colophon(self, *, copies: Sequence[str], issuer: str, day: dt.date) -> None:
         """The 版记 (GB/T 9704) after an empty line: 抄送 ``copies`` (left out when there are none),

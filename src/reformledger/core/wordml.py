@@ -270,14 +270,38 @@ def add_page_numbers(document: DocumentObject, *, face: str = SONG_FONT, size: L
             _page_number(paragraph, align=align, face=face, size=size)
 
 
-def _rules(paragraph: Paragraph, **edges: str) -> None:
-    """Rules above and/or below a paragraph (``top="8"``: a thick rule above), across the text width."""
+#: The order of a paragraph's properties (ECMA-376 ``CT_PPrBase``): Word refuses others.
+PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+    "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange",
+)
+
+
+def set_paragraph_property(paragraph: Paragraph, element: etree._Element) -> None:
+    """Put ``element`` (``w:pBdr``, ``w:framePr`` …) in the paragraph's properties at its place in
+    the schema's order, replacing one of the same name."""
+    properties: etree._Element = paragraph._p.get_or_add_pPr()  # a plain element: see add_table
+    name = etree.QName(element).localname
+    for old in properties.findall(qn(f"w:{name}")):
+        properties.remove(old)
+    later = {qn(f"w:{tag}") for tag in PPR_ORDER[PPR_ORDER.index(name) + 1 :]}
+    for index, child in enumerate(properties):
+        if child.tag in later:
+            properties.insert(index, element)
+            return
+    properties.append(element)
+
+
+def paragraph_rules(paragraph: Paragraph, *, colour: str = "auto", **edges: str) -> None:
+    """Rules above and/or below a paragraph (``top="8"``: a rule 1 pt thick above), across its width."""
     borders = OxmlElement("w:pBdr")
     for edge in ("top", "bottom"):
         if edge in edges:
-            append(borders, f"w:{edge}", val="single", sz=edges[edge], space="1", color="auto")
-    properties: etree._Element = paragraph._p.get_or_add_pPr()  # a plain element: see add_table
-    properties.append(borders)
+            append(borders, f"w:{edge}", val="single", sz=edges[edge], space="1", color=colour)
+    set_paragraph_property(paragraph, borders)
 
 
 def add_colophon(
@@ -303,4 +327,5 @@ def add_colophon(
         edges = {"bottom": RULE_THICK if i == len(lines) - 1 else RULE_THIN}
         if i == 0:
             edges["top"] = RULE_THICK
-        _rules(paragraph, **edges)
+        paragraph_rules(paragraph, **edges)
+

@@ -74,12 +74,12 @@ class OrderDocument(WordExporter):
                     (
                         i,
                         f"{item.task.title}\n所属改革：{item.task.reform.code} {item.task.reform.title}\n"
-                        f"推进情况（截至{cn_date(self.on)}）：{item_state(item, self.on)}",
+                        f"截至{self.on.month}月{self.on.day}日：{item_state(item, self.on)}",
                         item.task.unit.name, cn_date(item.task.due_date), cn_date(item.deadline),
                     )
                     for i, item in enumerate(self.items, start=1)
                 ],
-                widths_mm=(12, 72, 26, 23, 23),
+                widths_mm=(12, 46, 22, 38, 38),
                 centre=(0, 3, 4),
             )
         reply_to = self.office_short or "区委改革办"
