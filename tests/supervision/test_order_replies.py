@@ -4,6 +4,7 @@ the order closed (办结) on the last acceptance; copies (抄送); bad input wri
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from reformledger.core.audit import history_of
 from reformledger.core.models import AuditEntry
@@ -26,6 +27,13 @@ from tests.supervision.files import fake_pdf, pdf, png
 from .conftest import TODAY, days
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages below are read in English (the site's language is zh-Hans)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

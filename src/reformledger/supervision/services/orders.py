@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
@@ -93,7 +93,7 @@ def _check_deadlines(items: list[tuple[Task, dt.date | None]], on: dt.date, erro
             add_error(
                 errors, "items",
                 _("The deadline of “%(task)s” (%(date)s) has passed: give the order's own deadline for it.")
-                % {"task": task.title, "date": deadline.isoformat()},
+                % {"task": task.title, "date": formats.date_format(deadline, "DATE_FORMAT")},
             )
         out.append((task, deadline))
     return out
@@ -205,5 +205,6 @@ def mark_acknowledged(target: OrderTarget, *, user) -> None:
 def closed_error(order: Order) -> ValidationError | None:
     """The error for a write on a closed order, or None while it is open."""
     if order.status == OrderStatus.CLOSED:
-        return ValidationError({"order": _("This order was closed on %(date)s.") % {"date": order.closed_on}})
+        closed_on = formats.date_format(order.closed_on, "DATE_FORMAT") if order.closed_on else ""
+        return ValidationError({"order": _("This order was closed on %(date)s.") % {"date": closed_on}})
     return None

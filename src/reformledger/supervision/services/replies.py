@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import Change, log_actions
@@ -66,7 +66,7 @@ def _check_reply(order: Order, target: OrderTarget, text: str, files: Sequence) 
     elif target.reply_status == Decision.ACCEPTED:
         add_error(
             errors, "order",
-            _("The office accepted %(unit)s's reply on %(date)s.") % {"unit": target.unit.name, "date": target.accepted_on},
+            _("The office accepted %(unit)s's reply on %(date)s.") % {"unit": target.unit.name, "date": formats.date_format(target.accepted_on, "DATE_FORMAT") if target.accepted_on else ""},
         )
     if not (text or "").strip():
         add_error(errors, "text", _("Write the reply: what your unit did about the order."))
