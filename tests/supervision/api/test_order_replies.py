@@ -175,3 +175,11 @@ def test_the_order_list_with_replies_takes_the_same_queries_for_2_and_20(api, pe
     with django_assert_num_queries(len(small.captured_queries)):
         assert len(api.get("/orders", people.office).json()["items"]) == 20
     assert OrderTarget.objects.filter(reply_status="pending").count() == 20
+
+
+def test_the_reply_documents_both_json_and_multipart(client, db):
+    schema = client.get("/api/v1/openapi.json").json()
+    content = schema["paths"]["/api/v1/orders/{order_id}/replies"]["post"]["requestBody"]["content"]
+    assert set(content) == {"application/json", "multipart/form-data"}
+    assert set(content["application/json"]["schema"]["properties"]) == {"text", "unit"}
+    assert content["multipart/form-data"]["schema"]["properties"]["files"]["items"] == {"type": "string", "format": "binary"}
