@@ -245,6 +245,8 @@ WARNING_STALE_DAYS = int(os.environ.get("WARNING_STALE_DAYS", "30"))
 WARNING_ESCALATE_DAYS = int(os.environ.get("WARNING_ESCALATE_DAYS", "7"))
 # Escalate a supervision order that a unit has not acknowledged this many days after issue.
 ORDER_ACK_DAYS = int(os.environ.get("ORDER_ACK_DAYS", "3"))
+# Remind a unit of its written reply to an order this many days before the order's reply-by date.
+ORDER_REPLY_SOON_DAYS = int(os.environ.get("ORDER_REPLY_SOON_DAYS", "2"))
 # Supervision orders are numbered PREFIX〔YEAR〕N号, e.g. 罗改督〔2018〕3号.
 ORDER_PREFIX = os.environ.get("ORDER_PREFIX", "罗改督")
 # A province running several districts gives each its own prefix, by district code:

@@ -14,12 +14,15 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from reformledger.org.models import User
+from reformledger.core.models import AuditEntry
+from reformledger.org.models import Role, User
 from reformledger.reforms.models import Reform
 from reformledger.supervision import rollup
 from reformledger.supervision.models import Order, Task
 from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
+from tests.factories import MembershipFactory
 
 from .conftest import TODAY
 
@@ -104,3 +107,22 @@ def test_two_orders_at_once_get_two_numbers(people, district):
     numbers = sorted(Order.objects.filter(district=district.district).values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
     assert len(set(Order.objects.values_list("code", flat=True))) == 6
+
+
+def test_the_last_two_replies_accepted_at_once_close_the_order_once(people, district):
+    """Issue 8 part 5: each review locks the order's row first, so the second sees the first's
+    acceptance and closes the order; neither review leaves it open, and it closes once."""
+    second_officer = MembershipFactory(unit=district.office_unit, role=Role.OFFICE).user
+    for _round in range(3):
+        order = order_services.issue_order(
+            user=people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5), units=[district.sub_a, district.sub_b]
+        )
+        a = reply_services.reply_to_order(user=people.unit_staff, order=order, text="桂园")
+        b = reply_services.reply_to_order(user=people.other_staff, order=order, text="黄贝")
+        at_once(
+            lambda a=a: reply_services.review_order_reply(user=fresh(people.office), reply=a, accept=True),
+            lambda b=b: reply_services.review_order_reply(user=fresh(second_officer), reply=b, accept=True),
+        )
+        order.refresh_from_db()
+        assert order.status == "closed"
+        assert AuditEntry.objects.filter(action="order.close", object_id=str(order.pk)).count() == 1

@@ -54,18 +54,20 @@ def test_the_order_downloads_as_a_word_document_in_the_government_layout(client_
     addressees = next(line for line in lines if line.startswith("主送："))
     assert {"区卫生健康局", "桂园街道", "黄贝街道"} == set(addressees.removeprefix("主送：").split("、"))
     assert "请高度重视，确保按期完成。" in text
-    # The tasks' table: 序号, 任务, 责任单位, 完成时限.
+    # The tasks' table: 序号, 任务, 责任单位, the task's own due date and the order's (issue 8 part 2).
     table = document.tables[0]
-    assert [c.text for c in table.rows[0].cells] == ["序号", "任务", "责任单位", "完成时限"]
+    assert [c.text for c in table.rows[0].cells] == ["序号", "任务", "责任单位", "原定完成时限", "督办时限"]
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
     assert rows[0][0] == "1" and rows[0][1].startswith("梳理不动产登记全流程") and rows[0][2] == "桂园街道"
-    assert rows[0][3] == f"{days(30).year}年{days(30).month}月{days(30).day}日"
+    assert rows[0][3] == f"{days(60).year}年{days(60).month}月{days(60).day}日"
+    assert rows[0][4] == f"{days(30).year}年{days(30).month}月{days(30).day}日"
     assert rows[1][1].startswith("建设一窗受理平台") and rows[1][2] == "黄贝街道"
     # Reply-by sentence, the issuing office (its short name from the office unit) and the date bottom-right.
     reply = f"{order.reply_by.year}年{order.reply_by.month}月{order.reply_by.day}日前签收本督查令"
     assert any(reply in line and "区委改革办" in line for line in lines)
-    assert lines[-2:] == ["中共罗湖区委全面深化改革委员会办公室", f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"]
-    assert document.paragraphs[-1].alignment == 2  # right
+    signature = [p for p in document.paragraphs if p.text][-3:-1]  # the 版记 (印发) follows: see test_order_gbt9704
+    assert [p.text for p in signature] == ["中共罗湖区委全面深化改革委员会办公室", f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"]
+    assert signature[-1].alignment == 2  # right
 
 
 def test_the_document_is_a4_with_chinese_fonts_on_east_asian_runs(client_for, people, order):

@@ -1,5 +1,6 @@
-"""Supervision orders (改革督查令, issue 3 part 2): numbering, deadlines that move tasks,
-acknowledgement, escalation of orders nobody signed for."""
+"""Supervision orders (改革督查令, issue 3 part 2, issue 8 part 2): numbering, the order's own
+deadlines (督办时限, which never move a task's due date), acknowledgement, escalation of orders
+nobody signed for."""
 
 import datetime as dt
 
@@ -96,39 +97,50 @@ def test_order_goes_to_units_and_the_units_of_its_tasks(people, district, reform
     assert Delivery.objects.filter(user=people.other_staff, channel=Channel.INBOX, reminder__order=order).exists()
 
 
-def test_order_deadline_moves_the_tasks_due_date(people, reform, add_task):
+def test_the_order_deadline_is_the_orders_own_and_never_moves_the_task(people, reform, add_task, add_red):
+    """Issue 8 part 2 (finding 4): issuing an order used to rewrite the tasks' due dates, so an
+    overdue task turned green the moment the order went out."""
     task = add_task(reform, due_date=days(60))
-    order = issue(people, items=[(task, days(40))])
+    late = add_red(reform, title="逾期任务", late=5)
+    order = issue(people, items=[(task, days(40)), (late, days(10))])
     task.refresh_from_db()
-    assert task.due_date == days(40)
-    assert order.items.get().deadline == days(40)
-    entry = AuditEntry.objects.filter(action="task.update").latest("seq")
-    assert entry.changes["due_date"] == [days(60).isoformat(), days(40).isoformat()]
-    # No deadline given: the task keeps its due date, which the order records.
+    late.refresh_from_db()
+    assert (task.due_date, late.due_date) == (days(60), days(-5))
+    assert late.level == "red"  # still red: the order gave it a deadline of its own, not a new due date
+    assert dict(order.items.values_list("task_id", "deadline")) == {task.pk: days(40), late.pk: days(10)}
+    assert not AuditEntry.objects.filter(action="task.update").exists()
+    entry = AuditEntry.objects.get(action="order.issue")
+    assert entry.changes["deadlines"] == [None, {str(task.pk): days(40).isoformat(), str(late.pk): days(10).isoformat()}]
+    # No deadline given: the order records the task's due date.
     other = add_task(reform, title="B", due_date=days(50))
     order = issue(people, items=[(other, None)])
     assert order.items.get().deadline == days(50)
 
 
-def test_order_deadline_is_checked_against_the_parents_range(people, reform, add_task):
+def test_an_order_deadline_may_pass_the_parents_or_the_reforms_dates(people, reform, add_task):
+    """The order's deadline is the order's: the task's range constrains its due date, not this."""
     parent = add_task(reform, title="P", start_date=days(-10), due_date=days(30))
     child = add_task(reform, parent=parent, title="C", start_date=days(-10), due_date=days(20))
+    order = issue(people, items=[(child, days(31)), (parent, reform.due_date + dt.timedelta(days=1))])
+    assert sorted(order.items.values_list("deadline", flat=True)) == [days(31), reform.due_date + dt.timedelta(days=1)]
+    child.refresh_from_db()
+    assert child.due_date == days(20)
+
+
+def test_a_deadline_that_has_passed_or_is_not_a_date_is_refused(people, reform, add_task, add_red):
+    task = add_task(reform, title="C", start_date=days(-10), due_date=days(20))
+    late = add_red(reform, title="逾期任务", late=3)
     before = written()
-    for deadline in (days(31), days(-20), "2026-02-30"):
+    for items in ([(task, days(-1))], [(task, "2026-02-30")], [(late, None)]):
         with pytest.raises(ValidationError) as exc:
-            issue(people, items=[(child, deadline)])
-        assert {"due_date", "items"} & set(exc.value.message_dict), deadline
+            issue(people, items=items)
+        assert set(exc.value.message_dict) == {"items"}, items
         assert written() == before
-    assert issue(people, items=[(child, days(30))]).number == 1  # no number was used up
-
-
-def test_order_deadline_is_checked_against_the_reforms_range(people, reform, add_task):
-    task = add_task(reform)
-    before = written()
+    # The task's own due date has passed: the message says to give the order's own deadline.
     with pytest.raises(ValidationError) as exc:
-        issue(people, items=[(task, reform.due_date + dt.timedelta(days=1))])
-    assert "due_date" in exc.value.message_dict
-    assert written() == before
+        issue(people, items=[(late, None)])
+    assert "逾期任务" in exc.value.message_dict["items"][0]
+    assert issue(people, items=[(task, TODAY)]).number == 1  # no number was used up
 
 
 def test_bad_orders_are_refused_with_nothing_written(people, district):
@@ -198,10 +210,11 @@ def test_unacknowledged_orders_escalate_once_per_target(settings, people, distri
     # To the unit's people again and to the office person who issued the order.
     told = set(reminder.deliveries.filter(channel=Channel.INBOX).values_list("user", flat=True))
     assert told == {people.unit_head.pk, people.unit_staff.pk, people.office.pk}
-    deliveries = Delivery.objects.count()
+    deliveries = Delivery.objects.filter(reminder__kind=ReminderKind.ORDER_ESCALATION).count()
     for day in (2, 3, 10):
         assert scan_deadlines(on=days(day))["reminders_order_escalation"] == 0
-    assert escalations.count() == 1 and Delivery.objects.count() == deliveries
+    assert escalations.count() == 1
+    assert Delivery.objects.filter(reminder__kind=ReminderKind.ORDER_ESCALATION).count() == deliveries
 
 
 def test_a_task_listed_twice_is_refused(people, reform, add_task):

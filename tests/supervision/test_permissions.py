@@ -22,14 +22,17 @@ from reformledger.supervision.models import (
     Completion,
     HelpRequest,
     Order,
+    OrderReply,
     OrderTarget,
     ProgressReport,
     Reminder,
     Task,
 )
+from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.services import decisions as decision_services
 from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
 from tests.supervision.files import pdf
@@ -69,6 +72,9 @@ def written() -> dict[str, int]:
         "reviewed": ProgressReport.objects.exclude(status="pending").count(),
         "orders": Order.objects.count(),
         "acknowledged": OrderTarget.objects.filter(acknowledged_at__isnull=False).count(),
+        "order_replies": OrderReply.objects.count(),
+        "replies_reviewed": OrderReply.objects.exclude(status="pending").count(),
+        "orders_closed": Order.objects.filter(status="closed").count(),
         "completions": Completion.objects.count(),
         "decided": Completion.objects.exclude(status="pending").count(),
         "change_requests": ChangeRequest.objects.count(),
@@ -103,6 +109,18 @@ def setup_report(c: Ctx):
 def setup_order_to_b(c: Ctx):
     return order_services.issue_order(
         user=c.people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5), units=[c.district.sub_b]
+    )
+
+
+def setup_reply_of_b(c: Ctx):
+    order = setup_order_to_b(c)
+    return reply_services.reply_to_order(user=c.people.other_staff, order=order, text="已办理")
+
+
+def setup_order_to_b_copied_to_a(c: Ctx):
+    return order_services.issue_order(
+        user=c.people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5), units=[c.district.sub_b],
+        cc_units=[c.district.sub_a],
     )
 
 
@@ -183,6 +201,32 @@ ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
         setup_order_to_b,
         lambda u, c: order_services.acknowledge_order(user=u, order=c.obj),
         {"other_staff"},
+    ),
+    "reply_to_order": (
+        setup_order_to_b,
+        lambda u, c: reply_services.reply_to_order(user=u, order=c.obj, text="书面回复"),
+        {"other_staff"},
+    ),
+    "reply_to_an_order_copied_to_the_unit": (
+        setup_order_to_b_copied_to_a,
+        lambda u, c: reply_services.reply_to_order(user=u, order=c.obj, text="书面回复", unit=c.district.sub_a),
+        set(),
+    ),
+    "acknowledge_an_order_copied_to_the_unit": (
+        setup_order_to_b_copied_to_a,
+        lambda u, c: order_services.acknowledge_order(user=u, order=c.obj, unit=c.district.sub_a),
+        set(),
+    ),
+    "return_order_reply": (
+        setup_reply_of_b,
+        lambda u, c: reply_services.review_order_reply(user=u, reply=c.obj, accept=False, comment="请补充"),
+        {"office"},
+    ),
+    # Closing is the acceptance of the last reply (the only addressed unit's here): the office's.
+    "close_order_by_accepting_the_last_reply": (
+        setup_reply_of_b,
+        lambda u, c: reply_services.review_order_reply(user=u, reply=c.obj, accept=True),
+        {"office"},
     ),
     "apply_completion": (
         None,
@@ -335,3 +379,21 @@ def test_locked_reform_change_request_still_needs_responsibility(locked, role):
         decision_services.request_change(
             user=locked.people.by_role()[role], reform=locked.reform, proposed={"measures": "新举措"}, reason="深化"
         )
+
+
+# --- who sees an order -------------------------------------------------------------------------------
+
+
+def test_who_sees_an_order(ctx):
+    """Addressed to sub-district A, copied (抄送) to sub-district B: the office and the committee, the
+    addressed unit and the copied unit see it; leaders, experts and residents do not. The page and
+    the API load by the same policy (``visible_orders``) as the predicate."""
+    order = order_services.issue_order(
+        user=ctx.people.office, title="督查令", reply_by=TODAY + dt.timedelta(days=5), units=[ctx.district.sub_a],
+        cc_units=[ctx.district.sub_b],
+    )
+    sees = {"office", "committee", "unit_head", "unit_staff", "other_staff"}
+    for role, user in ctx.people.by_role().items():
+        cache.clear()
+        assert user.has_perm("supervision.view_order", order) is (role in sees), role
+        assert visible_orders(user).filter(pk=order.pk).exists() is (role in sees), role

@@ -9,7 +9,8 @@ A4, margins 37/35/28/26 mm; a red masthead in a Song-style display face (方正�
 back to SimSun), the document number centred over a red rule; the title in the display face,
 二号 (22 pt), centred; body text in 仿宋_GB2312 (falling back to FangSong) 三号 (16 pt) on 28 pt
 lines with a two-character first-line indent; tables in 仿宋 with 黑体 headers; the issuing office
-and the date bottom-right. Fonts are named on the East Asian runs (``w:eastAsia``) and each face's
+and the date bottom-right; page numbers "— 1 —" in the footer (odd pages right, even pages left)
+and, where a document has one, the 版记 at its end (抄送, 印发) between its rules. Fonts are named on the East Asian runs (``w:eastAsia``) and each face's
 fallback is recorded in the font table (``w:altName``), so Word and WPS pick the installed face
 and LibreOffice substitutes a CJK one. The XML details are in :mod:`.wordml`.
 
@@ -29,11 +30,9 @@ from typing import IO, Any, TypeAlias
 from django.http import FileResponse, HttpResponse
 from django.utils.http import content_disposition_header
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
-from docx.oxml import OxmlElement
 from docx.shared import Length, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -57,9 +56,12 @@ from .wordml import (
     TEXT_WIDTH_PT,
     GroupRow,
     TableRow,
+    add_colophon,
+    add_page_numbers,
     add_table,
     append,
     new_document,
+    paragraph_rules,
     set_fonts,
 )
 
@@ -123,6 +125,8 @@ class WordExporter(Exporter):
 
     extension = "docx"
     content_type = KINDS["docx"][1]
+    #: Page numbers in the footer, as GB/T 9704 sets them (:func:`.wordml.add_page_numbers`).
+    page_numbers = True
 
     def document_title(self) -> str:
         raise NotImplementedError
@@ -133,6 +137,8 @@ class WordExporter(Exporter):
     def write(self, out: IO[bytes]) -> None:
         self.document = new_document(self.document_title())
         self.build()
+        if self.page_numbers:
+            add_page_numbers(self.document)
         self.document.save(out)
 
     def paragraph(
@@ -172,10 +178,7 @@ class WordExporter(Exporter):
     def number_line(self, text: str, *, size: Length = SIZE_BODY, space_before: float = 18) -> None:
         """The 文号 line, centred over the red rule that closes the 版头."""
         p = self.paragraph(text, size=size, align=CENTRE, space_before=space_before, space_after=2)
-        borders = OxmlElement("w:pBdr")
-        append(borders, "w:bottom", val="single", sz="18", space="1", color=RED_HEX)
-        properties: etree._Element = p._p.get_or_add_pPr()  # a plain element: see wordml.add_table
-        properties.append(borders)
+        paragraph_rules(p, colour=RED_HEX, bottom="18")
 
     def title(self, text: str) -> None:
         self.paragraph(text, face=DISPLAY_FONT, size=SIZE_TITLE, bold=True, align=CENTRE, space_before=24,
@@ -190,8 +193,16 @@ class WordExporter(Exporter):
     def signature(self, office: str, day: dt.date) -> None:
         """The issuing office and the date, bottom-right, after an empty line."""
         self.paragraph("")
-        for text in (office, cn_date(day)):
-            self.paragraph(text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format.right_indent = Pt(SIZE_BODY.pt * 2)
+        for i, text in enumerate((office, cn_date(day))):
+            fmt = self.paragraph(text, align=WD_ALIGN_PARAGRAPH.RIGHT).paragraph_format
+            fmt.right_indent = Pt(SIZE_BODY.pt * 2)
+            fmt.keep_with_next = i == 0  # the office's name and the date on one page
+
+    def colophon(self, *, copies: Sequence[str], issuer: str, day: dt.date) -> None:
+        """The 版记 (GB/T 9704) after an empty line: 抄送 ``copies`` (left out when there are none),
+        then ``issuer`` and the date in Chinese, "…印发"."""
+        self.paragraph("")
+        add_colophon(self.document, copies=copies, issuer=issuer, issued=cn_date(day))
 
     def table(
         self, headers: Sequence[str], rows: Iterable[TableRow], widths_mm: Sequence[float], *,

@@ -1,6 +1,7 @@
 """The WordprocessingML details behind :class:`reformledger.core.exporters.WordExporter`: the faces
 and sizes of government documents (GB/T 9704), the page, runs with East Asian fonts and their
-fallbacks, and tables built from one prototype row (thousands of rows in a second, not a minute).
+fallbacks, tables built from one prototype row (thousands of rows in a second, not a minute), page
+numbers in the footer (a PAGE field, odd and even pages) and the 版记 at the document's end.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ from typing import TypeAlias
 from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
@@ -27,7 +29,7 @@ HEADING_FONT = "黑体"  # first-level headings, table headers
 KAI_FONT = "楷体_GB2312"  # second-level headings, the period line
 LATIN_FONT = "Times New Roman"
 #: Each face and the face Word/WPS/LibreOffice should use when it is not installed.
-FONT_FALLBACKS = {DISPLAY_FONT: "SimSun", BODY_FONT: "FangSong", HEADING_FONT: "SimHei", KAI_FONT: "KaiTi"}
+FONT_FALLBACKS = {DISPLAY_FONT: "SimSun", BODY_FONT: "FangSong", HEADING_FONT: "SimHei", KAI_FONT: "KaiTi", "宋体": "SimSun"}
 RED = RGBColor(0xE6, 0x00, 0x12)  # the masthead red
 RED_HEX = "E60012"
 SIZE_TITLE = Pt(22)  # 二号
@@ -211,3 +213,119 @@ def _fill(
                     p.remove(_find(p, qn("w:r")))
                 tc.append(p)
         tbl.append(tr)
+
+
+# --- the page's foot and the document's end (GB/T 9704: 页码, 版记) --------------------------------
+
+SONG_FONT = "宋体"  # page numbers
+SIZE_FOOT = Pt(14)  # 四号: page numbers and the 版记
+#: 版记 rules in eighths of a point: the first and last thick (0.35 mm), the one between thin (0.25 mm).
+RULE_THICK, RULE_THIN = "8", "6"
+ONE_CHAR = "\u3000"  # a full-width space: one character of indent
+
+
+def _field(paragraph: Paragraph, instruction: str, *, face: str, size: Length) -> None:
+    """A complex field (``PAGE``, ``NUMPAGES``) in ``paragraph``, showing "1" until it is updated."""
+    for kind, text in (("begin", None), ("instr", f" {instruction} "), ("separate", None), ("text", "1"), ("end", None)):
+        run = paragraph.add_run()
+        set_fonts(run, face=face, size=size)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            element: etree._Element = run._r  # a plain element: see add_table
+            element.append(instr)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            append(run._r, "w:fldChar", fldCharType=kind)
+
+
+def _page_number(paragraph: Paragraph, *, align: WD_PARAGRAPH_ALIGNMENT, face: str, size: Length) -> None:
+    paragraph.alignment = align
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing, fmt.space_before, fmt.space_after = 1.0, Pt(0), Pt(0)
+    # One character in from the side the number sits on.
+    if align == WD_ALIGN_PARAGRAPH.RIGHT:
+        fmt.right_indent = size
+    else:
+        fmt.left_indent = size
+    set_fonts(paragraph.add_run("— "), face=face, size=size)
+    _field(paragraph, "PAGE", face=face, size=size)
+    set_fonts(paragraph.add_run(" —"), face=face, size=size)
+
+
+def add_page_numbers(document: DocumentObject, *, face: str = SONG_FONT, size: Length = SIZE_FOOT) -> None:
+    """Page numbers as GB/T 9704 sets them: "— 1 —" in the footer (a PAGE field between two
+    dashes, 四号 Song), 7 mm below the text; odd pages on the right and even pages on the left,
+    each one character in from the edge of the text."""
+    document.settings.odd_and_even_pages_header_footer = True
+    for section in document.sections:
+        section.footer_distance = Mm(22)
+        footers = ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT))
+        for footer, align in footers:
+            footer.is_linked_to_previous = False
+            paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+            paragraph.text = ""
+            _page_number(paragraph, align=align, face=face, size=size)
+
+
+#: The order of a paragraph's properties (ECMA-376 ``CT_PPrBase``): Word refuses others.
+PPR_ORDER = (
+    "pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr", "suppressLineNumbers",
+    "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap", "overflowPunct", "topLinePunct", "autoSpaceDE",
+    "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents",
+    "suppressOverlap", "jc", "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle",
+    "rPr", "sectPr", "pPrChange",
+)
+
+
+def set_paragraph_property(paragraph: Paragraph, element: etree._Element) -> None:
+    """Put ``element`` (``w:pBdr``, ``w:framePr`` …) in the paragraph's properties at its place in
+    the schema's order, replacing one of the same name."""
+    properties: etree._Element = paragraph._p.get_or_add_pPr()  # a plain element: see add_table
+    name = etree.QName(element).localname
+    for old in properties.findall(qn(f"w:{name}")):
+        properties.remove(old)
+    later = {qn(f"w:{tag}") for tag in PPR_ORDER[PPR_ORDER.index(name) + 1 :]}
+    for index, child in enumerate(properties):
+        if child.tag in later:
+            properties.insert(index, element)
+            return
+    properties.append(element)
+
+
+def paragraph_rules(paragraph: Paragraph, *, colour: str = "auto", **edges: str) -> None:
+    """Rules above and/or below a paragraph (``top="8"``: a rule 1 pt thick above), across its width."""
+    borders = OxmlElement("w:pBdr")
+    for edge in ("top", "bottom"):
+        if edge in edges:
+            append(borders, f"w:{edge}", val="single", sz=edges[edge], space="1", color=colour)
+    set_paragraph_property(paragraph, borders)
+
+
+def add_colophon(
+    document: DocumentObject, *, copies: Sequence[str], issuer: str, issued: str, face: str = BODY_FONT,
+    size: Length = SIZE_FOOT,
+) -> None:
+    """The 版记 at the end of a document (GB/T 9704): 抄送 (when the document is copied to anyone),
+    then the issuing office and the date it is issued (印发), 四号 仿宋, between a thick rule above
+    and below, the lines separated by a thin one; one character in at each side."""
+    lines: list[Paragraph] = []
+    if copies:
+        cc = document.add_paragraph()
+        set_fonts(cc.add_run(f"{ONE_CHAR}抄送：{'，'.join(copies)}。"), face=face, size=size)
+        lines.append(cc)
+    printed = document.add_paragraph()
+    set_fonts(printed.add_run(f"{ONE_CHAR}{issuer}\t{issued}印发{ONE_CHAR}"), face=face, size=size)
+    printed.paragraph_format.tab_stops.add_tab_stop(Pt(TEXT_WIDTH_PT), WD_TAB_ALIGNMENT.RIGHT)
+    lines.append(printed)
+    for i, paragraph in enumerate(lines):
+        fmt = paragraph.paragraph_format
+        fmt.line_spacing, fmt.space_before, fmt.space_after = Pt(28), Pt(0), Pt(0)
+        fmt.keep_with_next = i < len(lines) - 1
+        edges = {"bottom": RULE_THICK if i == len(lines) - 1 else RULE_THIN}
+        if i == 0:
+            edges["top"] = RULE_THICK
+        paragraph_rules(paragraph, **edges)
+

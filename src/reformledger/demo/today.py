@@ -122,7 +122,8 @@ def _orders(story: Story) -> None:
         items = []
         for code in codes:
             leaves = _leaves(story, code)
-            items += [(t, t.due_date) for t in leaves[: 2 if len(codes) == 1 else 1]]
+            # The order's own deadline (督办时限): the task's due date, or two weeks on when it has passed.
+            items += [(t, max(t.due_date, today + _days(14))) for t in leaves[: 2 if len(codes) == 1 else 1]]
         if not items:
             continue
         reform = items[0][0].reform

@@ -8,8 +8,12 @@ when none is named. It is made of two kinds of figures:
   named for overdue work. A bulletin made on the first days of the next month shows the state at
   the end of the month, which is how offices publish them.
 * **Figures of flow**, counting what happened inside the period: tasks completed (and how many on
-  time), progress reports filed and accepted, supervision orders issued and acknowledged, the
-  units praised.
+  time), progress reports filed and accepted, supervision orders issued, acknowledged, replied to
+  (and replies accepted) and closed, the units praised.
+* **Orders overdue**, a figure of state on ``made_on``: the addressed units of open orders late to
+  acknowledge (``ORDER_ACK_DAYS`` after issue) or late with their reply (no accepted reply after
+  the reply-by date), and the tasks past their order's deadline (督办超期), counted as the warning
+  board counts them (``OrderTarget.objects.ack_overdue`` / ``reply_overdue``).
 
 What is counted
 ---------------
@@ -47,7 +51,19 @@ from django.utils.translation import gettext as _
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
-from .models import Decision, Level, Order, OrderTarget, ProgressReport, Task, TaskQuerySet, TaskStatus
+from .models import (
+    Decision,
+    Level,
+    Order,
+    OrderItem,
+    OrderReply,
+    OrderStatus,
+    OrderTarget,
+    ProgressReport,
+    Task,
+    TaskQuerySet,
+    TaskStatus,
+)
 from .rollup import today
 
 #: Reforms whose tasks a bulletin reports on.
@@ -164,6 +180,24 @@ class OrderRow:
 
 
 @dataclass
+class OrderFlow:
+    """The orders' figures: what happened in the period, and what is late on the day it is made."""
+
+    issued: int = 0  # orders issued in the period
+    acknowledged: int = 0  # acknowledgements (by addressed units) made in the period
+    replied: int = 0  # written replies received in the period
+    accepted: int = 0  # replies accepted in the period
+    closed: int = 0  # orders closed in the period (every reply accepted)
+    late_ack: int = 0  # addressed units late to acknowledge, on made_on
+    late_reply: int = 0  # addressed units late with their reply, on made_on
+    late_items: int = 0  # tasks past their order's deadline (督办超期), on made_on
+
+    @property
+    def late(self) -> int:
+        return self.late_ack + self.late_reply
+
+
+@dataclass
 class Bulletin:
     period: Period
     district: Unit | None
@@ -181,6 +215,7 @@ class Bulletin:
     completed_on_time: int
     reports: int  # progress reports filed in the period
     reports_accepted: int
+    order_flow: OrderFlow = field(default_factory=OrderFlow)
 
     @property
     def task_total(self) -> int:
@@ -361,6 +396,38 @@ def _orders(period: Period, district: Unit | None) -> list[OrderRow]:
     return [OrderRow(*row, pending_units=pending.get(row[0], [])) for row in order_rows]
 
 
+def _order_flow(period: Period, district: Unit | None, made_on: dt.date) -> OrderFlow:
+    """The orders' flows in the period and their lateness on ``made_on``: six aggregate queries."""
+    orders, targets, replies = Order.objects.all(), OrderTarget.objects.all(), OrderReply.objects.all()
+    items = OrderItem.objects.filter(order__status=OrderStatus.ISSUED)
+    if district is not None:
+        orders, targets = orders.filter(district_id=district.pk), targets.filter(order__district_id=district.pk)
+        replies, items = replies.filter(order__district_id=district.pk), items.filter(order__district_id=district.pk)
+    first, last = period.first, period.last
+    flow = orders.aggregate(
+        issued=Count("pk", filter=Q(issued_on__gte=first, issued_on__lte=last)),
+        closed=Count("pk", filter=Q(closed_on__gte=first, closed_on__lte=last)),
+    )
+    received = replies.aggregate(
+        replied=Count("pk", filter=Q(submitted_on__gte=first, submitted_on__lte=last)),
+        accepted=Count(
+            "pk",
+            filter=Q(status=Decision.ACCEPTED, reviewed_at__date__gte=first, reviewed_at__date__lte=last),
+        ),
+    )
+    up_to = targets.filter(order__issued_on__lte=made_on)
+    return OrderFlow(
+        issued=flow["issued"],
+        acknowledged=targets.filter(acknowledged_at__date__gte=first, acknowledged_at__date__lte=last).count(),
+        replied=received["replied"],
+        accepted=received["accepted"],
+        closed=flow["closed"],
+        late_ack=up_to.ack_overdue(made_on).count(),
+        late_reply=up_to.reply_overdue(made_on).count(),
+        late_items=items.filter(OrderItem.overdue_q(made_on)).count(),
+    )
+
+
 def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date | None = None, limit: int | None = None) -> Bulletin:
     """The bulletin's figures. ``limit`` caps the red and amber lists (a page's preview); the
     documents take them whole."""
@@ -391,4 +458,5 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
         completed_on_time=flow["on_time"],
         reports=report_counts["total"],
         reports_accepted=report_counts["accepted"],
+        order_flow=_order_flow(period, district, made_on),
     )

@@ -163,22 +163,97 @@ def urge(*, sender, unit, reform, task, message: str) -> Reminder:
 
 
 def order_issued(order) -> None:
+    """To each addressed unit (acknowledge and reply) and each unit it is copied to (for information)."""
     with site_language():
+        about = {"code": order.code, "title": order.title}
+        subject = _("Supervision order %(code)s: %(title)s") % about
+        base = {"kind": ReminderKind.ORDER, "district_id": order.district_id, "link": order_link(order.pk),
+                "order_id": order.pk, "sender_id": order.issued_by_id}
         messages = [
             Message(
                 key=f"order:{order.pk}:unit:{target.unit_id}",
-                kind=ReminderKind.ORDER,
-                district_id=order.district_id,
-                subject=_("Supervision order %(code)s: %(title)s") % {"code": order.code, "title": order.title},
+                subject=subject,
                 text=_("Acknowledge the order and reply by %(date)s.") % {"date": order.reply_by.isoformat()},
-                link=order_link(order.pk),
                 unit_id=target.unit_id,
-                order_id=order.pk,
-                sender_id=order.issued_by_id,
+                **base,
             )
             for target in order.targets.all()
+        ] + [
+            Message(
+                key=f"order:{order.pk}:cc:{copy.unit_id}",
+                subject=_("Copy (抄送): supervision order %(code)s: %(title)s") % about,
+                text=_("For your information: the order is copied to your unit; no acknowledgement or reply is due."),
+                unit_id=copy.unit_id,
+                **base,
+            )
+            for copy in order.copies.all()
         ]
     send(messages)
+
+
+def settle(*, order_id: int, unit_id: int, kinds) -> int:
+    """The step these reminders about an order and a unit asked for is done: they are marked
+    settled, their e-mail and webhook deliveries not yet sent are withdrawn (the worker sends
+    pending ones only) and their unread inbox copies are marked read. Returns how many reminders."""
+    reminders = Reminder.objects.filter(order_id=order_id, unit_id=unit_id, kind__in=list(kinds), settled_at__isnull=True)
+    ids = list(reminders.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    now = timezone.now()
+    Reminder.objects.filter(pk__in=ids).update(settled_at=now)
+    Delivery.objects.filter(reminder_id__in=ids, status=Delivery.DeliveryStatus.PENDING).exclude(channel=Channel.INBOX).update(
+        status=Delivery.DeliveryStatus.WITHDRAWN
+    )
+    Delivery.objects.filter(reminder_id__in=ids, channel=Channel.INBOX, read_at__isnull=True).update(read_at=now)
+    return len(ids)
+
+
+def order_replied(reply, *, unit) -> None:
+    """To the office person who issued the order: a reply waits for review."""
+    order = reply.order
+    with site_language():
+        about = {"unit": unit.name, "code": order.code}
+        send(
+            [
+                Message(
+                    key=f"order_reply:{reply.pk}",
+                    kind=ReminderKind.ORDER_REPLY,
+                    district_id=order.district_id,
+                    subject=_("Reply from %(unit)s to supervision order %(code)s") % about,
+                    text=reply.text[:500],
+                    link=order_link(order.pk),
+                    user_ids=(order.issued_by_id,),
+                    order_id=order.pk,
+                    sender_id=reply.submitted_by_id,
+                )
+            ]
+        )
+
+
+def reply_reviewed(reply, *, order, unit) -> None:
+    """To the replying unit: its reply was accepted (and the order closed, when it was the last) or returned."""
+    with site_language():
+        about = {"code": order.code}
+        if reply.status == "accepted":
+            subject = _("Reply accepted: supervision order %(code)s") % about
+        else:
+            subject = _("Reply returned: supervision order %(code)s") % about
+        send(
+            [
+                Message(
+                    key=f"review:order_reply:{reply.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=order.district_id,
+                    subject=subject,
+                    text=reply.review_comment or subject,
+                    link=order_link(order.pk),
+                    unit_id=unit.pk,
+                    user_ids=(reply.submitted_by_id,),
+                    order_id=order.pk,
+                    sender_id=reply.reviewed_by_id,
+                )
+            ]
+        )
 
 
 def help_needed(help_request, *, task) -> None:

@@ -22,12 +22,20 @@ AUDIT_LABELS = {
     "reform.return_completion": _("returned the application for completion"),
     "reform.request_change": _("requested a change"),
     "reform.close_tasks": _("closed the open tasks with the completed reform"),
+    "order.issue": _("issued the supervision order"),
+    "order.acknowledge": _("acknowledged the order (签收)"),
+    "order.reply": _("replied to the order in writing"),
+    "order.review_reply": _("reviewed a reply"),
+    "order.close": _("closed the order: every reply accepted"),
 }
 #: Keys of those entries that are not reform fields.
 CHANGE_LABELS = {
     "task": _("Task"),
     "evidence": _("Evidence"),
     "tasks_closed": _("Tasks closed"),
+    "cc_units": _("Copied to (抄送)"),
+    "days_late": _("Days late"),
+    "implicit": _("With the reply"),
 }
 
 

@@ -4,7 +4,10 @@
   change requests; it may also edit every task.
 * The lead unit decomposes its reform; the unit responsible for a task may split that task
   further (layer by layer, 层层分解).
-* A unit reports only on its own tasks and acknowledges only orders addressed to it.
+* A unit reports only on its own tasks; it acknowledges and replies to only the orders addressed
+  to it (its staff and head). A unit an order is copied to (抄送) reads it and owes nothing.
+* The office of the order's district reviews the replies (accepts or returns them); the order
+  closes by itself when the last reply is accepted.
 * Anyone responsible for a reform (office, lead unit, responsible leader) may request a change.
 * Help needed is resolved by the leader it was escalated to, or by the office.
 * A completed or terminated reform is locked: its tasks change only through a change request.
@@ -15,6 +18,7 @@ import rules
 from reformledger.org.rules import is_office
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.rules import can_view_full, in_lead_unit, is_locked, leads_reform
+from reformledger.reforms.selectors import districts_of
 
 
 def _reform_of(obj):
@@ -55,6 +59,30 @@ def is_help_leader(user, help_request) -> bool:
 
 
 @rules.predicate
+def in_order_district(user, order) -> bool:
+    """The person works in the order's district (or across every district: a superuser)."""
+    if order is None:
+        return False
+    districts = districts_of(actor_for(user))
+    return districts is None or order.district_id in districts
+
+
+@rules.predicate
+def addressed_or_copied(user, order) -> bool:
+    """The order is addressed or copied to a unit the person works in (the order's targets and
+    copies are read from the database: one query each)."""
+    unit_ids = actor_for(user).unit_ids
+    if order is None or not unit_ids:
+        return False
+    return order.targets.filter(unit_id__in=unit_ids).exists() or order.copies.filter(unit_id__in=unit_ids).exists()
+
+
+@rules.predicate
+def sees_all_orders(user) -> bool:
+    return actor_for(user).sees_everything
+
+
+@rules.predicate
 def sees_supervision(user) -> bool:
     """The office, the committee and leaders watch the board; a unit sees its own part of it.
     What each sees is scoped like the catalogue (``selectors.visible_tasks``)."""
@@ -79,6 +107,9 @@ rules.add_perm("supervision.urge", is_office)
 # Orders
 rules.add_perm("supervision.issue_order", is_office)
 rules.add_perm("supervision.acknowledge_order", in_its_unit)
+rules.add_perm("supervision.reply_to_order", in_its_unit)  # on the OrderTarget: the unit's own staff
+rules.add_perm("supervision.review_order_reply", is_office & in_order_district)  # on the Order
+rules.add_perm("supervision.view_order", sees_all_orders | addressed_or_copied)
 # Help needed
 rules.add_perm("supervision.resolve_help", is_office | is_help_leader)
 # Pages

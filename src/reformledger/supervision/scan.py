@@ -9,7 +9,16 @@ every task is done, and whose warning says so, cannot change and is only counted
 * ``due_soon`` — ``WARNING_AMBER_DAYS`` days or fewer before a task's due date;
 * ``overdue`` — from the day a task becomes overdue;
 * ``escalation`` — to the responsible leader once a task is ``WARNING_ESCALATE_DAYS`` overdue;
-* ``order_escalation`` — a supervision order not acknowledged ``ORDER_ACK_DAYS`` after issue.
+* ``order_escalation`` — a supervision order not acknowledged ``ORDER_ACK_DAYS`` after issue;
+* ``order_reply_due`` — ``ORDER_REPLY_SOON_DAYS`` days or fewer before an order's reply-by date,
+  to an addressed unit that owes its reply (none yet, or its last one returned);
+* ``order_reply_overdue`` — from the day after the reply-by date, to such a unit and to the
+  office person who issued the order.
+
+The order reminders are made for the addressed units whose step is still open, chosen in one
+query each over every district (rows locked, so a unit signing or replying meanwhile waits for the
+scan and then settles what it made: see ``notify.settle``); acknowledging settles the escalation,
+an accepted reply settles them all, and a settled reminder's unsent deliveries are withdrawn.
 
 Each reminder's key names the task and its due date (``overdue:task:42:2026-11-20``), so a second
 run on the same day, or the next day's run, makes nothing new; a due date moved by an order or a
@@ -25,8 +34,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +44,18 @@ from reformledger.org.models import SpecialGroup
 from reformledger.reforms.models import LOCKED_STATUSES, Reform
 
 from . import levels, notify
-from .models import Level, OrderTarget, ReformWarning, ReminderKind, ScanRun, Task, TaskStatus
+from .models import (
+    Decision,
+    Level,
+    OrderStatus,
+    OrderTarget,
+    ReformWarning,
+    Reminder,
+    ReminderKind,
+    ScanRun,
+    Task,
+    TaskStatus,
+)
 from .orphans import sweep_orphan_evidence
 from .rollup import NODE_FIELDS, REFORM_FIELDS, WATCHED_STATUSES, Outcome, compute, store
 
@@ -61,6 +81,8 @@ def scan_deadlines(*, on: dt.date | None = None, progress: Callable[[int, int], 
             progress(min(start + CHUNK_REFORMS, len(reform_ids)), len(reform_ids))
     with transaction.atomic():
         counts["reminders_order_escalation"] += _order_escalations(on)
+    with transaction.atomic():
+        counts["reminders_order_reply"] += _reply_reminders(on)
     counts["orphan_evidence_removed"] += sweep_orphan_evidence()
     summary = {"day": on.isoformat(), **dict(sorted(counts.items())), "seconds": round(time.monotonic() - began, 2)}
     with transaction.atomic():
@@ -216,31 +238,72 @@ def _task_messages(reform, rows, nodes, *, on, limits, leaders) -> list[notify.M
     return messages
 
 
+def _open_targets(qs, kind: str):
+    """Addressed units of these, locked, without a reminder of ``kind`` yet (one query; a unit
+    signing or replying meanwhile waits, and PostgreSQL then reads its row again and drops it)."""
+    made = Reminder.objects.filter(order_id=OuterRef("order_id"), unit_id=OuterRef("unit_id"), kind=kind)
+    qs = qs.filter(~Exists(made)).select_related("order", "unit").annotate(issuer=F("order__issued_by_id")).order_by("pk")
+    if connection.features.has_select_for_update:
+        qs = qs.select_for_update(of=("self",) if connection.features.has_select_for_update_of else ())
+    return qs
+
+
+def _order_message(target, *, kind: str, subject: str, text: str, to_issuer: bool) -> notify.Message:
+    order = target.order
+    return notify.Message(
+        key=f"{kind}:target:{target.pk}",
+        kind=kind,
+        district_id=order.district_id,
+        subject=subject,
+        text=text,
+        link=notify.order_link(order.pk),
+        unit_id=target.unit_id,
+        user_ids=(target.issuer,) if to_issuer else (),
+        order_id=order.pk,
+    )
+
+
 def _order_escalations(on: dt.date) -> int:
     """Orders a unit has not acknowledged ``ORDER_ACK_DAYS`` after issue: to the unit's people
     again, and to the office person who issued it."""
-    late = (
-        OrderTarget.objects.filter(acknowledged_at__isnull=True, order__issued_on__lte=on - dt.timedelta(days=settings.ORDER_ACK_DAYS))
-        .select_related("order", "unit")
-        .annotate(issuer=F("order__issued_by_id"))
-    )
     messages = []
     with notify.site_language():
-        for target in late:
+        for target in _open_targets(OrderTarget.objects.ack_overdue(on), ReminderKind.ORDER_ESCALATION):
             order = target.order
+            about = {"unit": target.unit.name, "code": order.code, "date": order.issued_on.isoformat()}
             messages.append(
-                notify.Message(
-                    key=f"order_escalation:target:{target.pk}",
-                    kind=ReminderKind.ORDER_ESCALATION,
-                    district_id=order.district_id,
-                    subject=_("Not acknowledged: supervision order %(code)s") % {"code": order.code},
-                    text=_("%(unit)s has not acknowledged supervision order %(code)s issued on %(date)s.")
-                    % {"unit": target.unit.name, "code": order.code, "date": order.issued_on.isoformat()},
-                    link=notify.order_link(order.pk),
-                    unit_id=target.unit_id,
-                    user_ids=(target.issuer,),
-                    order_id=order.pk,
+                _order_message(
+                    target, kind=ReminderKind.ORDER_ESCALATION, to_issuer=True,
+                    subject=_("Not acknowledged: supervision order %(code)s") % about,
+                    text=_("%(unit)s has not acknowledged supervision order %(code)s issued on %(date)s.") % about,
                 )
             )
     return notify.send(messages)
 
+
+def _reply_reminders(on: dt.date) -> int:
+    """Replies due soon and replies overdue, to the units that owe one (none yet, or returned)."""
+    owing = OrderTarget.objects.filter(order__status=OrderStatus.ISSUED, reply_status__in=("", Decision.RETURNED))
+    soon = owing.filter(order__reply_by__gte=on, order__reply_by__lte=on + dt.timedelta(days=settings.ORDER_REPLY_SOON_DAYS))
+    late = owing.filter(order__reply_by__lt=on)
+    messages = []
+    with notify.site_language():
+        for target in _open_targets(soon, ReminderKind.ORDER_REPLY_DUE):
+            about = {"unit": target.unit.name, "code": target.order.code, "date": target.order.reply_by.isoformat()}
+            messages.append(
+                _order_message(
+                    target, kind=ReminderKind.ORDER_REPLY_DUE, to_issuer=False,
+                    subject=_("Reply due: supervision order %(code)s") % about,
+                    text=_("Send %(unit)s's written reply to supervision order %(code)s by %(date)s.") % about,
+                )
+            )
+        for target in _open_targets(late, ReminderKind.ORDER_REPLY_OVERDUE):
+            about = {"unit": target.unit.name, "code": target.order.code, "date": target.order.reply_by.isoformat()}
+            messages.append(
+                _order_message(
+                    target, kind=ReminderKind.ORDER_REPLY_OVERDUE, to_issuer=True,
+                    subject=_("Reply overdue: supervision order %(code)s") % about,
+                    text=_("%(unit)s has not sent an accepted reply to supervision order %(code)s, due on %(date)s.") % about,
+                )
+            )
+    return notify.send(messages)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, bulletin, decisions, evidence, help, inbox, orders, reports, tasks
+from .views import board, bulletin, decisions, evidence, help, inbox, orders, replies, reports, tasks
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -22,12 +22,15 @@ urlpatterns: list = [
     # The inbox (views/inbox.py)
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/read/", inbox.inbox_read, name="inbox-read"),
-    # Supervision orders and bulletins (views/orders.py, views/bulletin.py)
+    # Supervision orders, their replies and bulletins (views/orders.py, views/replies.py, views/bulletin.py)
     path("orders/", orders.order_list, name="orders"),
     path("orders/new/", orders.order_new, name="order-new"),
     path("orders/<int:pk>/", orders.order_detail, name="order"),
     path("orders/<int:pk>/acknowledge/", orders.order_acknowledge, name="order-acknowledge"),
     path("orders/<int:pk>/document/", orders.order_document, name="order-docx"),
+    path("orders/<int:pk>/reply/", replies.reply_new, name="order-reply"),
+    path("order-replies/<int:pk>/review/", replies.reply_review, name="order-reply-review"),
+    path("order-files/<int:pk>/", replies.reply_file, name="order-reply-file"),
     path("bulletin/", bulletin.bulletin, name="bulletin"),
     # Completion, change requests (views/decisions.py), help needed (views/help.py)
     path("decisions/", decisions.decisions, name="decisions"),

@@ -105,6 +105,8 @@ SUPERVISION_PATHS = {
     "/api/v1/orders": {"get", "post"},
     "/api/v1/orders/{order_id}": {"get"},
     "/api/v1/orders/{order_id}/acknowledge": {"post"},
+    "/api/v1/orders/{order_id}/replies": {"post"},  # issue 8 part 5
+    "/api/v1/order-replies/{reply_id}/review": {"post"},
     "/api/v1/reforms/{reform_id}/change-requests": {"post"},
     "/api/v1/change-requests/{request_id}/decide": {"post"},
     "/api/v1/reforms/{reform_id}/completion": {"post"},

@@ -13,7 +13,9 @@ from reformledger.supervision.services import orders as order_services
 from tests.clients import errors_by_field
 from tests.supervision.conftest import TODAY, day
 
-ORDER_KEYS = {"id", "code", "title", "body", "issued_on", "reply_by", "issued_by", "targets", "items"}
+ORDER_KEYS = {
+    "id", "code", "title", "body", "issued_on", "reply_by", "issued_by", "status", "closed_on", "targets", "cc_units", "items",
+}
 
 
 @pytest.fixture
@@ -42,10 +44,14 @@ def test_the_office_issues_a_numbered_order(api, people, district, task):
     assert body["reply_by"] == day(7) and body["issued_by"]["id"] == people.office.pk
     # the task's unit is added to the units named
     assert {t["unit"]["code"] for t in body["targets"]} == {"lh-guiyuan", "lh-huangbei"}
-    assert all(t["acknowledged_at"] is None for t in body["targets"])
-    assert body["items"] == [{"task": task.pk, "title": "平台上线", "deadline": day(30)}]
+    assert all(t["acknowledged_at"] is None and t["replies"] == [] and t["reply_status"] == "" for t in body["targets"])
+    assert (body["status"], body["closed_on"], body["cc_units"]) == ("issued", None, [])
+    assert body["items"] == [{
+        "task": task.pk, "title": "平台上线", "deadline": day(30), "days_past_deadline": 0, "due_date": day(60),
+        "days_past_due": 0, "status": "not_started", "level": task.level, "progress": 0,
+    }]
     task.refresh_from_db()
-    assert task.due_date == TODAY + dt.timedelta(days=30)  # the order's deadline becomes the due date
+    assert task.due_date == TODAY + dt.timedelta(days=60)  # issue 8: the order's deadline is its own
     order = Order.objects.get()
     assert history_of(order).first().action == "order.issue"
     assert order.reminders.filter(kind=ReminderKind.ORDER).count() == 2
@@ -81,14 +87,18 @@ def test_bad_orders_are_422_and_write_nothing(api, people, district, task, extra
     assert task.due_date == TODAY + dt.timedelta(days=60)
 
 
-def test_a_deadline_after_the_parents_due_date_is_refused(api, people, district, reform, add_task):
+def test_a_deadline_after_the_parents_due_date_is_the_orders_own(api, people, district, reform, add_task):
+    """Issue 8 part 2: the order's deadline (督办时限) is not the task's due date, so the task's range
+    does not bound it; a deadline before today is refused."""
     parent = add_task(reform, due_date=TODAY + dt.timedelta(days=20))
     child = add_task(reform, parent=parent, due_date=TODAY + dt.timedelta(days=10))
-    response = api.post(
-        "/orders", people.office, {"title": "督查令", "reply_by": day(3), "items": [{"task": child.pk, "deadline": day(40)}]}
-    )
-    assert response.status_code == 422 and "due_date" in errors_by_field(response)
-    assert not Order.objects.exists()
+    body = {"title": "督查令", "reply_by": day(3), "items": [{"task": child.pk, "deadline": day(40)}]}
+    response = api.post("/orders", people.office, body)
+    assert response.status_code == 201, response.content
+    assert response.json()["items"][0]["deadline"] == day(40) and response.json()["items"][0]["due_date"] == day(10)
+    past = api.post("/orders", people.office, {**body, "items": [{"task": child.pk, "deadline": day(-1)}]})
+    assert past.status_code == 422 and list(errors_by_field(past)) == ["items"]
+    assert Order.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", ["unit_staff", "unit_head", "committee", "leader_main", "resident", "expert"])

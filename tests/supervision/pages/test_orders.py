@@ -138,7 +138,7 @@ def test_office_issues_an_order_with_tasks_and_deadlines(client_for, people, dis
     deadlines = dict(OrderItem.objects.values_list("task__title", "deadline"))
     assert deadlines == {"制定实施方案": days(30), "上线运行": days(90)}
     task.refresh_from_db()
-    assert task.due_date == days(30)  # the order's deadline becomes the task's due date
+    assert task.due_date == days(60)  # issue 8: the order's deadline is its own; the due date stays
     assert AuditEntry.objects.filter(action="order.issue").count() == 1
 
 
@@ -165,14 +165,14 @@ def test_bad_order_input_is_shown_and_nothing_is_written(client_for, people, dis
     assert not Order.objects.exists()
 
 
-def test_a_deadline_outside_the_parent_task_is_refused_and_nothing_moves(client_for, people, reform, add_task):
+def test_a_deadline_that_has_passed_is_refused_and_nothing_moves(client_for, people, reform, add_task):
     parent = add_task(reform, title="父任务", due_date=days(40))
     child = add_task(reform, parent=parent, title="子任务", due_date=days(20))
     response = client_for(people.office).post(NEW, {
-        "title": "t", "reply_by": days(5).isoformat(), "items": [child.pk], f"deadline-{child.pk}": days(50).isoformat(),
+        "title": "t", "reply_by": days(5).isoformat(), "items": [child.pk], f"deadline-{child.pk}": days(-2).isoformat(),
     })
     assert response.status_code == 400
-    assert any("parent task" in e for e in response.context["form"].errors["items"])
+    assert any("子任务" in e and "has passed" in e for e in response.context["form"].errors["items"])
     assert not Order.objects.exists()
     child.refresh_from_db()
     assert child.due_date == days(20)

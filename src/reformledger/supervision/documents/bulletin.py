@@ -68,6 +68,16 @@ def summary_text(bulletin: Bulletin) -> str:
         f"{b.period.year}年{b.period.month}月，完成任务节点{b.completed}个（其中按时完成{b.completed_on_time}个），"
         f"各单位报送进展报告{b.reports}份（审核采纳{b.reports_accepted}份），"
         f"印发改革督查令{b.orders_issued}份（应签收{b.order_targets}家，已签收{b.orders_acknowledged}家）。"
+        + order_flow_text(b)
+    )
+
+
+def order_flow_text(bulletin: Bulletin) -> str:
+    """The orders' replies, closures and lateness, in one sentence."""
+    f, b = bulletin.order_flow, bulletin
+    return (
+        f"本月收到督查令书面回复{f.replied}份（审核采纳{f.accepted}份），办结督查令{f.closed}份；"
+        f"截至{cn_date(b.made_on)}，逾期未签收{f.late_ack}家次、逾期未回复{f.late_reply}家次，督办超期任务{f.late_items}个。"
     )
 
 
@@ -193,6 +203,7 @@ class BulletinDocument(_BulletinFile, WordExporter):
     def orders(self) -> None:
         b = self.bulletin
         self.heading("六、改革督查令签收情况")
+        self.body(order_flow_text(b))
         if not b.orders:
             self.body("本月未印发改革督查令。")
             return
@@ -264,6 +275,12 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
             ("本月印发督查令", b.orders_issued),
             ("督查令应签收单位", b.order_targets),
             ("督查令已签收单位", b.orders_acknowledged),
+            ("本月督查令书面回复", b.order_flow.replied),
+            ("其中审核采纳", b.order_flow.accepted),
+            ("本月办结督查令", b.order_flow.closed),
+            ("逾期未签收（家次）", b.order_flow.late_ack),
+            ("逾期未回复（家次）", b.order_flow.late_reply),
+            ("督办超期任务", b.order_flow.late_items),
         )
         for label, value in flows:
             self.pair(sheet, row, label, value, self.header_font)

@@ -1,4 +1,4 @@
-"""A new supervision order."""
+"""A new supervision order, and a unit's written reply to one."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from reformledger.org.models import Unit
 
 from ..models import Task
-from .common import date_input, style
+from .common import date_input, evidence_field, style
 
 
 class UnitChoiceField(forms.ModelMultipleChoiceField):
@@ -35,6 +35,10 @@ class OrderForm(forms.Form):
         label=_("Target units"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text=_("The units the order is addressed to. The units responsible for the chosen tasks are added."),
     )
+    cc_units = UnitChoiceField(
+        label=_("Copied to (抄送)"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("Units that read the order and are told of it, with nothing to acknowledge or reply."),
+    )
     items = forms.ModelMultipleChoiceField(
         label=_("Tasks"), queryset=Task.objects.none(), required=False, widget=forms.MultipleHiddenInput
     )
@@ -42,6 +46,7 @@ class OrderForm(forms.Form):
     def __init__(self, data=None, *, units: QuerySet[Unit], tasks: QuerySet[Task], initial=None):
         super().__init__(data, initial=initial)
         cast(forms.ModelMultipleChoiceField, self.fields["units"]).queryset = units
+        cast(forms.ModelMultipleChoiceField, self.fields["cc_units"]).queryset = units
         cast(forms.ModelMultipleChoiceField, self.fields["items"]).queryset = tasks
         self.fields["items"].error_messages["invalid_choice"] = _(
             "Task %(value)s cannot be listed: it is closed or not one you may supervise."
@@ -68,3 +73,24 @@ class OrderForm(forms.Form):
 
     def service_items(self) -> list[tuple[Task, dt.date]]:
         return [(task, self.deadlines.get(task.pk, task.due_date)) for task in self.cleaned_data.get("items") or []]
+
+
+class ReplyForm(forms.Form):
+    """A unit's written reply (书面回复): what it did, with files; ``unit`` when the person replies
+    for one of several addressed units."""
+
+    text = forms.CharField(
+        label=_("Reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What your unit did about the order, point by point."),
+    )
+    attachments = evidence_field(_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; several files at once."))
+    unit = forms.TypedChoiceField(label=_("Reply for"), coerce=int, required=False)
+
+    def __init__(self, data=None, files=None, *, units: list[Unit]):
+        super().__init__(data, files)
+        self.fields["attachments"].label = _("Files")
+        field = cast(forms.TypedChoiceField, self.fields["unit"])
+        field.choices = [(u.pk, u.name) for u in units]
+        if len(units) < 2:
+            field.widget = forms.HiddenInput()
+        style(self)

@@ -8,8 +8,18 @@ The computed fields (a task's ``progress`` above its leaves, every ``level``) ar
 
 from .decisions import ChangeRequest, Completion
 from .evidence import Evidence, evidence_path
-from .orders import Order, OrderItem, OrderTarget
+from .orders import (
+    REPLY_STATES,
+    Order,
+    OrderCopy,
+    OrderItem,
+    OrderStatus,
+    OrderTarget,
+    ack_overdue_q,
+    reply_overdue_q,
+)
 from .reminders import Channel, Delivery, Reminder, ReminderKind, ScanRun
+from .replies import OrderReply, OrderReplyFile, reply_file_path
 from .reports import Decision, HelpRequest, ProgressReport
 from .tasks import LEVEL_RANK, Level, ReformWarning, Task, TaskQuerySet, TaskStatus
 
@@ -26,6 +36,14 @@ __all__ = [
     "Order",
     "OrderTarget",
     "OrderItem",
+    "OrderCopy",
+    "OrderStatus",
+    "REPLY_STATES",
+    "ack_overdue_q",
+    "reply_overdue_q",
+    "OrderReply",
+    "OrderReplyFile",
+    "reply_file_path",
     "Completion",
     "ChangeRequest",
     "evidence_path",

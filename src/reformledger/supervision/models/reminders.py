@@ -18,6 +18,9 @@ class ReminderKind(models.TextChoices):
     URGE = "urge", _("Urging (催办)")
     ORDER = "order", _("Supervision order")
     ORDER_ESCALATION = "order_escalation", _("Order not acknowledged")
+    ORDER_REPLY_DUE = "order_reply_due", _("Order reply due")
+    ORDER_REPLY_OVERDUE = "order_reply_overdue", _("Order reply overdue")
+    ORDER_REPLY = "order_reply", _("Order reply received")
     HELP = "help", _("Help needed")
     REVIEW = "review", _("Review result")
 
@@ -68,6 +71,9 @@ class Reminder(models.Model):
     text = models.TextField(_("message"))
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    #: When the step the reminder asks for was done (an order acknowledged, a reply accepted): its
+    #: deliveries not yet sent are withdrawn then, and the inbox shows it as settled.
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("reminder")
@@ -96,6 +102,8 @@ class Delivery(models.Model):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        #: Not sent: the step the reminder asked for was done first.
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     reminder = models.ForeignKey(
         Reminder, verbose_name=_("reminder"), on_delete=models.CASCADE, related_name="deliveries"
@@ -111,7 +119,7 @@ class Delivery(models.Model):
     )
     address = models.CharField(_("address"), max_length=500, blank=True)
     status = models.CharField(
-        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("status"), max_length=9, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=300, blank=True)

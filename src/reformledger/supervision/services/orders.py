@@ -1,5 +1,7 @@
 """Supervision orders (改革督查令): the office issues a numbered order to units, listing tasks with
-their deadlines; each target unit acknowledges it (签收)."""
+the order's own deadline for each (督办时限: it never changes the task's due date), copied to other
+units (抄送); each target unit acknowledges it (签收). Replies, their review and closing are in
+:mod:`.replies`."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
@@ -21,10 +23,12 @@ from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import LOCKED_STATUSES
 
 from .. import notify
-from ..models import Order, OrderItem, OrderTarget, Task, TaskStatus
+from ..models import Order, OrderCopy, OrderItem, OrderStatus, OrderTarget, ReminderKind, Task, TaskStatus
 from ..rollup import today
-from . import tasks as task_services
 from .common import Errors, add_error, check_date
+
+#: The reminders that acknowledging an order settles.
+ACK_REMINDERS = (ReminderKind.ORDER_ESCALATION,)
 
 
 def order_prefix(district: Unit | None) -> str:
@@ -41,8 +45,9 @@ def order_code(*, district: Unit, year: int, number: int) -> str:
 @dataclass
 class _Checked:
     reply_by: dt.date
-    items: list[tuple[Task, dt.date | None]]
+    items: list[tuple[Task, dt.date]]
     targets: dict[int, Unit]
+    copies: dict[int, Unit]
     district_id: int | None
 
 
@@ -55,7 +60,7 @@ def _check_reply_by(reply_by, on: dt.date, errors: Errors) -> dt.date | None:
     return reply_by
 
 
-def _check_targets(targets: dict[int, Unit], items: list[tuple[Task, dt.date | None]], errors: Errors) -> set[int | None]:
+def _check_targets(targets: dict[int, Unit], items: list[tuple[Task, dt.date]], errors: Errors) -> set[int | None]:
     if not targets:
         add_error(errors, "units", _("An order needs at least one target unit."))
     districts = {u.district_id for u in targets.values()} | {t.district_id for t, _d in items}
@@ -66,18 +71,51 @@ def _check_targets(targets: dict[int, Unit], items: list[tuple[Task, dt.date | N
     return districts
 
 
-def _check_order(*, title: str, reply_by, units: Sequence[Unit], items: Sequence[tuple[Task, dt.date | None]]) -> _Checked:
+def _check_copies(copies: dict[int, Unit], targets: dict[int, Unit], districts: set[int | None], errors: Errors) -> None:
+    both = [u.name for pk, u in copies.items() if pk in targets]
+    if both:
+        add_error(
+            errors, "cc_units",
+            _("%(units)s: a unit the order is addressed to is not also copied.") % {"units": "、".join(both)},
+        )
+    if any(not u.is_active for u in copies.values()):
+        add_error(errors, "cc_units", _("An order cannot be copied to an inactive unit."))
+    if copies and len(districts) == 1 and {u.district_id or u.pk for u in copies.values()} - districts:
+        add_error(errors, "cc_units", _("An order is copied to the units of its own district."))
+
+
+def _check_deadlines(items: list[tuple[Task, dt.date | None]], on: dt.date, errors: Errors) -> list[tuple[Task, dt.date]]:
+    """Each task's deadline in the order (None: the task's due date), on or after the issue date."""
+    out = []
+    for task, deadline in items:
+        deadline = deadline or task.due_date
+        if deadline < on:
+            add_error(
+                errors, "items",
+                _("The deadline of “%(task)s” (%(date)s) has passed: give the order's own deadline for it.")
+                % {"task": task.title, "date": formats.date_format(deadline, "DATE_FORMAT")},
+            )
+        out.append((task, deadline))
+    return out
+
+
+def _check_order(
+    *, title: str, reply_by, units: Sequence[Unit], cc_units: Sequence[Unit], items: Sequence[tuple[Task, dt.date | None]]
+) -> _Checked:
     errors: Errors = {}
+    on = today()
     if not (title or "").strip():
         add_error(errors, "title", _("An order needs a title."))
-    checked_reply_by = _check_reply_by(reply_by, today(), errors)
-    tasks = [
-        (Task.objects.select_related("reform", "parent", "unit").get(pk=t.pk), check_date(d, "items", errors)) for t, d in items
-    ]
+    checked_reply_by = _check_reply_by(reply_by, on, errors)
+    tasks = _check_deadlines(
+        [(Task.objects.select_related("reform", "unit").get(pk=t.pk), check_date(d, "items", errors)) for t, d in items],
+        on, errors,
+    )
     targets = {u.pk: u for u in units}
     for task, _deadline in tasks:
         targets.setdefault(task.unit_id, task.unit)
     districts = _check_targets(targets, tasks, errors)
+    _check_copies({u.pk: u for u in cc_units}, targets, districts, errors)
     if len({t.pk for t, _d in tasks}) < len(tasks):
         add_error(errors, "items", _("A task can be listed only once in an order."))
     for task, _deadline in tasks:
@@ -85,7 +123,7 @@ def _check_order(*, title: str, reply_by, units: Sequence[Unit], items: Sequence
             add_error(errors, "items", _("%(task)s is closed.") % {"task": task.title})
     if errors or checked_reply_by is None:
         raise ValidationError(errors)
-    return _Checked(checked_reply_by, tasks, targets, districts.pop())
+    return _Checked(checked_reply_by, tasks, targets, {u.pk: u for u in cc_units}, districts.pop())
 
 
 @transaction.atomic
@@ -96,13 +134,15 @@ def issue_order(
     reply_by: dt.date,
     body: str = "",
     units: Sequence[Unit] = (),
+    cc_units: Sequence[Unit] = (),
     items: Sequence[tuple[Task, dt.date | None]] = (),
 ) -> Order:
-    """Issue a numbered supervision order to units, listing tasks with their deadlines (None: the
-    task's due date). A task's deadline in the order becomes its due date (checked against its
-    parent's range). The units responsible for the tasks are added to the targets."""
+    """Issue a numbered supervision order to units, listing tasks with the order's deadline for
+    each (督办时限; None: the task's due date), not before today. The order's deadline is its own:
+    the task's due date does not change. The units responsible for the tasks are added to the
+    targets; ``cc_units`` are copied (抄送): they read the order and are told of it."""
     require(user, "supervision.issue_order", message=_("Only the reform office issues supervision orders."))
-    checked = _check_order(title=title, reply_by=reply_by, units=units, items=items)
+    checked = _check_order(title=title, reply_by=reply_by, units=units, cc_units=cc_units, items=items)
     district = Unit.objects.select_for_update().get(pk=checked.district_id)  # type: ignore[misc]  # one district, checked
     on = today()
     number = (Order.objects.filter(district=district, year=on.year).aggregate(m=Max("number"))["m"] or 0) + 1
@@ -118,14 +158,17 @@ def issue_order(
         reply_by=checked.reply_by,
     )
     OrderTarget.objects.bulk_create([OrderTarget(order=order, unit=u) for u in checked.targets.values()])
-    for task, deadline in checked.items:
-        deadline = deadline or task.due_date
-        if deadline != task.due_date:
-            task_services.update_task(user=user, task=task, changes={"due_date": deadline})
-        OrderItem.objects.create(order=order, task=task, deadline=deadline)
+    OrderCopy.objects.bulk_create([OrderCopy(order=order, unit=u) for u in checked.copies.values()])
+    OrderItem.objects.bulk_create([OrderItem(order=order, task=task, deadline=deadline) for task, deadline in checked.items])
     log_action(
         user, "order.issue", order,
-        {"code": [None, order.code], "units": [None, sorted(checked.targets)], "tasks": [None, [t.pk for t, _d in checked.items]]},
+        {
+            "code": [None, order.code],
+            "units": [None, sorted(checked.targets)],
+            "cc_units": [None, sorted(checked.copies)],
+            "tasks": [None, [t.pk for t, _d in checked.items]],
+            "deadlines": [None, {str(t.pk): d.isoformat() for t, d in checked.items}],
+        },
     )
     notify.order_issued(order)
     return order
@@ -145,8 +188,23 @@ def acknowledge_order(*, user, order: Order, unit: Unit | None = None) -> OrderT
     require(user, "supervision.acknowledge_order", target)
     if target.acknowledged_at is not None:
         raise ValidationError({"order": _("Your unit acknowledged this order on %(date)s.") % {"date": timezone.localdate(target.acknowledged_at)}})
+    mark_acknowledged(target, user=user)
+    log_action(user, "order.acknowledge", order, {"unit": [None, target.unit_id]})
+    return target
+
+
+def mark_acknowledged(target: OrderTarget, *, user) -> None:
+    """Record the acknowledgement (the caller holds the target's row lock and audits it) and settle
+    the reminders that asked for it: the "not acknowledged" escalation is not sent any more."""
     target.acknowledged_at = timezone.now()
     target.acknowledged_by = user
     target.save(update_fields=["acknowledged_at", "acknowledged_by"])
-    log_action(user, "order.acknowledge", order, {"unit": [None, target.unit_id]})
-    return target
+    notify.settle(order_id=target.order_id, unit_id=target.unit_id, kinds=ACK_REMINDERS)
+
+
+def closed_error(order: Order) -> ValidationError | None:
+    """The error for a write on a closed order, or None while it is open."""
+    if order.status == OrderStatus.CLOSED:
+        closed_on = formats.date_format(order.closed_on, "DATE_FORMAT") if order.closed_on else ""
+        return ValidationError({"order": _("This order was closed on %(date)s.") % {"date": closed_on}})
+    return None

@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reformledger.core.registry import audit_label
 from reformledger.reforms.models import LOCKED_STATUSES, Status
 
 from .. import levels
@@ -65,6 +66,49 @@ def decision_badge(status: str) -> str:
     return format_html(
         '<span class="rl-badge rl-status rl-status-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>', tone, icon, label
     )
+
+
+#: an order's state (selectors.orders.order_state) -> (tone of the status badges, icon)
+ORDER_STATE_LOOK: dict[str, tuple[str, str]] = {
+    "issued": ("in-progress", "bi-send"),
+    "partly_replied": ("proposed", "bi-reply"),
+    "overdue": ("terminated", "bi-alarm"),
+    "closed": ("completed", "bi-check2-all"),
+}
+
+
+def order_state_label(state: str) -> str:
+    labels = {
+        "issued": _("Issued"),
+        "partly_replied": _("Partly replied"),
+        "overdue": _("Overdue"),
+        "closed": _("Closed"),
+    }
+    return str(labels.get(state, state))
+
+
+@register.simple_tag
+def order_state_badge(state: str) -> str:
+    """An order's state (issued / partly replied / overdue / closed) as a badge with icon and text."""
+    tone, icon = ORDER_STATE_LOOK.get(state, ("draft", "bi-circle"))
+    return format_html(
+        '<span class="rl-badge rl-status rl-status-{} rl-order-state-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>',
+        tone, state, icon, order_state_label(state),
+    )
+
+
+@register.simple_tag
+def days_late(days: int) -> str:
+    """"Overdue by 3 days" (empty for 0)."""
+    if not days:
+        return ""
+    return ngettext("overdue by %(days)d day", "overdue by %(days)d days", days) % {"days": days}
+
+
+@register.simple_tag
+def audit_action(action: str) -> str:
+    """An audit entry's action in words (the labels registered with core.registry)."""
+    return str(audit_label(action))
 
 
 @register.simple_tag

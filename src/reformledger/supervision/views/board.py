@@ -1,4 +1,5 @@
-"""The warning board: red and amber tasks, filtered, cached per who may see what."""
+"""The warning board: red and amber tasks, filtered, cached per who may see what; above them, the
+supervision orders overdue (units late to acknowledge or to reply, tasks past an order's deadline)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from reformledger.reforms.selectors import (
 from ..forms.board import BoardFilterForm
 from ..models import Level
 from ..rollup import today
+from ..selectors import orders as order_selectors
 from ..selectors import warnings as warning_selectors
 
 
@@ -82,6 +84,7 @@ def board(request: HttpRequest) -> HttpResponse:
             request, "supervision/_board_filters.html", {"form": form},
             key_parts=(sorted(districts_of(actor) or ()),), scopes=ORGANISATION,
         )
-        response = render(request, "supervision/board.html", {"form": form, "filters": filters_html, "results": results})
+        context = {"form": form, "filters": filters_html, "results": results, "late_orders": order_selectors.late_counts(request.user, on)}
+        response = render(request, "supervision/board.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -1,5 +1,7 @@
-"""Supervision orders (改革督查令): the list, a new order with its task finder, one order, signing
-for it (签收) and its Word file (the exporter of :mod:`..documents`)."""
+"""Supervision orders (改革督查令): the list with its states and filters, a new order with its task
+finder, one order (its tasks against both deadlines, its units' acknowledgements and replies, its
+history), signing for it (签收) and its Word file (the exporter of :mod:`..documents`). Replies and
+their review are in :mod:`.replies`."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from reformledger.core.audit import history_of
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
 from reformledger.core.forms import submit
@@ -22,7 +25,10 @@ from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
 
 from ..documents import OrderDocument
-from ..forms.orders import OrderForm
+from ..forms.orders import OrderForm, ReplyForm
+from ..forms.reports import ReviewForm
+from ..models import Decision
+from ..rollup import today
 from ..selectors import orders as order_selectors
 from ..services import orders as order_services
 
@@ -40,21 +46,38 @@ ITEM_ERRORS = {"due_date": "items", "start_date": "items", "task": "items"}
 def order_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     state = request.GET.get("state") or ""
-    rows = order_selectors.order_rows(request.user)
-    if state == "pending":
-        # A unit: orders it has not signed for; the office: orders some unit has not signed for.
-        rows = order_selectors.pending_rows(request.user, rows)
+    state = state if state in order_selectors.FILTERS else ""
+    rows = order_selectors.filter_rows(request.user, order_selectors.order_rows(request.user, on=today()), state)
     page = Paginator(rows, ORDERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    for order in page.object_list:
+        order.state = order_selectors.order_state(order)
+    is_unit = bool(actor.unit_ids) and not actor.sees_everything
     return render(
         request,
         "supervision/orders.html",
         {
             "page": page,
             "state": state,
-            "is_unit": bool(actor.unit_ids) and not actor.sees_everything,
+            "filters": _filters(is_unit),
+            "is_unit": is_unit,
             "can_issue": request.user.has_perm("supervision.issue_order"),
         },
     )
+
+
+def _filters(is_unit: bool) -> list[tuple[str, str, str]]:
+    """The list's filters: (state, icon, label)."""
+    filters = [
+        ("", "bi-list-ul", _("All orders")),
+        ("pending", "bi-envelope-exclamation", _("Not yet acknowledged")),
+        ("issued", "bi-send", _("Issued, no reply yet")),
+        ("partly_replied", "bi-reply", _("Partly replied")),
+        ("overdue", "bi-alarm", _("Overdue")),
+        ("closed", "bi-check2-all", _("Closed")),
+    ]
+    if not is_unit:
+        filters.insert(2, ("review", "bi-clipboard-check", _("Replies to review")))
+    return filters
 
 
 # --- a new order ---------------------------------------------------------------------------------
@@ -80,6 +103,7 @@ def _order_form(request: HttpRequest, data, units, tasks) -> tuple[OrderForm, in
                 body=form.cleaned_data["body"],
                 reply_by=form.cleaned_data["reply_by"],
                 units=list(form.cleaned_data["units"]),
+                cc_units=list(form.cleaned_data["cc_units"]),
                 items=form.service_items(),
             ),
             aliases=ITEM_ERRORS,
@@ -91,6 +115,7 @@ def _order_form(request: HttpRequest, data, units, tasks) -> tuple[OrderForm, in
     require(request.user, "supervision.issue_order", message=ISSUE_ONLY)
     initial = {k: data.get(k) for k in ("title", "body", "reply_by") if data.get(k)}
     initial["units"] = [int(v) for v in data.getlist("units") if v.isdigit()]
+    initial["cc_units"] = [int(v) for v in data.getlist("cc_units") if v.isdigit()]
     return OrderForm(None, units=units, tasks=tasks, initial=initial), 200, None
 
 
@@ -106,15 +131,22 @@ def order_new(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and is_htmx(request):
         require(user, "supervision.issue_order", message=ISSUE_ONLY)
         candidates, reform, q = order_selectors.candidates(user, data, chosen_ids)
-        return render(request, "supervision/order_task_rows.html", {"candidates": candidates, "reform": reform, "q": q})
+        rows = {"candidates": candidates, "reform": reform, "q": q, "today": today()}
+        return render(request, "supervision/order_task_rows.html", rows)
     form, status, done = _order_form(request, data, units, tasks)
     if done is not None:
         return done
     chosen = list(tasks.filter(pk__in=chosen_ids).select_related("reform", "unit").order_by("reform__code", "path", "pk"))
     candidates, reform, q = order_selectors.candidates(user, data, chosen_ids)
-    context = {
+    on = today()
+    context: dict[str, object] = {
         "form": form,
-        "chosen": [(task, data.get(f"deadline-{task.pk}") or task.due_date.isoformat()) for task in chosen],
+        "today": on,
+        # The order's deadline as typed, else the task's due date while it is ahead.
+        "chosen": [
+            (task, data.get(f"deadline-{task.pk}") or (task.due_date.isoformat() if task.due_date >= on else ""))
+            for task in chosen
+        ],
         "candidates": candidates,
         "reform": reform,
         "q": q,
@@ -126,24 +158,39 @@ def order_new(request: HttpRequest) -> HttpResponse:
 # --- one order -----------------------------------------------------------------------------------
 
 
+def render_order(request: HttpRequest, order, *, reply_form: ReplyForm | None = None, status: int = 200) -> HttpResponse:
+    """The order's page; ``reply_form``: a reply sent back with its errors."""
+    actor = actor_for(request.user)
+    on = today()
+    targets = order_selectors.targets_of(order)
+    items = order_selectors.items_of(order)
+    mine = [t for t in targets if t.unit_id in actor.unit_ids]
+    owing = [t for t in mine if t.reply_status in ("", Decision.RETURNED)] if order.status == "issued" else []
+    if reply_form is None and owing:
+        reply_form = ReplyForm(units=[t.unit for t in owing])
+    can_review = request.user.has_perm("supervision.review_order_reply", order)
+    context = {
+        "order": order,
+        "today": on,
+        "targets": targets,
+        "items": items,
+        "copies": order_selectors.copies_of(order),
+        "to_sign": [t for t in mine if t.acknowledged_at is None],
+        "reply_form": reply_form if owing else None,
+        "review_form": ReviewForm() if can_review else None,
+        "can_review": can_review,
+        "acknowledged": sum(1 for t in targets if t.acknowledged_at),
+        "accepted": sum(1 for t in targets if t.reply_status == Decision.ACCEPTED),
+        "late_items": sum(1 for i in items if i.days_past_deadline(on)),
+        "history": list(history_of(order)[:50]),
+    }
+    return render(request, "supervision/order_detail.html", context, status=status)
+
+
 @require_GET
 @office_member_required()
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = order_selectors.get_order(request.user, pk)
-    actor = actor_for(request.user)
-    targets = order_selectors.targets_of(order)
-    to_sign = [t for t in targets if t.unit_id in actor.unit_ids and t.acknowledged_at is None]
-    return render(
-        request,
-        "supervision/order_detail.html",
-        {
-            "order": order,
-            "targets": targets,
-            "items": order_selectors.items_of(order),
-            "to_sign": to_sign,
-            "acknowledged": sum(1 for t in targets if t.acknowledged_at),
-        },
-    )
+    return render_order(request, order_selectors.get_order(request.user, pk))
 
 
 @require_POST
@@ -177,6 +224,8 @@ def order_document(request: HttpRequest, pk: int) -> HttpResponseBase:
             order,
             targets=order_selectors.targets_of(order),
             items=order_selectors.items_of(order),
+            copies=order_selectors.copies_of(order),
             office_short=order_selectors.issuing_office(order),
+            on=today(),
         )
     )
