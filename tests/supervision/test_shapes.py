@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from reformledger.reforms.models import Reform
 from reformledger.reforms.services import update_reform
 from reformledger.supervision.models import Task
+from reformledger.supervision.services.tasks import update_task
 from tests.supervision.conftest import days
 
 
@@ -57,3 +58,14 @@ def test_the_api_names_the_task_when_a_reform_s_dates_would_shrink_below_it(api,
     response = api.patch(f"/reforms/{reform.pk}", people.office, {"due_date": days(100).isoformat()})
     assert response.status_code == 422, response.content
     assert "年底验收" in response.content.decode()
+
+
+def test_editing_a_sub_task_the_office_gave_to_a_peer_does_not_trip_the_rule(reform, task, add_task, people, district):
+    """The rule is about handing work on: a change that keeps the unit is not refused for it."""
+    sub = add_task(reform, parent=task, user=people.office, title="协同", unit=district.sub_b,
+                   start_date=task.start_date, due_date=task.due_date)
+    update_task(user=people.unit_staff, task=sub, changes={"title": "协同（黄贝）"})
+    assert Task.objects.get(pk=sub.pk).title == "协同（黄贝）"
+    with pytest.raises(ValidationError) as refused:
+        update_task(user=people.unit_staff, task=sub, changes={"unit": district.department})
+    assert "unit" in refused.value.message_dict

@@ -140,7 +140,9 @@ def _assign(reform: Reform, data: ReformFields) -> list[Unit] | None:
     return co_units
 
 
-def _validate(reform: Reform, co_units: list[Unit] | None, *, leader_changed: bool = True) -> None:
+def _validate(
+    reform: Reform, co_units: list[Unit] | None, *, leader_changed: bool = True, dates_changed: bool = True
+) -> None:
     errors: dict[str, list[str]] = {}
     try:
         reform.full_clean(exclude=["district"], validate_constraints=False)
@@ -161,7 +163,7 @@ def _validate(reform: Reform, co_units: list[Unit] | None, *, leader_changed: bo
         errors.setdefault("progress", []).append(_("A completed reform is at 100%."))
     if co_units and reform.lead_unit_id and any(u.pk == reform.lead_unit_id for u in co_units):
         errors.setdefault("co_units", []).append(_("The lead unit cannot also be a co-unit."))
-    if reform.pk and (reform.start_date or reform.due_date):
+    if reform.pk and dates_changed and (reform.start_date or reform.due_date):
         for _receiver, message in reform_dates_checked.send(sender=Reform, reform=reform):
             if message:
                 errors.setdefault("due_date", []).append(message)
@@ -233,7 +235,10 @@ def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
     co_units = _assign(reform, data)
     if "lead_unit" in data:
         reform.district_id = _district_of(reform.lead_unit)
-    _validate(reform, co_units, leader_changed=reform.responsible_leader_id != before["responsible_leader"])
+    _validate(
+        reform, co_units, leader_changed=reform.responsible_leader_id != before["responsible_leader"],
+        dates_changed=(reform.start_date, reform.due_date) != (before["start_date"], before["due_date"]),
+    )
     reform.save()
     if co_units is not None:
         reform.co_units.set(co_units)  # which drops the reform's prefetched co-units

@@ -136,11 +136,12 @@ def _check_split(user, task: Task, parent: Task | None, errors: Errors) -> None:
         )
 
 
-def _validate(task: Task, reform: Reform, parent: Task | None, *, user=None) -> None:
+def _validate(task: Task, reform: Reform, parent: Task | None, *, user=None, unit_changed: bool = True) -> None:
     errors: Errors = {}
     _check_fields(task, errors)
     _check_people(task, reform, errors)
-    _check_split(user, task, parent, errors)
+    if unit_changed:
+        _check_split(user, task, parent, errors)
     if task.start_date and task.due_date:
         _check_range(task, reform, parent, errors)
     if errors:
@@ -205,7 +206,7 @@ def update_task(*, user, task: Task, changes: TaskChanges) -> Task:
     require(user, "supervision.edit_task", task, message=_("You may not change this task."))
     before = _snapshot(task)
     _assign(task, changes)
-    _validate(task, reform, task.parent, user=user)
+    _validate(task, reform, task.parent, user=user, unit_changed=task.unit_id != before["unit"])
     task.save()
     changed = diff(before, _snapshot(task))
     if changed:

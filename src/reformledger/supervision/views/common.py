@@ -1,12 +1,15 @@
-"""What the supervision pages share: a safe ``next``, and the answer when someone decided first."""
+"""What the supervision pages share: a safe ``next``, the answer when someone decided first, and
+the download of a checked file."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+
+from reformledger.core import files
 
 #: The service's error that means someone decided first (``core.forms.submit(..., reraise=...)``).
 DECIDED_FIRST = ("status",)
@@ -26,3 +29,14 @@ def decided_meanwhile(request: HttpRequest, exc: ValidationError, back: str, **k
     for message in exc.message_dict["status"]:
         messages.error(request, message)
     return redirect(back, **kwargs)
+
+
+def checked_file_download(item) -> FileResponse:
+    """A stored evidence-like file (``file``, ``name``, ``kind``) as a download, with the type its
+    content was judged to be on upload (``core.files``); 404 when the file is gone from storage."""
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404 from exc
+    content_type = files.KINDS[item.kind][1] if item.kind in files.KINDS else "application/octet-stream"
+    return FileResponse(handle, as_attachment=True, filename=item.name, content_type=content_type)

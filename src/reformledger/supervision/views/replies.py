@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from reformledger.core import files
 from reformledger.core.forms import submit
 from reformledger.org.decorators import office_member_required
 from reformledger.org.models import Unit
@@ -22,6 +21,7 @@ from ..forms.reports import ReviewForm
 from ..models import OrderTarget
 from ..selectors import orders as order_selectors
 from ..services import replies as reply_services
+from .common import checked_file_download
 from .orders import render_order
 
 
@@ -89,9 +89,4 @@ def reply_review(request: HttpRequest, pk: int) -> HttpResponse:
 def reply_file(request: HttpRequest, pk: int) -> FileResponse:
     """A reply's file, for whoever sees its order, with the type its content was judged to be."""
     item = order_selectors.get_reply_file(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError) as exc:
-        raise Http404 from exc
-    content_type = files.KINDS[item.kind][1] if item.kind in files.KINDS else "application/octet-stream"
-    return FileResponse(handle, as_attachment=True, filename=item.name, content_type=content_type)
+    return checked_file_download(item)
