@@ -13,8 +13,8 @@ layers, weights, which unit carries each task: lead unit, co-units, communities)
 
 * completed reforms (2014–2018): every task done in its year;
 * suspended and terminated reforms: done up to where the reform stopped, the rest left open (red);
-* reforms in progress are carried over to the present (due date moved after today, as the demo
-  does) and run from a few months ago: most on track, a fifth with a task due within days and
+* reforms in progress (each district's programme year, as the demo's: ``demo.story.programme_year``)
+  run from a few months ago: most on track, a fifth with a task due within days and
   behind (amber), a fifth with an overdue or silent task (red);
 * approved reforms start in the coming weeks.
 
@@ -87,21 +87,6 @@ def make_districts(n: int) -> None:
         user.save()
         office_unit = Unit.objects.filter(kind=UnitKind.REFORM_OFFICE).order_by("code").first()
         Membership.objects.create(user=user, unit=office_unit, role=Role.OFFICE)
-
-
-def carry_over(today: dt.date) -> int:
-    """Move the due date of every open reform (approved or in progress) to a month's end 3 to 13
-    months ahead, as the demo does: one UPDATE per distinct date."""
-    groups: dict[dt.date, list[int]] = defaultdict(list)
-    open_reforms = Reform.objects.filter(
-        status__in=(Status.APPROVED, Status.IN_PROGRESS), due_date__lt=today + dt.timedelta(days=60)
-    ).values_list("pk", flat=True)
-    for pk in open_reforms:
-        groups[planner.month_end(today, random.Random(f"carry-{pk}").randint(3, 13))].append(pk)
-    for due, pks in groups.items():
-        for start in range(0, len(pks), 5000):
-            Reform.objects.filter(pk__in=pks[start : start + 5000]).update(due_date=due)
-    return sum(len(pks) for pks in groups.values())
 
 
 class Province:
@@ -276,13 +261,12 @@ def main() -> None:
     if args.reset_tasks:
         truncate(SUPERVISION_TABLES)
     make_districts(args.districts)
-    moved = carry_over(today)
     made = add_tasks(today, mode=args.levels)
     _vacuum()
     print(
         f"province: {Unit.objects.filter(kind=UnitKind.DISTRICT).count()} districts, "
         f"{Reform.objects.count():,} reforms, {Unit.objects.count():,} units, {Task.objects.count():,} tasks "
-        f"({made:,} new, levels: {args.levels}; {moved:,} open reforms carried over to {today}) "
+        f"({made:,} new, levels: {args.levels}; around {today}) "
         f"({time.perf_counter() - started:.1f} s)"
     )
 

@@ -12,12 +12,20 @@ import pytest
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
 from reformledger.demo.district import blueprint, build_district, load_demo
 from reformledger.demo.organisation import SUB_DISTRICTS
-from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, DOMAIN_CODES
+from reformledger.demo.story import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DOMAIN_CODES,
+    LEADER_GROUP_DOMAIN,
+    YEARS,
+    programme_year,
+)
 from reformledger.org.models import LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Plan, Reform, SourceLevel, Status, Tier
@@ -61,25 +69,31 @@ def _counts() -> dict[str, int]:
 
 def test_the_catalogue_has_the_article_numbers(demo, db):
     district = demo.district
-    by_tier = dict(Reform.objects.filter(district=district).values_list("tier").annotate(n=Count("pk")))
+    history = Reform.objects.filter(district=district, year__in=YEARS)
+    by_tier = dict(history.values_list("tier").annotate(n=Count("pk")))
     assert by_tier == {Tier.UPPER: 11, Tier.KEY: 38, Tier.MICRO: 491}
-    assert demo.created_reforms == by_tier
-    assert set(Reform.objects.values_list("year", flat=True)) == {2014, 2015, 2016, 2017, 2018}
+    year = programme_year(timezone.localdate())
+    current = dict(Reform.objects.filter(year=year).values_list("tier").annotate(n=Count("pk")))
+    assert current == {Tier.UPPER: 2, Tier.KEY: 8, Tier.MICRO: 60}
+    assert demo.created_reforms == {tier: by_tier[tier] + current[tier] for tier in by_tier}
+    assert set(Reform.objects.values_list("year", flat=True)) == {2014, 2015, 2016, 2017, 2018, year}
 
-    upper = Reform.objects.filter(tier=Tier.UPPER)
+    upper = history.filter(tier=Tier.UPPER)
     assert set(upper.values_list("status", "progress")) == {(Status.COMPLETED, 100)}
     assert set(upper.values_list("source_level", flat=True)) == set(SourceLevel.values)
     office = User.objects.get(username="office")
-    assert tier_stats(office)[Tier.UPPER] == {"total": 11, "completed": 11, "completion_rate": 1.0}
+    assert tier_stats(office)[Tier.UPPER] == {"total": 13, "completed": 11, "completion_rate": round(11 / 13, 4)}
 
-    # Realistic statuses: past years mostly completed with a few stopped; 2018 still under way.
-    past = Reform.objects.filter(year__lt=2018).exclude(tier=Tier.UPPER)
+    # Realistic statuses: the article's years are history (completed, a few stopped); the
+    # programme year's reforms are mostly under way.
+    past = history.exclude(tier=Tier.UPPER)
     past_status = dict(past.values_list("status").annotate(n=Count("pk")))
     assert past_status[Status.COMPLETED] / past.count() > 0.9
     assert past_status.get(Status.TERMINATED, 0) >= 1 and past_status.get(Status.SUSPENDED, 0) >= 1
     assert set(past_status) <= {Status.COMPLETED, Status.TERMINATED, Status.SUSPENDED}
-    now = dict(Reform.objects.filter(year=2018, tier=Tier.MICRO).values_list("status").annotate(n=Count("pk")))
+    now = dict(Reform.objects.filter(year=year, tier=Tier.MICRO).values_list("status").annotate(n=Count("pk")))
     assert set(now) == {Status.COMPLETED, Status.IN_PROGRESS, Status.APPROVED}
+    assert now[Status.IN_PROGRESS] > now[Status.COMPLETED]
 
     # Named after the article's examples.
     titles = " ".join(Reform.objects.exclude(tier=Tier.MICRO).values_list("title", flat=True))
@@ -115,7 +129,9 @@ def test_the_organisation_is_luohu_s(demo, db):
     in_charge = {m.domains.get().code: m.user_id for m in leaders.filter(leader_tier=LeaderTier.DOMAINS)}
     assert set(in_charge) == set(DOMAIN_CODES)
     groups = SpecialGroup.objects.filter(district=district).annotate(members=Count("member_units"))
-    assert {g.domain.code: g.leader_id for g in groups} == in_charge
+    # ... except grassroots governance, which the first main leader (the ``leader`` login) leads.
+    leads = {**in_charge, LEADER_GROUP_DOMAIN: User.objects.get(username="leader").pk}
+    assert {g.domain.code: g.leader_id for g in groups} == leads
     assert all(g.members >= 3 for g in groups)
     # Every sub-district and department has a head and staff.
     carrying = [UnitKind.SUB_DISTRICT, UnitKind.DEPARTMENT]
@@ -126,28 +142,32 @@ def test_the_organisation_is_luohu_s(demo, db):
         assert {Role.UNIT_HEAD, Role.UNIT_STAFF} <= roles[unit.pk], unit
     # Invented names only: none of the real people the article names.
     assert not User.objects.filter(full_name__in=["贺海涛", "罗育德", "李小宁", "罗海鸣"]).exists()
-    assert Plan.objects.filter(district=district, status=Plan.PlanStatus.ADOPTED).count() == 5
+    assert Plan.objects.filter(district=district, status=Plan.PlanStatus.ADOPTED).count() == 6
 
 
 def test_every_reform_is_well_formed(demo, db):
     reforms = list(
         Reform.objects.select_related("lead_unit", "domain", "plan", "responsible_leader").prefetch_related("co_units")
     )
-    assert len({r.code for r in reforms}) == len(reforms) == 540
-    assert len({r.title for r in reforms}) == 540
+    assert len({r.code for r in reforms}) == len(reforms) == 610
+    assert len({r.title for r in reforms}) == 610
     main = set(Membership.objects.filter(leader_tier=LeaderTier.MAIN).values_list("user_id", flat=True))
     in_charge = {m.domains.get().pk: m.user_id for m in Membership.objects.filter(leader_tier=LeaderTier.DOMAINS)}
     heads = set(Membership.objects.filter(role=Role.UNIT_HEAD).values_list("user_id", "unit_id"))
     for r in reforms:
         assert r.lead_unit_id and r.domain_id, r.code
-        assert r.start_date <= r.due_date and r.start_date.year == r.due_date.year == r.year, r.code
+        assert r.start_date <= r.due_date, r.code
+        if r.year in YEARS:
+            assert r.start_date.year == r.due_date.year == r.year, r.code
+        else:  # this year's plan: under way since its adoption, or (approved) starting in the coming weeks
+            assert r.start_date.year == r.year or r.status == Status.APPROVED, r.code
         assert r.plan.year == r.year and r.district_id == demo.district.pk
         co = [u.pk for u in r.co_units.all()]
         assert len(co) <= 3 and r.lead_unit_id not in co, r.code
         assert r.goals and r.measures and r.deliverables and r.public_summary, r.code
         assert (r.progress == 100) == (r.status == Status.COMPLETED), r.code
         if r.status == Status.IN_PROGRESS:
-            assert 30 <= r.progress <= 90, r.code
+            assert 30 <= r.progress <= 95, r.code
         # Three-level responsibility.
         if r.tier == Tier.KEY:
             assert r.responsible_leader_id in main and r.lead_unit.kind == UnitKind.DEPARTMENT
@@ -172,7 +192,7 @@ def test_the_demo_logins_work_with_the_right_roles(demo, db, client):
     assert office.is_staff and actor_for(office).is_office
     leader = User.objects.get(username="leader")
     assert actor_for(leader).leads_main and actor_for(leader).is_leader
-    assert visible_reforms(leader).filter(tier__in=[Tier.UPPER, Tier.KEY]).count() == 49
+    assert visible_reforms(leader).filter(tier__in=[Tier.UPPER, Tier.KEY]).count() == 59
     assert not actor_for(leader).sees_everything
 
     unit = User.objects.get(username="unit")
@@ -234,7 +254,7 @@ def test_the_benchmark_builds_more_districts_in_bulk(demo, db, django_assert_max
     district = result.district
     assert district.name == "第42区" and district.pk != demo.district.pk
     reforms = Reform.objects.filter(district=district)
-    assert dict(reforms.values_list("tier").annotate(n=Count("pk"))) == {Tier.UPPER: 11, Tier.KEY: 38, Tier.MICRO: 491}
+    assert dict(reforms.values_list("tier").annotate(n=Count("pk"))) == {Tier.UPPER: 13, Tier.KEY: 46, Tier.MICRO: 551}
     assert not reforms.exclude(code__startswith="D042-").exists()
     assert not reforms.filter(responsible_leader__isnull=False).exists()
     assert not Unit.objects.filter(district=district).exclude(code__startswith="d042").exists()

@@ -8,6 +8,7 @@ the end), as ``reformledger demo-data`` loads them; each test's own writes roll 
 import datetime as dt
 import io
 import random
+import re
 from io import StringIO
 
 import pytest
@@ -23,10 +24,10 @@ from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
 from reformledger.demo import documents, generator
 from reformledger.demo.district import load_demo
-from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, MOODS
-from reformledger.demo.supervision import load_supervision_demo
+from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, YEARS, programme_year
+from reformledger.demo.supervision import cast_of, load_supervision_demo
 from reformledger.org.models import Membership, UnitKind, User
-from reformledger.reforms.models import Reform, Status, Tier
+from reformledger.reforms.models import Plan, Reform, Status, Tier
 from reformledger.supervision import levels, rollup
 from reformledger.supervision.models import (
     ChangeRequest,
@@ -37,6 +38,7 @@ from reformledger.supervision.models import (
     HelpRequest,
     Level,
     Order,
+    OrderReply,
     OrderTarget,
     ProgressReport,
     ReformWarning,
@@ -70,7 +72,7 @@ def today():
 
 
 def _open_reforms():
-    return Reform.objects.filter(year=2018, status__in=(Status.IN_PROGRESS, Status.APPROVED))
+    return Reform.objects.filter(year=programme_year(rollup.today()), status__in=(Status.IN_PROGRESS, Status.APPROVED))
 
 
 def test_every_open_reform_has_a_tree_of_ten_tasks_in_two_or_three_layers(full_demo, db):
@@ -110,14 +112,32 @@ def test_every_open_reform_has_a_tree_of_ten_tasks_in_two_or_three_layers(full_d
         assert warning.computed_on is not None
 
 
-def test_the_open_reforms_were_carried_over_to_the_present(full_demo, db, today):
+def test_current_work_belongs_to_the_programme_year_and_history_stays_in_its_years(full_demo, db, today):
+    """One story (issue 8, part 10): the article's reforms (2014–2018) are history, with no open
+    work and no task dated outside their years; today's work is the programme year's plan."""
+    year = programme_year(today)
+    assert Plan.objects.filter(year=year, status=Plan.PlanStatus.ADOPTED).exists()
+    assert not Task.objects.filter(reform__year__in=YEARS).exists()
+    assert not Reform.objects.filter(year__in=YEARS, status__in=(Status.IN_PROGRESS, Status.APPROVED)).exists()
     for reform in _open_reforms():
-        assert reform.due_date > today and reform.start_date.year == 2018
-    entries = AuditEntry.objects.filter(action="reform.update", changes__has_key="due_date")
-    assert entries.count() == _open_reforms().count()
-    # ``leader`` now answers for a key reform in progress (and meets its escalation in the inbox).
+        assert reform.plan.year == year and reform.due_date > today, reform.code
+        # Under way since this year's plan; an approved one starts in the coming weeks.
+        assert reform.start_date.year == year or reform.status == Status.APPROVED and reform.start_date > today
+    # No reform's dates were moved after the fact: the demo carries nothing over.
+    assert not AuditEntry.objects.filter(action="reform.update", changes__has_key="due_date").exists()
+    # ``leader`` answers for a key reform in progress (and meets its escalation in the inbox).
     leader = User.objects.get(username="leader")
-    assert Reform.objects.filter(responsible_leader=leader, tier=Tier.KEY, status=Status.IN_PROGRESS).exists()
+    assert Reform.objects.filter(
+        responsible_leader=leader, tier=Tier.KEY, status=Status.IN_PROGRESS, year=year
+    ).exists()
+
+
+def test_report_texts_make_sense(full_demo, db):
+    """``收集意见建议8条，已整改44条`` was the finding: a part is never more than its whole."""
+    for text in ProgressReport.objects.filter(text__contains="已采纳").values_list("text", flat=True):
+        collected, adopted = (int(n) for n in re.search(r"收集意见建议(\d+)条，已采纳(\d+)条", text).groups())
+        assert adopted <= collected, text
+    assert not ProgressReport.objects.filter(text__contains="已整改").exists()
 
 
 def test_the_present_has_red_amber_green_and_done_work(full_demo, db, today):
@@ -199,6 +219,9 @@ def test_help_completion_and_change_requests(full_demo, db):
     help_requests = dict(HelpRequest.objects.values_list("status").annotate(n=Count("pk")))
     assert help_requests[HelpRequest.HelpStatus.OPEN] >= 2 and help_requests[HelpRequest.HelpStatus.RESOLVED] == 1
     assert HelpRequest.objects.get(status=HelpRequest.HelpStatus.RESOLVED).resolution
+    # Help waits for the main leader (``leader`` leads the grassroots-governance group).
+    leader = User.objects.get(username="leader")
+    assert HelpRequest.objects.filter(leader=leader, status=HelpRequest.HelpStatus.OPEN).exists()
 
     completion = Completion.objects.get()
     assert completion.status == Decision.PENDING and completion.evidence.filter(kind="docx").exists()
@@ -209,6 +232,17 @@ def test_help_completion_and_change_requests(full_demo, db):
     assert pending.reform.tier == Tier.KEY and pending.evidence.exists() and pending.reason
     approved = ChangeRequest.objects.get(status=ChangeRequest.CRStatus.APPROVED)
     assert approved.committee_meeting and approved.before["deliverables"] != approved.reform.deliverables
+
+
+def test_work_waits_for_the_committee_and_the_office(full_demo, db):
+    """A proposal for the committee, an order reply for the office (issue 8, part 10)."""
+    proposal = Reform.objects.get(status=Status.PROPOSED)
+    assert proposal.lead_unit.code == "lh-dongmen" and proposal.year == programme_year(rollup.today())
+    committee = User.objects.get(username="committee")
+    assert committee.has_perm("reforms.view_reform", proposal)
+    reply = OrderReply.objects.get()
+    assert reply.status == Decision.PENDING and reply.files.exists() and reply.text
+    assert reply.target.unit_id == reply.target.order.items.first().task.reform.lead_unit_id
 
 
 def test_the_audit_chain_verifies(full_demo, db):
@@ -239,8 +273,11 @@ def test_running_the_command_again_changes_nothing(full_demo, db, django_assert_
 
 
 def test_a_later_run_puts_back_a_removed_tree_only(full_demo, db):
-    reform = Reform.objects.filter(year=2018, status=Status.IN_PROGRESS, tier=Tier.MICRO).exclude(
-        code__in=MOODS).exclude(completions__isnull=False).order_by("code").last()
+    cast = cast_of(full_demo[0].district, programme_year(rollup.today()))
+    reform = (
+        _open_reforms().filter(tier=Tier.MICRO, status=Status.IN_PROGRESS).exclude(code__in=cast.codes.values())
+        .exclude(completions__isnull=False).order_by("code").last()
+    )
     Task.objects.filter(reform=reform).delete()
     orders = Order.objects.count()
 

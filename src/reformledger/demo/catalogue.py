@@ -1,5 +1,6 @@
-"""The demo district's catalogue: a plan per year, and 11 upper-level tasks, 38 key reforms and
-491 micro-reforms (texts in :mod:`.programme`).
+"""The demo district's catalogue: a plan per year, the article's 11 upper-level tasks, 38 key
+reforms and 491 micro-reforms of 2014–2018 (history: completed, a few terminated), and the
+programme year's plan with its reforms around today (texts in :mod:`.programme`).
 
 :func:`plan_specs` and :func:`reform_specs` compute it from a seed (pure); the writers insert the
 missing plans in bulk, and the missing reforms either through ``reforms.services.create_reform``
@@ -21,6 +22,9 @@ from reformledger.reforms.services import ReformFields, create_reform, snapshot
 
 from .organisation import DEPARTMENTS, Leaders, UnitSpec, unit_ref
 from .programme import (
+    CURRENT_KEY_REFORMS,
+    CURRENT_MICRO,
+    CURRENT_UPPER_TASKS,
     DELIVERABLES,
     GOAL_ENDINGS,
     KEY_REFORMS,
@@ -31,7 +35,7 @@ from .programme import (
     STATUS_NOTES,
     UPPER_TASKS,
 )
-from .story import AUDIT_ACTION, DOMAIN_CODES, SHOWCASE_SUB_DISTRICT, YEARS
+from .story import AUDIT_ACTION, DOMAIN_CODES, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from .writing import Context
 
 
@@ -63,9 +67,10 @@ class ReformSpec:
     public_summary: str
 
 
-def plan_specs(name: str) -> list[PlanSpec]:
-    """One adopted plan a year."""
-    return [PlanSpec(year=y, title=f"{name}{y}年度改革计划", adopted_on=dt.date(y, 2, 18 + i)) for i, y in enumerate(YEARS)]
+def plan_specs(name: str, *, today: dt.date) -> list[PlanSpec]:
+    """One adopted plan a year: the article's years, and the programme year's."""
+    years = (*YEARS, programme_year(today))
+    return [PlanSpec(year=y, title=f"{name}{y}年度改革计划", adopted_on=dt.date(y, 2, 18 + i)) for i, y in enumerate(years)]
 
 
 def _numbered(items: Sequence[str], rng: random.Random, k: int) -> str:
@@ -91,18 +96,39 @@ def _progress(rng: random.Random, status: str) -> int:
 
 
 def _micro_status(rng: random.Random, year: int) -> str:
+    """The article's years are history (completed; a few terminated, or suspended before 2018 and
+    never resumed); the programme year's micro-reforms are mostly under way."""
     roll = rng.random()
-    if year < YEARS[-1]:
+    if year <= YEARS[-1]:
         if roll < 0.03:
             return Status.TERMINATED
-        if roll < 0.05:
+        if roll < 0.05 and year < YEARS[-1]:
             return Status.SUSPENDED
         return Status.COMPLETED
-    if roll < 0.45:
+    if roll < 0.12:
         return Status.COMPLETED
-    if roll < 0.85:
+    if roll < 0.9:
         return Status.IN_PROGRESS
     return Status.APPROVED
+
+
+def _historic(status: str) -> str:
+    """The article tells 2018's reforms as of early 2019; in the demo's today they are long done."""
+    return Status.COMPLETED if status in (Status.IN_PROGRESS, Status.APPROVED) else status
+
+
+def _current_dates(rng: random.Random, year: int, today: dt.date, status: str) -> tuple[dt.date, dt.date]:
+    """Dates of a programme-year reform around ``today``: under way since the plan's adoption,
+    due in the coming months; completed ones finished before today; approved ones start soon."""
+    adopted = dt.date(year, 3, 1)
+    if status == Status.APPROVED:
+        start = today + dt.timedelta(days=rng.randint(10, 40))
+        return start, start + dt.timedelta(days=rng.randint(180, 300))
+    latest_start = max(adopted, today - dt.timedelta(days=150 if status == Status.COMPLETED else 90))
+    start = adopted + dt.timedelta(days=rng.randint(0, (latest_start - adopted).days))
+    if status == Status.COMPLETED:
+        return start, max(start + dt.timedelta(days=30), today - dt.timedelta(days=rng.randint(5, 40)))
+    return start, today + dt.timedelta(days=rng.randint(60, 210))
 
 
 def split_measures(reform: Reform) -> list[str]:
@@ -151,13 +177,46 @@ class _Drafts:
         ))
 
 
-def reform_specs(code: str, units: list[UnitSpec], leaders: Leaders, rng: random.Random) -> list[ReformSpec]:
-    """The whole catalogue, upper-level tasks first, then key reforms, then micro-reforms."""
+def reform_specs(
+    code: str, units: list[UnitSpec], leaders: Leaders, rng: random.Random, *, today: dt.date
+) -> list[ReformSpec]:
+    """The whole catalogue, upper-level tasks first, then key reforms, then micro-reforms: the
+    article's years, then the programme year's (dated around ``today``)."""
     drafts = _Drafts(code=code, names={u.code: u.name for u in units}, leaders=leaders, rng=rng)
     _upper_tasks(drafts)
     _key_reforms(drafts)
-    _micro_reforms(drafts, units)
+    _micro_reforms(drafts, units, MICRO_PER_YEAR)
+    year = programme_year(today)
+    _current_upper_tasks(drafts, year, today)
+    _current_key_reforms(drafts, year, today)
+    _micro_reforms(drafts, units, {year: CURRENT_MICRO}, today=today)
     return drafts.out
+
+
+def _current_upper_tasks(drafts: _Drafts, year: int, today: dt.date) -> None:
+    code, rng = drafts.code, drafts.rng
+    for n, (source, domain, title, lead, co, goal) in enumerate(CURRENT_UPPER_TASKS, start=1):
+        start, due = _current_dates(rng, year, today, Status.IN_PROGRESS)
+        drafts.add(
+            code=f"{drafts.prefix}-{year}-SJ-{n:02d}", title=title, tier=Tier.UPPER, source_level=source,
+            year=year, domain=domain, lead_unit=unit_ref(code, lead), co_units=tuple(unit_ref(code, c) for c in co),
+            responsible_leader=drafts.leaders.by_domain.get(domain), start_date=start, due_date=due,
+            status=Status.IN_PROGRESS, n_measures=4, n_deliverables=3, goal=goal, what=title,
+        )
+
+
+def _current_key_reforms(drafts: _Drafts, year: int, today: dt.date) -> None:
+    """The programme year's key reforms; the n-th goes to the n-th main leader, in turn."""
+    code, rng, main_leaders = drafts.code, drafts.rng, drafts.leaders.main
+    for n, (domain, title, lead, co, goal, status) in enumerate(CURRENT_KEY_REFORMS, start=1):
+        start, due = _current_dates(rng, year, today, status)
+        main = main_leaders[(n - 1) % len(main_leaders)] if main_leaders else None
+        drafts.add(
+            code=f"{drafts.prefix}-{year}-ZD-{n:02d}", title=title, tier=Tier.KEY, source_level="",
+            year=year, domain=domain, lead_unit=unit_ref(code, lead), co_units=tuple(unit_ref(code, c) for c in co),
+            responsible_leader=main, start_date=start, due_date=due,
+            status=status, n_measures=4, n_deliverables=3, goal=goal, what=title,
+        )
 
 
 def _upper_tasks(drafts: _Drafts) -> None:
@@ -187,12 +246,20 @@ def _key_reforms(drafts: _Drafts) -> None:
             code=f"{drafts.prefix}-{year}-ZD-{per_year[year]:02d}", title=title, tier=Tier.KEY, source_level="",
             year=year, domain=domain, lead_unit=unit_ref(code, lead), co_units=tuple(unit_ref(code, c) for c in co),
             responsible_leader=main, start_date=start, due_date=due,
-            status=status or Status.COMPLETED, n_measures=4, n_deliverables=3, goal=goal, what=title,
+            status=_historic(status or Status.COMPLETED), n_measures=4, n_deliverables=3, goal=goal, what=title,
         )
 
 
-def _micro_reforms(drafts: _Drafts, units: list[UnitSpec]) -> None:
-    """Micro-reforms: led by sub-districts, communities and departments; their heads answer for them."""
+#: The programme year's first micro-reforms: the showcase sub-district's, under way (the parts
+#: ``story.SHOWCASE_ROLES`` plays, whatever the draw).
+SHOWCASE_UNDER_WAY = 3
+
+
+def _micro_reforms(
+    drafts: _Drafts, units: list[UnitSpec], per_year: dict[int, int], *, today: dt.date | None = None
+) -> None:
+    """Micro-reforms: led by sub-districts, communities and departments; their heads answer for
+    them. ``today`` for the programme year's (dated around it)."""
     code, rng = drafts.code, drafts.rng
     by_kind = {
         "S": [u for u in units if u.kind == UnitKind.SUB_DISTRICT],
@@ -208,12 +275,15 @@ def _micro_reforms(drafts: _Drafts, units: list[UnitSpec]) -> None:
     themes_for = {kind: [t for t in MICRO_THEMES if kind in t[3]] for kind in "SC"}
     themes_for["D"] = [t for t in MICRO_THEMES if t[5]]
     by_code = {u.code: u for u in units}
-    for year, count in MICRO_PER_YEAR.items():
+    for year, count in per_year.items():
         for n in range(1, count + 1):
             while True:
-                kind = rng.choices("SCD", weights=(45, 35, 20))[0]
+                showcase = today is not None and n <= SHOWCASE_UNDER_WAY
+                kind = "S" if showcase else rng.choices("SCD", weights=(45, 35, 20))[0]
                 domain, slogan, topic, _kinds, goal, depts = rng.choice(themes_for[kind])
-                if kind == "S":
+                if showcase:
+                    lead = by_code[f"{code}-{SHOWCASE_SUB_DISTRICT}"]
+                elif kind == "S":
                     lead = rng.choices(by_kind["S"], weights=sub_weights)[0]
                 elif kind == "C":
                     lead = rng.choice(by_kind["C"])
@@ -231,8 +301,11 @@ def _micro_reforms(drafts: _Drafts, units: list[UnitSpec]) -> None:
                 co = [lead.parent or ""] if rng.random() < 0.6 else []  # a community's sub-district
             else:
                 co = [u.code for u in rng.sample(by_kind["S"], rng.randint(1, 2))]
-            status = _micro_status(rng, year)
-            start, due = _dates(rng, year, first_month=1, last_month=7, min_days=60)
+            status = Status.IN_PROGRESS if today is not None and n <= SHOWCASE_UNDER_WAY else _micro_status(rng, year)
+            if today is None:
+                start, due = _dates(rng, year, first_month=1, last_month=7, min_days=60)
+            else:
+                start, due = _current_dates(rng, year, today, status)
             head = drafts.leaders.unit_head.get(lead.code) if rng.random() < 0.8 else None
             drafts.add(
                 code=f"{drafts.prefix}-{year}-WG-{n:03d}", title=title, tier=Tier.MICRO, source_level="", year=year,

@@ -3,8 +3,9 @@
 ``load_demo()`` loads a district like Luohu's reform programme of 2014–2018 as the article tells
 it (``/work/shared/seed``, DOMAIN.md): the district, its committee and reform office, 25 district
 departments, the 10 sub-districts with 83 communities and a few hundred estates, leaders by tier,
-special groups, a plan per year, and 11 upper-level tasks, 38 key reforms and 491 micro-reforms.
-People have invented names.
+special groups, a plan per year, and 11 upper-level tasks, 38 key reforms and 491 micro-reforms
+— then the programme year's plan (``story.programme_year``) with 2 upper-level tasks, 8 key
+reforms and 60 micro-reforms under way around today. People have invented names.
 
 ``build_district(code=..., name=..., seed=...)`` builds ONE such district under another code
 prefix; the benchmark calls it a hundred times to make a province. It works in two steps:
@@ -23,12 +24,14 @@ the demo stays changed.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Domain, Unit
@@ -73,14 +76,16 @@ class Blueprint:
 
 def blueprint(
     *, code: str = DEMO_CODE, name: str = DEMO_NAME, seed: int = DEMO_SEED, with_people: bool = True,
-    demo_logins: bool = False,
+    demo_logins: bool = False, today: dt.date | None = None,
 ) -> Blueprint:
-    """The district ``code`` as data: pure and deterministic for given arguments.
+    """The district ``code`` as data: pure and deterministic for given arguments (``today``, by
+    default the local date, dates the programme year's reforms).
 
     Unit codes are ``<code>-...``, usernames ``<code>-...`` and reform codes ``<CODE>-<year>-...``,
     so many districts fit in one database. The reforms do not depend on ``with_people`` except
     for their responsible leaders (none without people).
     """
+    today = today or timezone.localdate()
     units = unit_specs(code, name, random.Random(f"{seed}-units"))
     people = person_specs(code, units, random.Random(f"{seed}-people"), demo_logins) if with_people else ()
     leaders = leader_index(people)
@@ -89,9 +94,9 @@ def blueprint(
         name=name,
         units=tuple(units),
         people=tuple(people),
-        plans=tuple(plan_specs(name)),
+        plans=tuple(plan_specs(name, today=today)),
         groups=tuple(group_specs(code, leaders, random.Random(f"{seed}-groups"))),
-        reforms=tuple(reform_specs(code, units, leaders, random.Random(f"{seed}-reforms"))),
+        reforms=tuple(reform_specs(code, units, leaders, random.Random(f"{seed}-reforms"), today=today)),
         office_head=f"{code}-office-1" if people else None,  # never a demo login (see DEMO_LOGINS)
     )
 

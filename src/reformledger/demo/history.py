@@ -37,7 +37,10 @@ def _days(n: int) -> dt.timedelta:
 
 
 def _report_text(rng: random.Random) -> str:
-    return REPORT_TEXTS[rng.randrange(len(REPORT_TEXTS))].format(n=rng.randint(2, 9), m=rng.randint(20, 300))
+    many = rng.randint(20, 300)
+    return REPORT_TEXTS[rng.randrange(len(REPORT_TEXTS))].format(
+        n=rng.randint(2, 9), m=many, k=rng.randint(many // 3, many)
+    )
 
 
 def write_history(story: Story) -> None:
@@ -56,7 +59,7 @@ def _tree_reports(story: Story, tree: Tree, pending: list[Filed]) -> ProgressRep
     """One tree's reports (added to ``pending``); returns the report that asked for help, if any."""
     code = tree.reform.code
     rng = random.Random(f"{DEMO_SEED}-history-{code}")
-    help_text = {c: text for c, text, _r in HISTORIC_HELP}.get(code)
+    help_text = {role: text for role, text, _r in HISTORIC_HELP}.get(story.cast.role(code) or "")
     filed: dict[int, list[ProgressReport]] = {}
     for node, task in zip(tree.plan, tree.tasks, strict=True):
         if not node.leaf:
@@ -162,5 +165,5 @@ def _ask_for_help(story: Story, help_reports: dict[str, ProgressReport]) -> None
         notify.help_needed(help_request, task=report.task)
         story.changes.append(Change(AUDIT_ACTION, help_request, {"report": [None, report.pk], "leader": [None, help_request.leader_id]}))
         story.created["help_requests"] += 1
-        if resolutions.get(code):
-            story.to_resolve.append((help_request, resolutions[code]))
+        if resolution := resolutions.get(story.cast.role(code) or ""):
+            story.to_resolve.append((help_request, resolution))

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 
 from reformledger.org.models import LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
 
-from .story import DEMO_LOGINS, DEMO_PASSWORD, DOMAIN_CODES, DOMAIN_NAMES, SHOWCASE_SUB_DISTRICT
+from .story import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DOMAIN_CODES,
+    DOMAIN_NAMES,
+    LEADER_GROUP_DOMAIN,
+    SHOWCASE_SUB_DISTRICT,
+)
 from .writing import Context, DemoDataError
 
 #: District departments: (code suffix, name, head's title, domains it usually works in).
@@ -250,15 +257,21 @@ def leader_index(people: Iterable[PersonSpec]) -> Leaders:
 
 
 def group_specs(code: str, leaders: Leaders, rng: random.Random) -> list[GroupSpec]:
+    """A special group per domain, led by the leader in charge of it — except grassroots
+    governance, which the first main leader leads (``story.LEADER_GROUP_DOMAIN``: the help asked
+    in it waits for the ``leader`` login)."""
     subs = [f"{code}-{slug}" for slug, _n, _c in SUB_DISTRICTS]
     out = []
     for domain in DOMAIN_CODES:
         depts = [f"{code}-{slug}" for slug, _n, _t, domains in DEPARTMENTS if domain in domains]
+        leader = leaders.by_domain.get(domain)
+        if domain == LEADER_GROUP_DOMAIN and leaders.main:
+            leader = leaders.main[0]
         out.append(
             GroupSpec(
                 domain=domain,
                 name=f"{DOMAIN_NAMES[domain]}改革专项小组",
-                leader=leaders.by_domain.get(domain),
+                leader=leader,
                 member_units=(f"{code}-office", *depts, *sorted(rng.sample(subs, 3))),
             )
         )

@@ -1,6 +1,7 @@
 """The catalogue's texts: Luohu's reform programme of 2014–2018 as the article tells it
 (``/work/shared/seed``, DOMAIN.md) — 11 upper-level tasks, 38 key reforms, and the themes,
-measures and deliverables the 491 micro-reforms are drawn from.
+measures and deliverables the 491 micro-reforms are drawn from — and the programme year's plan
+that today's supervision works on (``CURRENT_*``: invented, in the article's line of work).
 """
 
 from reformledger.reforms.models import SourceLevel, Status
@@ -111,6 +112,36 @@ KEY_REFORMS: tuple[tuple[int, str, str, str, tuple[str, ...], str, str], ...] = 
     (2018, "development-space", "查违“智慧监管”改革", "inspection", ("data",),
      "以信息化手段实现违法建筑全天候监管", Status.IN_PROGRESS),
 )
+
+#: The programme year's upper-level tasks (under way): source level, domain, title, lead, co-units, goal.
+CURRENT_UPPER_TASKS: tuple[tuple[str, str, str, str, tuple[str, ...], str], ...] = (
+    (SourceLevel.PROVINCIAL, "government-functions", "数字政府“一网通办”深化任务", "data", ("gov-office",),
+     "高频政务服务事项全程网办，办事材料再压减三成"),
+    (SourceLevel.MUNICIPAL, "development-space", "城中村综合治理专项任务", "renewal", ("housing", "inspection"),
+     "城中村消防、治安和环境隐患全面整治"),
+)
+#: The programme year's key reforms: domain, title, lead department, co-units, goal, status. The
+#: first four play the parts named in ``story.KEY_MOODS``; the first goes to the first main leader.
+CURRENT_KEY_REFORMS: tuple[tuple[str, str, str, tuple[str, ...], str, str], ...] = (
+    ("public-services", "“民生首善区”社区健康服务改革", "health", ("hospital", "civil"),
+     "家庭医生签约服务覆盖重点人群，社区首诊率稳步提升", Status.IN_PROGRESS),
+    ("development-space", "城市更新“片区统筹”改革", "renewal", ("housing", "finance"),
+     "以片区统筹推进城市更新，释放发展空间，配套设施同步建设", Status.IN_PROGRESS),
+    ("grassroots-governance", "社区“民生诉求”一网统管改革", "law", ("civil", "data"),
+     "民生诉求一网受理、分类处置、限时办结、闭环反馈", Status.IN_PROGRESS),
+    ("development-space", "查违“智慧监管”平台提升改革", "inspection", ("data",),
+     "违法建筑智能发现、快速处置，新增违建零增长", Status.IN_PROGRESS),
+    ("government-functions", "营商环境“一件事一次办”改革", "market", ("data", "gov-office"),
+     "企业高频事项集成办理，一次申请、一次办结", Status.IN_PROGRESS),
+    ("party-building", "“小区党建+物业管理”融合改革", "org", ("housing", "civil"),
+     "小区党组织、业委会、物业企业协同治理机制全覆盖", Status.IN_PROGRESS),
+    ("industry", "消费提振“商圈焕新”改革", "economy", ("market", "culture"),
+     "重点商圈改造提升，夜间经济和首店经济集聚发展", Status.APPROVED),
+    ("industry", "绿色低碳“近零碳社区”改革", "eco", ("drc",),
+     "建成一批近零碳社区示范点，形成可复制的建设标准", Status.IN_PROGRESS),
+)
+#: The programme year's micro-reforms.
+CURRENT_MICRO = 60
 
 #: Micro-reforms per year (491 in all).
 MICRO_PER_YEAR = {2014: 72, 2015: 90, 2016: 105, 2017: 112, 2018: 112}

@@ -1,9 +1,17 @@
 """The demo district's story: its names, codes and dates, the demo logins, and what its
 supervision shows today (which reforms are red or amber, the orders, the help asked). One
 definition of each, for the catalogue, the supervision and the command.
+
+The catalogue has two parts. The article's programme, 2014–2018 (540 reforms), is history: its
+reforms are completed, a few terminated, and carry no open work. Today's work belongs to the
+reforms of the **programme year** (:func:`programme_year`), whose plan the demo adds: upper-level
+tasks, key reforms and micro-reforms that started this year and run around today.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
 
 from .generator import AMBER, GREEN, RED
 
@@ -13,9 +21,16 @@ DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo password, printed fo
 DEMO_CODE = "lh"
 DEMO_NAME = "罗湖区"
 DEMO_SEED = 2019  # the article's year, Luohu's 40th
+#: The article's programme: history in the demo.
 YEARS = (2014, 2015, 2016, 2017, 2018)
-#: The year of the catalogue whose open reforms are supervised today.
-CURRENT_YEAR = YEARS[-1]
+
+
+def programme_year(today: dt.date) -> int:
+    """The year whose plan is under way on ``today``: a plan is adopted in February and its
+    reforms run into the next spring, so early in a year the last year's plan is still the one at
+    work. Never one of the article's years (a clock set in the past still gets a plan of its own)."""
+    return max((today - dt.timedelta(days=120)).year, YEARS[-1] + 1)
+
 #: The audit action of every row the loaders write themselves (not through a service).
 AUDIT_ACTION = "demo.create"
 
@@ -47,20 +62,55 @@ DEMO_LOGINS = {
 # Supervision: what the demo logins meet today
 # ----------------------------------------------------------------------------------------------
 
-#: Reforms whose mood is set (the rest draw one): what the demo logins should meet.
-MOODS = {
-    "LH-2018-ZD-02": RED,  # 棚改回迁安置: an overdue task, a supervision order, help needed
-    "LH-2018-ZD-03": RED,  # 民生首善区: overdue a week and more, escalated to the leader (``leader``)
-    "LH-2018-ZD-05": AMBER,  # 民生诉求: behind, due within days; a change request awaits the office
-    "LH-2018-ZD-08": GREEN,  # 查违智慧监管: on track; a change approved by the committee
-    "LH-2018-WG-015": AMBER,  # 东门街道 (``unit``): due within days and behind
-    "LH-2018-WG-054": RED,  # 东门街道 (``unit``): overdue, urged, an order not yet acknowledged
-    "LH-2018-WG-070": GREEN,  # 东门街道 (``unit``): on track; help given and resolved
-}
+#: The roles reforms play in today's story (:class:`Cast`): the key reforms by code suffix, and
+#: the showcase sub-district's micro-reforms under way.
+SHOWCASE_ROLES = ("showcase-amber", "showcase-red", "showcase-green")
+UNIT_REPORTS_ON = "showcase-green"  # ``unit`` files a report with a photo
+ASKS_FOR_HELP = "ZD-03"  # a key reform's unit asks ``leader`` for help; its change request awaits the office
+CHANGE_APPROVED = "ZD-04"  # a change approved with the committee's meeting
+URGED = "showcase-red"  # the office urges ``unit``'s sub-district about its overdue task
+ASKS_FOR_TIME = "showcase-red"  # ``unit`` asks for more time (an extension request awaits the office)
 #: Red reforms whose overdue task is a week late or more (escalated to the responsible leader).
-ESCALATE = frozenset({"LH-2018-ZD-02", "LH-2018-ZD-03", "LH-2018-WG-054"})
-#: The key reform whose responsible leader becomes the ``leader`` login (main leaders rotate).
-LEADER_REFORM = "LH-2018-ZD-03"
+ESCALATE = frozenset({"ZD-01", "ZD-02", "showcase-red"})
+
+
+@dataclass(frozen=True)
+class Cast:
+    """Which reform of the programme year plays which role: ``{role: reform code}``."""
+
+    codes: dict[str, str] = field(default_factory=dict)
+
+    def code(self, role: str) -> str | None:
+        return self.codes.get(role)
+
+    def role(self, code: str) -> str | None:
+        return next((r for r, c in self.codes.items() if c == code), None)
+
+    def mood(self, code: str) -> str | None:
+        role = self.role(code)
+        if role in KEY_MOODS:
+            return KEY_MOODS[role]
+        if role in SHOWCASE_ROLES:
+            return SHOWCASE_MOODS[SHOWCASE_ROLES.index(role)]
+        return None
+
+
+#: The programme year's key reforms whose mood is set, by code suffix (the rest draw one).
+KEY_MOODS = {
+    "ZD-01": RED,  # 民生首善区 health: overdue a week and more, escalated to its leader (``leader``)
+    "ZD-02": RED,  # 城市更新片区统筹: an overdue task, a supervision order, help needed, a reply to review
+    "ZD-03": AMBER,  # 民生诉求一网统管: behind, due within days; help asked of ``leader``; a change request
+    "ZD-04": GREEN,  # 查违智慧监管: on track; a change approved by the committee
+}
+#: The moods of the showcase sub-district's first three micro-reforms under way (by code): what
+#: ``unit`` meets — one due within days and behind, one overdue (urged, an order not yet
+#: acknowledged, an extension asked), one on track (help given and resolved; today's report).
+SHOWCASE_MOODS = (AMBER, RED, GREEN)
+#: The key reform whose responsible leader is the ``leader`` login (main leaders rotate, and the
+#: first key reform of a year goes to the first main leader).
+LEADER_REFORM = "ZD-01"
+#: The special group the ``leader`` login leads (help asked in its domain waits for them).
+LEADER_GROUP_DOMAIN = "grassroots-governance"
 
 STAGES = {
     1: ("组织实施",),
@@ -72,12 +122,13 @@ STAGE_DELIVERABLES = {
     2: ("工作方案", "阶段成果材料"),
     3: ("调查报告和工作方案", "推进台账", "验收报告"),
 }
+#: Report texts: ``{n}`` a few (2–9), ``{m}`` many (20–300), ``{k}`` some of the many (never more).
 REPORT_TEXTS = (
     "组织召开专题推进会，明确责任分工和时间节点。",
     "完成调查摸底，建立工作台账，梳理问题清单{n}项。",
     "工作方案已印发，各责任单位按方案推进。",
     "开展业务培训{n}场，覆盖工作人员{m}人次。",
-    "试点工作有序开展，收集意见建议{n}条，已整改{m}条。",
+    "试点工作有序开展，收集意见建议{m}条，已采纳{k}条。",
     "深入社区开展政策宣传{n}场次，发放宣传资料{m}份。",
     "与配合单位召开联席会议，协调解决跨部门问题{n}个。",
     "完成阶段性工作，形成阶段总结材料。",
@@ -100,29 +151,22 @@ EVIDENCE_NAMES = {
     "xlsx": "工作台账.xlsx",
     "docx": "工作总结.docx",
 }
-#: Help needed: (reform code, text, resolution or "" while it is open).
+#: Help needed: (reform role, text, resolution or "" while it is open). Roles as in :class:`Cast`.
 HISTORIC_HELP = (
-    ("LH-2018-ZD-02", "回迁安置房配套学校建设资金缺口较大，请区财政局协调落实专项资金。", ""),
-    ("LH-2018-WG-070", "请区住房和建设局明确物业服务企业党组织与社区党委共建的政策口径。",
+    ("ZD-02", "片区统筹范围内回迁安置房配套学校建设资金缺口较大，请区财政局协调落实专项资金。", ""),
+    ("showcase-green", "请区住房和建设局明确物业服务企业党组织与社区党委共建的政策口径。",
      "已协调区住房和建设局印发指导意见，明确共建政策口径，东门街道按意见推进。"),
 )
 
-
-#: The reforms today's work happens on (``today.py``).
-UNIT_REPORTS_ON = "LH-2018-WG-070"  # ``unit`` files a report with a photo
-ASKS_FOR_HELP = "LH-2018-ZD-05"  # a key reform's unit asks for help; its change request awaits the office
-CHANGE_APPROVED = "LH-2018-ZD-08"  # a change approved with the committee's meeting
-URGED = "LH-2018-WG-054"  # the office urges ``unit``'s sub-district about its overdue task
-
 ORDERS = (
-    # (days ago, reform codes, extra target unit suffixes, title, findings, acknowledged by all?)
-    (35, ("LH-2018-ZD-02",), ("renewal",), "关于加快推进棚改回迁安置与社区融入改革的督查令",
-     "回迁安置房配套设施建设滞后，部分任务已超过完成时限", True),
-    (16, ("LH-2018-ZD-03",), ("civil",), "关于“民生首善区”四个层面民生改革逾期任务的督查令",
-     "部分民生改革任务超过完成时限，进展报告不及时", True),
-    (5, ("LH-2018-WG-054", "LH-2018-WG-015"), (), "关于东门街道微改革进度滞后的督查令",
-     "“空间挖潜”“绿色低碳”两项微改革进度滞后于计划", False),
-    (0, ("LH-2018-ZD-08",), ("data",), "关于加快查违“智慧监管”平台建设的督查令",
-     "智慧监管平台建设需与数据共享工作同步推进", None),
+    # (days ago, reform roles, extra target unit suffixes, title, findings, acknowledged by all?, replied?)
+    (35, ("ZD-02",), ("renewal",), "关于加快推进城市更新“片区统筹”改革的督查令",
+     "片区内回迁安置房配套设施建设滞后，部分任务已超过完成时限", True, True),
+    (16, ("ZD-01",), ("civil",), "关于“民生首善区”社区健康服务改革逾期任务的督查令",
+     "部分社区健康服务改革任务超过完成时限，进展报告不及时", True, False),
+    (5, ("showcase-red", "showcase-amber"), (), "关于东门街道微改革进度滞后的督查令",
+     "东门街道两项微改革进度滞后于计划", False, False),
+    (0, ("ZD-04",), ("data",), "关于加快查违“智慧监管”平台提升的督查令",
+     "智慧监管平台提升需与数据共享工作同步推进", None, False),
 )
 

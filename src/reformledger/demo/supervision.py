@@ -4,19 +4,17 @@ needed, a completion application, change requests, and today's warnings and remi
 ``load_supervision_demo(district)`` adds them to the demo district loaded by
 ``demo.district.load_demo`` (``reformledger demo-data`` calls both). It works in two parts:
 
-1. **Trees.** Every reform of the catalogue's last year (2018) still open (in progress or approved)
-   gets a task tree of ten tasks in two or three layers: the reform's measures are the first layer,
-   their steps the second, the communities or sub-districts that carry them out the third, with
-   weights, co-units, communities and responsible people. The catalogue is the article's
-   (2014–2018), so these reforms are first *carried over* to the present: the reform office moves
-   their due date after today (``reforms.services.update_reform``, audited as any change). The
-   trees, and what happened before today — progress reports with their evidence files, the
+1. **Trees.** Every reform of the programme year (``story.programme_year``) still open (in progress
+   or approved) gets a task tree of ten tasks in two or three layers: the reform's measures are the
+   first layer, their steps the second, the communities or sub-districts that carry them out the
+   third, with weights, co-units, communities and responsible people. The article's reforms
+   (2014–2018) are history and get none. The trees, and what happened before today — progress reports with their evidence files, the
    office's reviews, help needed — are written as rows (the services date everything today, and
    730 tasks one by one through ``services.create_task`` take ten times longer), in a few bulk
    inserts, recorded in the audit trail in one bulk append (action ``demo.create``) like the district
    loader's rows; the planner keeps every task inside its parent's and its reform's dates and gives
    it a person of its unit. Each tree is then rolled up by ``rollup.refresh_reform``. Each reform
-   is given a mood: most are on track, some are behind with a task due within days (amber), some
+   is given a mood (the parts some play are in ``story``: :class:`~.story.Cast`): most are on track, some are behind with a task due within days (amber), some
    have an overdue or silent task (red), one has finished every task and applied for completion.
 2. **Today's work**, through the services: a report filed by ``unit`` and one asking for help, one
    report accepted and one returned, help resolved, four supervision orders (one not acknowledged,
@@ -47,7 +45,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from reformledger.org.models import Membership, Role, SpecialGroup, Unit, UnitKind, User
-from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Reform, Status, Tier
 from reformledger.supervision import rollup
 from reformledger.supervision.models import HelpRequest, Order, Task
@@ -64,21 +61,21 @@ from .generator import (
     draw_mood,
     grassroots,
     leaf_facts,
-    month_end,
     plan_tree,
     task_fields,
 )
 from .history import write_history
 from .story import (
-    CURRENT_YEAR,
     DEMO_CODE,
     DEMO_SEED,
     ESCALATE,
-    LEADER_REFORM,
-    MOODS,
+    KEY_MOODS,
+    SHOWCASE_ROLES,
     SHOWCASE_SUB_DISTRICT,
     STAGE_DELIVERABLES,
     STAGES,
+    Cast,
+    programme_year,
 )
 from .today import todays_work
 from .writing import Writes
@@ -117,9 +114,9 @@ class SupervisionResult:
 class Story(Writes):
     """What the writers share: the day, the people, the trees, the audit entries."""
 
-    def __init__(self, district: Unit, today: dt.date):
+    def __init__(self, district: Unit, today: dt.date, cast: Cast):
         super().__init__()
-        self.district, self.today = district, today
+        self.district, self.today, self.cast = district, today, cast
         code = district.code
         self.users = {u.username: u for u in User.objects.filter(
             username__in=["office", "leader", "unit", f"{code}-office-1", f"{code}-office-4"]
@@ -187,10 +184,11 @@ def load_supervision_demo(*, district: Unit | None = None, on: dt.date | None = 
     started = time.perf_counter()
     district = district or Unit.objects.get(code=DEMO_CODE)
     today = on or rollup.today()
-    prefix = f"{district.code.upper()}-{CURRENT_YEAR}-"
+    year = programme_year(today)
+    prefix = f"{district.code.upper()}-{year}-"
     reforms = list(
         Reform.objects.filter(
-            district=district, year=CURRENT_YEAR, code__startswith=prefix, status__in=(Status.IN_PROGRESS, Status.APPROVED)
+            district=district, year=year, code__startswith=prefix, status__in=(Status.IN_PROGRESS, Status.APPROVED)
         )
         .exclude(pk__in=Task.objects.filter(district=district).values("reform_id"))
         .select_related("lead_unit", "domain", "responsible_leader")
@@ -200,7 +198,7 @@ def load_supervision_demo(*, district: Unit | None = None, on: dt.date | None = 
     first_time = not Order.objects.filter(district=district).exists()
     if not reforms and not first_time:
         return SupervisionResult(district=district, created=Counter(), seconds=time.perf_counter() - started)
-    story = Story(district, today)
+    story = Story(district, today, cast_of(district, year))
     completion_code = _completion_reform(story, reforms) if first_time else None
     for reform in reforms:
         _build_tree(story, reform, done=reform.code == completion_code)
@@ -217,12 +215,29 @@ def load_supervision_demo(*, district: Unit | None = None, on: dt.date | None = 
     return SupervisionResult(district=district, created=story.created, seconds=time.perf_counter() - started, scan=scan)
 
 
+def cast_of(district: Unit, year: int) -> Cast:
+    """Who plays which part this year: the key reforms by code suffix, and the showcase
+    sub-district's first three micro-reforms in progress (by code)."""
+    prefix = f"{district.code.upper()}-{year}-"
+    codes = {role: f"{prefix}{role}" for role in KEY_MOODS}
+    showcase = (
+        Reform.objects.filter(
+            district=district, year=year, tier=Tier.MICRO, status=Status.IN_PROGRESS,
+            lead_unit__code=f"{district.code}-{SHOWCASE_SUB_DISTRICT}",
+        )
+        .order_by("code")
+        .values_list("code", flat=True)[: len(SHOWCASE_ROLES)]
+    )
+    codes.update(zip(SHOWCASE_ROLES, showcase, strict=False))
+    return Cast(codes=codes)
+
+
 def _completion_reform(story: Story, reforms: list[Reform]) -> str | None:
     """A micro-reform in progress, led by a sub-district other than the showcase, whose tasks are
     all done: its lead unit applies for completion."""
     for reform in reforms:
         if (
-            reform.tier == Tier.MICRO and reform.status == Status.IN_PROGRESS and reform.code not in MOODS
+            reform.tier == Tier.MICRO and reform.status == Status.IN_PROGRESS and story.cast.role(reform.code) is None
             and reform.lead_unit.kind == UnitKind.SUB_DISTRICT
             and (story.showcase is None or reform.lead_unit_id != story.showcase.pk)
         ):
@@ -231,16 +246,15 @@ def _completion_reform(story: Story, reforms: list[Reform]) -> str | None:
 
 
 def _build_tree(story: Story, reform: Reform, *, done: bool) -> None:
-    """Carry the reform over to the present (through the reforms service) and plan its tree: the
-    tasks, their units and people, and the leaves' facts as of today (inserted by :func:`_insert_trees`)."""
+    """Plan a reform's tree: the tasks, their units and people, and the leaves' facts as of today
+    (inserted by :func:`_insert_trees`)."""
     today = story.today
     rng = random.Random(f"{DEMO_SEED}-supervision-{reform.code}")
-    mood = DONE if done else MOODS.get(reform.code) or draw_mood(rng)
+    mood = DONE if done else story.cast.mood(reform.code) or draw_mood(rng)
     if reform.status == Status.APPROVED:
         mood = GREEN
-    _carry_over(story, reform, rng)
     end = reform.due_date
-    assert end is not None  # _carry_over gives every open reform one
+    assert end is not None  # every reform of the programme year has its dates
     if reform.status == Status.APPROVED:
         start = today + _days(rng.randint(10, 40))
     elif done:
@@ -249,28 +263,13 @@ def _build_tree(story: Story, reform: Reform, *, done: bool) -> None:
         start = today - _days(rng.randint(150, 300))
     start = max(start, reform.start_date or start)
     plan = plan_tree(rng, start=start, due=end)
-    marked = apply_mood(rng, plan, mood, today=today, escalate=reform.code in ESCALATE) if mood != GREEN else []
+    escalate = story.cast.role(reform.code) in ESCALATE
+    marked = apply_mood(rng, plan, mood, today=today, escalate=escalate) if mood != GREEN else []
     for node in plan:
         if node.leaf:
             leaf_facts(rng, node, today=today)
     tasks = _tasks(story, reform, rng, plan, marked)
     story.trees[reform.code] = Tree(reform=reform, mood=mood, plan=plan, marked=marked, tasks=tasks)
-
-
-def _carry_over(story: Story, reform: Reform, rng: random.Random) -> None:
-    """The catalogue ends in 2018: move an open reform's due date after today (and give the
-    ``leader`` login its key reform), through the reforms service, audited as any change."""
-    changes: reform_services.ReformFields = {}
-    if reform.due_date is None or reform.due_date < story.today + _days(60):
-        changes["due_date"] = month_end(story.today, rng.randint(4, 12))
-    leader = story.users.get("leader")
-    if reform.code == LEADER_REFORM and leader is not None and reform.responsible_leader_id != leader.pk:
-        changes["responsible_leader"] = leader
-    if changes:
-        reform_services.update_reform(user=story.office_head, reform=reform, data=changes)
-        for name, value in changes.items():
-            setattr(reform, name, value)
-        story.created["reforms_carried_over"] += 1
 
 
 def _tasks(story: Story, reform: Reform, rng: random.Random, plan: list[Planned], marked: list[Planned]) -> list[Task]:

@@ -1,7 +1,8 @@
 """Today's supervision in the demo district, through the services as a person would do it: a
-report filed by ``unit`` and one asking for help, the office's reviews, help resolved, four
-supervision orders (one not acknowledged, so it escalates), a completion application, two change
-requests (one awaiting the office, one approved with the committee's meeting) and an urging.
+report filed by ``unit`` and one asking ``leader`` for help, the office's reviews, help resolved,
+four supervision orders (one not acknowledged, so it escalates; one with a written reply awaiting
+the office), a completion application, two change requests (one awaiting the office, one approved
+with the committee's meeting), an urging, and a micro-reform proposed to the committee.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from typing import TYPE_CHECKING
 from django.core.files.base import ContentFile
 
 from reformledger.core.audit import Change, diff
-from reformledger.org.models import Unit
-from reformledger.reforms.models import Reform
+from reformledger.org.models import Domain, Unit
+from reformledger.reforms import services as reform_services
+from reformledger.reforms.models import Reform, Status, Tier
 from reformledger.supervision.models import (
     LEVEL_RANK,
     Decision,
@@ -27,12 +29,23 @@ from reformledger.supervision.models import (
 from reformledger.supervision.services import decisions as decision_services
 from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
 
 from .catalogue import split_measures
 from .documents import make_docx, make_pdf, make_png
 from .generator import DONE, month_end
-from .story import ASKS_FOR_HELP, CHANGE_APPROVED, DEMO_SEED, ORDERS, RETURN_COMMENTS, UNIT_REPORTS_ON, URGED
+from .programme import CURRENT_MICRO
+from .story import (
+    ASKS_FOR_HELP,
+    CHANGE_APPROVED,
+    DEMO_SEED,
+    ORDERS,
+    RETURN_COMMENTS,
+    UNIT_REPORTS_ON,
+    URGED,
+    programme_year,
+)
 
 if TYPE_CHECKING:
     from .supervision import Story
@@ -55,10 +68,14 @@ def todays_work(story: Story) -> None:
     _completion(story)
     _change_requests(story)
     _urging(story)
+    _proposal(story)
 
 
-def _leaves(story: Story, code: str, **filters) -> list[Task]:
-    """The open leaf tasks of one reform, worst and soonest first."""
+def _leaves(story: Story, role: str, **filters) -> list[Task]:
+    """The open leaf tasks of the reform playing ``role``, worst and soonest first."""
+    code = story.cast.code(role)
+    if code is None:
+        return []
     qs = (
         Task.objects.filter(reform__district=story.district, reform__code=code, children__isnull=True, **filters)
         .exclude(status=TaskStatus.DONE)
@@ -118,12 +135,12 @@ def _orders(story: Story) -> None:
     today, district = story.today, story.district
     rng = random.Random(f"{DEMO_SEED}-today")
     units = {u.code: u for u in Unit.objects.filter(district=district)}
-    for days_ago, codes, extra, title, findings, acknowledged in ORDERS:
+    for days_ago, roles, extra, title, findings, acknowledged, replied in ORDERS:
         items = []
-        for code in codes:
-            leaves = _leaves(story, code)
+        for role in roles:
+            leaves = _leaves(story, role)
             # The order's own deadline (督办时限): the task's due date, or two weeks on when it has passed.
-            items += [(t, max(t.due_date, today + _days(14))) for t in leaves[: 2 if len(codes) == 1 else 1]]
+            items += [(t, max(t.due_date, today + _days(14))) for t in leaves[: 2 if len(roles) == 1 else 1]]
         if not items:
             continue
         reform = items[0][0].reform
@@ -147,6 +164,21 @@ def _orders(story: Story) -> None:
             if days_ago:
                 signed = story.at(min(today, issued + _days(1 + n)), rng)
                 _backdate(story, OrderTarget.objects.get(pk=target.pk), acknowledged_at=signed)
+            if replied and n == 0:
+                _reply(story, order, target.unit, signer)
+
+
+def _reply(story: Story, order, unit: Unit, signer) -> None:
+    """The lead unit's written reply (办理回复) to an order, with its account as a Word file: it
+    waits for the office's review."""
+    lines = [
+        "一、召开专题会议研究部署，明确分管领导和责任科室，逐项制定整改措施和完成时限。",
+        "二、对督查令所列逾期任务逐项梳理原因，已协调区财政局落实配套资金，工程已复工。",
+        "三、建立周调度机制，每周报送进展，确保在督办时限内完成整改。",
+    ]
+    paper = ContentFile(make_docx(f"关于{order.title.removeprefix('关于')}的办理情况报告", lines), name="督查令办理情况报告.docx")
+    reply_services.reply_to_order(user=signer, order=order, unit=unit, text="\n".join(lines), files=[paper])
+    story.created["order_replies"] += 1
 
 
 def _order_body(reform: Reform, findings: str, reply_by: dt.date) -> str:
@@ -175,7 +207,7 @@ def _completion(story: Story) -> None:
 def _change_requests(story: Story) -> None:
     """Change requests: one awaiting the office (a key reform), one approved with the committee."""
     today, district = story.today, story.district
-    pending = Reform.objects.filter(district=district, code=ASKS_FOR_HELP).select_related("lead_unit").first()
+    pending = Reform.objects.filter(district=district, code=story.cast.code(ASKS_FOR_HELP)).select_related("lead_unit").first()
     if pending is not None and pending.due_date is not None and story.member(pending.lead_unit):
         letter = ContentFile(
             make_pdf("关于民生诉求系统对接事项的复函", ["市级民生诉求系统接口改造计划于明年一季度完成。", "请区级平台做好对接准备。"]),
@@ -191,7 +223,7 @@ def _change_requests(story: Story) -> None:
             evidence=[letter],
         )
         story.created["change_requests"] += 1
-    approved = Reform.objects.filter(district=district, code=CHANGE_APPROVED).select_related("lead_unit").first()
+    approved = Reform.objects.filter(district=district, code=story.cast.code(CHANGE_APPROVED)).select_related("lead_unit").first()
     if approved is not None and story.member(approved.lead_unit):
         request = decision_services.request_change(
             user=story.member(approved.lead_unit), reform=approved,
@@ -213,3 +245,25 @@ def _urging(story: Story) -> None:
             message=f"“{task.title}”已超过完成时限，请于三个工作日内报送逾期原因、整改措施和完成时间。",
         )
         story.created["urgings"] += 1
+
+
+def _proposal(story: Story) -> None:
+    """``unit``'s sub-district drafts a micro-reform and proposes it: it waits for the committee."""
+    unit_user, lead = story.users.get("unit"), story.showcase
+    if unit_user is None or lead is None:
+        return
+    year = programme_year(story.today)
+    domain = Domain.objects.get(code="grassroots-governance")
+    reform = reform_services.create_reform(user=unit_user, data={
+        "code": f"{story.district.code.upper()}-{year}-WG-{CURRENT_MICRO + 1:03d}",
+        "title": f"{lead.name}“智慧安防”老旧小区微改造改革",
+        "tier": Tier.MICRO, "year": year, "domain": domain, "lead_unit": lead,
+        "goals": "老旧小区智能门禁、视频监控和消防预警全覆盖，居民安全感明显提升。",
+        "measures": "一是摸清辖区老旧小区安防设施底数；二是分批加装智能门禁和消防预警设备；三是建立小区安防联勤机制。",
+        "deliverables": "老旧小区安防设施台账；智慧安防建设验收报告。",
+        "public_summary": f"由{lead.name}牵头，推进老旧小区“智慧安防”微改造，提升居民安全感。",
+    })
+    reform_services.transition_reform(
+        user=unit_user, reform=reform, to_status=Status.PROPOSED, note="经街道党工委会议研究，提请区委改革委审议。"
+    )
+    story.created["proposals"] += 1

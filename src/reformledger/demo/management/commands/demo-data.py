@@ -9,11 +9,12 @@ import os
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
 from reformledger.demo.reset import reset_demo
-from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT
+from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
 from reformledger.demo.writing import DemoDataError
 from reformledger.org.models import Unit
@@ -23,9 +24,9 @@ from reformledger.supervision.models import Level, Task
 
 class Command(BaseCommand):
     help = (
-        "Load the demo district (罗湖区: 11 upper-level tasks, 38 key reforms, 491 micro-reforms, "
-        "2014–2018) with the supervision of its open reforms (task trees, reports, orders, warnings), "
-        "and print the demo logins. Running it again only fills gaps. "
+        "Load the demo district (罗湖区: its programme of 2014–2018 as history — 11 upper-level tasks, "
+        "38 key reforms, 491 micro-reforms — and this year's plan with the supervision of its open reforms: "
+        "task trees, reports, orders, warnings), and print the demo logins. Running it again only fills gaps. "
         "For trying Reform Ledger out, not for a production database: the demo logins share one known password."
     )
 
@@ -98,20 +99,22 @@ class Command(BaseCommand):
         self._print_logins()
 
     def _print_totals(self, district: Unit) -> None:
-        totals = dict(
-            Reform.objects.filter(district=district).values_list("tier").annotate(n=Count("pk")).values_list("tier", "n")
-        )
-        self.stdout.write(
-            _(
-                "%(name)s, 2014–2018: %(upper)d upper-level tasks, %(key)d key reforms, %(micro)d micro-reforms."
+        year = programme_year(timezone.localdate())
+        reforms = Reform.objects.filter(district=district)
+        for label, part in (
+            (_("%(name)s, 2014–2018") % {"name": district.name}, reforms.filter(year__in=YEARS)),
+            (_("%(name)s, the %(year)d plan") % {"name": district.name, "year": year}, reforms.filter(year=year)),
+        ):
+            totals = dict(part.values_list("tier").annotate(n=Count("pk")).values_list("tier", "n"))
+            self.stdout.write(
+                _("%(part)s: %(upper)d upper-level tasks, %(key)d key reforms, %(micro)d micro-reforms.")
+                % {
+                    "part": label,
+                    "upper": totals.get(Tier.UPPER, 0),
+                    "key": totals.get(Tier.KEY, 0),
+                    "micro": totals.get(Tier.MICRO, 0),
+                }
             )
-            % {
-                "name": district.name,
-                "upper": totals.get(Tier.UPPER, 0),
-                "key": totals.get(Tier.KEY, 0),
-                "micro": totals.get(Tier.MICRO, 0),
-            }
-        )
         # Counted as the warning board, the workbench and the bulletin count: leaf tasks.
         leaves = Task.objects.filter(district=district).leaves()
         warnings = dict(leaves.values_list("level").annotate(n=Count("pk")).values_list("level", "n"))
