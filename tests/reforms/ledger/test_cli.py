@@ -47,7 +47,7 @@ def test_bad_file_exits_1_with_one_message(district, tmp_path, capsys):
     path.write_text("just some notes")
     assert run("import-ledger", str(path)) == 1
     err = capsys.readouterr().err
-    assert "not an Excel workbook (.xlsx)" in err
+    assert "not an Excel workbook (.xlsx or .xls)" in err
 
 
 def test_dry_run_writes_nothing(catalogue, tmp_path, capsys):
@@ -84,7 +84,7 @@ def test_export_with_filters_and_back(catalogue, district, tmp_path, capsys):
     assert run("export-ledger", str(tmp_path / "a.xlsx"), "--user", "unit_staff") == 0
     assert [row[0] for row in read_rows(tmp_path / "a.xlsx")[1:]] == ["SJ-2018-01", "WG-2018-01"]
 
-    edit(out, {("WG-2018-01", "进度(%)"): 10})
+    edit(out, {("WG-2018-01", "名称"): "物业管理微改革（二期）"})
     capsys.readouterr()
     assert run("import-ledger", str(out)) == 0
     assert "Created 0, updated 1, unchanged 2." in capsys.readouterr().out
