@@ -24,6 +24,7 @@ from reformledger.org.models import Unit
 from ..models import Reform, Tier
 from ..services import ReformSnapshot
 from .cells import as_number, as_text, parse_date
+from .files import open_table
 from .format import (
     CO_UNIT_SPLIT,
     HEADER,
@@ -39,7 +40,6 @@ from .format import (
     match_key,
 )
 from .lookups import Lookups
-from .files import open_table
 from .versions import is_version
 from .workbook import RawRow, Source, check_file, read_rows
 

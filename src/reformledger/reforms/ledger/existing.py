@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 
@@ -89,7 +89,8 @@ def date_problems(
     dates = {pk: (start, due) for pk, (_number, start, due) in moved.items()}
     out: dict[int, Problem] = {}
     for _receiver, found in reforms_dates_checked.send(sender=Reform, dates=dates):
-        for pk, (name, message) in (found or {}).items():
+        answer = cast(Mapping[int, tuple[str, str]], found or {})
+        for pk, (name, message) in answer.items():
             number = moved[pk][0]
             changed = changed_dates.get(number, set())
             column = name if name in changed or not changed else sorted(changed)[0]

@@ -19,7 +19,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Literal, cast
 
 import xlrd
 from django.utils.translation import gettext as _
@@ -171,7 +171,7 @@ def _xls_table(data: bytes) -> Table:
 def _xls_value(cell, datemode: int) -> Any:
     if cell.ctype == xlrd.XL_CELL_DATE:
         try:
-            return xlrd.xldate.xldate_as_datetime(cell.value, datemode)
+            return xlrd.xldate.xldate_as_datetime(cell.value, cast(Literal[0, 1], datemode))
         except (xlrd.xldate.XLDateError, ValueError, OverflowError):
             return cell.value
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:

@@ -21,8 +21,8 @@ from reformledger.core.permissions import require
 
 from ..models import LedgerImport
 from .applying import IMPORT_REFUSED, ImportResult
-from .planning import Choice
 from .format import Problem, Progress
+from .planning import Choice
 from .workbook import check_file
 
 #: ``enqueue(import_id, language)``: queue the check of an upload.
