@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reformledger.cli import main
+from reformledger.reforms import services
 from reformledger.reforms.models import Reform
 
 from .conftest import counts, edit, good_row, read_rows, write
@@ -97,3 +98,26 @@ def test_export_refuses_bad_options(district, tmp_path):
         call_command("export-ledger", str(tmp_path / "x.xlsx"), "--unit", "nope")
     with pytest.raises(CommandError, match=".xlsx"):
         call_command("export-ledger", str(tmp_path / "x.csv"))
+
+
+def test_conflicts_are_printed_and_kept_unless_taken_with_take_ledger(catalogue, people, tmp_path, capsys):
+    out = tmp_path / "old.xlsx"
+    assert run("export-ledger", str(out)) == 0
+    key = Reform.objects.get(code="ZD-2018-01")
+    services.update_reform(user=people.office, reform=key, data={"title": "罗湖医改（页面）"})
+    edit(out, {("ZD-2018-01", "改革举措"): "台账举措"})
+    capsys.readouterr()
+    assert run("import-ledger", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "Row 4: ZD-2018-01 罗湖医改（页面） changed since the export; kept as it is (--take-ledger 4" in printed
+    assert "名称: ledger 罗湖医改, now 罗湖医改（页面）" in printed
+    assert "1 conflicting row(s) kept" in printed and "updated 0" in printed
+    assert Reform.objects.get(code="ZD-2018-01").measures == "组建医疗集团；家庭医生签约"
+
+    assert run("import-ledger", str(out), "--take-ledger", "4,9") == 0
+    captured = capsys.readouterr()
+    assert "taken from the ledger" in captured.out and "updated 1" in captured.out
+    assert "row 9 is not a conflict" in captured.err
+    key.refresh_from_db()
+    assert (key.title, key.measures) == ("罗湖医改", "台账举措")
+    assert run("import-ledger", str(out), "--take-ledger", "x") == 1

@@ -7,6 +7,8 @@ chooses that row."""
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from reformledger.core.audit import history_of
 from reformledger.reforms import services
@@ -14,11 +16,12 @@ from reformledger.reforms.history import history_rows
 from reformledger.reforms.ledger.applying import import_ledger
 from reformledger.reforms.ledger.planning import Choice
 from reformledger.reforms.ledger.versions import is_version, version_of
-from reformledger.reforms.models import Reform, Status
+from reformledger.reforms.models import LedgerImport, Reform, Status
 from reformledger.supervision.services import reports as report_services
 from tests.factories import TaskFactory
 
 from .conftest import counts, edit, export, read_rows
+from .test_pages import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +191,41 @@ def test_the_history_names_the_ledger_file(older_export, people):
     rows = history_rows(Reform.objects.get(code="FR-2018-01"))
     assert rows[0]["action"] == "changed the reform from an Excel ledger"
     assert {"label": "Ledger file", "before": None, "after": "台账2018.xlsx"} in rows[0]["changes"]
+
+
+# --- the pages: the preview shows each conflict, the office chooses per row ----------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_preview_shows_conflicts_and_applies_only_the_rows_ticked(older_export, people, client):
+    rows = _rows_by_code(older_export)
+    zd_row, wg_row = rows["ZD-2018-01"][0], rows["WG-2018-01"][0]
+    client.force_login(people.office)
+    client.post(reverse("reforms:ledger-import"), {"file": SimpleUploadedFile("台账.xlsx", older_export.read_bytes())})
+    run_worker()
+    item = LedgerImport.objects.get()
+    assert item.status == LedgerImport.ImportStatus.READY, item.errors
+    detail = reverse("reforms:ledger-import-detail", args=[item.pk])
+    page = client.get(detail).content.decode()
+    assert "Changed in Reform Ledger since this export" in page
+    assert f'name="take" value="{zd_row}"' in page and f'name="take" value="{wg_row}"' in page
+    assert "罗湖医改（页面上改过）" in page and "台账里的新摘要" in page
+
+    # A row that is no conflict is refused, naming the choice; nothing is queued.
+    response = client.post(reverse("reforms:ledger-import-confirm", args=[item.pk]), {"take": ["2"]}, follow=True)
+    assert "Row 2 is not a conflict of this ledger." in response.content.decode()
+    item.refresh_from_db()
+    assert item.status == LedgerImport.ImportStatus.READY
+
+    client.post(reverse("reforms:ledger-import-confirm", args=[item.pk]), {"take": [str(zd_row)]})
+    run_worker()
+    item.refresh_from_db()
+    assert item.status == LedgerImport.ImportStatus.APPLIED, item.errors
+    assert (item.summary["taken"], item.summary["kept"]) == (1, 1)
+    key, micro = Reform.objects.get(code="ZD-2018-01"), Reform.objects.get(code="WG-2018-01")
+    assert (key.title, key.public_summary) == ("罗湖医改", "台账里的新摘要")
+    assert (micro.title, micro.measures) == ("物业微改革（页面上改过）", "")
+    entry = history_of(key).first()
+    assert entry.changes["ledger_file"] == "台账.xlsx" and entry.changes["ledger_conflict"] is True
+    page = client.get(detail).content.decode()
+    assert "Taken from the ledger" in page and "Kept as it is" in page
