@@ -36,6 +36,8 @@ _CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {"tier": Tier, "status": S
 _NOTE_KEYS = ("note", "comment", "message")
 #: Ids that link entries to other records (a completion, a change request): not shown.
 _INTERNAL_KEYS = frozenset({"completion", "change_request", "request"})
+#: Facts about the entry (the ledger file an import came from): shown as they are, not as a change.
+_FACT_KEYS = frozenset({"ledger_file", "ledger_conflict"})
 _ORDER = {name: i for i, name in enumerate(TRACKED_FIELDS)}
 
 
@@ -137,7 +139,7 @@ def _changes_and_note(entry: AuditEntry, names: dict[type[models.Model], dict[in
         changes.append(
             {
                 "label": _field_label(name),
-                "before": None if creates else _show(name, before, names),
+                "before": None if creates or name in _FACT_KEYS else _show(name, before, names),
                 "after": _show(name, after, names),
             }
         )

@@ -24,7 +24,7 @@ from django_tasks import task
 from reformledger.org.models import User
 
 from .ledger.applying import import_ledger
-from .ledger.uploads import finish, progress_of
+from .ledger.uploads import choice_of, finish, progress_of
 from .models import LedgerImport
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,14 @@ Status = LedgerImport.ImportStatus
 def _run(item: LedgerImport, *, user, dry_run: bool, done: str) -> str:
     try:
         with item.file.open("rb") as source:  # through the storage: a local disk or any other
-            result = import_ledger(user=user, source=source, dry_run=dry_run, progress=progress_of(item.pk))
+            result = import_ledger(
+                user=user,
+                source=source,
+                dry_run=dry_run,
+                progress=progress_of(item.pk),
+                choice=None if dry_run else choice_of(item),
+                filename=item.filename,
+            )
     except PermissionDenied as exc:
         finish(item.pk, status=Status.REJECTED, message=str(exc))
         return Status.REJECTED

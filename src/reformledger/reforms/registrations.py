@@ -19,7 +19,8 @@ AUDIT_LABELS = {
     "reform.attach": _("added an attachment"),
     "reform.detach": _("removed an attachment"),
     "reform.attachment_public": _("changed who sees an attachment"),
-    "reform.import.create": _("created the reform from an Excel ledger"),
+    # A reform new to Reform Ledger, with its status, dates and progress as the ledger records them.
+    "reform.import.create": _("imported the reform from an Excel ledger"),
     "reform.import.update": _("changed the reform from an Excel ledger"),
     "demo.create": _("created the reform with the demo data"),
     # Written here (services.apply_approved_change) for the change requests supervision decides.
@@ -33,6 +34,9 @@ CHANGE_LABELS = {
     "attachment": _("Attachment"),
     "is_public": _("Public"),
     "unit": _("Unit"),
+    # Recorded by the ledger import: the file, and a row taken over a newer edit (a conflict).
+    "ledger_file": _("Ledger file"),
+    "ledger_conflict": _("Taken from the ledger over a newer edit"),
 }
 
 

@@ -14,3 +14,10 @@ reforms_changed = Signal()
 #: change; each receiver returns a message naming what would no longer fit (the first task that would
 #: fall outside the dates), or ``None``. Any message refuses the change.
 reform_dates_checked = Signal()
+
+#: ``reforms_dates_checked`` — the same check for many reforms at once (a ledger import), in a few
+#: queries: sent with ``dates``, ``{reform id: (new start date, new due date)}``; each receiver
+#: returns ``{reform id: (field, message)}`` for the reforms whose new dates would leave a task
+#: outside, ``field`` being ``"start_date"`` or ``"due_date"`` (the date that would leave it out),
+#: the message naming the first such task. Any entry refuses that reform's change.
+reforms_dates_checked = Signal()

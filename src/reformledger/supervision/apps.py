@@ -9,16 +9,17 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from reformledger.core.cache import add_personal_key_part
-        from reformledger.reforms.signals import reform_dates_checked, reforms_changed
+        from reformledger.reforms.signals import reform_dates_checked, reforms_changed, reforms_dates_checked
 
         from .registrations import register as register_with_core
         from .selectors.inbox import request_unread
-        from .selectors.tasks import task_outside_dates
+        from .selectors.tasks import task_outside_dates, tasks_outside_dates
         from .services.tasks import on_reforms_changed
 
         reforms_changed.connect(on_reforms_changed, dispatch_uid="supervision.on_reforms_changed")
         # A reform's dates cannot shrink so that its tasks fall outside them.
         reform_dates_checked.connect(task_outside_dates, dispatch_uid="supervision.task_outside_dates")
+        reforms_dates_checked.connect(tasks_outside_dates, dispatch_uid="supervision.tasks_outside_dates")
         # Reading the inbox is not audited, so a cached page must know the unread count it shows.
         add_personal_key_part(request_unread)
         register_with_core()

@@ -127,6 +127,7 @@ def good_row(**overrides: Any) -> list[Any]:
         "status": "推进中",
         "progress": 30,
         "public_summary": "摘要",
+        "version": "",  # a row added by hand: no version
     }
     values.update(overrides)
     return [values[c.key] for c in COLUMNS]

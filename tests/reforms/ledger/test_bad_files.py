@@ -53,13 +53,14 @@ def _blank_first_row(path):
 
 
 BAD_FILES = [
-    ("plain text", lambda p: _raw(p, "编号,名称\nA,B\n".encode()), "not an Excel workbook (.xlsx)"),
+    ("plain text", lambda p: _raw(p, "会议纪要\n第一条\n".encode()), "not an Excel workbook (.xlsx or .xls)"),
     (
-        "old xls",
+        "damaged xls",
         lambda p: _raw(p, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600),
-        "not an Excel workbook (.xlsx)",
+        "could not be read as an Excel workbook",
     ),
-    ("a zip that is no workbook", _zip_without_workbook, "not an Excel workbook (.xlsx)"),
+    ("a zip that is no workbook", _zip_without_workbook, "not an Excel workbook (.xlsx or .xls)"),
+    ("binary", lambda p: _raw(p, bytes(range(256)) * 4), "nor a CSV file in UTF-8 or GBK"),
     ("damaged workbook", _damaged, "could not be read as an Excel workbook"),
     ("empty file", lambda p: _raw(p, b""), "The file is empty."),
     ("workbook without rows", _empty_workbook, "has no rows"),
@@ -115,4 +116,4 @@ def test_a_column_twice_is_refused(people, district, tmp_path):
     path = write(tmp_path / "twice.xlsx", [good_row() + ["别名"]], header=header)
     result = import_ledger(user=people.office, source=path)
     assert [(p.row, p.column) for p in result.problems] == [(1, "名称")]
-    assert "appears twice (columns B and S)" in result.problems[0].message
+    assert "appears twice (columns B and T)" in result.problems[0].message

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from reformledger.cli import main
+from reformledger.reforms import services
 from reformledger.reforms.models import Reform
 
 from .conftest import counts, edit, good_row, read_rows, write
@@ -47,7 +48,7 @@ def test_bad_file_exits_1_with_one_message(district, tmp_path, capsys):
     path.write_text("just some notes")
     assert run("import-ledger", str(path)) == 1
     err = capsys.readouterr().err
-    assert "not an Excel workbook (.xlsx)" in err
+    assert "not an Excel workbook (.xlsx or .xls)" in err
 
 
 def test_dry_run_writes_nothing(catalogue, tmp_path, capsys):
@@ -84,7 +85,7 @@ def test_export_with_filters_and_back(catalogue, district, tmp_path, capsys):
     assert run("export-ledger", str(tmp_path / "a.xlsx"), "--user", "unit_staff") == 0
     assert [row[0] for row in read_rows(tmp_path / "a.xlsx")[1:]] == ["SJ-2018-01", "WG-2018-01"]
 
-    edit(out, {("WG-2018-01", "进度(%)"): 10})
+    edit(out, {("WG-2018-01", "名称"): "物业管理微改革（二期）"})
     capsys.readouterr()
     assert run("import-ledger", str(out)) == 0
     assert "Created 0, updated 1, unchanged 2." in capsys.readouterr().out
@@ -97,3 +98,26 @@ def test_export_refuses_bad_options(district, tmp_path):
         call_command("export-ledger", str(tmp_path / "x.xlsx"), "--unit", "nope")
     with pytest.raises(CommandError, match=".xlsx"):
         call_command("export-ledger", str(tmp_path / "x.csv"))
+
+
+def test_conflicts_are_printed_and_kept_unless_taken_with_take_ledger(catalogue, people, tmp_path, capsys):
+    out = tmp_path / "old.xlsx"
+    assert run("export-ledger", str(out)) == 0
+    key = Reform.objects.get(code="ZD-2018-01")
+    services.update_reform(user=people.office, reform=key, data={"title": "罗湖医改（页面）"})
+    edit(out, {("ZD-2018-01", "改革举措"): "台账举措"})
+    capsys.readouterr()
+    assert run("import-ledger", str(out)) == 0
+    printed = capsys.readouterr().out
+    assert "Row 4: ZD-2018-01 罗湖医改（页面） changed since the export; kept as it is (--take-ledger 4" in printed
+    assert "名称: ledger 罗湖医改, now 罗湖医改（页面）" in printed
+    assert "1 conflicting row(s) kept" in printed and "updated 0" in printed
+    assert Reform.objects.get(code="ZD-2018-01").measures == "组建医疗集团；家庭医生签约"
+
+    assert run("import-ledger", str(out), "--take-ledger", "4,9") == 0
+    captured = capsys.readouterr()
+    assert "taken from the ledger" in captured.out and "updated 1" in captured.out
+    assert "row 9 is not a conflict" in captured.err
+    key.refresh_from_db()
+    assert (key.title, key.measures) == ("罗湖医改", "台账举措")
+    assert run("import-ledger", str(out), "--take-ledger", "x") == 1

@@ -137,7 +137,7 @@ def test_upload_check_confirm_apply_with_the_real_worker(catalogue, people, clie
     headers = [cell.value for cell in sheet[1]]
     for row in range(2, sheet.max_row + 1):
         if sheet.cell(row=row, column=1).value == "ZD-2018-01":
-            sheet.cell(row=row, column=headers.index("进度(%)") + 1, value=80)
+            sheet.cell(row=row, column=headers.index("名称") + 1, value="罗湖医改（深化）")
     sheet.append(good_row())
     edited = io.BytesIO()
     workbook.save(edited)
@@ -164,7 +164,7 @@ def test_upload_check_confirm_apply_with_the_real_worker(catalogue, people, clie
     partial = client.get(detail, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in partial and "<html" not in partial
     assert "Apply these changes" in partial and "NEW-001" in partial
-    assert "<del>50</del>" in partial and "<ins>80</ins>" in partial
+    assert "<del>罗湖医改</del>" in partial and "<ins>罗湖医改（深化）</ins>" in partial
 
     # Confirm: the apply is queued; then the worker applies it in one go.
     response = client.post(reverse("reforms:ledger-import-confirm", args=[item.pk]))
@@ -176,7 +176,7 @@ def test_upload_check_confirm_apply_with_the_real_worker(catalogue, people, clie
     item.refresh_from_db()
     assert item.status == S.APPLIED, item.errors
     assert counts() == (before_reforms + 1, before_audit + 2)
-    assert Reform.objects.get(code="ZD-2018-01").progress == 80
+    assert Reform.objects.get(code="ZD-2018-01").title == "罗湖医改（深化）"
     entry = history_of(Reform.objects.get(code="NEW-001")).get()
     assert (entry.action, entry.actor_name) == ("reform.import.create", "office")
     page = client.get(detail).content.decode()

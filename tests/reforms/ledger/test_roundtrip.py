@@ -47,9 +47,9 @@ def test_edited_export_applies_exactly_the_edits_and_audits_them(catalogue, peop
     edit(
         path,
         {
-            ("ZD-2018-01", "进度(%)"): 75,
+            ("ZD-2018-01", "进度(%)"): 75,  # not typed: a notice, not applied
             ("ZD-2018-01", "配合单位"): "松园社区、黄贝街道",
-            ("WG-2018-01", "状态"): "推进中",
+            ("WG-2018-01", "状态"): "已提出",  # a move the lifecycle lets the office make
             ("WG-2018-01", "完成时限"): "2019年6月30日",
         },
     )
@@ -58,19 +58,19 @@ def test_edited_export_applies_exactly_the_edits_and_audits_them(catalogue, peop
     assert result.ok, [str(p) for p in result.problems]
     assert (result.created, result.updated, result.unchanged) == (0, 2, 1)
     key = Reform.objects.get(code="ZD-2018-01")
-    assert key.progress == 75
+    assert key.progress == 50
+    assert [(n.row, n.column) for n in result.notices] == [(4, "进度(%)")]
     assert sorted(key.co_units.values_list("code", flat=True)) == ["lh-guiyuan-c1", "lh-huangbei"]
     micro = Reform.objects.get(code="WG-2018-01")
-    assert micro.status == Status.IN_PROGRESS and micro.due_date == dt.date(2019, 6, 30)
+    assert micro.status == Status.PROPOSED and micro.due_date == dt.date(2019, 6, 30)
     assert AuditEntry.objects.count() == audit_before + 2
     entry = history_of(key).first()
     assert entry.action == "reform.import.update" and entry.actor_name == "office"
     assert entry.changes == {
-        "progress": [50, 75],
         "co_units": [[district.community_a.pk], sorted([district.community_a.pk, district.sub_b.pk])],
     }
     assert history_of(micro).first().changes == {
-        "status": ["draft", "in_progress"],
+        "status": ["draft", "proposed"],
         "due_date": [None, "2019-06-30"],
     }
     assert not history_of(Reform.objects.get(code="SJ-2018-01")).exists()
@@ -114,6 +114,7 @@ def test_import_accepts_codes_other_spellings_and_reordered_columns(people, dist
         "status": "in_progress",
         "progress": "45%",
         "public_summary": "摘要",
+        "version": "",
     }
     path = write(
         tmp_path / "loose.xlsx", [[values[c.key] for c in columns] + ["备注"]], header=header + ["备注"]
@@ -193,20 +194,25 @@ def test_dry_run_reports_the_changes_and_writes_nothing(catalogue, people, tmp_p
                 {"field": "title", "header": "名称", "old": "罗湖医改", "new": "罗湖医改（深化）"},
                 {"field": "lead_unit", "header": "牵头单位", "old": "区卫生健康局", "new": "桂园街道"},
             ],
+            "conflict": False,
         }
     ]
     assert counts() == before
     assert Reform.objects.get(code="ZD-2018-01").title == "罗湖医改"
 
 
-def test_the_status_in_the_ledger_is_set_directly(catalogue, people, tmp_path):
-    """The office's ledger is authoritative: a completed task may be set back to in progress."""
+def test_the_status_of_a_reform_already_here_moves_only_as_the_lifecycle_lets_the_office(catalogue, people, tmp_path):
+    """Changed by issue 8: the ledger used to set any status directly (a completed task back to in
+    progress); a reform already here now changes as the pages change it."""
     path = export(tmp_path / "out.xlsx", people.office)
-    edit(path, {("SJ-2018-01", "状态"): "推进中", ("SJ-2018-01", "进度(%)"): 80})
+    edit(path, {("SJ-2018-01", "状态"): "推进中", ("WG-2018-01", "状态"): "已提出"})
+    before = counts()
     result = import_ledger(user=people.office, source=path)
-    assert result.updated == 1
-    upper = Reform.objects.get(code="SJ-2018-01")
-    assert (upper.status, upper.progress) == (Status.IN_PROGRESS, 80)
+    assert [(p.row, p.column) for p in result.problems] == [(2, "状态")]
+    assert "cannot go from Completed to In progress" in result.problems[0].message
+    assert counts() == before
+    assert Reform.objects.get(code="SJ-2018-01").status == Status.COMPLETED
+    assert Reform.objects.get(code="WG-2018-01").status == Status.DRAFT
 
 
 def test_optional_columns_left_out_keep_their_values(catalogue, people, tmp_path):

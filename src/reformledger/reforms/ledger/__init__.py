@@ -20,14 +20,21 @@ collects every problem as (row as Excel numbers it, column header, message); onl
 applied, by :func:`.applying.import_ledger`, in one transaction, with bulk writes and one audit
 entry per created or changed reform.
 
+Every exported row carries its reform's version (:mod:`.versions`); a row whose reform changed
+since is a conflict, kept unless the office takes it. Reforms already here change as the pages
+change them (:mod:`.existing`); reforms new to Reform Ledger come in as the ledger records them.
+
 The steps, one module each (import the one you need; this package re-exports nothing):
 
 - :mod:`.format` — columns, headers, the Chinese vocabulary, problems;
 - :mod:`.cells` — the typed cell parsers (text, dates, numbers);
-- :mod:`.workbook` — the file as a whole: size and kind, the sheet, the header row, the raw rows;
+- :mod:`.versions` — a reform's version as a row carries it (a fingerprint of its ledger columns);
+- :mod:`.files` — the kinds of file (.xlsx, .xls, CSV in UTF-8 or GBK), opened as rows;
+- :mod:`.workbook` — the file as a whole: size and kind, the header row, the raw rows;
 - :mod:`.lookups` — what the rows name (districts, domains, units, people), loaded in a few queries;
 - :mod:`.checks` — one reader per column, and the check of every row;
-- :mod:`.planning` — what will be created or changed (the preview);
+- :mod:`.existing` — the pages' rules for reforms already here (status, lock, progress, dates);
+- :mod:`.planning` — what will be created or changed (the preview), and the conflicts;
 - :mod:`.applying` — the all-or-nothing write;
 - :mod:`.uploads` — the office's stored uploads and their progress (the jobs are ``reforms.jobs``);
 - :mod:`.export` — the catalogue written as a ledger; :mod:`.sample` — a large sample file.

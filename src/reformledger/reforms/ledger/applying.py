@@ -1,5 +1,6 @@
 """Applying an import, all or nothing: check the file, plan it against the catalogue and — when
 nothing is wrong — write it in one transaction with bulk queries and one audit entry per reform.
+Conflicts the office did not take are not problems: their reforms are kept as they are.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..signals import reforms_changed
 from .checks import read_ledger
 from .format import PREVIEW_LIMIT, Problem, Progress
 from .lookups import chunks
-from .planning import Planned, plan_import, preview
+from .planning import Choice, Planned, conflict_preview, plan_import, preview
 from .workbook import Source
 
 #: Why someone else is refused an import (the pages, the command line and the jobs say the same).
@@ -40,6 +41,13 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     changes: list[dict[str, Any]] = field(default_factory=list)
+    #: Rows whose reform changed since their export: the preview of each, and every one's row
+    #: number -> the reform's version now (what the office saw when it chose).
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    conflict_versions: dict[int, str] = field(default_factory=dict)
+    taken: int = 0
+    kept: int = 0
+    notices: list[Problem] = field(default_factory=list)
     applied: bool = False
 
     @property
@@ -56,6 +64,12 @@ class ImportResult:
             "warnings": self.warnings,
             "changes": self.changes[:PREVIEW_LIMIT],
             "changes_truncated": self.created + self.updated > PREVIEW_LIMIT,
+            "conflicts": self.conflicts[:PREVIEW_LIMIT],
+            "conflict_versions": {str(row): version for row, version in self.conflict_versions.items()},
+            "taken": self.taken,
+            "kept": self.kept,
+            "notices": [notice.as_dict() for notice in self.notices[:PREVIEW_LIMIT]],
+            "notices_total": len(self.notices),
             "applied": self.applied,
         }
 
@@ -66,6 +80,8 @@ def import_ledger(
     source: Source,
     dry_run: bool = False,
     progress: Progress | None = None,
+    choice: Choice | None = None,
+    filename: str = "",
 ) -> ImportResult:
     """Check a ledger file and, unless ``dry_run``, apply it in one transaction.
 
@@ -73,8 +89,10 @@ def import_ledger(
     operator of the command line, who is trusted like any ``manage.py`` user and recorded in the
     audit trail as the system. Any problem means nothing is written.
 
-    The status column is applied as written, not walked through the lifecycle's transitions: the
-    office's ledger is the authoritative record it keeps, and only the office may import it.
+    Reforms new to Reform Ledger are created as the ledger records them (status, dates, progress);
+    reforms already here change as the pages change them (:mod:`.existing`). A row whose reform
+    changed since the export it comes from is a conflict: it keeps the reform as it is unless
+    ``choice`` takes it from the ledger. ``filename`` is recorded in each reform's history.
     """
     if user is not None:
         require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
@@ -86,21 +104,27 @@ def import_ledger(
         return result
     # A dry run only reads: no transaction, so that on SQLite (BEGIN IMMEDIATE) it takes no write lock.
     with contextlib.nullcontext() if dry_run else transaction.atomic():
-        planned, problems, unchanged = plan_import(parsed, lock=not dry_run)
-        if problems:
-            result.problems = problems
+        plan = plan_import(parsed, lock=not dry_run, choice=choice)
+        if plan.problems:
+            result.problems = plan.problems
             return result
+        planned = plan.planned
         result.created = sum(1 for item in planned if item.is_new)
         result.updated = len(planned) - result.created
-        result.unchanged = unchanged
+        result.unchanged = plan.unchanged
         result.changes = preview(planned, parsed.lookups)
+        result.conflicts = conflict_preview(plan.conflicts, parsed.lookups)
+        result.conflict_versions = {item.row.number: item.version_now for item in plan.conflicts}
+        result.taken = sum(1 for item in plan.conflicts if item.taken)
+        result.kept = len(plan.conflicts) - result.taken
+        result.notices = plan.notices
         if not dry_run and planned:
-            _apply(planned, user)
+            _apply(planned, user, filename)
             result.applied = True
     return result
 
 
-def _apply(planned: list[Planned], actor) -> None:
+def _apply(planned: list[Planned], actor, filename: str) -> None:
     """Write the plan with bulk queries and record one audit entry per reform."""
     now = timezone.now()
     through = Reform.co_units.through
@@ -135,16 +159,18 @@ def _apply(planned: list[Planned], actor) -> None:
     through.objects.bulk_create(links, batch_size=1000)
 
     changes = []
+    about: dict[str, Any] = {"ledger_file": filename} if filename else {}
     for item in planned:
         reform = item.reform
         if item.co_units is not None:
             reform._prefetched_objects_cache = {"co_units": item.co_units}  # type: ignore[attr-defined]
         after = services.snapshot(reform)
         if item.is_new:
-            changes.append(Change("reform.import.create", reform, diff({}, after)))
+            changes.append(Change("reform.import.create", reform, {**diff({}, after), **about}))
         else:
             before = {**after, **befores[reform.pk]}
-            changes.append(Change("reform.import.update", reform, diff(before, after)))
+            taken = {"ledger_conflict": True} if item.taken else {}
+            changes.append(Change("reform.import.update", reform, {**diff(before, after), **about, **taken}))
     log_actions(actor, changes)
     # After the import's own entries: what others do about the moved reforms follows them.
     watched = {"status", "start_date", "due_date", "lead_unit"}

@@ -24,6 +24,7 @@ from reformledger.org.models import Unit
 from ..models import Reform, Tier
 from ..services import ReformSnapshot
 from .cells import as_number, as_text, parse_date
+from .files import open_table
 from .format import (
     CO_UNIT_SPLIT,
     HEADER,
@@ -39,7 +40,8 @@ from .format import (
     match_key,
 )
 from .lookups import Lookups
-from .workbook import RawRow, Source, check_file, open_sheet, read_rows
+from .versions import is_version
+from .workbook import RawRow, Source, check_file, read_rows
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,9 @@ class LedgerRow:
     code: str
     district_id: int
     values: ReformSnapshot
+    #: The version of the reform the row was exported from (:mod:`.versions`); "" when the row
+    #: has none (a ledger kept outside Reform Ledger, a new row added to an export).
+    version: str = ""
 
 
 @dataclass
@@ -71,14 +76,14 @@ def read_ledger(source: Source, *, progress: Progress | None = None) -> ParsedLe
     """
     parsed = ParsedLedger()
     try:
-        check_file(source)
-        workbook, sheet = open_sheet(source)
+        kind = check_file(source)
+        table = open_table(source, kind)
     except LedgerFileError as exc:
         parsed.problems.append(Problem(None, "", exc.message))
         return parsed
     try:
         parsed.present, raw_rows = read_rows(
-            sheet, problems=parsed.problems, warnings=parsed.warnings, progress=progress
+            table, problems=parsed.problems, warnings=parsed.warnings, progress=progress
         )
     except LedgerFileError as exc:
         parsed.problems = [Problem(None, "", exc.message)]
@@ -90,7 +95,7 @@ def read_ledger(source: Source, *, progress: Progress | None = None) -> ParsedLe
         ]
         return parsed
     finally:
-        workbook.close()
+        table.close()
     if parsed.problems:  # missing or repeated columns: every row would fail the same way
         return parsed
     _check_rows(raw_rows, parsed)
@@ -138,7 +143,9 @@ def _check_row(
         parsed.problems.extend(row.problems)
         return None
     values = cast(ReformSnapshot, row.values)
-    return LedgerRow(number=number, code=row.code, district_id=row.district.pk, values=values)
+    return LedgerRow(
+        number=number, code=row.code, district_id=row.district.pk, values=values, version=row.version
+    )
 
 
 # --- the column readers ---------------------------------------------------------------------------
@@ -155,6 +162,7 @@ class _Row:
     values: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     code: str = ""
+    version: str = ""
     district: Unit | None = None
     lead: Unit | None = None
 
@@ -430,3 +438,19 @@ def _read_progress(row: _Row, key: str) -> None:
         )
     else:
         row.values[key] = int(number + 0.5)  # half up, not to even
+
+
+@reads("version", optional=True)
+def _read_version(row: _Row, key: str) -> None:
+    """Which state of the reform the row was exported from; blank: none (the rules still apply)."""
+    text = row.text(key)
+    if text and not is_version(text):
+        row.problem(
+            key,
+            _(
+                "%(value)s is not a version this system wrote; leave the cell as the export wrote it, "
+                "or empty it."
+            )
+            % {"value": text},
+        )
+    row.version = text

@@ -1,4 +1,6 @@
-"""The export: reforms written as a ledger workbook that imports back as "no change".
+"""The export: reforms written as a ledger workbook that imports back as "no change", each row
+with the version of its reform (:mod:`.versions`), so that an older export cannot silently undo
+newer edits.
 
 :class:`LedgerWorkbook` is the file, on the shared exporter base (:mod:`reformledger.core.exporters`:
 the header row, widths, the frozen header, typed and sheet-safe cells); :func:`ledger_cells` is one
@@ -21,6 +23,7 @@ from openpyxl import Workbook
 from reformledger.core.exporters import ExcelExporter
 from reformledger.org.models import Domain, Unit, UnitKind, User
 
+from .. import services
 from ..models import Reform
 from .format import (
     CO_UNIT_JOIN,
@@ -32,6 +35,7 @@ from .format import (
     TIER_LABELS,
     match_key,
 )
+from .versions import version_of
 
 
 class ExportNames:
@@ -144,6 +148,7 @@ def ledger_cells(reform: Reform, names: ExportNames) -> list[Any]:
         "status": STATUS_LABELS.get(reform.status, reform.status),
         "progress": reform.progress,
         "public_summary": reform.public_summary,
+        "version": version_of(services.snapshot(reform)),
     }
     return [values[column.key] for column in COLUMNS]
 

@@ -47,6 +47,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "状态", False, 9),
     Column("progress", "进度(%)", False, 8),
     Column("public_summary", "公开摘要", False, 40),
+    # Not a field: which state of the reform the row was exported from (see :mod:`.versions`).
+    Column("version", "版本标识", False, 22),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 HEADER = {c.key: c.header for c in COLUMNS}
@@ -68,8 +70,11 @@ SOURCE_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municip
 CO_UNIT_SPLIT = re.compile(r"[、,，;；\n\r]+")
 CO_UNIT_JOIN = "、"
 TEXT_FIELDS = ("title", "goals", "measures", "deliverables", "public_summary")
-#: Fields a ledger row sets, in column order (``district`` is implied by the lead unit).
-LEDGER_FIELDS = tuple(c.key for c in COLUMNS if c.key != "district")
+#: Columns that set no Reform field: the district is implied by the lead unit, the version is
+#: the state of the reform the row was exported from.
+NOT_FIELDS = frozenset({"district", "version"})
+#: Fields a ledger row sets, in column order.
+LEDGER_FIELDS = tuple(c.key for c in COLUMNS if c.key not in NOT_FIELDS)
 
 
 def match_key(text: str) -> str:

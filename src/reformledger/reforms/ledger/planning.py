@@ -1,13 +1,14 @@
 """Planning an import: compare the checked rows with the catalogue — what will be created, what
-will change field by field (the preview), and the problems that only show against stored values.
-Nothing is written here.
+will change field by field (the preview), which rows conflict with newer edits (their reform
+changed since the export they come from), and the problems that only show against stored values
+(the pages' rules for reforms already here: :mod:`.existing`). Nothing is written here.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -16,10 +17,13 @@ from reformledger.org.models import Unit
 
 from .. import services
 from ..models import Reform, Status
+from . import existing as existing_rules
 from .cells import same_text
 from .checks import LedgerRow, ParsedLedger
+from .existing import DATE_FIELDS
 from .format import HEADER, PREVIEW_LIMIT, TEXT_FIELDS, Problem
 from .lookups import Lookups, chunks
+from .versions import version_of
 
 _FK_FIELDS = {"domain", "lead_unit", "responsible_leader", "plan"}
 
@@ -31,33 +35,112 @@ class Planned:
     is_new: bool
     changed: dict[str, list[Any]]  # {field: [old, new]} as the preview shows them
     co_units: list[Unit] | None  # the new co-units when they change (or for a new reform)
+    #: For a reform already here: its version now, and what would be wrong with applying the row.
+    version_now: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    #: The reform changed since the export the row comes from (the row's version is not its own).
+    conflict: bool = False
+    #: A conflict the office chose to take from the ledger (and that may be taken).
+    taken: bool = False
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.row.version) and self.row.version != self.version_now
 
 
-def plan_import(parsed: ParsedLedger, *, lock: bool = False) -> tuple[list[Planned], list[Problem], int]:
-    """Compare checked rows with the catalogue: what to create, what to change (field by field).
+@dataclass(frozen=True)
+class Choice:
+    """The conflicts the office takes from the ledger: by row number, each with the version of the
+    reform it saw in the preview (None: whatever it is now, as on the command line), or all."""
 
-    Returns (planned creates and updates in row order, problems that only show against the
-    stored values, number of unchanged rows). Nothing is written; ``lock`` row-locks the matched
-    reforms (call it inside the applying transaction).
+    rows: Mapping[int, str | None] = field(default_factory=dict)
+    all: bool = False
+
+    def wants(self, number: int) -> bool:
+        return self.all or number in self.rows
+
+    def saw(self, number: int, version_now: str) -> bool:
+        seen = self.rows.get(number)
+        return seen is None or seen == version_now
+
+
+@dataclass
+class Plan:
+    planned: list[Planned] = field(default_factory=list)  # what to write: creates, updates, taken conflicts
+    conflicts: list[Planned] = field(default_factory=list)  # every conflict, taken or kept
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)  # what the import leaves as it is, and why
+    unchanged: int = 0
+
+
+def plan_import(parsed: ParsedLedger, *, lock: bool = False, choice: Choice | None = None) -> Plan:
+    """Compare checked rows with the catalogue: what to create, what to change (field by field),
+    which rows conflict with newer edits, and what the pages' rules refuse.
+
+    Nothing is written; ``lock`` row-locks the matched reforms (call it inside the applying
+    transaction). ``choice``: the conflicts to take from the ledger (none by default: a row whose
+    reform changed since its export keeps the reform as it is).
     """
+    choice = choice or Choice()
     lookups = parsed.lookups
     existing = _existing([row.code for row in parsed.rows], lookups, lock=lock)
-    planned: list[Planned] = []
-    problems: list[Problem] = []
-    unchanged = 0
+    plan = Plan()
+    items: list[Planned] = []
     named_leaders = {row.values.get("responsible_leader") for row in parsed.rows} - {None}
     responsible = services.responsible_people(named_leaders) if named_leaders else set()
     for row in parsed.rows:
         reform = existing.get(row.code)
         if reform is None:
-            item = _plan_new(row, lookups, responsible, problems)
+            item = _plan_new(row, lookups, responsible, plan.problems)
         else:
-            item = _plan_update(row, reform, lookups, responsible, problems)
+            item = _plan_update(row, reform, lookups, responsible, plan.notices)
             if item is None:
-                unchanged += 1
+                plan.unchanged += 1
         if item is not None:
-            planned.append(item)
-    return planned, problems, unchanged
+            items.append(item)
+    _check_dates(items)
+    for item in items:
+        _decide(item, choice, plan)
+    plan.problems.sort(key=lambda p: p.row or 0)
+    return plan
+
+
+def _decide(item: Planned, choice: Choice, plan: Plan) -> None:
+    """Apply a row, keep its reform as it is (a conflict not taken), or refuse the file."""
+    number = item.row.number
+    if item.is_new or not item.stale:
+        if item.problems:
+            plan.problems.extend(item.problems)
+        else:
+            plan.planned.append(item)
+        return
+    item.conflict = True
+    plan.conflicts.append(item)
+    if not choice.wants(number):
+        return
+    if not choice.saw(number, item.version_now):
+        item.problems.append(
+            Problem(number, "", _("The reform changed again since the preview, so it was kept as it is."))
+        )
+    elif item.problems:
+        plan.problems.extend(item.problems)
+    else:
+        item.taken = True
+        plan.planned.append(item)
+
+
+def _check_dates(items: list[Planned]) -> None:
+    """The set-based check that moved dates keep every task of the reform inside them."""
+    moved = {
+        item.reform.pk: (item.row.number, item.reform.start_date, item.reform.due_date)
+        for item in items
+        if not item.is_new and set(DATE_FIELDS) & set(item.changed)
+    }
+    changed = {item.row.number: set(DATE_FIELDS) & set(item.changed) for item in items if not item.is_new}
+    found = existing_rules.date_problems(moved, changed)
+    for item in items:
+        if problem := found.get(item.row.number):
+            item.problems.append(problem)
 
 
 def _plan_new(row: LedgerRow, lookups: Lookups, responsible: set[int], problems: list[Problem]) -> Planned | None:
@@ -84,27 +167,35 @@ def _plan_new(row: LedgerRow, lookups: Lookups, responsible: set[int], problems:
 
 
 def _plan_update(
-    row: LedgerRow, reform: Reform, lookups: Lookups, responsible: set[int], problems: list[Problem]
+    row: LedgerRow, reform: Reform, lookups: Lookups, responsible: set[int], notices: list[Problem]
 ) -> Planned | None:
     """The fields of a stored reform the row changes; None when it changes nothing."""
     values: dict[str, Any] = dict(row.values)
     before: dict[str, Any] = dict(services.snapshot(reform))
+    version_now = version_of(before)
     for name in TEXT_FIELDS:
         if name in values and same_text(values[name], before[name] or ""):
             values[name] = before[name]
     if values["year"] != before["year"] or row.district_id != reform.district_id:
         values["plan"] = lookups.plans.get((row.district_id, values["year"]))
+    ledger_progress = values.pop("progress", before["progress"])
+    if ledger_progress != before["progress"]:
+        notices.append(existing_rules.progress_notice(row.number, before["progress"], ledger_progress))
     changed = {name: [before[name], value] for name, value in values.items() if before[name] != value}
-    problems.extend(_update_problems(row, values, {**before, **values}, changed, lookups, responsible))
     if not changed:
         return None
+    problems = _update_problems(row, values, {**before, **values}, changed, lookups, responsible)
+    if "status" in changed and (problem := existing_rules.status_problem(row.number, *changed["status"])):
+        problems.append(problem)
+    if problem := existing_rules.locked_problem(row.number, before["status"], changed):
+        problems.append(problem)
     for name, (_old, value) in changed.items():
         if name != "co_units":
             setattr(reform, _attname(name), value)
     if "lead_unit" in changed:
         reform.district_id = row.district_id
     co_units = [lookups.units[pk] for pk in changed["co_units"][1]] if "co_units" in changed else None
-    return Planned(row, reform, False, changed, co_units)
+    return Planned(row, reform, False, changed, co_units, version_now=version_now, problems=problems)
 
 
 def _update_problems(
@@ -127,8 +218,6 @@ def _update_problems(
                 % {"due": merged["due_date"].isoformat(), "start": merged["start_date"].isoformat()},
             )
         )
-    if problem := _completion_problem(row.number, merged, values):
-        problems.append(problem)
     if "responsible_leader" in changed and (
         problem := _leader_problem(row, changed["responsible_leader"][1], responsible)
     ):
@@ -229,6 +318,38 @@ def preview(planned: Iterable[Planned], lookups: Lookups, limit: int = PREVIEW_L
                 "title": item.reform.title,
                 "action": "create" if item.is_new else "update",
                 "fields": fields,
+                "conflict": item.conflict,
+            }
+        )
+    return out
+
+
+def conflict_preview(conflicts: Iterable[Planned], lookups: Lookups, limit: int = PREVIEW_LIMIT) -> list[dict[str, Any]]:
+    """The conflicts as the office decides them: per differing column, the ledger's value and the
+    current one; whether the row was taken; why it may not be (the rules it would break)."""
+    out: list[dict[str, Any]] = []
+    for item in conflicts:
+        if len(out) >= limit:
+            break
+        title = item.changed["title"][0] if "title" in item.changed else item.reform.title
+        out.append(
+            {
+                "row": item.row.number,
+                "code": item.row.code,
+                "title": title,
+                "version": item.version_now,
+                "taken": item.taken,
+                "fields": [
+                    {
+                        "field": name,
+                        "header": HEADER[name],
+                        "current": lookups.show(name, old),
+                        "ledger": lookups.show(name, new),
+                    }
+                    for name, (old, new) in item.changed.items()
+                    if name in HEADER
+                ],
+                "reasons": [{"column": problem.column, "message": problem.message} for problem in item.problems],
             }
         )
     return out

@@ -59,6 +59,7 @@ def write_sample_ledger(
                 status,
                 100 if status == "已完成" else i % 100,
                 "公开摘要" * 3,
+                "",  # no version: a ledger kept outside Reform Ledger
             ]
         )
     workbook.save(out)

@@ -9,7 +9,7 @@ to keep the record up to date. So the ledger never imports the jobs that run it.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from reformledger.core.permissions import require
 from ..models import LedgerImport
 from .applying import IMPORT_REFUSED, ImportResult
 from .format import Problem, Progress
+from .planning import Choice
 from .workbook import check_file
 
 #: ``enqueue(import_id, language)``: queue the check of an upload.
@@ -36,7 +37,7 @@ def start_import(*, user, uploaded_file, language: str, enqueue: EnqueueCheck) -
     is checked at once.
 
     Raises :class:`~.format.LedgerFileError` (one clear message) for a file that is empty, too
-    large or not an xlsx workbook, so that the upload form can say so straight away.
+    large or not a ledger (.xlsx, .xls or CSV), so that the upload form can say so straight away.
     """
     require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
     check_file(uploaded_file)
@@ -47,19 +48,31 @@ def start_import(*, user, uploaded_file, language: str, enqueue: EnqueueCheck) -
 
 
 @transaction.atomic
-def confirm_import(*, user, ledger_import: LedgerImport, language: str, enqueue: EnqueueApply) -> LedgerImport:
+def confirm_import(
+    *, user, ledger_import: LedgerImport, language: str, enqueue: EnqueueApply, take: Collection[int] = ()
+) -> LedgerImport:
     """Queue the apply of a checked ledger (``enqueue``, after the commit); the apply checks the
     file again against the catalogue as it is then, and writes nothing if anything has become
-    wrong in between."""
+    wrong in between.
+
+    ``take``: the conflicting rows the office takes from the ledger, each recorded with the version
+    of its reform the preview showed; a reform that changes again before the apply is kept."""
     require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
     item = LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
     if item.status != LedgerImport.ImportStatus.READY:
         raise ValidationError(
             _("This ledger is not ready to apply (it is %(status)s).") % {"status": item.get_status_display()}
         )
+    versions = (item.summary or {}).get("conflict_versions", {})
+    unknown = sorted(row for row in take if str(row) not in versions)
+    if unknown:
+        raise ValidationError(
+            {"take": _("Row %(row)s is not a conflict of this ledger.") % {"row": unknown[0]}}
+        )
+    item.summary = {**(item.summary or {}), "take_ledger": {str(row): versions[str(row)] for row in take}}
     item.status = LedgerImport.ImportStatus.APPLYING
     item.rows_done = 0
-    item.save(update_fields=["status", "rows_done", "updated_at"])
+    item.save(update_fields=["status", "rows_done", "summary", "updated_at"])
     transaction.on_commit(lambda: enqueue(item.pk, user.pk, language))
     return item
 
@@ -71,6 +84,12 @@ def progress_of(pk: int) -> Progress:
         LedgerImport.objects.filter(pk=pk).update(rows_done=done, rows_total=total)
 
     return report
+
+
+def choice_of(item: LedgerImport) -> Choice:
+    """The conflicts the office chose to take when it confirmed ``item``."""
+    rows = (item.summary or {}).get("take_ledger", {})
+    return Choice(rows={int(row): version for row, version in rows.items()})
 
 
 def finish(pk: int, *, status: str, result: ImportResult | None = None, message: str = "") -> None:

@@ -44,6 +44,8 @@ from ..selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: What the upload's file picker offers: the kinds the ledger reads (judged by content on upload).
+ACCEPT = f".xlsx,.xls,.csv,{XLSX},application/vnd.ms-excel,text/csv"
 #: How many problems the status page lists (the command line prints them all).
 ERRORS_SHOWN = 1000
 RECENT_IMPORTS = 10
@@ -67,10 +69,18 @@ COLUMN_HELP = {
     "start_date": gettext_lazy("An Excel date, or text as YYYY-MM-DD, YYYY/M/D or YYYY年M月D日."),
     "due_date": gettext_lazy("As the start date, and not before it."),
     "status": gettext_lazy(
-        "草稿, 已提出, 已批准, 推进中, 已完成, 已暂停 or 已终止. Set as written; blank keeps the status (draft for a new reform)."
+        "草稿, 已提出, 已批准, 推进中, 已完成, 已暂停 or 已终止. A new reform takes it as written; a reform "
+        "already here moves only as its lifecycle allows, and is completed only by applying for completion. "
+        "Blank keeps the status (draft for a new reform)."
     ),
-    "progress": gettext_lazy("A whole number from 0 to 100. Blank keeps the progress (0 for a new reform)."),
+    "progress": gettext_lazy(
+        "A whole number from 0 to 100, taken for a new reform; a reform already here keeps the progress "
+        "of its accepted work. Blank keeps the progress (0 for a new reform)."
+    ),
     "public_summary": gettext_lazy("Free text, shown on the public pages once the reform is approved."),
+    "version": gettext_lazy(
+        "Written by the export: which state of the reform the row shows. Leave it as it is; blank for new rows."
+    ),
 }
 
 #: An import's status -> the look of its badge (tone as the status badges, Bootstrap icon).
@@ -92,8 +102,8 @@ def _with_look(items):
 
 class LedgerUploadForm(forms.Form):
     file = forms.FileField(
-        label=gettext_lazy("Ledger file (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": f".xlsx,{XLSX}", "class": "form-control"}),
+        label=gettext_lazy("Ledger file (.xlsx, .xls or .csv)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "form-control"}),
     )
 
 
@@ -145,6 +155,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "max_mb": f"{settings.LEDGER_MAX_UPLOAD_MB:g}",
+            "accept": ACCEPT,
             "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in COLUMNS],
             "recent": recent,
         },
@@ -168,6 +179,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "working": item.status in (LedgerImport.ImportStatus.CHECKING, LedgerImport.ImportStatus.APPLYING),
         "summary": summary,
         "changes": summary.get("changes", []),
+        "conflicts": summary.get("conflicts", []),
+        "notices": summary.get("notices", []),
         "to_apply": summary.get("created", 0) + summary.get("updated", 0),
         "errors": errors[:ERRORS_SHOWN],
         "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
@@ -183,10 +196,16 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Apply the previewed ledger, taking from it the conflicting rows the office ticked."""
     item = get_import(pk)
+    take = sorted({int(row) for row in request.POST.getlist("take") if row.isdigit()})
     try:
         confirm_import(
-            user=request.user, ledger_import=item, language=get_language(), enqueue=jobs.apply_ledger_import.enqueue
+            user=request.user,
+            ledger_import=item,
+            language=get_language(),
+            enqueue=jobs.apply_ledger_import.enqueue,
+            take=take,
         )
     except ValidationError as exc:
         for message in exc.messages:
