@@ -16,13 +16,15 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# Debian packages the browser tests and the screenshots need (Chromium, CJK fonts, gettext).
+# Debian packages the tests and the screenshots need: Chromium and CJK fonts (browser tests),
+# gettext, Redis (the shared-cache test), LibreOffice Calc (a ledger re-saved by LibreOffice round-trips).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext redis-server libreoffice-calc-nogui
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgmerge >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v msgmerge >/dev/null 2>&1 || ! command -v redis-server >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext redis-server >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gettext redis-server >/dev/null; \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
 	  fi; \
 	fi
 

@@ -2,7 +2,7 @@
 GBK) import exactly as the same .xlsx does, with the same checks; other files get a clear error.
 
 The .xls files are written by xlwt (a dev-only writer, in the ``dev`` extra); the LibreOffice
-round trips run where LibreOffice is installed (``soffice``)."""
+round trips run LibreOffice (``soffice``, installed by ``make system-deps``)."""
 
 import csv
 import datetime as dt
@@ -142,11 +142,12 @@ def test_the_kind_is_judged_by_content_not_by_name(people, district, tmp_path):
 # --- LibreOffice: a ledger re-saved keeps its meaning --------------------------------------------
 
 soffice = shutil.which("soffice") or shutil.which("libreoffice")
-needs_libreoffice = pytest.mark.skipif(soffice is None, reason="LibreOffice (soffice) is not installed")
 
 
 def resave(path, out_dir, target: str):
-    """Open ``path`` in LibreOffice and save it as ``target`` (a --convert-to argument)."""
+    """Open ``path`` in LibreOffice and save it as ``target`` (a --convert-to argument). LibreOffice
+    is a test dependency (``make system-deps`` installs it): missing, the test fails, not skips."""
+    assert soffice, "LibreOffice (soffice) is not installed: run `make system-deps`"
     out_dir.mkdir()
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{out_dir}/profile", "--headless", "--convert-to", target,
@@ -156,7 +157,6 @@ def resave(path, out_dir, target: str):
     return next(p for p in out_dir.iterdir() if p.is_file())
 
 
-@needs_libreoffice
 @pytest.mark.parametrize(
     "target",
     ["xlsx", "xls", 'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false'],
