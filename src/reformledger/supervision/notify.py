@@ -162,6 +162,29 @@ def urge(*, sender, unit, reform, task, message: str) -> Reminder:
     return Reminder.objects.get(key=m.key)
 
 
+def urge_unit(*, sender, unit, tasks, message: str) -> Reminder:
+    """One urging to a unit about several of its tasks (the board's bulk urging): one task is told
+    as :func:`urge` tells it; several are listed under the message."""
+    first = tasks[0]
+    if len(tasks) == 1:
+        return urge(sender=sender, unit=unit, reform=first.reform, task=first, message=message)
+    with site_language():
+        listed = "\n".join(f"· {task.title} ({task.reform.code})" for task in tasks)
+        m = Message(
+            key=f"urge:{uuid.uuid4().hex}",
+            kind=ReminderKind.URGE,
+            district_id=first.district_id,
+            subject=_("Urging: %(count)s tasks of %(unit)s") % {"count": len(tasks), "unit": unit.name},
+            text=f"{message}\n\n{listed}",
+            link=reverse("supervision:my-tasks") + "?scope=unit",
+            unit_id=unit.pk,
+            user_ids=tuple(sorted({t.assignee_id for t in tasks if t.assignee_id})),
+            sender_id=sender.pk,
+        )
+    send([m])
+    return Reminder.objects.get(key=m.key)
+
+
 def order_issued(order) -> None:
     """To each addressed unit (acknowledge and reply) and each unit it is copied to (for information)."""
     with site_language():
