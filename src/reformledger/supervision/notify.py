@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from reformledger.org.models import Membership, Unit, User
+from reformledger.org.models import Membership, Role, Unit, User
 from reformledger.org.selectors import UNIT_ROLES
 
 from .delivery import wake_worker
@@ -372,3 +373,61 @@ def change_decided(request) -> None:
                 )
             ]
         )
+
+
+# --- the reform office told (its inbox) ---------------------------------------------------------
+
+
+def office_people(district_id: int) -> tuple[int, ...]:
+    """The active reform office people of a district (their office unit is the district or in it)."""
+    return tuple(
+        Membership.objects.filter(role=Role.OFFICE, user__is_active=True)
+        .filter(Q(unit_id=district_id) | Q(unit__district_id=district_id))
+        .order_by("user_id").values_list("user_id", flat=True).distinct()
+    )
+
+
+def tell_office(*, key: str, district_id: int, subject: str, text: str, link: str, reform_id: int | None = None,
+                task_id: int | None = None, sender_id: int | None = None) -> None:
+    """Tell the reform office of a district that something waits for it: one message (its key makes
+    it once) in the inbox, and by e-mail, of each of the district's office people. Other notices of
+    "something for the office" (extension requests, …) call this with their own key."""
+    people = tuple(person for person in office_people(district_id) if person != sender_id)
+    if not people:
+        return
+    send([Message(key=key, kind=ReminderKind.FOR_OFFICE, district_id=district_id, subject=subject[:200], text=text,
+                  link=link, user_ids=people, reform_id=reform_id, task_id=task_id, sender_id=sender_id)])
+
+
+def report_submitted(report) -> None:
+    task = report.task
+    with site_language():
+        subject = _("Progress report to review: %(task)s (%(percent)s%%)") % {"task": task.title, "percent": report.percent}
+        tell_office(key=f"office:report:{report.pk}", district_id=task.district_id, subject=subject, text=report.text[:500],
+                    link=reverse("supervision:reports"), reform_id=task.reform_id, task_id=task.pk, sender_id=report.reporter_id)
+
+
+def completion_applied(completion) -> None:
+    reform = completion.reform
+    with site_language():
+        subject = _("Completion application to decide: %(reform)s") % {"reform": reform.title}
+        tell_office(key=f"office:completion:{completion.pk}", district_id=reform.district_id, subject=subject,
+                    text=completion.summary[:500], link=reverse("supervision:decisions"), reform_id=reform.pk,
+                    sender_id=completion.applied_by_id)
+
+
+def change_requested(request) -> None:
+    reform = request.reform
+    with site_language():
+        subject = _("Change request to decide: %(reform)s") % {"reform": reform.title}
+        tell_office(key=f"office:change:{request.pk}", district_id=reform.district_id, subject=subject,
+                    text=request.reason[:500], link=reverse("supervision:change", args=[request.pk]), reform_id=reform.pk,
+                    sender_id=request.requested_by_id)
+
+
+def help_for_office(help_request, *, task) -> None:
+    with site_language():
+        subject = _("Help needed: %(task)s") % {"task": task.title}
+        tell_office(key=f"office:help:{help_request.pk}", district_id=help_request.district_id, subject=subject,
+                    text=help_request.text[:500], link=reverse("supervision:help"), reform_id=help_request.reform_id,
+                    task_id=task.pk, sender_id=help_request.report.reporter_id if help_request.report_id else None)

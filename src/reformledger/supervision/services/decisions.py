@@ -26,7 +26,7 @@ from reformledger.reforms.models import Reform, Status, Tier
 from .. import notify
 from ..models import ChangeRequest, Completion, Decision, Task, TaskStatus
 from ..rollup import refresh_reform, today
-from .common import Errors, add_error, lock_reform, parse_date
+from .common import Errors, add_error, lock_reform, parse_date, refuse_repeat
 from .evidence import check_evidence, store_evidence
 
 # --- completion (办结) -------------------------------------------------------------------------------
@@ -55,6 +55,7 @@ def apply_completion(*, user, reform: Reform, summary: str, evidence: Sequence =
     completion = Completion.objects.create(reform=reform, applied_by=user, summary=summary.strip())
     stored = store_evidence(user, reform.pk, checked, completion=completion)
     log_action(user, "reform.apply_completion", reform, {"evidence": [None, [e.name for e in stored]]})
+    notify.completion_applied(completion)
     return completion
 
 
@@ -146,12 +147,14 @@ def request_change(*, user, reform: Reform, proposed: ProposedChange, reason: st
     cleaned = _clean_proposed(reform, proposed)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
+    refuse_repeat(ChangeRequest.objects.filter(reform=reform, requested_by=user, reason=reason.strip()), field="reason")
     checked = check_evidence(evidence)
     request = ChangeRequest.objects.create(
         reform=reform, requested_by=user, proposed={k: to_jsonable(v) for k, v in cleaned.items()}, reason=reason.strip()
     )
     stored = store_evidence(user, reform.pk, checked, change_request=request)
     log_action(user, "reform.request_change", reform, {"request": [None, request.pk], "proposed": request.proposed, "evidence": [e.name for e in stored]})
+    notify.change_requested(request)
     return request
 
 

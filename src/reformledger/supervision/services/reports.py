@@ -22,7 +22,7 @@ from reformledger.reforms.models import Reform
 from .. import notify
 from ..models import Decision, ProgressReport, Reminder, Task, TaskStatus
 from ..rollup import refresh_reform, today
-from .common import Errors, add_error, lock_reform
+from .common import Errors, add_error, lock_reform, refuse_repeat
 from .evidence import check_evidence, store_evidence
 from .help import open_help
 
@@ -64,6 +64,7 @@ def submit_report(
     task = Task.objects.select_related("reform").get(pk=task.pk)
     require(user, "supervision.report_on_task", task)
     number = _check_report(task, percent=percent, text=text)
+    refuse_repeat(ProgressReport.objects.filter(task=task, reporter=user, percent=number, text=text.strip()), field="text")
     checked = check_evidence(evidence)
     on = today()
     report = ProgressReport.objects.create(
@@ -86,6 +87,7 @@ def submit_report(
     if report.help_needed:
         items.append(open_help(report=report, reform=reform, task=task))
     log_actions(user, items)
+    notify.report_submitted(report)
     refresh_reform(reform.pk, on=on)
     return report
 

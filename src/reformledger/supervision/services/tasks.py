@@ -177,7 +177,7 @@ def create_task(
         require(user, "supervision.split_task", parent)
     else:
         require(user, "supervision.decompose_reform", reform)
-    task = Task(reform=reform, district_id=reform.district_id, parent=parent)
+    task = Task(reform=reform, district_id=reform.district_id, parent=parent, set_by_office=actor_for(user).is_office)
     fields = TaskChanges(
         title=title, unit=unit, assignee=assignee, start_date=start_date, due_date=due_date, weight=weight,
         deliverable=deliverable, sort_order=sort_order,
