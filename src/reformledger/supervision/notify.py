@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Membership, Role, Unit, User
@@ -197,7 +197,7 @@ def order_issued(order) -> None:
             Message(
                 key=f"order:{order.pk}:unit:{target.unit_id}",
                 subject=subject,
-                text=_("Acknowledge the order and reply by %(date)s.") % {"date": order.reply_by.isoformat()},
+                text=_("Acknowledge the order and reply by %(date)s.") % {"date": formats.date_format(order.reply_by, "DATE_FORMAT")},
                 unit_id=target.unit_id,
                 **base,
             )
