@@ -26,7 +26,7 @@ from reformledger.reforms.models import Reform, Status, Tier
 from .. import notify
 from ..models import ChangeRequest, Completion, Decision, Task, TaskStatus
 from ..rollup import refresh_reform, today
-from .common import Errors, add_error, lock_reform, parse_date, refuse_repeat
+from .common import Errors, add_error, lock_reform, parse_date
 from .evidence import check_evidence, store_evidence
 
 # --- completion (办结) -------------------------------------------------------------------------------
@@ -147,7 +147,6 @@ def request_change(*, user, reform: Reform, proposed: ProposedChange, reason: st
     cleaned = _clean_proposed(reform, proposed)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
-    refuse_repeat(ChangeRequest.objects.filter(reform=reform, requested_by=user, reason=reason.strip()), field="reason")
     checked = check_evidence(evidence)
     request = ChangeRequest.objects.create(
         reform=reform, requested_by=user, proposed={k: to_jsonable(v) for k, v in cleaned.items()}, reason=reason.strip()

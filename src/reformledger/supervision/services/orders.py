@@ -25,7 +25,7 @@ from reformledger.reforms.models import LOCKED_STATUSES
 from .. import notify
 from ..models import Order, OrderCopy, OrderItem, OrderStatus, OrderTarget, ReminderKind, Task, TaskStatus
 from ..rollup import today
-from .common import Errors, add_error, check_date, refuse_repeat
+from .common import Errors, add_error, check_date
 
 #: The reminders that acknowledging an order settles.
 ACK_REMINDERS = (ReminderKind.ORDER_ESCALATION,)
@@ -144,7 +144,6 @@ def issue_order(
     require(user, "supervision.issue_order", message=_("Only the reform office issues supervision orders."))
     checked = _check_order(title=title, reply_by=reply_by, units=units, cc_units=cc_units, items=items)
     district = Unit.objects.select_for_update().get(pk=checked.district_id)  # type: ignore[misc]  # one district, checked
-    refuse_repeat(Order.objects.filter(district=district, issued_by=user, title=title.strip(), body=(body or "").strip()), field="title")
     on = today()
     number = (Order.objects.filter(district=district, year=on.year).aggregate(m=Max("number"))["m"] or 0) + 1
     order = Order.objects.create(
