@@ -5,13 +5,23 @@ import io
 
 import openpyxl
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Role
 from reformledger.reforms.history import reader_date
-from reformledger.supervision.models import Channel, Decision, Delivery, ProgressReport, Reminder, ReminderKind
+from reformledger.supervision.models import (
+    Channel,
+    Decision,
+    Delivery,
+    ProgressReport,
+    Reminder,
+    ReminderKind,
+)
 from reformledger.supervision.services import decisions as decision_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
@@ -135,12 +145,10 @@ def test_queue_filters_and_shows_accepted_and_reported_percent(client_for, peopl
     assert "红色有材料" not in client.get(f"/office/supervision/reports/?unit={district.sub_a.code}").content.decode()
 
 
-def test_queue_query_count_does_not_grow_with_rows(client_for, people, reform, add_task, django_assert_max_num_queries):
+def test_queue_query_count_does_not_grow_with_rows(client_for, people, reform, add_task):
     client = client_for(people.office)
     report(add_task(reform, title="一"), people.unit_staff)
     client.get("/office/supervision/reports/")
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     with CaptureQueriesContext(connection) as few:
         client.get("/office/supervision/reports/")
     for n in range(6):
@@ -239,3 +247,33 @@ def test_task_page_hides_edit_for_units_on_office_work(client_for, people, task)
     assert edit in client_for(people.office).get(f"/office/supervision/tasks/{task.pk}/").content.decode()
     assert edit not in client_for(people.unit_staff).get(f"/office/supervision/tasks/{task.pk}/").content.decode()
     assert client_for(people.unit_staff).get(edit).status_code == 403
+
+
+# --- the warning column of the catalogue -------------------------------------------------------------
+
+
+def test_catalogue_shows_each_reforms_warning_to_who_sees_warnings(client_for, people, reform, add_task, add_red):
+    add_task(reform, title="正常")
+    page = client_for(people.office).get("/office/reforms/").content.decode()
+    assert "rl-level-green" in page
+    add_red(reform, title="逾期")  # the level changes: the cached row is rendered again
+    page = client_for(people.office).get("/office/reforms/").content.decode()
+    assert "rl-level-red" in page and "rl-level-green" not in page
+    assert "rl-level-" not in client_for(None).get("/reforms/").content.decode()  # not on the public pages
+
+
+def test_catalogue_warning_column_takes_no_query_per_row(client_for, people, reform_factory, add_red):
+
+    client = client_for(people.office)
+
+    def queries() -> int:
+        cache.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/office/reforms/").status_code == 200
+        return len(captured)
+
+    add_red(reform_factory(code="W-0", title="一", start_date=days(-200), due_date=days(200)), title="逾期")
+    few = queries()
+    for n in range(1, 8):
+        add_red(reform_factory(code=f"W-{n}", title=f"改革{n}", start_date=days(-200), due_date=days(200)), title="逾期")
+    assert queries() == few

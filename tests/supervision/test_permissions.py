@@ -202,9 +202,19 @@ ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
         lambda u, c: report_services.review_report(user=u, report=c.obj, accept=True),
         {"office"},
     ),
+    "review_reports_in_bulk": (
+        setup_report,
+        lambda u, c: report_services.review_reports(user=u, reports=[c.obj], accept=True),
+        {"office"},
+    ),
     "urge": (
         setup_task_of_a,
         lambda u, c: report_services.urge(user=u, task=c.obj, message="请抓紧"),
+        {"office"},
+    ),
+    "urge_tasks_in_bulk": (
+        setup_task_of_a,
+        lambda u, c: report_services.urge_tasks(user=u, tasks=[c.obj], message="请抓紧"),
         {"office"},
     ),
     "issue_order": (

@@ -3,11 +3,11 @@ parts 3, 6 and 7): who may see and do what, bad input, the lock after completion
 
 
 import pytest
-from django.utils import formats
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats
 
 from reformledger.core.models import AuditEntry
 from reformledger.reforms.models import Reform, Status, Tier
