@@ -90,7 +90,8 @@ def test_reply_due_and_overdue_reminders_go_to_units_that_owe_a_reply(settings, 
     assert scan_deadlines(on=days(1))["reminders_order_reply"] == 0  # 3 days before: not yet
     assert scan_deadlines(on=days(2))["reminders_order_reply"] == 1
     (due,) = of_kind(ReminderKind.ORDER_REPLY_DUE, order)
-    assert due.unit == district.sub_a and order.reply_by.isoformat() in due.text
+    # The date in the reader's format (the site's language: zh-Hans), issue 8 part 9.
+    assert due.unit == district.sub_a and f"{order.reply_by.year}年{order.reply_by.month}月{order.reply_by.day}日" in due.text
     assert set(due.deliveries.values_list("user", flat=True)) == {people.unit_head.pk, people.unit_staff.pk}
     assert scan_deadlines(on=days(3))["reminders_order_reply"] == 0  # once
     # After the reply-by date: overdue, to the unit and to the office person who issued it.

@@ -97,6 +97,11 @@ def setup_subtask_of_b(c: Ctx):
     return c.add_task(c.reform, parent=parent, title="B的子任务", unit=c.district.sub_b)
 
 
+def setup_subtask_b_made(c: Ctx):
+    parent = setup_task_of_b(c)
+    return c.add_task(c.reform, parent=parent, title="B自拆的子任务", unit=c.district.sub_b, user=c.people.other_staff)
+
+
 def setup_task_of_a(c: Ctx):
     return c.add_task(c.reform, title="A的任务", unit=c.district.sub_a)
 
@@ -155,20 +160,32 @@ ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
         lambda u, c: task_services.create_task(user=u, reform=c.reform, parent=c.obj, **task_data(c.district.sub_b)),
         {"office", "other_staff"} | LEAD_UNIT,
     ),
+    # Work the office set: the office only (issue 8, part 9: units neither edit nor remove it).
     "change_task": (
         setup_task_of_b,
         lambda u, c: task_services.update_task(user=u, task=c.obj, changes={"title": "改过的标题"}),
-        {"office"} | LEAD_UNIT,
+        {"office"},
     ),
     "change_subtask_of_own_split": (
         setup_subtask_of_b,
         lambda u, c: task_services.update_task(user=u, task=c.obj, changes={"title": "改过的标题"}),
-        {"office", "other_staff"} | LEAD_UNIT,
+        {"office"},
     ),
     "delete_task": (
         setup_task_of_b,
         lambda u, c: task_services.delete_task(user=u, task=c.obj),
-        {"office"} | LEAD_UNIT,
+        {"office"},
+    ),
+    # A sub-task a unit made itself: that unit (and the lead unit, the office) edit or remove it.
+    "change_subtask_a_unit_made": (
+        setup_subtask_b_made,
+        lambda u, c: task_services.update_task(user=u, task=c.obj, changes={"title": "改过的标题"}),
+        {"office", "other_staff"} | LEAD_UNIT,
+    ),
+    "delete_subtask_a_unit_made": (
+        setup_subtask_b_made,
+        lambda u, c: task_services.delete_task(user=u, task=c.obj),
+        {"office", "other_staff"} | LEAD_UNIT,
     ),
     "report_on_own_units_task": (
         setup_task_of_a,
@@ -185,9 +202,19 @@ ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
         lambda u, c: report_services.review_report(user=u, report=c.obj, accept=True),
         {"office"},
     ),
+    "review_reports_in_bulk": (
+        setup_report,
+        lambda u, c: report_services.review_reports(user=u, reports=[c.obj], accept=True),
+        {"office"},
+    ),
     "urge": (
         setup_task_of_a,
         lambda u, c: report_services.urge(user=u, task=c.obj, message="请抓紧"),
+        {"office"},
+    ),
+    "urge_tasks_in_bulk": (
+        setup_task_of_a,
+        lambda u, c: report_services.urge_tasks(user=u, tasks=[c.obj], message="请抓紧"),
         {"office"},
     ),
     "issue_order": (

@@ -8,7 +8,9 @@ in its ``AppConfig.ready``:
   supervision's entries in words without ``reforms`` knowing supervision;
 - **panels on a reform's page** (``register_reform_panel``): a template and a function that gives
   its context (or ``None`` to leave the panel out for this person and reform);
-- **menu entries** (``register_menu_entry``) for the office's navigation bar.
+- **menu entries** (``register_menu_entry``) for the office's navigation bar;
+- **catalogue columns** (``register_catalogue_column``): a cell per reform in the office's catalogue,
+  loaded in the page's own query (``prepare``) and keying the cached row by its value.
 
 Registration is idempotent by key, so ``ready`` running twice (tests, autoreload) changes nothing.
 """
@@ -115,4 +117,36 @@ def menu_entries(request: Any, *, section: str = "") -> list[MenuEntry]:
     return sorted(
         (entry for entry in _menu.values() if entry.section == section and entry.visible(request)),
         key=lambda entry: (entry.order, entry.key),
+    )
+
+
+@dataclass(frozen=True)
+class CatalogueColumn:
+    """A column of the office's catalogue, for the people ``visible(request)`` is true for.
+
+    ``prepare(queryset)`` makes the page's one query load what the cells read (a ``select_related``:
+    no query per row); ``value(reform)`` is the cell's value, part of what keys the cached row (so a
+    row is rendered again when it changes); ``template`` renders the cell with ``value``."""
+
+    key: str
+    header: Label
+    template: str
+    visible: Callable[[Any], bool]
+    prepare: Callable[[Any], Any]
+    value: Callable[[Any], Any]
+    order: int = 100
+
+
+_catalogue_columns: dict[str, CatalogueColumn] = {}
+
+
+def register_catalogue_column(column: CatalogueColumn) -> None:
+    _catalogue_columns[column.key] = column
+
+
+def catalogue_columns(request: Any) -> list[CatalogueColumn]:
+    """The extra columns this person sees in the catalogue, in order."""
+    return sorted(
+        (column for column in _catalogue_columns.values() if column.visible(request)),
+        key=lambda column: (column.order, column.key),
     )

@@ -8,9 +8,12 @@ units, domains, leaders and plans are resolved in one query per kind for the who
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.db import models
+from django.utils import formats
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -39,6 +42,18 @@ _INTERNAL_KEYS = frozenset({"completion", "change_request", "request"})
 #: Facts about the entry (the ledger file an import came from): shown as they are, not as a change.
 _FACT_KEYS = frozenset({"ledger_file", "ledger_conflict"})
 _ORDER = {name: i for i, name in enumerate(TRACKED_FIELDS)}
+#: A date as the audit log records it (ISO): shown in the reader's format (2026年12月1日 / Dec. 1, 2026).
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def reader_date(value: str) -> str:
+    """An ISO date in the active language's date format; anything else as it is."""
+    if _ISO_DATE.match(value):
+        try:
+            return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+        except ValueError:
+            return value
+    return value
 
 
 def history_rows(reform: Reform) -> list[dict[str, Any]]:
@@ -99,6 +114,8 @@ def _show(name: str, value: Any, names: dict[type[models.Model], dict[int, str]]
         return str(len(value))
     if isinstance(value, list):  # names of files
         return list_separator().join(str(v) for v in value)
+    if isinstance(value, str):
+        return reader_date(value)
     return str(value)
 
 

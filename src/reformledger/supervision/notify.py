@@ -18,11 +18,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from reformledger.org.models import Membership, Unit, User
+from reformledger.org.models import Membership, Role, Unit, User
 from reformledger.org.selectors import UNIT_ROLES
 
 from .delivery import wake_worker
@@ -162,6 +163,29 @@ def urge(*, sender, unit, reform, task, message: str) -> Reminder:
     return Reminder.objects.get(key=m.key)
 
 
+def urge_unit(*, sender, unit, tasks, message: str) -> Reminder:
+    """One urging to a unit about several of its tasks (the board's bulk urging): one task is told
+    as :func:`urge` tells it; several are listed under the message."""
+    first = tasks[0]
+    if len(tasks) == 1:
+        return urge(sender=sender, unit=unit, reform=first.reform, task=first, message=message)
+    with site_language():
+        listed = "\n".join(f"· {task.title} ({task.reform.code})" for task in tasks)
+        m = Message(
+            key=f"urge:{uuid.uuid4().hex}",
+            kind=ReminderKind.URGE,
+            district_id=first.district_id,
+            subject=_("Urging: %(count)s tasks of %(unit)s") % {"count": len(tasks), "unit": unit.name},
+            text=f"{message}\n\n{listed}",
+            link=reverse("supervision:my-tasks") + "?scope=unit",
+            unit_id=unit.pk,
+            user_ids=tuple(sorted({t.assignee_id for t in tasks if t.assignee_id})),
+            sender_id=sender.pk,
+        )
+    send([m])
+    return Reminder.objects.get(key=m.key)
+
+
 def order_issued(order) -> None:
     """To each addressed unit (acknowledge and reply) and each unit it is copied to (for information)."""
     with site_language():
@@ -173,7 +197,7 @@ def order_issued(order) -> None:
             Message(
                 key=f"order:{order.pk}:unit:{target.unit_id}",
                 subject=subject,
-                text=_("Acknowledge the order and reply by %(date)s.") % {"date": order.reply_by.isoformat()},
+                text=_("Acknowledge the order and reply by %(date)s.") % {"date": formats.date_format(order.reply_by, "DATE_FORMAT")},
                 unit_id=target.unit_id,
                 **base,
             )
@@ -349,3 +373,61 @@ def change_decided(request) -> None:
                 )
             ]
         )
+
+
+# --- the reform office told (its inbox) ---------------------------------------------------------
+
+
+def office_people(district_id: int) -> tuple[int, ...]:
+    """The active reform office people of a district (their office unit is the district or in it)."""
+    return tuple(
+        Membership.objects.filter(role=Role.OFFICE, user__is_active=True)
+        .filter(Q(unit_id=district_id) | Q(unit__district_id=district_id))
+        .order_by("user_id").values_list("user_id", flat=True).distinct()
+    )
+
+
+def tell_office(*, key: str, district_id: int, subject: str, text: str, link: str, reform_id: int | None = None,
+                task_id: int | None = None, sender_id: int | None = None) -> None:
+    """Tell the reform office of a district that something waits for it: one message (its key makes
+    it once) in the inbox, and by e-mail, of each of the district's office people. Other notices of
+    "something for the office" (extension requests, …) call this with their own key."""
+    people = tuple(person for person in office_people(district_id) if person != sender_id)
+    if not people:
+        return
+    send([Message(key=key, kind=ReminderKind.FOR_OFFICE, district_id=district_id, subject=subject[:200], text=text,
+                  link=link, user_ids=people, reform_id=reform_id, task_id=task_id, sender_id=sender_id)])
+
+
+def report_submitted(report) -> None:
+    task = report.task
+    with site_language():
+        subject = _("Progress report to review: %(task)s (%(percent)s%%)") % {"task": task.title, "percent": report.percent}
+        tell_office(key=f"office:report:{report.pk}", district_id=task.district_id, subject=subject, text=report.text[:500],
+                    link=reverse("supervision:reports"), reform_id=task.reform_id, task_id=task.pk, sender_id=report.reporter_id)
+
+
+def completion_applied(completion) -> None:
+    reform = completion.reform
+    with site_language():
+        subject = _("Completion application to decide: %(reform)s") % {"reform": reform.title}
+        tell_office(key=f"office:completion:{completion.pk}", district_id=reform.district_id, subject=subject,
+                    text=completion.summary[:500], link=reverse("supervision:decisions"), reform_id=reform.pk,
+                    sender_id=completion.applied_by_id)
+
+
+def change_requested(request) -> None:
+    reform = request.reform
+    with site_language():
+        subject = _("Change request to decide: %(reform)s") % {"reform": reform.title}
+        tell_office(key=f"office:change:{request.pk}", district_id=reform.district_id, subject=subject,
+                    text=request.reason[:500], link=reverse("supervision:change", args=[request.pk]), reform_id=reform.pk,
+                    sender_id=request.requested_by_id)
+
+
+def help_for_office(help_request, *, task) -> None:
+    with site_language():
+        subject = _("Help needed: %(task)s") % {"task": task.title}
+        tell_office(key=f"office:help:{help_request.pk}", district_id=help_request.district_id, subject=subject,
+                    text=help_request.text[:500], link=reverse("supervision:help"), reform_id=help_request.reform_id,
+                    task_id=task.pk, sender_id=help_request.report.reporter_id if help_request.report_id else None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
@@ -50,7 +51,20 @@ def reform_panel(request, reform) -> dict[str, Any]:
     }
 
 
+def reform_level(reform) -> str | None:
+    """A reform's warning level (red, amber, green, …) as the catalogue's query loads it (annotated
+    by the column's ``prepare``), None before the first scan."""
+    return getattr(reform, "warning_level", None)
+
+
 def register() -> None:
     registry.register_audit_labels(AUDIT_LABELS)
     registry.register_change_labels(CHANGE_LABELS)
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)
+    registry.register_catalogue_column(
+        registry.CatalogueColumn(
+            key="warning", header=_("Warning"), template="supervision/_catalogue_warning.html",
+            visible=lambda request: request.user.has_perm("supervision.view_board"),
+            prepare=lambda reforms: reforms.annotate(warning_level=F("warning__level")), value=reform_level,
+        )
+    )

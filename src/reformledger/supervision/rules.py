@@ -54,6 +54,12 @@ def splits_parent(user, task) -> bool:
 
 
 @rules.predicate
+def set_by_office(user, task) -> bool:
+    """The reform office set this task (units change only the sub-tasks they made themselves)."""
+    return task is not None and task.set_by_office
+
+
+@rules.predicate
 def is_help_leader(user, help_request) -> bool:
     return help_request is not None and help_request.leader_id == user.pk
 
@@ -98,8 +104,9 @@ rules.add_perm("supervision.decide", is_office)
 rules.add_perm("supervision.view_task", can_view_task_reform | in_its_unit)
 can_change_task = (is_office | in_task_lead_unit) & ~task_locked
 rules.add_perm("supervision.change_task", can_change_task)
-# Edit or remove a task: whoever may change it, or whoever may split its parent.
-rules.add_perm("supervision.edit_task", can_change_task | splits_parent)
+# Edit or remove a task: whoever may change it, or whoever may split its parent; work the office
+# set, the office only.
+rules.add_perm("supervision.edit_task", (can_change_task | splits_parent) & (is_office | ~set_by_office))
 rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_its_unit) & ~task_locked)
 rules.add_perm("supervision.report_on_task", in_its_unit & ~task_locked)
 rules.add_perm("supervision.review_report", is_office)

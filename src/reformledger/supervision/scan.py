@@ -36,7 +36,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
@@ -196,7 +196,7 @@ def _task_messages(reform, rows, nodes, *, on, limits, leaders) -> list[notify.M
                 "reform_id": _pk,
                 "link": notify.task_link(node.pk),
             }
-            about = {"code": code, "reform": reform_title, "task": title, "due": node.due_date.isoformat(), "progress": node.progress}
+            about = {"code": code, "reform": reform_title, "task": title, "due": formats.date_format(node.due_date, "DATE_FORMAT"), "progress": node.progress}
             people = (assignee_id,) if assignee_id else ()
             if 0 <= left <= limits.amber_days:
                 messages.append(
@@ -270,7 +270,7 @@ def _order_escalations(on: dt.date) -> int:
     with notify.site_language():
         for target in _open_targets(OrderTarget.objects.ack_overdue(on), ReminderKind.ORDER_ESCALATION):
             order = target.order
-            about = {"unit": target.unit.name, "code": order.code, "date": order.issued_on.isoformat()}
+            about = {"unit": target.unit.name, "code": order.code, "date": formats.date_format(order.issued_on, "DATE_FORMAT")}
             messages.append(
                 _order_message(
                     target, kind=ReminderKind.ORDER_ESCALATION, to_issuer=True,
@@ -289,7 +289,7 @@ def _reply_reminders(on: dt.date) -> int:
     messages = []
     with notify.site_language():
         for target in _open_targets(soon, ReminderKind.ORDER_REPLY_DUE):
-            about = {"unit": target.unit.name, "code": target.order.code, "date": target.order.reply_by.isoformat()}
+            about = {"unit": target.unit.name, "code": target.order.code, "date": formats.date_format(target.order.reply_by, "DATE_FORMAT")}
             messages.append(
                 _order_message(
                     target, kind=ReminderKind.ORDER_REPLY_DUE, to_issuer=False,
@@ -298,7 +298,7 @@ def _reply_reminders(on: dt.date) -> int:
                 )
             )
         for target in _open_targets(late, ReminderKind.ORDER_REPLY_OVERDUE):
-            about = {"unit": target.unit.name, "code": target.order.code, "date": target.order.reply_by.isoformat()}
+            about = {"unit": target.unit.name, "code": target.order.code, "date": formats.date_format(target.order.reply_by, "DATE_FORMAT")}
             messages.append(
                 _order_message(
                     target, kind=ReminderKind.ORDER_REPLY_OVERDUE, to_issuer=True,

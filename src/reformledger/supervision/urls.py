@@ -13,10 +13,13 @@ urlpatterns: list = [
     path("tasks/<int:pk>/delete/", tasks.task_delete, name="task-delete"),
     # The warning board (views/board.py)
     path("board/", board.board, name="board"),
+    path("board/export/", board.board_export, name="board-export"),
+    path("board/urge/", board.board_urge, name="board-urge"),
     # Progress reports, urging, the review queue, evidence (views/reports.py, views/evidence.py)
     path("tasks/<int:pk>/report/", reports.report_new, name="report"),
     path("tasks/<int:pk>/urge/", reports.urge, name="task-urge"),
     path("reports/", reports.report_queue, name="reports"),
+    path("reports/accept/", reports.reports_accept, name="reports-accept"),
     path("reports/<int:pk>/review/", reports.report_review, name="report-review"),
     path("evidence/<int:pk>/", evidence.evidence, name="evidence"),
     # The inbox (views/inbox.py)

@@ -100,6 +100,7 @@ SUPERVISION_PATHS = {
     "/api/v1/tasks/{task_id}": {"get", "patch"},
     "/api/v1/tasks/{task_id}/reports": {"post"},
     "/api/v1/tasks/{task_id}/urge": {"post"},
+    "/api/v1/reports/review": {"post"},
     "/api/v1/reports/{report_id}/review": {"post"},
     "/api/v1/warnings": {"get"},
     "/api/v1/orders": {"get", "post"},

@@ -198,7 +198,7 @@ def test_a_unit_sees_a_task_given_to_it_in_another_units_reform(api, people, dis
 
 
 def test_patch_changes_only_the_fields_sent(api, people, district, reform, add_task):
-    task = add_task(reform, title="原标题", deliverable="原成果", weight=3)
+    task = add_task(reform, title="原标题", deliverable="原成果", weight=3, user=people.unit_staff)  # the unit's own
     response = api.patch(f"/tasks/{task.pk}", people.unit_staff, {"title": "新标题", "assignee": people.unit_head.pk})
     assert response.status_code == 200, response.content
     body = response.json()

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import formats
 
 from reformledger.core.models import AuditEntry
 from reformledger.reforms.models import Reform, Status, Tier
@@ -262,7 +263,8 @@ def test_a_key_reform_needs_the_committee_meeting_then_the_change_applies_with_h
     changes = {c["label"]: c for c in history[0]["changes"]}
     assert "approved change request" in str(history[0]["action"])
     assert changes["Goals"]["before"] == "建立网格化治理体系" and changes["Goals"]["after"] == "新的目标"
-    assert changes["Due date"]["after"] == days(160).isoformat()
+    # Dates in the reader's format (issue 8, part 9), not ISO.
+    assert changes["Due date"]["after"] == formats.date_format(days(160), "DATE_FORMAT")
     # Decided twice: refused with a message, nothing changes.
     again = office.post(url, {"decision": "reject", "note": "不同意"}, follow=True)
     assert "already decided" in again.content.decode()

@@ -251,7 +251,9 @@ def test_tree_offers_the_buttons_each_role_may_use(client_for, people, reform, r
     committee = client_for(people.committee).get(tree_url(reform)).content.decode()
     assert new_url not in committee and edit_url not in committee  # the committee watches
     unit = client_for(people.unit_staff).get(tree_url(reform)).content.decode()
-    assert new_url in unit and edit_url in unit  # the lead unit decomposes its reform
+    # The lead unit decomposes its reform, but does not edit a task the office set (issue 8, part 9).
+    assert new_url in unit and edit_url not in unit
+    assert edit_url in client_for(people.office).get(tree_url(reform)).content.decode()
 
 
 def test_tree_of_a_reform_without_tasks_invites_the_first(client_for, people, reform):
@@ -374,7 +376,7 @@ def test_the_responsible_unit_splits_its_own_task_in_another_units_reform(client
 
 
 def test_edit_a_task(client_for, people, reform, add_task, district):
-    task = add_task(reform, title="旧标题")
+    task = add_task(reform, title="旧标题", user=people.unit_staff)  # the lead unit's own task (issue 8, part 9)
     client = client_for(people.unit_staff)
     url = reverse("supervision:task-edit", args=[task.pk])
     assert client.get(url).context["form"].initial["title"] == "旧标题"

@@ -18,6 +18,7 @@ from reformledger.core.cache import (
     row_version,
 )
 from reformledger.core.pagination import KeysetPaginator
+from reformledger.core.registry import catalogue_columns
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
@@ -51,6 +52,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
     filters, sort = form.filters(), form.sort_key()
     rows = reform_list(request.user, filters, sort)
+    # Columns higher apps add (core.registry): loaded in the page's query, their values key the rows.
+    columns = catalogue_columns(request)
+    for column in columns:
+        rows = column.prepare(rows)
 
     def results_context() -> dict:
         # Counted district by district (each part cached on its own district's version), paged by
@@ -65,17 +70,20 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         page = paginator.page_for(request.GET)
         row = get_template("reforms/_catalogue_row.html")
         html = cached_rows(
-            list(page.object_list), name="catalogue", version_of=row_version,
-            render=lambda reform: row.render({"reform": reform}, request),
+            list(page.object_list), name=":".join(["catalogue", *(c.key for c in columns)]),
+            version_of=lambda reform: (row_version(reform), *(c.value(reform) for c in columns)),
+            render=lambda reform: row.render(
+                {"reform": reform, "cells": [(c.template, c.value(reform)) for c in columns]}, request
+            ),
         )
-        return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode()}
+        return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode(), "columns": columns}
 
     # The rows, count, sort headers and pagination, rendered once per (who may see what, filters,
     # sort, query string, language, versions of the districts read): exact, and shared by everyone
     # who sees the same rows.
     results = cached_fragment(
         request, "reforms/_catalogue_results.html", results_context,
-        key_parts=(list_key(request.user, filters, sort),), scopes=reading_scopes(request.user),
+        key_parts=(list_key(request.user, filters, sort), [c.key for c in columns]), scopes=reading_scopes(request.user),
     )
     if is_htmx(request):
         response = HttpResponse(results)

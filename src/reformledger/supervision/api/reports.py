@@ -61,6 +61,10 @@ class ReportIn(Schema):
     help_needed: str = Field("", description="Help needed (需协调事项): escalated to the special group's leader.")
 
 
+class BulkReviewIn(DecisionIn):
+    ids: list[ObjectId] = Field(..., min_length=1, max_length=500, description="The reports' ids.")
+
+
 class UrgeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -98,6 +102,17 @@ def submit_report(request: HttpRequest, task_id: Path[ObjectId]) -> Status:
     payload, files = read_evidence_body(request, ReportIn)
     report = report_services.submit_report(user=user, task=task, evidence=files, **payload.model_dump())
     return Status(201, report_out(report))
+
+
+@router.post("/reports/review", response=list[ReportOut], summary="Accept or return several reports at once")
+def review_reports(request: HttpRequest, payload: BulkReviewIn) -> list[dict[str, Any]]:
+    """All or nothing: when any report cannot be decided (already reviewed, say), none is, and the 422
+    names each one under ``reports``. Each decided report is audited and its reporter told."""
+    user = signed_in_user(request)
+    reports = [get_report(user, pk) for pk in dict.fromkeys(payload.ids)]
+    done = report_services.review_reports(user=user, reports=reports, accept=payload.accept, comment=payload.comment)
+    rows = ProgressReport.objects.select_related("reporter").in_bulk([r.pk for r in done])
+    return [report_out(rows[r.pk]) for r in done]
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report")

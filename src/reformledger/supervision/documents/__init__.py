@@ -13,10 +13,12 @@ a person using the English pages prints the same order as everyone else. The pag
 * :mod:`.order`: :class:`OrderDocument`, the order as Word;
 * :mod:`.bulletin`: :class:`BulletinDocument` (Word) and :class:`BulletinWorkbook` (Excel), from the
   figures of :mod:`reformledger.supervision.bulletin`;
+* :mod:`.board`: :class:`BoardWorkbook`, the warning board with its filters (Excel);
 * :mod:`.wording`: the fixed words both use.
 """
 
+from .board import BoardWorkbook
 from .bulletin import BulletinDocument, BulletinWorkbook, describe_zh
 from .order import OrderDocument
 
-__all__ = ["BulletinDocument", "BulletinWorkbook", "OrderDocument", "describe_zh"]
+__all__ = ["BoardWorkbook", "BulletinDocument", "BulletinWorkbook", "OrderDocument", "describe_zh"]

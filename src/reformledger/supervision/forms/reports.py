@@ -5,6 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.reforms.forms import FastSelect
+from reformledger.reforms.selectors import Choice
+
+from ..models import Level
+from ..selectors.reports import ReportFilters
 from .common import evidence_field, style
 
 
@@ -49,3 +54,26 @@ class UrgeForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class ReportFilterForm(forms.Form):
+    """The review queue's filters (GET). Invalid values are ignored rather than refused."""
+
+    unit = forms.ChoiceField(label=_("Responsible unit"), required=False, widget=FastSelect)
+    level = forms.ChoiceField(label=_("Warning"), required=False, widget=FastSelect)
+    evidence = forms.ChoiceField(label=_("Evidence"), required=False, widget=FastSelect)
+
+    def __init__(self, data=None, *, units: list[Choice]):
+        super().__init__(data)
+        any_choice = [("", _("All"))]
+        self.fields["unit"].choices = lambda: any_choice + [(u.code, u.name) for u in units]  # type: ignore[attr-defined]
+        self.fields["level"].choices = any_choice + [(v, label) for v, label in Level.choices if v in (Level.RED, Level.AMBER, Level.GREEN)]  # type: ignore[attr-defined]
+        self.fields["evidence"].choices = any_choice + [("with", _("With files")), ("without", _("Without files"))]  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            field.widget.attrs.update({"class": "form-select form-select-sm", "id": f"filter-{name}"})
+
+    def filters(self) -> ReportFilters:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return ReportFilters(unit=data.get("unit") or None, level=data.get("level") or None, evidence=data.get("evidence") or None)
+

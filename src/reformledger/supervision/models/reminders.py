@@ -23,6 +23,8 @@ class ReminderKind(models.TextChoices):
     ORDER_REPLY = "order_reply", _("Order reply received")
     HELP = "help", _("Help needed")
     REVIEW = "review", _("Review result")
+    #: Something waits for the reform office (a report, an application, a request, help needed).
+    FOR_OFFICE = "for_office", _("Waiting for the office")
 
 
 class Reminder(models.Model):

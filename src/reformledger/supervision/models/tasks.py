@@ -104,6 +104,8 @@ class Task(TimeStampedModel):
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
     level = models.CharField(_("warning"), max_length=6, choices=Level.choices, default=Level.GREEN)
     level_reason = models.CharField(_("why"), max_length=10, blank=True)
+    #: Work the reform office set: units neither edit nor remove it (a unit's own sub-tasks are its own).
+    set_by_office = models.BooleanField(_("set by the reform office"), default=True)
 
     objects = TaskQuerySet.as_manager()
 

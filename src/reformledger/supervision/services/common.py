@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.reforms.models import Reform
+
+#: How long a second, identical submission by the same person counts as the first sent twice.
+REPEAT_WINDOW = dt.timedelta(minutes=2)
 
 #: A service's input errors, by field, as ``ValidationError`` takes them.
 Errors = dict[str, list[str]]
@@ -40,3 +46,11 @@ def parse_date(value, field: str, errors: Errors) -> dt.date | None:
     except ValueError:
         add_error(errors, field, _("Enter a date as YYYY-MM-DD."))
         return None
+
+
+def refuse_repeat(same: QuerySet, *, field: str) -> None:
+    """Refuse a record identical to one the same person made a moment ago (a form sent twice, a
+    retried request): ``same`` selects the identical records. Call it after locking what the record
+    belongs to, so that two requests at once see each other."""
+    if same.filter(created_at__gte=timezone.now() - REPEAT_WINDOW).exists():
+        raise ValidationError({field: _("This was already sent a moment ago; it is not sent twice.")})

@@ -55,6 +55,7 @@ def apply_completion(*, user, reform: Reform, summary: str, evidence: Sequence =
     completion = Completion.objects.create(reform=reform, applied_by=user, summary=summary.strip())
     stored = store_evidence(user, reform.pk, checked, completion=completion)
     log_action(user, "reform.apply_completion", reform, {"evidence": [None, [e.name for e in stored]]})
+    notify.completion_applied(completion)
     return completion
 
 
@@ -152,6 +153,7 @@ def request_change(*, user, reform: Reform, proposed: ProposedChange, reason: st
     )
     stored = store_evidence(user, reform.pk, checked, change_request=request)
     log_action(user, "reform.request_change", reform, {"request": [None, request.pk], "proposed": request.proposed, "evidence": [e.name for e in stored]})
+    notify.change_requested(request)
     return request
 
 

@@ -35,6 +35,7 @@ def open_help(*, report: ProgressReport, reform: Reform, task: Task) -> Change:
         report=report, reform=reform, district_id=reform.district_id, leader=leader, text=report.help_needed
     )
     notify.help_needed(help_request, task=task)
+    notify.help_for_office(help_request, task=task)
     return Change("help.open", help_request, {"leader": [None, leader.pk if leader else None]})
 
 

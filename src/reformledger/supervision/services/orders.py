@@ -187,7 +187,7 @@ def acknowledge_order(*, user, order: Order, unit: Unit | None = None) -> OrderT
         raise PermissionDenied(_("This order is not addressed to your unit."))
     require(user, "supervision.acknowledge_order", target)
     if target.acknowledged_at is not None:
-        raise ValidationError({"order": _("Your unit acknowledged this order on %(date)s.") % {"date": timezone.localdate(target.acknowledged_at)}})
+        raise ValidationError({"order": _("Your unit acknowledged this order on %(date)s.") % {"date": formats.date_format(timezone.localdate(target.acknowledged_at), "DATE_FORMAT")}})
     mark_acknowledged(target, user=user)
     log_action(user, "order.acknowledge", order, {"unit": [None, target.unit_id]})
     return target

@@ -22,7 +22,7 @@ from reformledger.reforms.models import Reform
 from .. import notify
 from ..models import Decision, ProgressReport, Reminder, Task, TaskStatus
 from ..rollup import refresh_reform, today
-from .common import Errors, add_error, lock_reform
+from .common import Errors, add_error, lock_reform, refuse_repeat
 from .evidence import check_evidence, store_evidence
 from .help import open_help
 
@@ -64,6 +64,7 @@ def submit_report(
     task = Task.objects.select_related("reform").get(pk=task.pk)
     require(user, "supervision.report_on_task", task)
     number = _check_report(task, percent=percent, text=text)
+    refuse_repeat(ProgressReport.objects.filter(task=task, reporter=user, percent=number, text=text.strip()), field="text")
     checked = check_evidence(evidence)
     on = today()
     report = ProgressReport.objects.create(
@@ -86,6 +87,7 @@ def submit_report(
     if report.help_needed:
         items.append(open_help(report=report, reform=reform, task=task))
     log_actions(user, items)
+    notify.report_submitted(report)
     refresh_reform(reform.pk, on=on)
     return report
 
@@ -106,6 +108,37 @@ def _settle_task(report: ProgressReport, *, accept: bool, on) -> None:
         task.progress = standing.percent if standing else 0
         task.last_report_on = standing.reported_on if standing else None
         task.save(update_fields=["progress", "last_report_on", "updated_at"])
+
+
+@transaction.atomic
+def review_reports(*, user, reports: Sequence[ProgressReport], accept: bool, comment: str = "") -> list[ProgressReport]:
+    """The office accepts (or returns) several reports at once: all or nothing. Every report is
+    checked first; if any cannot be decided (already reviewed, returned without a comment), none is,
+    and the error names each one. Each decided report is audited and its reporter told."""
+    require(user, "supervision.review_report")
+    ids = list(dict.fromkeys(r.pk for r in reports))
+    if not ids:
+        raise ValidationError({"reports": _("Choose at least one report.")})
+    found = {r.pk: r for r in ProgressReport.objects.select_related("task").filter(pk__in=ids)}
+    errors: Errors = {}
+    if not accept and not (comment or "").strip():
+        add_error(errors, "comment", _("Say why the reports are returned."))
+    for pk in ids:
+        report = found.get(pk)
+        if report is None:
+            add_error(errors, "reports", _("Report %(id)s does not exist.") % {"id": pk})
+        elif report.status != Decision.PENDING:
+            add_error(
+                errors, "reports",
+                _("The report on “%(task)s” (%(id)s) was already reviewed (%(status)s).")
+                % {"task": report.task.title, "id": pk, "status": report.get_status_display()},
+            )
+    if errors:
+        raise ValidationError(errors)
+    # Reforms locked in one order (by id), so two bulk reviews at once cannot deadlock.
+    for reform_id in sorted({r.task.reform_id for r in found.values()}):
+        lock_reform(reform_id)
+    return [review_report(user=user, report=found[pk], accept=accept, comment=comment) for pk in ids]
 
 
 @transaction.atomic
@@ -157,3 +190,26 @@ def urge(*, user, message: str, task: Task | None = None, reform: Reform | None 
     reminder = notify.urge(sender=user, unit=unit, reform=reform, task=task, message=message.strip())
     log_action(user, "supervision.urge", task or reform, {"unit": [None, unit.pk], "message": message.strip()})
     return reminder
+
+
+@transaction.atomic
+def urge_tasks(*, user, tasks: Sequence[Task], message: str) -> list[Reminder]:
+    """The office urges the units of several tasks at once (from the warning board): one message
+    per unit, naming its tasks; each task's urging audited."""
+    require(user, "supervision.urge")
+    errors: Errors = {}
+    if not (message or "").strip():
+        add_error(errors, "message", _("Write the message to send."))
+    ids = list(dict.fromkeys(t.pk for t in tasks))
+    if not ids:
+        add_error(errors, "tasks", _("Choose at least one task."))
+    if errors:
+        raise ValidationError(errors)
+    text = message.strip()
+    by_unit: dict[int, list[Task]] = {}
+    for task in Task.objects.select_related("reform", "unit").filter(pk__in=ids).order_by("due_date", "pk"):
+        by_unit.setdefault(task.unit_id, []).append(task)
+    reminders = [notify.urge_unit(sender=user, unit=group[0].unit, tasks=group, message=text) for group in by_unit.values()]
+    log_actions(user, [Change("supervision.urge", task, {"unit": [None, task.unit_id], "message": text})
+                       for group in by_unit.values() for task in group])
+    return reminders

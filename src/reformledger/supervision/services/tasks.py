@@ -16,7 +16,7 @@ from typing import Any, TypedDict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import Change, diff, log_action, log_actions
@@ -106,14 +106,14 @@ def _check_range(task: Task, reform: Reform, parent: Task | None, errors: Errors
         add_error(errors, "due_date", _("The due date is before the start date."))
     if parent is not None:
         if start < parent.start_date:
-            add_error(errors, "start_date", _("A sub-task cannot start before its parent task (%(date)s).") % {"date": parent.start_date})
+            add_error(errors, "start_date", _("A sub-task cannot start before its parent task (%(date)s).") % {"date": formats.date_format(parent.start_date, "DATE_FORMAT")})
         if due > parent.due_date:
-            add_error(errors, "due_date", _("A sub-task is due no later than its parent task (%(date)s).") % {"date": parent.due_date})
+            add_error(errors, "due_date", _("A sub-task is due no later than its parent task (%(date)s).") % {"date": formats.date_format(parent.due_date, "DATE_FORMAT")})
     else:
         if reform.start_date and start < reform.start_date:
-            add_error(errors, "start_date", _("A task cannot start before its reform (%(date)s).") % {"date": reform.start_date})
+            add_error(errors, "start_date", _("A task cannot start before its reform (%(date)s).") % {"date": formats.date_format(reform.start_date, "DATE_FORMAT")})
         if reform.due_date and due > reform.due_date:
-            add_error(errors, "due_date", _("A task is due no later than its reform (%(date)s).") % {"date": reform.due_date})
+            add_error(errors, "due_date", _("A task is due no later than its reform (%(date)s).") % {"date": formats.date_format(reform.due_date, "DATE_FORMAT")})
     if task.pk:
         children = list(task.children.values_list("title", "start_date", "due_date"))
         late = [title for title, c_start, c_due in children if c_start < start or c_due > due]
@@ -177,7 +177,7 @@ def create_task(
         require(user, "supervision.split_task", parent)
     else:
         require(user, "supervision.decompose_reform", reform)
-    task = Task(reform=reform, district_id=reform.district_id, parent=parent)
+    task = Task(reform=reform, district_id=reform.district_id, parent=parent, set_by_office=actor_for(user).is_office)
     fields = TaskChanges(
         title=title, unit=unit, assignee=assignee, start_date=start_date, due_date=due_date, weight=weight,
         deliverable=deliverable, sort_order=sort_order,

@@ -3,14 +3,23 @@ supervision orders overdue (units late to acknowledge or to reply, tasks past an
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.exporters import response
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
@@ -23,11 +32,15 @@ from reformledger.reforms.selectors import (
     visibility_key,
 )
 
+from ..documents import BoardWorkbook
 from ..forms.board import BoardFilterForm
 from ..models import Level
 from ..rollup import today
 from ..selectors import orders as order_selectors
 from ..selectors import warnings as warning_selectors
+from ..selectors.tasks import visible_tasks
+from ..services import reports as report_services
+from .common import safe_next
 
 
 def _board_scopes(request: HttpRequest):
@@ -43,6 +56,8 @@ def board(request: HttpRequest) -> HttpResponse:
     form = BoardFilterForm(request.GET or None, domains=filter_domains(), units=filter_units(districts_of(actor)))
     filters = form.filters()
     on = today()
+    # The office picks tasks on the board to urge their units: its rows carry a box each.
+    may_urge = request.user.has_perm("supervision.urge")
 
     def results_context() -> dict:
         by_level = warning_selectors.level_counts(request.user, filters)
@@ -55,8 +70,9 @@ def board(request: HttpRequest) -> HttpResponse:
         row = get_template("supervision/_board_row.html")
         # Each row rendered once per version of the task (and of what is loaded with it) and day.
         rows = cached_rows(
-            list(page.object_list), name="board", version_of=lambda task: (row_version(task), on),
-            render=lambda task: row.render({"task": task, "today": on}, request),
+            list(page.object_list), name="board-office" if may_urge else "board",
+            version_of=lambda task: (row_version(task), on),
+            render=lambda task: row.render({"task": task, "today": on, "may_urge": may_urge}, request),
         )
         return {
             "page": page,
@@ -65,12 +81,15 @@ def board(request: HttpRequest) -> HttpResponse:
             "red": by_level.get(Level.RED, 0),
             "amber": by_level.get(Level.AMBER, 0),
             "level": filters.level,
+            "may_urge": may_urge,
+            "export_query": urlencode({k: v for k, v in vars(filters).items() if v}),
+            "here": request.get_full_path(),
         }
 
     # Rows, counts and pagination, rendered once per (who may see what, filters, query string, day,
     # language, versions of the districts it reads): exact, and shared by everyone who sees the same
     # rows. The day is in the key because "overdue by n days" moves at midnight without any write.
-    key_parts = (visibility_key(request.user), repr(filters), on.isoformat())
+    key_parts = (visibility_key(request.user), repr(filters), on.isoformat(), may_urge)
     results = cached_fragment(
         request, "supervision/_board_results.html", results_context, key_parts=key_parts,
         scopes=reading_scopes(request.user),
@@ -88,3 +107,30 @@ def board(request: HttpRequest) -> HttpResponse:
         response = render(request, "supervision/board.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
+
+
+@require_GET
+@office_member_required()
+def board_export(request: HttpRequest) -> HttpResponseBase:
+    """The board with its current filters (the query string), every page of it, as Excel."""
+    warning_selectors.require_board(request.user)
+    actor = actor_for(request.user)
+    form = BoardFilterForm(request.GET or None, domains=filter_domains(), units=filter_units(districts_of(actor)))
+    tasks = warning_selectors.warning_list(request.user, form.filters())
+    return response(BoardWorkbook(tasks.iterator(chunk_size=2000), on=today()), stream=True)
+
+
+@require_POST
+@office_member_required()
+def board_urge(request: HttpRequest) -> HttpResponse:
+    """The office urges the units of the tasks ticked on the board: one message per unit."""
+    back = safe_next(request, reverse("supervision:board"))
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    tasks = list(visible_tasks(request.user).filter(pk__in=ids))
+    try:
+        sent = report_services.urge_tasks(user=request.user, tasks=tasks, message=request.POST.get("message", ""))
+    except ValidationError as exc:
+        messages.error(request, _("Nobody was urged:") + " " + " ".join(exc.messages))
+    else:
+        messages.success(request, ngettext("Message sent to %(count)s unit.", "Message sent to %(count)s units.", len(sent)) % {"count": len(sent)})
+    return redirect(back)

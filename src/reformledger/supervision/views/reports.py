@@ -9,14 +9,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
 from reformledger.org.decorators import office_member_required
+from reformledger.org.selectors import actor_for
+from reformledger.reforms.selectors import districts_of, filter_units
 
-from ..forms.reports import ReportForm, ReviewForm, UrgeForm
+from ..forms.reports import ReportFilterForm, ReportForm, ReviewForm, UrgeForm
 from ..rollup import today
 from ..selectors import reports as report_selectors
 from ..selectors.tasks import get_task
@@ -74,9 +77,33 @@ def urge(request: HttpRequest, pk: int) -> HttpResponse:
 @office_member_required()
 def report_queue(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervision.review_report")
-    rows = report_selectors.pending_reports(request.user).prefetch_related("evidence")
+    form = ReportFilterForm(request.GET or None, units=filter_units(districts_of(actor_for(request.user))))
+    filters = form.filters()
+    rows = report_selectors.pending_reports(request.user, filters).prefetch_related("evidence")
     page = Paginator(rows, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "supervision/reports.html", {"page": page, "today": today()})
+    filtered = any(vars(filters).values())
+    return render(request, "supervision/reports.html", {"page": page, "today": today(), "form": form, "filtered": filtered})
+
+
+def posted_ids(request: HttpRequest, name: str) -> list[int]:
+    """The ids ticked in a list (checkboxes of one name); what is not a number is left out."""
+    return [int(value) for value in request.POST.getlist(name) if value.isdigit()]
+
+
+@require_POST
+@office_member_required()
+def reports_accept(request: HttpRequest) -> HttpResponse:
+    """Several reports accepted at once: all or nothing, the refusal naming each report that could not be."""
+    back = safe_next(request, reverse("supervision:reports"))
+    ids = posted_ids(request, "report")
+    reports = [report_selectors.get_report(request.user, pk) for pk in ids]
+    try:
+        done = report_services.review_reports(user=request.user, reports=reports, accept=True)
+    except ValidationError as exc:
+        messages.error(request, _("No report was accepted:") + " " + " ".join(exc.messages))
+    else:
+        messages.success(request, ngettext("%(count)s report accepted.", "%(count)s reports accepted.", len(done)) % {"count": len(done)})
+    return redirect(back)
 
 
 @require_POST
