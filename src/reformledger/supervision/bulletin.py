@@ -52,6 +52,7 @@ from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
 from .models import (
+    SETTLED_STATUSES,
     Decision,
     Level,
     Order,
@@ -318,7 +319,7 @@ def _units(tasks: QuerySet[Task], period: Period, made_on: dt.date) -> tuple[lis
     """The units praised and named, and the period's completions (three queries and one for names)."""
     # Units named: open leaves by unit, those with red work (one query).
     per_unit = (
-        tasks.exclude(status=TaskStatus.DONE)
+        tasks.exclude(status__in=SETTLED_STATUSES)
         .values("unit_id")
         .annotate(
             red=Count("pk", filter=Q(level=Level.RED)),
