@@ -25,7 +25,7 @@ from reformledger.supervision.services import progress as progress_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
 
-from .conftest import TODAY, days
+from .conftest import days
 
 pytestmark = pytest.mark.django_db
 

@@ -279,7 +279,7 @@ def _reform_data(ctx: Context, s: ReformSpec) -> ReformFields:
         "co_units": [ctx.units[c] for c in s.co_units],
         "responsible_leader": ctx.users[s.responsible_leader] if s.responsible_leader else None,
         "goals": s.goals, "measures": s.measures, "deliverables": s.deliverables, "start_date": s.start_date,
-        "due_date": s.due_date, "status": s.status, "progress": s.progress, "public_summary": s.public_summary,
+        "due_date": s.due_date, "status": s.status, "public_summary": s.public_summary,
     }
 
 
@@ -290,7 +290,8 @@ def create_reforms_through_services(ctx: Context, specs: list[ReformSpec]) -> No
     assert ctx.bp.office_head is not None  # build_district: no services without people
     office_head = ctx.users[ctx.bp.office_head]
     for s in specs:
-        create_reform(user=office_head, data=_reform_data(ctx, s))
+        # The demo district's history moves in as its ledger records it (progress, completed reforms).
+        create_reform(user=office_head, data=_reform_data(ctx, s), imported_progress=s.progress)
     ctx.created["audit_entries"] += len(specs)
 
 

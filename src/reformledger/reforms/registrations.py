@@ -33,6 +33,7 @@ CHANGE_LABELS = {
     "attachment": _("Attachment"),
     "is_public": _("Public"),
     "unit": _("Unit"),
+    "imported": _("Moved in from the office's own ledger"),
 }
 
 

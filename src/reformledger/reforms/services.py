@@ -219,17 +219,23 @@ def _refuse_completion_by_status(to_status: str) -> None:
 
 
 @transaction.atomic
-def create_reform(*, user, data: ReformFields) -> Reform:
-    """Create a reform in draft (the office may create it in any status).
+def create_reform(*, user, data: ReformFields, imported_progress: int | None = None) -> Reform:
+    """Create a reform in draft (the office may create it in any status but completed).
 
-    A unit may create reforms only for a unit it works in.
+    A unit may create reforms only for a unit it works in. ``imported_progress``: the office moving
+    its history in (a reform new to Reform Ledger, as its old ledger records it): the reform takes
+    that progress and may be completed already; its history marks it as imported. Otherwise nobody
+    types a reform's progress and completion is only through 办结 (ADR 0022).
     """
     require(user, "reforms.add_reform")
     _refuse_typed_progress(data)
     actor = actor_for(user)
     data = ReformFields(**data)  # a copy: the status is taken out
     status = data.pop("status", Status.DRAFT)
-    _refuse_completion_by_status(status)
+    if imported_progress is None:
+        _refuse_completion_by_status(status)
+    elif not actor.is_office:
+        raise PermissionDenied(_("Only the reform office moves its history in."))
     if not actor.is_office:
         unknown = set(data) - UNIT_EDITABLE - {"lead_unit", "tier", "year", "domain", "code", "responsible_leader"}
         if unknown:
@@ -238,7 +244,7 @@ def create_reform(*, user, data: ReformFields) -> Reform:
         if lead is None or lead.pk not in actor.unit_ids:
             raise PermissionDenied(_("You may only create reforms that your own unit leads."))
         status = Status.DRAFT
-    reform = Reform(status=status)
+    reform = Reform(status=status, progress=imported_progress or 0)
     co_units = _assign(reform, data)
     if reform.lead_unit_id:
         reform.district_id = _district_of(reform.lead_unit)
@@ -246,7 +252,10 @@ def create_reform(*, user, data: ReformFields) -> Reform:
     reform.save()
     if co_units:
         reform.co_units.set(co_units)
-    log_action(user, "reform.create", reform, diff({}, snapshot(reform)))
+    changes: dict[str, Any] = dict(diff({}, snapshot(reform)))
+    if imported_progress is not None:
+        changes["imported"] = True
+    log_action(user, "reform.create", reform, changes)
     return reform
 
 
