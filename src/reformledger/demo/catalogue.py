@@ -301,7 +301,7 @@ def bulk_create_reforms(ctx: Context, specs: list[ReformSpec]) -> None:
     for s in specs:
         data = _reform_data(ctx, s)
         co_units = data.pop("co_units")
-        pending.append((Reform(district=ctx.district, **data), co_units))
+        pending.append((Reform(district=ctx.district, progress=s.progress, **data), co_units))
     Reform.objects.bulk_create([r for r, _co in pending], batch_size=500)
     through = Reform.co_units.through
     through.objects.bulk_create(
