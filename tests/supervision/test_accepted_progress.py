@@ -10,12 +10,16 @@ from django.urls import reverse
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Role
 from reformledger.reforms.models import Reform, Status
-from reformledger.supervision.models import Task, TaskStatus
+from reformledger.supervision.bulletin import Period, make_bulletin
+from reformledger.supervision.documents.bulletin import summary_text
+from reformledger.supervision.models import Level, Task, TaskStatus
 from reformledger.supervision.services import decisions as decision_services
 from reformledger.supervision.services import progress as progress_services
 from reformledger.supervision.services import reports as report_services
 from tests.factories import MembershipFactory, ReformFactory, UserFactory
 from tests.supervision.files import pdf
+
+from .conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +233,14 @@ def test_the_api_reopens(api, people, reform, two_tasks):
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["reopen_reason"]) == ("reopened", "成效未达标")
     assert fresh(reform).status == Status.IN_PROGRESS
+
+
+def test_the_bulletin_does_not_count_work_closed_at_completion_as_done(people, reform, two_tasks):
+    platform, _rules = two_tasks
+    accept(people, submit(people, platform, 100))
+    complete(people, reform)
+    bulletin = make_bulletin(period=Period(TODAY.year, TODAY.month), district=reform.district)
+    assert (bulletin.levels[Level.DONE], bulletin.closed_at_completion, bulletin.open_tasks) == (2, 1, 0)
+    assert (bulletin.red_total, bulletin.amber_total) == (0, 0)
+    text = summary_text(bulletin)
+    assert "已完成1个、改革事项办结时关闭1个" in text
