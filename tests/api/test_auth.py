@@ -101,30 +101,30 @@ def test_a_session_write_needs_the_csrf_token(people, reform_factory):
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(people.unit_staff)
     url = f"/api/v1/reforms/{reform.pk}"
-    refused = browser.patch(url, '{"progress": 70}', content_type="application/json")
+    refused = browser.patch(url, '{"goals": "新目标"}', content_type="application/json")
     assert refused.status_code == 403
     assert set(refused.json()) == {"detail", "errors"}
     reform.refresh_from_db()
-    assert reform.progress == 50
+    assert reform.goals != "新目标"
 
     # What a page gives its scripts: the CSRF cookie and the (masked) token from {% csrf_token %}.
     request = RequestFactory().get("/")
     token = get_token(request)
     browser.cookies[settings.CSRF_COOKIE_NAME] = request.META["CSRF_COOKIE"]
     accepted = browser.patch(
-        url, '{"progress": 70}', content_type="application/json", headers={"x-csrftoken": token}
+        url, '{"goals": "新目标"}', content_type="application/json", headers={"x-csrftoken": token}
     )
     assert accepted.status_code == 200, accepted.content
     reform.refresh_from_db()
-    assert reform.progress == 70
+    assert reform.goals == "新目标"
 
 
 def test_a_token_write_needs_no_csrf_token(api, people, reform_factory):
     reform = reform_factory()
     api.client = Client(enforce_csrf_checks=True)
-    response = api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"progress": 65})
+    response = api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"goals": "新目标"})
     assert response.status_code == 200
-    assert Reform.objects.get(pk=reform.pk).progress == 65
+    assert Reform.objects.get(pk=reform.pk).goals == "新目标"
 
 
 def test_anonymous_writes_are_401_before_the_body_is_looked_at(api, people, reform_factory):

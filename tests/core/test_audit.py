@@ -15,9 +15,9 @@ from reformledger.reforms.models import Status
 @pytest.fixture
 def written(people, reform_factory):
     reform = reform_factory(status=Status.APPROVED)
-    services.update_reform(user=people.office, reform=reform, data={"title": "新标题", "progress": 10})
+    services.update_reform(user=people.office, reform=reform, data={"title": "新标题", "goals": "目标一"})
     services.transition_reform(user=people.unit_staff, reform=reform, to_status=Status.IN_PROGRESS)
-    services.update_reform(user=people.unit_staff, reform=reform, data={"progress": 40})
+    services.update_reform(user=people.unit_staff, reform=reform, data={"goals": "目标二"})
     return reform
 
 
@@ -26,10 +26,10 @@ def test_every_service_write_appends_an_entry_with_before_and_after(written, peo
     assert [e.action for e in entries] == ["reform.update", "reform.transition", "reform.update"]
     newest, transition, first = entries
     assert first.changes["title"][1] == "新标题"
-    assert first.changes["progress"] == [50, 10]
+    assert first.changes["goals"][1] == "目标一"
     assert transition.changes["status"] == ["approved", "in_progress"]
     assert transition.actor_name == "unit_staff"
-    assert newest.changes == {"progress": [10, 40]}
+    assert newest.changes == {"goals": ["目标一", "目标二"]}
 
 
 def test_intact_log_verifies(written, capsys):

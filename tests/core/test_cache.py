@@ -17,7 +17,7 @@ def test_a_service_write_invalidates_cached_counts_and_stats(people, reform_fact
     with django_assert_num_queries(1):  # only the version: the count comes from the cache
         assert cached_count(qs) == 0
     version = data_version()
-    services.transition_reform(user=people.office, reform=reform, to_status=Status.COMPLETED)
+    services.complete_reform(user=people.office, reform=reform, completion_id=1)  # the office's 办结 decision
     assert data_version() > version
     assert cached_count(qs) == 1
     assert selectors.tier_stats(people.office)["micro"]["completed"] == before + 1
@@ -41,7 +41,7 @@ def test_within_a_request_a_write_is_seen_and_nothing_uncommitted_is_cached(peop
 
     def view(request):
         seen["before"] = data_version()
-        services.transition_reform(user=people.office, reform=reform, to_status=Status.COMPLETED)
+        services.complete_reform(user=people.office, reform=reform, completion_id=1)  # the office's 办结 decision
         seen["after"] = data_version()
         cache.clear()
         seen["count"] = cached_count(Reform.objects.filter(status=Status.COMPLETED))

@@ -18,7 +18,7 @@ def catalogue(people, reform_factory, district):
     for i in range(8):
         reform_factory(code=f"LH-WG-{i:02d}", title=f"社区“微改革”第{i}号，物业管理与民生服务一体化推进",
                        status=Status.IN_PROGRESS, public_summary="小区居民议事会每月开放，问题清单公开。")
-    services.update_reform(user=people.office, reform=key, data={"progress": 25, "co_units": [district.sub_b]})
+    services.update_reform(user=people.office, reform=key, data={"goals": "阳光征收全覆盖", "co_units": [district.sub_b]})
     return key
 
 
@@ -41,7 +41,7 @@ def test_office_filters_the_catalogue_opens_a_reform_and_sees_its_history(live_s
     page.wait_for_url(f"{live_server.url}/office/reforms/{catalogue.pk}/")
     history = page.locator("#history")
     assert "黄贝街道" in history.inner_text()  # the co-unit id resolved to its name
-    assert "25" in history.inner_text()
+    assert "阳光征收全覆盖" in history.inner_text()
     # Move it along the lifecycle from the page, with a note; the history grows.
     page.fill("#transition-note", "提交审议")
     page.locator("button[name=to][value=proposed]").click()

@@ -96,7 +96,8 @@ def test_supervision_pages_pass_axe(live_server, new_page, people, tree):
     log_in(page, live_server.url, "office", "/office/supervision/board/")
     for url in ["/office/supervision/board/", f"/office/supervision/reforms/{reform.pk}/tasks/",
                 f"/office/supervision/tasks/{task.pk}/", "/office/supervision/reports/",
-                f"/office/supervision/reforms/{reform.pk}/tasks/new/", f"/office/reforms/{reform.pk}/"]:
+                f"/office/supervision/reforms/{reform.pk}/tasks/new/", f"/office/reforms/{reform.pk}/",
+                f"/office/supervision/tasks/{task.pk}/correct-progress/"]:
         page.goto(live_server.url + url)
         page.wait_for_load_state("networkidle")
         assert serious_violations(page) == [], url

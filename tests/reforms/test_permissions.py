@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reformledger.core.models import AuditEntry
@@ -94,9 +94,6 @@ WRITES = {
         {"status": Status.APPROVED},
         lambda u, d, r: services.transition_reform(user=u, reform=r, to_status=Status.IN_PROGRESS),
     ),
-    "complete a reform": (
-        OFFICE, {}, lambda u, d, r: services.transition_reform(user=u, reform=r, to_status=Status.COMPLETED),
-    ),
     "suspend a reform": (
         OFFICE, {}, lambda u, d, r: services.transition_reform(user=u, reform=r, to_status=Status.SUSPENDED),
     ),
@@ -127,6 +124,33 @@ def test_permission_matrix(write, role, people, district, reform_factory):
         with pytest.raises(PermissionDenied):
             action(user, district, reform)
         assert _state() == before, "a refused write must leave nothing behind"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_one_completes_a_reform_by_a_change_of_status(role, people, reform_factory):
+    """Issue 8 finding 3: the office completed a 51% reform with one click. A reform is completed
+    only through 办结 (the application and the office's decision): the status change is refused for
+    everyone, the office included (422 on ``status`` for those who see it), and nothing is written."""
+    reform = reform_factory(progress=51)
+    before = _state()
+    with pytest.raises((ValidationError, PermissionDenied)) as exc:
+        services.transition_reform(user=user_for(people, role), reform=reform, to_status=Status.COMPLETED)
+    if role == "office":
+        assert isinstance(exc.value, ValidationError) and "status" in exc.value.message_dict
+    assert _state() == before
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_one_types_a_reform_s_progress(role, people, reform_factory):
+    """Issue 8 finding 2: a unit's edit (42 -> 90) overrode the progress. Nobody types it."""
+    reform = reform_factory(progress=42)
+    before = _state()
+    with pytest.raises((ValidationError, PermissionDenied)) as exc:
+        services.update_reform(user=user_for(people, role), reform=reform, data={"progress": 90})  # type: ignore[typeddict-unknown-key]
+    if role in LEAD_UNIT:
+        assert isinstance(exc.value, ValidationError) and "progress" in exc.value.message_dict
+    assert _state() == before
+    assert Reform.objects.get(pk=reform.pk).progress == 42
 
 
 def test_import_ledger_is_the_office_s_alone(people):
@@ -192,7 +216,8 @@ def test_the_public_sees_only_approved_and_later(role, people, catalogue):
 
 def test_allowed_targets_follow_the_lifecycle(people, reform_factory):
     reform = reform_factory(status=Status.IN_PROGRESS)
-    assert set(reform_rules.allowed_targets(people.office, reform)) == {"completed", "suspended", "terminated"}
+    # Not completed: that is by 办结 (the application and the office's decision), for no one by status.
+    assert set(reform_rules.allowed_targets(people.office, reform)) == {"suspended", "terminated"}
     assert reform_rules.allowed_targets(people.unit_staff, reform) == []
     draft = reform_factory(status=Status.DRAFT)
     assert reform_rules.allowed_targets(people.unit_staff, draft) == ["proposed"]

@@ -90,10 +90,11 @@ def test_full_lifecycle_is_recorded_step_by_step(people, reform_factory):
         (people.unit_head, Status.IN_PROGRESS),
         (people.office, Status.SUSPENDED),
         (people.office, Status.IN_PROGRESS),
-        (people.office, Status.COMPLETED),
     ]
     for user, status in steps:
         reform = services.transition_reform(user=user, reform=reform, to_status=status, note="会议决定")
+    # Completed only through 办结: the last step is the office accepting the application.
+    reform = services.complete_reform(user=people.office, reform=reform, completion_id=1, note="同意办结")
     assert reform.progress == 100
     moves = [e.changes["status"] for e in reversed(history_of(reform))]
     assert moves == [

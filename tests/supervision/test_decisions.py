@@ -16,13 +16,16 @@ from reformledger.supervision.models import (
     Evidence,
     Level,
     ReformWarning,
+    Reminder,
     Task,
     TaskStatus,
 )
 from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import progress as progress_services
+from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
 
-from .conftest import TODAY, days
+from .conftest import days
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +57,10 @@ def test_accepting_completes_and_locks(people, reform, add_task):
     decision_services.decide_completion(user=people.office, completion=completion, accept=True, comment="同意办结")
     reform.refresh_from_db()
     assert (reform.status, reform.progress) == (Status.COMPLETED, 100)
-    assert set(Task.objects.filter(reform=reform).values_list("status", flat=True)) == {TaskStatus.DONE}
+    # Work not done is closed at completion (not done, not 100%), parents with it.
+    assert set(Task.objects.filter(reform=reform).values_list("status", "progress")) == {(TaskStatus.CLOSED, 0)}
     open_task.refresh_from_db()
-    assert (open_task.completed_on, open_task.level) == (TODAY, Level.DONE)
+    assert (open_task.completed_on, open_task.level) == (None, Level.DONE)
     assert ReformWarning.objects.get(reform=reform).level == Level.DONE
     completion.refresh_from_db()
     assert (completion.status, completion.decided_by) == (Decision.ACCEPTED, people.office)
@@ -246,3 +250,80 @@ def test_a_change_request_with_evidence(people, reform):
         user=people.unit_staff, reform=reform, proposed={"deliverables": "新成果"}, reason="评估", evidence=[pdf("评估.pdf")]
     )
     assert cr.evidence.get().name == "评估.pdf"
+
+
+# --- completion closes work at completion; reopening (issue 8 part 4) ---------------------------------
+
+
+def accept_report(people, task, percent):
+    report = report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
+    report_services.review_report(user=people.office, report=report, accept=True)
+
+
+def complete(people, reform):
+    completion = apply(people, reform)
+    return decision_services.decide_completion(user=people.office, completion=completion, accept=True, comment="同意")
+
+
+def test_a_task_starting_in_2027_is_closed_not_done(people, reform, add_task):
+    """Issue 8 finding 3: completing set every open task to 100%, one that starts in 2027 too
+    (a task that starts after today: not begun when the reform completes)."""
+    later = add_task(reform, title="2027年启动", start_date=days(30), due_date=days(150))
+    complete(people, reform)
+    later.refresh_from_db()
+    assert (later.status, later.progress, later.completed_on) == (TaskStatus.CLOSED, 0, None)
+
+
+def test_reopening_needs_a_reason_and_restores_tasks_and_progress(people, reform, add_task):
+    started = add_task(reform, title="已启动", weight=1)
+    idle = add_task(reform, title="未启动", weight=1)
+    accept_report(people, started, 60)
+    reform.refresh_from_db()
+    assert reform.progress == 30
+    completion = complete(people, reform)
+    before = reform_row(reform)
+    for reason in ("", "   "):
+        with pytest.raises(ValidationError) as exc:
+            decision_services.reopen_completion(user=people.office, reform=reform, reason=reason)
+        assert "reason" in exc.value.message_dict
+    assert reform_row(reform) == before
+    decision_services.reopen_completion(user=people.office, reform=reform, reason="成效未达标，需继续推进")
+    reform.refresh_from_db()
+    assert (reform.status, reform.progress) == (Status.IN_PROGRESS, 30)
+    started.refresh_from_db()
+    idle.refresh_from_db()
+    assert (started.status, started.progress) == (TaskStatus.IN_PROGRESS, 60)
+    assert (idle.status, idle.progress) == (TaskStatus.NOT_STARTED, 0)
+    assert ReformWarning.objects.get(reform=reform).open_tasks == 2
+    completion.refresh_from_db()
+    assert (completion.status, completion.reopened_by, completion.reopen_reason) == ("reopened", people.office, "成效未达标，需继续推进")
+    entry = history_of(reform).filter(action="reform.reopen_completion").get()
+    assert entry.changes["reason"] == "成效未达标，需继续推进"
+    assert entry.changes["status"] == [Status.COMPLETED, Status.IN_PROGRESS]
+    assert sorted(entry.changes["tasks_reopened"]) == sorted([started.pk, idle.pk])
+    # The lead unit is told.
+    told = Reminder.objects.get(key=f"review:completion-reopened:{completion.pk}")
+    assert (told.unit_id, told.text) == (reform.lead_unit_id, "成效未达标，需继续推进")
+    # Only a completed reform is reopened.
+    with pytest.raises(ValidationError) as exc:
+        decision_services.reopen_completion(user=people.office, reform=reform, reason="再开")
+    assert "status" in exc.value.message_dict
+
+
+def test_reopening_a_reform_without_tasks_restores_its_own_progress(people, reform):
+    progress_services.correct_reform_progress(user=people.office, reform=reform, percent=45, reason="按台账核定")
+    complete(people, reform)
+    reform.refresh_from_db()
+    assert reform.progress == 100
+    decision_services.reopen_completion(user=people.office, reform=reform, reason="重新推进")
+    reform.refresh_from_db()
+    assert (reform.status, reform.progress) == (Status.IN_PROGRESS, 45)
+
+
+@pytest.mark.parametrize("who", ["unit_staff", "leader_main", "committee", "other_staff"])
+def test_only_the_office_reopens(people, reform, who):
+    complete(people, reform)
+    with pytest.raises(PermissionDenied):
+        decision_services.reopen_completion(user=getattr(people, who), reform=reform, reason="再开")
+    reform.refresh_from_db()
+    assert reform.status == Status.COMPLETED

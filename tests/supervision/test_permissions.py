@@ -32,6 +32,7 @@ from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.services import decisions as decision_services
 from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import progress as progress_services
 from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
@@ -141,6 +142,12 @@ def setup_help(c: Ctx):
     task = setup_task_of_a(c)
     report = report_services.submit_report(user=c.people.unit_staff, task=task, percent=10, text="进展", help_needed="需要协调用地")
     return report.help
+
+
+def setup_completed(c: Ctx):
+    completion = setup_completion(c)
+    decision_services.decide_completion(user=c.people.office, completion=completion, accept=True)
+    return completion
 
 
 def setup_key_reform(c: Ctx):
@@ -278,6 +285,22 @@ ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
     "decide_change": (
         setup_change_request,
         lambda u, c: decision_services.decide_change(user=u, change_request=c.obj, approve=True),
+        {"office"},
+    ),
+    # Progress is what the office accepted: only the office corrects it, with a reason (ADR 0022).
+    "correct_task_progress": (
+        setup_task_of_a,
+        lambda u, c: progress_services.correct_progress(user=u, task=c.obj, percent=30, reason="核定"),
+        {"office"},
+    ),
+    "correct_progress_of_a_reform_without_tasks": (
+        None,
+        lambda u, c: progress_services.correct_reform_progress(user=u, reform=c.reform, percent=30, reason="核定"),
+        {"office"},
+    ),
+    "reopen_completion": (
+        setup_completed,
+        lambda u, c: decision_services.reopen_completion(user=u, reform=c.reform, reason="成效未达标"),
         {"office"},
     ),
     "resolve_help": (

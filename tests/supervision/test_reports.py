@@ -208,12 +208,14 @@ def test_text_is_required(people, task):
     assert not ProgressReport.objects.exists()
 
 
-def test_a_report_moves_the_task(people, task):
+def test_a_report_awaits_review_and_does_not_move_progress(people, task):
+    """Issue 8 finding 2: a report counted before the office reviewed it. Now it shows as reported,
+    awaiting review; the unit has reported (not silent, started), but the progress stands."""
     report_services.submit_report(user=people.unit_staff, task=task, percent=30, text="进展", problems="人手不足")
     task.refresh_from_db()
-    assert (task.progress, task.status, task.last_report_on) == (30, TaskStatus.IN_PROGRESS, TODAY)
+    assert (task.progress, task.reported_percent, task.status, task.last_report_on) == (0, 30, TaskStatus.IN_PROGRESS, TODAY)
     task.reform.refresh_from_db()
-    assert task.reform.progress == 30
+    assert task.reform.progress == 0
 
 
 def test_no_report_on_a_parent_or_a_done_task(people, reform, add_task):
@@ -294,13 +296,18 @@ def standing(task):
     return task.progress, task.reform.progress
 
 
-def test_returning_a_report_restores_the_previous_standing_percent(people, task):
+def test_accepting_moves_progress_and_returning_leaves_the_accepted_figure(people, task):
     first = report(people, task, 30)
+    assert standing(task) == (0, 0)
     report_services.review_report(user=people.office, report=first, accept=True)
+    assert standing(task) == (30, 30)
+    assert task.reported_percent is None
     second = report(people, task, 60)
-    assert standing(task) == (60, 60)
+    assert standing(task) == (30, 30)
+    assert task.reported_percent == 60
     report_services.review_report(user=people.office, report=second, accept=False, comment="证据不足")
     assert standing(task) == (30, 30)
+    assert task.reported_percent is None
     second.refresh_from_db()
     assert (second.status, second.review_comment, second.reviewed_by) == (Decision.RETURNED, "证据不足", people.office)
     # The reporter hears about it in the inbox.
@@ -308,10 +315,13 @@ def test_returning_a_report_restores_the_previous_standing_percent(people, task)
 
 
 def test_returning_a_later_report_keeps_an_earlier_pending_one(people, task):
-    report(people, task, 20)
+    earlier = report(people, task, 20)
     later = report(people, task, 70)
+    assert (standing(task), task.reported_percent) == ((0, 0), 70)
     report_services.review_report(user=people.office, report=later, accept=False, comment="数字有误")
-    assert standing(task) == (20, 20)
+    assert (standing(task), task.reported_percent) == ((0, 0), 20)
+    report_services.review_report(user=people.office, report=earlier, accept=True)
+    assert (standing(task), task.reported_percent) == ((20, 20), None)
 
 
 def test_returning_the_only_report_goes_back_to_zero(people, task):

@@ -20,18 +20,23 @@ def test_weighted_rollup_through_two_layers(people, reform, add_task):
     b = add_task(reform, title="B", weight=1)
     a1 = add_task(reform, parent=a, title="A1", weight=1)
     a2 = add_task(reform, parent=a, title="A2", weight=1)
-    report_services.submit_report(user=people.unit_staff, task=a1, percent=100, text="done")
-    report_services.submit_report(user=people.unit_staff, task=a2, percent=50, text="half")
-    report_services.submit_report(user=people.unit_staff, task=b, percent=20, text="begun")
+    for task, percent in ((a1, 100), (a2, 50), (b, 20)):
+        report = report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
+        if task != a1:
+            report_services.review_report(user=people.office, report=report, accept=True)
     a.refresh_from_db()
-    assert a.progress == 75  # (100 + 50) / 2
+    assert a.progress == 25  # (0 + 50) / 2: A1's report awaits review and does not count
     assert a.status == TaskStatus.IN_PROGRESS
     reform.refresh_from_db()
-    assert reform.progress == round((3 * 75 + 1 * 20) / 4)  # 61
+    assert reform.progress == round((3 * 25 + 1 * 20) / 4)  # 24
     report = a1.reports.get()
     report_services.review_report(user=people.office, report=report, accept=True)
     a1.refresh_from_db()
     assert a1.status == TaskStatus.DONE and a1.level == Level.DONE
+    a.refresh_from_db()
+    assert a.progress == 75  # (100 + 50) / 2
+    reform.refresh_from_db()
+    assert reform.progress == round((3 * 75 + 1 * 20) / 4)  # 61
 
 
 def test_child_outside_parent_range_is_refused(people, reform, add_task):

@@ -34,6 +34,11 @@ def report(people, task, percent):
     return report_services.submit_report(user=people.unit_staff, task=task, percent=percent, text="进展")
 
 
+def accepted(people, task, percent):
+    """A report the office accepted: progress is what the office accepted (ADR 0022)."""
+    return report_services.review_report(user=people.office, report=report(people, task, percent), accept=True)
+
+
 def progress_of(*objs) -> list[int]:
     out = []
     for obj in objs:
@@ -61,10 +66,10 @@ def depth3(reform, add_task):
 def test_weighted_rollup_at_depth_three(people, reform, depth3):
     r, a, b, a1, a2, s = depth3
     assert (a1.depth, a.depth, r.depth) == (2, 1, 0)
-    report(people, a1, 100)
-    report(people, a2, 20)
-    report(people, b, 40)
-    report(people, s, 90)
+    accepted(people, a1, 100)
+    accepted(people, a2, 20)
+    accepted(people, b, 40)
+    accepted(people, s, 90)
     # A = (1*100 + 3*20) / 4 = 40; R = (3*40 + 1*40) / 4 = 40; reform = (2*40 + 1*90) / 3 = 57
     assert progress_of(a, r, reform) == [40, 40, 57]
     assert a.status == r.status == TaskStatus.IN_PROGRESS
@@ -72,7 +77,7 @@ def test_weighted_rollup_at_depth_three(people, reform, depth3):
 
 def test_a_leaf_report_moves_every_ancestor_in_the_same_transaction(people, reform, depth3):
     r, a, b, a1, a2, s = depth3
-    report(people, a2, 40)
+    accepted(people, a2, 40)
     before = progress_of(a, r, reform)
     assert before == [30, 22, 15]
 
@@ -80,7 +85,7 @@ def test_a_leaf_report_moves_every_ancestor_in_the_same_transaction(people, refo
         pass
 
     with pytest.raises(Abort), transaction.atomic():
-        report(people, a2, 80)
+        accepted(people, a2, 80)
         # Inside the writer's transaction, every ancestor and the reform have moved already ...
         assert progress_of(a, r, reform) == [60, 45, 30]
         assert ReformWarning.objects.filter(reform=reform).exists()
@@ -93,7 +98,7 @@ def test_a_leaf_report_moves_every_ancestor_in_the_same_transaction(people, refo
 def test_deleting_a_task_rolls_up_again(people, reform, add_task):
     a = add_task(reform, title="A", weight=1)
     b = add_task(reform, title="B", weight=1)
-    report(people, a, 80)
+    accepted(people, a, 80)
     assert progress_of(reform) == [40]
     task_services.delete_task(user=people.office, task=b)
     assert progress_of(reform) == [80]
@@ -341,30 +346,45 @@ def test_stopping_a_reform_takes_its_work_off_the_board_at_once(to_status, peopl
         assert list(warning_list(people.office)) == [late]
 
 
-@pytest.mark.parametrize("how", ["status button", "completion accepted"])
-def test_a_completed_reform_closes_its_open_tasks_whichever_way(how, people, reform, add_task, media):
-    done = add_task(reform, title="已完成")
-    report = report_services.submit_report(user=people.unit_staff, task=done, percent=100, text="完成")
-    report_services.review_report(user=people.office, report=report, accept=True)
-    open_a = add_task(reform, title="未完成甲")
-    open_b = add_task(reform, title="未完成乙")
-    if how == "status button":
+def test_no_one_completes_a_reform_by_status_and_nothing_closes(people, reform, add_task):
+    """Issue 8 finding 3: "变更为已完成" completed a 51% reform in one click and set every task to 100%."""
+    task = add_task(reform, title="未完成")
+    with pytest.raises(ValidationError) as exc:
         reform_services.transition_reform(user=people.office, reform=reform, to_status=Status.COMPLETED)
-    else:
-        completion = decision_services.apply_completion(
-            user=people.unit_staff, reform=reform, summary="完成", evidence=[SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")]
-        )
-        decision_services.decide_completion(user=people.office, completion=completion, accept=True)
-    for task in (open_a, open_b):
+    assert "status" in exc.value.message_dict
+    reform.refresh_from_db()
+    task.refresh_from_db()
+    assert reform.status == Status.IN_PROGRESS
+    assert (task.status, task.progress) == (TaskStatus.NOT_STARTED, 0)
+
+
+def test_a_completion_closes_work_not_done_at_completion_keeping_its_progress(people, reform, add_task, media):
+    done = add_task(reform, title="已完成")
+    accepted(people, done, 100)
+    open_a = add_task(reform, title="未完成甲")
+    accepted(people, open_a, 60)
+    open_b = add_task(reform, title="未完成乙")
+    completion = decision_services.apply_completion(
+        user=people.unit_staff, reform=reform, summary="完成", evidence=[SimpleUploadedFile("a.pdf", b"%PDF-1.7\n")]
+    )
+    decision_services.decide_completion(user=people.office, completion=completion, accept=True)
+    done.refresh_from_db()
+    assert (done.status, done.level, done.progress) == (TaskStatus.DONE, Level.DONE, 100)
+    for task, progress in ((open_a, 60), (open_b, 0)):
         task.refresh_from_db()
-        assert (task.status, task.level, task.progress) == (TaskStatus.DONE, Level.DONE, 100)
-    assert ReformWarning.objects.get(reform=reform).level == Level.DONE
-    # The reform's history says how many tasks closed with it, not their ids.
+        assert (task.status, task.level, task.progress, task.completed_on) == (TaskStatus.CLOSED, Level.DONE, progress, None)
+    reform.refresh_from_db()
+    assert (reform.status, reform.progress) == (Status.COMPLETED, 100)
+    warning = ReformWarning.objects.get(reform=reform)
+    assert (warning.level, warning.open_tasks, warning.red_tasks, warning.amber_tasks) == (Level.DONE, 0, 0, 0)
+    # The reform's history says how many tasks closed at completion, not their ids, and that it is at 100%.
     client = english_client()
     client.force_login(people.office)
     history = client.get(reverse("reforms:detail", args=[reform.pk])).context["history"]
-    closed = [c for row in history for c in row["changes"] if c["label"] == "Tasks closed"]
+    closed = [c for row in history for c in row["changes"] if c["label"] == "Tasks closed at completion"]
     assert [c["after"] for c in closed] == ["2"]
+    completed = next(row for row in history if row["entry"].action == "reform.complete")
+    assert {"label": "Progress", "before": "53", "after": "100"} in completed["changes"]
 
 
 def test_many_moved_reforms_are_recomputed_in_a_constant_number_of_queries(people, reform_factory, add_task,

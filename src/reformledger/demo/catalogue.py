@@ -352,7 +352,7 @@ def _reform_data(ctx: Context, s: ReformSpec) -> ReformFields:
         "co_units": [ctx.units[c] for c in s.co_units],
         "responsible_leader": ctx.users[s.responsible_leader] if s.responsible_leader else None,
         "goals": s.goals, "measures": s.measures, "deliverables": s.deliverables, "start_date": s.start_date,
-        "due_date": s.due_date, "status": s.status, "progress": s.progress, "public_summary": s.public_summary,
+        "due_date": s.due_date, "status": s.status, "public_summary": s.public_summary,
     }
 
 
@@ -363,7 +363,8 @@ def create_reforms_through_services(ctx: Context, specs: list[ReformSpec]) -> No
     assert ctx.bp.office_head is not None  # build_district: no services without people
     office_head = ctx.users[ctx.bp.office_head]
     for s in specs:
-        create_reform(user=office_head, data=_reform_data(ctx, s))
+        # The demo district's history moves in as its ledger records it (progress, completed reforms).
+        create_reform(user=office_head, data=_reform_data(ctx, s), imported_progress=s.progress)
     ctx.created["audit_entries"] += len(specs)
 
 
@@ -373,7 +374,7 @@ def bulk_create_reforms(ctx: Context, specs: list[ReformSpec]) -> None:
     for s in specs:
         data = _reform_data(ctx, s)
         co_units = data.pop("co_units")
-        pending.append((Reform(district=ctx.district, **data), co_units))
+        pending.append((Reform(district=ctx.district, progress=s.progress, **data), co_units))
     Reform.objects.bulk_create([r for r, _co in pending], batch_size=500)
     through = Reform.co_units.through
     through.objects.bulk_create(

@@ -52,7 +52,24 @@ def write_history(story: Story) -> None:
         if standing is not None:
             help_reports[code] = standing
     _insert_reports(story, pending)
+    _awaiting_review(pending)
     _ask_for_help(story, help_reports)
+
+
+def _awaiting_review(pending: list[Filed]) -> None:
+    """Progress is what the office accepted (ADR 0022): a leaf whose last report awaits review
+    keeps its last accepted percent, and the pending one shows as reported (the roll-up follows)."""
+    accepted: dict[int, int] = {}
+    waiting: dict[int, int] = {}
+    for report, _at, _k, _s in pending:  # in filing order per task
+        if report.status == Decision.ACCEPTED:
+            accepted[report.task_id] = report.percent
+        elif report.status == Decision.PENDING:
+            waiting[report.task_id] = report.percent
+    tasks = list(Task.objects.filter(pk__in=list(waiting)).only("pk", "progress", "reported_percent"))
+    for task in tasks:
+        task.progress, task.reported_percent = accepted.get(task.pk, 0), waiting[task.pk]
+    Task.objects.bulk_update(tasks, ["progress", "reported_percent"], batch_size=500)
 
 
 def _tree_reports(story: Story, tree: Tree, pending: list[Filed]) -> ProgressReport | None:

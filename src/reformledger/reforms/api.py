@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 from pydantic import ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import CoreSchema
 
 from reformledger.core.api import (
@@ -134,7 +135,9 @@ class ReformChange(Schema):
     """The fields to change; leave out what stays. Units, people and plans by id, the domain by code.
 
     What a caller may change is the service's rule: unit staff the content and dates; the reform
-    office also the code, tier, year, domain, lead unit, responsible leader and plan.
+    office also the code, tier, year, domain, lead unit, responsible leader and plan. ``progress``
+    is refused (422): it is the roll-up of the work the office accepted, corrected only by the
+    office with a reason (``POST /reforms/{id}/progress-correction``).
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -154,7 +157,9 @@ class ReformChange(Schema):
     deliverables: Omittable[str] = None
     start_date: dt.date | None = None
     due_date: dt.date | None = None
-    progress: Omittable[int] = Field(None, ge=0, le=100)
+    # Not a field: nobody types a reform's progress (it comes from accepted work). Taken in only so
+    # that the service refuses it by name (422 on ``progress``); not in the OpenAPI document.
+    progress: SkipJsonSchema[Any] = None
     public_summary: Omittable[str] = None
 
 
@@ -167,10 +172,15 @@ class ReformCreate(ReformChange):
     year: int = Field(..., ge=1900, le=2100)
     domain: str = Field(..., description="Domain code, e.g. public-services.")
     lead_unit: ObjectId = Field(..., description="Unit id.")
-    status: Omittable[Status] = Field(None, description="Office only; a unit's new reform is always a draft.")
+    status: Omittable[Status] = Field(
+        None, description="Office only; a unit's new reform is always a draft. Never completed: completion is by 办结."
+    )
 
 
 class TransitionIn(Schema):
+    """A move along the lifecycle. Not to completed: a reform is completed only through 办结 (the
+    lead unit's application, the office's decision); asking for it is 422 on ``status``."""
+
     model_config = ConfigDict(extra="forbid")
 
     status: Status

@@ -180,9 +180,6 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
         if "source_level" in self.fields:
             cast(forms.ChoiceField, self.fields["source_level"]).choices = [("", "---------")] + list(SourceLevel.choices)
             self.fields["source_level"].help_text = _("Upper-level tasks only.")
-        if "progress" in self.fields:
-            self.fields["progress"].widget.attrs.update({"min": 0, "max": 100, "step": 1})
-            self.fields["progress"].help_text = _("Percent, 0 to 100.")
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
@@ -198,8 +195,6 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
         data = cast(services.ReformFields, dict(self.cleaned_data))
         if "co_units" in data:
             data["co_units"] = list(data["co_units"])
-        if "progress" in data and data["progress"] is None:
-            data["progress"] = 0
         return data
 
 

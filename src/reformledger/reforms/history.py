@@ -36,11 +36,13 @@ _REFERENCE_FIELDS: dict[str, type[models.Model]] = {
 }
 _CHOICE_FIELDS: dict[str, type[models.TextChoices]] = {"tier": Tier, "status": Status, "source_level": SourceLevel}
 #: Recorded as the entry's note (words a person wrote), not as a field that changed.
-_NOTE_KEYS = ("note", "comment", "message")
+_NOTE_KEYS = ("note", "comment", "message", "reason")
 #: Ids that link entries to other records (a completion, a change request): not shown.
 _INTERNAL_KEYS = frozenset({"completion", "change_request", "request"})
 #: Facts about the entry (the ledger file an import came from): shown as they are, not as a change.
 _FACT_KEYS = frozenset({"ledger_file", "ledger_conflict"})
+#: Keys that list the ids of tasks (closed at completion, reopened with it): shown as a count.
+_TASK_ID_KEYS = frozenset({"tasks_closed", "tasks_reopened"})
 _ORDER = {name: i for i, name in enumerate(TRACKED_FIELDS)}
 #: A date as the audit log records it (ISO): shown in the reader's format (2026年12月1日 / Dec. 1, 2026).
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -70,6 +72,8 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
                 "action": audit_label(entry.action),
                 "changes": changes,
                 "note": note,
+                # A correction or a reopening records the office's reason, not a free note.
+                "note_is_reason": "reason" in (entry.changes or {}),
             }
         )
     return rows
@@ -110,7 +114,7 @@ def _show(name: str, value: Any, names: dict[type[models.Model], dict[int, str]]
         return str(choices(value).label)
     if isinstance(value, bool):
         return _("yes") if value else _("no")
-    if name == "tasks_closed" and isinstance(value, list):  # their ids: say how many
+    if name in _TASK_ID_KEYS and isinstance(value, list):  # their ids: say how many
         return str(len(value))
     if isinstance(value, list):  # names of files
         return list_separator().join(str(v) for v in value)
@@ -132,8 +136,8 @@ def _recorded(entry: AuditEntry) -> list[tuple[str, Any]]:
 def _before_after(name: str, change: Any) -> tuple[Any, Any]:
     if name == "evidence" and isinstance(change, list) and all(isinstance(v, str) for v in change):
         return None, change  # the files that came with a request, not a before/after pair
-    if name == "tasks_closed":
-        return None, change  # the ids of the tasks closed, not a before/after pair
+    if name in _TASK_ID_KEYS:
+        return None, change  # the ids of the tasks closed or reopened, not a before/after pair
     if isinstance(change, list) and len(change) == 2:
         return change[0], change[1]
     return None, change

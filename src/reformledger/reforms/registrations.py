@@ -37,6 +37,7 @@ CHANGE_LABELS = {
     # Recorded by the ledger import: the file, and a row taken over a newer edit (a conflict).
     "ledger_file": _("Ledger file"),
     "ledger_conflict": _("Taken from the ledger over a newer edit"),
+    "imported": _("Moved in from the office's own ledger"),
 }
 
 

@@ -75,7 +75,8 @@ rules.add_perm("reforms.manage_attachments", is_office | (in_lead_unit & ~is_loc
 rules.add_perm("reforms.import_ledger", is_office)
 rules.add_perm("reforms.view_office_pages", is_office)
 
-# Lifecycle: (from, to) -> who may make the move.
+# Lifecycle: (from, to) -> who may make the move. Not to completed, for anyone: a reform is
+# completed only through 办结, the lead unit's application and the office's decision (ADR 0022).
 # Who, besides the office (which may make every move): the committee ("approver"), the lead unit
 # ("lead"), or either ("lead_or_approver": a proposal goes back to draft by its unit or the committee).
 OFFICE, APPROVER, LEAD, LEAD_OR_APPROVER = "office", "approver", "lead", "lead_or_approver"
@@ -84,7 +85,6 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.PROPOSED, Status.DRAFT): LEAD_OR_APPROVER,
     (Status.PROPOSED, Status.APPROVED): APPROVER,
     (Status.APPROVED, Status.IN_PROGRESS): LEAD,
-    (Status.IN_PROGRESS, Status.COMPLETED): OFFICE,
     (Status.APPROVED, Status.SUSPENDED): OFFICE,
     (Status.IN_PROGRESS, Status.SUSPENDED): OFFICE,
     (Status.SUSPENDED, Status.IN_PROGRESS): OFFICE,

@@ -47,7 +47,6 @@ class ReformFields(TypedDict, total=False):
     start_date: dt.date | None
     due_date: dt.date | None
     status: str  # a Status value; on create only (the office's), later only by transition_reform
-    progress: int
     public_summary: str
 
 
@@ -77,9 +76,11 @@ class ReformSnapshot(TypedDict, total=False):
 
 
 #: Fields any editor may set. ``lead_unit``, ``tier``, ``code``, ``year``, ``district`` and the
-#: plan are the office's: a unit cannot hand its reform to another unit or re-tier it.
+#: plan are the office's: a unit cannot hand its reform to another unit or re-tier it. Nobody
+#: types a reform's progress (ADR 0022): it is the roll-up of the work the office accepted, and the
+#: office corrects it only with a reason (:func:`correct_reform_progress`).
 UNIT_EDITABLE = frozenset(
-    {"title", "goals", "measures", "deliverables", "start_date", "due_date", "progress", "public_summary", "co_units"}
+    {"title", "goals", "measures", "deliverables", "start_date", "due_date", "public_summary", "co_units"}
 )
 OFFICE_EDITABLE = UNIT_EDITABLE | {
     "code",
@@ -192,16 +193,49 @@ def progress_fits_status(status: str, progress: int) -> bool:
     return status != Status.COMPLETED or progress == 100
 
 
-@transaction.atomic
-def create_reform(*, user, data: ReformFields) -> Reform:
-    """Create a reform in draft (the office may create it in any status).
+def _refuse_typed_progress(data: Mapping[str, Any]) -> None:
+    """Nobody types a reform's progress: it comes from the work the office accepted."""
+    if "progress" in data:
+        raise ValidationError(
+            {
+                "progress": _(
+                    "Progress cannot be typed: it comes from the work the reform office accepted "
+                    "(the weighted roll-up of accepted reports). The office corrects it only with a reason."
+                )
+            }
+        )
 
-    A unit may create reforms only for a unit it works in.
+
+def _refuse_completion_by_status(to_status: str) -> None:
+    if to_status == Status.COMPLETED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A reform is completed only through 办结: the lead unit applies for completion "
+                    "with evidence and the reform office decides."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def create_reform(*, user, data: ReformFields, imported_progress: int | None = None) -> Reform:
+    """Create a reform in draft (the office may create it in any status but completed).
+
+    A unit may create reforms only for a unit it works in. ``imported_progress``: the office moving
+    its history in (a reform new to Reform Ledger, as its old ledger records it): the reform takes
+    that progress and may be completed already; its history marks it as imported. Otherwise nobody
+    types a reform's progress and completion is only through 办结 (ADR 0022).
     """
     require(user, "reforms.add_reform")
+    _refuse_typed_progress(data)
     actor = actor_for(user)
     data = ReformFields(**data)  # a copy: the status is taken out
     status = data.pop("status", Status.DRAFT)
+    if imported_progress is None:
+        _refuse_completion_by_status(status)
+    elif not actor.is_office:
+        raise PermissionDenied(_("Only the reform office moves its history in."))
     if not actor.is_office:
         unknown = set(data) - UNIT_EDITABLE - {"lead_unit", "tier", "year", "domain", "code", "responsible_leader"}
         if unknown:
@@ -210,7 +244,7 @@ def create_reform(*, user, data: ReformFields) -> Reform:
         if lead is None or lead.pk not in actor.unit_ids:
             raise PermissionDenied(_("You may only create reforms that your own unit leads."))
         status = Status.DRAFT
-    reform = Reform(status=status)
+    reform = Reform(status=status, progress=imported_progress or 0)
     co_units = _assign(reform, data)
     if reform.lead_unit_id:
         reform.district_id = _district_of(reform.lead_unit)
@@ -218,7 +252,10 @@ def create_reform(*, user, data: ReformFields) -> Reform:
     reform.save()
     if co_units:
         reform.co_units.set(co_units)
-    log_action(user, "reform.create", reform, diff({}, snapshot(reform)))
+    changes: dict[str, Any] = dict(diff({}, snapshot(reform)))
+    if imported_progress is not None:
+        changes["imported"] = True
+    log_action(user, "reform.create", reform, changes)
     return reform
 
 
@@ -227,6 +264,7 @@ def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
     """Change a reform's fields; the status changes only through :func:`transition_reform`."""
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
     require(user, "reforms.change_reform", reform)
+    _refuse_typed_progress(data)
     allowed = OFFICE_EDITABLE if actor_for(user).is_office else UNIT_EDITABLE
     refused = set(data) - allowed
     if refused:
@@ -257,6 +295,7 @@ def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -
     require(user, "reforms.view_reform", reform)
     if to_status not in Status.values:
         raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": to_status}})
+    _refuse_completion_by_status(to_status)
     if (reform.status, to_status) not in reform_rules.TRANSITIONS:
         raise ValidationError(
             {
@@ -268,11 +307,7 @@ def transition_reform(*, user, reform: Reform, to_status: str, note: str = "") -
         raise PermissionDenied(_("You may not make this change of status."))
     before = reform.status
     reform.status = to_status
-    fields = ["status", "updated_at"]
-    if to_status == Status.COMPLETED:
-        reform.progress = 100
-        fields.append("progress")
-    reform.save(update_fields=fields)
+    reform.save(update_fields=["status", "updated_at"])
     changes: dict[str, Any] = {"status": [before, to_status]}
     if note:
         changes["note"] = note
@@ -344,4 +379,68 @@ def apply_approved_change(*, user, reform: Reform, changes: Mapping[str, Any], r
         setattr(reform, name, value)
     reform.save(update_fields=[*changes, "updated_at"])
     log_action(user, "reform.change", reform, {**diff(before, dict(changes)), "change_request": request_id})
+    return reform
+
+
+# --- writers for the office's decisions (supervision decides; the reform's fields change here) -----
+
+
+@transaction.atomic
+def complete_reform(*, user, reform: Reform, completion_id: int, note: str = "", recorded: Mapping[str, Any] | None = None) -> Reform:
+    """Complete a reform whose application for completion (办结) the office accepted: the reform is
+    completed and at 100%, audited as ``reform.complete`` with the progress before and the
+    application's id (``recorded``: what else the decision records, such as the tasks it closed).
+    The acceptance is the permission: the caller (supervision's ``decide_completion``) has checked
+    who decides; this is the only way a reform becomes completed after its creation."""
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    if reform.status != Status.IN_PROGRESS:
+        raise ValidationError({"status": _("Only a reform in progress can be completed.")})
+    before = {"status": reform.status, "progress": reform.progress}
+    reform.status, reform.progress = Status.COMPLETED, 100
+    reform.save(update_fields=["status", "progress", "updated_at"])
+    changes: dict[str, Any] = {**diff(before, {"status": reform.status, "progress": reform.progress}), **(recorded or {})}
+    changes["completion"] = completion_id
+    if note:
+        changes["note"] = note
+    log_action(user, "reform.complete", reform, changes)
+    reforms_changed.send(sender=Reform, reform_ids=[reform.pk])
+    return reform
+
+
+@transaction.atomic
+def reopen_reform(
+    *, user, reform: Reform, reason: str, completion_id: int, progress: int | None = None,
+    recorded: Mapping[str, Any] | None = None,
+) -> Reform:
+    """Reopen a completed reform (the office's decision, with a reason): back in progress, its
+    progress again the roll-up of its tasks (recomputed by the receivers of ``reforms_changed``),
+    or ``progress`` for a reform without tasks. Audited as ``reform.reopen_completion``. The
+    caller (supervision's ``reopen_completion``) has checked who decides."""
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    if reform.status != Status.COMPLETED:
+        raise ValidationError({"status": _("Only a completed reform can be reopened.")})
+    before = {"status": reform.status, "progress": reform.progress}
+    reform.status = Status.IN_PROGRESS
+    if progress is not None:
+        reform.progress = progress
+    reform.save(update_fields=["status", "progress", "updated_at"])
+    changes: dict[str, Any] = {**diff(before, {"status": reform.status, "progress": reform.progress}), **(recorded or {})}
+    changes.update(completion=completion_id, reason=reason)
+    log_action(user, "reform.reopen_completion", reform, changes)
+    reforms_changed.send(sender=Reform, reform_ids=[reform.pk])
+    return reform
+
+
+@transaction.atomic
+def correct_reform_progress(*, user, reform: Reform, percent: int, reason: str, recorded: Mapping[str, Any] | None = None) -> Reform:
+    """Write the office's correction of a reform's own progress (a reform without tasks), with its
+    reason, audited as ``progress.correct``. The caller (supervision's ``correct_reform_progress``)
+    has checked who corrects and that the reform has no tasks."""
+    reform = Reform.objects.select_for_update().get(pk=reform.pk)
+    if not progress_fits_status(reform.status, percent):
+        raise ValidationError({"percent": _("A completed reform is at 100%.")})
+    before = reform.progress
+    reform.progress = percent
+    reform.save(update_fields=["progress", "updated_at"])
+    log_action(user, "progress.correct", reform, {"progress": [before, percent], **(recorded or {}), "reason": reason})
     return reform

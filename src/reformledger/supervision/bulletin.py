@@ -52,6 +52,7 @@ from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
 from .models import (
+    SETTLED_STATUSES,
     Decision,
     Level,
     Order,
@@ -216,6 +217,8 @@ class Bulletin:
     reports: int  # progress reports filed in the period
     reports_accepted: int
     order_flow: OrderFlow = field(default_factory=OrderFlow)
+    #: Of the tasks at level done, those closed at their reform's completion (办结时关闭): not done.
+    closed_at_completion: int = 0
 
     @property
     def task_total(self) -> int:
@@ -318,7 +321,7 @@ def _units(tasks: QuerySet[Task], period: Period, made_on: dt.date) -> tuple[lis
     """The units praised and named, and the period's completions (three queries and one for names)."""
     # Units named: open leaves by unit, those with red work (one query).
     per_unit = (
-        tasks.exclude(status=TaskStatus.DONE)
+        tasks.exclude(status__in=SETTLED_STATUSES)
         .values("unit_id")
         .annotate(
             red=Count("pk", filter=Q(level=Level.RED)),
@@ -434,8 +437,12 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
     made_on = on or today()
     reforms = _tier_rows(period, district)
     tasks = leaf_tasks(period, district)
-    # Tasks by level: one GROUP BY.
-    by_level = dict(tasks.values_list("level").annotate(n=Count("pk")).order_by())
+    # Tasks by level (and those closed at completion among the done): one GROUP BY.
+    by_level: dict[str, int] = defaultdict(int)
+    closed = 0
+    for level, status, n in tasks.values_list("level", "status").annotate(n=Count("pk")).order_by():
+        by_level[level] += n
+        closed += n if status == TaskStatus.CLOSED else 0
     # The red and amber lists, grouped by unit: one query each.
     red = _warning_groups(tasks, Level.RED, limit)
     amber = _warning_groups(tasks, Level.AMBER, limit)
@@ -449,6 +456,7 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
         statuses=list(Status.values),
         reform_total=sum(r.total for r in reforms),
         levels={level: by_level.get(level, 0) for level in LEVEL_ORDER},
+        closed_at_completion=closed,
         red=red,
         amber=amber,
         praised=praised,

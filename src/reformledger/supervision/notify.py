@@ -350,6 +350,28 @@ def completion_decided(completion) -> None:
         )
 
 
+def completion_reopened(completion) -> None:
+    """The lead unit is told that the office reopened its completed reform, and why."""
+    reform = completion.reform
+    with site_language():
+        subject = _("Completion reopened: %(reform)s") % {"reform": reform.title}
+        send(
+            [
+                Message(
+                    key=f"review:completion-reopened:{completion.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=reform.district_id,
+                    subject=subject,
+                    text=completion.reopen_reason or subject,
+                    link=reform_link(reform.pk),
+                    unit_id=reform.lead_unit_id,
+                    reform_id=reform.pk,
+                    sender_id=completion.reopened_by_id,
+                )
+            ]
+        )
+
+
 def change_decided(request) -> None:
     reform = request.reform
     with site_language():

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
 
+from .rules import sees_reported_of_reform
+from .selectors.tasks import reported_figures
 from .templatetags.supervision import reform_actions, reform_warning_text
 
 #: Recorded on the reform by supervision (tasks, completion, change requests, urging).
@@ -22,7 +24,9 @@ AUDIT_LABELS = {
     "reform.complete": _("accepted the completion: the reform is completed"),
     "reform.return_completion": _("returned the application for completion"),
     "reform.request_change": _("requested a change"),
-    "reform.close_tasks": _("closed the open tasks with the completed reform"),
+    "reform.close_tasks": _("closed the open tasks at the reform's completion"),
+    "reform.reopen_completion": _("reopened the completion: the reform is back in progress"),
+    "progress.correct": _("corrected the progress (a correction, with its reason)"),
     "order.issue": _("issued the supervision order"),
     "order.acknowledge": _("acknowledged the order (签收)"),
     "order.reply": _("replied to the order in writing"),
@@ -33,7 +37,9 @@ AUDIT_LABELS = {
 CHANGE_LABELS = {
     "task": _("Task"),
     "evidence": _("Evidence"),
-    "tasks_closed": _("Tasks closed"),
+    "tasks_closed": _("Tasks closed at completion"),
+    "tasks_reopened": _("Tasks reopened"),
+    "corrected_task": _("Task corrected"),
     "cc_units": _("Copied to (抄送)"),
     "days_late": _("Days late"),
     "implicit": _("With the reply"),
@@ -44,10 +50,14 @@ def reform_panel(request, reform) -> dict[str, Any]:
     """The supervision panel of a reform's page: its warning (None before the first computation),
     the warning in words, and what the person may do about it."""
     warning = getattr(reform, "warning", None)
+    reported = reported_figures(reform)
     return {
         "warning": warning,
         "why": reform_warning_text(warning, reform),
         "actions": reform_actions({"request": request}, reform)["actions"],
+        "reported": reported,
+        # The office and the lead unit see the figure awaiting review; others that reports await.
+        "sees_reported": reported.pending and sees_reported_of_reform(request.user, reform),
     }
 
 

@@ -3,10 +3,13 @@ progress and its warning. One pure computation (:func:`compute`) and one writer 
 (:func:`store`) serve every write (:func:`refresh_reform`, in the write's transaction) and the
 daily scan (:mod:`.scan`).
 
-* a leaf's progress is its latest report's percent (the office can return a report);
+* a leaf's progress is what the office accepted (its latest accepted report, or the office's
+  correction); a report awaiting review does not count (ADR 0022);
 * a parent's progress is the weighted mean of its children's, so the reform's progress is the
   weighted roll-up of its leaves, layer by layer;
-* a parent is done when every child is, in progress when any child has started;
+* a parent is done when every child is, closed at completion when every child is settled (done or
+  closed) and one is closed, in progress when any child has started;
+* settled tasks (done, closed at completion) are not open work: level done, no reminders;
 * a parent's level is the worse of its own dates' level and its children's levels;
 * the reform takes the worst level of its open tasks; without tasks, its own dates decide;
 * only reforms under way (approved, in progress) are watched: the open tasks of a draft, proposed,
@@ -28,7 +31,7 @@ from django.utils import timezone
 from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
 
 from . import levels
-from .models import Level, ReformWarning, Task, TaskStatus
+from .models import SETTLED_STATUSES, Level, ReformWarning, Task, TaskStatus
 
 #: The columns the computation reads, in this order (a ``values_list`` of them makes a :class:`Node`).
 NODE_FIELDS = (
@@ -127,12 +130,15 @@ def compute(
             if all(c.status == TaskStatus.DONE for c in n.children):
                 n.set("status", TaskStatus.DONE)
                 n.set("completed_on", max((c.completed_on for c in n.children if c.completed_on), default=on))
+            elif all(c.status in SETTLED_STATUSES for c in n.children):
+                n.set("status", TaskStatus.CLOSED)
+                n.set("completed_on", None)
             else:
                 started = any(c.status != TaskStatus.NOT_STARTED for c in n.children)
                 n.set("status", TaskStatus.IN_PROGRESS if started else TaskStatus.NOT_STARTED)
                 n.set("completed_on", None)
             own = levels.task_level(
-                done=n.status == TaskStatus.DONE, start=n.start_date, due=n.due_date, progress=n.progress,
+                done=n.status in SETTLED_STATUSES, start=n.start_date, due=n.due_date, progress=n.progress,
                 last_report=None, today=on, limits=limits, check_reports=False, watched=watched,
             )
             worst_child = levels.worst(c.level for c in n.children)
@@ -142,7 +148,7 @@ def compute(
             n.set("level_reason", own[1])
         else:
             level, reason = levels.task_level(
-                done=n.status == TaskStatus.DONE, start=n.start_date, due=n.due_date, progress=n.progress,
+                done=n.status in SETTLED_STATUSES, start=n.start_date, due=n.due_date, progress=n.progress,
                 last_report=n.last_report_on, today=on, limits=limits, watched=watched,
             )
             n.set("level", level)
@@ -165,7 +171,7 @@ def compute(
             level, reason = Level.PAUSED, ""
         return nodes, ReformResult(None, level, reason, 0, 0, 0)
 
-    leaves = [n for n in nodes if not n.children and n.status != TaskStatus.DONE]
+    leaves = [n for n in nodes if not n.children and n.status not in SETTLED_STATUSES]
     red = sum(1 for n in leaves if n.level == Level.RED)
     amber = sum(1 for n in leaves if n.level == Level.AMBER)
     total = sum(r.weight for r in roots)

@@ -8,6 +8,7 @@
   to it (its staff and head). A unit an order is copied to (抄送) reads it and owes nothing.
 * The office of the order's district reviews the replies (accepts or returns them); the order
   closes by itself when the last reply is accepted.
+* The office of the district corrects an accepted figure and reopens a completion, each with a reason.
 * Anyone responsible for a reform (office, lead unit, responsible leader) may request a change.
 * Help needed is resolved by the leader it was escalated to, or by the office.
 * A completed or terminated reform is locked: its tasks change only through a change request.
@@ -74,6 +75,16 @@ def in_order_district(user, order) -> bool:
 
 
 @rules.predicate
+def in_own_district(user, obj) -> bool:
+    """The task or reform is in a district the person works in (or they work across every
+    district: a superuser). A province office reads across districts and changes none."""
+    if obj is None:
+        return False
+    districts = districts_of(actor_for(user))
+    return districts is None or obj.district_id in districts
+
+
+@rules.predicate
 def addressed_or_copied(user, order) -> bool:
     """The order is addressed or copied to a unit the person works in (the order's targets and
     copies are read from the database: one query each)."""
@@ -100,6 +111,10 @@ rules.add_perm("supervision.decompose_reform", (is_office | in_lead_unit) & ~is_
 rules.add_perm("supervision.apply_completion", in_lead_unit & ~is_locked)
 rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_reform)
 rules.add_perm("supervision.decide", is_office)
+# The office of the reform's district corrects an accepted figure (a leaf task's, or the progress
+# of a reform without tasks) with a reason, and reopens a completion with a reason.
+rules.add_perm("supervision.correct_progress", is_office & in_own_district)
+rules.add_perm("supervision.reopen_completion", is_office & in_own_district)
 # Tasks
 rules.add_perm("supervision.view_task", can_view_task_reform | in_its_unit)
 can_change_task = (is_office | in_task_lead_unit) & ~task_locked
@@ -122,3 +137,24 @@ rules.add_perm("supervision.resolve_help", is_office | is_help_leader)
 # Pages
 rules.add_perm("supervision.view_board", sees_supervision)
 rules.add_perm("supervision.make_bulletin", is_office)
+
+
+# Figures awaiting review (ADR 0022): plain functions, for pages and the API to decide what to show.
+
+
+def sees_reported(user, task, reform=None) -> bool:
+    """Whether this person sees a task's reported figure awaiting review: the office, the task's
+    unit and the reform's lead unit. Leaders, the committee and the public see accepted figures
+    only (ADR 0022). Reads the task's reform (pass ``reform`` when it is not loaded)."""
+    actor = actor_for(user)
+    if actor.is_office:
+        return True
+    reform = reform or task.reform
+    return bool(actor.unit_ids) and (task.unit_id in actor.unit_ids or reform.lead_unit_id in actor.unit_ids)
+
+
+def sees_reported_of_reform(user, reform) -> bool:
+    """Whether this person sees the figures awaiting review of a reform as a whole: the office
+    and the lead unit."""
+    actor = actor_for(user)
+    return actor.is_office or reform.lead_unit_id in actor.unit_ids

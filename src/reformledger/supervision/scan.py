@@ -45,6 +45,7 @@ from reformledger.reforms.models import LOCKED_STATUSES, Reform
 
 from . import levels, notify
 from .models import (
+    SETTLED_STATUSES,
     Decision,
     Level,
     OrderStatus,
@@ -161,7 +162,7 @@ def _settled_trees(chunk: list[int], reforms: dict, existing: dict, counts: Coun
         reform_id: (total, unsettled)
         for reform_id, total, unsettled in Task.objects.filter(reform_id__in=chunk)
         .values_list("reform_id")
-        .annotate(total=Count("pk"), unsettled=Count("pk", filter=~Q(status=TaskStatus.DONE, level=Level.DONE, progress=100)))
+        .annotate(total=Count("pk"), unsettled=Count("pk", filter=~(Q(status=TaskStatus.DONE, level=Level.DONE, progress=100) | Q(status=TaskStatus.CLOSED, level=Level.DONE))))
     }
     settled = set()
     for reform_id, (total, unsettled) in sizes.items():
@@ -184,7 +185,7 @@ def _task_messages(reform, rows, nodes, *, on, limits, leaders) -> list[notify.M
     extra = {row[0]: row[len(NODE_FIELDS) :] for row in rows}
     with notify.site_language():
         for node in nodes:
-            if node.status == TaskStatus.DONE:
+            if node.status in SETTLED_STATUSES:
                 continue
             left = (node.due_date - on).days
             if left > limits.amber_days:

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import board, bulletin, decisions, evidence, help, inbox, orders, replies, reports, tasks
+from .views import (
+    board,
+    bulletin,
+    decisions,
+    evidence,
+    help,
+    inbox,
+    orders,
+    progress,
+    replies,
+    reports,
+    tasks,
+)
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -39,6 +51,9 @@ urlpatterns: list = [
     path("decisions/", decisions.decisions, name="decisions"),
     path("reforms/<int:pk>/completion/", decisions.completion_apply, name="completion-apply"),
     path("completions/<int:pk>/decide/", decisions.completion_decide, name="completion-decide"),
+    path("reforms/<int:pk>/completion/reopen/", decisions.completion_reopen, name="completion-reopen"),
+    path("tasks/<int:pk>/correct-progress/", progress.correct_task, name="task-correct-progress"),
+    path("reforms/<int:pk>/correct-progress/", progress.correct_reform, name="reform-correct-progress"),
     path("reforms/<int:pk>/changes/new/", decisions.change_new, name="change-new"),
     path("changes/<int:pk>/", decisions.change_detail, name="change"),
     path("changes/<int:pk>/decide/", decisions.change_decide, name="change-decide"),

@@ -18,27 +18,48 @@ def test_the_lead_unit_changes_its_reform(api, people, district, reform_factory)
     response = api.patch(
         f"/reforms/{reform.pk}",
         people.unit_staff,
-        {"progress": 80, "goals": "新目标", "due_date": "2019-06-30", "co_units": [district.sub_b.pk]},
+        {"goals": "新目标", "due_date": "2019-06-30", "co_units": [district.sub_b.pk]},
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["progress"] == 80 and body["goals"] == "新目标" and body["due_date"] == "2019-06-30"
+    assert body["progress"] == 50 and body["goals"] == "新目标" and body["due_date"] == "2019-06-30"
     assert [u["id"] for u in body["co_units"]] == [district.sub_b.pk]
     reform.refresh_from_db()
-    assert reform.progress == 80 and reform.due_date == dt.date(2019, 6, 30)
+    assert reform.progress == 50 and reform.due_date == dt.date(2019, 6, 30)
     entry = history_of(reform).first()
     assert entry.action == "reform.update" and entry.actor_name == "unit_staff"
-    assert entry.changes["progress"] == [50, 80]
+    assert "progress" not in entry.changes
+
+
+@pytest.mark.parametrize("role", ["unit_staff", "office"])
+def test_nobody_types_progress_in_the_api(api, people, reform_factory, role):
+    """Issue 8 finding 2: ``PATCH {"progress": 100}`` by the lead unit was accepted and shown publicly."""
+    reform = reform_factory(goals="原目标")
+    entries = history_of(reform).count()
+    response = api.patch(f"/reforms/{reform.pk}", getattr(people, role), {"progress": 100, "goals": "改"})
+    assert response.status_code == 422
+    errors = errors_by_field(response)
+    assert list(errors) == ["progress"] and "accepted" in errors["progress"][0]
+    reform.refresh_from_db()
+    assert (reform.progress, reform.goals) == (50, "原目标") and history_of(reform).count() == entries
+    public = api.get(f"/reforms/{reform.pk}", None).json()
+    assert public["progress"] == 50
+    # Nor on creation.
+    assert api.post("/reforms", people.office, {**new_reform(reform.lead_unit, code="NEW-1"), "progress": 30}).status_code == 422
+    assert not Reform.objects.filter(code="NEW-1").exists()
+    # And the OpenAPI document does not offer it.
+    schema = api.get("/openapi.json", None).json()["components"]["schemas"]
+    assert "progress" not in schema["ReformChange"]["properties"]
 
 
 def test_patch_is_partial(api, people, reform_factory):
     reform = reform_factory(goals="原目标", start_date=dt.date(2018, 3, 1))
-    api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"progress": 60})
+    api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"title": "新名"})
     reform.refresh_from_db()
     assert reform.goals == "原目标" and reform.start_date == dt.date(2018, 3, 1)
     api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"start_date": None})
     reform.refresh_from_db()
-    assert reform.start_date is None and reform.progress == 60
+    assert reform.start_date is None and reform.title == "新名"
 
 
 def test_the_office_changes_office_fields_by_id_and_code(api, people, district, reform_factory):
@@ -142,12 +163,11 @@ def test_schema_errors_are_422_in_the_same_shape(api, people, reform_factory):
     response = api.patch(
         f"/reforms/{reform.pk}",
         people.unit_staff,
-        {"progress": 101, "due_date": "31/12/2019", "status": "completed", "title": None, "co_units": ["x"]},
+        {"due_date": "31/12/2019", "status": "completed", "title": None, "co_units": ["x"]},
     )
     assert response.status_code == 422
     errors = errors_by_field(response)
-    assert set(errors) == {"progress", "due_date", "status", "title", "co_units.0"}
-    assert "100" in errors["progress"][0]
+    assert set(errors) == {"due_date", "status", "title", "co_units.0"}
     reform.refresh_from_db()
     assert reform.progress == 50 and reform.status == Status.IN_PROGRESS
 
@@ -207,7 +227,6 @@ def test_the_office_creates_in_any_status_with_every_field(api, people, district
         co_units=[district.sub_a.pk],
         responsible_leader=people.leader_main.pk,
         goals="目标",
-        progress=20,
     )
     response = api.post("/reforms", people.office, body)
     assert response.status_code == 201, response.content
@@ -253,15 +272,18 @@ def test_the_lead_unit_starts_an_approved_reform(api, people, reform_factory):
     assert entry.changes == {"status": ["approved", "in_progress"], "note": "启动"}
 
 
-def test_only_the_office_completes_a_reform(api, people, reform_factory):
-    reform = reform_factory(status=Status.IN_PROGRESS)
-    assert (
-        api.post(f"/reforms/{reform.pk}/transition", people.unit_staff, {"status": "completed"}).status_code
-        == 403
-    )
-    response = api.post(f"/reforms/{reform.pk}/transition", people.office, {"status": "completed"})
-    assert response.status_code == 200
-    assert response.json()["status"] == "completed" and response.json()["progress"] == 100
+@pytest.mark.parametrize("role", ["unit_staff", "office"])
+def test_no_one_completes_a_reform_by_transition(api, people, reform_factory, role):
+    """Completion is by 办结 only: the transition is 422 on ``status``, pointing to the application."""
+    reform = reform_factory(status=Status.IN_PROGRESS, progress=51)
+    response = api.post(f"/reforms/{reform.pk}/transition", getattr(people, role), {"status": "completed"})
+    assert response.status_code == 422
+    errors = errors_by_field(response)
+    assert list(errors) == ["status"] and "办结" in errors["status"][0]
+    reform.refresh_from_db()
+    assert (reform.status, reform.progress) == (Status.IN_PROGRESS, 51)
+    office_view = api.get(f"/reforms/{reform.pk}", people.office).json()
+    assert "completed" not in office_view["allowed_transitions"]
 
 
 def test_only_an_approver_approves(api, people, reform_factory):

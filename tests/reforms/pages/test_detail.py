@@ -34,7 +34,7 @@ def test_detail_shows_every_field_and_the_history_with_names(client_for, people,
         user=people.office,
         reform=reform,
         data={"co_units": [district.sub_b, district.department], "responsible_leader": people.leader_main,
-              "domain": Domain.objects.get(code="public-services"), "progress": 35},
+              "domain": Domain.objects.get(code="public-services")},
     )
     services.transition_reform(user=people.unit_staff, reform=reform, to_status=Status.PROPOSED, note="请审议")
     response = client_for(people.office).get(detail_url(reform))
@@ -51,7 +51,6 @@ def test_detail_shows_every_field_and_the_history_with_names(client_for, people,
     assert sorted(by_label["Co-units"]["after"].split(", ")) == sorted(["黄贝街道", "区卫生健康局"])
     assert by_label["Responsible leader"] == {"label": "Responsible leader", "before": "—", "after": "leader_main"}
     assert by_label["Domain"]["after"] == Domain.objects.get(code="public-services").name
-    assert by_label["Progress"] == {"label": "Progress", "before": "10", "after": "35"}
     assert "请审议" in html
 
 
@@ -60,7 +59,7 @@ def test_history_resolves_names_in_bulk_whatever_its_length(client_for, people, 
     units = [district.sub_b, district.department, district.community_a]
     for i in range(12):
         services.update_reform(user=people.office, reform=reform, data={"co_units": units[: 1 + i % 3],
-                                                                           "progress": i})
+                                                                           "title": f"改革{i}"})
     client = client_for(people.office)
     client.get(detail_url(reform))
     # session, user, actor, reform, co-units, attachments, history, units and users named,
@@ -97,10 +96,25 @@ def test_lead_unit_moves_its_reform_along_and_it_is_recorded(client_for, people,
 
 def test_a_move_the_lifecycle_does_not_allow_changes_nothing(client_for, people, reform):
     client = client_for(people.office)
-    response = client.post(reverse("reforms:transition", args=[reform.pk]), {"to": "completed"}, follow=True)
+    response = client.post(reverse("reforms:transition", args=[reform.pk]), {"to": "suspended"}, follow=True)
     reform.refresh_from_db()
     assert reform.status == Status.DRAFT
     assert "cannot go from" in response.content.decode()
+    assert not AuditEntry.objects.filter(action="reform.transition").exists()
+
+
+def test_no_status_button_completes_a_reform(client_for, people, reform_factory):
+    """Issue 8 finding 3: "变更为已完成" completed a 51% reform in one click. No button, and a post
+    of it is refused with the way to completion (办结); nothing changes."""
+    reform = reform_factory(status=Status.IN_PROGRESS, progress=51)
+    client = client_for(people.office)
+    page = client.get(detail_url(reform))
+    assert all(status != Status.COMPLETED for status, _label in page.context["targets"])
+    assert 'value="completed"' not in page.content.decode()
+    response = client.post(reverse("reforms:transition", args=[reform.pk]), {"to": "completed"}, follow=True)
+    assert "completed only through 办结" in response.content.decode()
+    reform.refresh_from_db()
+    assert (reform.status, reform.progress) == (Status.IN_PROGRESS, 51)
     assert not AuditEntry.objects.filter(action="reform.transition").exists()
 
 
@@ -147,7 +161,6 @@ def edit_data(reform, **changes) -> dict:
         "deliverables": reform.deliverables,
         "start_date": reform.start_date.isoformat(),
         "due_date": reform.due_date.isoformat(),
-        "progress": reform.progress,
         "public_summary": reform.public_summary,
     }
     data.update(changes)
@@ -155,17 +168,21 @@ def edit_data(reform, **changes) -> dict:
 
 
 def test_unit_editor_saves_through_the_service(client_for, people, reform, district):
+    # Issue 8 finding 2: the edit form set the progress (42 -> 90). It has no progress field, and a
+    # progress posted anyway is ignored: nothing of it is written.
+    form = client_for(people.unit_staff).get(edit_url(reform)).context["form"]
+    assert "progress" not in form.fields
     response = client_for(people.unit_staff).post(
-        edit_url(reform), edit_data(reform, title="物业管理改革（二期）", progress=60, co_units=[district.sub_b.pk])
+        edit_url(reform), edit_data(reform, title="物业管理改革（二期）", progress=90, co_units=[district.sub_b.pk])
     )
     assert response.status_code == 302
     assert response["Location"] == detail_url(reform)
     reform.refresh_from_db()
     assert reform.title == "物业管理改革（二期）"
-    assert reform.progress == 60
+    assert reform.progress == 10
     assert list(reform.co_units.values_list("code", flat=True)) == ["lh-huangbei"]
     entry = AuditEntry.objects.get(action="reform.update")
-    assert entry.changes["progress"] == [10, 60]
+    assert "progress" not in entry.changes
 
 
 def test_office_only_fields_posted_by_a_unit_are_ignored(client_for, people, reform, district):
@@ -180,7 +197,6 @@ def test_office_only_fields_posted_by_a_unit_are_ignored(client_for, people, ref
     ("changes", "field", "message"),
     [
         ({"due_date": "2017-01-01"}, "due_date", "before the start date"),
-        ({"progress": "130"}, "progress", "less than or equal to 100"),
         ({"title": ""}, "title", "required"),
         ({"start_date": "not a date"}, "start_date", "valid date"),
     ],
@@ -352,11 +368,11 @@ def test_saving_the_form_keeps_a_responsible_leader_nobody_touched(client_for, p
     form = client.get(reverse("reforms:edit", args=[reform.pk])).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data["co_units"] = [u.pk for u in reform.co_units.all()]
-    data["progress"] = 10
+    data["title"] = "改名"
     response = client.post(reverse("reforms:edit", args=[reform.pk]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
     reform.refresh_from_db()
-    assert (reform.progress, reform.responsible_leader) == (10, people.unit_head)
+    assert (reform.title, reform.responsible_leader) == ("改名", people.unit_head)
 
 
 def test_a_unit_starts_a_new_reform_as_a_micro_reform_of_its_own_with_a_code(client_for, people, district, reform_factory):

@@ -162,7 +162,7 @@ def test_the_lead_unit_applies_and_the_office_accepts(api, people, reform, add_t
     assert decided.json()["status"] == "accepted"
     reform.refresh_from_db()
     assert reform.status == Status.COMPLETED
-    assert Task.objects.get(pk=task.pk).status == TaskStatus.DONE
+    assert Task.objects.get(pk=task.pk).status == TaskStatus.CLOSED  # closed at completion, not done
     twice = api.post(f"/completions/{body['id']}/decide", people.office, {"accept": True})
     assert twice.status_code == 422 and list(errors_by_field(twice)) == ["status"]
 

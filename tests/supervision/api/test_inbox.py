@@ -102,6 +102,8 @@ SUPERVISION_PATHS = {
     "/api/v1/tasks/{task_id}/urge": {"post"},
     "/api/v1/reports/review": {"post"},
     "/api/v1/reports/{report_id}/review": {"post"},
+    "/api/v1/tasks/{task_id}/progress-correction": {"post"},  # issue 8 part 3
+    "/api/v1/reforms/{reform_id}/progress-correction": {"post"},
     "/api/v1/warnings": {"get"},
     "/api/v1/orders": {"get", "post"},
     "/api/v1/orders/{order_id}": {"get"},
@@ -112,6 +114,7 @@ SUPERVISION_PATHS = {
     "/api/v1/change-requests/{request_id}/decide": {"post"},
     "/api/v1/reforms/{reform_id}/completion": {"post"},
     "/api/v1/completions/{completion_id}/decide": {"post"},
+    "/api/v1/reforms/{reform_id}/completion/reopen": {"post"},  # issue 8 part 4
     "/api/v1/inbox": {"get"},
     "/api/v1/inbox/read": {"post"},
 }

@@ -45,11 +45,14 @@ def test_unit_staff_report_on_their_units_task_as_json(api, people, reform, task
     assert created["task"] == task.pk and created["percent"] == 40 and created["status"] == "pending"
     assert created["reported_on"] == TODAY.isoformat() and created["evidence"] == []
     assert created["reporter"] == {"id": people.unit_staff.pk, "name": "unit_staff"}
+    # Awaiting review: the accepted progress stands, the reported figure shows beside it.
     task.refresh_from_db()
-    assert (task.progress, task.status, task.last_report_on) == (40, TaskStatus.IN_PROGRESS, TODAY)
+    assert (task.progress, task.reported_percent, task.status, task.last_report_on) == (0, 40, TaskStatus.IN_PROGRESS, TODAY)
     reform.refresh_from_db()
-    assert reform.progress == 40
+    assert reform.progress == 0
     assert history_of(task).first().action == "task.report"
+    shown = api.get(f"/tasks/{task.pk}", people.unit_staff).json()
+    assert (shown["progress"], shown["reported_percent"], shown["awaiting_review"]) == (0, 40, True)
 
 
 def test_help_needed_is_escalated(api, people, reform, task):

@@ -17,7 +17,7 @@ from tests.supervision.conftest import TODAY, day
 TASK_KEYS = {
     "id", "reform_id", "parent_id", "depth", "sort_order", "title", "unit", "assignee", "start_date",
     "due_date", "weight", "deliverable", "status", "progress", "level", "level_reason", "warning",
-    "last_report_on",
+    "last_report_on", "reported_percent", "awaiting_review",
 }
 
 

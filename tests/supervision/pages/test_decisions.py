@@ -136,10 +136,16 @@ def test_returning_needs_a_comment(client_for, people, application):
 def test_accepting_completes_and_locks_the_reform(client_for, people, reform, application, district):
     url = reverse("supervision:completion-decide", args=[application.pk])
     office = client_for(people.office)
-    assert office.post(url, {"decision": "accept", "comment": "同意办结"}).status_code == 302
+    # Accepting asks for a confirmation first: without it, nothing changes.
+    unconfirmed = office.post(url, {"decision": "accept", "comment": "同意办结"})
+    assert unconfirmed.status_code == 400 and "confirm" in unconfirmed.context["form"].errors
+    reform.refresh_from_db()
+    assert reform.status == Status.IN_PROGRESS
+    assert office.post(url, {"decision": "accept", "comment": "同意办结", "confirm": "on"}).status_code == 302
     reform.refresh_from_db()
     assert reform.status == Status.COMPLETED
-    assert not Task.objects.filter(reform=reform).exclude(status=TaskStatus.DONE).exists()
+    # Work not done is closed at completion (not done at 100%).
+    assert set(Task.objects.filter(reform=reform).values_list("status", flat=True)) == {TaskStatus.CLOSED}
     # Decided twice: refused, nothing changes.
     again = office.post(url, {"decision": "return", "comment": "改主意"}, follow=True)
     assert "already decided" in again.content.decode()

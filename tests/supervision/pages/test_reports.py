@@ -83,9 +83,10 @@ def test_unit_staff_reports_with_several_evidence_files(client_for, people, task
     assert (report.percent, report.text, report.problems, report.status) == (60, "窗口已改造", "人手紧", "pending")
     assert sorted(Evidence.objects.filter(report=report).values_list("name", "kind")) == [("方案.pdf", "pdf"), ("现场.png", "png")]
     task.refresh_from_db()
-    assert task.progress == 60 and task.status == TaskStatus.IN_PROGRESS
+    assert (task.progress, task.reported_percent, task.status) == (0, 60, TaskStatus.IN_PROGRESS)
     page = client.get(task_url(task)).content.decode()
-    assert "60% done" in page and "现场.png" in page and "Awaiting review" in page
+    assert "0% done" in page and "reported 60%, awaiting review" in page
+    assert "现场.png" in page and "Awaiting review" in page
     for item in Evidence.objects.all():
         assert reverse("supervision:evidence", args=[item.pk]) in page
 

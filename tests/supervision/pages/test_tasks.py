@@ -208,7 +208,8 @@ def test_board_runs_a_constant_number_of_queries(client_for, people, reform, add
 def test_tree_shows_tasks_by_depth_with_their_timeline(client_for, people, reform, add_task, red):
     parent = add_task(reform, title="一级任务", start_date=days(-50), due_date=days(100), weight=2)
     child = add_task(reform, parent=parent, title="二级任务", start_date=days(-40), due_date=days(50))
-    report_services.submit_report(user=people.unit_staff, task=child, percent=40, text="进行中")
+    report = report_services.submit_report(user=people.unit_staff, task=child, percent=40, text="进行中")
+    report_services.review_report(user=people.office, report=report, accept=True)
     response = client_for(people.office).get(tree_url(reform))
     rows = response.context["rows"]
     assert [(row.task.title, row.depth) for row in rows] == [("逾期任务", 0), ("一级任务", 0), ("二级任务", 1)]

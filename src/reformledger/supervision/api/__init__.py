@@ -1,6 +1,6 @@
 """API for supervision (督查督办): task trees, progress reports with evidence, the warning board,
 supervision orders, change requests, completion and the inbox. One router per business noun
-(:mod:`.tasks`, :mod:`.reports`, :mod:`.warnings`, :mod:`.orders`, :mod:`.decisions`,
+(:mod:`.tasks`, :mod:`.reports`, :mod:`.progress`, :mod:`.warnings`, :mod:`.orders`, :mod:`.decisions`,
 :mod:`.inbox`), mounted here on :data:`router` in the order the OpenAPI document lists them.
 
 Reads go through the selectors, writes through the services (permission-checked and audited): the
@@ -20,8 +20,8 @@ caller (401 otherwise).
 
 from ninja import Router
 
-from . import decisions, inbox, orders, reports, tasks, warnings
+from . import decisions, inbox, orders, progress, reports, tasks, warnings
 
 router = Router(tags=["supervision"])
-for noun in (tasks, reports, warnings, orders, decisions, inbox):
+for noun in (tasks, reports, progress, warnings, orders, decisions, inbox):
     router.add_router("", noun.router)

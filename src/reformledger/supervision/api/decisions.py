@@ -11,7 +11,7 @@ from pydantic import ConfigDict
 
 from reformledger.core.api import ObjectId, signed_in_user
 
-from ..models import ChangeRequest, Completion, Decision, Evidence
+from ..models import ChangeRequest, Completion, CompletionStatus, Evidence
 from ..selectors import decisions as decision_selectors
 from ..selectors.reforms import get_reform
 from ..services import decisions as decision_services
@@ -47,14 +47,23 @@ class ChangeRequestOut(Schema):
 class CompletionOut(Schema):
     id: int
     reform: int
-    status: Decision
+    status: CompletionStatus
     summary: str
     applied_by: PersonRef
     created_at: dt.datetime
     decided_by: PersonRef | None
     decided_at: dt.datetime | None
     comment: str
+    reopened_by: PersonRef | None
+    reopened_at: dt.datetime | None
+    reopen_reason: str
     evidence: list[EvidenceOut]
+
+
+class ReopenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(..., max_length=5000, description="Why the completion does not stand (required).")
 
 
 class ChangesIn(Schema):
@@ -110,7 +119,7 @@ def change_request_out(request: ChangeRequest) -> dict[str, Any]:
 
 
 def completion_out(completion: Completion) -> dict[str, Any]:
-    completion = Completion.objects.select_related("applied_by", "decided_by").get(pk=completion.pk)
+    completion = Completion.objects.select_related("applied_by", "decided_by", "reopened_by").get(pk=completion.pk)
     return {
         "id": completion.pk,
         "reform": completion.reform_id,
@@ -121,6 +130,9 @@ def completion_out(completion: Completion) -> dict[str, Any]:
         "decided_by": person_out(completion.decided_by),
         "decided_at": completion.decided_at,
         "comment": completion.comment,
+        "reopened_by": person_out(completion.reopened_by),
+        "reopened_at": completion.reopened_at,
+        "reopen_reason": completion.reopen_reason,
         "evidence": evidence_out(Evidence.objects.filter(completion=completion)),
     }
 
@@ -188,4 +200,15 @@ def decide_completion(
     completion = decision_services.decide_completion(
         user=user, completion=completion, accept=payload.accept, comment=payload.comment
     )
+    return completion_out(completion)
+
+
+@router.post("/reforms/{reform_id}/completion/reopen", response=CompletionOut, summary="Reopen a completed reform")
+def reopen_completion(request: HttpRequest, reform_id: Path[ObjectId], payload: ReopenIn) -> dict[str, Any]:
+    """The office of the reform's district reopens a completed reform, with a reason: back in
+    progress, the accepted application marked reopened, the tasks closed at completion open again
+    and the progress again the roll-up of accepted work. The lead unit is told."""
+    user = signed_in_user(request)
+    reform = get_reform(user, reform_id, for_change=True)
+    completion = decision_services.reopen_completion(user=user, reform=reform, reason=payload.reason)
     return completion_out(completion)

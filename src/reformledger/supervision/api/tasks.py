@@ -18,6 +18,7 @@ from reformledger.org.schemas import UnitRef
 from .. import levels
 from ..models import Level, Task, TaskStatus
 from ..rollup import today
+from ..rules import sees_reported
 from ..selectors import tasks as task_selectors
 from ..selectors.reforms import get_reform
 from ..services import tasks as task_services
@@ -43,7 +44,12 @@ class TaskOut(Schema):
     weight: float
     deliverable: str
     status: TaskStatus
-    progress: int
+    progress: int = Field(description="The accepted progress: the latest accepted report's percent, or the office's correction.")
+    reported_percent: int | None = Field(
+        description="The percent of the latest report awaiting review (null when none is). Shown to the "
+        "office, the task's unit and the reform's lead unit; not counted in any progress."
+    )
+    awaiting_review: bool = Field(description="Whether a report on this task awaits the office's review.")
     level: Level
     level_reason: str = Field(description="Why the level: overdue, silent, behind, child, or empty.")
     warning: str = Field(description="The reason in words, with today's numbers.")
@@ -99,7 +105,9 @@ def _fields(payload: Schema, reform_id: int) -> dict[str, Any]:
     return data
 
 
-def task_out(task: Task, on: dt.date, depth: int | None = None) -> dict[str, Any]:
+def task_out(task: Task, on: dt.date, depth: int | None = None, *, shows_reported: bool = True) -> dict[str, Any]:
+    """A task as the API shows it; ``shows_reported``: whether the caller sees the figure awaiting
+    review (``rules.sees_reported``)."""
     return {
         "id": task.pk,
         "reform_id": task.reform_id,
@@ -115,6 +123,8 @@ def task_out(task: Task, on: dt.date, depth: int | None = None) -> dict[str, Any
         "deliverable": task.deliverable,
         "status": task.status,
         "progress": task.progress,
+        "reported_percent": task.reported_percent if shows_reported else None,
+        "awaiting_review": task.reported_percent is not None,
         "level": task.level,
         "level_reason": task.level_reason,
         "warning": levels.describe_task(task, on),
@@ -129,7 +139,10 @@ def list_reform_tasks(request: HttpRequest, reform_id: Path[ObjectId]) -> dict[s
     reform = get_reform(user, reform_id)
     on = today()
     rows = task_selectors.task_tree(reform)
-    return {"count": len(rows), "items": [task_out(row.task, on, row.depth) for row in rows]}
+    return {
+        "count": len(rows),
+        "items": [task_out(row.task, on, row.depth, shows_reported=sees_reported(user, row.task, reform)) for row in rows],
+    }
 
 
 @router.post("/reforms/{reform_id}/tasks", response={201: TaskOut}, summary="Add a task to a reform")
@@ -148,7 +161,8 @@ def create_task(request: HttpRequest, reform_id: Path[ObjectId], payload: TaskCr
 @router.get("/tasks/{task_id}", response=TaskOut, summary="One task")
 def get_task(request: HttpRequest, task_id: Path[ObjectId]) -> dict[str, Any]:
     user = signed_in_user(request)
-    return task_out(task_selectors.get_task(user, task_id), today())
+    task = task_selectors.get_task(user, task_id)
+    return task_out(task, today(), shows_reported=sees_reported(user, task))
 
 
 @router.patch("/tasks/{task_id}", response=TaskOut, summary="Change a task")

@@ -62,7 +62,8 @@ def summary_text(bulletin: Bulletin) -> str:
         f"截至{cn_date(b.made_on)}，{scope_name(b)}改革事项共{b.reform_total}项（{tiers}），"
         f"其中推进中{by_status.get('in_progress', 0)}项、已完成{by_status.get('completed', 0)}项。"
         f"末级任务节点共{b.task_total}个，其中红色预警{b.red_total}个、黄色预警{b.amber_total}个、"
-        f"正常推进{b.levels.get(Level.GREEN, 0)}个、已完成{b.levels.get(Level.DONE, 0)}个"
+        f"正常推进{b.levels.get(Level.GREEN, 0)}个、已完成{b.levels.get(Level.DONE, 0) - b.closed_at_completion}个"
+        + (f"、改革事项办结时关闭{b.closed_at_completion}个" if b.closed_at_completion else "")
         + (f"、所属改革暂停或终止而暂停监测{b.levels[Level.PAUSED]}个" if b.levels.get(Level.PAUSED) else "")
         + "。"
         f"{b.period.year}年{b.period.month}月，完成任务节点{b.completed}个（其中按时完成{b.completed_on_time}个），"

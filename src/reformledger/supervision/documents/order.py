@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from reformledger.core.exporters import WordExporter, cn_date
 from reformledger.org.models import Unit
 
-from ..models import Order, OrderItem, OrderTarget, TaskStatus
+from ..models import SETTLED_STATUSES, Order, OrderItem, OrderTarget
 from .wording import DEFAULT_ORDER_BODY, LEVEL_LABELS, ORDER_KIND, office_name
 
 
@@ -22,7 +22,7 @@ def item_state(item: OrderItem, on: dt.date) -> str:
     """Where a listed task stands on ``on``, in Chinese: its progress, its warning, how late it is
     against the order's deadline (督办超期) and against its own due date."""
     task = item.task
-    if task.status == TaskStatus.DONE:
+    if task.status in SETTLED_STATUSES:
         return "已完成"
     parts = [f"进度{task.progress}%"]
     if task.level in LEVEL_LABELS:

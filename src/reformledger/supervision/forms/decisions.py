@@ -34,6 +34,46 @@ class CompletionDecisionForm(forms.Form):
         label=_("Comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the application is returned."),
     )
+    confirm = forms.BooleanField(
+        label=_("I confirm the completion: the reform is completed at 100% and locked; tasks not yet done are closed at completion with their accepted progress."),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean(self):
+        data = super().clean() or {}
+        if data.get("decision") == "accept" and not data.get("confirm"):
+            self.add_error("confirm", _("Tick to confirm the completion."))
+        return data
+
+
+class ReopenCompletionForm(forms.Form):
+    """The office reopens a completed reform: a reason, and a confirmation."""
+
+    reason = forms.CharField(
+        label=_("Reason for reopening"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the completion does not stand (the lead unit is told)."),
+    )
+    confirm = forms.BooleanField(
+        label=_("I confirm: the reform goes back to in progress and the tasks closed at completion open again."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+
+class ProgressCorrectionForm(forms.Form):
+    """The office corrects an accepted figure, with a reason."""
+
+    percent = forms.IntegerField(label=_("Corrected progress (%)"), min_value=0, max_value=100)
+    reason = forms.CharField(
+        label=_("Reason for the correction"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown in the reform's history with the correction."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

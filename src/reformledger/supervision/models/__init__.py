@@ -6,7 +6,7 @@ The computed fields (a task's ``progress`` above its leaves, every ``level``) ar
 ``scan-deadlines`` (a date passing changes a level without any write).
 """
 
-from .decisions import ChangeRequest, Completion
+from .decisions import ChangeRequest, Completion, CompletionStatus
 from .evidence import Evidence, evidence_path
 from .orders import (
     REPLY_STATES,
@@ -21,12 +21,13 @@ from .orders import (
 from .reminders import Channel, Delivery, Reminder, ReminderKind, ScanRun
 from .replies import OrderReply, OrderReplyFile, reply_file_path
 from .reports import Decision, HelpRequest, ProgressReport
-from .tasks import LEVEL_RANK, Level, ReformWarning, Task, TaskQuerySet, TaskStatus
+from .tasks import LEVEL_RANK, SETTLED_STATUSES, Level, ReformWarning, Task, TaskQuerySet, TaskStatus
 
 __all__ = [
     "Level",
     "LEVEL_RANK",
     "TaskStatus",
+    "SETTLED_STATUSES",
     "Task",
     "TaskQuerySet",
     "ReformWarning",
@@ -45,6 +46,7 @@ __all__ = [
     "OrderReplyFile",
     "reply_file_path",
     "Completion",
+    "CompletionStatus",
     "ChangeRequest",
     "evidence_path",
     "Evidence",

@@ -11,8 +11,19 @@ from reformledger.reforms.models import Reform
 from .reports import Decision
 
 
+class CompletionStatus(models.TextChoices):
+    """A completion's decision: the report decisions, and ``reopened`` for an accepted completion
+    the office reopened with a reason (the record stays)."""
+
+    PENDING = Decision.PENDING.value, Decision.PENDING.label
+    ACCEPTED = Decision.ACCEPTED.value, Decision.ACCEPTED.label
+    RETURNED = Decision.RETURNED.value, Decision.RETURNED.label
+    REOPENED = "reopened", _("Reopened")
+
+
 class Completion(TimeStampedModel):
-    """The lead unit's application to close a reform (办结申请), accepted or returned by the office."""
+    """The lead unit's application to close a reform (办结申请), accepted or returned by the office;
+    an accepted one the office may reopen with a reason."""
 
     reform = models.ForeignKey(
         Reform, verbose_name=_("reform"), on_delete=models.CASCADE, related_name="completions"
@@ -22,7 +33,7 @@ class Completion(TimeStampedModel):
     )
     summary = models.TextField(_("summary of results"))
     status = models.CharField(
-        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+        _("decision"), max_length=10, choices=CompletionStatus.choices, default=CompletionStatus.PENDING
     )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -34,6 +45,19 @@ class Completion(TimeStampedModel):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    #: The reform's own progress before the completion set it to 100% (restored by a reopening
+    #: when the reform has no tasks).
+    progress_before = models.PositiveSmallIntegerField(_("progress before completion"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reopened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
 
     class Meta:
         verbose_name = _("completion application")

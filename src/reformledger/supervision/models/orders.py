@@ -16,7 +16,7 @@ from reformledger.core.models import TimeStampedModel
 from reformledger.org.models import Unit
 
 from .reports import Decision
-from .tasks import Task, TaskStatus
+from .tasks import SETTLED_STATUSES, Task
 
 
 class OrderStatus(models.TextChoices):
@@ -205,7 +205,7 @@ class OrderItem(models.Model):
 
     def days_past_deadline(self, on: dt.date) -> int:
         """Days the open task is past the order's deadline (督办超期; 0: not)."""
-        return (on - self.deadline).days if self.deadline < on and self.task.status != TaskStatus.DONE else 0
+        return (on - self.deadline).days if self.deadline < on and self.task.status not in SETTLED_STATUSES else 0
 
     @property
     def late_order(self) -> int:
@@ -220,10 +220,10 @@ class OrderItem(models.Model):
     def days_past_due(self, on: dt.date) -> int:
         """Days the open task is past its own due date (0: not)."""
         task = self.task
-        return (on - task.due_date).days if task.due_date < on and task.status != TaskStatus.DONE else 0
+        return (on - task.due_date).days if task.due_date < on and task.status not in SETTLED_STATUSES else 0
 
     @staticmethod
     def overdue_q(on: dt.date, prefix: str = "") -> Q:
         """Order overdue (督办超期): the order's deadline for the task has passed and the task is
         not done. ``prefix``: the path to the item (``"items__"`` from an order)."""
-        return Q(**{f"{prefix}deadline__lt": on}) & ~Q(**{f"{prefix}task__status": TaskStatus.DONE})
+        return Q(**{f"{prefix}deadline__lt": on}) & ~Q(**{f"{prefix}task__status__in": SETTLED_STATUSES})

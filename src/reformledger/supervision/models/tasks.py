@@ -31,6 +31,13 @@ class TaskStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
+    #: Not done when its reform was completed through 办结: it keeps its accepted progress and is
+    #: no longer open work (no level, no reminders), but it is not counted as done.
+    CLOSED = "closed", _("Closed at completion")
+
+
+#: Tasks that are no longer open work: done, or closed at their reform's completion.
+SETTLED_STATUSES = (TaskStatus.DONE, TaskStatus.CLOSED)
 
 
 class TaskQuerySet(models.QuerySet["Task"]):
@@ -48,7 +55,9 @@ class Task(TimeStampedModel):
     """A task node (任务节点) of a reform's decomposition, at any depth.
 
     ``path`` is the chain of ancestor ids (``"12/34/"``): one indexed prefix query finds a subtree.
-    A leaf's ``progress`` comes from its reports; a parent's is the weighted mean of its children.
+    A leaf's ``progress`` is what the office accepted (its latest accepted report, or the office's
+    correction); ``reported_percent`` is the percent of its latest report awaiting review (null when
+    none is), kept by the report services. A parent's is the weighted mean of its children.
     """
 
     # The four foreign keys below have no index of their own: each leads a composite index in
@@ -99,6 +108,9 @@ class Task(TimeStampedModel):
     )
     progress = models.PositiveSmallIntegerField(
         _("progress"), default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    reported_percent = models.PositiveSmallIntegerField(
+        _("reported, awaiting review"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     last_report_on = models.DateField(_("last report"), null=True, blank=True)
     completed_on = models.DateField(_("completed on"), null=True, blank=True)

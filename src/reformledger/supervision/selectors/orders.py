@@ -16,6 +16,7 @@ from reformledger.reforms.models import LOCKED_STATUSES, Reform
 from reformledger.reforms.selectors import districts_of, reading_districts, reform_units
 
 from ..models import (
+    SETTLED_STATUSES,
     Decision,
     Order,
     OrderCopy,
@@ -25,7 +26,6 @@ from ..models import (
     OrderStatus,
     OrderTarget,
     Task,
-    TaskStatus,
     ack_overdue_q,
     reply_overdue_q,
 )
@@ -234,7 +234,7 @@ def order_units(user) -> QuerySet[Unit]:
 
 def open_tasks(user) -> QuerySet[Task]:
     """Open tasks of open reforms, in the person's districts: what an order may list."""
-    qs = visible_tasks(user).exclude(status=TaskStatus.DONE).exclude(reform__status__in=LOCKED_STATUSES)
+    qs = visible_tasks(user).exclude(status__in=SETTLED_STATUSES).exclude(reform__status__in=LOCKED_STATUSES)
     district_ids = districts_of(actor_for(user))
     if district_ids is not None:
         qs = qs.filter(district_id__in=district_ids)

@@ -19,7 +19,7 @@ from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import visible_reforms
 
-from ..models import Task, TaskQuerySet, TaskStatus
+from ..models import SETTLED_STATUSES, Task, TaskQuerySet
 from ..rollup import today
 from .reforms import may_know
 
@@ -64,7 +64,7 @@ def get_task(user, pk: int, *, for_change: bool = False) -> Task:
 def my_tasks(user, *, unit_wide: bool = False) -> QuerySet[Task]:
     """The person's open tasks (assigned to them), or every open task of their units, by due date."""
     actor = actor_for(user)
-    qs = Task.objects.exclude(status=TaskStatus.DONE)
+    qs = Task.objects.exclude(status__in=SETTLED_STATUSES)
     if unit_wide:
         qs = qs.filter(unit_id__in=actor.unit_ids)
     else:
@@ -158,3 +158,36 @@ def tasks_outside_dates(
         elif new_due and task.due_date > new_due:
             found[task.reform_id] = ("due_date", _outside_message(task))
     return found
+
+
+@dataclass
+class ReportedFigures:
+    """A reform's reports awaiting review: how many tasks have one, and the progress the reform
+    would show if the office accepted them all (the same roll-up, reported percents in place of
+    accepted ones). Shown to the office and the units; never counted (ADR 0022)."""
+
+    pending: int
+    progress: int | None
+
+
+def reported_figures(reform: Reform) -> ReportedFigures:
+    """:class:`ReportedFigures` of a reform, in one query."""
+    rows = list(Task.objects.filter(reform=reform).values_list("pk", "parent_id", "weight", "progress", "reported_percent"))
+    pending = sum(1 for row in rows if row[4] is not None)
+    if not pending:
+        return ReportedFigures(0, None)
+    children: dict[int | None, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[1], []).append(row)
+
+    def value(row) -> int:
+        kids = children.get(row[0])
+        if not kids:
+            return row[4] if row[4] is not None else row[3]
+        return mean(kids)
+
+    def mean(nodes) -> int:
+        total = sum(float(n[2]) for n in nodes)
+        return round(sum(float(n[2]) * value(n) for n in nodes) / total)
+
+    return ReportedFigures(pending, mean(children.get(None, [])))

@@ -1,7 +1,9 @@
 """The office's decisions on a reform: completion (办结) and change requests (改革深化).
 
-A reform is completed only through 办结: the lead unit applies with evidence, the office accepts
-(the reform is completed and locked; its open tasks close with it) or returns the application.
+A reform is completed only through 办结 (ADR 0022): the lead unit applies with evidence, the office
+accepts (the reform is completed, at 100% and locked; its tasks not yet done are closed at
+completion, keeping their accepted progress) or returns the application. The office may reopen an
+accepted completion with a reason: the reform is back in progress and its closed tasks open again.
 During a reform its goals, measures, deliverables or dates are adjusted on evidence: anyone
 responsible asks, the office decides (for key reforms with the committee's meeting) and an approved
 change applies at once through the reforms' own writer, with full history.
@@ -15,6 +17,7 @@ from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +27,7 @@ from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Reform, Status, Tier
 
 from .. import notify
-from ..models import ChangeRequest, Completion, Decision, Task, TaskStatus
+from ..models import SETTLED_STATUSES, ChangeRequest, Completion, CompletionStatus, Decision, Task, TaskStatus
 from ..rollup import refresh_reform, today
 from .common import Errors, add_error, lock_reform, parse_date
 from .evidence import check_evidence, store_evidence
@@ -75,18 +78,66 @@ def decide_completion(*, user, completion: Completion, accept: bool, comment: st
     completion.decided_by = user
     completion.decided_at = timezone.now()
     completion.comment = comment
+    if accept:
+        completion.progress_before = reform.progress
     completion.save()
     on = today()
     if accept:
-        open_tasks = Task.objects.filter(reform=reform).exclude(status=TaskStatus.DONE)
+        # Work not yet done is closed at completion with its accepted progress, not made 100%.
+        open_tasks = Task.objects.filter(reform=reform).exclude(status__in=SETTLED_STATUSES)
         closed = list(open_tasks.values_list("pk", flat=True))
-        open_tasks.update(status=TaskStatus.DONE, completed_on=on, progress=100, updated_at=timezone.now())
-        reform_services.transition_reform(user=user, reform=reform, to_status=Status.COMPLETED, note=comment)
-        log_action(user, "reform.complete", reform, {"completion": [None, completion.pk], "tasks_closed": closed})
+        open_tasks.update(status=TaskStatus.CLOSED, updated_at=timezone.now())
+        reform_services.complete_reform(
+            user=user, reform=reform, completion_id=completion.pk, note=comment, recorded={"tasks_closed": closed}
+        )  # recomputes through the reforms_changed signal
     else:
         log_action(user, "reform.return_completion", reform, {"completion": [None, completion.pk], "comment": comment})
-        refresh_reform(reform.pk, on=on)  # accepting recomputes through the transition's signal
+        refresh_reform(reform.pk, on=on)
     notify.completion_decided(completion)
+    return completion
+
+
+@transaction.atomic
+def reopen_completion(*, user, reform: Reform, reason: str) -> Completion:
+    """The office reopens a completed reform, with a reason: the reform is back in progress, its
+    accepted application is marked reopened (the record stays), the tasks closed at completion are
+    open again (in progress, or not started when nobody reported on them) and its progress is again
+    the roll-up of their accepted work (a reform without tasks: its progress before completion).
+    The lead unit is told."""
+    reform = lock_reform(reform.pk)
+    require(
+        user, "supervision.reopen_completion", reform,
+        message=_("Only the reform office of the reform's district reopens a completion."),
+    )
+    errors: Errors = {}
+    if reform.status != Status.COMPLETED:
+        add_error(errors, "status", _("Only a completed reform can be reopened."))
+    if not (reason or "").strip():
+        add_error(errors, "reason", _("Give the reason for reopening."))
+    completion = (
+        Completion.objects.select_for_update().filter(reform=reform, status=CompletionStatus.ACCEPTED).order_by("-decided_at", "-pk").first()
+    )
+    if completion is None and "status" not in errors:
+        add_error(errors, "status", _("This reform was not completed through an accepted application; nothing to reopen."))
+    if errors or completion is None:
+        raise ValidationError(errors)
+    reason = reason.strip()
+    completion.status = CompletionStatus.REOPENED
+    completion.reopened_by = user
+    completion.reopened_at = timezone.now()
+    completion.reopen_reason = reason
+    completion.save()
+    closed = Task.objects.filter(reform=reform, status=TaskStatus.CLOSED)
+    reopened = list(closed.values_list("pk", flat=True))
+    # Open again as their reports say: started when anyone reported or progress was accepted.
+    closed.filter(Q(last_report_on__isnull=False) | Q(progress__gt=0)).update(status=TaskStatus.IN_PROGRESS, updated_at=timezone.now())
+    closed.update(status=TaskStatus.NOT_STARTED, updated_at=timezone.now())
+    has_tasks = Task.objects.filter(reform=reform).exists()
+    reform_services.reopen_reform(
+        user=user, reform=reform, reason=reason, completion_id=completion.pk,
+        progress=None if has_tasks else (completion.progress_before or 0), recorded={"tasks_reopened": reopened},
+    )  # the roll-up follows through the reforms_changed signal
+    notify.completion_reopened(completion)
     return completion
 
 

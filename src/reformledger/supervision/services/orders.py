@@ -23,7 +23,16 @@ from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import LOCKED_STATUSES
 
 from .. import notify
-from ..models import Order, OrderCopy, OrderItem, OrderStatus, OrderTarget, ReminderKind, Task, TaskStatus
+from ..models import (
+    SETTLED_STATUSES,
+    Order,
+    OrderCopy,
+    OrderItem,
+    OrderStatus,
+    OrderTarget,
+    ReminderKind,
+    Task,
+)
 from ..rollup import today
 from .common import Errors, add_error, check_date
 
@@ -119,7 +128,7 @@ def _check_order(
     if len({t.pk for t, _d in tasks}) < len(tasks):
         add_error(errors, "items", _("A task can be listed only once in an order."))
     for task, _deadline in tasks:
-        if task.reform.status in LOCKED_STATUSES or task.status == TaskStatus.DONE:
+        if task.reform.status in LOCKED_STATUSES or task.status in SETTLED_STATUSES:
             add_error(errors, "items", _("%(task)s is closed.") % {"task": task.title})
     if errors or checked_reply_by is None:
         raise ValidationError(errors)

@@ -1,8 +1,11 @@
 """Progress reports (进展报告): a unit reports on its own tasks with evidence; the office accepts
 (复核) or returns them, and urges (催办) the units that owe progress.
 
-Progress is what the office accepted: a unit's claim shows as awaiting review until then, and a
-returned report puts the task back to its last standing report.
+Progress is what the office accepted (ADR 0022): a report does not move the task's ``progress``;
+its percent shows as reported, awaiting review (``Task.reported_percent``) until the office accepts
+it (the task's progress becomes the report's percent) or returns it (the accepted figure stands).
+A report still counts as the unit reporting: it sets ``last_report_on`` and starts the task, so a
+unit that reported is not silent while the office reviews.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from reformledger.core.permissions import require
 from reformledger.reforms.models import Reform
 
 from .. import notify
-from ..models import Decision, ProgressReport, Reminder, Task, TaskStatus
+from ..models import SETTLED_STATUSES, Decision, ProgressReport, Reminder, Task, TaskStatus
 from ..rollup import refresh_reform, today
 from .common import Errors, add_error, lock_reform, refuse_repeat
 from .evidence import check_evidence, store_evidence
@@ -46,7 +49,7 @@ def _check_report(task: Task, *, percent: int, text: str) -> int:
     number = _percent(percent, errors)
     if not (text or "").strip():
         add_error(errors, "text", _("Say what was done."))
-    if task.status == TaskStatus.DONE:
+    if task.status in SETTLED_STATUSES:
         add_error(errors, "task", _("This task is completed; report on an open task."))
     if task.children.exists():
         add_error(errors, "task", _("This task is split into sub-tasks; report on those."))
@@ -77,11 +80,11 @@ def submit_report(
         help_needed=(help_needed or "").strip(),
     )
     stored = store_evidence(user, reform.pk, checked, report=report)
-    task.progress = number
+    task.reported_percent = number  # awaiting review: the accepted progress stands
     task.last_report_on = on
     if task.status == TaskStatus.NOT_STARTED:
         task.status = TaskStatus.IN_PROGRESS
-    task.save(update_fields=["progress", "last_report_on", "status", "updated_at"])
+    task.save(update_fields=["reported_percent", "last_report_on", "status", "updated_at"])
     changes: dict[str, Any] = {"percent": [None, number], "evidence": [None, [e.name for e in stored]]}
     items = [Change("task.report", task, changes)]
     if report.help_needed:
@@ -92,22 +95,38 @@ def submit_report(
     return report
 
 
+def pending_percent(task: Task) -> int | None:
+    """The percent of the task's latest report awaiting review, or None (one query)."""
+    return (
+        ProgressReport.objects.filter(task=task, status=Decision.PENDING)
+        .order_by("-created_at", "-pk")
+        .values_list("percent", flat=True)
+        .first()
+    )
+
+
 def _settle_task(report: ProgressReport, *, accept: bool, on) -> None:
-    """Accepting a 100% report completes its task; returning one puts the task back to its last
-    standing report."""
+    """Accepting a report sets the task's progress to its percent (a 100% report completes the
+    task); returning one leaves the accepted figure, and the last report on record is the last
+    one not returned. Either way, what still awaits review shows as reported."""
     task = report.task
-    if accept and report.percent == 100 and task.status != TaskStatus.DONE:
-        task.status = TaskStatus.DONE
-        task.completed_on = on
-        task.progress = 100
-        task.save(update_fields=["status", "completed_on", "progress", "updated_at"])
-    elif not accept and task.status != TaskStatus.DONE:
+    fields = ["reported_percent", "updated_at"]
+    task.reported_percent = pending_percent(task)
+    if accept and task.status not in SETTLED_STATUSES:
+        task.progress = report.percent
+        fields.append("progress")
+        if report.percent == 100:
+            task.status = TaskStatus.DONE
+            task.completed_on = on
+            task.reported_percent = None
+            fields += ["status", "completed_on"]
+    elif not accept and task.status not in SETTLED_STATUSES:
         standing = (
             ProgressReport.objects.filter(task=task).exclude(status=Decision.RETURNED).order_by("-created_at", "-pk").first()
         )
-        task.progress = standing.percent if standing else 0
         task.last_report_on = standing.reported_on if standing else None
-        task.save(update_fields=["progress", "last_report_on", "updated_at"])
+        fields.append("last_report_on")
+    task.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -143,8 +162,9 @@ def review_reports(*, user, reports: Sequence[ProgressReport], accept: bool, com
 
 @transaction.atomic
 def review_report(*, user, report: ProgressReport, accept: bool, comment: str = "") -> ProgressReport:
-    """The office accepts a report or returns it with a comment. Accepting a 100% report
-    completes the task (办结); returning one puts the task back to its last standing report."""
+    """The office accepts a report or returns it with a comment. Accepting sets the task's
+    progress to the report's percent (a 100% report completes the task); returning leaves the
+    accepted progress as it was."""
     require(user, "supervision.review_report")
     report = ProgressReport.objects.select_related("task").get(pk=report.pk)
     reform = lock_reform(report.task.reform_id)
@@ -160,11 +180,12 @@ def review_report(*, user, report: ProgressReport, accept: bool, comment: str = 
     report.reviewed_at = timezone.now()
     report.review_comment = comment
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    progress_before = report.task.progress
     _settle_task(report, accept=accept, on=on)
-    log_action(
-        user, "task.review", report.task,
-        {"report": [report.pk, report.pk], "status": [Decision.PENDING, report.status], "comment": comment},
-    )
+    changes: dict[str, Any] = {"report": [report.pk, report.pk], "status": [Decision.PENDING, report.status], "comment": comment}
+    if report.task.progress != progress_before:
+        changes["progress"] = [progress_before, report.task.progress]
+    log_action(user, "task.review", report.task, changes)
     notify.reviewed(report)
     refresh_reform(reform.pk, on=on)
     return report

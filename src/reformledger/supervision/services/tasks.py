@@ -25,7 +25,7 @@ from reformledger.org.models import Unit, User
 from reformledger.org.selectors import actor_for, is_within
 from reformledger.reforms.models import Reform, Status
 
-from ..models import ProgressReport, ReformWarning, Task, TaskStatus
+from ..models import SETTLED_STATUSES, ProgressReport, ReformWarning, Task, TaskStatus
 from ..rollup import refresh_reform, today
 from ..scan import recompute_reforms
 from .common import Errors, add_error, check_date, lock_reform
@@ -234,13 +234,13 @@ def delete_task(*, user, task: Task) -> None:
 # --- tasks follow their reform -------------------------------------------------------------------
 
 
-def close_tasks_of_completed(reform_ids: Sequence[int], *, on: dt.date | None = None) -> int:
-    """Open tasks of reforms that are now completed close with them, as accepting a completion does
-    (whatever made the reform completed: the status button, an Excel ledger import). Returns how
-    many closed; each reform's audit entry lists them."""
-    on = on or today()
+def close_tasks_of_completed(reform_ids: Sequence[int]) -> int:
+    """Open tasks of reforms that are now completed are closed at completion, keeping their
+    accepted progress (not made 100% done), as accepting a completion does, whatever made the
+    reform completed (an Excel ledger import of history). Returns how many closed; each reform's
+    audit entry lists them."""
     open_tasks = Task.objects.filter(reform_id__in=list(reform_ids), reform__status=Status.COMPLETED).exclude(
-        status=TaskStatus.DONE
+        status__in=SETTLED_STATUSES
     )
     by_reform: dict[int, list[int]] = {}
     for pk, reform_id in open_tasks.values_list("pk", "reform_id"):
@@ -248,7 +248,7 @@ def close_tasks_of_completed(reform_ids: Sequence[int], *, on: dt.date | None = 
     if not by_reform:
         return 0
     Task.objects.filter(pk__in=[pk for pks in by_reform.values() for pk in pks]).update(
-        status=TaskStatus.DONE, completed_on=on, progress=100, updated_at=timezone.now()
+        status=TaskStatus.CLOSED, updated_at=timezone.now()
     )
     reforms = Reform.objects.in_bulk(list(by_reform))
     log_actions(None, [Change("reform.close_tasks", reforms[rid], {"tasks_closed": pks}) for rid, pks in by_reform.items()])
@@ -260,7 +260,7 @@ def on_reforms_changed(sender=None, *, reform_ids, **kwargs) -> None:
     transaction: close the open tasks of completed reforms, then recompute the warnings."""
     on = today()
     _follow_district(reform_ids)
-    close_tasks_of_completed(reform_ids, on=on)
+    close_tasks_of_completed(reform_ids)
     recompute_reforms(reform_ids, on=on)
 
 

@@ -20,8 +20,9 @@ from reformledger.core.registry import audit_label
 from reformledger.reforms.models import LOCKED_STATUSES, Status
 
 from .. import levels
-from ..models import Completion, Decision, Level
+from ..models import Completion, CompletionStatus, Decision, Level, TaskStatus
 from ..rollup import today as local_today
+from ..rules import sees_reported
 from ..selectors.inbox import request_unread
 
 register = template.Library()
@@ -39,6 +40,7 @@ DECISION_LOOK: dict[str, tuple[str, str]] = {
     Decision.PENDING: ("proposed", "bi-hourglass-split"),
     Decision.ACCEPTED: ("completed", "bi-check-circle-fill"),
     Decision.RETURNED: ("terminated", "bi-arrow-return-left"),
+    CompletionStatus.REOPENED: ("suspended", "bi-arrow-counterclockwise"),
 }
 
 
@@ -62,7 +64,7 @@ def level_badge(level: str, title: str = "") -> str:
 def decision_badge(status: str) -> str:
     """A report's review state (awaiting review / accepted / returned) as a badge with icon and text."""
     tone, icon = DECISION_LOOK.get(status, ("draft", "bi-circle"))
-    label = Decision(status).label if status in Decision.values else status
+    label = CompletionStatus(status).label if status in CompletionStatus.values else status
     return format_html(
         '<span class="rl-badge rl-status rl-status-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>', tone, icon, label
     )
@@ -94,6 +96,36 @@ def order_state_badge(state: str) -> str:
     return format_html(
         '<span class="rl-badge rl-status rl-status-{} rl-order-state-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>',
         tone, state, icon, order_state_label(state),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def reported_claim(context, task, reform=None) -> str:
+    """"Reported 80%, awaiting review" beside the accepted figure, for those who see it; for
+    anyone else who sees the task, only that a report awaits review."""
+    if task.reported_percent is None:
+        return ""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is not None and sees_reported(user, task, reform):
+        text = _("reported %(percent)s%%, awaiting review") % {"percent": task.reported_percent}
+    else:
+        text = _("a report awaits review")
+    return format_html('<span class="rl-claim"><i class="bi bi-hourglass-split" aria-hidden="true"></i> {}</span>', text)
+
+
+@register.simple_tag
+def task_status_badge(task) -> str:
+    """A task's status with its own look: closed at completion is neither done nor open."""
+    look = {
+        TaskStatus.DONE: ("completed", "bi-check-circle-fill"),
+        TaskStatus.CLOSED: ("suspended", "bi-archive"),
+        TaskStatus.IN_PROGRESS: ("in-progress", "bi-arrow-repeat"),
+    }
+    tone, icon = look.get(task.status, ("draft", "bi-circle"))
+    return format_html(
+        '<span class="rl-badge rl-status rl-status-{}"><i class="bi {}" aria-hidden="true"></i> {}</span>',
+        tone, icon, task.get_status_display(),
     )
 
 
@@ -176,6 +208,10 @@ def reform_actions(context, reform) -> dict:
         else None
     )
     actions: list[tuple[str | None, str, str]] = []
+    if reform.status == Status.COMPLETED and user.has_perm("supervision.reopen_completion", reform):
+        actions.append((reverse("supervision:completion-reopen", args=[reform.pk]), "bi-arrow-counterclockwise", _("Reopen the completion")))
+    if open_reform and user.has_perm("supervision.correct_progress", reform) and not reform.tasks.exists():
+        actions.append((reverse("supervision:reform-correct-progress", args=[reform.pk]), "bi-sliders", _("Correct the progress (with a reason)")))
     if reform.status in (Status.APPROVED, Status.IN_PROGRESS) and user.has_perm("supervision.issue_order"):
         actions.append((reverse("supervision:order-new") + f"?reform={reform.pk}", "bi-megaphone", _("Issue a supervision order")))
     if pending is False and reform.status == Status.IN_PROGRESS:

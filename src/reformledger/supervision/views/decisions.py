@@ -25,8 +25,14 @@ from reformledger.core.permissions import require
 from reformledger.org.decorators import office_member_required
 from reformledger.reforms.templatetags.ui import reform_field_label
 
-from ..forms.decisions import ChangeDecisionForm, ChangeRequestForm, CompletionDecisionForm, CompletionForm
-from ..models import ChangeRequest, Decision, TaskStatus
+from ..forms.decisions import (
+    ChangeDecisionForm,
+    ChangeRequestForm,
+    CompletionDecisionForm,
+    CompletionForm,
+    ReopenCompletionForm,
+)
+from ..models import SETTLED_STATUSES, ChangeRequest, Decision, TaskStatus
 from ..selectors import decisions as decision_selectors
 from ..selectors.reforms import get_reform
 from ..services import decisions as decision_services
@@ -36,6 +42,7 @@ PAGE_SIZE = 50
 DECIDES = gettext_lazy("Only the reform office decides completions and changes.")
 DECIDES_COMPLETIONS = gettext_lazy("Only the reform office decides completions.")
 DECIDES_CHANGES = gettext_lazy("Only the reform office decides change requests.")
+REOPENS = gettext_lazy("Only the reform office of the reform's district reopens a completion.")
 APPLIES = gettext_lazy("Only the lead unit applies for completion, while the reform is open.")
 REQUESTS = gettext_lazy("Only the reform office, the lead unit and the responsible leader request changes.")
 
@@ -75,7 +82,7 @@ def completion_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if writing:
         status = 400
     history = decision_selectors.completions_of(reform)
-    open_tasks = reform.tasks.exclude(status=TaskStatus.DONE).count()
+    open_tasks = reform.tasks.exclude(status__in=SETTLED_STATUSES).count()
     return render(
         request,
         "supervision/completion_form.html",
@@ -115,11 +122,37 @@ def completion_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.success(request, _("The application was returned to the lead unit."))
                 return redirect("supervision:decisions")
     reform = completion.reform
-    open_tasks = reform.tasks.exclude(status=TaskStatus.DONE).count()
+    open_tasks = reform.tasks.exclude(status__in=SETTLED_STATUSES).count()
     return render(
         request,
         "supervision/completion_decide.html",
-        {"completion": completion, "reform": reform, "form": form, "open_tasks": open_tasks},
+        {
+            "completion": completion, "reform": reform, "form": form, "open_tasks": open_tasks,
+            "can_reopen": request.user.has_perm("supervision.reopen_completion", reform),
+        },
+        status=400 if writing else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@office_member_required()
+def completion_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office reopens a completed reform, with a reason and a confirmation."""
+    reform = get_reform(request.user, pk, for_change=True)
+    form = ReopenCompletionForm(request.POST or None)
+    writing = request.method == "POST"
+    if not writing or not form.is_valid():
+        require(request.user, "supervision.reopen_completion", reform, message=REOPENS)
+    else:
+        done = submit(
+            form, lambda: decision_services.reopen_completion(user=request.user, reform=reform, reason=form.cleaned_data["reason"])
+        )
+        if done is not None:
+            messages.success(request, _("%(code)s is reopened: back in progress.") % {"code": reform.code})
+            return redirect("reforms:detail", pk=reform.pk)
+    closed_tasks = reform.tasks.filter(status=TaskStatus.CLOSED).count()
+    return render(
+        request, "supervision/completion_reopen.html", {"reform": reform, "form": form, "closed_tasks": closed_tasks},
         status=400 if writing else 200,
     )
 

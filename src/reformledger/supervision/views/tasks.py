@@ -26,7 +26,7 @@ from reformledger.reforms.selectors import reading_scopes, reform_units
 
 from ..forms.reports import ReportForm, UrgeForm
 from ..forms.tasks import TaskForm, assignee_choices
-from ..models import Task, TaskStatus
+from ..models import SETTLED_STATUSES, Task
 from ..rollup import today
 from ..selectors import reports as report_selectors
 from ..selectors import tasks as task_selectors
@@ -270,8 +270,8 @@ def render_task(request: HttpRequest, task: Task, *, report_form=None, urge_form
     # A task's sub-tasks are its own decomposition: whoever sees the task sees them.
     children = list(task.children.select_related("unit", "assignee").order_by("sort_order", "pk"))
     may_report = user.has_perm("supervision.report_on_task", task)
-    can_report = may_report and not children and task.status != TaskStatus.DONE
-    can_urge = user.has_perm("supervision.urge") and task.status != TaskStatus.DONE
+    can_report = may_report and not children and task.status not in SETTLED_STATUSES
+    can_urge = user.has_perm("supervision.urge") and task.status not in SETTLED_STATUSES
     context = {
         "task": task,
         "reform": task.reform,
@@ -282,6 +282,9 @@ def render_task(request: HttpRequest, task: Task, *, report_form=None, urge_form
         "can_change": may_edit(user, task),
         "can_split": user.has_perm("supervision.split_task", task),
         "can_review": user.has_perm("supervision.review_report"),
+        "can_correct": (
+            not children and task.status not in SETTLED_STATUSES and user.has_perm("supervision.correct_progress", task)
+        ),
         "may_report": may_report,
         "report_form": (report_form or ReportForm()) if can_report else None,
         "urge_form": (urge_form or UrgeForm()) if can_urge else None,
