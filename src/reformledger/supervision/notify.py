@@ -349,3 +349,30 @@ def change_decided(request) -> None:
                 )
             ]
         )
+
+
+def extension_decided(request, *, task) -> None:
+    """To the unit responsible for the task and the person who asked: approved (with the date) or refused."""
+    with site_language():
+        about = {"task": task.title, "date": request.granted_date.isoformat() if request.granted_date else ""}
+        if request.status == "approved":
+            subject = _("Extension granted to %(date)s: %(task)s") % about
+        else:
+            subject = _("Extension refused: %(task)s") % about
+        send(
+            [
+                Message(
+                    key=f"review:extension:{request.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=request.district_id,
+                    subject=subject,
+                    text=request.comment or subject,
+                    link=task_link(task.pk),
+                    unit_id=request.unit_id,
+                    user_ids=(request.requested_by_id,),
+                    task_id=task.pk,
+                    reform_id=request.reform_id,
+                    sender_id=request.decided_by_id,
+                )
+            ]
+        )

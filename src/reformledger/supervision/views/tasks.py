@@ -150,13 +150,14 @@ def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
 # --- task forms ----------------------------------------------------------------------------------
 
 
-def _task_form(reform: Reform, data=None, *, task: Task | None = None, initial=None) -> TaskForm:
+def _task_form(reform: Reform, data=None, *, task: Task | None = None, initial=None, user=None) -> TaskForm:
     return TaskForm(
         data,
         units=reform_units({reform.district_id}),
         people=assignee_choices(reform.district_id),
         task=task,
         initial=initial,
+        may_move_dates=user is None or user.has_perm("supervision.move_dates", task),
     )
 
 
@@ -233,12 +234,15 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = task_selectors.get_task(request.user, pk, for_change=writing)
     if not writing:
         _require_edit(request.user, task)
-    form = _task_form(task.reform, request.POST if writing else None, task=task)
+    form = _task_form(task.reform, request.POST if writing else None, task=task, user=request.user)
     if writing:
         if not form.is_valid():
             _require_edit(request.user, task)  # the form goes back to who may send it
         else:
-            saved = submit(form, lambda: task_services.update_task(user=request.user, task=task, changes=form.changes()))
+            saved = submit(
+                form,
+                lambda: task_services.update_task(user=request.user, task=task, changes=form.changes(), reason=form.reason()),
+            )
             if saved is not None:
                 messages.success(request, _("Task “%(title)s” saved.") % {"title": saved.title})
                 return redirect("supervision:task", pk=saved.pk)
