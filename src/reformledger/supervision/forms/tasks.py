@@ -106,5 +106,5 @@ class TaskForm(forms.Form):
         """Every field of the form, as the task services take them."""
         return cast(TaskChanges, {k: v for k, v in self.cleaned_data.items() if k != "reason"})
 
-    def reason(self) -> str:
+    def move_reason(self) -> str:
         return self.cleaned_data.get("reason") or ""

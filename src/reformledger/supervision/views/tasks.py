@@ -241,7 +241,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             saved = submit(
                 form,
-                lambda: task_services.update_task(user=request.user, task=task, changes=form.changes(), reason=form.reason()),
+                lambda: task_services.update_task(user=request.user, task=task, changes=form.changes(), reason=form.move_reason()),
             )
             if saved is not None:
                 messages.success(request, _("Task “%(title)s” saved.") % {"title": saved.title})
