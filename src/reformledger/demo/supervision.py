@@ -267,7 +267,7 @@ def _carry_over(story: Story, reform: Reform, rng: random.Random) -> None:
     if reform.code == LEADER_REFORM and leader is not None and reform.responsible_leader_id != leader.pk:
         changes["responsible_leader"] = leader
     if changes:
-        reform_services.update_reform(user=story.office_head, reform=reform, data=changes)
+        reform_services.update_reform(user=story.office_head, reform=reform, data=changes, reason="跨年度推进，区委改革办调整完成时限")
         for name, value in changes.items():
             setattr(reform, name, value)
         story.created["reforms_carried_over"] += 1
