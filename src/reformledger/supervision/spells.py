@@ -7,7 +7,8 @@
   first sees it: a scan that did not run for days still opens it on the right day.
 * The spell closes on the day the task stops being overdue, saying how: done (``completed``), due
   date moved (``extended``), its reform completed (``closed``) or no longer under way
-  (``stopped``). It is never removed.
+  (``stopped``), or split into sub-tasks (``split``: from then on its leaves are counted). It is
+  never removed.
 * A task done late that no scan ever saw overdue (overdue since yesterday, done before tonight's
   scan) gets its spell, closed on the day it was done.
 
@@ -87,8 +88,8 @@ def track(trees: Sequence[Tree], *, on: dt.date) -> tuple[int, int]:
         for node in tree.nodes:
             started = open_spells.get(node.pk)
             if started is not None:
-                if not overdue(node, on):
-                    closing[(max(on, started), ending(node, tree))].append(node.pk)
+                if node.children or not overdue(node, on):
+                    closing[(max(on, started), SpellEnd.SPLIT if node.children else ending(node, tree))].append(node.pk)
             elif not node.children and node.level_reason == levels.OVERDUE and node.level == Level.RED:
                 to_open.append((tree, node, None))
             elif _done_late_unseen(node, tree):

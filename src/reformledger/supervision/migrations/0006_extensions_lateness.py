@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('due_date', models.DateField(verbose_name='due date')),
                 ('started_on', models.DateField(verbose_name='overdue since')),
                 ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('ended_by', models.CharField(blank=True, choices=[('completed', 'Completed'), ('extended', 'Due date moved'), ('closed', 'Closed with the reform'), ('stopped', 'Reform stopped')], max_length=10, verbose_name='how it ended')),
+                ('ended_by', models.CharField(blank=True, choices=[('completed', 'Completed'), ('extended', 'Due date moved'), ('closed', 'Closed with the reform'), ('stopped', 'Reform stopped'), ('split', 'Split into sub-tasks')], max_length=10, verbose_name='how it ended')),
             ],
             options={
                 'verbose_name': 'overdue spell',

@@ -53,6 +53,7 @@ class SpellEnd(models.TextChoices):
     EXTENDED = "extended", _("Due date moved")
     CLOSED = "closed", _("Closed with the reform")
     STOPPED = "stopped", _("Reform stopped")
+    SPLIT = "split", _("Split into sub-tasks")
 
 
 class OverdueSpell(models.Model):
