@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import board, bulletin, decisions, evidence, help, inbox, orders, replies, reports, tasks
+from .views import board, bulletin, decisions, evidence, extensions, help, inbox, orders, replies, reports, tasks
 
 app_name = "supervision"
 urlpatterns: list = [
@@ -39,6 +39,9 @@ urlpatterns: list = [
     path("reforms/<int:pk>/changes/new/", decisions.change_new, name="change-new"),
     path("changes/<int:pk>/", decisions.change_detail, name="change"),
     path("changes/<int:pk>/decide/", decisions.change_decide, name="change-decide"),
+    # Extension requests (views/extensions.py); the office's queue is on the decisions page
+    path("tasks/<int:pk>/extension/", extensions.extension_new, name="extension-new"),
+    path("extensions/<int:pk>/", extensions.extension_decide, name="extension"),
     path("help/", help.help_list, name="help"),
     path("help/<int:pk>/resolve/", help.help_resolve, name="help-resolve"),
 ]

@@ -3,7 +3,7 @@ requests of tasks the person may see), one request by the loading policy."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from ..models import DeadlineChange, ExtensionRequest, ExtensionStatus, OverdueSpell, Task
@@ -13,17 +13,28 @@ from .tasks import may_know_task, visible_tasks
 EXTENSION_RELATED = ("task", "reform", "unit", "requested_by", "decided_by")
 
 
+def _scoped(user, status: str | None) -> QuerySet[ExtensionRequest]:
+    qs = ExtensionRequest.objects.filter(task__in=visible_tasks(user).values("pk"))
+    return qs.filter(status=status) if status else qs
+
+
 def visible_extensions(user, *, status: str | None = None) -> QuerySet[ExtensionRequest]:
     """The requests of the tasks the person may see, newest first (a key ending in ``pk``)."""
-    qs = ExtensionRequest.objects.filter(task__in=visible_tasks(user).values("pk"))
-    if status:
-        qs = qs.filter(status=status)
-    return qs.select_related(*EXTENSION_RELATED).prefetch_related("evidence").order_by("-created_at", "-pk")
+    return _scoped(user, status).select_related(*EXTENSION_RELATED).prefetch_related("evidence").order_by("-created_at", "-pk")
 
 
 def pending_extensions(user) -> QuerySet[ExtensionRequest]:
-    """Requests awaiting the office's decision, oldest first."""
-    return visible_extensions(user, status=ExtensionStatus.PENDING).order_by("created_at", "pk")
+    """Requests awaiting the office's decision, oldest first, with how many files each has."""
+    return (
+        _scoped(user, ExtensionStatus.PENDING)
+        .select_related(*EXTENSION_RELATED)
+        .annotate(n_evidence=Count("evidence"))
+        .order_by("created_at", "pk")
+    )
+
+
+def count_pending(user) -> int:
+    return _scoped(user, ExtensionStatus.PENDING).count()
 
 
 def get_extension(user, pk: int) -> ExtensionRequest:

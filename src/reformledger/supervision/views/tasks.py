@@ -26,8 +26,9 @@ from reformledger.reforms.selectors import reading_scopes, reform_units
 
 from ..forms.reports import ReportForm, UrgeForm
 from ..forms.tasks import TaskForm, assignee_choices
-from ..models import Task, TaskStatus
+from ..models import ExtensionStatus, Level, Task, TaskStatus
 from ..rollup import today
+from ..selectors import extensions as extension_selectors
 from ..selectors import reports as report_selectors
 from ..selectors import tasks as task_selectors
 from ..selectors.reforms import get_reform
@@ -276,6 +277,12 @@ def render_task(request: HttpRequest, task: Task, *, report_form=None, urge_form
     may_report = user.has_perm("supervision.report_on_task", task)
     can_report = may_report and not children and task.status != TaskStatus.DONE
     can_urge = user.has_perm("supervision.urge") and task.status != TaskStatus.DONE
+    extensions = list(extension_selectors.task_extensions(task))
+    pending_extension = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    can_ask_extension = (
+        pending_extension is None and task.status != TaskStatus.DONE and task.level not in (Level.DONE, Level.PAUSED)
+        and user.has_perm("supervision.request_extension", task)
+    )
     context = {
         "task": task,
         "reform": task.reform,
@@ -290,6 +297,11 @@ def render_task(request: HttpRequest, task: Task, *, report_form=None, urge_form
         "report_form": (report_form or ReportForm()) if can_report else None,
         "urge_form": (urge_form or UrgeForm()) if can_urge else None,
         "max_mb": f"{settings.EVIDENCE_MAX_MB:g}",
+        "extensions": extensions,
+        "pending_extension": pending_extension,
+        "can_ask_extension": can_ask_extension,
+        "deadline_changes": list(extension_selectors.deadline_changes(task)),
+        "overdue_spells": list(extension_selectors.overdue_spells(task)),
     }
     return render(request, "supervision/task.html", context, status=status)
 
