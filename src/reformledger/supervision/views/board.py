@@ -1,5 +1,7 @@
 """The warning board: red and amber tasks, filtered, cached per who may see what; above them, the
-supervision orders overdue (units late to acknowledge or to reply, tasks past an order's deadline)."""
+supervision orders overdue (units late to acknowledge or to reply, tasks past an order's deadline).
+With a month (``period``), the tasks that were overdue at some time in it instead (lateness is
+history: done or extended since, they are still listed)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
@@ -24,10 +27,24 @@ from reformledger.reforms.selectors import (
 )
 
 from ..forms.board import BoardFilterForm
+from ..lateness import days_within, month_bounds
 from ..models import Level
 from ..rollup import today
 from ..selectors import orders as order_selectors
 from ..selectors import warnings as warning_selectors
+
+
+def _period_context(request: HttpRequest, filters, on) -> dict:
+    """"Was overdue in the period": the spells overlapping the month, with since-when and days."""
+    first, last = month_bounds(filters.period) or (on, on)
+    spells = warning_selectors.overdue_in_period(request.user, filters)
+    page = Paginator(spells, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"spell": spell, "task": spell.task, "days": spell.days(on),
+         "in_period": days_within(spell.started_on, spell.ended_on, first=first, last=last, made_on=on)}
+        for spell in page.object_list
+    ]
+    return {"page": page, "rows": rows, "today": on, "first": first, "tasks": warning_selectors.period_task_count(spells)}
 
 
 def _board_scopes(request: HttpRequest):
@@ -71,10 +88,16 @@ def board(request: HttpRequest) -> HttpResponse:
     # language, versions of the districts it reads): exact, and shared by everyone who sees the same
     # rows. The day is in the key because "overdue by n days" moves at midnight without any write.
     key_parts = (visibility_key(request.user), repr(filters), on.isoformat())
-    results = cached_fragment(
-        request, "supervision/_board_results.html", results_context, key_parts=key_parts,
-        scopes=reading_scopes(request.user),
-    )
+    if filters.period and month_bounds(filters.period):
+        results = cached_fragment(
+            request, "supervision/_board_period.html", lambda: _period_context(request, filters, on),
+            key_parts=(*key_parts, request.GET.get("page", "")), scopes=reading_scopes(request.user),
+        )
+    else:
+        results = cached_fragment(
+            request, "supervision/_board_results.html", results_context, key_parts=key_parts,
+            scopes=reading_scopes(request.user),
+        )
     if is_htmx(request):
         response = HttpResponse(results)
     else:
