@@ -45,6 +45,8 @@ def test_the_office_decides_from_its_queue_with_a_confirmation_page(client_for, 
     queue = office.get(reverse("supervision:decisions")).content.decode()
     page = reverse("supervision:extension", args=[request.pk])
     assert page in queue and "征地协调" not in queue
+    workbench = {f.key: f for f in office.get(reverse("cockpit:workbench")).context["figures"]}
+    assert workbench["extensions"].count == 1 and workbench["extensions"].url.endswith("#extensions")
     assert office.get(page).status_code == 200
     refused = office.post(page, {"decision": "refuse", "comment": ""})
     assert refused.status_code == 400 and "comment" in refused.context["form"].errors
