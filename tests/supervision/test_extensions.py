@@ -28,7 +28,7 @@ from reformledger.supervision.services import tasks as task_services
 from tests.factories import MembershipFactory, UnitFactory
 from tests.supervision.files import fake_pdf, pdf
 
-from .conftest import TODAY, days
+from .conftest import days
 
 pytestmark = pytest.mark.django_db
 

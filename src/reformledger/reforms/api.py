@@ -345,9 +345,9 @@ def update_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: Refo
     field), with a ``reason``."""
     user = signed_in_user(request)
     reform, _full = _load(user, reform_id, for_change=True)
-    data = _resolve_refs(payload.model_dump(exclude_unset=True))
-    reason = data.pop("reason", None) or ""
-    services.update_reform(user=user, reform=reform, data=data, reason=reason)
+    fields = payload.model_dump(exclude_unset=True)
+    reason = fields.pop("reason", None) or ""
+    services.update_reform(user=user, reform=reform, data=_resolve_refs(fields), reason=reason)
     return _detail(request, reform_id)
 
 

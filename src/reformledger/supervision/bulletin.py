@@ -53,6 +53,7 @@ from django.utils.translation import gettext as _
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
+from .lateness import Lateness, lateness
 from .models import (
     Decision,
     Level,
@@ -67,7 +68,6 @@ from .models import (
     TaskQuerySet,
     TaskStatus,
 )
-from .lateness import Lateness, lateness
 from .rollup import today
 
 #: Reforms whose tasks a bulletin reports on.

@@ -24,7 +24,6 @@ from django.db.models import Q, QuerySet
 
 from .models import OverdueSpell
 
-
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from .views import board, bulletin, decisions, evidence, extensions, help, inbox, orders, replies, reports, tasks
+from .views import (
+    board,
+    bulletin,
+    decisions,
+    evidence,
+    extensions,
+    help,
+    inbox,
+    orders,
+    replies,
+    reports,
+    tasks,
+)
 
 app_name = "supervision"
 urlpatterns: list = [

@@ -18,7 +18,15 @@ from ..models import ExtensionRequest, ExtensionStatus
 from ..selectors import extensions as extension_selectors
 from ..selectors.tasks import get_task
 from ..services import extensions as extension_services
-from .schemas import EvidenceOut, PersonRef, evidence_body, evidence_out, person_out, read_evidence_body, unit_out
+from .schemas import (
+    EvidenceOut,
+    PersonRef,
+    evidence_body,
+    evidence_out,
+    person_out,
+    read_evidence_body,
+    unit_out,
+)
 
 router = Router()
 

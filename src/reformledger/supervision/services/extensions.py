@@ -43,7 +43,7 @@ def _check_task_open(task: Task, reform: Reform, errors: Errors) -> None:
 
 @transaction.atomic
 def request_extension(
-    *, user, task: Task, new_due_date: dt.date, reason: str, evidence: Sequence = ()
+    *, user, task: Task, new_due_date: dt.date | None, reason: str, evidence: Sequence = ()
 ) -> ExtensionRequest:
     """The unit responsible for ``task`` (or the reform's lead unit) asks for a later due date."""
     reform = lock_reform(task.reform_id)
@@ -67,7 +67,7 @@ def request_extension(
     reason = (reason or "").strip()
     if not reason:
         add_error(errors, "reason", _("Give the reason you need more time."))
-    if errors:
+    if errors or new_due_date is None:
         raise ValidationError(errors)
     checked = check_evidence(evidence)
     request = ExtensionRequest.objects.create(

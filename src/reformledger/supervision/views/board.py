@@ -12,8 +12,8 @@ from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required

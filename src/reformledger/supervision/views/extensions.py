@@ -92,7 +92,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return _render(request, item, form, status=400)
     if approve:
         messages.success(
-            request, _("The due date of “%(task)s” moved to %(date)s.") % {"task": item.task.title, "date": date_format(done.granted_date, "DATE_FORMAT")}
+            request, _("The due date of “%(task)s” moved to %(date)s.") % {"task": item.task.title, "date": date_format(done.granted_date or done.requested_date, "DATE_FORMAT")}
         )
     else:
         messages.success(request, _("The extension request was refused."))
