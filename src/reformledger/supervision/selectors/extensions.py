@@ -47,7 +47,8 @@ def get_extension(user, pk: int) -> ExtensionRequest:
 
 
 def task_extensions(task: Task) -> QuerySet[ExtensionRequest]:
-    return task.extension_requests.select_related("requested_by", "decided_by").prefetch_related("evidence").order_by("-created_at", "-pk")
+    """A task's requests, newest first, as its page shows them (dates, status, comment): one query."""
+    return task.extension_requests.order_by("-created_at", "-pk")
 
 
 def deadline_changes(task: Task) -> QuerySet[DeadlineChange]:
