@@ -9,6 +9,7 @@ from reformledger.supervision.models import DeadlineChange, ExtensionRequest, Ov
 from reformledger.supervision.services import extensions as extension_services
 from tests.supervision.conftest import days
 from tests.supervision.files import pdf
+from tests.supervision.pages.test_decisions import expect_same_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +92,14 @@ def test_a_units_date_change_in_the_form_is_refused(client_for, people, task, di
     moved = office.post(url, {**data, "reason": "区委决定"})
     assert moved.status_code == 302
     assert DeadlineChange.objects.get(task=task).reason == "区委决定"
+
+
+def test_the_queue_takes_the_same_queries_for_2_and_12_requests(client_for, people, reform, add_task, django_assert_num_queries):
+    def ask(n):
+        for i in range(n):
+            t = add_task(reform, title=f"任务{ExtensionRequest.objects.count()}-{i}")
+            extension_services.request_extension(user=people.unit_staff, task=t, new_due_date=days(90), reason="协调")
+
+    ask(2)
+    response = expect_same_queries(client_for(people.office), reverse("supervision:decisions"), lambda: ask(10), django_assert_num_queries)
+    assert response.context["extensions"].paginator.count == 12
