@@ -198,7 +198,7 @@ def add_tasks(today: dt.date, *, mode: str) -> int:
                 tasks.append(Task(
                     pk=task_id, reform_id=pk, district_id=district, parent_id=parent_id, path=paths[task_id],
                     title=title, unit_id=unit, assignee_id=people[n.key % len(people)] if people else None,
-                    deliverable=DELIVERABLES[n.key % len(DELIVERABLES)], **fields,
+                    deliverable=DELIVERABLES[n.key % len(DELIVERABLES)], original_due_date=fields["due_date"], **fields,
                 ))
         with transaction.atomic():
             Task.objects.bulk_create(tasks, batch_size=2000)

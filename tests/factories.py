@@ -143,6 +143,7 @@ class TaskFactory(factory.django.DjangoModelFactory):
     due_date = factory.LazyAttribute(
         lambda o: (o.parent or o.reform).due_date or o.start_date + dt.timedelta(days=60)
     )
+    original_due_date = factory.LazyAttribute(lambda o: o.due_date)
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):

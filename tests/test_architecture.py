@@ -45,6 +45,7 @@ WRITERS = {
     "supervision/notify.py": "stores the inbox messages and reminders a write produces",
     "supervision/management/commands/worker.py": "the worker records the scan run it starts",
     "supervision/rollup.py": "rollup.store, the one writer of computed progress and levels (the services and the scan call it)",
+    "supervision/spells.py": "opens and closes overdue spells, called only by rollup.store (issue 8: lateness is history)",
     "reforms/ledger/applying.py": "applies a checked ledger in bulk, all or nothing (the office's record; audited)",
     "reforms/ledger/uploads.py": "records an import's upload, its progress and its outcome",
 }

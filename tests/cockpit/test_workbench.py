@@ -28,6 +28,8 @@ def list_count(client, url: str, key: str) -> int:
         return response.context["completions"].paginator.count
     if key == "changes":
         return response.context["changes"].paginator.count
+    if key == "extensions":
+        return response.context["extensions"].paginator.count
     assert not fragment
     return response.context["page"].paginator.count
 
@@ -68,7 +70,7 @@ def test_it_is_read_only(client_for, people):
 @pytest.mark.parametrize(
     ("role", "keys"),
     [
-        ("office", ["red", "amber", "reports", "completions", "changes", "proposals", "help", "orders"]),
+        ("office", ["red", "amber", "reports", "completions", "changes", "extensions", "proposals", "help", "orders"]),
         ("committee", ["red", "amber", "proposals", "orders"]),
         ("leader_main", ["red", "amber", "help"]),
         ("leader_domain", ["red", "amber", "help"]),
@@ -81,8 +83,8 @@ def test_each_role_gets_the_figures_of_the_lists_it_may_open(client_for, people,
 
 def test_the_office_s_figures(client_for, people, work):
     shown = {key: figure.count for key, figure in figures(client_for(people.office).get(URL)).items()}
-    assert shown == {"red": 2, "amber": 2, "reports": 4, "completions": 1, "changes": 1, "proposals": 1,
-                     "help": 2, "orders": 1}
+    assert shown == {"red": 2, "amber": 2, "reports": 4, "completions": 1, "changes": 1, "extensions": 0,
+                     "proposals": 1, "help": 2, "orders": 1}
 
 
 def test_a_leader_sees_the_work_of_their_reforms_and_the_help_escalated_to_them(client_for, people, work):
@@ -157,10 +159,10 @@ def test_a_constant_number_of_queries_one_a_figure(client_for, people, district,
     client.get(reverse("reforms:catalogue"))  # the CSRF cookie; then forget every cached count and page
     cache.clear()
     # session, user, cache versions, actor, the inbox's unread count; the districts (the red and
-    # amber counts and the catalogue's totals are summed over them); the 8 figures (red and amber
-    # in one), the catalogue's totals, the first warning rows, the first reports. The menu's badges
-    # are the figures' counts: no query of their own.
-    with django_assert_num_queries(5 + 1 + 7 + 1 + 2):
+    # amber counts and the catalogue's totals are summed over them); the 9 figures (red and amber
+    # in one; issue 8 added extension requests), the catalogue's totals, the first warning rows, the
+    # first reports. The menu's badges are the figures' counts: no query of their own.
+    with django_assert_num_queries(5 + 1 + 8 + 1 + 2):
         response = client.get(URL)
     assert response.status_code == 200
     assert figures(response)["reports"].count == 4 * (1 + extra)

@@ -163,7 +163,8 @@ def test_the_command_writes_an_excel_bulletin(district, spread, tmp_path):
     out = tmp_path / "bulletin.xlsx"
     call_command("bulletin", period=PERIOD.code, kind="xlsx", out=str(out), district="lh")
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["总体情况", "红色预警", "黄色预警", "表扬单位", "点名通报单位", "督查令签收"]
+    # issue 8 part 1: the month's lateness has its own sheet
+    assert workbook.sheetnames == ["总体情况", "红色预警", "黄色预警", "表扬单位", "点名通报单位", "本月逾期", "督查令签收"]
     red = workbook["红色预警"]
     assert [c.value for c in red[1]] == ["责任单位", "任务", "改革编号", "所属改革", "完成时限", "预警说明"]
     assert red[1][0].font.bold and red.column_dimensions["B"].width == 40

@@ -12,13 +12,15 @@ import time
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import Role, User
 from reformledger.reforms.models import Reform
 from reformledger.supervision import rollup
-from reformledger.supervision.models import Order, Task
+from reformledger.supervision.models import DeadlineChange, ExtensionRequest, Order, Task
+from reformledger.supervision.services import extensions as extension_services
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
@@ -126,3 +128,32 @@ def test_the_last_two_replies_accepted_at_once_close_the_order_once(people, dist
         order.refresh_from_db()
         assert order.status == "closed"
         assert AuditEntry.objects.filter(action="order.close", object_id=str(order.pk)).count() == 1
+
+
+def test_two_decisions_on_one_extension_request_at_once_decide_it_once(people, district, reform, add_task):
+    """Issue 8 part 1: each decision locks the reform, then the request's row, so the second sees
+    the first's decision and is refused; the due date moves once, one deadline change recorded."""
+    second_officer = MembershipFactory(unit=district.office_unit, role=Role.OFFICE).user
+    task = add_task(reform, title="窗口改造")
+    request = extension_services.request_extension(
+        user=people.unit_staff, task=task, new_due_date=TODAY + dt.timedelta(days=90), reason="需要协调"
+    )
+    outcomes: list[str] = []
+
+    def decide(user, approve: bool, granted_days: int):
+        def call():
+            try:
+                extension_services.decide_extension(
+                    user=fresh(user), request=request, approve=approve,
+                    granted_due_date=TODAY + dt.timedelta(days=granted_days) if approve else None, comment="" if approve else "不同意",
+                )
+                outcomes.append("decided")
+            except ValidationError as exc:
+                outcomes.append("refused:" + ",".join(exc.message_dict))
+        return call
+
+    at_once(decide(people.office, True, 90), decide(second_officer, True, 80))
+    assert sorted(outcomes) == ["decided", "refused:status"]
+    assert ExtensionRequest.objects.get(pk=request.pk).status == "approved"
+    assert DeadlineChange.objects.filter(task=task).count() == 1
+    assert AuditEntry.objects.filter(action="task.decide_extension").count() == 1

@@ -20,6 +20,8 @@ from reformledger.reforms.models import Status, Tier
 from reformledger.supervision.models import (
     ChangeRequest,
     Completion,
+    DeadlineChange,
+    ExtensionRequest,
     HelpRequest,
     Order,
     OrderReply,
@@ -30,6 +32,7 @@ from reformledger.supervision.models import (
 )
 from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import extensions as extension_services
 from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import progress as progress_services
@@ -81,6 +84,10 @@ def written() -> dict[str, int]:
         "change_requests": ChangeRequest.objects.count(),
         "changes_decided": ChangeRequest.objects.exclude(status="pending").count(),
         "help_resolved": HelpRequest.objects.filter(status="resolved").count(),
+        "extensions": ExtensionRequest.objects.count(),
+        "extensions_decided": ExtensionRequest.objects.exclude(status="pending").count(),
+        "deadline_changes": DeadlineChange.objects.count(),
+        "due_dates": sorted(Task.objects.values_list("pk", "due_date")),
         "reminders": Reminder.objects.count(),
         "audit": AuditEntry.objects.count(),
     }
@@ -148,6 +155,13 @@ def setup_completed(c: Ctx):
     completion = setup_completion(c)
     decision_services.decide_completion(user=c.people.office, completion=completion, accept=True)
     return completion
+
+
+def setup_extension_of_b(c: Ctx):
+    task = setup_task_of_b(c)
+    return extension_services.request_extension(
+        user=c.people.other_staff, task=task, new_due_date=TODAY + dt.timedelta(days=90), reason="需要更多时间"
+    )
 
 
 def setup_key_reform(c: Ctx):
@@ -301,6 +315,24 @@ ACTIONS: dict[str, tuple[Callable | None, Callable, set[str]]] = {
     "reopen_completion": (
         setup_completed,
         lambda u, c: decision_services.reopen_completion(user=u, reform=c.reform, reason="成效未达标"),
+        {"office"},
+    ),
+    # Extension requests (延期申请): the task's own unit, or the reform's lead unit, asks.
+    "request_extension_of_own_task": (
+        setup_task_of_b,
+        lambda u, c: extension_services.request_extension(
+            user=u, task=c.obj, new_due_date=TODAY + dt.timedelta(days=90), reason="需要更多时间"
+        ),
+        {"other_staff"} | LEAD_UNIT,
+    ),
+    "decide_extension": (
+        setup_extension_of_b,
+        lambda u, c: extension_services.decide_extension(user=u, request=c.obj, approve=True),
+        {"office"},
+    ),
+    "refuse_extension": (
+        setup_extension_of_b,
+        lambda u, c: extension_services.decide_extension(user=u, request=c.obj, approve=False, comment="不同意"),
         {"office"},
     ),
     "resolve_help": (

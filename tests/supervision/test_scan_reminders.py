@@ -82,7 +82,7 @@ def test_next_day_no_new_reminder_for_the_same_due_date(hooked, people, reform, 
 def test_a_moved_due_date_gets_its_own_reminders(people, reform, due_in_3):
     scan_deadlines(on=days(4))
     assert kinds(due_in_3) == [ReminderKind.OVERDUE]
-    task_services.update_task(user=people.office, task=due_in_3, changes={"due_date": days(10)})
+    task_services.update_task(user=people.office, task=due_in_3, changes={"due_date": days(10)}, reason="区委同意")
     due_in_3.refresh_from_db()
     assert due_in_3.level != Level.RED or due_in_3.level_reason != "overdue"
     scan_deadlines(on=days(4))  # due in 6 days now

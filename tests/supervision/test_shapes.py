@@ -42,20 +42,20 @@ def test_the_office_may_give_a_sub_task_to_any_unit_of_the_district(reform, task
 def test_a_reform_s_dates_cannot_shrink_below_its_tasks(reform, add_task, people):
     add_task(reform, title="年底验收", start_date=days(-10), due_date=days(150))
     with pytest.raises(ValidationError) as refused:
-        update_reform(user=people.office, reform=reform, data={"due_date": days(100)})
+        update_reform(user=people.office, reform=reform, data={"due_date": days(100)}, reason="调整")
     assert "年底验收" in refused.value.message_dict["due_date"][0]
     assert Reform.objects.get(pk=reform.pk).due_date == reform.due_date
 
 
 def test_a_reform_s_dates_may_shrink_down_to_its_tasks(reform, add_task, people):
     add_task(reform, title="年底验收", start_date=days(-10), due_date=days(150))
-    update_reform(user=people.office, reform=reform, data={"due_date": days(150)})
+    update_reform(user=people.office, reform=reform, data={"due_date": days(150)}, reason="调整")
     assert Reform.objects.get(pk=reform.pk).due_date == days(150)
 
 
 def test_the_api_names_the_task_when_a_reform_s_dates_would_shrink_below_it(api, reform, add_task, people):
     add_task(reform, title="年底验收", start_date=days(-10), due_date=days(150))
-    response = api.patch(f"/reforms/{reform.pk}", people.office, {"due_date": days(100).isoformat()})
+    response = api.patch(f"/reforms/{reform.pk}", people.office, {"due_date": days(100).isoformat(), "reason": "调整"})
     assert response.status_code == 422, response.content
     assert "年底验收" in response.content.decode()
 

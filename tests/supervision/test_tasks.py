@@ -150,7 +150,7 @@ def test_reform_warning_is_the_worst_open_task(people, reform, add_task):
     warning = ReformWarning.objects.get(reform=reform)
     assert (warning.level, warning.red_tasks, warning.open_tasks) == (Level.RED, 1, 3)
     # A red task that is done no longer counts: the reform goes back to amber.
-    task_services.update_task(user=people.office, task=late, changes={"due_date": days(30)})
+    task_services.update_task(user=people.office, task=late, changes={"due_date": days(30)}, reason="区委同意延期")
     report_services.review_report(user=people.office, report=report(people, late, 100), accept=True)
     warning = ReformWarning.objects.get(reform=reform)
     assert (warning.level, warning.red_tasks, warning.open_tasks) == (Level.AMBER, 0, 2)
@@ -213,7 +213,7 @@ def test_narrowing_a_parent_below_a_childs_dates_is_refused(people, reform, add_
     before = snapshot()
     for data in ({"due_date": days(19)}, {"start_date": days(1)}, {"start_date": days(-1), "due_date": days(15)}):
         with pytest.raises(ValidationError) as exc:
-            task_services.update_task(user=people.office, task=parent, changes=data)
+            task_services.update_task(user=people.office, task=parent, changes=data, reason="调整")
         assert "child" in " ".join(exc.value.message_dict["due_date"]), data
     assert snapshot() == before
 
@@ -223,7 +223,7 @@ def test_moving_a_child_beyond_its_parent_is_refused(people, reform, add_task):
     child = add_task(reform, parent=parent, title="C", due_date=days(20))
     before = snapshot()
     with pytest.raises(ValidationError) as exc:
-        task_services.update_task(user=people.office, task=child, changes={"due_date": days(31)})
+        task_services.update_task(user=people.office, task=child, changes={"due_date": days(31)}, reason="调整")
     assert "due_date" in exc.value.message_dict
     assert snapshot() == before
 
@@ -315,7 +315,7 @@ def test_a_parent_of_another_reform_is_refused(reform_factory, reform, add_task)
 
 def test_updates_are_audited_with_before_and_after(people, reform, add_task):
     task = add_task(reform, title="旧标题")
-    task_services.update_task(user=people.office, task=task, changes={"title": "新标题", "due_date": days(40)})
+    task_services.update_task(user=people.office, task=task, changes={"title": "新标题", "due_date": days(40)}, reason="调整")
     entry = AuditEntry.objects.filter(action="task.update").latest("seq")
     assert entry.changes["title"] == ["旧标题", "新标题"]
     assert entry.changes["due_date"][1] == days(40).isoformat()

@@ -10,6 +10,7 @@ figure                  rows                                                  li
 red / amber             ``warning_list`` at that level                        warning board ?level=
 reports                 ``pending_reports``                                   reports to review
 completions, changes    pending, of the reforms the person may see            decisions
+extensions              ``pending_extensions`` (延期申请 awaiting the office)  decisions #extensions
 help                    open; the office: all it sees; others: escalated      help needed
                         to them
 orders                  ``visible_orders`` with a target not yet signed for   orders ?state=pending
@@ -45,6 +46,7 @@ from reformledger.supervision.models import (
     ProgressReport,
     Task,
 )
+from reformledger.supervision.selectors.extensions import pending_extensions
 from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.selectors.reports import pending_reports
 from reformledger.supervision.selectors.warnings import TaskFilters, warning_list
@@ -133,12 +135,18 @@ def changes_waiting(user) -> QuerySet[ChangeRequest]:
     )
 
 
+def extensions_waiting(user) -> QuerySet:
+    """Extension requests (延期申请) awaiting the office, of the tasks the person may see."""
+    return pending_extensions(user)
+
+
 def decisions_waiting(user) -> QuerySet:
-    """Completions and change requests waiting, as one query (``UNION ALL`` of their ids): what a
-    menu badge counts."""
+    """Completions, change requests and extension requests waiting, as one query (``UNION ALL`` of
+    their ids): what a menu badge counts."""
     completions = completions_waiting(user).order_by().values_list("pk")
     changes = changes_waiting(user).order_by().values_list("pk")
-    return completions.union(changes, all=True)
+    extensions = extensions_waiting(user).order_by().values_list("pk")
+    return completions.union(changes, extensions, all=True)
 
 
 def help_waiting(user) -> QuerySet[HelpRequest]:

@@ -36,6 +36,7 @@ QUEUES: dict[str, Callable[..., QuerySet]] = {
     "reports": selectors.reports_waiting,
     "completions": selectors.completions_waiting,
     "changes": selectors.changes_waiting,
+    "extensions": selectors.extensions_waiting,
     "decisions": selectors.decisions_waiting,
     "help": selectors.help_waiting,
     "orders": selectors.orders_unacknowledged,
@@ -48,6 +49,7 @@ QUEUE_DISTRICT = {
     "reports": "task__district_id",
     "completions": "reform__district_id",
     "changes": "reform__district_id",
+    "extensions": "district_id",
     "help": "district_id",
     "orders": "district_id",
     "proposals": "district_id",
@@ -62,7 +64,7 @@ def queue_count(request: HttpRequest, name: str) -> int:
     memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
     if name not in memo:
         if name == "decisions":
-            memo[name] = queue_count(request, "completions") + queue_count(request, "changes")
+            memo[name] = sum(queue_count(request, part) for part in ("completions", "changes", "extensions"))
         else:
             user = request.user
             memo[name] = district_count(
@@ -154,6 +156,8 @@ def _figures(request: HttpRequest) -> list[Figure]:
                    queue_count(request, "completions"), f"{decisions}#h-completions", "bi-flag"),
             Figure("changes", _("Change requests"), _("approve or reject"),
                    queue_count(request, "changes"), f"{decisions}#h-changes", "bi-arrow-left-right"),
+            Figure("extensions", _("Extension requests waiting"), _("approve with a date, or refuse"),
+                   queue_count(request, "extensions"), f"{decisions}#extensions", "bi-calendar-plus"),
         ]
     if selectors.sees_proposals(user):
         figures.append(Figure("proposals", _("Proposals to approve"), _("reforms proposed, awaiting approval"),

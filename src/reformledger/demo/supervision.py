@@ -321,6 +321,7 @@ def _insert_trees(story: Story) -> None:
                 if node.parent is not None:
                     parent = tree.tasks[node.parent]
                     task.parent, task.path = parent, f"{parent.path}{parent.pk}/"
+                task.original_due_date = task.due_date
                 layer.append(task)
         Task.objects.bulk_create(layer, batch_size=500)
     for tree in trees:

@@ -163,6 +163,12 @@ class ReformChange(Schema):
     public_summary: Omittable[str] = None
 
 
+class ReformPatch(ReformChange):
+    reason: Omittable[str] = Field(
+        None, description="Why the dates change: required when the office changes them from approval on."
+    )
+
+
 class ReformCreate(ReformChange):
     """A new reform. Units create drafts for a unit they work in; the office may set any status."""
 
@@ -344,11 +350,14 @@ def get_reform(request: HttpRequest, reform_id: Path[ObjectId]) -> JsonResponse:
 
 
 @router.patch("/reforms/{reform_id}", response=ReformDetail, summary="Change a reform")
-def update_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: ReformChange) -> JsonResponse:
+def update_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: ReformPatch) -> JsonResponse:
+    """From approval on only the office changes the dates (a unit's change answers 422 on the
+    field), with a ``reason``."""
     user = signed_in_user(request)
     reform, _full = _load(user, reform_id, for_change=True)
-    data = _resolve_refs(payload.model_dump(exclude_unset=True))
-    services.update_reform(user=user, reform=reform, data=data)
+    fields = payload.model_dump(exclude_unset=True)
+    reason = fields.pop("reason", None) or ""
+    services.update_reform(user=user, reform=reform, data=_resolve_refs(fields), reason=reason)
     return _detail(request, reform_id)
 
 

@@ -135,6 +135,7 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
         instance: Reform | None = None,
         units: QuerySet[Unit],
         lead_units: QuerySet[Unit] | None = None,
+        may_move_dates: bool = True,
     ):
         names = [name for name in FORM_FIELD_ORDER if name in editable]
         initial = model_to_dict(instance, fields=names) if instance is not None else {}
@@ -180,11 +181,29 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
         if "source_level" in self.fields:
             cast(forms.ChoiceField, self.fields["source_level"]).choices = [("", "---------")] + list(SourceLevel.choices)
             self.fields["source_level"].help_text = _("Upper-level tasks only.")
+        if instance is not None and services.dates_are_the_offices(instance):
+            self._dates_of_the_office(may_move_dates)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
                 continue
             widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+    def _dates_of_the_office(self, may_move_dates: bool) -> None:
+        """From approval on the dates are the office's: shown read-only to a unit (a date sent
+        changed anyway is refused by the service, on the field); the office gives a reason."""
+        if not may_move_dates:
+            for name in ("start_date", "due_date"):
+                if name in self.fields:
+                    self.fields[name].widget.attrs["readonly"] = True
+                    self.fields[name].help_text = _("From approval on, only the reform office changes the dates.")
+            return
+        self.fields["reason"] = forms.CharField(
+            label=_("Reason for changing the dates"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text=_("Required when the start or due date changes: it is recorded in the reform's history."),
+        )
 
     def _model_choice(self, name: str) -> forms.ModelChoiceField[Any]:
         """A reference field built from the model (a multiple choice for ``co_units``)."""
@@ -192,10 +211,13 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
 
     def service_data(self) -> services.ReformFields:
         """Cleaned values as the services take them (model instances, lists of units)."""
-        data = cast(services.ReformFields, dict(self.cleaned_data))
+        data = cast(services.ReformFields, {k: v for k, v in self.cleaned_data.items() if k != "reason"})
         if "co_units" in data:
             data["co_units"] = list(data["co_units"])
         return data
+
+    def dates_reason(self) -> str:
+        return self.cleaned_data.get("reason") or ""
 
 
 

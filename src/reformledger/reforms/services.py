@@ -75,6 +75,8 @@ class ReformSnapshot(TypedDict, total=False):
     public_summary: str
 
 
+#: A reform's dates are its lead unit's proposal until approval, the office's commitment from then on.
+PROPOSAL_STATUSES = (Status.DRAFT, Status.PROPOSED)
 #: Fields any editor may set. ``lead_unit``, ``tier``, ``code``, ``year``, ``district`` and the
 #: plan are the office's: a unit cannot hand its reform to another unit or re-tier it. Nobody
 #: types a reform's progress (ADR 0022): it is the roll-up of the work the office accepted, and the
@@ -259,9 +261,31 @@ def create_reform(*, user, data: ReformFields, imported_progress: int | None = N
     return reform
 
 
+def dates_are_the_offices(reform: Reform) -> bool:
+    """From approval on a reform's dates are the office's commitments (a draft's or a proposal's
+    are still its lead unit's proposal)."""
+    return reform.status not in PROPOSAL_STATUSES
+
+
+def _check_dates_owner(user, reform: Reform, data: Mapping[str, Any], reason: str) -> str:
+    """Only the office moves the dates of a reform past its proposal, and with a reason (returned,
+    stripped); a unit's change is refused on the field (a value equal to the current one passes)."""
+    moved = [name for name in ("start_date", "due_date") if name in data and data[name] != getattr(reform, name)]
+    reason = (reason or "").strip()
+    if not moved or not dates_are_the_offices(reform):
+        return reason
+    if not actor_for(user).is_office:
+        message = _("From approval on, only the reform office changes a reform's dates; request a change (调整申请) instead.")
+        raise ValidationError({name: message for name in moved})
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for changing the reform's dates.")})
+    return reason
+
+
 @transaction.atomic
-def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
-    """Change a reform's fields; the status changes only through :func:`transition_reform`."""
+def update_reform(*, user, reform: Reform, data: ReformFields, reason: str = "") -> Reform:
+    """Change a reform's fields; the status changes only through :func:`transition_reform`. From
+    approval on only the office changes the dates, with a ``reason`` (recorded)."""
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
     require(user, "reforms.change_reform", reform)
     _refuse_typed_progress(data)
@@ -269,6 +293,7 @@ def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
     refused = set(data) - allowed
     if refused:
         raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": ", ".join(sorted(refused))})
+    reason = _check_dates_owner(user, reform, data, reason)
     before = snapshot(reform)
     co_units = _assign(reform, data)
     if "lead_unit" in data:
@@ -280,7 +305,9 @@ def update_reform(*, user, reform: Reform, data: ReformFields) -> Reform:
     reform.save()
     if co_units is not None:
         reform.co_units.set(co_units)  # which drops the reform's prefetched co-units
-    changes = diff(before, snapshot(reform))
+    changes: dict[str, Any] = diff(before, snapshot(reform))
+    if changes and reason and {"start_date", "due_date"} & set(changes):
+        changes["reason"] = reason
     if changes:
         log_action(user, "reform.update", reform, changes)
     if {"start_date", "due_date", "lead_unit"} & set(changes):  # the lead unit decides the district

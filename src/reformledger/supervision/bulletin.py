@@ -30,6 +30,8 @@ What is counted
   praised.
 * **Units named (点名通报)**: units with at least one red task, most red tasks first, with how many
   of them are overdue and the longest delay in days.
+* **Overdue in the period** (lateness is history): the leaf tasks overdue at some time in the month,
+  even if done or extended since, and their overdue days in the month, per unit (:mod:`.lateness`).
 
 Every figure comes from a handful of aggregate queries (about ten, whatever the size: the province
 has 540,000 tasks), never from a query per row.
@@ -51,6 +53,7 @@ from django.utils.translation import gettext as _
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
+from .lateness import Lateness, lateness
 from .models import (
     SETTLED_STATUSES,
     Decision,
@@ -60,6 +63,7 @@ from .models import (
     OrderReply,
     OrderStatus,
     OrderTarget,
+    OverdueSpell,
     ProgressReport,
     Task,
     TaskQuerySet,
@@ -219,6 +223,8 @@ class Bulletin:
     order_flow: OrderFlow = field(default_factory=OrderFlow)
     #: Of the tasks at level done, those closed at their reform's completion (办结时关闭): not done.
     closed_at_completion: int = 0
+    #: Leaf tasks overdue at some time in the period, and their overdue days in it, by unit (:mod:`.lateness`).
+    lateness: Lateness = field(default_factory=Lateness)
 
     @property
     def task_total(self) -> int:
@@ -467,4 +473,13 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
         reports=report_counts["total"],
         reports_accepted=report_counts["accepted"],
         order_flow=_order_flow(period, district, made_on),
+        lateness=_lateness(period, district, made_on),
     )
+
+
+def _lateness(period: Period, district: Unit | None, made_on: dt.date) -> Lateness:
+    """Tasks overdue at some time in the period (done or extended since included): one query."""
+    spells = OverdueSpell.objects.filter(reform__year__lte=period.year)
+    if district is not None:
+        spells = spells.filter(district=district)
+    return lateness(spells, first=period.first, last=period.last, made_on=made_on)

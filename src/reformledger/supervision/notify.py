@@ -453,3 +453,44 @@ def help_for_office(help_request, *, task) -> None:
         tell_office(key=f"office:help:{help_request.pk}", district_id=help_request.district_id, subject=subject,
                     text=help_request.text[:500], link=reverse("supervision:help"), reform_id=help_request.reform_id,
                     task_id=task.pk, sender_id=help_request.report.reporter_id if help_request.report_id else None)
+
+
+def extension_requested(request, *, task) -> None:
+    """To the reform office of the task's district: an extension request waits for its decision."""
+    with site_language():
+        subject = _("Extension request to decide: %(task)s (to %(date)s)") % {
+            "task": task.title, "date": formats.date_format(request.requested_date, "DATE_FORMAT"),
+        }
+        tell_office(key=f"office:extension:{request.pk}", district_id=request.district_id, subject=subject,
+                    text=request.reason[:500], link=reverse("supervision:extension", args=[request.pk]),
+                    reform_id=request.reform_id, task_id=task.pk, sender_id=request.requested_by_id)
+
+
+def extension_decided(request, *, task) -> None:
+    """To the unit responsible for the task and the person who asked: approved (with the date) or refused."""
+    with site_language():
+        about = {
+            "task": task.title,
+            "date": formats.date_format(request.granted_date, "DATE_FORMAT") if request.granted_date else "",
+        }
+        if request.status == "approved":
+            subject = _("Extension granted to %(date)s: %(task)s") % about
+        else:
+            subject = _("Extension refused: %(task)s") % about
+        send(
+            [
+                Message(
+                    key=f"review:extension:{request.pk}",
+                    kind=ReminderKind.REVIEW,
+                    district_id=request.district_id,
+                    subject=subject,
+                    text=request.comment or subject,
+                    link=task_link(task.pk),
+                    unit_id=request.unit_id,
+                    user_ids=(request.requested_by_id,),
+                    task_id=task.pk,
+                    reform_id=request.reform_id,
+                    sender_id=request.decided_by_id,
+                )
+            ]
+        )

@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
 
-from . import levels
+from . import levels, spells
 from .models import SETTLED_STATUSES, Level, ReformWarning, Task, TaskStatus
 
 #: The columns the computation reads, in this order (a ``values_list`` of them makes a :class:`Node`).
@@ -209,8 +209,8 @@ def store(
     outcomes: Sequence[Outcome], *, on: dt.date, warnings: Mapping[int, ReformWarning], by_person: bool = False
 ) -> tuple[int, int]:
     """The one writer of what :func:`compute` derives: the tasks' computed columns, the reforms'
-    progress and their warnings (``warnings``: the stored ones, by reform id). Returns how many
-    tasks and how many warnings it wrote.
+    progress, their warnings (``warnings``: the stored ones, by reform id) and the tasks' overdue
+    spells (:func:`.spells.track`). Returns how many tasks and how many warnings it wrote.
 
     A write ``by_person`` (a service, in its transaction) stamps a reform whose progress moved as
     changed (``updated_at``) and records its warning as computed today even when it stands; the
@@ -222,6 +222,13 @@ def store(
         # them writes unchanged values back as they are.
         write_computed(rows)
     _store_progress(outcomes, by_person=by_person)
+    spells.track(
+        [
+            spells.Tree(o.reform[0], o.reform[1], o.reform[2] in WATCHED_STATUSES, o.reform[2] == Status.COMPLETED, o.nodes)
+            for o in outcomes
+        ],
+        on=on,
+    )
     return len(rows), _store_warnings(outcomes, on=on, warnings=warnings, rewrite=by_person)
 
 

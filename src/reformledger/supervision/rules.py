@@ -11,6 +11,8 @@
 * The office of the district corrects an accepted figure and reopens a completion, each with a reason.
 * Anyone responsible for a reform (office, lead unit, responsible leader) may request a change.
 * Help needed is resolved by the leader it was escalated to, or by the office.
+* Once a task exists only the office moves its dates; the unit responsible for it (or the lead
+  unit) asks for more time with an extension request, which the district's office decides.
 * A completed or terminated reform is locked: its tasks change only through a change request.
 """
 
@@ -124,6 +126,10 @@ rules.add_perm("supervision.change_task", can_change_task)
 rules.add_perm("supervision.edit_task", (can_change_task | splits_parent) & (is_office | ~set_by_office))
 rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_its_unit) & ~task_locked)
 rules.add_perm("supervision.report_on_task", in_its_unit & ~task_locked)
+# Dates are the office's commitments: a unit asks for more time (延期申请), the district's office decides.
+rules.add_perm("supervision.move_dates", is_office)
+rules.add_perm("supervision.request_extension", (in_its_unit | in_task_lead_unit) & ~task_locked)
+rules.add_perm("supervision.decide_extension", is_office & in_order_district)  # on the request: its district
 rules.add_perm("supervision.review_report", is_office)
 rules.add_perm("supervision.urge", is_office)
 # Orders

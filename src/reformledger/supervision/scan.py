@@ -156,7 +156,10 @@ def _settled_trees(chunk: list[int], reforms: dict, existing: dict, counts: Coun
     Such a tree cannot move with the calendar (done is done, whatever the date), so the scan counts
     its tasks without reading or recomputing them: most of a programme's history. Every write keeps
     the stored values right (``rollup.refresh_reform``); a tree with any task not so is read and
-    recomputed in full, as is a reform without tasks (judged by its own dates).
+    recomputed in full, as is a reform without tasks (judged by its own dates). Overdue spells
+    (``spells.track``) need nothing from a settled tree: no task of it can be overdue, and the
+    write that settled it closed its spells; a tree with any open task is read, so the calendar
+    moving opens its spells.
     """
     sizes = {
         reform_id: (total, unsettled)

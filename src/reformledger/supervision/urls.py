@@ -5,6 +5,7 @@ from .views import (
     bulletin,
     decisions,
     evidence,
+    extensions,
     help,
     inbox,
     orders,
@@ -57,6 +58,9 @@ urlpatterns: list = [
     path("reforms/<int:pk>/changes/new/", decisions.change_new, name="change-new"),
     path("changes/<int:pk>/", decisions.change_detail, name="change"),
     path("changes/<int:pk>/decide/", decisions.change_decide, name="change-decide"),
+    # Extension requests (views/extensions.py); the office's queue is on the decisions page
+    path("tasks/<int:pk>/extension/", extensions.extension_new, name="extension-new"),
+    path("extensions/<int:pk>/", extensions.extension_decide, name="extension"),
     path("help/", help.help_list, name="help"),
     path("help/<int:pk>/resolve/", help.help_resolve, name="help-resolve"),
 ]

@@ -18,14 +18,14 @@ def test_the_lead_unit_changes_its_reform(api, people, district, reform_factory)
     response = api.patch(
         f"/reforms/{reform.pk}",
         people.unit_staff,
-        {"goals": "新目标", "due_date": "2019-06-30", "co_units": [district.sub_b.pk]},
+        {"goals": "新目标", "co_units": [district.sub_b.pk]},
     )
     assert response.status_code == 200, response.content
     body = response.json()
-    assert body["progress"] == 50 and body["goals"] == "新目标" and body["due_date"] == "2019-06-30"
+    assert body["progress"] == 50 and body["goals"] == "新目标"
     assert [u["id"] for u in body["co_units"]] == [district.sub_b.pk]
     reform.refresh_from_db()
-    assert reform.progress == 50 and reform.due_date == dt.date(2019, 6, 30)
+    assert reform.progress == 50
     entry = history_of(reform).first()
     assert entry.action == "reform.update" and entry.actor_name == "unit_staff"
     assert "progress" not in entry.changes
@@ -53,7 +53,8 @@ def test_nobody_types_progress_in_the_api(api, people, reform_factory, role):
 
 
 def test_patch_is_partial(api, people, reform_factory):
-    reform = reform_factory(goals="原目标", start_date=dt.date(2018, 3, 1))
+    # A draft: its dates are still the lead unit's proposal (issue 8: from approval on, the office's).
+    reform = reform_factory(goals="原目标", start_date=dt.date(2018, 3, 1), status=Status.DRAFT)
     api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"title": "新名"})
     reform.refresh_from_db()
     assert reform.goals == "原目标" and reform.start_date == dt.date(2018, 3, 1)
@@ -146,7 +147,7 @@ def test_unknown_refs_are_422_naming_each_field(api, people, reform_factory, dis
 def test_a_services_validation_error_is_422_per_field(api, people, reform_factory):
     reform = reform_factory()
     response = api.patch(
-        f"/reforms/{reform.pk}", people.unit_staff, {"start_date": "2019-05-01", "due_date": "2019-01-01"}
+        f"/reforms/{reform.pk}", people.office, {"start_date": "2019-05-01", "due_date": "2019-01-01", "reason": "调整"}
     )
     assert response.status_code == 422
     assert list(errors_by_field(response)) == ["due_date"]
@@ -350,3 +351,40 @@ def test_null_for_a_required_reference_is_422(api, people, reform_factory):
     assert set(errors_by_field(response)) == {"lead_unit", "domain", "co_units"}
     response = api.patch(f"/reforms/{reform.pk}", people.office, {"co_units": []})
     assert response.status_code == 200 and response.json()["co_units"] == []
+
+
+# --- issue 8: from approval on, a reform's dates are the office's commitments ----------------------
+
+
+def test_the_lead_unit_cannot_move_the_dates_of_an_approved_reform(api, people, reform_factory):
+    reform = reform_factory(due_date=dt.date(2019, 6, 30))
+    before = history_of(reform).count()
+    response = api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"due_date": "2019-12-31", "goals": "新目标"})
+    assert response.status_code == 422
+    assert list(errors_by_field(response)) == ["due_date"]
+    reform.refresh_from_db()
+    assert reform.due_date == dt.date(2019, 6, 30) and reform.goals != "新目标"
+    assert history_of(reform).count() == before
+    # The same date sent back is no change: accepted.
+    same = api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"due_date": "2019-06-30", "goals": "新目标"})
+    assert same.status_code == 200, same.content
+
+
+def test_the_lead_unit_proposes_dates_while_the_reform_is_a_draft(api, people, reform_factory):
+    for status in (Status.DRAFT, Status.PROPOSED):
+        reform = reform_factory(status=status)
+        response = api.patch(f"/reforms/{reform.pk}", people.unit_staff, {"due_date": "2019-12-31"})
+        assert response.status_code == 200, (status, response.content)
+
+
+def test_the_office_moves_an_approved_reforms_dates_with_a_reason(api, people, reform_factory):
+    reform = reform_factory(due_date=dt.date(2019, 6, 30))
+    refused = api.patch(f"/reforms/{reform.pk}", people.office, {"due_date": "2019-12-31"})
+    assert refused.status_code == 422 and list(errors_by_field(refused)) == ["reason"]
+    reform.refresh_from_db()
+    assert reform.due_date == dt.date(2019, 6, 30)
+    response = api.patch(f"/reforms/{reform.pk}", people.office, {"due_date": "2019-12-31", "reason": "区委常委会同意"})
+    assert response.status_code == 200, response.content
+    entry = history_of(reform).first()
+    assert entry.action == "reform.update" and entry.changes["due_date"] == ["2019-06-30", "2019-12-31"]
+    assert entry.changes["reason"] == "区委常委会同意"

@@ -405,3 +405,29 @@ def test_the_lead_unit_removes_a_wrong_attachment_and_chooses_who_sees_one(clien
     assert "方案.pdf" in client_for().get(reverse("portal:detail", args=[reform.pk])).content.decode()
     history = client.get(detail_url(reform)).content.decode()
     assert "removed an attachment" in history
+
+
+# --- issue 8: from approval on, a reform's dates are the office's ---------------------------------------
+
+
+def test_the_dates_of_a_reform_under_way_are_the_offices(client_for, people, reform):
+    reform.status = Status.IN_PROGRESS
+    reform.save()
+    unit = client_for(people.unit_staff)
+    form = unit.get(edit_url(reform)).context["form"]
+    assert form.fields["due_date"].widget.attrs.get("readonly") and "reason" not in form.fields
+    before = AuditEntry.objects.count()
+    refused = unit.post(edit_url(reform), edit_data(reform, due_date="2019-06-30", title="改名"))
+    assert refused.status_code == 400 and "due_date" in refused.context["form"].errors
+    reform.refresh_from_db()
+    assert reform.title != "改名" and AuditEntry.objects.count() == before
+    office = client_for(people.office)
+    assert "reason" in office.get(edit_url(reform)).context["form"].fields
+    office_data = {**edit_data(reform, due_date="2019-06-30"), "code": reform.code, "tier": reform.tier, "year": reform.year,
+                   "domain": reform.domain_id, "lead_unit": reform.lead_unit_id}
+    no_reason = office.post(edit_url(reform), office_data)
+    assert no_reason.status_code == 400 and "reason" in no_reason.context["form"].errors
+    saved = office.post(edit_url(reform), {**office_data, "reason": "区委深改委同意延期"})
+    assert saved.status_code == 302, saved.context["form"].errors if saved.status_code == 400 else ""
+    entry = AuditEntry.objects.filter(action="reform.update").latest("seq")
+    assert entry.changes["reason"] == "区委深改委同意延期"

@@ -117,6 +117,10 @@ SUPERVISION_PATHS = {
     "/api/v1/reforms/{reform_id}/completion/reopen": {"post"},  # issue 8 part 4
     "/api/v1/inbox": {"get"},
     "/api/v1/inbox/read": {"post"},
+    # issue 8 part 1: extension requests (延期申请)
+    "/api/v1/tasks/{task_id}/extensions": {"post"},
+    "/api/v1/extensions": {"get"},
+    "/api/v1/extensions/{extension_id}/decision": {"post"},
 }
 
 

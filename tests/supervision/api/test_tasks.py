@@ -16,7 +16,7 @@ from tests.supervision.conftest import TODAY, day
 
 TASK_KEYS = {
     "id", "reform_id", "parent_id", "depth", "sort_order", "title", "unit", "assignee", "start_date",
-    "due_date", "weight", "deliverable", "status", "progress", "level", "level_reason", "warning",
+    "due_date", "original_due_date", "weight", "deliverable", "status", "progress", "level", "level_reason", "warning",
     "last_report_on", "reported_percent", "awaiting_review",
 }
 
@@ -206,7 +206,7 @@ def test_patch_changes_only_the_fields_sent(api, people, district, reform, add_t
     assert body["deliverable"] == "原成果" and body["weight"] == 3.0
     entry = history_of(Task.objects.get(pk=task.pk)).first()
     assert entry.action == "task.update" and entry.changes["title"] == ["原标题", "新标题"]
-    cleared = api.patch(f"/tasks/{task.pk}", people.office, {"assignee": None, "weight": 1.25, "due_date": day(30)})
+    cleared = api.patch(f"/tasks/{task.pk}", people.office, {"assignee": None, "weight": 1.25, "due_date": day(30), "reason": "区委同意"})
     assert cleared.status_code == 200
     assert (cleared.json()["assignee"], cleared.json()["weight"], cleared.json()["due_date"]) == (None, 1.25, day(30))
 

@@ -381,11 +381,14 @@ def test_edit_a_task(client_for, people, reform, add_task, district):
     client = client_for(people.unit_staff)
     url = reverse("supervision:task-edit", args=[task.pk])
     assert client.get(url).context["form"].initial["title"] == "旧标题"
-    response = client.post(url, task_data(district, title="新标题", weight="2.5"))
+    # The unit's form shows the dates read-only and sends them back unchanged (issue 8: only the
+    # office moves dates).
+    dates = {"start_date": task.start_date.isoformat(), "due_date": task.due_date.isoformat()}
+    response = client.post(url, task_data(district, title="新标题", weight="2.5", **dates))
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.title == "新标题" and str(task.weight) == "2.50"
-    bad = client.post(url, task_data(district, weight="0"))
+    bad = client.post(url, task_data(district, weight="0", **dates))
     assert bad.status_code == 400
     task.refresh_from_db()
     assert str(task.weight) == "2.50"

@@ -52,7 +52,10 @@ def _form_for(request: HttpRequest, reform: Reform | None, data=None) -> ReformF
     if reform is None and not actor.is_office:
         # Units propose key and micro reforms; upper-level tasks come down from above, via the office.
         editable = editable - {"source_level"}
-    form = ReformForm(data, editable=frozenset(editable), instance=reform, units=units, lead_units=lead_units)
+    form = ReformForm(
+        data, editable=frozenset(editable), instance=reform, units=units, lead_units=lead_units,
+        may_move_dates=actor.is_office,
+    )
     if reform is None and not actor.is_office:
         cast(forms.ChoiceField, form.fields["tier"]).choices = [(value, label) for value, label in Tier.choices if value != Tier.UPPER]
     if reform is None and data is None:
@@ -115,7 +118,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         reform = get_reform(request.user, pk, for_change=True)
     form = _form_for(request, reform, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = _save(form, lambda data: services.update_reform(user=request.user, reform=reform, data=data))
+        saved = _save(
+            form, lambda data: services.update_reform(user=request.user, reform=reform, data=data, reason=form.dates_reason())
+        )
         if saved is not None:
             messages.success(request, _("Reform %(code)s saved.") % {"code": saved.code})
             return redirect("reforms:detail", pk=saved.pk)

@@ -19,6 +19,7 @@ from .. import levels
 from ..models import Level, Task, TaskStatus
 from ..rollup import today
 from ..rules import sees_reported
+from ..selectors import extensions as extension_selectors
 from ..selectors import tasks as task_selectors
 from ..selectors.reforms import get_reform
 from ..services import tasks as task_services
@@ -41,6 +42,7 @@ class TaskOut(Schema):
     assignee: PersonRef | None
     start_date: dt.date
     due_date: dt.date
+    original_due_date: dt.date = Field(description="The due date the task was created with; each move is in the task's deadline history.")
     weight: float
     deliverable: str
     status: TaskStatus
@@ -54,6 +56,30 @@ class TaskOut(Schema):
     level_reason: str = Field(description="Why the level: overdue, silent, behind, child, or empty.")
     warning: str = Field(description="The reason in words, with today's numbers.")
     last_report_on: dt.date | None
+
+
+class DeadlineChangeOut(Schema):
+    from_date: dt.date
+    to_date: dt.date
+    reason: str
+    by: PersonRef | None
+    at: dt.datetime
+    extension: int | None = Field(description="The approved extension request that moved it; null: the office moved it directly.")
+
+
+class OverdueSpellOut(Schema):
+    started_on: dt.date = Field(description="The first day overdue: the day after the due date then.")
+    ended_on: dt.date | None = Field(description="The day it stopped being overdue; null while it still is.")
+    ended_by: str = Field(description="completed, extended (due date moved), closed (with the reform), stopped (reform not under way), or empty.")
+    due_date: dt.date
+    days: int = Field(description="Days overdue, both ends counted: (ended_on or today) - started_on + 1.")
+
+
+class TaskDetailOut(TaskOut):
+    """One task, with its deadline record: each move of its due date and each spell it was overdue."""
+
+    deadline_changes: list[DeadlineChangeOut]
+    overdue_spells: list[OverdueSpellOut]
 
 
 class TaskList(Schema):
@@ -74,6 +100,10 @@ class TaskChange(Schema):
     weight: float = Field(None, description="Greater than 0, at most two decimals.")  # type: ignore[assignment]
     deliverable: str = None  # type: ignore[assignment]
     sort_order: int = Field(None, ge=0, le=2**31 - 1, description="Place among its siblings.")  # type: ignore[assignment]
+
+
+class TaskPatch(TaskChange):
+    reason: str = Field("", description="Why the due date moves: required when it does (the office only).")
 
 
 class TaskCreate(TaskChange):
@@ -119,6 +149,7 @@ def task_out(task: Task, on: dt.date, depth: int | None = None, *, shows_reporte
         "assignee": person_out(task.assignee),
         "start_date": task.start_date,
         "due_date": task.due_date,
+        "original_due_date": task.original_due_date,
         "weight": float(task.weight),
         "deliverable": task.deliverable,
         "status": task.status,
@@ -158,17 +189,36 @@ def create_task(request: HttpRequest, reform_id: Path[ObjectId], payload: TaskCr
     return Status(201, task_out(task, today()))
 
 
-@router.get("/tasks/{task_id}", response=TaskOut, summary="One task")
+def task_detail_out(task: Task, on: dt.date, *, shows_reported: bool = False) -> dict[str, Any]:
+    return {
+        **task_out(task, on, shows_reported=shows_reported),
+        "deadline_changes": [
+            {"from_date": c.from_date, "to_date": c.to_date, "reason": c.reason, "by": person_out(c.changed_by),
+             "at": c.created_at, "extension": c.extension_id}
+            for c in extension_selectors.deadline_changes(task)
+        ],
+        "overdue_spells": [
+            {"started_on": s.started_on, "ended_on": s.ended_on, "ended_by": s.ended_by, "due_date": s.due_date, "days": s.days(on)}
+            for s in extension_selectors.overdue_spells(task)
+        ],
+    }
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut, summary="One task, with its deadline record")
 def get_task(request: HttpRequest, task_id: Path[ObjectId]) -> dict[str, Any]:
     user = signed_in_user(request)
     task = task_selectors.get_task(user, task_id)
-    return task_out(task, today(), shows_reported=sees_reported(user, task))
+    return task_detail_out(task, today(), shows_reported=sees_reported(user, task))
 
 
-@router.patch("/tasks/{task_id}", response=TaskOut, summary="Change a task")
-def update_task(request: HttpRequest, task_id: Path[ObjectId], payload: TaskChange) -> dict[str, Any]:
+@router.patch("/tasks/{task_id}", response=TaskDetailOut, summary="Change a task")
+def update_task(request: HttpRequest, task_id: Path[ObjectId], payload: TaskPatch) -> dict[str, Any]:
+    """Only the reform office moves a task's dates (a unit's change answers 422 on the field: ask
+    for an extension); moving the due date needs a ``reason`` and is recorded."""
     user = signed_in_user(request)
     task = task_selectors.get_task(user, task_id, for_change=True)
-    task_services.update_task(user=user, task=task, changes=cast(task_services.TaskChanges, _fields(payload, task.reform_id)))
+    data = _fields(payload, task.reform_id)
+    reason = data.pop("reason", "")
+    task_services.update_task(user=user, task=task, changes=cast(task_services.TaskChanges, data), reason=reason)
     task = Task.objects.select_related("unit", "assignee").get(pk=task.pk)
-    return task_out(task, today())
+    return task_detail_out(task, today(), shows_reported=sees_reported(user, task))

@@ -18,6 +18,7 @@ from reformledger.reforms.api import DomainRef
 from reformledger.reforms.models import Tier
 
 from .. import levels
+from ..lateness import days_within, month_bounds
 from ..models import Level
 from ..rollup import today
 from ..selectors import warnings as warning_selectors
@@ -34,6 +35,14 @@ class WarningReform(Schema):
     domain: DomainRef
 
 
+class OverdueInPeriod(Schema):
+    started_on: dt.date = Field(description="The first day overdue.")
+    ended_on: dt.date | None = Field(description="The day it stopped being overdue; null while it still is.")
+    ended_by: str = Field(description="completed, extended, closed, stopped, split, or empty while open.")
+    days: int = Field(description="Days overdue, both ends counted, up to today while open.")
+    days_in_period: int = Field(description="Of those, the days in the month asked for.")
+
+
 class WarningItem(Schema):
     id: int = Field(description="The task's id.")
     title: str
@@ -47,6 +56,7 @@ class WarningItem(Schema):
     unit: UnitRef
     assignee: PersonRef | None
     reform: WarningReform
+    overdue: OverdueInPeriod | None = Field(None, description="With ``period``: the time the task was overdue in that month.")
 
 
 class WarningPage(Schema):
@@ -61,9 +71,14 @@ class WarningFilters(Schema):
     tier: Tier | None = None
     district: ObjectId | None = Field(None, description="Id of the district unit.")
     q: str | None = Field(None, description="Text in the task's or the reform's title, or the reform's code.")
+    period: str | None = Field(
+        None, pattern=r"^\d{4}-\d{2}$",
+        description="A month, YYYY-MM: instead of today's warnings, the leaf tasks overdue at some time in it "
+        "(done or extended since included), one item per time overdue, earliest first; ``level`` is ignored.",
+    )
 
 
-@router.get("/warnings", response=WarningPage, summary="The warning board: red and amber leaf tasks")
+@router.get("/warnings", response=WarningPage, summary="The warning board: red and amber leaf tasks (or those overdue in a month)")
 def list_warnings(
     request: HttpRequest, filters: Query[WarningFilters], paging: Query[PageParams]
 ) -> HttpResponse:
@@ -78,10 +93,13 @@ def list_warnings(
         level=filters.level,
         district=filters.district,
         q=filters.q,
+        period=filters.period,
     )
     on = today()
 
     def encode() -> bytes:
+        if criteria.period:
+            return _encode_period(user, criteria, paging, on)
         page = paginate(
             warning_selectors.warning_list(user, criteria), paging,
             count=warning_selectors.board_count(user, criteria), order=warning_selectors.BOARD_ORDER,
@@ -97,6 +115,22 @@ def list_warnings(
         f"|{on.isoformat()}|{get_language()}"
     )
     return cached_json(key, encode, scopes=reform_selectors.reading_scopes(user))
+
+
+def _encode_period(user, criteria: warning_selectors.TaskFilters, paging: PageParams, on: dt.date) -> bytes:
+    first, last = month_bounds(criteria.period) or (on, on)
+    page = paginate(warning_selectors.overdue_in_period(user, criteria), paging, order=warning_selectors.PERIOD_ORDER)
+    items = [
+        {
+            **_warning_item(spell.task, on),
+            "overdue": {
+                "started_on": spell.started_on, "ended_on": spell.ended_on, "ended_by": spell.ended_by, "days": spell.days(on),
+                "days_in_period": days_within(spell.started_on, spell.ended_on, first=first, last=last, made_on=on),
+            },
+        }
+        for spell in page["items"]
+    ]
+    return json.dumps({"count": page["count"], "items": items}, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
 
 def _warning_item(task, on: dt.date) -> dict[str, Any]:

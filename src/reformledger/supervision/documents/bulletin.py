@@ -200,6 +200,17 @@ class BulletinDocument(_BulletinFile, WordExporter):
                        widths_mm=(14, 62, 28, 24, 28), centre=(0, 2, 3, 4))
         else:
             self.body("本期无点名通报单位。")
+        late = b.lateness
+        if late.tasks:
+            self.body(
+                f"本月共有{late.tasks}项任务节点（末级任务）曾经逾期，累计逾期{late.days}天，其中{late.still_overdue}项至今仍逾期"
+                "（已办结或已延期的任务，其本月逾期记录仍予统计）。分单位情况如下："
+            )
+            self.table(["序号", "单位", "本月曾逾期任务", "本月逾期天数"],
+                       [(i, u.name, u.tasks, u.days) for i, u in enumerate(late.units, start=1)],
+                       widths_mm=(16, 80, 30, 30), centre=(0, 2, 3))
+        else:
+            self.body("本月无逾期任务。")
 
     def orders(self) -> None:
         b = self.bulletin
@@ -243,6 +254,8 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
         self.sheet(workbook, "点名通报单位", ["序号", "单位", "红色预警任务", "其中逾期", "最长逾期（天）"],
                    [(i, n.name, n.red, n.overdue, n.longest_days) for i, n in enumerate(b.named, start=1)],
                    [8, 30, 14, 12, 16])
+        self.sheet(workbook, "本月逾期", ["序号", "单位", "本月曾逾期任务", "本月逾期天数"],
+                   [(i, u.name, u.tasks, u.days) for i, u in enumerate(b.lateness.units, start=1)], [8, 30, 16, 16])
         self.sheet(workbook, "督查令签收", ["文号", "督查令", "印发日期", "回复时限", "应签收", "已签收", "未签收单位"],
                    [(o.code, o.title, o.issued_on, o.reply_by, o.targets, o.acknowledged, "、".join(o.pending_units))
                     for o in b.orders],

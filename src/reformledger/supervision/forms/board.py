@@ -23,6 +23,11 @@ class BoardFilterForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), required=False, widget=FastSelect)
     domain = forms.ChoiceField(label=_("Domain"), required=False, widget=FastSelect)
     unit = forms.ChoiceField(label=_("Responsible unit"), required=False, widget=FastSelect)
+    period = forms.RegexField(
+        label=_("Was overdue in"), required=False, regex=r"^\d{4}-\d{2}$",
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        help_text=_("A month: the tasks overdue at some time in it, even if done or extended since."),
+    )
 
     def __init__(self, data=None, *, domains: list[Choice], units: list[Choice]):
         super().__init__(data)
@@ -52,5 +57,6 @@ class BoardFilterForm(forms.Form):
             tier=data.get("tier") or None,
             level=data.get("level") or None,
             q=(data.get("q") or "").strip() or None,
+            period=data.get("period") or None,
             **extra,
         )

@@ -57,7 +57,18 @@ class TaskForm(forms.Form):
         label=_("Expected deliverable"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, data=None, *, units: QuerySet[Unit], people: list, task: Task | None = None, initial=None):
+    #: Why the office moves the due date (editing only; the service asks for it when the date moves).
+    reason = forms.CharField(
+        label=_("Reason for moving the due date"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when the due date moves: it is recorded in the task's deadline history."),
+    )
+
+    def __init__(
+        self, data=None, *, units: QuerySet[Unit], people: list, task: Task | None = None, initial=None,
+        may_move_dates: bool = True,
+    ):
         if task is not None:
             initial = {
                 "title": task.title,
@@ -73,6 +84,13 @@ class TaskForm(forms.Form):
         cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [("", _("Anyone in the unit")), *people]
         self.fields["weight"].widget.attrs.update({"min": "0.01", "step": "0.01"})
+        if task is None or not may_move_dates:
+            del self.fields["reason"]
+        if task is not None and not may_move_dates:
+            # Shown, not changeable: a date sent changed anyway is refused by the service, on the field.
+            for name in ("start_date", "due_date"):
+                self.fields[name].widget.attrs["readonly"] = True
+                self.fields[name].help_text = _("Only the reform office moves dates: ask for an extension (延期申请) on the task's page.")
         style(self)
 
     def clean_assignee(self) -> User | None:
@@ -86,4 +104,7 @@ class TaskForm(forms.Form):
 
     def changes(self) -> TaskChanges:
         """Every field of the form, as the task services take them."""
-        return cast(TaskChanges, dict(self.cleaned_data))
+        return cast(TaskChanges, {k: v for k, v in self.cleaned_data.items() if k != "reason"})
+
+    def move_reason(self) -> str:
+        return self.cleaned_data.get("reason") or ""

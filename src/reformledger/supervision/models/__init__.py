@@ -6,8 +6,10 @@ The computed fields (a task's ``progress`` above its leaves, every ``level``) ar
 ``scan-deadlines`` (a date passing changes a level without any write).
 """
 
+from .deadlines import DeadlineChange, OverdueSpell, SpellEnd, spell_days
 from .decisions import ChangeRequest, Completion, CompletionStatus
 from .evidence import Evidence, evidence_path
+from .extensions import ExtensionRequest, ExtensionStatus
 from .orders import (
     REPLY_STATES,
     Order,
@@ -48,6 +50,12 @@ __all__ = [
     "Completion",
     "CompletionStatus",
     "ChangeRequest",
+    "ExtensionRequest",
+    "ExtensionStatus",
+    "DeadlineChange",
+    "OverdueSpell",
+    "SpellEnd",
+    "spell_days",
     "evidence_path",
     "Evidence",
     "ReminderKind",

@@ -1,4 +1,4 @@
-"""Evidence files (佐证材料) of reports, completions and change requests."""
+"""Evidence files (佐证材料) of reports, completions, change requests and extension requests."""
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +9,7 @@ from reformledger.core.models import TimeStampedModel
 from reformledger.reforms.models import Reform
 
 from .decisions import ChangeRequest, Completion
+from .extensions import ExtensionRequest
 from .reports import ProgressReport
 
 
@@ -44,6 +45,14 @@ class Evidence(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="evidence",
     )
+    extension = models.ForeignKey(
+        ExtensionRequest,
+        verbose_name=_("extension request"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("type"), max_length=8)
@@ -63,9 +72,10 @@ class Evidence(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(report__isnull=False, completion__isnull=True, change_request__isnull=True)
-                    | Q(report__isnull=True, completion__isnull=False, change_request__isnull=True)
-                    | Q(report__isnull=True, completion__isnull=True, change_request__isnull=False)
+                    Q(report__isnull=False, completion__isnull=True, change_request__isnull=True, extension__isnull=True)
+                    | Q(report__isnull=True, completion__isnull=False, change_request__isnull=True, extension__isnull=True)
+                    | Q(report__isnull=True, completion__isnull=True, change_request__isnull=False, extension__isnull=True)
+                    | Q(report__isnull=True, completion__isnull=True, change_request__isnull=True, extension__isnull=False)
                 ),
                 name="evidence_backs_one_thing",
             )

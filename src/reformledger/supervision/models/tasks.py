@@ -99,6 +99,8 @@ class Task(TimeStampedModel):
     )
     start_date = models.DateField(_("start date"))
     due_date = models.DateField(_("due date"))
+    #: The due date the task was created with: never changed (each move is a ``DeadlineChange``).
+    original_due_date = models.DateField(_("original due date"), editable=False)
     weight = models.DecimalField(
         _("weight"), max_digits=7, decimal_places=2, default=1, validators=[MinValueValidator(0.01)]
     )

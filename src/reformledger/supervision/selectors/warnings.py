@@ -11,7 +11,8 @@ from reformledger.core.cache import per_district
 from reformledger.core.permissions import require
 from reformledger.reforms.selectors import list_districts, visibility_key
 
-from ..models import Level, Task
+from ..lateness import month_bounds, overlapping
+from ..models import Level, OverdueSpell, Task
 from .tasks import visible_tasks
 
 WARNING_LEVELS = (Level.RED, Level.AMBER)
@@ -25,6 +26,7 @@ class TaskFilters:
     level: str | None = None  # red / amber (the board shows both when empty)
     district: int | None = None
     q: str | None = None  # words in the task's or the reform's title, or the reform's code
+    period: str | None = None  # a month, YYYY-MM: the tasks overdue at some time in it instead
 
 
 def require_board(user) -> None:
@@ -90,3 +92,27 @@ def board_count(user, filters: TaskFilters) -> int:
     counts = level_counts(user, filters)
     levels = (filters.level,) if filters.level in WARNING_LEVELS else WARNING_LEVELS
     return sum(counts.get(level, 0) for level in levels)
+
+
+#: The order of "was overdue in the period": the earliest spell first; ``id`` makes it total.
+PERIOD_ORDER = ("started_on", "id")
+
+
+def overdue_in_period(user, filters: TaskFilters) -> QuerySet[OverdueSpell]:
+    """The overdue spells overlapping ``filters.period`` of the leaf tasks the person may see (with
+    the other filters but the level): tasks overdue at some time in that month, even if done or
+    extended since. Empty for a period that is not a month ``YYYY-MM``."""
+    bounds = month_bounds(filters.period)
+    if bounds is None:
+        return OverdueSpell.objects.none()
+    tasks = apply_task_filters(visible_tasks(user), replace(filters, period=None, level=None))
+    return (
+        OverdueSpell.objects.filter(overlapping(*bounds), task__in=tasks.values("pk"))
+        .select_related("unit", "task", "task__reform", "task__reform__domain", "task__unit", "task__assignee")
+        .order_by(*PERIOD_ORDER)
+    )
+
+
+def period_task_count(spells: QuerySet[OverdueSpell]) -> int:
+    """How many tasks those spells are of (a task may have two spells in a month)."""
+    return spells.order_by().values("task_id").distinct().count()

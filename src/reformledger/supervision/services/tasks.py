@@ -1,7 +1,8 @@
 """Tasks (任务节点): a reform's tree, decomposed layer by layer (层层分解).
 
 The lead unit (or the office) decomposes its reform; the unit responsible for a task may split it
-further. Dates stay inside the parent's range (the reform's, for a top-level task); a task with
+further. Once a task exists only the office moves its dates (a unit asks for an extension); each
+move of the due date is recorded with its reason. Dates stay inside the parent's range (the reform's, for a top-level task); a task with
 progress reports can be changed but not removed. Tasks follow their reform: its district, and its
 completion (:func:`on_reforms_changed`).
 """
@@ -25,10 +26,11 @@ from reformledger.org.models import Unit, User
 from reformledger.org.selectors import actor_for, is_within
 from reformledger.reforms.models import Reform, Status
 
-from ..models import SETTLED_STATUSES, ProgressReport, ReformWarning, Task, TaskStatus
+from ..models import SETTLED_STATUSES, OverdueSpell, ProgressReport, ReformWarning, Task, TaskStatus
 from ..rollup import refresh_reform, today
 from ..scan import recompute_reforms
 from .common import Errors, add_error, check_date, lock_reform
+from .deadlines import move_due_date
 
 
 class TaskChanges(TypedDict, total=False):
@@ -190,6 +192,7 @@ def create_task(
     if parent is not None:
         task.path = f"{parent.path}{parent.pk}/"
         task.depth = parent.depth + 1
+    task.original_due_date = task.due_date
     task.save()
     log_action(user, "task.create", task, {"reform": [None, reform.pk], **diff({}, _snapshot(task))})
     refresh_reform(reform.pk)
@@ -197,18 +200,38 @@ def create_task(
     return task
 
 
+DATE_FIELDS = ("start_date", "due_date")
+
+
+def _check_date_owner(user, task: Task, changes: Mapping[str, Any]) -> None:
+    """Deadlines are the office's commitments: once a task exists, only the office moves its dates;
+    a unit asks for more time with an extension request (a value equal to the current one passes:
+    a form sends every field)."""
+    moved = [name for name in DATE_FIELDS if name in changes and changes[name] != getattr(task, name)]
+    if moved and not user.has_perm("supervision.move_dates", task):
+        message = _("Only the reform office moves a task's dates; ask for an extension (延期申请) instead.")
+        raise ValidationError({name: message for name in moved})
+
+
 @transaction.atomic
-def update_task(*, user, task: Task, changes: TaskChanges) -> Task:
+def update_task(*, user, task: Task, changes: TaskChanges, reason: str = "") -> Task:
     """Change a task's fields (those named in ``changes``): its reform's lead unit or the office,
-    or whoever may split its parent."""
+    or whoever may split its parent. Only the office moves the dates; moving the due date needs a
+    ``reason`` and is recorded (:func:`.deadlines.move_due_date`)."""
     reform = lock_reform(task.reform_id)
     task = Task.objects.select_related("reform", "parent").get(pk=task.pk)
     require(user, "supervision.edit_task", task, message=_("You may not change this task."))
+    _check_date_owner(user, task, changes)
     before = _snapshot(task)
     _assign(task, changes)
     _validate(task, reform, task.parent, user=user, unit_changed=task.unit_id != before["unit"])
-    task.save()
     changed = diff(before, _snapshot(task))
+    if task.due_date != before["due_date"]:
+        if not (reason or "").strip():
+            raise ValidationError({"reason": _("Give the reason for moving the due date.")})
+        move_due_date(user=user, task=task, to=task.due_date, reason=reason, fields=[name for name in TASK_FIELDS if name in changes])
+    else:
+        task.save()
     if changed:
         log_action(user, "task.update", task, changed)
         refresh_reform(reform.pk)
@@ -225,6 +248,8 @@ def delete_task(*, user, task: Task) -> None:
     subtree = Task.objects.filter(reform_id=reform.pk, path__startswith=f"{task.path}{task.pk}/")
     if ProgressReport.objects.filter(task=task).exists() or ProgressReport.objects.filter(task__in=subtree).exists():
         raise ValidationError({"task": _("This task has progress reports; it can be changed but not removed.")})
+    if OverdueSpell.objects.filter(task=task).exists() or OverdueSpell.objects.filter(task__in=subtree).exists():
+        raise ValidationError({"task": _("This task was overdue, and that stays on record; it can be changed but not removed.")})
     title = task.title
     task.delete()
     log_action(user, "task.delete", reform, {"task": [title, None]})

@@ -221,3 +221,9 @@ def reform_actions(context, reform) -> dict:
     if user.has_perm("supervision.request_change", reform):
         actions.append((reverse("supervision:change-new", args=[reform.pk]), "bi-pencil-square", _("Request a change")))
     return {"actions": actions}
+
+
+@register.filter
+def spell_days(spell, today: dt.date) -> int:
+    """Days an overdue spell lasted (or has lasted, while open), both ends counted."""
+    return spell.days(today)

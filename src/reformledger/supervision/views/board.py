@@ -1,5 +1,7 @@
 """The warning board: red and amber tasks, filtered, cached per who may see what; above them, the
-supervision orders overdue (units late to acknowledge or to reply, tasks past an order's deadline)."""
+supervision orders overdue (units late to acknowledge or to reply, tasks past an order's deadline).
+With a month (``period``), the tasks that were overdue at some time in it instead (lateness is
+history: done or extended since, they are still listed)."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
@@ -34,6 +37,7 @@ from reformledger.reforms.selectors import (
 
 from ..documents import BoardWorkbook
 from ..forms.board import BoardFilterForm
+from ..lateness import days_within, month_bounds
 from ..models import Level
 from ..rollup import today
 from ..selectors import orders as order_selectors
@@ -41,6 +45,19 @@ from ..selectors import warnings as warning_selectors
 from ..selectors.tasks import visible_tasks
 from ..services import reports as report_services
 from .common import safe_next
+
+
+def _period_context(request: HttpRequest, filters, on) -> dict:
+    """"Was overdue in the period": the spells overlapping the month, with since-when and days."""
+    first, last = month_bounds(filters.period) or (on, on)
+    spells = warning_selectors.overdue_in_period(request.user, filters)
+    page = Paginator(spells, settings.CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {"spell": spell, "task": spell.task, "days": spell.days(on),
+         "in_period": days_within(spell.started_on, spell.ended_on, first=first, last=last, made_on=on)}
+        for spell in page.object_list
+    ]
+    return {"page": page, "rows": rows, "today": on, "first": first, "tasks": warning_selectors.period_task_count(spells)}
 
 
 def _board_scopes(request: HttpRequest):
@@ -90,10 +107,16 @@ def board(request: HttpRequest) -> HttpResponse:
     # language, versions of the districts it reads): exact, and shared by everyone who sees the same
     # rows. The day is in the key because "overdue by n days" moves at midnight without any write.
     key_parts = (visibility_key(request.user), repr(filters), on.isoformat(), may_urge)
-    results = cached_fragment(
-        request, "supervision/_board_results.html", results_context, key_parts=key_parts,
-        scopes=reading_scopes(request.user),
-    )
+    if filters.period and month_bounds(filters.period):
+        results = cached_fragment(
+            request, "supervision/_board_period.html", lambda: _period_context(request, filters, on),
+            key_parts=(*key_parts, request.GET.get("page", "")), scopes=reading_scopes(request.user),
+        )
+    else:
+        results = cached_fragment(
+            request, "supervision/_board_results.html", results_context, key_parts=key_parts,
+            scopes=reading_scopes(request.user),
+        )
     if is_htmx(request):
         response = HttpResponse(results)
     else:

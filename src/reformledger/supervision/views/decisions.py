@@ -1,4 +1,5 @@
-"""Completion (办结), change requests (改革深化) and the office's queue of both.
+"""Completion (办结), change requests (改革深化) and the office's queue of both (and of extension
+requests, decided in ``views.extensions``).
 
 A reform the person may not see answers 404; a form the person may not use answers 403 when asked
 for (or sent back); a write is the service's to allow (403 otherwise), and bad input is shown on
@@ -34,6 +35,7 @@ from ..forms.decisions import (
 )
 from ..models import SETTLED_STATUSES, ChangeRequest, Decision, TaskStatus
 from ..selectors import decisions as decision_selectors
+from ..selectors import extensions as extension_selectors
 from ..selectors.reforms import get_reform
 from ..services import decisions as decision_services
 from .common import DECIDED_FIRST, decided_meanwhile
@@ -53,7 +55,10 @@ def decisions(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervision.decide", message=DECIDES)
     completions = Paginator(decision_selectors.pending_completions(), PAGE_SIZE).get_page(request.GET.get("cpage"))
     changes = Paginator(decision_selectors.pending_changes(), PAGE_SIZE).get_page(request.GET.get("rpage"))
-    return render(request, "supervision/decisions.html", {"completions": completions, "changes": changes})
+    extensions = Paginator(extension_selectors.pending_extensions(request.user), PAGE_SIZE).get_page(request.GET.get("epage"))
+    return render(
+        request, "supervision/decisions.html", {"completions": completions, "changes": changes, "extensions": extensions}
+    )
 
 
 # --- completion ----------------------------------------------------------------------------------

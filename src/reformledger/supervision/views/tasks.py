@@ -26,8 +26,9 @@ from reformledger.reforms.selectors import reading_scopes, reform_units
 
 from ..forms.reports import ReportForm, UrgeForm
 from ..forms.tasks import TaskForm, assignee_choices
-from ..models import SETTLED_STATUSES, Task
+from ..models import SETTLED_STATUSES, ExtensionStatus, Level, Task
 from ..rollup import today
+from ..selectors import extensions as extension_selectors
 from ..selectors import reports as report_selectors
 from ..selectors import tasks as task_selectors
 from ..selectors.reforms import get_reform
@@ -150,13 +151,14 @@ def task_tree(request: HttpRequest, pk: int) -> HttpResponse:
 # --- task forms ----------------------------------------------------------------------------------
 
 
-def _task_form(reform: Reform, data=None, *, task: Task | None = None, initial=None) -> TaskForm:
+def _task_form(reform: Reform, data=None, *, task: Task | None = None, initial=None, user=None) -> TaskForm:
     return TaskForm(
         data,
         units=reform_units({reform.district_id}),
         people=assignee_choices(reform.district_id),
         task=task,
         initial=initial,
+        may_move_dates=user is None or user.has_perm("supervision.move_dates", task),
     )
 
 
@@ -233,12 +235,15 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = task_selectors.get_task(request.user, pk, for_change=writing)
     if not writing:
         _require_edit(request.user, task)
-    form = _task_form(task.reform, request.POST if writing else None, task=task)
+    form = _task_form(task.reform, request.POST if writing else None, task=task, user=request.user)
     if writing:
         if not form.is_valid():
             _require_edit(request.user, task)  # the form goes back to who may send it
         else:
-            saved = submit(form, lambda: task_services.update_task(user=request.user, task=task, changes=form.changes()))
+            saved = submit(
+                form,
+                lambda: task_services.update_task(user=request.user, task=task, changes=form.changes(), reason=form.move_reason()),
+            )
             if saved is not None:
                 messages.success(request, _("Task “%(title)s” saved.") % {"title": saved.title})
                 return redirect("supervision:task", pk=saved.pk)
@@ -272,6 +277,12 @@ def render_task(request: HttpRequest, task: Task, *, report_form=None, urge_form
     may_report = user.has_perm("supervision.report_on_task", task)
     can_report = may_report and not children and task.status not in SETTLED_STATUSES
     can_urge = user.has_perm("supervision.urge") and task.status not in SETTLED_STATUSES
+    extensions = list(extension_selectors.task_extensions(task))
+    pending_extension = next((e for e in extensions if e.status == ExtensionStatus.PENDING), None)
+    can_ask_extension = (
+        pending_extension is None and task.status not in SETTLED_STATUSES and task.level not in (Level.DONE, Level.PAUSED)
+        and user.has_perm("supervision.request_extension", task)
+    )
     context = {
         "task": task,
         "reform": task.reform,
@@ -289,6 +300,11 @@ def render_task(request: HttpRequest, task: Task, *, report_form=None, urge_form
         "report_form": (report_form or ReportForm()) if can_report else None,
         "urge_form": (urge_form or UrgeForm()) if can_urge else None,
         "max_mb": f"{settings.EVIDENCE_MAX_MB:g}",
+        "extensions": extensions,
+        "pending_extension": pending_extension,
+        "can_ask_extension": can_ask_extension,
+        "deadline_changes": list(extension_selectors.deadline_changes(task)),
+        "overdue_spells": list(extension_selectors.overdue_spells(task)),
     }
     return render(request, "supervision/task.html", context, status=status)
 
