@@ -219,7 +219,7 @@ def test_history_dates_in_the_readers_format():
 
 def test_reform_history_page_shows_localized_dates(client_for, people, reform):
     new_due = days(250)
-    update_reform(user=people.office, reform=reform, data={"due_date": new_due})
+    update_reform(user=people.office, reform=reform, data={"due_date": new_due}, reason="区委改革办调整完成时限")
     page = client_for(people.office).get(reverse("reforms:detail", args=[reform.pk]))
     changes = {c["label"]: c for c in page.context["history"][0]["changes"]}
     with translation.override("en"):
