@@ -35,15 +35,19 @@ from reformledger.supervision.models import (
     Decision,
     Delivery,
     Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
     HelpRequest,
     Level,
     Order,
     OrderReply,
     OrderTarget,
+    OverdueSpell,
     ProgressReport,
     ReformWarning,
     Reminder,
     ReminderKind,
+    SpellEnd,
     Task,
     TaskStatus,
 )
@@ -248,6 +252,13 @@ def test_work_waits_for_the_committee_and_the_office(full_demo, db):
     assert committee.has_perm("reforms.view_reform", proposal)
     reply = OrderReply.objects.get()
     assert reply.status == Decision.PENDING and reply.files.exists() and reply.text
+    # An extension request of ``unit`` waits for the office; an earlier one was granted, and the
+    # task's overdue spell stays on record, ended by the extension.
+    waiting = ExtensionRequest.objects.get(status=ExtensionStatus.PENDING)
+    assert waiting.requested_by.username == "unit" and waiting.reason
+    granted = ExtensionRequest.objects.get(status=ExtensionStatus.APPROVED)
+    assert granted.granted_date < granted.requested_date and granted.task.due_date == granted.granted_date
+    assert OverdueSpell.objects.filter(task=granted.task, ended_by=SpellEnd.EXTENDED).exists()
     assert reply.target.unit_id == reply.target.order.items.first().task.reform.lead_unit_id
 
 

@@ -70,6 +70,7 @@ ASKS_FOR_HELP = "ZD-03"  # a key reform's unit asks ``leader`` for help; its cha
 CHANGE_APPROVED = "ZD-04"  # a change approved with the committee's meeting
 URGED = "showcase-red"  # the office urges ``unit``'s sub-district about its overdue task
 ASKS_FOR_TIME = "showcase-red"  # ``unit`` asks for more time (an extension request awaits the office)
+GRANTED_TIME = "ZD-01"  # the office granted an overdue task more time (its overdue spell stays on record)
 #: Red reforms whose overdue task is a week late or more (escalated to the responsible leader).
 ESCALATE = frozenset({"ZD-01", "ZD-02", "showcase-red"})
 

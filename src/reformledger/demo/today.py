@@ -27,6 +27,7 @@ from reformledger.supervision.models import (
     TaskStatus,
 )
 from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import extensions as extension_services
 from reformledger.supervision.services import help as help_services
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import replies as reply_services
@@ -38,8 +39,10 @@ from .generator import DONE, month_end
 from .programme import CURRENT_MICRO
 from .story import (
     ASKS_FOR_HELP,
+    ASKS_FOR_TIME,
     CHANGE_APPROVED,
     DEMO_SEED,
+    GRANTED_TIME,
     ORDERS,
     RETURN_COMMENTS,
     UNIT_REPORTS_ON,
@@ -68,6 +71,7 @@ def todays_work(story: Story) -> None:
     _completion(story)
     _change_requests(story)
     _urging(story)
+    _extensions(story)
     _proposal(story)
 
 
@@ -245,6 +249,39 @@ def _urging(story: Story) -> None:
             message=f"“{task.title}”已超过完成时限，请于三个工作日内报送逾期原因、整改措施和完成时间。",
         )
         story.created["urgings"] += 1
+
+
+def _extensions(story: Story) -> None:
+    """Extension requests (延期申请): ``unit`` asks for more time on its overdue task (it waits for
+    the office); a key reform's unit asked earlier and the office granted a shorter time than asked."""
+    today = story.today
+    unit_user = story.users.get("unit")
+    for task in _leaves(story, ASKS_FOR_TIME, level="red")[:1]:
+        asker = unit_user if unit_user is not None and task.unit_id == (story.showcase.pk if story.showcase else None) else story.member(task.unit)
+        if asker is None:
+            continue
+        letter = ContentFile(make_pdf("关于延期完成的情况说明", [
+            "一、该项任务涉及的网格员招录须经区人力资源局统一组织，招录时间较原计划推迟。",
+            "二、目前已完成笔试，面试和岗前培训计划于一个月内完成。",
+        ]), name="延期情况说明.pdf")
+        extension_services.request_extension(
+            user=asker, task=task, new_due_date=month_end(today, 1),
+            reason="网格员统一招录时间推迟，岗前培训需顺延，申请将完成时限延至下月底。", evidence=[letter],
+        )
+        story.created["extension_requests"] += 1
+    for task in _leaves(story, GRANTED_TIME, level="red")[:1]:
+        asker = story.member(task.unit)
+        if asker is None:
+            continue
+        asked = extension_services.request_extension(
+            user=asker, task=task, new_due_date=month_end(today, 2),
+            reason="社区健康服务站改造涉及产权单位协调，施工进场时间推迟，申请延期两个月。",
+        )
+        extension_services.decide_extension(
+            user=story.office, request=asked, approve=True, granted_due_date=month_end(today, 1),
+            comment="同意延期，但须于下月底前完成；逾期记录保留。",
+        )
+        story.created["extension_requests"] += 1
 
 
 def _proposal(story: Story) -> None:
