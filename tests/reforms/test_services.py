@@ -132,7 +132,7 @@ def test_concurrent_edits_of_one_reform_lose_nothing(people, reform_factory):
     threads = [
         threading.Thread(target=edit, args=(people.office, "goals", "目标一")),
         threading.Thread(target=edit, args=(people.unit_staff, "measures", "举措一")),
-        threading.Thread(target=edit, args=(people.unit_head, "progress", 60)),
+        threading.Thread(target=edit, args=(people.unit_head, "deliverables", "成果一")),
     ]
     for t in threads:
         t.start()
@@ -140,7 +140,7 @@ def test_concurrent_edits_of_one_reform_lose_nothing(people, reform_factory):
         t.join()
     assert not errors
     reform.refresh_from_db()
-    assert (reform.goals, reform.measures, reform.progress) == ("目标一", "举措一", 60)
+    assert (reform.goals, reform.measures, reform.deliverables) == ("目标一", "举措一", "成果一")
     assert history_of(reform).count() == 3
     assert list(verify_chain()) == []
 

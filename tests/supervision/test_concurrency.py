@@ -82,15 +82,23 @@ def slow_rollup(monkeypatch):
     monkeypatch.setattr(rollup, "compute", slow)
 
 
-def test_two_reports_at_once_lose_no_update(people, reform, add_task, slow_rollup):
+def test_two_reports_and_two_acceptances_at_once_lose_no_update(people, reform, add_task, slow_rollup):
+    """Two units report at once (each claim is kept, awaiting review), then the office accepts both
+    at once: the roll-up holds both accepted figures (progress is what the office accepted, ADR 0022)."""
     parent = add_task(reform, title="P", weight=1)
     a = add_task(reform, parent=parent, title="A", weight=1)
     b = add_task(reform, parent=parent, title="B", weight=3)
     other = add_task(reform, title="Q", weight=1)
-    for pa, pb in ((40, 80), (55, 10), (100, 65), (70, 90)):
+    for n, (pa, pb) in enumerate(((40, 80), (55, 10), (70, 90), (100, 65))):
+        ra, rb = at_once(
+            lambda pa=pa, n=n: report_services.submit_report(user=fresh(people.unit_staff), task=a, percent=pa, text=f"A{n}"),
+            lambda pb=pb, n=n: report_services.submit_report(user=fresh(people.unit_head), task=b, percent=pb, text=f"B{n}"),
+        )
+        claims = dict(Task.objects.filter(pk__in=[a.pk, b.pk]).values_list("pk", "reported_percent"))
+        assert claims == {a.pk: pa, b.pk: pb}
         at_once(
-            lambda pa=pa: report_services.submit_report(user=fresh(people.unit_staff), task=a, percent=pa, text="A"),
-            lambda pb=pb: report_services.submit_report(user=fresh(people.unit_head), task=b, percent=pb, text="B"),
+            lambda ra=ra: report_services.review_report(user=fresh(people.office), report=ra, accept=True),
+            lambda rb=rb: report_services.review_report(user=fresh(people.office), report=rb, accept=True),
         )
         expected_parent = round((1 * pa + 3 * pb) / 4)
         assert Task.objects.get(pk=parent.pk).progress == expected_parent
