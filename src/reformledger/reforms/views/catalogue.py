@@ -51,9 +51,11 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         request.GET or None, years=years, domains=filter_domains(), units=filter_units(district_ids)
     )
     filters, sort = form.filters(), form.sort_key()
-    rows = reform_list(request.user, filters, sort)
+    listed = reform_list(request.user, filters, sort)
     # Columns higher apps add (core.registry): loaded in the page's query, their values key the rows.
+    # Counted without them: a column's join (the warning's) would make every count join too.
     columns = catalogue_columns(request)
+    rows = listed
     for column in columns:
         rows = column.prepare(rows)
 
@@ -64,7 +66,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
             count=district_count(
-                rows, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}"
+                listed, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}"
             ),
         )
         page = paginator.page_for(request.GET)
