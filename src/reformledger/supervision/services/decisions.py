@@ -64,7 +64,7 @@ def apply_completion(*, user, reform: Reform, summary: str, evidence: Sequence =
 
 @transaction.atomic
 def decide_completion(*, user, completion: Completion, accept: bool, comment: str = "") -> Completion:
-    """The office accepts (the reform is completed and locked; open tasks close with it) or
+    """The office accepts (the reform is completed and locked; open tasks are closed at completion) or
     returns the application with a comment."""
     require(user, "supervision.decide", message=_("Only the reform office decides completions."))
     reform = lock_reform(completion.reform_id)
