@@ -254,6 +254,20 @@ def order_replied(reply, *, unit) -> None:
         )
 
 
+def tell_decision(
+    *, key: str, district_id: int, subject: str, comment: str, link: str, sender_id: int | None,
+    unit_id: int | None = None, user_ids: tuple[int, ...] = (), task_id: int | None = None,
+    reform_id: int | None = None, order_id: int | None = None,
+) -> None:
+    """Tell those who asked what the office decided (a review result): one message, its key making
+    it once; the office's comment is its text, or the subject when there is none."""
+    send([Message(
+        key=key, kind=ReminderKind.REVIEW, district_id=district_id, subject=subject, text=comment or subject,
+        link=link, unit_id=unit_id, user_ids=user_ids, task_id=task_id, reform_id=reform_id, order_id=order_id,
+        sender_id=sender_id,
+    )])
+
+
 def reply_reviewed(reply, *, order, unit) -> None:
     """To the replying unit: its reply was accepted (and the order closed, when it was the last) or returned."""
     with site_language():
@@ -262,21 +276,10 @@ def reply_reviewed(reply, *, order, unit) -> None:
             subject = _("Reply accepted: supervision order %(code)s") % about
         else:
             subject = _("Reply returned: supervision order %(code)s") % about
-        send(
-            [
-                Message(
-                    key=f"review:order_reply:{reply.pk}",
-                    kind=ReminderKind.REVIEW,
-                    district_id=order.district_id,
-                    subject=subject,
-                    text=reply.review_comment or subject,
-                    link=order_link(order.pk),
-                    unit_id=unit.pk,
-                    user_ids=(reply.submitted_by_id,),
-                    order_id=order.pk,
-                    sender_id=reply.reviewed_by_id,
-                )
-            ]
+        tell_decision(
+            key=f"review:order_reply:{reply.pk}", district_id=order.district_id, subject=subject,
+            comment=reply.review_comment, link=order_link(order.pk), unit_id=unit.pk,
+            user_ids=(reply.submitted_by_id,), order_id=order.pk, sender_id=reply.reviewed_by_id,
         )
 
 
@@ -308,21 +311,10 @@ def reviewed(report) -> None:
             subject = _("Report accepted: %(task)s") % {"task": task.title}
         else:
             subject = _("Report returned: %(task)s") % {"task": task.title}
-        send(
-            [
-                Message(
-                    key=f"review:report:{report.pk}",
-                    kind=ReminderKind.REVIEW,
-                    district_id=task.district_id,
-                    subject=subject,
-                    text=report.review_comment or subject,
-                    link=task_link(task.pk),
-                    user_ids=(report.reporter_id,),
-                    task_id=task.pk,
-                    reform_id=task.reform_id,
-                    sender_id=report.reviewed_by_id,
-                )
-            ]
+        tell_decision(
+            key=f"review:report:{report.pk}", district_id=task.district_id, subject=subject,
+            comment=report.review_comment, link=task_link(task.pk), user_ids=(report.reporter_id,),
+            task_id=task.pk, reform_id=task.reform_id, sender_id=report.reviewed_by_id,
         )
 
 
@@ -333,20 +325,10 @@ def completion_decided(completion) -> None:
             subject = _("Completion accepted: %(reform)s") % {"reform": reform.title}
         else:
             subject = _("Completion returned: %(reform)s") % {"reform": reform.title}
-        send(
-            [
-                Message(
-                    key=f"review:completion:{completion.pk}",
-                    kind=ReminderKind.REVIEW,
-                    district_id=reform.district_id,
-                    subject=subject,
-                    text=completion.comment or subject,
-                    link=reform_link(reform.pk),
-                    unit_id=reform.lead_unit_id,
-                    reform_id=reform.pk,
-                    sender_id=completion.decided_by_id,
-                )
-            ]
+        tell_decision(
+            key=f"review:completion:{completion.pk}", district_id=reform.district_id, subject=subject,
+            comment=completion.comment, link=reform_link(reform.pk), unit_id=reform.lead_unit_id,
+            reform_id=reform.pk, sender_id=completion.decided_by_id,
         )
 
 
@@ -355,20 +337,10 @@ def completion_reopened(completion) -> None:
     reform = completion.reform
     with site_language():
         subject = _("Completion reopened: %(reform)s") % {"reform": reform.title}
-        send(
-            [
-                Message(
-                    key=f"review:completion-reopened:{completion.pk}",
-                    kind=ReminderKind.REVIEW,
-                    district_id=reform.district_id,
-                    subject=subject,
-                    text=completion.reopen_reason or subject,
-                    link=reform_link(reform.pk),
-                    unit_id=reform.lead_unit_id,
-                    reform_id=reform.pk,
-                    sender_id=completion.reopened_by_id,
-                )
-            ]
+        tell_decision(
+            key=f"review:completion-reopened:{completion.pk}", district_id=reform.district_id,
+            subject=subject, comment=completion.reopen_reason, link=reform_link(reform.pk),
+            unit_id=reform.lead_unit_id, reform_id=reform.pk, sender_id=completion.reopened_by_id,
         )
 
 
@@ -379,21 +351,10 @@ def change_decided(request) -> None:
             subject = _("Change approved: %(reform)s") % {"reform": reform.title}
         else:
             subject = _("Change rejected: %(reform)s") % {"reform": reform.title}
-        send(
-            [
-                Message(
-                    key=f"review:change:{request.pk}",
-                    kind=ReminderKind.REVIEW,
-                    district_id=reform.district_id,
-                    subject=subject,
-                    text=request.decision_note or subject,
-                    link=reform_link(reform.pk),
-                    unit_id=reform.lead_unit_id,
-                    user_ids=(request.requested_by_id,),
-                    reform_id=reform.pk,
-                    sender_id=request.decided_by_id,
-                )
-            ]
+        tell_decision(
+            key=f"review:change:{request.pk}", district_id=reform.district_id, subject=subject,
+            comment=request.decision_note, link=reform_link(reform.pk), unit_id=reform.lead_unit_id,
+            user_ids=(request.requested_by_id,), reform_id=reform.pk, sender_id=request.decided_by_id,
         )
 
 
@@ -477,20 +438,9 @@ def extension_decided(request, *, task) -> None:
             subject = _("Extension granted to %(date)s: %(task)s") % about
         else:
             subject = _("Extension refused: %(task)s") % about
-        send(
-            [
-                Message(
-                    key=f"review:extension:{request.pk}",
-                    kind=ReminderKind.REVIEW,
-                    district_id=request.district_id,
-                    subject=subject,
-                    text=request.comment or subject,
-                    link=task_link(task.pk),
-                    unit_id=request.unit_id,
-                    user_ids=(request.requested_by_id,),
-                    task_id=task.pk,
-                    reform_id=request.reform_id,
-                    sender_id=request.decided_by_id,
-                )
-            ]
+        tell_decision(
+            key=f"review:extension:{request.pk}", district_id=request.district_id, subject=subject,
+            comment=request.comment, link=task_link(task.pk), unit_id=request.unit_id,
+            user_ids=(request.requested_by_id,), task_id=task.pk, reform_id=request.reform_id,
+            sender_id=request.decided_by_id,
         )
