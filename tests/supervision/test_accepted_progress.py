@@ -241,6 +241,9 @@ def test_the_bulletin_does_not_count_work_closed_at_completion_as_done(people, r
     complete(people, reform)
     bulletin = make_bulletin(period=Period(TODAY.year, TODAY.month), district=reform.district)
     assert (bulletin.levels[Level.DONE], bulletin.closed_at_completion, bulletin.open_tasks) == (2, 1, 0)
+    # The table of tasks by level shows them on a row of their own, not among the done.
+    shares = {level: n for level, n, _share in bulletin.level_shares()}
+    assert (shares[Level.DONE], shares[TaskStatus.CLOSED]) == (1, 1)
     assert (bulletin.red_total, bulletin.amber_total) == (0, 0)
     text = summary_text(bulletin)
     assert "已完成1个、改革事项办结时关闭1个" in text

@@ -269,9 +269,17 @@ class Bulletin:
         return [(r.tier, [r.counts.get(s, 0) for s in statuses], r.total) for r in self.reforms]
 
     def level_shares(self) -> list[tuple[str, int, float | None]]:
-        """(level, tasks, percent of all tasks, None when there are no tasks), in level order."""
+        """(level, tasks, percent of all tasks, None when there are no tasks), in level order; the
+        tasks closed at their reform's completion (level done, but not done) on a row of their own
+        (``closed``) after the done ones."""
         total = self.task_total
-        return [(level, n, 100 * n / total if total else None) for level, n in self.levels.items()]
+        rows: list[tuple[str, int]] = []
+        for level, n in self.levels.items():
+            if level == Level.DONE and self.closed_at_completion:
+                rows += [(level, n - self.closed_at_completion), (TaskStatus.CLOSED, self.closed_at_completion)]
+            else:
+                rows.append((level, n))
+        return [(level, n, 100 * n / total if total else None) for level, n in rows]
 
 
 def _reforms(period: Period, district: Unit | None) -> QuerySet[Reform]:

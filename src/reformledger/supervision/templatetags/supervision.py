@@ -34,6 +34,7 @@ LEVEL_ICONS: dict[str, str] = {
     Level.GREEN: "bi-check-circle",
     Level.PAUSED: "bi-pause-circle",
     Level.DONE: "bi-check2-all",
+    TaskStatus.CLOSED: "bi-archive",  # closed at completion: a row of the bulletin, not a level
 }
 #: review state -> (tone of the reforms' status badges, icon)
 DECISION_LOOK: dict[str, tuple[str, str]] = {
@@ -45,6 +46,9 @@ DECISION_LOOK: dict[str, tuple[str, str]] = {
 
 
 def level_label(level: str) -> str:
+    """A level's name; ``closed`` (tasks closed at completion, counted apart from the done) too."""
+    if level == TaskStatus.CLOSED:
+        return str(TaskStatus.CLOSED.label)
     return str(Level(level).label) if level in Level.values else level
 
 
