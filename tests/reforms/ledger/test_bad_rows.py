@@ -51,7 +51,7 @@ BAD_ROWS = [
         "due before start",
         {"start_date": dt.date(2019, 6, 1), "due_date": "2019/5/31"},
         "完成时限",
-        "before the start date",
+        "The due date May 31, 2019 is before the start date June 1, 2019",  # in the reader's format
     ),
     ("progress above 100", {"progress": 120}, "进度(%)", "from 0 to 100"),
     ("negative progress", {"progress": -5}, "进度(%)", "from 0 to 100"),

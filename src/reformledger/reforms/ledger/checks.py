@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.db.models import CharField
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Unit
@@ -394,7 +395,7 @@ def _read_due_date(row: _Row, key: str) -> None:
         row.problem(
             key,
             _("The due date %(due)s is before the start date %(start)s.")
-            % {"due": due.isoformat(), "start": start.isoformat()},
+            % {"due": date_format(due, "DATE_FORMAT"), "start": date_format(start, "DATE_FORMAT")},
         )
 
 

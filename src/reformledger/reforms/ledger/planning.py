@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from reformledger.org.models import Unit
@@ -215,7 +216,10 @@ def _update_problems(
                 row.number,
                 header,
                 _("The due date %(due)s is before the start date %(start)s.")
-                % {"due": merged["due_date"].isoformat(), "start": merged["start_date"].isoformat()},
+                % {
+                    "due": date_format(merged["due_date"], "DATE_FORMAT"),
+                    "start": date_format(merged["start_date"], "DATE_FORMAT"),
+                },
             )
         )
     if "responsible_leader" in changed and (
