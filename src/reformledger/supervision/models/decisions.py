@@ -21,7 +21,25 @@ class CompletionStatus(models.TextChoices):
     REOPENED = "reopened", _("Reopened")
 
 
-class Completion(TimeStampedModel):
+class DecidedByOffice(models.Model):
+    """Who in the office decided a request (completion, change, extension) and when: empty while
+    it waits."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Completion(TimeStampedModel, DecidedByOffice):
     """The lead unit's application to close a reform (办结申请), accepted or returned by the office;
     an accepted one the office may reopen with a reason."""
 
@@ -35,15 +53,6 @@ class Completion(TimeStampedModel):
     status = models.CharField(
         _("decision"), max_length=10, choices=CompletionStatus.choices, default=CompletionStatus.PENDING
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     #: The reform's own progress before the completion set it to 100% (restored by a reopening
     #: when the reform has no tasks).
@@ -73,7 +82,7 @@ class Completion(TimeStampedModel):
         return f"{self.reform} · {self.get_status_display()}"
 
 
-class ChangeRequest(TimeStampedModel):
+class ChangeRequest(TimeStampedModel, DecidedByOffice):
     """A request to adjust a reform (改革深化): new goals, measures, deliverables or dates.
 
     ``proposed`` holds the new values; ``before`` records the old ones when the change applies.
@@ -94,15 +103,6 @@ class ChangeRequest(TimeStampedModel):
     before = models.JSONField(_("values before"), default=dict, blank=True)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=CRStatus.choices, default=CRStatus.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     committee_meeting = models.CharField(_("committee meeting"), max_length=200, blank=True)
 

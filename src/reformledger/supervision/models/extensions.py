@@ -9,6 +9,7 @@ from reformledger.core.models import TimeStampedModel
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform
 
+from .decisions import DecidedByOffice
 from .tasks import Task
 
 
@@ -18,7 +19,7 @@ class ExtensionStatus(models.TextChoices):
     REFUSED = "refused", _("Refused")
 
 
-class ExtensionRequest(TimeStampedModel):
+class ExtensionRequest(TimeStampedModel, DecidedByOffice):
     """A unit's request to move a task's due date (延期申请), approved (with the date the office
     grants) or refused by the office. ``due_date`` is the task's due date when the unit asked."""
 
@@ -36,15 +37,6 @@ class ExtensionRequest(TimeStampedModel):
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
     granted_date = models.DateField(_("granted due date"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
