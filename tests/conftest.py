@@ -138,6 +138,36 @@ def other_district(reference_data) -> OtherDistrict:
     return OtherDistrict(futian, UnitFactory(code="ft-street", name="园岭街道", kind=UnitKind.SUB_DISTRICT, parent=futian))
 
 
+@dataclass
+class OtherPeople:
+    """The second district's own office, committee, main leader and a unit's staff: each must see
+    and change only 福田区, never 罗湖区 (the ``district`` fixture)."""
+
+    office: User
+    committee: User
+    leader_main: User
+    unit_staff: User
+
+
+@pytest.fixture
+def other_people(other_district: OtherDistrict) -> OtherPeople:
+    futian = other_district.district
+    office_unit = UnitFactory(code="ft-office", name="福田区委改革办", kind=UnitKind.REFORM_OFFICE, parent=futian)
+    committee_unit = UnitFactory(code="ft-committee", name="福田区委深改委", kind=UnitKind.COMMITTEE, parent=futian)
+    return OtherPeople(
+        office=_person("ft_office", Role.OFFICE, office_unit),
+        committee=_person("ft_committee", Role.COMMITTEE, committee_unit),
+        leader_main=_person("ft_leader_main", Role.LEADER, futian, leader_tier=LeaderTier.MAIN),
+        unit_staff=_person("ft_unit_staff", Role.UNIT_STAFF, other_district.street),
+    )
+
+
+@pytest.fixture
+def province_office(reference_data) -> User:
+    """A member of the province reform office: reads every district, changes none."""
+    return _person("province_office", Role.PROVINCE_OFFICE)
+
+
 @pytest.fixture
 def reform_factory(district):
     """Make reforms in the fixture district (lead unit: sub-district A unless told)."""

@@ -94,6 +94,7 @@ class Domain(models.Model):
 
 
 class Role(models.TextChoices):
+    PROVINCE_OFFICE = "province_office", _("Province reform office")
     OFFICE = "office", _("Reform office")
     COMMITTEE = "committee", _("Committee member")
     LEADER = "leader", _("Responsible leader")
@@ -108,8 +109,13 @@ class LeaderTier(models.TextChoices):
     DOMAINS = "domains", _("Leader in charge of domains")
 
 
+#: Roles bound to one district (the district of the membership's unit): they see their district whole.
+DISTRICT_ROLES = frozenset({Role.OFFICE, Role.COMMITTEE, Role.LEADER})
+
+
 class Membership(TimeStampedModel):
-    """A person's role, in a unit where the role belongs to one (office, unit head/staff, leader)."""
+    """A person's role, in a unit where the role belongs to one (office, unit head/staff, leader).
+    The province reform office has no unit: it reads every district and changes none."""
 
     user = models.ForeignKey(User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="memberships")
     unit = models.ForeignKey(

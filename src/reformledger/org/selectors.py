@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from reformledger.core.cache import ORGANISATION, cached_value
 
-from .models import Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
+from .models import DISTRICT_ROLES, Domain, LeaderTier, Membership, Role, SpecialGroup, Unit, UnitKind, User
 
 UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_STAFF})
 
@@ -28,6 +28,20 @@ class Actor:
     units_by_role: dict[str, frozenset[int]] = field(default_factory=dict)
     leads_main: bool = False
     leader_domain_ids: frozenset[int] = frozenset()
+    #: The districts this person's office, committee or leader memberships are in: the only
+    #: districts they see whole (ADR 0025). Empty for unit staff, experts, residents and the
+    #: province office (which reads every district through ``reads_every_district``).
+    district_ids: frozenset[int] = frozenset()
+
+    @property
+    def is_province_office(self) -> bool:
+        return Role.PROVINCE_OFFICE in self.roles
+
+    @property
+    def reads_every_district(self) -> bool:
+        """The province reform office (and a superuser, the installation's operator): reads every
+        district, changes nothing in any."""
+        return self.is_province_office
 
     @property
     def is_authenticated(self) -> bool:
@@ -97,6 +111,7 @@ class _ActorFields(TypedDict):
     units_by_role: dict[str, frozenset[int]]
     leads_main: bool
     leader_domain_ids: frozenset[int]
+    district_ids: frozenset[int]
 
 
 def _actor_fields(user: User) -> _ActorFields:
@@ -104,14 +119,19 @@ def _actor_fields(user: User) -> _ActorFields:
     units: dict[str, set[int]] = defaultdict(set)
     leads_main = False
     leader_membership_ids: list[int] = []
+    districts: set[int] = set()
     # A deactivated unit's memberships give no rights (the unit no longer carries reforms).
     memberships = Membership.objects.filter(user=user).exclude(unit__is_active=False)
-    for m_id, role, unit_id, tier in memberships.values_list(
-        "id", "role", "unit_id", "leader_tier"
+    for m_id, role, unit_id, unit_district_id, tier in memberships.values_list(
+        "id", "role", "unit_id", "unit__district_id", "leader_tier"
     ):
+        if role in DISTRICT_ROLES and not unit_district_id:
+            continue  # a district role without a district gives no rights (no silent province reach)
         roles.add(role)
         if unit_id:
             units[role].add(unit_id)
+        if role in DISTRICT_ROLES:
+            districts.add(unit_district_id)
         if role == Role.LEADER:
             leads_main = leads_main or tier == LeaderTier.MAIN
             leader_membership_ids.append(m_id)
@@ -129,6 +149,7 @@ def _actor_fields(user: User) -> _ActorFields:
         "units_by_role": {role: frozenset(ids) for role, ids in units.items()},
         "leads_main": leads_main,
         "leader_domain_ids": domain_ids,
+        "district_ids": frozenset(districts),
     }
 
 
