@@ -6,12 +6,19 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from reformledger.core.anchor import FORMAT, Anchor, AnchorError, check_anchor, sign
 from reformledger.core.audit import GENESIS_HASH, compute_hash, log_action, verify_chain
 from reformledger.core.models import AuditEntry, AuditHead
 
 KEY = "k" * 40
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
