@@ -54,4 +54,7 @@ def secure_dir(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True, mode=dir_mode())
     stat = path.stat()
     if stat.st_uid == os.geteuid() and stat.st_mode & 0o777 & ~dir_mode():
-        path.chmod(stat.st_mode & 0o777 & dir_mode())
+        try:
+            path.chmod(stat.st_mode & 0o777 & dir_mode())
+        except OSError:  # a read-only mount: nothing to write there either
+            pass
