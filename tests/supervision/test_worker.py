@@ -33,7 +33,7 @@ from reformledger.supervision.delivery import deliver_pending
 from reformledger.supervision.models import Channel, Delivery, ReminderKind, ScanRun
 from tests.factories import UnitFactory
 
-from .test_delivery import RobotServer
+from .test_delivery import LOCAL_ROBOTS_ENV, RobotServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,6 +79,7 @@ def start_worker(database_url: str, log: Path) -> subprocess.Popen:
         "DATABASE_URL": database_url,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "WEBHOOK_TIMEOUT": "30",
+        **LOCAL_ROBOTS_ENV,
     }
     command = [sys.executable, "-m", "reformledger", "worker", "--no-startup-delay", "--no-reload", "--interval", "0.1"]
     with log.open("ab") as out:
