@@ -117,7 +117,11 @@ def test_other_addresses_are_refused_when_saved(settings, district, url, says):
 
 
 @pytest.mark.parametrize(
-    "host", ["127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254", "0.0.0.0", "224.0.0.1", "100.64.0.1", "::1", "fd00::1", "::ffff:127.0.0.1"]
+    "host",
+    [
+        "127.0.0.1", "10.1.2.3", "192.168.0.10", "172.16.5.5", "169.254.169.254", "0.0.0.0",  # noqa: S104 - refused
+        "224.0.0.1", "100.64.0.1", "240.0.0.1", "::1", "fd00::1", "fe80::1", "::ffff:127.0.0.1", "::",
+    ],
 )
 def test_a_private_literal_address_is_refused_even_when_its_host_is_listed(settings, host):
     settings.ROBOT_ALLOWED_HOSTS = [host]
