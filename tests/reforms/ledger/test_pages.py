@@ -19,8 +19,8 @@ S = LedgerImport.ImportStatus
 
 
 def run_worker() -> None:
-    """Run every queued job with the real django-tasks-db worker, then return."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    """Run every queued job (of every queue) with the real django-tasks-db worker, then return."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--queue-name", "*", verbosity=0)
 
 
 def sheet_rows(content: bytes) -> list[list]:

@@ -30,7 +30,7 @@ from .. import jobs
 from ..forms import CatalogueFilterForm
 from ..ledger.applying import IMPORT_REFUSED
 from ..ledger.export import LedgerWorkbook
-from ..ledger.format import COLUMNS, LedgerFileError
+from ..ledger.format import COLUMNS, LedgerFileError, more_problems_line
 from ..ledger.uploads import confirm_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
@@ -173,6 +173,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _with_look([item])
     summary = item.summary or {}
     errors = item.errors or []
+    # An import keeps at most LEDGER_MAX_PROBLEMS problems and counts the rest (older ones kept all).
+    hidden = summary.get("problems_not_shown", 0) + max(len(errors) - ERRORS_SHOWN, 0)
     context = {
         "item": item,
         "S": LedgerImport.ImportStatus,
@@ -183,8 +185,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": summary.get("notices", []),
         "to_apply": summary.get("created", 0) + summary.get("updated", 0),
         "errors": errors[:ERRORS_SHOWN],
-        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
-        "errors_total": len(errors),
+        "errors_hidden": more_problems_line(hidden) if hidden else "",
+        "errors_total": len(errors) + summary.get("problems_not_shown", 0),
         "file_error": next((e["message"] for e in errors if e.get("row") is None), ""),
     }
     template = "reforms/ledger/_status.html" if is_htmx(request) else "reforms/ledger/detail.html"
