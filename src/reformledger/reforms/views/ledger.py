@@ -31,7 +31,7 @@ from ..forms import CatalogueFilterForm
 from ..ledger.applying import IMPORT_REFUSED
 from ..ledger.export import LedgerWorkbook
 from ..ledger.format import COLUMNS, LedgerFileError, more_problems_line
-from ..ledger.uploads import confirm_import, start_import
+from ..ledger.uploads import confirm_import, retry_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
     districts_of,
@@ -208,6 +208,25 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             language=get_language(),
             enqueue=jobs.apply_ledger_import.enqueue,
             take=take,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("reforms:ledger-import-detail", pk=item.pk)
+
+
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import's step again (its check, or its apply), as the person who retries."""
+    item = get_import(pk)
+    try:
+        retry_import(
+            user=request.user,
+            ledger_import=item,
+            language=get_language(),
+            enqueue_check=jobs.check_ledger_import.enqueue,
+            enqueue_apply=jobs.apply_ledger_import.enqueue,
         )
     except ValidationError as exc:
         for message in exc.messages:
