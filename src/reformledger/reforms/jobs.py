@@ -18,6 +18,7 @@ marked failed, and its page offers to retry it.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 
@@ -101,10 +102,15 @@ def import_lost(task_path: str, args: list, kwargs: dict) -> bool:
     import failed, so that the office can retry it. True when the job was one of the import's."""
     steps = {check_ledger_import.module_path: CHECK, apply_ledger_import.module_path: APPLY}
     step = steps.get(task_path)
-    import_id = kwargs.get("import_id", args[0] if args else None)
-    if step is None or not isinstance(import_id, int):
+    if step is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
+    job = check_ledger_import if step == CHECK else apply_ledger_import
+    given = inspect.signature(job.func).bind_partial(*args, **kwargs).arguments
+    import_id, language = given.get("import_id"), given.get("language")
+    if not isinstance(import_id, int):
+        return False
+    # In the language of the person who queued the step, as the job itself would have written.
+    with translation.override(language or settings.LANGUAGE_CODE):
         message = (
             _("The background worker stopped while checking this ledger. Nothing was written; retry the check.")
             if step == CHECK
