@@ -100,6 +100,7 @@ def test_upload_page_shows_the_form_the_limit_and_the_columns(people, client, se
     assert response.status_code == 200
     html = response.content.decode()
     assert 'type="file"' in html and "Largest file: 20 MB" in html
+    assert "At most 20,000 rows; formulas are not read: write values." in html
     for column in COLUMNS:
         assert column.header in html
 

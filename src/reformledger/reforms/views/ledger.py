@@ -155,6 +155,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "max_mb": f"{settings.LEDGER_MAX_UPLOAD_MB:g}",
+            "max_rows": f"{settings.LEDGER_MAX_ROWS:,}",
             "accept": ACCEPT,
             "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in COLUMNS],
             "recent": recent,
