@@ -164,6 +164,9 @@ else:
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Reminders (and the daily scan) on "default", ledger imports on "imports": the worker runs
+        # each queue in its own thread, so that a long import never holds up a reminder (ADR 0031).
+        "QUEUES": ["default", "imports"],
     }
 }
 
@@ -277,3 +280,26 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reform-ledger@localho
 # The key that signs `reformledger audit-anchor` documents and the anchor printed in the monthly
 # bulletin (HMAC-SHA256). Keep a copy away from the database: whoever holds it can sign an anchor.
 AUDIT_ANCHOR_KEY = os.environ.get("AUDIT_ANCHOR_KEY", "")
+
+# --- Group robots: where the worker may post (ADR 0030) ---------------------------------------
+# Hosts a unit's group robot may be on (comma-separated, exact names): WeCom and DingTalk by default.
+ROBOT_ALLOWED_HOSTS = env_list("ROBOT_ALLOWED_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+# Networks (CIDR, comma-separated) a robot's host may resolve to although they are private, for an
+# intranet relay, e.g. ROBOT_ALLOWED_NETWORKS=10.20.0.5/32. Empty: public addresses only.
+ROBOT_ALLOWED_NETWORKS = env_list("ROBOT_ALLOWED_NETWORKS", "")
+# Allow http:// robot addresses (an intranet relay without TLS); https only by default.
+ROBOT_ALLOW_HTTP = env_bool("ROBOT_ALLOW_HTTP")
+
+# --- Ledger limits (ADR 0031) ------------------------------------------------------------------
+# Largest uncompressed size of an .xlsx (the sum of its zip members), in megabytes.
+LEDGER_MAX_UNCOMPRESSED_MB = float(os.environ.get("LEDGER_MAX_UNCOMPRESSED_MB", "50"))
+# Most data rows a ledger may hold.
+LEDGER_MAX_ROWS = int(os.environ.get("LEDGER_MAX_ROWS", "20000"))
+# Most problems an import records (a line says how many more there were).
+LEDGER_MAX_PROBLEMS = int(os.environ.get("LEDGER_MAX_PROBLEMS", "200"))
+
+# --- Jobs (ADR 0031) ---------------------------------------------------------------------------
+# Minutes a job may run before the worker takes it for stuck and marks it failed.
+JOB_TIMEOUT = float(os.environ.get("JOB_TIMEOUT", "60"))
+# For tests only: seconds a ledger job waits before it reads the file (a slow import on demand).
+LEDGER_JOB_TEST_DELAY = float(os.environ.get("LEDGER_JOB_TEST_DELAY", "0"))
