@@ -58,7 +58,7 @@ class UserAdmin(AuditedModelAdmin[User], BaseUserAdmin[User]):
 class UnitAdminForm(forms.ModelForm[Unit]):
     class Meta:
         model = Unit
-        fields = "__all__"
+        fields = ("code", "name", "kind", "parent", "sort_order", "is_active", "webhook_url")
 
     def clean_webhook_url(self) -> str:
         url = str(self.cleaned_data.get("webhook_url") or "")

@@ -56,7 +56,7 @@ def owns_token(user: User | AnonymousUser | None, token: object) -> bool:
 @rules.predicate
 def manages_token_owner(user: User | AnonymousUser | None, token: object) -> bool:
     owner = getattr(token, "user", None)
-    return manages_person(user, owner)
+    return bool(manages_person(user, owner))
 
 
 rules.add_perm("org.manage_unit", manages_unit)

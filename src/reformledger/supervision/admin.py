@@ -25,7 +25,6 @@ from .models import (
     Task,
 )
 
-
 ReadOnlyAdmin = ReadOnlyModelAdmin
 
 

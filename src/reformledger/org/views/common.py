@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from ..models import User
 from ..selectors import Actor, actor_for, directory_district_ids, has_full_access, office_district_ids
+
+T = TypeVar("T")
+
+
+def attempt(call: Callable[[], T]) -> tuple[T | None, list[str]]:
+    """Call a service that has no form to put its refusal on: its result, or its messages."""
+    try:
+        return call(), []
+    except ValidationError as error:
+        return None, [str(message) for message in error.messages]
 
 
 @dataclass(frozen=True)
@@ -20,13 +33,19 @@ class Viewer:
     keeps: frozenset[int]
 
     @property
+    def user(self) -> User:
+        """The signed-in person (the pages that build a viewer require sign-in)."""
+        assert self.actor.user is not None
+        return self.actor.user
+
+    @property
     def is_keeper(self) -> bool:
         return bool(self.keeps)
 
 
 def viewer(request: HttpRequest) -> Viewer:
-    """The directory's reader, or 403 for people who carry no reforms (experts, residents)."""
+    """The directory's reader (people who carry reforms, the province office), or 403 (experts, residents)."""
     actor = actor_for(request.user)
-    if not has_full_access(actor):
+    if not (has_full_access(actor) or actor.reads_every_district):
         raise PermissionDenied(_("The directory is for the reform office, leaders and the units."))
     return Viewer(actor=actor, sees=directory_district_ids(actor), keeps=office_district_ids(actor))

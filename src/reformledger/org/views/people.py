@@ -24,7 +24,7 @@ from ..forms import ContactForm, MembershipForm, NewPersonForm
 from ..models import User
 from ..selectors import memberships_of, person_in, units_in
 from ..services import passwords, people
-from .common import Viewer, viewer
+from .common import Viewer, attempt, viewer
 from .units import _keeper
 
 
@@ -64,7 +64,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         made = submit(form, lambda: people.create_person(
-            user=request.user, username=data["username"], full_name=data["full_name"], email=data["email"],
+            user=reader.user, username=data["username"], full_name=data["full_name"], email=data["email"],
             phone=data["phone"], role=data["role"], unit=data["unit"], title=data["title"],
             leader_tier=data["leader_tier"], domains=data["domains"],
         ))
@@ -85,7 +85,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         done = submit(form, lambda: people.update_person(
-            user=request.user, person=person, full_name=data["full_name"], email=data["email"], phone=data["phone"]))
+            user=reader.user, person=person, full_name=data["full_name"], email=data["email"], phone=data["phone"]))
         if done is not None:
             messages.success(request, _("Saved."))
             return redirect("org:person", person.pk)
@@ -101,7 +101,7 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         done = submit(form, lambda: people.add_membership(
-            user=request.user, person=person, role=data["role"], unit=data["unit"], title=data["title"],
+            user=reader.user, person=person, role=data["role"], unit=data["unit"], title=data["title"],
             leader_tier=data["leader_tier"], domains=data["domains"]))
         if done is not None:
             messages.success(request, _("The role was added."))
@@ -115,15 +115,11 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
     reader = viewer(request)
     person = _person(reader, pk)
     membership = get_object_or_404(memberships_of(person, reader.sees), pk=membership_pk)
-    form = ContactForm()  # carries the service's refusal
-    if submit(form, lambda: people.remove_membership(user=request.user, membership=membership)) is None and form.errors:
-        return _page(request, reader, person, status=400, page_errors=_errors(form))
+    _done, refused = attempt(lambda: people.remove_membership(user=reader.user, membership=membership))
+    if refused:
+        return _page(request, reader, person, status=400, page_errors=refused)
     messages.success(request, _("The role was removed."))
     return redirect("org:person", person.pk)
-
-
-def _errors(form: Any) -> list[str]:
-    return [str(e) for errors in form.errors.values() for e in errors]
 
 
 @require_POST
@@ -132,9 +128,9 @@ def person_active(request: HttpRequest, pk: int) -> HttpResponse:
     reader = viewer(request)
     person = _person(reader, pk)
     active = request.POST.get("active") == "1"
-    form = ContactForm()
-    if submit(form, lambda: people.set_person_active(user=request.user, person=person, active=active)) is None:
-        return _page(request, reader, person, status=400, page_errors=_errors(form))
+    _done, refused = attempt(lambda: people.set_person_active(user=reader.user, person=person, active=active))
+    if refused:
+        return _page(request, reader, person, status=400, page_errors=refused)
     messages.success(request, _("The person was reactivated.") if active else _("The person was deactivated."))
     return redirect("org:person", person.pk)
 
@@ -146,9 +142,8 @@ def person_password(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue a one-time password and show it, once."""
     reader = viewer(request)
     person = _person(reader, pk)
-    form = ContactForm()
-    password = submit(form, lambda: passwords.issue_one_time_password(user=request.user, person=person))
+    password, refused = attempt(lambda: passwords.issue_one_time_password(user=reader.user, person=person))
     if password is None:
-        return _page(request, reader, person, status=400, page_errors=_errors(form))
+        return _page(request, reader, person, status=400, page_errors=refused)
     return render(request, "org/password_once.html", {"person": person, "password": password, "new": False})
 

@@ -22,7 +22,7 @@ from ..forms import MoveUnitForm, NewUnitForm, UnitForm
 from ..models import Unit, UnitKind
 from ..selectors import units_in
 from ..services import units as services
-from .common import Viewer, viewer
+from .common import Viewer, attempt, viewer
 
 
 def _keeper(request: HttpRequest) -> Viewer:
@@ -56,7 +56,7 @@ def unit_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = submit(form, lambda: services.create_unit(
-            user=request.user, parent=data["parent"], code=data["code"], name=data["name"], kind=data["kind"],
+            user=reader.user, parent=data["parent"], code=data["code"], name=data["name"], kind=data["kind"],
             sort_order=data["sort_order"] or 0, webhook_url=data["webhook_url"] or "",
         ))
         if unit is not None:
@@ -88,7 +88,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         done = submit(form, lambda: services.update_unit(
-            user=request.user, unit=unit, code=data["code"], name=data["name"], kind=data["kind"],
+            user=reader.user, unit=unit, code=data["code"], name=data["name"], kind=data["kind"],
             sort_order=data["sort_order"] or 0, webhook_url=data["webhook_url"] or "",
         ))
         if done is not None:
@@ -104,7 +104,7 @@ def unit_move(request: HttpRequest, pk: int) -> HttpResponse:
     unit = _unit(reader, pk)
     form = MoveUnitForm(request.POST, units=_parents(reader, unit))
     if form.is_valid():
-        done = submit(form, lambda: services.move_unit(user=request.user, unit=unit, parent=form.cleaned_data["parent"]))
+        done = submit(form, lambda: services.move_unit(user=reader.user, unit=unit, parent=form.cleaned_data["parent"]))
         if done is not None:
             messages.success(request, _("The unit was moved."))
             return redirect("org:unit", unit.pk)
@@ -117,9 +117,8 @@ def unit_active(request: HttpRequest, pk: int) -> HttpResponse:
     reader = viewer(request)
     unit = _unit(reader, pk)
     active = request.POST.get("active") == "1"
-    form = UnitForm()  # only to carry the service's refusal
-    done = submit(form, lambda: services.set_unit_active(user=request.user, unit=unit, active=active))
-    if done is None:
-        return _page(request, reader, unit, active_errors=[e for errors in form.errors.values() for e in errors])
+    _done, refused = attempt(lambda: services.set_unit_active(user=reader.user, unit=unit, active=active))
+    if refused:
+        return _page(request, reader, unit, active_errors=refused)
     messages.success(request, _("The unit was reactivated.") if active else _("The unit was deactivated."))
     return redirect("org:unit", unit.pk)
