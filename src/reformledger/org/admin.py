@@ -56,6 +56,8 @@ class UserAdmin(AuditedModelAdmin[User], BaseUserAdmin[User]):
 
 
 class UnitAdminForm(forms.ModelForm[Unit]):
+    webhook_url = forms.URLField(label=_("group robot webhook"), required=False, max_length=200, assume_scheme="https")
+
     class Meta:
         model = Unit
         fields = ("code", "name", "kind", "parent", "sort_order", "is_active", "webhook_url")
