@@ -9,7 +9,7 @@ from tests.e2e.test_accessibility import serious_violations
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, base: str, username: str, password: str = "pw") -> None:
+def sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(base + "/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
@@ -19,7 +19,7 @@ def sign_in(page, base: str, username: str, password: str = "pw") -> None:
 
 def test_the_office_s_org_pages_pass_axe_and_confirm_before_a_one_time_password(live_server, new_page, people, district):
     page = new_page()
-    sign_in(page, live_server.url, "office")
+    sign_in(page, live_server.url, "office", "pw")
     for url in ["/office/org/units/new/", f"/office/org/units/{district.sub_a.pk}/", "/office/org/people/new/",
                 f"/office/org/people/{people.unit_staff.pk}/", "/accounts/password/change/"]:
         page.goto(live_server.url + url)
