@@ -14,6 +14,7 @@ from reformledger.core.models import ApiToken, AuditEntry
 from reformledger.core.tokens import create_token
 from reformledger.org.models import Role, Unit, User
 from reformledger.reforms.models import Attachment, Reform, Status
+from reformledger.supervision.models import Reminder, ReminderKind
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -171,3 +172,13 @@ def test_people_outside_the_office_have_no_admin(people):
     client = Client()
     client.force_login(people.unit_head)
     assert client.get("/admin/org/user/").status_code == 302
+
+
+def test_the_person_is_told_of_a_password_the_operator_set(root_client, people):
+    root_client.post(
+        f"/admin/org/user/{people.unit_staff.pk}/password/",
+        {"password1": "New-pass-2026x", "password2": "New-pass-2026x", "usable_password": "true"},
+    )
+    reminder = Reminder.objects.get(kind=ReminderKind.ACCOUNT)
+    assert list(reminder.deliveries.values_list("user_id", flat=True)) == [people.unit_staff.pk]
+    assert "New-pass" not in reminder.text

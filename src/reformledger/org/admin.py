@@ -17,6 +17,7 @@ from reformledger.core.admin import AuditedModelAdmin, OperatorInlineMixin
 from reformledger.core.audit import log_action
 
 from .models import Domain, Membership, SpecialGroup, Unit, User
+from .services.passwords import ONE_TIME_SUBJECT, ONE_TIME_TEXT, tell
 from .services.units import check_webhook
 
 
@@ -50,8 +51,11 @@ class UserAdmin(AuditedModelAdmin[User], BaseUserAdmin[User]):
             others = person.pk != request.user.pk
             if others:
                 User.objects.filter(pk=person.pk).update(must_change_password=True)
-            log_action(request.user, "admin.password", person,
-                       {"password": ["<redacted>", "<redacted>"], "must_change_password": [None, others]})
+            entry = log_action(request.user, "admin.password", person,
+                               {"password": ["<redacted>", "<redacted>"], "must_change_password": [None, others]})
+            if others:
+                tell(person, by=request.user, key=f"account:password:{entry.seq}",  # type: ignore[arg-type]
+                     subject=ONE_TIME_SUBJECT, text=ONE_TIME_TEXT, values={"by": str(request.user)})
         return response
 
 

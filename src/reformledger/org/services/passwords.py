@@ -28,6 +28,12 @@ from ..models import User
 #: Letters and digits that cannot be misread on a screen or over the phone (no 0/O, 1/l/I).
 ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 REDACTED = "<redacted>"
+#: What the person is told when someone else gave them a one-time password (never the password).
+ONE_TIME_SUBJECT = gettext_lazy("A one-time password was issued for your account")
+ONE_TIME_TEXT = gettext_lazy(
+    "%(by)s issued a one-time password for your account. You will choose your own password when you next "
+    "sign in. If you did not ask for this, tell the reform office at once."
+)
 
 
 def one_time_password() -> str:
@@ -65,11 +71,7 @@ def issue_one_time_password(*, user: User, person: User) -> str:
     person.save(update_fields=["password", "must_change_password"])
     entry = log_action(user, "person.one_time_password", person,
                        {"password": [REDACTED, REDACTED], "must_change_password": [was, True]})
-    tell(person, by=user, key=f"account:password:{entry.seq}",
-         subject=gettext_lazy("A one-time password was issued for your account"),
-         text=gettext_lazy("%(by)s of the reform office issued a one-time password for your account. You will "
-                           "choose your own password when you next sign in. If you did not ask for this, tell "
-                           "the reform office at once."),
+    tell(person, by=user, key=f"account:password:{entry.seq}", subject=ONE_TIME_SUBJECT, text=ONE_TIME_TEXT,
          values={"by": str(user)})
     return password
 
