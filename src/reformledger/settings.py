@@ -12,7 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from reformledger import __version__
+from reformledger import __version__, umask
 
 # Django's generic classes (``admin.ModelAdmin[Unit]``) subscript at run time as mypy reads them.
 django_stubs_ext.monkeypatch()
@@ -39,7 +39,7 @@ def _secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    umask.secure_dir(VAR_DIR)
     key = secrets.token_urlsafe(50)
     path.write_text(key)
     path.chmod(0o600)
@@ -139,7 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     if not os.environ.get("DATABASE_URL"):
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        umask.secure_dir(VAR_DIR)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
@@ -200,6 +200,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (evidence, attachments, ledgers) readable by the service only: 0600 and 0700 by default,
+# group-readable with REFORMLEDGER_UMASK=027 (reformledger.umask, ADR 0027).
+FILE_UPLOAD_PERMISSIONS = umask.file_mode()
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = umask.dir_mode()
+for _private_dir in (VAR_DIR, MEDIA_ROOT):
+    if _private_dir.exists():
+        umask.secure_dir(_private_dir)  # made open to every user by an older release
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
@@ -270,3 +277,8 @@ SCAN_AT = os.environ.get("SCAN_AT", "06:30")
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "5"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reform-ledger@localhost")
+
+# --- The audit chain's anchor (ADR 0027) ---------------------------------------------------------
+# The key that signs `reformledger audit-anchor` documents and the anchor printed in the monthly
+# bulletin (HMAC-SHA256). Keep a copy away from the database: whoever holds it can sign an anchor.
+AUDIT_ANCHOR_KEY = os.environ.get("AUDIT_ANCHOR_KEY", "")
