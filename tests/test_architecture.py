@@ -36,6 +36,7 @@ WRITERS = {
     "core/audit.py": "appends the audit chain",
     "core/cache.py": "records the cache versions with the audit entry",
     "core/tokens.py": "issues and revokes API tokens (audited)",
+    "core/revocation.py": "revokes API tokens (audited; the admin action and a person's deactivation)",
     "core/admin.py": "the audited admin (Django's admin writes through ModelAdmin)",
     "org/admin.py": "the audited admin",
     "reforms/admin.py": "the audited admin",

@@ -52,7 +52,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reformledger.core.apps.AdminConfig",  # django.contrib.admin, for the installation's operator only (ADR 0026)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Someone given a one-time password chooses their own before anything else (ADR 0026).
+    "reformledger.org.middleware.PasswordChangeRequiredMiddleware",
     "reformledger.core.cache.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -217,6 +219,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # E-mail for reminders: set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Real mail is set up (not the console of a fresh install): people may reset their own password
+# by an e-mail link (ADR 0026); without it the link is not offered.
+EMAIL_CONFIGURED = "EMAIL_BACKEND" in os.environ and "console" not in EMAIL_BACKEND and "dummy" not in EMAIL_BACKEND
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")

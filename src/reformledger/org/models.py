@@ -16,6 +16,9 @@ class User(AbstractUser):
 
     full_name = models.CharField(_("full name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    #: Set when someone else gave this person a one-time password (the office's reset, the
+    #: operator in /admin/): until they choose their own, every page sends them to the change page.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     #: Who this person is in the programme (``org.selectors.Actor``), kept on the user object for
     #: the request by ``actor_for``; not a field.

@@ -218,3 +218,115 @@ def is_within(unit: Unit, top: Unit) -> bool:
         seen.add(current.pk)
         current = Unit.objects.filter(pk=current.parent_id).first() if current.parent_id else None
     return False
+
+
+# --- the office's own pages: who manages which district, and the directory's reach (ADR 0026) ----
+
+
+def office_district_ids(actor: Actor) -> frozenset[int]:
+    """The districts whose units and people this person manages: those of their reform-office
+    memberships (not of their committee or leader ones); every district for a superuser."""
+    user = actor.user
+    if user is None:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(district_ids())
+    office_units = sorted(actor.units_by_role.get(Role.OFFICE, frozenset()))
+    if not office_units:
+        return frozenset()
+    return cached_value(
+        f"office-districts:{user.pk}:{office_units}",
+        lambda: frozenset(
+            Unit.objects.filter(pk__in=office_units, is_active=True, district__isnull=False).values_list(
+                "district_id", flat=True
+            )
+        ),
+        scopes=ORGANISATION,
+    )
+
+
+def directory_district_ids(actor: Actor) -> frozenset[int] | None:
+    """The districts whose units and people this person sees in the directory; ``None`` for every
+    district (the province office, a superuser). The office, the committee and leaders see their
+    districts; unit heads and staff the districts of their units."""
+    user = actor.user
+    if user is None:
+        return frozenset()
+    if actor.reads_every_district or user.is_superuser:
+        return None
+    unit_ids = sorted(actor.unit_ids)
+    if not unit_ids:
+        return actor.district_ids
+    own = cached_value(
+        f"unit-districts:{unit_ids}",
+        lambda: frozenset(
+            Unit.objects.filter(pk__in=unit_ids, district__isnull=False).values_list("district_id", flat=True)
+        ),
+        scopes=ORGANISATION,
+    )
+    return actor.district_ids | own
+
+
+def person_districts(person: User) -> tuple[frozenset[int], bool]:
+    """The districts of ``person``'s memberships, and whether they also hold one outside every
+    district (the province office, an expert, a resident): such a person is no district's alone."""
+    rows = list(Membership.objects.filter(user=person).values_list("unit__district_id", flat=True))
+    return frozenset(d for d in rows if d), any(d is None for d in rows)
+
+
+def units_in(district_ids: frozenset[int] | None) -> QuerySet[Unit]:
+    """Every unit (active or not) of these districts (``None``: of every district)."""
+    qs = Unit.objects.all()
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
+    return qs.order_by("sort_order", "code")
+
+
+def people_in(
+    district_ids: frozenset[int] | None, *, q: str = "", role: str = "", unit_id: int | None = None, active: bool = True
+) -> QuerySet[User]:
+    """The people with a membership in these districts (``None``: everybody), with those
+    memberships (only those: another district's stay out of sight)."""
+    qs = User.objects.filter(is_active=active)
+    memberships = Membership.objects.select_related("unit").order_by("role", "unit__sort_order", "unit__code")
+    # One filter() call: the district, the role and the unit are of the same membership.
+    held = Q()
+    if district_ids is not None:
+        held &= Q(memberships__unit__district_id__in=district_ids)
+        memberships = memberships.filter(unit__district_id__in=district_ids)
+    if role:
+        held &= Q(memberships__role=role)
+    if unit_id:
+        held &= Q(memberships__unit_id=unit_id)
+    if held:
+        qs = qs.filter(held)
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    return qs.distinct().prefetch_related(Prefetch("memberships", queryset=memberships)).order_by("username")
+
+
+def person_in(district_ids: frozenset[int] | None, pk: int) -> User | None:
+    """One person, if they have a membership in these districts (``None``: anybody), active or not."""
+    qs = User.objects.filter(pk=pk)
+    if district_ids is not None:
+        qs = qs.filter(memberships__unit__district_id__in=district_ids)
+    return qs.distinct().first()
+
+
+def memberships_of(person: User, district_ids: frozenset[int] | None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(user=person).select_related("unit").prefetch_related("domains")
+    if district_ids is not None:
+        qs = qs.filter(unit__district_id__in=district_ids)
+    return qs.order_by("role", "unit__sort_order", "unit__code")
+
+
+def units_tree_in(district_ids: frozenset[int] | None) -> list[UnitNode]:
+    """:func:`units_tree` of these districts (``None``: of every district), in one query."""
+    qs = units_in(district_ids).annotate(member_count=Count("memberships"))
+    nodes: dict[int, UnitNode] = {u.pk: {"unit": u, "children": []} for u in qs}
+    roots: list[UnitNode] = []
+    for node in nodes.values():
+        parent_id = node["unit"].parent_id
+        parent = nodes.get(parent_id) if parent_id is not None else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
