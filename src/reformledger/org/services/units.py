@@ -6,7 +6,6 @@ within its district, under a unit that is not itself nor one of its own sub-unit
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,26 +16,17 @@ from reformledger.core.audit import diff, log_action
 from reformledger.core.permissions import require
 
 from ..models import Unit, UnitKind, User
+from ..robots import check_robot_address
 from ..selectors import is_within
 
 #: The fields the office edits on a unit's page (its place in the tree moves by :func:`move_unit`).
 EDITABLE = ("code", "name", "kind", "sort_order", "webhook_url")
 
-#: A check of a robot address beyond its form (allowed hosts, no private addresses): the delivery
-#: code's own check, when one is registered by ``set_webhook_check``; the URL's shape is always checked.
-_webhook_check: list[Callable[[str], None]] = []
-
-
-def set_webhook_check(check: Callable[[str], None]) -> None:
-    """Register the robot-address check (it raises ValidationError for an address it refuses)."""
-    _webhook_check[:] = [check]
-
-
 def check_webhook(url: str) -> None:
-    """Raise ValidationError when the registered check refuses ``url`` (an empty address is none)."""
+    """Raise ValidationError when ``url`` is not an allowed robot address (ADR 0030; an empty
+    address is none). Delivery checks the address again, after resolving its name, at send time."""
     if url:
-        for check in _webhook_check:
-            check(url)
+        check_robot_address(url)
 
 
 def _values(unit: Unit) -> dict[str, Any]:

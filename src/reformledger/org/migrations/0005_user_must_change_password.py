@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0003_province_office_role'),
+        ('org', '0004_unit_webhook_url_robot_check'),
     ]
 
     operations = [
