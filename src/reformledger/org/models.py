@@ -2,7 +2,8 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser
+import rules
+from django.contrib.auth.models import AbstractUser, _user_has_perm
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,16 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """The programme's rules decide every permission they name, for a superuser too: the
+        superuser is the installation's operator, who in the programme reads like the province
+        office and changes no business record (ADR 0025). Permissions no rule names (Django's own
+        model permissions, e.g. the admin's ``org.change_user``) keep Django's answer, where an
+        active superuser passes."""
+        if rules.perm_exists(perm):
+            return _user_has_perm(self, perm, obj)
+        return super().has_perm(perm, obj)
 
 
 class UnitKind(models.TextChoices):
