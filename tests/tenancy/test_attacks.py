@@ -178,7 +178,9 @@ def test_another_district_sees_none_of_its_figures(client, world, other_people, 
                 f"{reverse('reforms:catalogue')}?q=罗湖"):
         page = client.get(url).content.decode()
         assert "罗湖的" not in page, url
-    bulletin = client.get(reverse("supervision:bulletin"), {"district": district.district.pk})
+    month = days(0).strftime("%Y-%m")
+    assert client.get(reverse("supervision:bulletin"), {"period": month}).status_code == 200
+    bulletin = client.get(reverse("supervision:bulletin"), {"district": district.district.pk, "period": month})
     assert bulletin.status_code == 400
     assert "福田区" in client.get(reverse("supervision:bulletin")).content.decode()
 
