@@ -244,15 +244,18 @@ def main() -> None:
     )
     try:
         wait_until_up(args.port)
-        office = Client(args.port)
+        office = Client(args.port)  # the first district's office: sees its own district (ADR 0025)
         office.login("bench-office", "bench-office-pw")
+        province = Client(args.port)  # the province reform office: reads every district
+        province.login("bench-province", "bench-province-pw")
         anonymous = Client(args.port)
         unit = Client(args.port)
         unit.login(plan["unit_reader"]["username"], plan["unit_reader"]["password"])
         bearer = {"Authorization": f"Bearer {token}"}
         targets = [
             ("bare Django view (floor)", anonymous, "/bench/bare", {}),
-            (f"catalogue page, office (all {args.districts * 540:,} reforms)", office, "/office/reforms/", {}),
+            ("catalogue page, office (its district's 540 reforms)", office, "/office/reforms/", {}),
+            (f"catalogue page, province office (all {args.districts * 540:,} reforms)", province, "/office/reforms/", {}),
             ("catalogue page, office, filtered", office, "/office/reforms/?year=2016&tier=micro&status=completed", {}),
             ("catalogue page, office, text search", office, "/office/reforms/?q=%E6%94%B9%E9%9D%A9", {}),
             ("public catalogue page", anonymous, "/reforms/", {}),
@@ -261,7 +264,8 @@ def main() -> None:
             ("GET /api/v1/reforms, anonymous", anonymous, "/api/v1/reforms", {}),
             ("GET /api/v1/stats?year=2016, office", anonymous, "/api/v1/stats?year=2016", bearer),
             ("GET /api/v1/stats (all years), office", anonymous, "/api/v1/stats", bearer),
-            (f"warning board page, office ({board_rows:,} red/amber of {tasks:,} tasks)", office,
+            ("warning board page, office (its district)", office, "/office/supervision/board/", {}),
+            (f"warning board page, province office ({board_rows:,} red/amber of {tasks:,} tasks)", province,
              "/office/supervision/board/", {}),
             ("warning board page, office, filtered (amber)", office, "/office/supervision/board/?level=amber", {}),
             ("GET /api/v1/warnings, office", anonymous, "/api/v1/warnings", bearer),

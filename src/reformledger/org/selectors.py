@@ -145,7 +145,7 @@ def _actor_fields(user: User) -> _ActorFields:
         roles.add(role)
         if unit_id:
             units[role].add(unit_id)
-        if role in DISTRICT_ROLES:
+        if role in DISTRICT_ROLES and unit_district_id:
             districts.add(unit_district_id)
         if role == Role.LEADER:
             leads_main = leads_main or tier == LeaderTier.MAIN

@@ -144,8 +144,8 @@ def review_reports(*, user, reports: Sequence[ProgressReport], accept: bool, com
     if not ids:
         raise ValidationError({"reports": _("Choose at least one report.")})
     found = {r.pk: r for r in ProgressReport.objects.select_related("task").filter(pk__in=ids)}
-    for report in found.values():  # every report of the office's own district (ADR 0025)
-        require(user, "supervision.review_report", report.task, message=REVIEWS)
+    for item in found.values():  # every report of the office's own district (ADR 0025)
+        require(user, "supervision.review_report", item.task, message=REVIEWS)
     errors: Errors = {}
     if not accept and not (comment or "").strip():
         add_error(errors, "comment", _("Say why the reports are returned."))
