@@ -178,6 +178,7 @@ def test_another_district_sees_none_of_its_figures(client, world, other_people, 
                 f"{reverse('reforms:catalogue')}?q=罗湖"):
         page = client.get(url).content.decode()
         assert "罗湖的" not in page, url
+    assert 'id="filter-district"' not in client.get(reverse("reforms:catalogue")).content.decode()
     month = days(0).strftime("%Y-%m")
     assert client.get(reverse("supervision:bulletin"), {"period": month}).status_code == 200
     bulletin = client.get(reverse("supervision:bulletin"), {"district": district.district.pk, "period": month})

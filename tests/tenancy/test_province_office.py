@@ -40,6 +40,9 @@ def test_it_reads_every_district(reader, client, world, district, other_district
     client.force_login(reader)
     catalogue = client.get(reverse("reforms:catalogue")).content.decode()
     assert "LH-DRAFT" in catalogue and "FT-PUB" in catalogue
+    # One district's figures: the catalogue's district filter.
+    one = client.get(reverse("reforms:catalogue"), {"district": other_district.district.pk}).content.decode()
+    assert "FT-PUB" in one and "LH-DRAFT" not in one and 'id="filter-district"' in one
     for url in (
         reverse("cockpit:workbench"), reverse("supervision:board"), reverse("supervision:orders"),
         reverse("supervision:help"), reverse("reforms:detail", args=[world.draft.pk]),

@@ -434,6 +434,24 @@ def get_import(user, pk: int) -> LedgerImport:
     return get_object_or_404(visible_imports(user), pk=pk)
 
 
+def filter_districts(user) -> list[Choice] | None:
+    """The district filter's options, for whoever reads every district (the province office: ADR
+    0025); None for everyone bound to their districts (cached until the organisation changes)."""
+    actor = actor_for(user)
+    if not (actor.reads_every_district and has_full_access(actor)):
+        return None
+    return _lazy_list(
+        lambda: cached_value(
+            "filter-districts",
+            lambda: [
+                Choice(str(pk), name)
+                for pk, name in Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code").values_list("pk", "name")
+            ],
+            scopes=ORGANISATION,
+        )
+    )
+
+
 def filter_domains() -> list[Choice]:
     """The domain filter's options (cached until the next write; fetched only when iterated)."""
     return _lazy_list(

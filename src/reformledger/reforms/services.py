@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from reformledger.core import files
 from reformledger.core.audit import diff, log_action
@@ -26,7 +26,7 @@ from .models import Attachment, Plan, Reform, Status, Tier
 from .signals import reform_dates_checked, reforms_changed
 
 #: Why an office may not create or move a reform into another district (ADR 0025).
-OTHER_DISTRICT = _lazy("The reform office works only on its own district's reforms.")
+OTHER_DISTRICT = gettext_lazy("The reform office works only on its own district's reforms.")
 
 
 class ReformFields(TypedDict, total=False):

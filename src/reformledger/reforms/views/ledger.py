@@ -35,6 +35,7 @@ from ..ledger.uploads import confirm_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
     districts_of,
+    filter_districts,
     filter_domains,
     filter_units,
     get_import,
@@ -122,6 +123,7 @@ def export(request: HttpRequest) -> HttpResponse | FileResponse:
         years=year_choices(request.user),
         domains=filter_domains(),
         units=filter_units(districts_of(actor)),
+        districts=filter_districts(request.user),
     )
     reforms = reform_list(request.user, form.filters(), form.sort_key())
     return response(LedgerWorkbook(reforms), stream=True)
