@@ -205,8 +205,6 @@ def person_specs(code: str, units: list[UnitSpec], rng: random.Random, demo_logi
         add(f"office-{i}", MembershipSpec(office, Role.OFFICE, title), is_staff=True)
     for i, title in enumerate(("委员",) * 9, start=1):
         add(f"committee-{i}", MembershipSpec(committee, Role.COMMITTEE, title))
-    if demo_logins:  # the province reform office: one person, with the demo district's logins
-        add(PROVINCE_OFFICE_KEY, MembershipSpec(None, Role.PROVINCE_OFFICE, "省委改革办督查处"))
     for i, title in enumerate(("区委书记", "区长", "区委副书记"), start=1):
         add(f"leader-main-{i}", MembershipSpec(code, Role.LEADER, title, LeaderTier.MAIN))
     domain_titles = ("区委常委、组织部部长", "常务副区长", "副区长", "副区长", "副区长", "区委常委、政法委书记")
@@ -235,6 +233,8 @@ def person_specs(code: str, units: list[UnitSpec], rng: random.Random, demo_logi
     homes = [showcase[0], *rng.sample(communities, 29)]
     for i, home in enumerate(homes, start=1):
         add(f"resident-{i}", MembershipSpec(home.code, Role.RESIDENT, "居民"))
+    if demo_logins:  # the province reform office (ADR 0025): with the demo district's logins, last
+        add(PROVINCE_OFFICE_KEY, MembershipSpec(None, Role.PROVINCE_OFFICE, "省委改革办督查处"))
     return people
 
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from reformledger.org.selectors import actor_for
 
 from ..models import HelpRequest
+from .reforms import may_know
 
 HELP_STATES = ("open", "resolved", "all")
 
@@ -39,9 +40,9 @@ def help_requests(user, state: str) -> QuerySet[HelpRequest]:
 
 
 def get_help_request(user, pk: int) -> HelpRequest:
-    """The help request a resolution names; 404 when there is none (who may resolve it is the
-    service's to decide, with 403)."""
-    help_request = HelpRequest.objects.filter(pk=pk).first()
-    if help_request is None:
+    """The help request a resolution names; 404 unless the person may know of its reform (who may
+    resolve it is the service's to decide, with 403)."""
+    help_request = HelpRequest.objects.select_related("reform").filter(pk=pk).first()
+    if help_request is None or not may_know(user, help_request.reform):
         raise Http404
     return help_request
