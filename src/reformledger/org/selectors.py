@@ -114,7 +114,7 @@ def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     # Memberships, leader domains and superuser status change only through audited writes (services
     # and the audited admin), so the plain fields are cached until the next one (core.cache).
     fields = cached_value(
-        f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
+        f"actor2:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
     )
     actor = Actor(user=user, **fields)
     user.actor_memo = actor
