@@ -73,6 +73,12 @@ class Actor:
         districts), the province office (every district)."""
         return self.sees_whole_districts or self.reads_every_district
 
+    def outside_districts(self, district_id: int | None) -> bool:
+        """Whether a record of ``district_id`` lies outside the districts this person is bound to
+        (as office, committee or leader, working in no unit): not theirs even to name in a write,
+        public or not (404, ADR 0025)."""
+        return bool(self.district_ids) and not self.unit_ids and district_id not in self.district_ids
+
     def in_district(self, district_id: int | None) -> bool:
         """Whether ``district_id`` is one of the districts this person works in as office,
         committee or leader (never true for the province office: it changes nothing)."""

@@ -175,12 +175,14 @@ def get_reform(user, pk: int, *, for_change: bool = False) -> Reform:
     return reform
 
 
-def get_reform_as_seen(user, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
+def get_reform_as_seen(user, pk: int, *, for_change: bool = False, for_write: bool = False) -> tuple[Reform, bool]:
     """The reform and whether the person sees it in full (else by its public fields, when public).
 
     The policy of :func:`get_reform`, where a public reform counts as seen: 404 when the person
     may see it neither in full nor as the public does; with ``for_change``, 403 unless they may
-    change it (which needs the full view).
+    change it (which needs the full view). ``for_write``: a write that is not a change of fields
+    (a move along the lifecycle): 404 for another district's office, committee or leader, as
+    with ``for_change``; the service decides the rest.
     """
     if has_full_access(actor_for(user)):
         try:
@@ -188,19 +190,25 @@ def get_reform_as_seen(user, pk: int, *, for_change: bool = False) -> tuple[Refo
         except Http404:
             pass
     reform = get_public_reform(pk)
+    if (for_change or for_write) and actor_for(user).outside_districts(reform.district_id):
+        raise Http404  # another district's office, committee or leader (ADR 0025)
     if for_change:
         raise PermissionDenied(CHANGE_REFUSED)
     return reform, False
 
 
-def reform_by_id(pk: int, *, with_co_units: bool = False) -> Reform:
-    """The reform a page's form was posted about, or 404 when there is none.
+def reform_by_id(user, pk: int, *, with_co_units: bool = False) -> Reform:
+    """The reform a page's form was posted about, or 404 when there is none (or it lies in another
+    district than the poster's, an office, committee member or leader: ADR 0025).
 
     A post is a write: whether this person may make it is the service's check (403), as it was on
     the page the form came from; nothing of the reform is shown before that check.
     """
     qs = Reform.objects.prefetch_related("co_units") if with_co_units else Reform.objects.all()
-    return get_object_or_404(qs, pk=pk)
+    reform = get_object_or_404(qs, pk=pk)
+    if actor_for(user).outside_districts(reform.district_id):
+        raise Http404
+    return reform
 
 
 def attachment_of(reform_id: int, attachment_id: int) -> Attachment:

@@ -83,7 +83,7 @@ def get_order(user, pk: int, *, for_change: bool = False) -> Order:
     """
     qs = Order.objects.all() if for_change else visible_orders(user)
     order = qs.filter(pk=pk).first()
-    if order is None:
+    if order is None or actor_for(user).outside_districts(order.district_id):
         raise Http404
     return order
 
@@ -176,6 +176,8 @@ def get_reply(user, pk: int, *, for_change: bool = False) -> OrderReply:
     reply = OrderReply.objects.select_related("order", "target", "target__unit").filter(pk=pk).first()
     if reply is None or not (for_change or visible_orders(user).filter(pk=reply.order_id).exists()):
         raise Http404
+    if actor_for(user).outside_districts(reply.order.district_id):
+        raise Http404  # another district's office, committee or leader (ADR 0025)
     return reply
 
 
