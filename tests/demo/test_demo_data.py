@@ -190,10 +190,12 @@ def test_the_demo_logins_work_with_the_right_roles(demo, db, client):
 
     office = User.objects.get(username="office")
     assert office.is_staff and actor_for(office).is_office
+    province = actor_for(User.objects.get(username="province"))
+    assert province.reads_every_district and not province.is_office
     leader = User.objects.get(username="leader")
     assert actor_for(leader).leads_main and actor_for(leader).is_leader
     assert visible_reforms(leader).filter(tier__in=[Tier.UPPER, Tier.KEY]).count() == 59
-    assert not actor_for(leader).sees_everything
+    assert not actor_for(leader).sees_whole_districts
 
     unit = User.objects.get(username="unit")
     membership = unit.memberships.get()

@@ -2,7 +2,10 @@
 
 from typing import Any
 
+import rules
+from django.contrib.auth import get_backends
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +33,22 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """The programme's rules decide every permission they name, for a superuser too: the
+        superuser is the installation's operator, who in the programme reads like the province
+        office and changes no business record (ADR 0025). Permissions no rule names (Django's own
+        model permissions, e.g. the admin's ``org.change_user``) keep Django's answer, where an
+        active superuser passes."""
+        if not rules.perm_exists(perm):
+            return super().has_perm(perm, obj)
+        for backend in get_backends():  # as Django asks them, without the superuser shortcut
+            try:
+                if hasattr(backend, "has_perm") and backend.has_perm(self, perm, obj):
+                    return True
+            except PermissionDenied:
+                return False
+        return False
 
 
 class UnitKind(models.TextChoices):

@@ -35,6 +35,8 @@ class Actor:
 
     @property
     def is_province_office(self) -> bool:
+        """The province reform office, or a superuser (the installation's operator, who acts in the
+        programme as the province office: ADR 0025)."""
         return Role.PROVINCE_OFFICE in self.roles
 
     @property
@@ -60,8 +62,27 @@ class Actor:
         return Role.LEADER in self.roles
 
     @property
-    def sees_everything(self) -> bool:
+    def sees_whole_districts(self) -> bool:
+        """The office and the committee see every reform, task and order of their own districts
+        (``district_ids``), and nothing of any other (ADR 0025)."""
         return self.is_office or self.is_committee
+
+    @property
+    def sees_district_work(self) -> bool:
+        """Sees the whole of some districts' work: the office and the committee (their own
+        districts), the province office (every district)."""
+        return self.sees_whole_districts or self.reads_every_district
+
+    def outside_districts(self, district_id: int | None) -> bool:
+        """Whether a record of ``district_id`` lies outside the districts this person is bound to
+        (as office, committee or leader, working in no unit): not theirs even to name in a write,
+        public or not (404, ADR 0025)."""
+        return bool(self.district_ids) and not self.unit_ids and district_id not in self.district_ids
+
+    def in_district(self, district_id: int | None) -> bool:
+        """Whether ``district_id`` is one of the districts this person works in as office,
+        committee or leader (never true for the province office: it changes nothing)."""
+        return district_id is not None and district_id in self.district_ids
 
     @property
     def unit_ids(self) -> frozenset[int]:
@@ -73,10 +94,10 @@ ANONYMOUS = Actor(user=None)
 
 
 def has_full_access(actor: Actor) -> bool:
-    """Whether the person carries reforms (the office, the committee, leaders, unit heads and
-    staff): they see the reforms they carry in full and use the office pages; experts and
-    residents see what the public sees."""
-    return actor.sees_everything or bool(actor.unit_ids) or actor.is_leader
+    """Whether the person carries or watches reforms (the office, the committee, leaders, unit
+    heads and staff, the province office): they see the reforms of their part in full and use the
+    office pages; experts and residents see what the public sees."""
+    return actor.sees_district_work or bool(actor.unit_ids) or actor.is_leader
 
 
 def district_ids() -> list[int]:
@@ -99,7 +120,7 @@ def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     # Memberships, leader domains and superuser status change only through audited writes (services
     # and the audited admin), so the plain fields are cached until the next one (core.cache).
     fields = cached_value(
-        f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
+        f"actor2:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
     )
     actor = Actor(user=user, **fields)
     user.actor_memo = actor
@@ -130,7 +151,7 @@ def _actor_fields(user: User) -> _ActorFields:
         roles.add(role)
         if unit_id:
             units[role].add(unit_id)
-        if role in DISTRICT_ROLES:
+        if role in DISTRICT_ROLES and unit_district_id:
             districts.add(unit_district_id)
         if role == Role.LEADER:
             leads_main = leads_main or tier == LeaderTier.MAIN
@@ -143,7 +164,9 @@ def _actor_fields(user: User) -> _ActorFields:
             )
         )
     if user.is_superuser:
-        roles.add(Role.OFFICE)
+        # The installation's operator: in the programme, the province office (reads every
+        # district, changes no business record; ADR 0025).
+        roles.add(Role.PROVINCE_OFFICE)
     return {
         "roles": frozenset(roles),
         "units_by_role": {role: frozenset(ids) for role, ids in units.items()},

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from reformledger.core.audit import Change, diff, log_actions
 from reformledger.core.permissions import require
+from reformledger.org.selectors import actor_for
 
 from .. import services
 from ..models import Reform
@@ -98,8 +99,10 @@ def import_ledger(
     changed since the export it comes from is a conflict: it keeps the reform as it is unless
     ``choice`` takes it from the ledger. ``filename`` is recorded in each reform's history.
     """
+    districts = None  # the operator of the command line: every district
     if user is not None:
         require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
+        districts = actor_for(user).district_ids  # an office: its own district only (ADR 0025)
     parsed = read_ledger(source, progress=progress)
     result = ImportResult(
         problems=list(parsed.problems),
@@ -111,7 +114,7 @@ def import_ledger(
         return result
     # A dry run only reads: no transaction, so that on SQLite (BEGIN IMMEDIATE) it takes no write lock.
     with contextlib.nullcontext() if dry_run else transaction.atomic():
-        plan = plan_import(parsed, lock=not dry_run, choice=choice)
+        plan = plan_import(parsed, lock=not dry_run, choice=choice, districts=districts)
         if plan.problems:
             limit = settings.LEDGER_MAX_PROBLEMS
             result.problems = plan.problems[:limit]

@@ -35,6 +35,7 @@ from ..ledger.uploads import confirm_import, retry_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
     districts_of,
+    filter_districts,
     filter_domains,
     filter_units,
     get_import,
@@ -122,6 +123,7 @@ def export(request: HttpRequest) -> HttpResponse | FileResponse:
         years=year_choices(request.user),
         domains=filter_domains(),
         units=filter_units(districts_of(actor)),
+        districts=filter_districts(request.user),
     )
     reforms = reform_list(request.user, form.filters(), form.sort_key())
     return response(LedgerWorkbook(reforms), stream=True)
@@ -148,7 +150,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("reforms:ledger-import-detail", pk=item.pk)
-    recent = _with_look(recent_imports(RECENT_IMPORTS))
+    recent = _with_look(recent_imports(request.user, RECENT_IMPORTS))
     return render(
         request,
         "reforms/ledger/upload.html",
@@ -170,7 +172,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The import's state; while it is being checked or applied, htmx polls this every second."""
     require(request.user, "reforms.import_ledger", message=IMPORT_REFUSED)
-    item = get_import(pk)
+    item = get_import(request.user, pk)
     _with_look([item])
     summary = item.summary or {}
     errors = item.errors or []
@@ -200,7 +202,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply the previewed ledger, taking from it the conflicting rows the office ticked."""
-    item = get_import(pk)
+    require(request.user, "reforms.import_ledger", message=IMPORT_REFUSED)
+    item = get_import(request.user, pk)
     take = sorted({int(row) for row in request.POST.getlist("take") if row.isdigit()})
     try:
         confirm_import(
