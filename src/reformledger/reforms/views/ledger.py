@@ -223,7 +223,7 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a failed import's step again (its check, or its apply), as the person who retries."""
-    item = get_import(pk)
+    item = get_import(request.user, pk)
     try:
         retry_import(
             user=request.user,
