@@ -106,8 +106,9 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(AuditedModelAdmin[ApiToken]):
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at")
+    # A token's lifetime is set when it is made (ADR 0028): nobody extends it here.
+    readonly_fields = ("prefix", "key_hash", "created_at", "expires_at", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # tokens are made with `reformledger create-token`, which shows the key once
