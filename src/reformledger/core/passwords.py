@@ -50,7 +50,7 @@ def _without_runs(text: str) -> str:
                 while end + 1 < len(text) and ord(text[end + 1]) - ord(text[end]) == step:
                     end += 1
                 end += 1
-        if end - start >= RUN_LENGTH and end - start > 1:
+        if end - start >= RUN_LENGTH:
             start = end
             continue
         kept.append(text[start])
