@@ -68,3 +68,11 @@ def test_the_api_by_session_times_out_too(client):
     assert client.get("/api/v1/me").status_code == 200
     _shift(client, seen=31 * 60)
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_signing_in_starts_the_clock_without_an_extra_write(people):
+    client = english_client()
+    client.force_login(people.office)
+    assert isinstance(client.session[Timeout.STARTED], int)
+    response = client.get(PAGE)
+    assert settings.SESSION_COOKIE_NAME not in response.cookies  # the first page did not save the session

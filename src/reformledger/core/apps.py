@@ -9,7 +9,10 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
 
         from . import signin
+        from .middleware import SessionTimeoutMiddleware
 
         user_locked_out.connect(signin.record_lockout, dispatch_uid="reformledger.core.signin.record_lockout")
+        user_logged_in.connect(SessionTimeoutMiddleware.mark_signed_in, dispatch_uid="reformledger.core.session_started")

@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -63,10 +64,16 @@ class SessionTimeoutMiddleware:
             self._check(request, session)
         return self.get_response(request)
 
+    @classmethod
+    def mark_signed_in(cls, sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+        """On ``user_logged_in``: the session begins now (saved with the sign-in, no extra write)."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.STARTED] = request.session[cls.SEEN] = int(time.time())
+
     def _check(self, request: HttpRequest, session: SessionBase) -> None:
         now = int(time.time())
         started, seen = session.get(self.STARTED), session.get(self.SEEN)
-        if not isinstance(started, int) or not isinstance(seen, int):
+        if not isinstance(started, int) or not isinstance(seen, int):  # signed in before this existed
             session[self.STARTED] = session[self.SEEN] = now
             return
         idle = settings.SESSION_IDLE_MINUTES * 60
