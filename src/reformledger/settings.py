@@ -7,7 +7,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dj_database_url
 import django_stubs_ext
@@ -280,7 +280,7 @@ AXES_LOCKOUT_CALLABLE = "reformledger.core.signin.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "reformledger.core.signin.client_ip"
 AXES_VERBOSE = False
 # Failed sign-ins and lock-outs are logged as warnings; axes' step-by-step notes are not.
-LOGGING["loggers"]["axes"] = {"level": "WARNING"}
+cast(dict[str, Any], LOGGING["loggers"])["axes"] = {"level": "WARNING"}
 # Behind a reverse proxy: the proxies' own addresses (e.g. 127.0.0.1). Only a request that comes
 # from one of them has its client address read from CLIENT_IP_HEADER (the right-most address there
 # that is not itself a trusted proxy); any other request is taken at its connection's address.
