@@ -36,8 +36,8 @@ def test_the_documented_environment_names_the_https_settings():
 
 def test_check_deploy_with_the_documented_environment_reports_nothing(tmp_path):
     env = documented_environment()
-    # What the reader is told to replace, and the places this test may not use.
-    env["SECRET_KEY"] = secrets.token_urlsafe(50)
+    # What the reader is told to replace (CHANGE-ME: keys), and the places this test may not use.
+    env.update({name: secrets.token_urlsafe(50) for name, value in env.items() if value == "CHANGE-ME"})
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
     env["REFORMLEDGER_VAR_DIR"] = str(tmp_path / "var")
     assert not [name for name, value in env.items() if "CHANGE-ME" in value]

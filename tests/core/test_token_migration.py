@@ -1,5 +1,5 @@
 """Tokens made before expiry existed start their 90 days at the migration and are bound to the
-password as it was then (core migration 0005, ADR 0028)."""
+password as it was then (core migration 0006, ADR 0028)."""
 
 import datetime as dt
 import hashlib
@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-BEFORE = [("core", "0004_cacheversion")]
-AFTER = [("core", "0005_token_expiry_and_password_mark")]
+BEFORE = [("core", "0005_audit_entry_keeps_its_actor")]
+AFTER = [("core", "0006_token_expiry_and_password_mark")]
 
 
 @pytest.mark.django_db(transaction=True)

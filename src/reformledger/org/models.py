@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.models import TimeStampedModel
 
+from .robots import check_robot_address
+
 
 class User(AbstractUser):
     """A person who signs in: office staff, unit staff, leaders, experts, residents."""
@@ -54,7 +56,7 @@ class Unit(TimeStampedModel):
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
-    webhook_url = models.URLField(_("group robot webhook"), blank=True)
+    webhook_url = models.URLField(_("group robot webhook"), blank=True, validators=[check_robot_address])
 
     class Meta:
         verbose_name = _("unit")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -49,6 +50,8 @@ class ImportResult:
     kept: int = 0
     notices: list[Problem] = field(default_factory=list)
     applied: bool = False
+    #: Problems past ``LEDGER_MAX_PROBLEMS``: counted, not kept (a line says how many).
+    problems_not_shown: int = 0
 
     @property
     def ok(self) -> bool:
@@ -71,6 +74,7 @@ class ImportResult:
             "notices": [notice.as_dict() for notice in self.notices[:PREVIEW_LIMIT]],
             "notices_total": len(self.notices),
             "applied": self.applied,
+            "problems_not_shown": self.problems_not_shown,
         }
 
 
@@ -98,7 +102,10 @@ def import_ledger(
         require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
     parsed = read_ledger(source, progress=progress)
     result = ImportResult(
-        problems=list(parsed.problems), warnings=list(parsed.warnings), rows=len(parsed.rows)
+        problems=list(parsed.problems),
+        warnings=list(parsed.warnings),
+        rows=len(parsed.rows),
+        problems_not_shown=parsed.problems_not_shown,
     )
     if result.problems:
         return result
@@ -106,7 +113,9 @@ def import_ledger(
     with contextlib.nullcontext() if dry_run else transaction.atomic():
         plan = plan_import(parsed, lock=not dry_run, choice=choice)
         if plan.problems:
-            result.problems = plan.problems
+            limit = settings.LEDGER_MAX_PROBLEMS
+            result.problems = plan.problems[:limit]
+            result.problems_not_shown = max(len(plan.problems) - limit, 0)
             return result
         planned = plan.planned
         result.created = sum(1 for item in planned if item.is_new)

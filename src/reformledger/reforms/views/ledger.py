@@ -30,8 +30,8 @@ from .. import jobs
 from ..forms import CatalogueFilterForm
 from ..ledger.applying import IMPORT_REFUSED
 from ..ledger.export import LedgerWorkbook
-from ..ledger.format import COLUMNS, LedgerFileError
-from ..ledger.uploads import confirm_import, start_import
+from ..ledger.format import COLUMNS, LedgerFileError, more_problems_line
+from ..ledger.uploads import confirm_import, retry_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
     districts_of,
@@ -155,6 +155,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "max_mb": f"{settings.LEDGER_MAX_UPLOAD_MB:g}",
+            "max_rows": f"{settings.LEDGER_MAX_ROWS:,}",
             "accept": ACCEPT,
             "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in COLUMNS],
             "recent": recent,
@@ -173,6 +174,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _with_look([item])
     summary = item.summary or {}
     errors = item.errors or []
+    # An import keeps at most LEDGER_MAX_PROBLEMS problems and counts the rest (older ones kept all).
+    hidden = summary.get("problems_not_shown", 0) + max(len(errors) - ERRORS_SHOWN, 0)
     context = {
         "item": item,
         "S": LedgerImport.ImportStatus,
@@ -183,8 +186,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": summary.get("notices", []),
         "to_apply": summary.get("created", 0) + summary.get("updated", 0),
         "errors": errors[:ERRORS_SHOWN],
-        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
-        "errors_total": len(errors),
+        "errors_hidden": more_problems_line(hidden) if hidden else "",
+        "errors_total": len(errors) + summary.get("problems_not_shown", 0),
         "file_error": next((e["message"] for e in errors if e.get("row") is None), ""),
     }
     template = "reforms/ledger/_status.html" if is_htmx(request) else "reforms/ledger/detail.html"
@@ -206,6 +209,25 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             language=get_language(),
             enqueue=jobs.apply_ledger_import.enqueue,
             take=take,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("reforms:ledger-import-detail", pk=item.pk)
+
+
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import's step again (its check, or its apply), as the person who retries."""
+    item = get_import(pk)
+    try:
+        retry_import(
+            user=request.user,
+            ledger_import=item,
+            language=get_language(),
+            enqueue_check=jobs.check_ledger_import.enqueue,
+            enqueue_apply=jobs.apply_ledger_import.enqueue,
         )
     except ValidationError as exc:
         for message in exc.messages:

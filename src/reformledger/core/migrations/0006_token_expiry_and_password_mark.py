@@ -23,7 +23,7 @@ def bind_existing_tokens(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0004_cacheversion"),
+        ("core", "0005_audit_entry_keeps_its_actor"),
     ]
 
     operations = [
