@@ -5,8 +5,10 @@ a key's path parameters become the URL of a real object of district A (:mod:`tes
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -78,3 +80,42 @@ def url_of(key: str, objects: dict[str, int]) -> str:
         return str(objects[PAGE_SEGMENTS[before]])
 
     return _PAGE_PARAMETER.sub(fill, path)
+
+
+def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, Any]]:
+    """A valid body for each API write, so that a role is judged by its rights, not by the schema
+    (an empty body is refused by the schema before anyone's rights are asked). A write missing
+    here is sent ``{}``."""
+    day = (today + dt.timedelta(days=30)).isoformat()
+    later = (today + dt.timedelta(days=120)).isoformat()
+    unit = objects["unit_a"]
+    return {
+        "POST /api/v1/reforms": {
+            "code": "MX-NEW", "title": "新改革", "tier": "micro", "year": today.year,
+            "domain": "public-services", "lead_unit": unit,
+        },
+        "PATCH /api/v1/reforms/{reform_id}": {"title": "新标题"},
+        "POST /api/v1/reforms/{reform_id}/transition": {"status": "suspended", "note": "暂缓"},
+        "POST /api/v1/reforms/{reform_id}/tasks": {
+            "title": "新任务", "unit": unit, "start_date": today.isoformat(), "due_date": day,
+        },
+        "PATCH /api/v1/tasks/{task_id}": {"title": "新任务名"},
+        "POST /api/v1/tasks/{task_id}/reports": {"percent": 40, "text": "完成方案"},
+        "POST /api/v1/reports/review": {"ids": [objects["report"]], "accept": True},
+        "POST /api/v1/reports/{report_id}/review": {"accept": True},
+        "POST /api/v1/tasks/{task_id}/urge": {"message": "请加快进度"},
+        "POST /api/v1/tasks/{task_id}/progress-correction": {"percent": 50, "reason": "核实"},
+        "POST /api/v1/reforms/{reform_id}/progress-correction": {"percent": 50, "reason": "核实"},
+        "POST /api/v1/tasks/{task_id}/extensions": {"new_due_date": later, "reason": "场地"},
+        "POST /api/v1/extensions/{extension_id}/decision": {"approve": False, "comment": "不同意"},
+        "POST /api/v1/orders": {"title": "督查令", "reply_by": day, "units": [unit]},
+        "POST /api/v1/orders/{order_id}/acknowledge": {},
+        "POST /api/v1/orders/{order_id}/replies": {"text": "再次回复"},
+        "POST /api/v1/order-replies/{reply_id}/review": {"accept": False, "comment": "退回补充"},
+        "POST /api/v1/reforms/{reform_id}/change-requests": {"changes": {"goals": "新目标"}, "reason": "情况变化"},
+        "POST /api/v1/change-requests/{request_id}/decide": {"approve": False, "note": "不同意"},
+        "POST /api/v1/reforms/{reform_id}/completion": {"summary": "已完成"},
+        "POST /api/v1/completions/{completion_id}/decide": {"accept": False, "comment": "证据不足"},
+        "POST /api/v1/reforms/{reform_id}/completion/reopen": {"reason": "复核"},
+        "POST /api/v1/inbox/read": {},
+    }

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -59,6 +60,8 @@ class World:
     tokens: dict[str, str | None]
     #: object kind -> primary key (``reform``, ``task``, ``report``…): every one in district A
     objects: dict[str, int] = field(default_factory=dict)
+    clients: dict[str, Any] = field(default_factory=dict)  # a signed-in page client per role
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # routes.api_bodies
 
 
 def _person(username: str, role: str, unit: Unit | None = None, **extra) -> User:
@@ -149,6 +152,7 @@ def build_world() -> World:
         users=users,
         tokens=tokens,
         objects={
+            "unit_a": units["sub_a"].pk,
             "reform": reform.pk,
             "completed_reform": to_complete.pk,
             "task": task.pk,
