@@ -41,7 +41,7 @@ PAGE_SEGMENTS = {
     "changes": "change",
     "extensions": "extension",
     "help": "help",
-    "user": "unit_staff_user",  # admin/org/user/<id>/password/
+    "user": "unit_staff_user",  # admin/org/user/<id>/password/: a person of district A
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -119,3 +119,14 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
         "POST /api/v1/reforms/{reform_id}/completion/reopen": {"reason": "复核"},
         "POST /api/v1/inbox/read": {},
     }
+
+
+#: Form data for the page writes whose view reads its form before it asks for rights (an empty form
+#: would be sent back to everyone alike). Files are made afresh for each request (``files``).
+PAGE_BODIES: dict[str, dict[str, Any]] = {
+    "POST /office/reforms/<int:pk>/transition/": {"to": "suspended", "note": "暂缓"},
+    "POST /office/supervision/order-replies/<int:pk>/review/": {"decision": "return", "comment": "请补充"},
+    "POST /office/supervision/reports/<int:pk>/review/": {"decision": "accept"},
+    "POST /office/supervision/tasks/<int:pk>/urge/": {"message": "请加快进度"},
+    "POST /office/reforms/<int:pk>/attachments/": {"files": ["file"]},
+}

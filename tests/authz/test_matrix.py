@@ -10,8 +10,9 @@ site, asked by every role, answers as :mod:`tests.authz.matrix` says.
   district boundary (tenancy) and the read-only admin land. Strict: a row whose pending pairs all
   still differ xfails; a pending pair that answers as the table says fails the test (take it out).
 
-``AUTHZ_RECORD=FILE pytest tests/authz`` writes what every role got for every operation and URL,
-as rows in the table's syntax, to FILE (for a new feature's rows: read them, do not paste blindly).
+``AUTHZ_RECORD=FILE pytest tests/authz -k test_row`` asks every role every operation and URL (with
+or without a row) and writes what each got to FILE (JSON); ``python -m tests.authz.generate FILE``
+turns it into rows in the table's syntax (for a new feature's rows: read them, do not paste blindly).
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ import copy
 import json
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
@@ -32,8 +34,8 @@ from reformledger.core.audit import GENESIS_HASH
 from reformledger.core.models import AuditEntry, AuditHead
 from tests.authz import matrix
 from tests.authz.answers import EXPECTED_ANSWERS, REFUSALS, observe
-from tests.authz.routes import api_bodies, api_operations, api_route, url_of, url_patterns
-from tests.authz.world import ROLES, World, build_world
+from tests.authz.routes import PAGE_BODIES, api_bodies, api_operations, api_route, url_of, url_patterns
+from tests.authz.world import ROLES, World, build_world, pdf
 from tests.conftest import ensure_reference_data
 
 RECORD = os.environ.get("AUTHZ_RECORD", "")
@@ -63,15 +65,13 @@ def covered_keys() -> tuple[set[str], set[str]]:
 def test_every_operation_and_url_has_a_row():
     operations, unnamed = covered_keys()
     missing = sorted(operations - set(matrix.EXPECTED)) + sorted(unnamed)
-    stale = sorted(
-        key for key in matrix.EXPECTED
-        if key.split(" ", 1)[1].startswith(API_PREFIX) and "{" in key and key not in operations
-    )
+    pages = {"/" + route for route in url_patterns()}
+    stale = sorted(key for key in matrix.EXPECTED if key not in operations and key.split(" ", 1)[1] not in pages)
     message = []
     if missing:
         message.append("Operations and URLs without a row in tests/authz/matrix.py (add one each):\n  " + "\n  ".join(missing))
     if stale:
-        message.append("Rows for operations that no longer exist:\n  " + "\n  ".join(stale))
+        message.append("Rows for operations or URLs that no longer exist:\n  " + "\n  ".join(stale))
     assert not message, "\n".join(message)
 
 
@@ -126,22 +126,34 @@ _WATCHED = ("reforms.Reform", "reforms.Attachment", "reforms.LedgerImport", "sup
 
 
 def fingerprint() -> tuple:
-    """The audit chain's length and the watched models' row counts and latest change."""
-    out: list = [AuditEntry.objects.count()]
+    """The audit chain's length and the watched tables' row counts and latest change, in one query."""
+    # Table names from the models, nothing from a request: no injection possible.
+    parts = [f"(SELECT COUNT(*) FROM {AuditEntry._meta.db_table})"]  # noqa: S608
     for label in _WATCHED:
         model = apps.get_model(label)
-        qs = model.objects.all()
-        latest = qs.order_by("-updated_at").values_list("updated_at", flat=True).first() if hasattr(model, "updated_at") else None
-        out.append((label, qs.count(), latest))
-    return tuple(out)
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # noqa: S608
+        if any(f.name == "updated_at" for f in model._meta.fields):
+            parts.append(f"(SELECT MAX(updated_at) FROM {table})")  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
 
 
-def ask(world: World, key: str, role: str):
+def page_body(key: str) -> dict[str, Any]:
+    """The form data a page write is sent (``routes.PAGE_BODIES``; empty for most)."""
+    data = dict(PAGE_BODIES.get(key, {}))
+    for name in data.pop("files", []):
+        data[name] = pdf(f"{name}.pdf")
+    return data
+
+
+def ask(world: World, key: str, role: str, *, watch: bool):
     """The response to ``key`` as ``role``, in a savepoint rolled back; and whether the data
-    changed (for writes)."""
+    changed (for a write, when ``watch``)."""
     method, _path = key.split(" ", 1)
     url = url_of(key, world.objects)
-    write = method not in ("GET", "HEAD")
+    write = watch and method not in ("GET", "HEAD")
     with transaction.atomic():
         before = fingerprint() if write else None
         if url.startswith(API_PREFIX):
@@ -153,7 +165,7 @@ def ask(world: World, key: str, role: str):
         else:
             client = world.clients[role]
             cookies = copy.deepcopy(client.cookies)  # a sign-out must not sign the role out for the next row
-            response = client.post(url, {}) if method == "POST" else client.generic(method, url)
+            response = client.post(url, page_body(key)) if method == "POST" else client.generic(method, url)
             client.cookies = cookies
         changed = write and fingerprint() != before
         transaction.set_rollback(True)
@@ -192,12 +204,12 @@ def test_row(world, recorder, key):
     leave the set)."""
     wrong, pending_failed, pending_passed = [], [], []
     for role in ROLES:
-        response, changed = ask(world, key, role)
+        expected = None if RECORD else matrix.EXPECTED[key][role]
+        response, changed = ask(world, key, role, watch=RECORD or expected in REFUSALS)
         got = observe(response)
         if RECORD:
             recorder.setdefault(key, {})[role] = got + ("+changed" if changed else "")
             continue
-        expected = matrix.EXPECTED[key][role]
         ok = got in EXPECTED_ANSWERS[expected] and not (expected in REFUSALS and changed)
         problem = f"{role}: expected {expected}, got {got} ({response.status_code}){' and the data changed' if changed and expected in REFUSALS else ''}"
         if (key, role) in matrix.PENDING:

@@ -153,6 +153,7 @@ def build_world() -> World:
         tokens=tokens,
         objects={
             "unit_a": units["sub_a"].pk,
+            "unit_staff_user": staff.pk,
             "reform": reform.pk,
             "completed_reform": to_complete.pk,
             "task": task.pk,
