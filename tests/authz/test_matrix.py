@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client
@@ -89,8 +90,6 @@ def test_every_row_names_every_role_and_known_answers():
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     """District A's objects and a person for every role, in a transaction rolled back at the end."""
-    from django.conf import settings
-
     media = settings.MEDIA_ROOT
     settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("authz-media"))
     with django_db_blocker.unblock():
