@@ -67,6 +67,10 @@ OWN_WRITES = profile(ALLOW, anonymous=LOGIN)
 NOBODY = profile(METHOD)
 #: Nothing there for anyone.
 NOT_FOUND = profile(HIDE)
+#: A redirect for everyone (the language switch read with GET).
+REDIRECTS = profile(AWAY)
+#: Signed-in people are sent on to their own start page.
+SENDS_ON = profile(AWAY, anonymous=LOGIN)
 #: The admin: staff only; everyone else is sent to its sign-in page.
 ADMIN = profile(LOGIN, office=OK, other_office=OK)
 
@@ -83,6 +87,8 @@ PROFILES = {
     "OWN_WRITES": OWN_WRITES,
     "NOBODY": NOBODY,
     "NOT_FOUND": NOT_FOUND,
+    "REDIRECTS": REDIRECTS,
+    "SENDS_ON": SENDS_ON,
     "ADMIN": ADMIN,
 }
 
@@ -97,7 +103,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /api/v1/docs": row(PUBLIC),
     "GET /api/v1/openapi.json": row(PUBLIC),
     "GET /healthz": row(PUBLIC),
-    "GET /i18n/setlang/": row(PUBLIC, anonymous=AWAY, resident=AWAY, expert=AWAY, unit_staff=AWAY, unit_head=AWAY, other_unit=AWAY, leader_main=AWAY, leader_domains=AWAY, committee=AWAY, office=AWAY, other_office=AWAY, province=AWAY),
+    "GET /i18n/setlang/": row(REDIRECTS),
     "GET /reforms/": row(PUBLIC),
     "GET /reforms/<int:pk>/": row(PUBLIC),
     "GET /reforms/<int:pk>/attachments/<int:attachment_id>/": row(PUBLIC),
@@ -155,7 +161,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /office/reforms/<int:pk>/attachments/<int:attachment_id>/": row(OF_THE_REFORM),
     "GET /office/reforms/<int:pk>/edit/": row(OF_THE_REFORM, leader_main=DENY, leader_domains=DENY, committee=DENY, province=DENY),
     "GET /office/reforms/new/": row(CARRIERS, leader_main=DENY, leader_domains=DENY, committee=DENY, province=DENY),
-    "GET /office/start/": row(SIGNED_IN, resident=AWAY, expert=AWAY, unit_staff=AWAY, unit_head=AWAY, other_unit=AWAY, leader_main=AWAY, leader_domains=AWAY, committee=AWAY, office=AWAY, other_office=AWAY, province=AWAY),
+    "GET /office/start/": row(SENDS_ON),
     "POST /office/ledger/import/": row(OFFICE_CREATES),
     "POST /office/ledger/import/<int:pk>/confirm/": row(OFFICE_WRITES),
     "POST /office/reforms/<int:pk>/attachments/": row(LEAD_UNIT_WRITES, office=ALLOW),
