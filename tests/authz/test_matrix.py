@@ -25,10 +25,9 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from reformledger.core.audit import GENESIS_HASH
@@ -89,24 +88,29 @@ def test_every_row_names_every_role_and_known_answers():
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
-    """District A's objects and a person for every role, in a transaction rolled back at the end."""
-    media = settings.MEDIA_ROOT
-    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("authz-media"))
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            ensure_reference_data()
-            AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
-            built = build_world()
-            built.clients = {role: _client(user) for role, user in built.users.items()}
-            built.bodies = api_bodies(built.objects, timezone.localdate())
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-            settings.MEDIA_ROOT = media
-            cache.clear()
+    """District A's objects and a person for every role, in a transaction rolled back at the end.
+
+    Its files go to a folder of its own (``override_settings`` tells the file storage; assigning
+    the setting would leave the storage pointing there for the tests that run after)."""
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("authz-media")))
+    media.enable()
+    try:
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                ensure_reference_data()
+                AuditHead.objects.get_or_create(pk=1, defaults={"last_hash": GENESIS_HASH})
+                built = build_world()
+                built.clients = {role: _client(user) for role, user in built.users.items()}
+                built.bodies = api_bodies(built.objects, timezone.localdate())
+                yield built
+            finally:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                cache.clear()
+    finally:
+        media.disable()
 
 
 def _client(user) -> Client:
