@@ -6,7 +6,9 @@ and about ten supervision tasks per reform (540,000 for 100 districts).
 Idempotent: districts already there are left alone, and so are reforms that already have tasks.
 Each district is built by the demo's own generator (``demo.district.build_district``) with bulk
 inserts, so 100 districts take about a minute. Also makes ``bench-office`` (password
-``bench-office-pw``), a reform-office member who sees everything.
+``bench-office-pw``), a member of the first district's reform office (who sees that district), and
+``bench-province`` (password ``bench-province-pw``), a member of the province reform office (who
+reads every district).
 
 Tasks are shaped by the demo's planner (``reformledger.demo.generator``: ten tasks in two or three
 layers, weights, which unit carries each task: lead unit, co-units, communities) with dates around today:
@@ -87,6 +89,11 @@ def make_districts(n: int) -> None:
         user.save()
         office_unit = Unit.objects.filter(kind=UnitKind.REFORM_OFFICE).order_by("code").first()
         Membership.objects.create(user=user, unit=office_unit, role=Role.OFFICE)
+    province, created = User.objects.get_or_create(username="bench-province", defaults={"full_name": "基准测试省改革办"})
+    if created:
+        province.set_password("bench-province-pw")
+        province.save()
+        Membership.objects.create(user=province, unit=None, role=Role.PROVINCE_OFFICE)
 
 
 class Province:

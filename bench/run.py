@@ -221,6 +221,7 @@ def main() -> None:
     generated_in = time.perf_counter() - started
     manage(env, "collectstatic", "--noinput", "-v0")
     token = manage(env, "create-token", "bench-office", "--name", "bench", capture=True).strip()
+    province_token = manage(env, "create-token", "bench-province", "--name", "bench", capture=True).strip()
     pg_version = subprocess.run(
         ["psql", args.database_url, "-Atc", "SHOW server_version"], capture_output=True, text=True
     ).stdout.strip()
@@ -235,6 +236,7 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "reformledger", "shell", "-c",
                         "from django.core.cache import cache; cache.clear()"], env=env, check=True)
     tasks = int(sql(args.database_url, "SELECT count(*) FROM supervision_task"))
+    reforms = int(sql(args.database_url, "SELECT count(*) FROM reforms_reform"))
     board_rows = int(sql(args.database_url, "SELECT count(*) FROM supervision_task WHERE level IN ('red', 'amber')"))
 
     server = subprocess.Popen(
@@ -246,13 +248,19 @@ def main() -> None:
         wait_until_up(args.port)
         office = Client(args.port)
         office.login("bench-office", "bench-office-pw")
+        province = Client(args.port)
+        province.login("bench-province", "bench-province-pw")
         anonymous = Client(args.port)
         unit = Client(args.port)
         unit.login(plan["unit_reader"]["username"], plan["unit_reader"]["password"])
         bearer = {"Authorization": f"Bearer {token}"}
+        p_bearer = {"Authorization": f"Bearer {province_token}"}
+        # Two readers: a district's reform office (bench-office: its district, one the writers
+        # report in) and the province reform office (bench-province: every district, ADR 0025).
         targets = [
             ("bare Django view (floor)", anonymous, "/bench/bare", {}),
-            (f"catalogue page, office (all {args.districts * 540:,} reforms)", office, "/office/reforms/", {}),
+            ("catalogue page, office (its district)", office, "/office/reforms/", {}),
+            (f"catalogue page, province (all {reforms:,} reforms)", province, "/office/reforms/", {}),
             ("catalogue page, office, filtered", office, "/office/reforms/?year=2016&tier=micro&status=completed", {}),
             ("catalogue page, office, text search", office, "/office/reforms/?q=%E6%94%B9%E9%9D%A9", {}),
             ("public catalogue page", anonymous, "/reforms/", {}),
@@ -266,18 +274,23 @@ def main() -> None:
             ("warning board page, office, filtered (amber)", office, "/office/supervision/board/?level=amber", {}),
             ("GET /api/v1/warnings, office", anonymous, "/api/v1/warnings", bearer),
             ("GET /api/v1/warnings?level=red, office", anonymous, "/api/v1/warnings?level=red", bearer),
+            ("warning board page, province", province, "/office/supervision/board/", {}),
+            ("workbench (cockpit), province", province, "/office/", {}),
+            ("GET /api/v1/reforms, province", anonymous, "/api/v1/reforms?page_size=50", p_bearer),
+            ("GET /api/v1/warnings, province", anonymous, "/api/v1/warnings", p_bearer),
         ]
         # Rendered results are cached until the next write (ADR 0011); a different page every
         # request shows the cold path (rows counted, queried and rendered). Measured in a phase of its
         # own, with its own bare-view floor, so that its heavy requests do not disturb the warm ones.
         cold_targets = [
             targets[0],
-            ("catalogue page, office, a new page every request (cold)", office, PageWalk("/office/reforms/?page="), {}),
+            ("catalogue page, province, a new page every request (cold)", province,
+             PageWalk("/office/reforms/?page="), {}),
             ("public catalogue page, a new page every request (cold)", anonymous, PageWalk("/reforms/?page="), {}),
-            ("warning board page, office, a new page every request (cold)", office,
+            ("warning board page, province, a new page every request (cold)", province,
              PageWalk("/office/supervision/board/?page="), {}),
-            ("GET /api/v1/warnings, office, a new page every request (cold)", anonymous,
-             PageWalk("/api/v1/warnings?page="), bearer),
+            ("GET /api/v1/warnings, province, a new page every request (cold)", anonymous,
+             PageWalk("/api/v1/warnings?page="), p_bearer),
         ]
         # While writers file progress reports across the province (bench/workday.py), readers open
         # the pages people open all day. Measured against the bare view in the same phase.
@@ -289,6 +302,11 @@ def main() -> None:
             ("workbench (cockpit), office", office, "/office/", {}),
             ("GET /api/v1/reforms, office", anonymous, "/api/v1/reforms?page_size=50", bearer),
             ("GET /api/v1/warnings, office", anonymous, "/api/v1/warnings", bearer),
+            ("catalogue page, province", province, "/office/reforms/", {}),
+            ("warning board page, province", province, "/office/supervision/board/", {}),
+            ("workbench (cockpit), province", province, "/office/", {}),
+            ("GET /api/v1/reforms, province", anonymous, "/api/v1/reforms?page_size=50", p_bearer),
+            ("GET /api/v1/warnings, province", anonymous, "/api/v1/warnings", p_bearer),
         ]
         missing = [name for name, client, path, headers in targets + cold_targets[1:] + workday_targets[1:]
                    if not answers(client, path, headers)]
@@ -348,11 +366,13 @@ def main() -> None:
         server.wait(timeout=20)
     # Queries per request, counted in process; a cold target is counted on one of its pages (page 7).
     count_paths = {
-        name: f"{path.prefix}7" if isinstance(path, PageWalk) else path
-        for name, _client, path, _headers in targets[1:] + cold_targets[1:]
+        name: ("province:" if client is province or headers is p_bearer else "office:")
+        + (f"{path.prefix}7" if isinstance(path, PageWalk) else str(path))
+        for name, client, path, headers in targets[1:] + cold_targets[1:]
     }
     counted = json.loads(subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "queries.py"), "--token", token, *count_paths.values()],
+        [sys.executable, str(ROOT / "bench" / "queries.py"), "--token", token, "--province-token", province_token,
+         *count_paths.values()],
         env=env, check=True, capture_output=True, text=True,
     ).stdout)
     for row in rows:

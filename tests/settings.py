@@ -1,5 +1,6 @@
 """Test settings: the real settings, with fast password hashing and plain static storage."""
 
+import os
 import tempfile
 
 from reformledger.settings import *  # noqa: F403
@@ -9,7 +10,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = tempfile.mkdtemp(prefix="reformledger-test-media-")
+# A worker process started by a test shares the test's stored files (TEST_MEDIA_ROOT).
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="reformledger-test-media-")
 LANGUAGE_CODE = "zh-hans"
 STATIC_ROOT = tempfile.mkdtemp(prefix="reformledger-test-static-")
 WHITENOISE_USE_FINDERS = True

@@ -12,7 +12,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from reformledger import __version__
+from reformledger import __version__, umask
 
 # Django's generic classes (``admin.ModelAdmin[Unit]``) subscript at run time as mypy reads them.
 django_stubs_ext.monkeypatch()
@@ -39,7 +39,7 @@ def _secret_key() -> str:
     path = VAR_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    umask.secure_dir(VAR_DIR)
     key = secrets.token_urlsafe(50)
     path.write_text(key)
     path.chmod(0o600)
@@ -52,7 +52,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "reformledger.core.apps.AdminConfig",  # django.contrib.admin, for the installation's operator only (ADR 0026)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A NUL character in a parameter or field: 422 (API) or 400 (pages) before any query (ADR 0032).
     "reformledger.core.middleware.NulCharacterMiddleware",
+    # Someone given a one-time password chooses their own before anything else (ADR 0026).
+    "reformledger.org.middleware.PasswordChangeRequiredMiddleware",
     "reformledger.core.cache.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -139,7 +141,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         }
     )
     if not os.environ.get("DATABASE_URL"):
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        umask.secure_dir(VAR_DIR)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
@@ -166,6 +168,9 @@ else:
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Reminders (and the daily scan) on "default", ledger imports on "imports": the worker runs
+        # each queue in its own thread, so that a long import never holds up a reminder (ADR 0031).
+        "QUEUES": ["default", "imports"],
     }
 }
 
@@ -200,6 +205,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads (evidence, attachments, ledgers) readable by the service only: 0600 and 0700 by default,
+# group-readable with REFORMLEDGER_UMASK=027 (reformledger.umask, ADR 0027).
+FILE_UPLOAD_PERMISSIONS = umask.file_mode()
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = umask.dir_mode()
+for _private_dir in (VAR_DIR, MEDIA_ROOT):
+    if _private_dir.exists():
+        umask.secure_dir(_private_dir)  # made open to every user by an older release
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
@@ -209,6 +221,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # E-mail for reminders: set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Real mail is set up (not the console of a fresh install): people may reset their own password
+# by an e-mail link (ADR 0026); without it the link is not offered.
+EMAIL_CONFIGURED = "EMAIL_BACKEND" in os.environ and "console" not in EMAIL_BACKEND and "dummy" not in EMAIL_BACKEND
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -267,3 +282,31 @@ SCAN_AT = os.environ.get("SCAN_AT", "06:30")
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "5"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reform-ledger@localhost")
+
+# --- The audit chain's anchor (ADR 0027) ---------------------------------------------------------
+# The key that signs `reformledger audit-anchor` documents and the anchor printed in the monthly
+# bulletin (HMAC-SHA256). Keep a copy away from the database: whoever holds it can sign an anchor.
+AUDIT_ANCHOR_KEY = os.environ.get("AUDIT_ANCHOR_KEY", "")
+
+# --- Group robots: where the worker may post (ADR 0030) ---------------------------------------
+# Hosts a unit's group robot may be on (comma-separated, exact names): WeCom and DingTalk by default.
+ROBOT_ALLOWED_HOSTS = env_list("ROBOT_ALLOWED_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+# Networks (CIDR, comma-separated) a robot's host may resolve to although they are private, for an
+# intranet relay, e.g. ROBOT_ALLOWED_NETWORKS=10.20.0.5/32. Empty: public addresses only.
+ROBOT_ALLOWED_NETWORKS = env_list("ROBOT_ALLOWED_NETWORKS", "")
+# Allow http:// robot addresses (an intranet relay without TLS); https only by default.
+ROBOT_ALLOW_HTTP = env_bool("ROBOT_ALLOW_HTTP")
+
+# --- Ledger limits (ADR 0031) ------------------------------------------------------------------
+# Largest uncompressed size of an .xlsx (the sum of its zip members), in megabytes.
+LEDGER_MAX_UNCOMPRESSED_MB = float(os.environ.get("LEDGER_MAX_UNCOMPRESSED_MB", "50"))
+# Most data rows a ledger may hold.
+LEDGER_MAX_ROWS = int(os.environ.get("LEDGER_MAX_ROWS", "20000"))
+# Most problems an import records (a line says how many more there were).
+LEDGER_MAX_PROBLEMS = int(os.environ.get("LEDGER_MAX_PROBLEMS", "200"))
+
+# --- Jobs (ADR 0031) ---------------------------------------------------------------------------
+# Minutes a job may run before the worker takes it for stuck and marks it failed.
+JOB_TIMEOUT = float(os.environ.get("JOB_TIMEOUT", "60"))
+# For tests only: seconds a ledger job waits before it reads the file (a slow import on demand).
+LEDGER_JOB_TEST_DELAY = float(os.environ.get("LEDGER_JOB_TEST_DELAY", "0"))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("reformledger.org.urls_account")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("office/", include("reformledger.cockpit.urls")),

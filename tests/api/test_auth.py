@@ -82,10 +82,10 @@ def test_me_tells_roles_and_units(api, people, district):
     assert expert["roles"] == ["expert"] and expert["units"] == []
 
 
-def test_me_counts_a_superuser_as_the_office(api, people):
+def test_me_counts_a_superuser_as_the_province_office(api, people):
     people.resident.is_superuser = True
     people.resident.save(update_fields=["is_superuser"])
-    assert api.get("/me", people.resident).json()["roles"] == ["office", "resident"]
+    assert api.get("/me", people.resident).json()["roles"] == ["province_office", "resident"]
 
 
 def test_the_browser_session_can_read(client, people, reform_factory):

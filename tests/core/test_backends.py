@@ -18,8 +18,15 @@ def test_password_login_and_no_table_permissions(people, django_assert_num_queri
     assert not user.has_perm("reforms.import_ledger")
 
 
-def test_superusers_pass_every_check(people):
+def test_a_superuser_reads_as_the_province_office_and_changes_nothing(people, reform_factory):
+    """The rules decide for superusers too (ADR 0025): the installation's operator reads every
+    district and changes no business record; Django's own permissions (the admin's) still pass."""
     people.resident.is_superuser = True
     people.resident.save()
     user = User.objects.get(pk=people.resident.pk)
-    assert user.has_perm("reforms.import_ledger")
+    reform = reform_factory()
+    assert user.has_perm("reforms.view_reform", reform)
+    assert not user.has_perm("reforms.import_ledger")
+    assert not user.has_perm("reforms.change_reform", reform)
+    assert not user.has_perm("supervision.issue_order")
+    assert user.has_perm("org.change_user") and user.has_perm("org.office")  # /admin/ stays usable

@@ -87,6 +87,18 @@ def test_people_filter_by_unit(client_for, people, district):
 def test_people_pagination(client_for, people):
     client = client_for(people.office)
     first = client.get(reverse("org:people"))
-    assert first.context["page"].paginator.num_pages == 3  # nine people
+    # the district's seven people (the expert and the resident belong to no district's directory)
+    assert first.context["page"].paginator.num_pages == 2
     assert "?page=2" in first.content.decode()
-    assert len(client.get(reverse("org:people") + "?page=3").context["page"].object_list) == 1
+    assert len(client.get(reverse("org:people") + "?page=2").context["page"].object_list) == 3
+
+
+def test_the_directory_shows_the_reader_s_district_only(client_for, people, other_people, district, other_district):
+    """Issue 9, finding 1: another district's people and units are out of sight in the directory."""
+    for reader in (people.office, people.committee, people.unit_staff):
+        client = client_for(reader)
+        names = {p.username for p in client.get(reverse("org:people")).context["page"].object_list}
+        assert "leader_main" in names and not names & {"ft_office", "ft_leader_main", "ft_unit_staff"}
+        assert "园岭街道" not in client.get(reverse("org:units")).content.decode()
+    names = {p.username for p in client_for(other_people.office).get(reverse("org:people")).context["page"].object_list}
+    assert names == {"ft_office", "ft_committee", "ft_leader_main", "ft_unit_staff"}

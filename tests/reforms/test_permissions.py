@@ -159,8 +159,9 @@ def test_import_ledger_is_the_office_s_alone(people):
 
 
 @pytest.fixture
-def catalogue(district, reform_factory):
-    """One reform of each shape the rules distinguish."""
+def catalogue(district, other_district, reform_factory):
+    """One reform of each shape the rules distinguish, and three in a second district (福田区):
+    a key reform (its main leader's), a micro one and a draft in the domain of 罗湖区's domain leader."""
     health = Domain.objects.get(code="public-services")
     shapes = {
         "a_draft": reform_factory(status=Status.DRAFT),
@@ -175,12 +176,21 @@ def catalogue(district, reform_factory):
         ),
     }
     shapes["b_co_a"].co_units.add(district.sub_a)
+    ft, street = other_district
+    shapes["ft_key"] = reform_factory(code="FT-K", lead_unit=street, district=ft, tier=Tier.KEY, status=Status.PROPOSED)
+    shapes["ft_micro"] = reform_factory(code="FT-M", lead_unit=street, district=ft)
+    shapes["ft_health_draft"] = reform_factory(
+        code="FT-H", lead_unit=ft, district=ft, domain=health, status=Status.DRAFT
+    )
     return shapes
 
 
+#: The reforms of the second district (福田区) in the catalogue below.
+FUTIAN = {"ft_key", "ft_micro", "ft_health_draft"}
+
 EXPECTED_FULL_VIEW = {
-    "office": "all",
-    "committee": "all",
+    "office": "luohu",
+    "committee": "luohu",
     "leader_main": {"b_key", "upper"},
     "leader_domain": {"health_micro"},
     "unit_head": {"a_draft", "a_micro", "b_co_a"},
@@ -192,16 +202,38 @@ EXPECTED_FULL_VIEW = {
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
-def test_who_sees_which_reform_in_full(role, people, catalogue):
-    user = user_for(people, role)
-    expected = set(catalogue) if EXPECTED_FULL_VIEW[role] == "all" else EXPECTED_FULL_VIEW[role]
+#: The second district's people and the province office (ADR 0025): each sees its own district
+#: whole (or its part of it), never the first; the province office sees both.
+EXPECTED_ACROSS_DISTRICTS = {
+    "ft_office": FUTIAN,
+    "ft_committee": FUTIAN,
+    "ft_leader_main": {"ft_key"},
+    "ft_unit_staff": {"ft_key", "ft_micro"},
+    "province_office": "all",
+}
+
+
+def _check_full_view(user, catalogue, expected):
     by_rule = {name for name, reform in catalogue.items() if user.has_perm("reforms.view_reform", reform)}
     assert by_rule == expected
     if expected:
         # The queryset and the rule agree: lists never show what the detail page would refuse.
         by_query = set(selectors.visible_reforms(user).values_list("pk", flat=True))
         assert by_query == {catalogue[name].pk for name in expected}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_sees_which_reform_in_full(role, people, catalogue):
+    user = user_for(people, role)
+    expected = EXPECTED_FULL_VIEW[role]
+    _check_full_view(user, catalogue, set(catalogue) - FUTIAN if expected == "luohu" else expected)
+
+
+@pytest.mark.parametrize("role", sorted(EXPECTED_ACROSS_DISTRICTS))
+def test_who_sees_which_reform_in_full_across_two_districts(role, other_people, province_office, catalogue):
+    user = province_office if role == "province_office" else getattr(other_people, role.removeprefix("ft_"))
+    expected = EXPECTED_ACROSS_DISTRICTS[role]
+    _check_full_view(user, catalogue, set(catalogue) if expected == "all" else expected)
 
 
 @pytest.mark.parametrize("role", ["expert", "resident", "anonymous"])
@@ -223,14 +255,15 @@ def test_allowed_targets_follow_the_lifecycle(people, reform_factory):
     assert reform_rules.allowed_targets(people.unit_staff, draft) == ["proposed"]
 
 
-def test_equal_visibility_keys_mean_equal_lists(people, catalogue):
+def test_equal_visibility_keys_mean_equal_lists(people, other_people, province_office, catalogue):
     """Cached lists are keyed by ``visibility_key``: two people with one key must see one list."""
     keys: dict[str, set[int]] = {}
-    for role in ROLES:
-        user = user_for(people, role)
+    users = [user_for(people, role) for role in ROLES]
+    for user in users + [*vars(other_people).values(), province_office]:
         visible = set(selectors.visible_reforms(user).values_list("pk", flat=True))
         key = selectors.visibility_key(user)
-        assert keys.setdefault(key, visible) == visible, role
+        assert keys.setdefault(key, visible) == visible, user
     assert selectors.visibility_key(people.unit_staff) == selectors.visibility_key(people.unit_head)
     assert selectors.visibility_key(people.unit_staff) != selectors.visibility_key(people.other_staff)
     assert selectors.visibility_key(people.leader_main) != selectors.visibility_key(people.leader_domain)
+    assert selectors.visibility_key(people.office) != selectors.visibility_key(other_people.office)

@@ -32,7 +32,7 @@ PAGE = reverse("supervision:bulletin")
 
 
 @pytest.fixture
-def spread(people, district, other_district, reform, reform_factory, add_task):
+def spread(people, district, other_district, other_people, reform, reform_factory, add_task):
     """A district with one task at every level, completions on time this month, an order, and a
     red task in another district that a district's bulletin must not count."""
     # Who reports for the department and the community.
@@ -55,7 +55,7 @@ def spread(people, district, other_district, reform, reform_factory, add_task):
     # Another district: a red task and an order that the district's bulletin leaves out.
     ft, ft_unit = other_district
     far = reform_factory(code="FT-1", lead_unit=ft_unit, district=ft, start_date=days(-100), due_date=days(100))
-    add_task(far, title="福田的逾期任务", unit=ft_unit, start_date=days(-50), due_date=days(-10))
+    add_task(far, title="福田的逾期任务", unit=ft_unit, start_date=days(-50), due_date=days(-10), user=other_people.office)
     return {"red": red, "amber": amber, "green": green, "parent": parent, "done": done, "done2": done2, "order": order,
             "other": ft}
 

@@ -63,10 +63,13 @@ def test_the_figures_count_the_loop(district, loop):
     assert flow.late_reply == (2 if max(days(-1), PERIOD.first) < TODAY else 0)
 
 
-def test_the_bulletin_and_the_board_count_the_same(people, district, loop):
+def test_the_bulletin_and_the_board_count_the_same(people, district, loop, province_office):
     flow = make_bulletin(period=PERIOD, district=district.district).order_flow
     whole = make_bulletin(period=PERIOD).order_flow
+    # The district's office counts its own district (ADR 0025); the province office every district.
     board = late_counts(people.office, TODAY)
+    assert (board["ack"], board["reply"], board["items"]) == (flow.late_ack, flow.late_reply, flow.late_items)
+    board = late_counts(province_office, TODAY)
     assert (board["ack"], board["reply"], board["items"]) == (whole.late_ack, whole.late_reply, whole.late_items)
     assert whole.issued == flow.issued + 1  # the other district's order
 

@@ -92,7 +92,7 @@ def test_the_document_is_a4_with_chinese_fonts_on_east_asian_runs(client_for, pe
     assert round(section.left_margin.mm) == 28
 
 
-def test_numbers_increment_per_district_and_year(client_for, people, district, other_district, settings):
+def test_numbers_increment_per_district_and_year(client_for, people, district, other_district, other_people, settings):
     other_unit = other_district.street
     # Last year's orders do not count towards this year's numbers.
     OrderFactory(district=district.district, year=TODAY.year - 1, number=9, title="去年的督查令", issued_by=people.office,
@@ -104,7 +104,7 @@ def test_numbers_increment_per_district_and_year(client_for, people, district, o
         assert response.status_code == 302
     # Each district numbers its own orders (under its own prefix: codes are unique across districts).
     settings.ORDER_PREFIX = "福改督"
-    elsewhere = order_services.issue_order(user=people.office, title="福田的", reply_by=days(5), units=[other_unit])
+    elsewhere = order_services.issue_order(user=other_people.office, title="福田的", reply_by=days(5), units=[other_unit])
     numbers = list(Order.objects.filter(district=district.district, year=TODAY.year).order_by("number").values_list("code", flat=True))
     assert numbers == [f"罗改督〔{TODAY.year}〕{n}号" for n in (1, 2, 3)]
     assert elsewhere.number == 1 and elsewhere.year == TODAY.year and elsewhere.code == f"福改督〔{TODAY.year}〕1号"

@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
@@ -411,6 +412,10 @@ def test_a_reform_moved_to_another_district_takes_its_tasks_and_warning(people, 
     late = add_task(reform, title="逾期", start_date=days(-30), due_date=days(-2))
     elsewhere = other_district.district
     bureau = UnitFactory(code="ft-b1", name="福田区住建局", kind=UnitKind.DEPARTMENT, parent=elsewhere)
+    # Only someone in the office of both districts moves a reform between them (ADR 0025).
+    MembershipFactory(user=people.office, unit=elsewhere, role=Role.OFFICE)
+    cache.clear()  # the factory writes without the services: no new organisation version
+    people.office.actor_memo = None
     reform_services.update_reform(user=people.office, reform=reform, data={"lead_unit": bureau})
     late.refresh_from_db()
     assert late.district_id == elsewhere.pk

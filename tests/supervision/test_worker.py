@@ -23,6 +23,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -33,7 +34,7 @@ from reformledger.supervision.delivery import deliver_pending
 from reformledger.supervision.models import Channel, Delivery, ReminderKind, ScanRun
 from tests.factories import UnitFactory
 
-from .test_delivery import RobotServer
+from .test_delivery import LOCAL_ROBOTS_ENV, RobotServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,13 +73,17 @@ def shared_db(transactional_db, tmp_path):
         connection.connection = memory
 
 
-def start_worker(database_url: str, log: Path) -> subprocess.Popen:
+def start_worker(database_url: str, log: Path, **extra_env: str) -> subprocess.Popen:
+    """``reformledger worker`` on ``database_url``; the stored files are this test process's."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": database_url,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         "WEBHOOK_TIMEOUT": "30",
+        "TEST_MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **LOCAL_ROBOTS_ENV,
+        **extra_env,
     }
     command = [sys.executable, "-m", "reformledger", "worker", "--no-startup-delay", "--no-reload", "--interval", "0.1"]
     with log.open("ab") as out:

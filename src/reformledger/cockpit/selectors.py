@@ -56,7 +56,7 @@ from reformledger.supervision.selectors.warnings import TaskFilters, warning_lis
 
 def has_workbench(actor: Actor) -> bool:
     """The office, the committee and leaders work from the workbench; units from their tasks."""
-    return has_full_access(actor) and (actor.sees_everything or actor.is_leader)
+    return has_full_access(actor) and (actor.sees_district_work or actor.is_leader)
 
 
 def sees_reports(user) -> bool:
@@ -68,19 +68,21 @@ def sees_decisions(user) -> bool:
 
 
 def sees_help(user) -> bool:
-    """The help page is the office's (every matter) and the leaders' (those escalated to them)."""
+    """The help page is the office's (every matter of its district), the province office's (every
+    matter, to read) and the leaders' (those escalated to them)."""
     actor = actor_for(user)
-    return actor.is_office or actor.is_leader
+    return actor.is_office or actor.reads_every_district or actor.is_leader
 
 
 def sees_order_queue(user) -> bool:
-    """Orders not yet signed for by some unit: a list for those who see every order."""
-    return actor_for(user).sees_everything
+    """Orders not yet signed for by some unit: a list for those who see every order of a district."""
+    return actor_for(user).sees_district_work
 
 
 def sees_proposals(user) -> bool:
-    """Proposals (已提出) wait for the office or the committee to approve them."""
-    return actor_for(user).sees_everything
+    """Proposals (已提出) wait for the office or the committee to approve them (the province office
+    reads the figure)."""
+    return actor_for(user).sees_district_work
 
 
 # --- the queues (querysets: counted by the caller, or their first rows shown) --------------------
@@ -154,7 +156,7 @@ def help_waiting(user) -> QuerySet[HelpRequest]:
     escalated to them (as the help page lists them)."""
     actor = actor_for(user)
     qs = HelpRequest.objects.filter(status=HelpRequest.HelpStatus.OPEN)
-    if actor.is_office:
+    if actor.is_office or actor.reads_every_district:
         qs = qs.filter(reform__in=visible_reforms(user).values("pk"))
     elif actor.is_authenticated:
         qs = qs.filter(leader=user)

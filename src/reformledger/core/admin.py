@@ -1,53 +1,78 @@
-"""Admin site: every save and delete made in /admin/ is written to the audit trail too."""
+"""``/admin/``: the installation operator's tool, and one that obeys the rules (ADR 0026).
+
+- Only superusers (the operator, who adds districts and the first office accounts) sign in here;
+  the reform office keeps its district's units and people on its own pages, through the services.
+- Business records (reforms, plans, tasks, reports, orders, decisions, attachments, audit entries,
+  tokens…) are read-only here for everybody, superusers included: every change goes through the
+  services, which check, keep the lifecycle and the files right, and audit.
+- What the operator may edit (people, units, domains, special groups) is audited like a service's
+  write; nothing here deletes a person or a unit (deactivate them instead).
+"""
 
 from typing import Any, TypeVar
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Model, QuerySet
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from .adminsite import is_operator
 from .audit import diff, log_action
 from .models import ApiToken, AuditEntry
-
-#: Granted by the organisation's rules to reform-office members (``org/rules.py``).
-OFFICE_PERMISSION = "org.office"
+from .revocation import revoke_tokens
 
 _M = TypeVar("_M", bound=Model)
 
 
-def _is_office(request: HttpRequest) -> bool:
-    return request.user.has_perm(OFFICE_PERMISSION)
-
-
-class OfficeInlineMixin:
-    """Inlines of the office's admin pages: the office may add, change and delete their rows
-    (the parent's save writes the audit entry)."""
+class OperatorInlineMixin:
+    """Inlines the operator may add, change and delete rows of (the parent's save audits them)."""
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return _is_office(request)
+        return is_operator(request)
 
     has_add_permission = has_change_permission = has_delete_permission = has_view_permission
 
 
-class AuditedModelAdmin(admin.ModelAdmin[_M]):
-    """A ModelAdmin for the reform office: writes go to the audit trail, like every service's."""
+class ReadOnlyInlineMixin:
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_operator(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    has_change_permission = has_delete_permission = has_add_permission
+
+
+class ReadOnlyModelAdmin(admin.ModelAdmin[_M]):
+    """A business record: the operator looks; the services change it."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_office(request)
+        return is_operator(request)
 
     def has_view_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return _is_office(request)
+        return is_operator(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_office(request)
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return _is_office(request)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
-        return _is_office(request)
+        return False
+
+
+class AuditedModelAdmin(ReadOnlyModelAdmin[_M]):
+    """What the operator edits (people, units, domains, groups): writes go to the audit trail, like
+    every service's. No deletion unless a subclass allows it."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: _M | None = None) -> bool:
+        return is_operator(request)
 
     #: Fields never copied into the audit trail.
     audit_exclude = ("password",)
@@ -80,7 +105,7 @@ class AuditedModelAdmin(admin.ModelAdmin[_M]):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyModelAdmin[AuditEntry]):
     """Read-only: the audit trail is appended to by services, never edited."""
 
     list_display = ("seq", "created_at", "actor_name", "action", "object_type", "object_repr")
@@ -88,30 +113,24 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     search_fields = ("object_repr", "actor_name", "object_id")
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _is_office(request)
-
-    def has_view_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return _is_office(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
-
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(AuditedModelAdmin[ApiToken]):
+class ApiTokenAdmin(ReadOnlyModelAdmin[ApiToken]):
+    """Tokens: read-only (their owner and revocation above all); revoking is an action, audited."""
+
     list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_select_related = ("user",)
+    search_fields = ("prefix", "name", "user__username")
+    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    exclude = ("key_hash",)
+    actions = ["revoke"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # tokens are made with `reformledger create-token`, which shows the key once
-
-
-admin.site.site_header = admin.site.site_title = _("Reform Ledger administration")
-admin.site.index_title = _("Organisation, catalogue and records")
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        count = revoke_tokens(user=request.user, tokens=list(queryset))
+        self.message_user(
+            request,
+            ngettext("%(count)d token was revoked.", "%(count)d tokens were revoked.", count) % {"count": count},
+            messages.SUCCESS,
+        )

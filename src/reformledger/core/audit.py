@@ -60,11 +60,21 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return out
 
 
+#: The hash formula new entries are written with (``AuditEntry.hash_version``).
+HASH_VERSION = 2
+
+
 def _payload(entry: AuditEntry) -> bytes:
-    body = {
+    """The entry's canonical JSON: only values stored in the entry itself (ADR 0027).
+
+    Formula 1 (entries written before the actor was copied in) hashes the actor's id, read from the
+    copy; formula 2 also hashes the actor's display name and its own number. ``actor_id`` (the join,
+    nulled when a person is deleted) is never read.
+    """
+    body: dict[str, Any] = {
         "seq": entry.seq,
         "created_at": to_jsonable(entry.created_at),
-        "actor_id": entry.actor_id,
+        "actor_id": entry.actor_id_copy,
         "actor_name": entry.actor_name,
         "action": entry.action,
         "object_type": entry.object_type,
@@ -73,6 +83,8 @@ def _payload(entry: AuditEntry) -> bytes:
         "changes": entry.changes,
         "prev_hash": entry.prev_hash,
     }
+    if entry.hash_version != 1:
+        body |= {"v": entry.hash_version, "actor_display": entry.actor_display}
     return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -104,6 +116,7 @@ def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[
         now = timezone.now()
         actor_id = getattr(actor, "pk", None)
         actor_name = actor.get_username() if actor is not None and actor_id else ""
+        actor_display = str(actor)[:150] if actor is not None and actor_id else ""
         entries = []
         scopes: set[str] = set()
         for item in items:
@@ -113,7 +126,10 @@ def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[
                 seq=head.seq,
                 created_at=now,
                 actor_id=actor_id,
+                actor_id_copy=actor_id,
                 actor_name=actor_name,
+                actor_display=actor_display,
+                hash_version=HASH_VERSION,
                 action=item.action,
                 object_type=_object_type(item.obj),
                 object_id=str(item.obj.pk),

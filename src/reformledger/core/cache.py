@@ -258,21 +258,32 @@ def per_district(
     ``compute(ids)`` returns the values of the districts asked for (one grouped query, typically);
     only districts written since their value was cached are computed again. Sums over the province
     (counts, totals by tier, the years in use) are then exact and cost one small query after a write.
+
+    The parts of one ``key`` live in one cache entry, ``{district: (its version, value)}``: a
+    province-wide figure is one lookup, not one per district. Each part carries the version it was
+    computed at, so an entry written by a slower process with older parts is only ever recomputed,
+    never believed.
     """
     scopes = ("work:every", *(f"work:d{pk}" for pk in district_ids))
     versions = dict(zip(scopes, scope_versions(scopes), strict=True))
-    every, base = versions["work:every"], _digest(key)
-    keys = {pk: f"rl:pd:{base}:{pk}:{versions[f'work:d{pk}']}:{every}" for pk in district_ids}
+    entry_key = f"rl:pd:{_digest(key)}:{versions['work:every']}"
     allowed = _caching_allowed()
-    found = cache.get_many(list(keys.values())) if allowed and keys else {}
-    out: dict[int, T] = {pk: found[k] for pk, k in keys.items() if k in found}
-    missing = [pk for pk in district_ids if pk not in out]
+    stored: dict[int, tuple[int, T]] = (cache.get(entry_key) or {}) if allowed and district_ids else {}
+    out: dict[int, T] = {}
+    missing: list[int] = []
+    for pk in district_ids:
+        part = stored.get(pk)
+        if part is not None and part[0] == versions[f"work:d{pk}"]:
+            out[pk] = part[1]
+        else:
+            missing.append(pk)
     if missing:
         computed = compute(missing)
-        fresh = {pk: computed.get(pk, default) for pk in missing}
-        out.update(fresh)
+        for pk in missing:
+            out[pk] = computed.get(pk, default)
+            stored[pk] = (versions[f"work:d{pk}"], out[pk])
         if allowed:
-            cache.set_many({keys[pk]: value for pk, value in fresh.items()}, TIMEOUT)
+            cache.set(entry_key, stored, TIMEOUT)
     return out
 
 

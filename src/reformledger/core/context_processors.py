@@ -10,4 +10,6 @@ def site(request: HttpRequest) -> dict[str, object]:
         # Where a signed-in person starts (the brand link of the office pages): the page that sends
         # each role to its own start, so the layout names no app above core.
         "START_URL": SimpleLazyObject(lambda: resolve_url(settings.LOGIN_REDIRECT_URL)),
+        # People reset their own password by an e-mail link only where real mail is set up (ADR 0026).
+        "PASSWORD_RESET_BY_EMAIL": getattr(settings, "EMAIL_CONFIGURED", False),
     }

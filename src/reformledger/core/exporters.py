@@ -220,6 +220,10 @@ class WordExporter(Exporter):
 Sheet: TypeAlias = Worksheet | WriteOnlyWorksheet
 
 
+#: First characters that make a spreadsheet read typed text as a formula (CSV/formula injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def safe_text(text: str) -> str:
     """Text a worksheet can hold (XML forbids most control characters)."""
     return ILLEGAL_CHARACTERS_RE.sub("", text)
@@ -255,10 +259,14 @@ class ExcelExporter(Exporter):
         workbook.save(out)
 
     def cell(self, sheet: Sheet, value: Any, *, font: Font | None = None, alignment: Alignment | None = None) -> Cell:
-        """A typed cell: text is always text (never a formula), dates show as dates."""
+        """A typed cell: text is always text (never a formula), dates show as dates. Text that a
+        spreadsheet would take for a formula once edited (``=``, ``+``, ``-``, ``@``, tab, CR first)
+        carries the quote prefix (Excel's leading apostrophe, as a style: the value stays as it is)."""
         cell = WriteOnlyCell(sheet, safe_text(value) if isinstance(value, str) else value)
         if isinstance(value, str):
             cell.data_type = "s"  # never a formula, whatever the text starts with
+            if value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True
         if font is not None:
             cell.font = font
         if alignment is not None:

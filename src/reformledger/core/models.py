@@ -17,7 +17,10 @@ class AuditEntry(models.Model):
     """One write: who did what to which object, with the values before and after.
 
     ``entry_hash`` is SHA-256 over the entry's canonical JSON and ``prev_hash``, so editing or
-    deleting any entry in the database breaks the chain (``reformledger audit-verify``).
+    deleting any entry in the database breaks the chain (``reformledger audit-verify``). The hash
+    covers only values stored in the entry itself: the actor's id, sign-in name and display name
+    are copied in, so deleting or renaming a person never breaks it; ``actor`` is a join only
+    (nulled when the person is deleted). ``hash_version`` names the formula (ADR 0027).
     """
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
@@ -31,7 +34,12 @@ class AuditEntry(models.Model):
         related_name="+",
         db_constraint=False,
     )
+    #: The actor's id as it was when the entry was written (hashed; ``actor_id`` may be nulled since).
+    actor_id_copy = models.BigIntegerField(_("actor id (as recorded)"), null=True, blank=True)
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    #: The actor's display name (full name, else sign-in name) when the entry was written (version 2 on).
+    actor_display = models.CharField(_("actor (as shown)"), max_length=150, blank=True)
+    hash_version = models.PositiveSmallIntegerField(_("hash formula"), default=2)
     action = models.CharField(_("action"), max_length=64)
     object_type = models.CharField(_("object type"), max_length=64)
     object_id = models.CharField(_("object id"), max_length=64)

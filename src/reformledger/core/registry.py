@@ -150,3 +150,33 @@ def catalogue_columns(request: Any) -> list[CatalogueColumn]:
         (column for column in _catalogue_columns.values() if column.visible(request)),
         key=lambda column: (column.order, column.key),
     )
+
+
+@dataclass(frozen=True)
+class PersonNotice:
+    """A message to one person about their own account (a one-time password issued for them, their
+    e-mail address changed): never the secret itself. ``district_id`` is the district the change
+    was made in; ``sender`` the person who made it."""
+
+    person: Any
+    district_id: int
+    subject: str
+    text: str
+    sender: Any = None
+    key: str = ""
+
+
+_person_notifiers: dict[str, Callable[[PersonNotice], None]] = {}
+
+
+def register_person_notifier(key: str, notifier: Callable[[PersonNotice], None]) -> None:
+    """``notifier(notice)`` tells the person, inside the writer's transaction (``supervision``
+    registers its inbox, which also e-mails the person where they have an address)."""
+    _person_notifiers[key] = notifier
+
+
+def notify_person(notice: PersonNotice) -> int:
+    """Tell the person through every registered channel; returns how many notifiers ran."""
+    for notifier in _person_notifiers.values():
+        notifier(notice)
+    return len(_person_notifiers)

@@ -25,6 +25,7 @@ from .story import (
     DOMAIN_CODES,
     DOMAIN_NAMES,
     LEADER_GROUP_DOMAIN,
+    PROVINCE_OFFICE_KEY,
     SHOWCASE_SUB_DISTRICT,
 )
 from .writing import Context, DemoDataError
@@ -232,6 +233,8 @@ def person_specs(code: str, units: list[UnitSpec], rng: random.Random, demo_logi
     homes = [showcase[0], *rng.sample(communities, 29)]
     for i, home in enumerate(homes, start=1):
         add(f"resident-{i}", MembershipSpec(home.code, Role.RESIDENT, "居民"))
+    if demo_logins:  # the province reform office (ADR 0025): with the demo district's logins, last
+        add(PROVINCE_OFFICE_KEY, MembershipSpec(None, Role.PROVINCE_OFFICE, "省委改革办督查处"))
     return people
 
 

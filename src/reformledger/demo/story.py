@@ -48,6 +48,10 @@ DOMAIN_CODES = tuple(DOMAIN_NAMES)
 #: The sub-district whose staff is the ``unit`` demo login; it leads the most micro-reforms.
 SHOWCASE_SUB_DISTRICT = "dongmen"
 
+#: The key of the province reform office's member (no unit: reads every district, changes none;
+#: ADR 0025). Generated with the demo district's people only (the ``province`` demo login).
+PROVINCE_OFFICE_KEY = "province-office-1"
+
 #: The demo logins: username -> the key of the generated person who gets it.
 DEMO_LOGINS = {
     "office": "office-2",
@@ -56,6 +60,7 @@ DEMO_LOGINS = {
     "unit": f"{SHOWCASE_SUB_DISTRICT}-staff-1",
     "expert": "expert-1",
     "resident": "resident-1",
+    "province": PROVINCE_OFFICE_KEY,
 }
 
 # ----------------------------------------------------------------------------------------------

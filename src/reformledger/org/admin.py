@@ -1,65 +1,80 @@
+"""People and units in ``/admin/``: the installation operator's (superusers) alone, audited (ADR 0026).
+
+Nobody is deleted here (deactivate instead: the audit chain names people), a superuser least of
+all. A password the operator sets for someone else is a one-time password: the person replaces it
+at the next sign-in (``must_change_password``).
+"""
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from reformledger.core.admin import AuditedModelAdmin, OfficeInlineMixin
+from reformledger.core.admin import AuditedModelAdmin, OperatorInlineMixin
 from reformledger.core.audit import log_action
 
-from .models import Domain, Membership, Role, SpecialGroup, Unit, User
+from .models import Domain, Membership, SpecialGroup, Unit, User
+from .services.passwords import ONE_TIME_SUBJECT, ONE_TIME_TEXT, tell
+from .services.units import check_webhook
 
 
-class MembershipInline(OfficeInlineMixin, admin.TabularInline[Membership, User]):
+class MembershipInline(OperatorInlineMixin, admin.TabularInline[Membership, User]):
     model = Membership
     extra = 0
     autocomplete_fields = ("unit",)
     filter_horizontal = ("domains",)
 
 
-#: Fields that grant power outside the programme's own roles: only a superuser may set them.
-SUPERUSER_FIELDS = ("is_superuser", "groups", "user_permissions")
-
-
 @admin.register(User)
 class UserAdmin(AuditedModelAdmin[User], BaseUserAdmin[User]):
-    """People. The reform office manages people and their roles; only a superuser may make a
-    superuser, touch a superuser's or an office member's account, or change their passwords."""
-
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Reform Ledger"), {"fields": ("full_name", "phone")}))
-    list_display = ("username", "full_name", "email", "is_active", "is_staff")
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("Reform Ledger"), {"fields": ("full_name", "phone", "must_change_password")}),
+    )
+    list_display = ("username", "full_name", "email", "is_active", "is_superuser")
+    list_filter = ("is_active", "is_superuser")
     search_fields = ("username", "full_name", "email")
     inlines = [MembershipInline]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> list[str] | tuple[str, ...]:
-        readonly = super().get_readonly_fields(request, obj)
-        return readonly if request.user.is_superuser else (*readonly, *SUPERUSER_FIELDS)
-
-    def _guarded(self, request: HttpRequest, obj: User | None) -> bool:
-        """True when ``obj`` is an account only a superuser may change (a superuser, an office member)."""
-        if obj is None or request.user.is_superuser or obj.pk == request.user.pk:
-            return False
-        return obj.is_superuser or obj.memberships.filter(role=Role.OFFICE).exists()
-
-    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
-        return super().has_change_permission(request, obj) and not self._guarded(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
-        return super().has_delete_permission(request, obj) and not self._guarded(request, obj)
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            obj.must_change_password = True  # the operator set the first password: a one-time one
+        super().save_model(request, obj, form, change)
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> HttpResponse:
-        user = self.get_object(request, unquote(id))
-        if user is not None and self._guarded(request, user):
-            raise PermissionDenied
         response = super().user_change_password(request, id, form_url)
-        if request.method == "POST" and response.status_code == 302 and user is not None:
-            log_action(request.user, "admin.password", user, {"password": ["<redacted>", "<redacted>"]})
+        if request.method == "POST" and response.status_code == 302:
+            person = User.objects.get(pk=id)
+            others = person.pk != request.user.pk
+            if others:
+                User.objects.filter(pk=person.pk).update(must_change_password=True)
+            entry = log_action(request.user, "admin.password", person,
+                               {"password": ["<redacted>", "<redacted>"], "must_change_password": [None, others]})
+            if others:
+                tell(person, by=request.user, key=f"account:password:{entry.seq}",  # type: ignore[arg-type]
+                     subject=ONE_TIME_SUBJECT, text=ONE_TIME_TEXT, values={"by": str(request.user)})
         return response
+
+
+class UnitAdminForm(forms.ModelForm[Unit]):
+    webhook_url = forms.URLField(label=_("group robot webhook"), required=False, max_length=200, assume_scheme="https")
+
+    class Meta:
+        model = Unit
+        fields = ("code", "name", "kind", "parent", "sort_order", "is_active", "webhook_url")
+
+    def clean_webhook_url(self) -> str:
+        url = str(self.cleaned_data.get("webhook_url") or "")
+        check_webhook(url)
+        return url
 
 
 @admin.register(Unit)
 class UnitAdmin(AuditedModelAdmin[Unit]):
+    form = UnitAdminForm
     list_display = ("code", "name", "kind", "parent", "district", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("code", "name")

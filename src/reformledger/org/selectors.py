@@ -35,6 +35,8 @@ class Actor:
 
     @property
     def is_province_office(self) -> bool:
+        """The province reform office, or a superuser (the installation's operator, who acts in the
+        programme as the province office: ADR 0025)."""
         return Role.PROVINCE_OFFICE in self.roles
 
     @property
@@ -60,8 +62,27 @@ class Actor:
         return Role.LEADER in self.roles
 
     @property
-    def sees_everything(self) -> bool:
+    def sees_whole_districts(self) -> bool:
+        """The office and the committee see every reform, task and order of their own districts
+        (``district_ids``), and nothing of any other (ADR 0025)."""
         return self.is_office or self.is_committee
+
+    @property
+    def sees_district_work(self) -> bool:
+        """Sees the whole of some districts' work: the office and the committee (their own
+        districts), the province office (every district)."""
+        return self.sees_whole_districts or self.reads_every_district
+
+    def outside_districts(self, district_id: int | None) -> bool:
+        """Whether a record of ``district_id`` lies outside the districts this person is bound to
+        (as office, committee or leader, working in no unit): not theirs even to name in a write,
+        public or not (404, ADR 0025)."""
+        return bool(self.district_ids) and not self.unit_ids and district_id not in self.district_ids
+
+    def in_district(self, district_id: int | None) -> bool:
+        """Whether ``district_id`` is one of the districts this person works in as office,
+        committee or leader (never true for the province office: it changes nothing)."""
+        return district_id is not None and district_id in self.district_ids
 
     @property
     def unit_ids(self) -> frozenset[int]:
@@ -73,10 +94,10 @@ ANONYMOUS = Actor(user=None)
 
 
 def has_full_access(actor: Actor) -> bool:
-    """Whether the person carries reforms (the office, the committee, leaders, unit heads and
-    staff): they see the reforms they carry in full and use the office pages; experts and
-    residents see what the public sees."""
-    return actor.sees_everything or bool(actor.unit_ids) or actor.is_leader
+    """Whether the person carries or watches reforms (the office, the committee, leaders, unit
+    heads and staff, the province office): they see the reforms of their part in full and use the
+    office pages; experts and residents see what the public sees."""
+    return actor.sees_district_work or bool(actor.unit_ids) or actor.is_leader
 
 
 def district_ids() -> list[int]:
@@ -99,7 +120,7 @@ def actor_for(user: AbstractBaseUser | AnonymousUser | None) -> Actor:
     # Memberships, leader domains and superuser status change only through audited writes (services
     # and the audited admin), so the plain fields are cached until the next one (core.cache).
     fields = cached_value(
-        f"actor:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
+        f"actor2:{user.pk}:{int(user.is_superuser)}", lambda: _actor_fields(user), scopes=ORGANISATION
     )
     actor = Actor(user=user, **fields)
     user.actor_memo = actor
@@ -130,7 +151,7 @@ def _actor_fields(user: User) -> _ActorFields:
         roles.add(role)
         if unit_id:
             units[role].add(unit_id)
-        if role in DISTRICT_ROLES:
+        if role in DISTRICT_ROLES and unit_district_id:
             districts.add(unit_district_id)
         if role == Role.LEADER:
             leads_main = leads_main or tier == LeaderTier.MAIN
@@ -143,7 +164,9 @@ def _actor_fields(user: User) -> _ActorFields:
             )
         )
     if user.is_superuser:
-        roles.add(Role.OFFICE)
+        # The installation's operator: in the programme, the province office (reads every
+        # district, changes no business record; ADR 0025).
+        roles.add(Role.PROVINCE_OFFICE)
     return {
         "roles": frozenset(roles),
         "units_by_role": {role: frozenset(ids) for role, ids in units.items()},
@@ -218,3 +241,115 @@ def is_within(unit: Unit, top: Unit) -> bool:
         seen.add(current.pk)
         current = Unit.objects.filter(pk=current.parent_id).first() if current.parent_id else None
     return False
+
+
+# --- the office's own pages: who manages which district, and the directory's reach (ADR 0026) ----
+
+
+def office_district_ids(actor: Actor) -> frozenset[int]:
+    """The districts whose units and people this person manages: those of their reform-office
+    memberships (not of their committee or leader ones); every district for a superuser."""
+    user = actor.user
+    if user is None:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(district_ids())
+    office_units = sorted(actor.units_by_role.get(Role.OFFICE, frozenset()))
+    if not office_units:
+        return frozenset()
+    return cached_value(
+        f"office-districts:{user.pk}:{office_units}",
+        lambda: frozenset(
+            Unit.objects.filter(pk__in=office_units, is_active=True, district__isnull=False).values_list(
+                "district_id", flat=True
+            )
+        ),
+        scopes=ORGANISATION,
+    )
+
+
+def directory_district_ids(actor: Actor) -> frozenset[int] | None:
+    """The districts whose units and people this person sees in the directory; ``None`` for every
+    district (the province office, a superuser). The office, the committee and leaders see their
+    districts; unit heads and staff the districts of their units."""
+    user = actor.user
+    if user is None:
+        return frozenset()
+    if actor.reads_every_district or user.is_superuser:
+        return None
+    unit_ids = sorted(actor.unit_ids)
+    if not unit_ids:
+        return actor.district_ids
+    own = cached_value(
+        f"unit-districts:{unit_ids}",
+        lambda: frozenset(
+            Unit.objects.filter(pk__in=unit_ids, district__isnull=False).values_list("district_id", flat=True)
+        ),
+        scopes=ORGANISATION,
+    )
+    return actor.district_ids | own
+
+
+def person_districts(person: User) -> tuple[frozenset[int], bool]:
+    """The districts of ``person``'s memberships, and whether they also hold one outside every
+    district (the province office, an expert, a resident): such a person is no district's alone."""
+    rows = list(Membership.objects.filter(user=person).values_list("unit__district_id", flat=True))
+    return frozenset(d for d in rows if d), any(d is None for d in rows)
+
+
+def units_in(district_ids: frozenset[int] | None) -> QuerySet[Unit]:
+    """Every unit (active or not) of these districts (``None``: of every district)."""
+    qs = Unit.objects.all()
+    if district_ids is not None:
+        qs = qs.filter(district_id__in=district_ids)
+    return qs.order_by("sort_order", "code")
+
+
+def people_in(
+    district_ids: frozenset[int] | None, *, q: str = "", role: str = "", unit_id: int | None = None, active: bool = True
+) -> QuerySet[User]:
+    """The people with a membership in these districts (``None``: everybody), with those
+    memberships (only those: another district's stay out of sight)."""
+    qs = User.objects.filter(is_active=active)
+    memberships = Membership.objects.select_related("unit").order_by("role", "unit__sort_order", "unit__code")
+    # One filter() call: the district, the role and the unit are of the same membership.
+    held = Q()
+    if district_ids is not None:
+        held &= Q(memberships__unit__district_id__in=district_ids)
+        memberships = memberships.filter(unit__district_id__in=district_ids)
+    if role:
+        held &= Q(memberships__role=role)
+    if unit_id:
+        held &= Q(memberships__unit_id=unit_id)
+    if held:
+        qs = qs.filter(held)
+    if q:
+        qs = qs.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    return qs.distinct().prefetch_related(Prefetch("memberships", queryset=memberships)).order_by("username")
+
+
+def person_in(district_ids: frozenset[int] | None, pk: int) -> User | None:
+    """One person, if they have a membership in these districts (``None``: anybody), active or not."""
+    qs = User.objects.filter(pk=pk)
+    if district_ids is not None:
+        qs = qs.filter(memberships__unit__district_id__in=district_ids)
+    return qs.distinct().first()
+
+
+def memberships_of(person: User, district_ids: frozenset[int] | None) -> QuerySet[Membership]:
+    qs = Membership.objects.filter(user=person).select_related("unit").prefetch_related("domains")
+    if district_ids is not None:
+        qs = qs.filter(unit__district_id__in=district_ids)
+    return qs.order_by("role", "unit__sort_order", "unit__code")
+
+
+def units_tree_in(district_ids: frozenset[int] | None) -> list[UnitNode]:
+    """:func:`units_tree` of these districts (``None``: of every district), in one query."""
+    qs = units_in(district_ids).annotate(member_count=Count("memberships"))
+    nodes: dict[int, UnitNode] = {u.pk: {"unit": u, "children": []} for u in qs}
+    roots: list[UnitNode] = []
+    for node in nodes.values():
+        parent_id = node["unit"].parent_id
+        parent = nodes.get(parent_id) if parent_id is not None else None
+        (parent["children"] if parent else roots).append(node)
+    return roots

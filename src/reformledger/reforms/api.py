@@ -224,10 +224,12 @@ class ReformFilterParams(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _load(user: AbstractBaseUser | AnonymousUser, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
+def _load(
+    user: AbstractBaseUser | AnonymousUser, pk: int, *, for_change: bool = False, for_write: bool = False
+) -> tuple[Reform, bool]:
     """The reform and whether the caller sees it in full, by the selectors' loading policy: 404
     when the caller may not see it, 403 (``for_change``) when they see it but may not change it."""
-    return selectors.get_reform_as_seen(user, pk, for_change=for_change)
+    return selectors.get_reform_as_seen(user, pk, for_change=for_change, for_write=for_write)
 
 
 def _detail(request: HttpRequest, pk: int, *, status: int = 200) -> JsonResponse:
@@ -369,7 +371,7 @@ def update_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: Refo
 )
 def transition_reform(request: HttpRequest, reform_id: Path[ObjectId], payload: TransitionIn) -> JsonResponse:
     user = signed_in_user(request)
-    reform, _full = _load(user, reform_id)
+    reform, _full = _load(user, reform_id, for_write=True)
     services.transition_reform(user=user, reform=reform, to_status=payload.status, note=payload.note)
     return _detail(request, reform_id)
 

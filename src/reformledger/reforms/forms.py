@@ -64,6 +64,7 @@ class CatalogueFilterForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), required=False, widget=FastSelect)
     unit = forms.ChoiceField(label=_("Unit (lead or co)"), required=False, widget=FastSelect)
     status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None, widget=FastSelect)
     sort = forms.ChoiceField(label=_("Sort"), required=False, widget=FastSelect)
 
     def __init__(
@@ -74,6 +75,7 @@ class CatalogueFilterForm(forms.Form):
         domains: list[Domain] | list[Choice],
         units: list[Unit] | list[Choice] | None = None,
         with_status: bool = True,
+        districts: list[Choice] | None = None,
     ):
         super().__init__(data)
         # Choices are callables: Django then builds and normalises them only when a value is checked
@@ -91,6 +93,10 @@ class CatalogueFilterForm(forms.Form):
             self._choice("status").choices = lambda: any_choice + list(Status.choices)
         else:
             del self.fields["status"]
+        if districts is None:  # offered to whoever reads several districts (the province office)
+            del self.fields["district"]
+        else:
+            self._choice("district").choices = lambda: any_choice + [(int(d.code), d.name) for d in districts]
         for name, field in self.fields.items():
             css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
@@ -111,6 +117,7 @@ class CatalogueFilterForm(forms.Form):
             unit=data.get("unit") or None,
             status=data.get("status") or None,
             q=(data.get("q") or "").strip() or None,
+            district=data.get("district") or None,
         )
 
     def sort_key(self) -> str:

@@ -68,7 +68,7 @@ def history_rows(reform: Reform) -> list[dict[str, Any]]:
         rows.append(
             {
                 "entry": entry,
-                "who": str(entry.actor) if entry.actor else (entry.actor_name or _("System")),
+                "who": str(entry.actor) if entry.actor else (entry.actor_display or entry.actor_name or _("System")),
                 "action": audit_label(entry.action),
                 "changes": changes,
                 "note": note,

@@ -25,6 +25,9 @@ AUDIT_LABELS = {
     "demo.create": _("created the reform with the demo data"),
     # Written here (services.apply_approved_change) for the change requests supervision decides.
     "reform.change": _("changed the reform by an approved change request"),
+    # A ledger upload's check or apply that failed (a worker stopped under it), and its retry.
+    "ledger_import.fail": _("recorded that a ledger import failed"),
+    "ledger_import.retry": _("retried a ledger import"),
 }
 #: Actions that bring an object into being: their "before" values are empty and not shown.
 CREATE_ACTIONS = frozenset({"reform.create", "reform.import.create", "demo.create"})
@@ -38,6 +41,7 @@ CHANGE_LABELS = {
     "ledger_file": _("Ledger file"),
     "ledger_conflict": _("Taken from the ledger over a newer edit"),
     "imported": _("Moved in from the office's own ledger"),
+    "step": _("Step"),
 }
 
 

@@ -6,7 +6,7 @@ the predicate and the queryset agree for every role.
 
 import rules
 
-from reformledger.org.rules import is_office
+from reformledger.org.rules import is_district_office, is_office, sees_whole_district
 from reformledger.org.selectors import actor_for
 
 from .models import LOCKED_STATUSES, PUBLIC_STATUSES, Status, Tier
@@ -14,9 +14,9 @@ from .models import LOCKED_STATUSES, PUBLIC_STATUSES, Status, Tier
 MAIN_LEADER_TIERS = (Tier.UPPER, Tier.KEY)
 
 
-@rules.predicate
-def sees_all_reforms(user) -> bool:
-    return actor_for(user).sees_everything
+#: The office and the committee see every reform of their district, the province office every
+#: reform (ADR 0025).
+sees_all_reforms = sees_whole_district
 
 
 @rules.predicate
@@ -44,8 +44,10 @@ def in_co_unit(user, reform) -> bool:
 
 @rules.predicate
 def leads_reform(user, reform) -> bool:
+    """A leader of the reform's district who answers for it: named on it, the main leader (upper
+    and key reforms), or the leader of its domain."""
     actor = actor_for(user)
-    if reform is None or not actor.is_leader:
+    if reform is None or not actor.is_leader or not actor.in_district(reform.district_id):
         return False
     return (
         reform.responsible_leader_id == user.pk
@@ -67,12 +69,15 @@ def is_public(user, reform) -> bool:
 can_view_full = sees_all_reforms | in_lead_unit | in_co_unit | leads_reform
 rules.add_perm("reforms.view_reform", can_view_full)
 rules.add_perm("reforms.view_public_reform", can_view_full | is_public)
-rules.add_perm("reforms.add_reform", is_office | works_in_a_unit)
+# With a reform (its lead unit's district set): the office of that district, or the lead unit.
+rules.add_perm("reforms.add_reform", is_district_office | works_in_a_unit)
 # A completed or terminated reform is locked for everyone: it changes only by an approved change
 # request (supervision). The office may still add or publish its attachments (results, reports).
-rules.add_perm("reforms.change_reform", (is_office | in_lead_unit) & ~is_locked)
-rules.add_perm("reforms.manage_attachments", is_office | (in_lead_unit & ~is_locked))
-rules.add_perm("reforms.import_ledger", is_office)
+# The office changes only its own district's reforms; the province office none (ADR 0025).
+rules.add_perm("reforms.change_reform", (is_district_office | in_lead_unit) & ~is_locked)
+rules.add_perm("reforms.manage_attachments", is_district_office | (in_lead_unit & ~is_locked))
+# An office imports into its own district (each row's district is checked again: ledger.checks).
+rules.add_perm("reforms.import_ledger", is_district_office)
 rules.add_perm("reforms.view_office_pages", is_office)
 
 # Lifecycle: (from, to) -> who may make the move. Not to completed, for anyone: a reform is
@@ -106,9 +111,10 @@ def may_transition(user, reform, to_status: str) -> bool:
     if who is None:
         return False
     actor = actor_for(user)
-    if actor.is_office:
+    # The office and the committee move only their own district's reforms (ADR 0025).
+    if actor.is_office and actor.in_district(reform.district_id):
         return True
-    if who in (APPROVER, LEAD_OR_APPROVER) and actor.is_committee:
+    if who in (APPROVER, LEAD_OR_APPROVER) and actor.is_committee and actor.in_district(reform.district_id):
         return True
     if who in (LEAD, LEAD_OR_APPROVER):
         return reform.lead_unit_id in actor.unit_ids

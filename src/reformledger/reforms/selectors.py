@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.cache import EVERYTHING, ORGANISATION, Scopes, cached_value, per_district, work_scopes
 from reformledger.core.permissions import require
-from reformledger.org.models import Domain, Unit, UnitKind
+from reformledger.org.models import Domain, Membership, Role, Unit, UnitKind
 from reformledger.org.selectors import Actor, actor_for, district_ids, has_full_access
 
 from .models import PUBLIC_STATUSES, Attachment, LedgerImport, Reform, Status, Tier
@@ -58,19 +58,27 @@ class ReformFilters:
 
 
 def _full_access_q(actor: Actor) -> Q | None:
-    """None means no restriction (the office and the committee)."""
-    if actor.sees_everything:
+    """None means no restriction (the province office). The office and the committee see their
+    own districts whole; leaders the reforms they answer for in their districts; unit staff their
+    units' reforms (ADR 0025)."""
+    if actor.reads_every_district:
         return None
-    q = Q(pk__in=[])
+    parts: list[Q] = []
+    if actor.sees_whole_districts:
+        parts.append(Q(district_id__in=sorted(actor.district_ids)))
     if actor.unit_ids:
         co = Reform.co_units.through.objects.filter(reform_id=OuterRef("pk"), unit_id__in=actor.unit_ids)
-        q |= Q(lead_unit_id__in=actor.unit_ids) | Q(Exists(co))
+        parts += [Q(lead_unit_id__in=actor.unit_ids), Q(Exists(co))]
     if actor.is_leader and actor.user is not None:  # roles are only ever a signed-in person's
-        q |= Q(responsible_leader_id=actor.user.pk)
+        leads = Q(responsible_leader_id=actor.user.pk)
         if actor.leads_main:
-            q |= Q(tier__in=MAIN_LEADER_TIERS)
+            leads |= Q(tier__in=MAIN_LEADER_TIERS)
         if actor.leader_domain_ids:
-            q |= Q(domain_id__in=actor.leader_domain_ids)
+            leads |= Q(domain_id__in=actor.leader_domain_ids)
+        parts.append(leads & Q(district_id__in=sorted(actor.district_ids)))
+    q = Q(pk__in=[])
+    for part in parts:
+        q |= part
     return q
 
 
@@ -83,14 +91,15 @@ def visibility_key(user) -> str:
     actor = actor_for(user)
     if not has_full_access(actor):
         return "public"
-    if actor.sees_everything:
+    if actor.reads_every_district:
         return "all"
+    whole = f"d{sorted(actor.district_ids)}" if actor.sees_whole_districts else ""
     leader = (
-        f"l{actor.user.pk}:m{int(actor.leads_main)}:d{sorted(actor.leader_domain_ids)}"
+        f"l{actor.user.pk}:m{int(actor.leads_main)}:d{sorted(actor.leader_domain_ids)}:in{sorted(actor.district_ids)}"
         if actor.is_leader and actor.user is not None
         else ""
     )
-    return f"u{sorted(actor.unit_ids)}:{leader}"
+    return f"{whole}:u{sorted(actor.unit_ids)}:{leader}"
 
 
 def list_key(user, filters: ReformFilters, sort: str) -> str:
@@ -166,12 +175,14 @@ def get_reform(user, pk: int, *, for_change: bool = False) -> Reform:
     return reform
 
 
-def get_reform_as_seen(user, pk: int, *, for_change: bool = False) -> tuple[Reform, bool]:
+def get_reform_as_seen(user, pk: int, *, for_change: bool = False, for_write: bool = False) -> tuple[Reform, bool]:
     """The reform and whether the person sees it in full (else by its public fields, when public).
 
     The policy of :func:`get_reform`, where a public reform counts as seen: 404 when the person
     may see it neither in full nor as the public does; with ``for_change``, 403 unless they may
-    change it (which needs the full view).
+    change it (which needs the full view). ``for_write``: a write that is not a change of fields
+    (a move along the lifecycle): 404 for another district's office, committee or leader, as
+    with ``for_change``; the service decides the rest.
     """
     if has_full_access(actor_for(user)):
         try:
@@ -179,19 +190,25 @@ def get_reform_as_seen(user, pk: int, *, for_change: bool = False) -> tuple[Refo
         except Http404:
             pass
     reform = get_public_reform(pk)
+    if (for_change or for_write) and actor_for(user).outside_districts(reform.district_id):
+        raise Http404  # another district's office, committee or leader (ADR 0025)
     if for_change:
         raise PermissionDenied(CHANGE_REFUSED)
     return reform, False
 
 
-def reform_by_id(pk: int, *, with_co_units: bool = False) -> Reform:
-    """The reform a page's form was posted about, or 404 when there is none.
+def reform_by_id(user, pk: int, *, with_co_units: bool = False) -> Reform:
+    """The reform a page's form was posted about, or 404 when there is none (or it lies in another
+    district than the poster's, an office, committee member or leader: ADR 0025).
 
     A post is a write: whether this person may make it is the service's check (403), as it was on
     the page the form came from; nothing of the reform is shown before that check.
     """
     qs = Reform.objects.prefetch_related("co_units") if with_co_units else Reform.objects.all()
-    return get_object_or_404(qs, pk=pk)
+    reform = get_object_or_404(qs, pk=pk)
+    if actor_for(user).outside_districts(reform.district_id):
+        raise Http404
+    return reform
 
 
 def attachment_of(reform_id: int, attachment_id: int) -> Attachment:
@@ -219,12 +236,10 @@ def get_public_reform(pk: int) -> Reform:
 
 def reading_districts(user) -> list[int]:
     """The districts whose reforms :func:`visible_reforms` may hold for this person: their own
-    districts for unit staff, every district for everyone who reads across them (the office, the
-    committee, leaders by tier or domain, the public)."""
-    actor = actor_for(user)
-    if actor.unit_ids and not (actor.sees_everything or actor.is_leader):
-        return sorted(districts_of(actor) or ())
-    return district_ids()
+    districts for everyone bound to districts (the office, the committee, leaders, unit staff),
+    every district for the province office and the public (who read public reforms everywhere)."""
+    districts = districts_of(actor_for(user))
+    return district_ids() if districts is None else sorted(districts)
 
 
 def list_districts(user, filters: ReformFilters | Any) -> list[int]:
@@ -235,11 +250,12 @@ def list_districts(user, filters: ReformFilters | Any) -> list[int]:
 
 
 def reading_scopes(user) -> Scopes:
-    """The cache scopes of what :func:`visible_reforms` returns for this person (core.cache)."""
-    actor = actor_for(user)
-    if actor.unit_ids and not (actor.sees_everything or actor.is_leader):
-        return work_scopes(reading_districts(user))
-    return EVERYTHING
+    """The cache scopes of what :func:`visible_reforms` returns for this person (core.cache): their
+    own districts' versions only, so a write in another district leaves their pages warm; every
+    district's for the province office and the public."""
+    if districts_of(actor_for(user)) is None:
+        return EVERYTHING
+    return work_scopes(reading_districts(user))
 
 
 def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | int]]:
@@ -355,16 +371,27 @@ def reform_units(district_ids: set[int] | None) -> QuerySet[Unit]:
 
 
 def districts_of(actor: Actor) -> set[int] | None:
-    """The districts the person works in (None when they work across all: superusers without units)."""
-    unit_ids = set().union(*actor.units_by_role.values()) if actor.units_by_role else set()
-    if not unit_ids:
+    """The districts the person works in: of their office, committee and leader memberships
+    (``Actor.district_ids``) and of their units. None when they read every district: the province
+    office (and a superuser), and people with no membership (the public's pages span districts)."""
+    if actor.reads_every_district or not has_full_access(actor):
         return None
+    unit_ids = set().union(*actor.units_by_role.values()) if actor.units_by_role else set()
     rows = cached_value(
         f"districts-of:{sorted(unit_ids)}",
         lambda: list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "district_id")),
         scopes=ORGANISATION,
-    )
-    return {district_id or pk for pk, district_id in rows}
+    ) if unit_ids else []
+    return set(actor.district_ids) | {district_id or pk for pk, district_id in rows}
+
+
+def office_districts(actor: Actor) -> set[int] | None:
+    """The districts whose whole work this person watches as office or committee (the only ones an
+    office issues orders in, makes bulletins of, lists units of); None: every district (the
+    province office, reading only)."""
+    if actor.reads_every_district:
+        return None
+    return set(actor.district_ids)
 
 
 class Choice(NamedTuple):
@@ -391,14 +418,46 @@ def filter_units(district_ids: set[int] | None) -> list[Choice]:
     )
 
 
-def recent_imports(limit: int) -> list[LedgerImport]:
-    """The latest ledger uploads, newest first, with who uploaded them."""
-    return list(LedgerImport.objects.select_related("uploaded_by").order_by("-created_at")[:limit])
+def visible_imports(user) -> QuerySet[LedgerImport]:
+    """The ledger uploads this person sees: their own and their district offices' (an upload
+    previews its district's reforms; ADR 0025); every upload for the province office."""
+    actor = actor_for(user)
+    qs = LedgerImport.objects.select_related("uploaded_by")
+    if actor.reads_every_district:
+        return qs
+    districts = sorted(actor.district_ids)
+    colleagues = Membership.objects.filter(role=Role.OFFICE).filter(
+        Q(unit__district_id__in=districts) | Q(unit_id__in=districts)
+    )
+    return qs.filter(Q(uploaded_by_id=getattr(user, "pk", None)) | Q(uploaded_by__in=colleagues.values("user_id")))
 
 
-def get_import(pk: int) -> LedgerImport:
-    """One ledger upload with who uploaded it, or 404."""
-    return get_object_or_404(LedgerImport.objects.select_related("uploaded_by"), pk=pk)
+def recent_imports(user, limit: int) -> list[LedgerImport]:
+    """The latest ledger uploads the person sees, newest first, with who uploaded them."""
+    return list(visible_imports(user).order_by("-created_at")[:limit])
+
+
+def get_import(user, pk: int) -> LedgerImport:
+    """One ledger upload the person sees, with who uploaded it, or 404."""
+    return get_object_or_404(visible_imports(user), pk=pk)
+
+
+def filter_districts(user) -> list[Choice] | None:
+    """The district filter's options, for whoever reads every district (the province office: ADR
+    0025); None for everyone bound to their districts (cached until the organisation changes)."""
+    actor = actor_for(user)
+    if not (actor.reads_every_district and has_full_access(actor)):
+        return None
+    return _lazy_list(
+        lambda: cached_value(
+            "filter-districts",
+            lambda: [
+                Choice(str(pk), name)
+                for pk, name in Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code").values_list("pk", "name")
+            ],
+            scopes=ORGANISATION,
+        )
+    )
 
 
 def filter_domains() -> list[Choice]:

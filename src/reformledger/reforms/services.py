@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reformledger.core import files
 from reformledger.core.audit import diff, log_action
@@ -24,6 +25,9 @@ from reformledger.org.selectors import actor_for
 from . import rules as reform_rules
 from .models import Attachment, Plan, Reform, Status, Tier
 from .signals import reform_dates_checked, reforms_changed
+
+#: Why an office may not create or move a reform into another district (ADR 0025).
+OTHER_DISTRICT = gettext_lazy("The reform office works only on its own district's reforms.")
 
 
 class ReformFields(TypedDict, total=False):
@@ -125,6 +129,12 @@ def snapshot(reform: Reform) -> ReformSnapshot:
     values = {name: getattr(reform, f"{name}_id" if name in _FK_FIELDS else name) for name in TRACKED_FIELDS if name != "co_units"}
     values["co_units"] = sorted(reform_rules.co_unit_ids(reform)) if reform.pk else []
     return cast(ReformSnapshot, values)
+
+
+def is_office_of(user, reform: Reform) -> bool:
+    """Whether the person is the reform office of the reform's district (ADR 0025)."""
+    actor = actor_for(user)
+    return actor.is_office and actor.in_district(reform.district_id)
 
 
 def _district_of(unit: Unit) -> int:
@@ -251,6 +261,8 @@ def create_reform(*, user, data: ReformFields, imported_progress: int | None = N
     co_units = _assign(reform, data)
     if reform.lead_unit_id:
         reform.district_id = _district_of(reform.lead_unit)
+        # The office creates reforms in its own district only (ADR 0025).
+        require(user, "reforms.add_reform", reform, message=OTHER_DISTRICT)
     _validate(reform, co_units)
     save_unique(reform, fields=["code"])  # a code taken in the same instant: 422 on code, not a 500
     if co_units:
@@ -275,7 +287,7 @@ def _check_dates_owner(user, reform: Reform, data: Mapping[str, Any], reason: st
     reason = (reason or "").strip()
     if not moved or not dates_are_the_offices(reform):
         return reason
-    if not actor_for(user).is_office:
+    if not is_office_of(user, reform):
         message = _("From approval on, only the reform office changes a reform's dates; request a change (调整申请) instead.")
         raise ValidationError({name: message for name in moved})
     if not reason:
@@ -290,15 +302,17 @@ def update_reform(*, user, reform: Reform, data: ReformFields, reason: str = "")
     reform = Reform.objects.select_for_update().get(pk=reform.pk)
     require(user, "reforms.change_reform", reform)
     _refuse_typed_progress(data)
-    allowed = OFFICE_EDITABLE if actor_for(user).is_office else UNIT_EDITABLE
+    allowed = OFFICE_EDITABLE if is_office_of(user, reform) else UNIT_EDITABLE
     refused = set(data) - allowed
     if refused:
         raise PermissionDenied(_("You may not change: %(fields)s.") % {"fields": ", ".join(sorted(refused))})
     reason = _check_dates_owner(user, reform, data, reason)
-    before = snapshot(reform)
+    before, district_before = snapshot(reform), reform.district_id
     co_units = _assign(reform, data)
     if "lead_unit" in data:
         reform.district_id = _district_of(reform.lead_unit)
+        if reform.district_id != district_before:  # moved: the office of the new district too
+            require(user, "reforms.change_reform", reform, message=OTHER_DISTRICT)
     _validate(
         reform, co_units, leader_changed=reform.responsible_leader_id != before["responsible_leader"],
         dates_changed=(reform.start_date, reform.due_date) != (before["start_date"], before["due_date"]),

@@ -1,14 +1,15 @@
-"""Admin pages of supervision: for looking, and for one repair (failed deliveries).
+"""Admin pages of supervision, for the installation's operator: for looking, and for one repair
+(failed deliveries, sent again: audited).
 
 Tasks, reports, orders and decisions change only through the pages and the API (their services
-keep the roll-up, the levels and the messages right), so here they are read-only.
+keep the roll-up, the levels and the messages right), so here they are read-only (ADR 0026).
 """
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from reformledger.core.admin import AuditedModelAdmin
+from reformledger.core.admin import ReadOnlyModelAdmin
 from reformledger.core.audit import Change, log_actions
 
 from .delivery import wake_worker
@@ -24,12 +25,7 @@ from .models import (
     Task,
 )
 
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    has_change_permission = has_delete_permission = has_add_permission
+ReadOnlyAdmin = ReadOnlyModelAdmin
 
 
 @admin.register(Task)

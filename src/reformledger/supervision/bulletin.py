@@ -50,6 +50,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from reformledger.core.anchor import Anchor, current_anchor
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Status, Tier
 
@@ -225,6 +226,8 @@ class Bulletin:
     closed_at_completion: int = 0
     #: Leaf tasks overdue at some time in the period, and their overdue days in it, by unit (:mod:`.lateness`).
     lateness: Lateness = field(default_factory=Lateness)
+    #: The audit chain's head when the bulletin was made, signed when the key is set (ADR 0027).
+    anchor: Anchor | None = None
 
     @property
     def task_total(self) -> int:
@@ -482,6 +485,7 @@ def make_bulletin(*, period: Period, district: Unit | None = None, on: dt.date |
         reports_accepted=report_counts["accepted"],
         order_flow=_order_flow(period, district, made_on),
         lateness=_lateness(period, district, made_on),
+        anchor=current_anchor(),
     )
 
 

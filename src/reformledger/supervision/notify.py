@@ -444,3 +444,11 @@ def extension_decided(request, *, task) -> None:
             user_ids=(request.requested_by_id,), task_id=task.pk, reform_id=request.reform_id,
             sender_id=request.decided_by_id,
         )
+
+
+def tell_person(notice) -> None:
+    """A notice about a person's own account (``core.registry.notify_person``): in their inbox,
+    and by e-mail where they have an address. Never carries a password."""
+    send([Message(key=notice.key or f"account:{uuid.uuid4().hex}", kind=ReminderKind.ACCOUNT,
+                  district_id=notice.district_id, subject=notice.subject[:200], text=notice.text,
+                  user_ids=(notice.person.pk,), sender_id=getattr(notice.sender, "pk", None))])

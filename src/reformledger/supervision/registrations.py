@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
 
+from .notify import tell_person
 from .rules import sees_reported_of_reform
 from .selectors.tasks import reported_figures
 from .templatetags.supervision import reform_actions, reform_warning_text
@@ -70,6 +71,8 @@ def reform_level(reform) -> str | None:
 def register() -> None:
     registry.register_audit_labels(AUDIT_LABELS)
     registry.register_change_labels(CHANGE_LABELS)
+    # A person told about their own account (org's one-time passwords): inbox, and e-mail.
+    registry.register_person_notifier("supervision.inbox", tell_person)
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)
     registry.register_catalogue_column(
         registry.CatalogueColumn(

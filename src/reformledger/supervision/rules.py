@@ -1,5 +1,8 @@
 """Who may do what in supervision. Services check these; pages and the API show only what passes.
 
+* Every office rule is the office *of the record's district* (``is_district_office``, ADR 0025):
+  an office sees and changes only its own district; the province office reads every district and
+  changes nothing (no rule below that changes anything admits it).
 * The office runs supervision: issues orders, reviews reports, urges, decides completions and
   change requests; it may also edit every task.
 * The lead unit decomposes its reform; the unit responsible for a task may split that task
@@ -18,10 +21,9 @@
 
 import rules
 
-from reformledger.org.rules import is_office
+from reformledger.org.rules import is_district_office, reads_every_district, sees_whole_district
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.rules import can_view_full, in_lead_unit, is_locked, leads_reform
-from reformledger.reforms.selectors import districts_of
 
 
 def _reform_of(obj):
@@ -68,25 +70,6 @@ def is_help_leader(user, help_request) -> bool:
 
 
 @rules.predicate
-def in_order_district(user, order) -> bool:
-    """The person works in the order's district (or across every district: a superuser)."""
-    if order is None:
-        return False
-    districts = districts_of(actor_for(user))
-    return districts is None or order.district_id in districts
-
-
-@rules.predicate
-def in_own_district(user, obj) -> bool:
-    """The task or reform is in a district the person works in (or they work across every
-    district: a superuser). A province office reads across districts and changes none."""
-    if obj is None:
-        return False
-    districts = districts_of(actor_for(user))
-    return districts is None or obj.district_id in districts
-
-
-@rules.predicate
 def addressed_or_copied(user, order) -> bool:
     """The order is addressed or copied to a unit the person works in (the order's targets and
     copies are read from the database: one query each)."""
@@ -96,9 +79,8 @@ def addressed_or_copied(user, order) -> bool:
     return order.targets.filter(unit_id__in=unit_ids).exists() or order.copies.filter(unit_id__in=unit_ids).exists()
 
 
-@rules.predicate
-def sees_all_orders(user) -> bool:
-    return actor_for(user).sees_everything
+#: The office and the committee see every order of their district; the province office every order.
+sees_all_orders = sees_whole_district
 
 
 @rules.predicate
@@ -108,41 +90,42 @@ def sees_supervision(user) -> bool:
     return has_full_access(actor_for(user))
 
 
-# Reforms
-rules.add_perm("supervision.decompose_reform", (is_office | in_lead_unit) & ~is_locked)
+# Reforms. Every office rule is checked on the record (a reform, task, order, request, report):
+# the office of its district (ADR 0025).
+rules.add_perm("supervision.decompose_reform", (is_district_office | in_lead_unit) & ~is_locked)
 rules.add_perm("supervision.apply_completion", in_lead_unit & ~is_locked)
-rules.add_perm("supervision.request_change", is_office | in_lead_unit | leads_reform)
-rules.add_perm("supervision.decide", is_office)
+rules.add_perm("supervision.request_change", is_district_office | in_lead_unit | leads_reform)
+rules.add_perm("supervision.decide", is_district_office)  # on the completion's or change request's reform
 # The office of the reform's district corrects an accepted figure (a leaf task's, or the progress
 # of a reform without tasks) with a reason, and reopens a completion with a reason.
-rules.add_perm("supervision.correct_progress", is_office & in_own_district)
-rules.add_perm("supervision.reopen_completion", is_office & in_own_district)
+rules.add_perm("supervision.correct_progress", is_district_office)
+rules.add_perm("supervision.reopen_completion", is_district_office)
 # Tasks
 rules.add_perm("supervision.view_task", can_view_task_reform | in_its_unit)
-can_change_task = (is_office | in_task_lead_unit) & ~task_locked
+can_change_task = (is_district_office | in_task_lead_unit) & ~task_locked
 rules.add_perm("supervision.change_task", can_change_task)
 # Edit or remove a task: whoever may change it, or whoever may split its parent; work the office
 # set, the office only.
-rules.add_perm("supervision.edit_task", (can_change_task | splits_parent) & (is_office | ~set_by_office))
-rules.add_perm("supervision.split_task", (is_office | in_task_lead_unit | in_its_unit) & ~task_locked)
+rules.add_perm("supervision.edit_task", (can_change_task | splits_parent) & (is_district_office | ~set_by_office))
+rules.add_perm("supervision.split_task", (is_district_office | in_task_lead_unit | in_its_unit) & ~task_locked)
 rules.add_perm("supervision.report_on_task", in_its_unit & ~task_locked)
 # Dates are the office's commitments: a unit asks for more time (延期申请), the district's office decides.
-rules.add_perm("supervision.move_dates", is_office)
+rules.add_perm("supervision.move_dates", is_district_office)
 rules.add_perm("supervision.request_extension", (in_its_unit | in_task_lead_unit) & ~task_locked)
-rules.add_perm("supervision.decide_extension", is_office & in_order_district)  # on the request: its district
-rules.add_perm("supervision.review_report", is_office)
-rules.add_perm("supervision.urge", is_office)
+rules.add_perm("supervision.decide_extension", is_district_office)  # on the request: its district
+rules.add_perm("supervision.review_report", is_district_office)  # on the report's task
+rules.add_perm("supervision.urge", is_district_office)  # on the task or reform urged about
 # Orders
-rules.add_perm("supervision.issue_order", is_office)
+rules.add_perm("supervision.issue_order", is_district_office)  # on the order's district
 rules.add_perm("supervision.acknowledge_order", in_its_unit)
 rules.add_perm("supervision.reply_to_order", in_its_unit)  # on the OrderTarget: the unit's own staff
-rules.add_perm("supervision.review_order_reply", is_office & in_order_district)  # on the Order
+rules.add_perm("supervision.review_order_reply", is_district_office)  # on the Order
 rules.add_perm("supervision.view_order", sees_all_orders | addressed_or_copied)
 # Help needed
-rules.add_perm("supervision.resolve_help", is_office | is_help_leader)
+rules.add_perm("supervision.resolve_help", is_district_office | is_help_leader)
 # Pages
 rules.add_perm("supervision.view_board", sees_supervision)
-rules.add_perm("supervision.make_bulletin", is_office)
+rules.add_perm("supervision.make_bulletin", is_district_office | reads_every_district)  # a read: the province office too
 
 
 # Figures awaiting review (ADR 0022): plain functions, for pages and the API to decide what to show.
@@ -153,9 +136,9 @@ def sees_reported(user, task, reform=None) -> bool:
     unit and the reform's lead unit. Leaders, the committee and the public see accepted figures
     only (ADR 0022). Reads the task's reform (pass ``reform`` when it is not loaded)."""
     actor = actor_for(user)
-    if actor.is_office:
-        return True
     reform = reform or task.reform
+    if actor.is_office and actor.in_district(reform.district_id):
+        return True
     return bool(actor.unit_ids) and (task.unit_id in actor.unit_ids or reform.lead_unit_id in actor.unit_ids)
 
 
@@ -163,4 +146,4 @@ def sees_reported_of_reform(user, reform) -> bool:
     """Whether this person sees the figures awaiting review of a reform as a whole: the office
     and the lead unit."""
     actor = actor_for(user)
-    return actor.is_office or reform.lead_unit_id in actor.unit_ids
+    return (actor.is_office and actor.in_district(reform.district_id)) or reform.lead_unit_id in actor.unit_ids

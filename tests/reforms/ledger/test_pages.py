@@ -19,8 +19,8 @@ S = LedgerImport.ImportStatus
 
 
 def run_worker() -> None:
-    """Run every queued job with the real django-tasks-db worker, then return."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    """Run every queued job (of every queue) with the real django-tasks-db worker, then return."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--queue-name", "*", verbosity=0)
 
 
 def sheet_rows(content: bytes) -> list[list]:
@@ -100,6 +100,7 @@ def test_upload_page_shows_the_form_the_limit_and_the_columns(people, client, se
     assert response.status_code == 200
     html = response.content.decode()
     assert 'type="file"' in html and "Largest file: 20 MB" in html
+    assert "At most 20,000 rows; formulas are not read: write values." in html
     for column in COLUMNS:
         assert column.header in html
 

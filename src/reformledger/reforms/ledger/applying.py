@@ -10,12 +10,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from reformledger.core.audit import Change, diff, log_actions
 from reformledger.core.permissions import require
+from reformledger.org.selectors import actor_for
 
 from .. import services
 from ..models import Reform
@@ -49,6 +51,8 @@ class ImportResult:
     kept: int = 0
     notices: list[Problem] = field(default_factory=list)
     applied: bool = False
+    #: Problems past ``LEDGER_MAX_PROBLEMS``: counted, not kept (a line says how many).
+    problems_not_shown: int = 0
 
     @property
     def ok(self) -> bool:
@@ -71,6 +75,7 @@ class ImportResult:
             "notices": [notice.as_dict() for notice in self.notices[:PREVIEW_LIMIT]],
             "notices_total": len(self.notices),
             "applied": self.applied,
+            "problems_not_shown": self.problems_not_shown,
         }
 
 
@@ -94,19 +99,26 @@ def import_ledger(
     changed since the export it comes from is a conflict: it keeps the reform as it is unless
     ``choice`` takes it from the ledger. ``filename`` is recorded in each reform's history.
     """
+    districts = None  # the operator of the command line: every district
     if user is not None:
         require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
+        districts = actor_for(user).district_ids  # an office: its own district only (ADR 0025)
     parsed = read_ledger(source, progress=progress)
     result = ImportResult(
-        problems=list(parsed.problems), warnings=list(parsed.warnings), rows=len(parsed.rows)
+        problems=list(parsed.problems),
+        warnings=list(parsed.warnings),
+        rows=len(parsed.rows),
+        problems_not_shown=parsed.problems_not_shown,
     )
     if result.problems:
         return result
     # A dry run only reads: no transaction, so that on SQLite (BEGIN IMMEDIATE) it takes no write lock.
     with contextlib.nullcontext() if dry_run else transaction.atomic():
-        plan = plan_import(parsed, lock=not dry_run, choice=choice)
+        plan = plan_import(parsed, lock=not dry_run, choice=choice, districts=districts)
         if plan.problems:
-            result.problems = plan.problems
+            limit = settings.LEDGER_MAX_PROBLEMS
+            result.problems = plan.problems[:limit]
+            result.problems_not_shown = max(len(plan.problems) - limit, 0)
             return result
         planned = plan.planned
         result.created = sum(1 for item in planned if item.is_new)

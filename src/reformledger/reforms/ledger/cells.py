@@ -9,9 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils.datetime import from_excel
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula cell of an .xlsx as the file holds it (``=A1+B1``): not a value the ledger takes.
+
+    ``cell`` is its reference as Excel shows it (``K5``), set once the row's number is known."""
+
+    text: str
+    cell: str = ""
+
+    def __str__(self) -> str:
+        return self.text
 
 
 def as_text(value: Any) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import CharField
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from reformledger.org.models import Unit
 
 from ..models import Reform, Tier
 from ..services import ReformSnapshot
-from .cells import as_number, as_text, parse_date
+from .cells import Formula, as_number, as_text, parse_date
 from .files import open_table
 from .format import (
     CO_UNIT_SPLIT,
@@ -67,6 +68,14 @@ class ParsedLedger:
     warnings: list[str] = field(default_factory=list)
     present: frozenset[str] = frozenset()  # ledger fields whose column is in the file
     lookups: Lookups = field(default_factory=Lookups)
+    #: Problems found past ``LEDGER_MAX_PROBLEMS``: counted, not kept.
+    problems_not_shown: int = 0
+
+    def add_problems(self, problems: list[Problem]) -> None:
+        """Keep problems up to ``LEDGER_MAX_PROBLEMS``; count the rest."""
+        room = max(settings.LEDGER_MAX_PROBLEMS - len(self.problems), 0)
+        self.problems.extend(problems[:room])
+        self.problems_not_shown += max(len(problems) - room, 0)
 
 
 def read_ledger(source: Source, *, progress: Progress | None = None) -> ParsedLedger:
@@ -136,16 +145,31 @@ def _check_row(
     number: int, cells: dict[str, Any], parsed: ParsedLedger, seen_codes: dict[str, int]
 ) -> LedgerRow | None:
     """Run the row through every column's reader; the row, or None when it has problems."""
-    row = _Row(number, cells, parsed.lookups, seen_codes)
+    formulas = {key: value for key, value in cells.items() if isinstance(value, Formula)}
+    row = _Row(number, {key: None if key in formulas else value for key, value in cells.items()}, parsed.lookups, seen_codes)
     for key, reader in READERS.items():
         if not reader.optional or key in parsed.present:
             reader.read(row, key)
+    if formulas:  # the formula is the problem of its cell, not what reading it as blank says
+        headers = {HEADER[key] for key in formulas}
+        row.problems = [_formula_problem(number, key, formula) for key, formula in formulas.items()] + [
+            problem for problem in row.problems if problem.column not in headers
+        ]
     if row.problems or row.district is None:
-        parsed.problems.extend(row.problems)
+        parsed.add_problems(row.problems)
         return None
     values = cast(ReformSnapshot, row.values)
     return LedgerRow(
         number=number, code=row.code, district_id=row.district.pk, values=values, version=row.version
+    )
+
+
+def _formula_problem(number: int, key: str, formula: Formula) -> Problem:
+    return Problem(
+        number,
+        HEADER[key],
+        _("The cell %(cell)s holds a formula (%(formula)s); the ledger takes values only: write the value instead.")
+        % {"cell": formula.cell, "formula": formula.text[:60]},
     )
 
 

@@ -22,9 +22,11 @@ from dataclasses import dataclass
 from typing import IO, Any, Literal, cast
 
 import xlrd
+from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
+from .cells import Formula
 from .format import HEADER_WORDS, SHEET_TITLE, LedgerFileError, match_key
 
 #: What a file is read from: a path, or an open binary file (an upload, a stored file).
@@ -69,14 +71,25 @@ def read_bytes(source: Source) -> bytes:
 
 
 def kind_of(source: Source) -> str:
-    """xlsx, xls or csv, judged by content; :func:`not_a_ledger` for anything else."""
+    """xlsx, xls or csv, judged by content; :func:`not_a_ledger` for anything else, and
+    :class:`~.format.LedgerFileError` for an .xlsx that would unpack to more than
+    ``LEDGER_MAX_UNCOMPRESSED_MB`` (a zip bomb: ADR 0031)."""
     head = _head(source)
     if head.startswith(OLE2_MAGIC):
         return XLS
     if head.startswith(b"PK"):
-        if _is_xlsx(source):
-            return XLSX
-        raise not_a_ledger()
+        unpacked = _xlsx_unpacked_size(source)
+        if unpacked is None:
+            raise not_a_ledger()
+        if unpacked > max_unpacked_bytes():
+            raise LedgerFileError(
+                _(
+                    "The workbook unpacks to %(size)s MB; the largest accepted is %(limit)s MB. "
+                    "Split the ledger into smaller files."
+                )
+                % {"size": f"{unpacked / 1024 / 1024:,.0f}", "limit": f"{settings.LEDGER_MAX_UNCOMPRESSED_MB:g}"}
+            )
+        return XLSX
     csv_header(decode_text(read_bytes(source)))  # text with the ledger's headers in its first row
     return CSV
 
@@ -92,13 +105,22 @@ def _head(source: Source) -> bytes:
         source.seek(0)
 
 
-def _is_xlsx(source: Source) -> bool:
-    """An xlsx is a zip archive holding ``xl/workbook.xml``."""
+def max_unpacked_bytes() -> int:
+    return int(settings.LEDGER_MAX_UNCOMPRESSED_MB * 1024 * 1024)
+
+
+def _xlsx_unpacked_size(source: Source) -> int | None:
+    """The sizes of an xlsx's members added up, as its directory declares them (read before
+    anything is unpacked; a member never unpacks to more than it declares: zipfile stops there
+    and checks the CRC); None when it is no xlsx (a zip archive holding ``xl/workbook.xml``)."""
     try:
         with zipfile.ZipFile(source) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            members = archive.infolist()
+            if not any(member.filename == "xl/workbook.xml" for member in members):
+                return None
+            return sum(member.file_size for member in members)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+        return None
     finally:
         if not isinstance(source, str | os.PathLike):
             source.seek(0)
@@ -116,8 +138,11 @@ def open_table(source: Source, kind: str) -> Table:
 
 
 def _xlsx_table(source: Source) -> Table:
+    """The sheet's rows; a formula cell comes as :class:`~.cells.Formula` (loaded with
+    ``data_only=False`` to tell one: a formula is no value the ledger takes, and its cached result
+    may be missing, which read as a blank cell would clear the field)."""
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook = load_workbook(source, read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged file
         raise damaged() from exc
     sheets = workbook.worksheets
@@ -125,7 +150,14 @@ def _xlsx_table(source: Source) -> Table:
         workbook.close()
         raise LedgerFileError(_("The workbook is empty: it has no worksheet."))
     sheet = workbook[SHEET_TITLE] if SHEET_TITLE in workbook.sheetnames else sheets[0]
-    return Table(sheet.iter_rows(values_only=True), lambda: _estimate_xlsx_rows(sheet), workbook.close)
+    rows = (tuple(_xlsx_value(cell) for cell in row) for row in sheet.iter_rows())
+    return Table(rows, lambda: _estimate_xlsx_rows(sheet), workbook.close)
+
+
+def _xlsx_value(cell) -> Any:
+    if cell.data_type == "f":
+        return Formula(str(getattr(cell.value, "text", cell.value) or ""))  # an ArrayFormula has .text
+    return cell.value
 
 
 def _estimate_xlsx_rows(sheet) -> int:

@@ -120,6 +120,13 @@ class Problem:
         return _("Row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
 
 
+def more_problems_line(count: int) -> str:
+    """The line under a capped list of problems (``LEDGER_MAX_PROBLEMS``)."""
+    return _("…and %(count)s more problems not shown. Correct these and check the file again.") % {
+        "count": f"{count:,}"
+    }
+
+
 class LedgerFileError(Exception):
     """The file as a whole cannot be read as a ledger; the message says why, in one sentence."""
 

@@ -7,7 +7,7 @@ changed since the export they come from), and the problems that only show agains
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,13 +74,17 @@ class Plan:
     unchanged: int = 0
 
 
-def plan_import(parsed: ParsedLedger, *, lock: bool = False, choice: Choice | None = None) -> Plan:
+def plan_import(
+    parsed: ParsedLedger, *, lock: bool = False, choice: Choice | None = None, districts: Collection[int] | None = None
+) -> Plan:
     """Compare checked rows with the catalogue: what to create, what to change (field by field),
     which rows conflict with newer edits, and what the pages' rules refuse.
 
     Nothing is written; ``lock`` row-locks the matched reforms (call it inside the applying
     transaction). ``choice``: the conflicts to take from the ledger (none by default: a row whose
-    reform changed since its export keeps the reform as it is).
+    reform changed since its export keeps the reform as it is). ``districts``: the only districts
+    the importer may create or change reforms in (an office's own; None: any, the command line): a
+    row of another district, or naming another district's units, is a row error (ADR 0025).
     """
     choice = choice or Choice()
     lookups = parsed.lookups
@@ -91,6 +95,9 @@ def plan_import(parsed: ParsedLedger, *, lock: bool = False, choice: Choice | No
     responsible = services.responsible_people(named_leaders) if named_leaders else set()
     for row in parsed.rows:
         reform = existing.get(row.code)
+        if districts is not None and (problem := _district_problem(row, reform, lookups, districts)):
+            plan.problems.append(problem)
+            continue
         if reform is None:
             item = _plan_new(row, lookups, responsible, plan.problems)
         else:
@@ -104,6 +111,17 @@ def plan_import(parsed: ParsedLedger, *, lock: bool = False, choice: Choice | No
         _decide(item, choice, plan)
     plan.problems.sort(key=lambda p: p.row or 0)
     return plan
+
+
+def _district_problem(row: LedgerRow, reform: Reform | None, lookups: Lookups, districts: Collection[int]) -> Problem | None:
+    """A row the importer may not apply: its district, its reform's or one of its units' is not one
+    of the importer's districts."""
+    unit_ids = [row.values.get("lead_unit"), *(row.values.get("co_units") or [])]
+    unit_districts = {lookups.units[pk].district_id for pk in unit_ids if pk in lookups.units}
+    named = {row.district_id, *unit_districts} | ({reform.district_id} if reform is not None else set())
+    if named <= set(districts):
+        return None
+    return Problem(row.number, HEADER["district"], _("The reform office imports only its own district's reforms and units."))
 
 
 def _decide(item: Planned, choice: Choice, plan: Plan) -> None:

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reformledger.core.audit import log_action
 from reformledger.core.permissions import require
 
 from ..models import LedgerImport
@@ -75,6 +76,52 @@ def confirm_import(
     item.save(update_fields=["status", "rows_done", "summary", "updated_at"])
     transaction.on_commit(lambda: enqueue(item.pk, user.pk, language))
     return item
+
+
+#: Which step of an import failed, kept in its summary: a retry runs that step again.
+CHECK, APPLY = "check", "apply"
+
+
+@transaction.atomic
+def retry_import(
+    *, user, ledger_import: LedgerImport, language: str, enqueue_check: EnqueueCheck, enqueue_apply: EnqueueApply
+) -> LedgerImport:
+    """Run a failed import's step again (ADR 0031): the check of its file, or its apply with the
+    conflicts the office took, as ``user``. A worker that died in the middle left nothing written
+    (the apply is one transaction), so running the step again is safe; it is audited."""
+    require(user, "reforms.import_ledger", message=IMPORT_REFUSED)
+    item = LedgerImport.objects.select_for_update().get(pk=ledger_import.pk)
+    if item.status != LedgerImport.ImportStatus.FAILED:
+        raise ValidationError(
+            _("Only a failed import can be retried (this one is %(status)s).") % {"status": item.get_status_display()}
+        )
+    step = (item.summary or {}).get("failed_during") or (APPLY if "take_ledger" in (item.summary or {}) else CHECK)
+    status = LedgerImport.ImportStatus.APPLYING if step == APPLY else LedgerImport.ImportStatus.CHECKING
+    item.status, item.rows_done, item.errors = status, 0, []
+    item.save(update_fields=["status", "rows_done", "errors", "updated_at"])
+    log_action(user, "ledger_import.retry", item, {"status": [LedgerImport.ImportStatus.FAILED, status], "step": step})
+    if step == APPLY:
+        transaction.on_commit(lambda: enqueue_apply(item.pk, user.pk, language))
+    else:
+        transaction.on_commit(lambda: enqueue_check(item.pk, language))
+    return item
+
+
+def fail(pk: int, *, step: str, message: str) -> bool:
+    """Record that ``step`` of an import failed (a check or an apply still under way only); True
+    when it was under way. Audited as the system: nobody did it."""
+    with transaction.atomic():
+        item = LedgerImport.objects.select_for_update().filter(pk=pk).first()
+        working = (LedgerImport.ImportStatus.CHECKING, LedgerImport.ImportStatus.APPLYING)
+        if item is None or item.status not in working:
+            return False
+        before = item.status
+        item.status = LedgerImport.ImportStatus.FAILED
+        item.summary = {**(item.summary or {}), "failed_during": step}
+        item.errors = [Problem(None, "", message).as_dict()]
+        item.save(update_fields=["status", "summary", "errors", "updated_at"])
+        log_action(None, "ledger_import.fail", item, {"status": [before, item.status], "step": step})
+    return True
 
 
 def progress_of(pk: int) -> Progress:

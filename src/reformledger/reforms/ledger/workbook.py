@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from .cells import as_text
+from .cells import Formula, as_text
 from .files import Source, Table, kind_of
 from .format import (
     COLUMNS,
@@ -105,13 +105,22 @@ def _header_map(header: Sequence[Any], problems: list[Problem], warnings: list[s
     return positions
 
 
+def _cell(values: Sequence[Any], index: int, number: int) -> Any:
+    """The cell of a row at ``index``; a formula learns its reference (``K5``) for the message."""
+    value = values[index] if index < len(values) else None
+    if isinstance(value, Formula):
+        return Formula(value.text, f"{get_column_letter(index + 1)}{number}")
+    return value
+
+
 def read_rows(
     table: Table, *, problems: list[Problem], warnings: list[str], progress: Progress | None = None
 ) -> tuple[frozenset[str], list[RawRow]]:
     """The ledger fields whose column is in the file, and every non-blank row below the header.
 
     Problems and warnings of the header row are added to ``problems`` and ``warnings``; a sheet
-    without a header row or without data rows raises :class:`LedgerFileError`.
+    without a header row, without data rows or with more than ``LEDGER_MAX_ROWS`` of them raises
+    :class:`LedgerFileError` (reading stops at the first row past the limit).
     """
     total = max(table.estimate() - 1, 0)
     rows = table.rows
@@ -131,9 +140,15 @@ def read_rows(
         progress(0, total)
     out: list[RawRow] = []
     number = 1
+    limit = settings.LEDGER_MAX_ROWS
     for number, values in enumerate(rows, start=2):
-        cells = {key: values[index] if index < len(values) else None for key, index in positions.items()}
+        cells = {key: _cell(values, index, number) for key, index in positions.items()}
         if any(as_text(value) for value in cells.values()):
+            if len(out) >= limit:  # stop reading here: the rest is not even counted
+                raise LedgerFileError(
+                    _("The ledger has more than %(limit)s rows; the most accepted is %(limit)s. Split it into smaller files.")
+                    % {"limit": f"{limit:,}"}
+                )
             out.append((number, cells))
         if progress and (number - 1) % PROGRESS_EVERY == 0:
             progress(number - 1, max(total, number - 1))

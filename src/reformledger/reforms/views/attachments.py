@@ -25,7 +25,7 @@ def _attachments_of(pk: int) -> str:
 @require_POST
 @office_member_required()
 def attach(request: HttpRequest, pk: int) -> HttpResponse:
-    reform = reform_by_id(pk)
+    reform = reform_by_id(request.user, pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -27,6 +27,7 @@ from ..forms import CatalogueFilterForm
 from ..selectors import (
     SORTS,
     districts_of,
+    filter_districts,
     filter_domains,
     filter_units,
     list_districts,
@@ -48,7 +49,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     years, district_ids = year_choices(request.user), districts_of(actor)
     form = CatalogueFilterForm(
-        request.GET or None, years=years, domains=filter_domains(), units=filter_units(district_ids)
+        request.GET or None, years=years, domains=filter_domains(), units=filter_units(district_ids),
+        districts=filter_districts(request.user),
     )
     filters, sort = form.filters(), form.sort_key()
     listed = reform_list(request.user, filters, sort)

@@ -112,7 +112,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         # A post is refused (403) like any write the person may not make, before the form shows
         # anything of the reform back.
-        reform = reform_by_id(pk, with_co_units=True)
+        reform = reform_by_id(request.user, pk, with_co_units=True)
         require(request.user, "reforms.change_reform", reform, message=CHANGE_REFUSED)
     else:
         reform = get_reform(request.user, pk, for_change=True)

@@ -30,11 +30,12 @@ from .. import jobs
 from ..forms import CatalogueFilterForm
 from ..ledger.applying import IMPORT_REFUSED
 from ..ledger.export import LedgerWorkbook
-from ..ledger.format import COLUMNS, LedgerFileError
-from ..ledger.uploads import confirm_import, start_import
+from ..ledger.format import COLUMNS, LedgerFileError, more_problems_line
+from ..ledger.uploads import confirm_import, retry_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
     districts_of,
+    filter_districts,
     filter_domains,
     filter_units,
     get_import,
@@ -122,6 +123,7 @@ def export(request: HttpRequest) -> HttpResponse | FileResponse:
         years=year_choices(request.user),
         domains=filter_domains(),
         units=filter_units(districts_of(actor)),
+        districts=filter_districts(request.user),
     )
     reforms = reform_list(request.user, form.filters(), form.sort_key())
     return response(LedgerWorkbook(reforms), stream=True)
@@ -148,13 +150,14 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", exc.message)
         else:
             return redirect("reforms:ledger-import-detail", pk=item.pk)
-    recent = _with_look(recent_imports(RECENT_IMPORTS))
+    recent = _with_look(recent_imports(request.user, RECENT_IMPORTS))
     return render(
         request,
         "reforms/ledger/upload.html",
         {
             "form": form,
             "max_mb": f"{settings.LEDGER_MAX_UPLOAD_MB:g}",
+            "max_rows": f"{settings.LEDGER_MAX_ROWS:,}",
             "accept": ACCEPT,
             "columns": [(column, COLUMN_HELP.get(column.key, "")) for column in COLUMNS],
             "recent": recent,
@@ -169,10 +172,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The import's state; while it is being checked or applied, htmx polls this every second."""
     require(request.user, "reforms.import_ledger", message=IMPORT_REFUSED)
-    item = get_import(pk)
+    item = get_import(request.user, pk)
     _with_look([item])
     summary = item.summary or {}
     errors = item.errors or []
+    # An import keeps at most LEDGER_MAX_PROBLEMS problems and counts the rest (older ones kept all).
+    hidden = summary.get("problems_not_shown", 0) + max(len(errors) - ERRORS_SHOWN, 0)
     context = {
         "item": item,
         "S": LedgerImport.ImportStatus,
@@ -183,8 +188,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": summary.get("notices", []),
         "to_apply": summary.get("created", 0) + summary.get("updated", 0),
         "errors": errors[:ERRORS_SHOWN],
-        "errors_hidden": max(len(errors) - ERRORS_SHOWN, 0),
-        "errors_total": len(errors),
+        "errors_hidden": more_problems_line(hidden) if hidden else "",
+        "errors_total": len(errors) + summary.get("problems_not_shown", 0),
         "file_error": next((e["message"] for e in errors if e.get("row") is None), ""),
     }
     template = "reforms/ledger/_status.html" if is_htmx(request) else "reforms/ledger/detail.html"
@@ -197,7 +202,8 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Apply the previewed ledger, taking from it the conflicting rows the office ticked."""
-    item = get_import(pk)
+    require(request.user, "reforms.import_ledger", message=IMPORT_REFUSED)
+    item = get_import(request.user, pk)
     take = sorted({int(row) for row in request.POST.getlist("take") if row.isdigit()})
     try:
         confirm_import(
@@ -206,6 +212,25 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             language=get_language(),
             enqueue=jobs.apply_ledger_import.enqueue,
             take=take,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("reforms:ledger-import-detail", pk=item.pk)
+
+
+@require_POST
+@login_required
+def import_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import's step again (its check, or its apply), as the person who retries."""
+    item = get_import(request.user, pk)
+    try:
+        retry_import(
+            user=request.user,
+            ledger_import=item,
+            language=get_language(),
+            enqueue_check=jobs.check_ledger_import.enqueue,
+            enqueue_apply=jobs.apply_ledger_import.enqueue,
         )
     except ValidationError as exc:
         for message in exc.messages:

@@ -21,7 +21,7 @@ from ..selectors import reform_by_id
 @require_POST
 @office_member_required()
 def transition(request: HttpRequest, pk: int) -> HttpResponse:
-    reform = reform_by_id(pk)
+    reform = reform_by_id(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose a valid new status."))

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reformledger.core.anchor import Anchor
 from reformledger.core.exporters import (
     KAI_FONT,
     ExcelExporter,
@@ -82,6 +83,12 @@ def order_flow_text(bulletin: Bulletin) -> str:
     )
 
 
+def anchor_text(anchor: Anchor) -> str:
+    """The audit chain's anchor in words, its values exact so that it can be checked (ADR 0027)."""
+    signed = f"，签名（HMAC-SHA256）{anchor.hmac}" if anchor.hmac else "（未签名）"
+    return f"审计日志锚点：时间{anchor.time}，序号{anchor.seq}，哈希值{anchor.hash}{signed}。"
+
+
 def tier_table(bulletin: Bulletin, statuses: list[str]) -> list[tuple[object, ...]]:
     """The tier x status table with its totals row, labelled in Chinese."""
     b = bulletin
@@ -139,6 +146,8 @@ class BulletinDocument(_BulletinFile, WordExporter):
         self.warnings(b.amber, "本期无黄色预警事项。")
         self.units()
         self.orders()
+        if b.anchor is not None:
+            self.paragraph(anchor_text(b.anchor), size=Pt(10.5), space_before=12)
         self.signature(office, b.made_on)
 
     def overview(self) -> None:
@@ -299,9 +308,14 @@ class BulletinWorkbook(_BulletinFile, ExcelExporter):
         for label, value in flows:
             self.pair(sheet, row, label, value, self.header_font)
             row += 1
+        if b.anchor is not None:
+            a = b.anchor
+            for label, text in (("审计日志锚点时间", a.time), ("锚点序号", a.seq), ("锚点哈希值", a.hash), ("锚点签名（HMAC）", a.hmac or "未签名")):
+                row += 1
+                self.pair(sheet, row, label, text, self.header_font)
         sheet.column_dimensions["A"].width = 20
 
-    def pair(self, sheet: Worksheet, row: int, label: str, value: int, label_font: Font, value_font: Font | None = None) -> None:
+    def pair(self, sheet: Worksheet, row: int, label: str, value: int | str, label_font: Font, value_font: Font | None = None) -> None:
         """A label in column A and its figure in column B."""
         sheet.cell(row=row, column=1, value=label).font = label_font
         sheet.cell(row=row, column=2, value=value).font = value_font or self.body_font

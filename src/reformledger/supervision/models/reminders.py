@@ -25,6 +25,8 @@ class ReminderKind(models.TextChoices):
     REVIEW = "review", _("Review result")
     #: Something waits for the reform office (a report, an application, a request, help needed).
     FOR_OFFICE = "for_office", _("Waiting for the office")
+    #: About the person's own account: a one-time password issued for them, their e-mail changed.
+    ACCOUNT = "account", _("Your account")
 
 
 class Reminder(models.Model):

@@ -19,18 +19,20 @@ def evidence_prefetch() -> Prefetch:
     return Prefetch("evidence", queryset=Evidence.objects.order_by("created_at", "pk"))
 
 
-def pending_completions() -> QuerySet[Completion]:
+def pending_completions(user) -> QuerySet[Completion]:
+    """Applications awaiting the office, of the reforms the person sees (its district's: ADR 0025)."""
     return (
-        Completion.objects.filter(status=Decision.PENDING)
+        Completion.objects.filter(status=Decision.PENDING, reform__in=visible_reforms(user).values("pk"))
         .select_related("reform", "reform__lead_unit", "applied_by")
         .annotate(n_evidence=Count("evidence"))
         .order_by("created_at", "pk")
     )
 
 
-def pending_changes() -> QuerySet[ChangeRequest]:
+def pending_changes(user) -> QuerySet[ChangeRequest]:
+    """Change requests awaiting the office, of the reforms the person sees."""
     return (
-        ChangeRequest.objects.filter(status=ChangeRequest.CRStatus.PENDING)
+        ChangeRequest.objects.filter(status=ChangeRequest.CRStatus.PENDING, reform__in=visible_reforms(user).values("pk"))
         .select_related("reform", "reform__lead_unit", "requested_by")
         .annotate(n_evidence=Count("evidence"))
         .order_by("created_at", "pk")

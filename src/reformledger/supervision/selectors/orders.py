@@ -13,7 +13,7 @@ from reformledger.core.cache import district_count
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import LOCKED_STATUSES, Reform
-from reformledger.reforms.selectors import districts_of, reading_districts, reform_units
+from reformledger.reforms.selectors import office_districts, reading_districts, reform_units
 
 from ..models import (
     SETTLED_STATUSES,
@@ -58,18 +58,21 @@ FILTERS = ("pending", "review", *ORDER_STATES)
 
 
 def visible_orders(user) -> QuerySet[Order]:
-    """The office and the committee see every order; a unit sees the orders addressed or copied
-    (抄送) to it."""
+    """The office and the committee see every order of their districts, the province office every
+    order; a unit sees the orders addressed or copied (抄送) to it (ADR 0025)."""
     actor = actor_for(user)
     qs = Order.objects.select_related("issued_by", "district")
-    if actor.sees_everything:
+    if actor.reads_every_district:
         return qs
+    q = Q(pk__in=[])
+    if actor.sees_whole_districts:
+        q |= Q(district_id__in=sorted(actor.district_ids))
     if actor.unit_ids:
-        return qs.filter(
-            Q(pk__in=OrderTarget.objects.filter(unit_id__in=actor.unit_ids).values("order_id"))
-            | Q(pk__in=OrderCopy.objects.filter(unit_id__in=actor.unit_ids).values("order_id"))
-        )
-    return qs.none()
+        q |= Q(pk__in=OrderTarget.objects.filter(unit_id__in=actor.unit_ids).values("order_id"))
+        q |= Q(pk__in=OrderCopy.objects.filter(unit_id__in=actor.unit_ids).values("order_id"))
+    if not (actor.sees_whole_districts or actor.unit_ids):
+        return qs.none()
+    return qs.filter(q)
 
 
 def get_order(user, pk: int, *, for_change: bool = False) -> Order:
@@ -80,7 +83,7 @@ def get_order(user, pk: int, *, for_change: bool = False) -> Order:
     """
     qs = Order.objects.all() if for_change else visible_orders(user)
     order = qs.filter(pk=pk).first()
-    if order is None:
+    if order is None or actor_for(user).outside_districts(order.district_id):
         raise Http404
     return order
 
@@ -88,7 +91,7 @@ def get_order(user, pk: int, *, for_change: bool = False) -> Order:
 def _mine_of(user) -> QuerySet[OrderTarget] | None:
     """The person's own units among an order's targets (an ``OuterRef`` subquery), if they work in units."""
     actor = actor_for(user)
-    if not actor.unit_ids or actor.sees_everything:
+    if not actor.unit_ids or actor.sees_district_work:
         return None
     return OrderTarget.objects.filter(order_id=OuterRef("pk"), unit_id__in=actor.unit_ids)
 
@@ -173,6 +176,8 @@ def get_reply(user, pk: int, *, for_change: bool = False) -> OrderReply:
     reply = OrderReply.objects.select_related("order", "target", "target__unit").filter(pk=pk).first()
     if reply is None or not (for_change or visible_orders(user).filter(pk=reply.order_id).exists()):
         raise Http404
+    if actor_for(user).outside_districts(reply.order.district_id):
+        raise Http404  # another district's office, committee or leader (ADR 0025)
     return reply
 
 
@@ -190,12 +195,17 @@ def get_reply_file(user, pk: int) -> OrderReplyFile:
 def late_counts(user, on: dt.date) -> dict[str, int] | None:
     """The addressed units late to acknowledge (``ack``) or to reply (``reply``) and the tasks past
     their order's deadline (``items``, 督办超期), of open orders the person answers for: every one
-    for the office and the committee, its own for a unit; None for anyone else. Each district's
+    of their districts for the office and the committee (every district's for the province
+    office), its own for a unit; None for anyone else. Each district's
     part is cached on its version and the day (core.cache.district_count)."""
     actor = actor_for(user)
     targets, items = OrderTarget.objects.all(), OrderItem.objects.filter(order__status=OrderStatus.ISSUED)
-    if actor.sees_everything:
+    if actor.reads_every_district:
         who = "all"
+    elif actor.sees_whole_districts:
+        who = f"d{sorted(actor.district_ids)}"
+        targets = targets.filter(order__district_id__in=actor.district_ids)
+        items = items.filter(order__district_id__in=actor.district_ids)
     elif actor.unit_ids:
         who = f"u{sorted(actor.unit_ids)}"
         targets, items = targets.filter(unit_id__in=actor.unit_ids), items.filter(task__unit_id__in=actor.unit_ids)
@@ -227,7 +237,7 @@ def issuing_office(order: Order) -> str:
 def order_units(user) -> QuerySet[Unit]:
     """The active units an order may go to: those that carry reforms in the person's districts
     (not the district itself, its committee or the office that issues the order)."""
-    return reform_units(districts_of(actor_for(user))).exclude(
+    return reform_units(office_districts(actor_for(user))).exclude(
         kind__in=(UnitKind.DISTRICT, UnitKind.COMMITTEE, UnitKind.REFORM_OFFICE)
     )
 
@@ -235,7 +245,7 @@ def order_units(user) -> QuerySet[Unit]:
 def open_tasks(user) -> QuerySet[Task]:
     """Open tasks of open reforms, in the person's districts: what an order may list."""
     qs = visible_tasks(user).exclude(status__in=SETTLED_STATUSES).exclude(reform__status__in=LOCKED_STATUSES)
-    district_ids = districts_of(actor_for(user))
+    district_ids = office_districts(actor_for(user))
     if district_ids is not None:
         qs = qs.filter(district_id__in=district_ids)
     return qs
@@ -264,5 +274,5 @@ def candidates(user, data, chosen_ids: set[int]) -> tuple[list[Task], Reform | N
 
 def own_district(user) -> Unit | None:
     """The person's district, when they work in exactly one."""
-    district_ids = districts_of(actor_for(user))
+    district_ids = office_districts(actor_for(user))
     return Unit.objects.filter(pk__in=district_ids).first() if district_ids and len(district_ids) == 1 else None

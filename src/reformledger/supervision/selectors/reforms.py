@@ -10,7 +10,11 @@ from reformledger.reforms.models import Reform
 
 
 def may_know(user, reform: Reform) -> bool:
-    """Whether the person may know of the reform: see it in full, or by its public fields."""
+    """Whether the person may know of the reform: see it in full, or by its public fields. The
+    office, committee and leaders of another district do not know of it (ADR 0025): a write that
+    names it answers 404, not 403."""
+    if actor_for(user).outside_districts(reform.district_id):
+        return False
     return user.has_perm("reforms.view_public_reform", reform)
 
 

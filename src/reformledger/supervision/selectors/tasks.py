@@ -28,12 +28,19 @@ TASK_RELATED = ("reform", "reform__domain", "reform__lead_unit", "unit", "assign
 
 
 def visible_tasks(user) -> TaskQuerySet:
+    """The province office sees every task; the office and the committee every task of their
+    districts (by the task's own district: no subquery); leaders and units the tasks of the
+    reforms they see, and units the tasks given to them (ADR 0025)."""
     actor = actor_for(user)
-    if actor.sees_everything:
+    if actor.reads_every_district:
         return Task.objects.all()
     if not has_full_access(actor):
         return Task.objects.none()
-    q = Q(reform__in=visible_reforms(user).values("pk"))
+    q = Q(pk__in=[])
+    if actor.sees_whole_districts:
+        q |= Q(district_id__in=sorted(actor.district_ids))
+    if actor.unit_ids or actor.is_leader:
+        q |= Q(reform__in=visible_reforms(user).values("pk"))
     if actor.unit_ids:
         q |= Q(unit_id__in=actor.unit_ids)
     return Task.objects.filter(q)

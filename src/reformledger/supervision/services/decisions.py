@@ -66,8 +66,8 @@ def apply_completion(*, user, reform: Reform, summary: str, evidence: Sequence =
 def decide_completion(*, user, completion: Completion, accept: bool, comment: str = "") -> Completion:
     """The office accepts (the reform is completed and locked; open tasks are closed at completion) or
     returns the application with a comment."""
-    require(user, "supervision.decide", message=_("Only the reform office decides completions."))
     reform = lock_reform(completion.reform_id)
+    require(user, "supervision.decide", reform, message=_("Only the reform office of the reform's district decides completions."))
     completion = Completion.objects.select_for_update().get(pk=completion.pk)
     if completion.status != Decision.PENDING:
         raise ValidationError({"status": _("This application was already decided.")})
@@ -233,8 +233,8 @@ def decide_change(
     """The office decides; for key reforms and upper-level tasks it records the committee's
     decision and its meeting. An approved change applies at once, and the reform's history shows
     the values before and after."""
-    require(user, "supervision.decide", message=_("Only the reform office decides change requests."))
     reform = lock_reform(change_request.reform_id)
+    require(user, "supervision.decide", reform, message=_("Only the reform office of the reform's district decides change requests."))
     request = ChangeRequest.objects.select_for_update().get(pk=change_request.pk)
     if request.status != ChangeRequest.CRStatus.PENDING:
         raise ValidationError({"status": _("This change request was already decided (%(status)s).") % {"status": request.get_status_display()}})

@@ -153,6 +153,8 @@ def issue_order(
     require(user, "supervision.issue_order", message=_("Only the reform office issues supervision orders."))
     checked = _check_order(title=title, reply_by=reply_by, units=units, cc_units=cc_units, items=items)
     district = Unit.objects.select_for_update().get(pk=checked.district_id)  # type: ignore[misc]  # one district, checked
+    # The office issues orders in its own district only, to its units, numbered in its sequence (ADR 0025).
+    require(user, "supervision.issue_order", district, message=_("The reform office issues orders only to its own district's units."))
     on = today()
     number = (Order.objects.filter(district=district, year=on.year).aggregate(m=Max("number"))["m"] or 0) + 1
     order = Order.objects.create(

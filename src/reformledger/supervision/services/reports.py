@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reformledger.core.audit import Change, log_action, log_actions
 from reformledger.core.permissions import require
@@ -28,6 +29,10 @@ from ..rollup import refresh_reform, today
 from .common import Errors, add_error, lock_reform, refuse_repeat
 from .evidence import check_evidence, store_evidence
 from .help import open_help
+
+#: Why a review or an urging is refused: not the office of the work's district (ADR 0025).
+REVIEWS = gettext_lazy("Only the reform office of the task's district reviews its reports.")
+URGES = gettext_lazy("Only the reform office of the district urges its units.")
 
 
 def _percent(value, errors: Errors) -> int | None:
@@ -134,11 +139,13 @@ def review_reports(*, user, reports: Sequence[ProgressReport], accept: bool, com
     """The office accepts (or returns) several reports at once: all or nothing. Every report is
     checked first; if any cannot be decided (already reviewed, returned without a comment), none is,
     and the error names each one. Each decided report is audited and its reporter told."""
-    require(user, "supervision.review_report")
+    require(user, "supervision.review_report", message=REVIEWS)
     ids = list(dict.fromkeys(r.pk for r in reports))
     if not ids:
         raise ValidationError({"reports": _("Choose at least one report.")})
     found = {r.pk: r for r in ProgressReport.objects.select_related("task").filter(pk__in=ids)}
+    for item in found.values():  # every report of the office's own district (ADR 0025)
+        require(user, "supervision.review_report", item.task, message=REVIEWS)
     errors: Errors = {}
     if not accept and not (comment or "").strip():
         add_error(errors, "comment", _("Say why the reports are returned."))
@@ -165,8 +172,8 @@ def review_report(*, user, report: ProgressReport, accept: bool, comment: str = 
     """The office accepts a report or returns it with a comment. Accepting sets the task's
     progress to the report's percent (a 100% report completes the task); returning leaves the
     accepted progress as it was."""
-    require(user, "supervision.review_report")
     report = ProgressReport.objects.select_related("task").get(pk=report.pk)
+    require(user, "supervision.review_report", report.task, message=REVIEWS)
     reform = lock_reform(report.task.reform_id)
     report = ProgressReport.objects.select_for_update().select_related("task", "task__reform").get(pk=report.pk)
     if report.status != Decision.PENDING:
@@ -197,7 +204,7 @@ def review_report(*, user, report: ProgressReport, accept: bool, comment: str = 
 @transaction.atomic
 def urge(*, user, message: str, task: Task | None = None, reform: Reform | None = None) -> Reminder:
     """The office urges (催办) the unit responsible for a task, or a reform's lead unit."""
-    require(user, "supervision.urge")
+    require(user, "supervision.urge", message=URGES)
     if not (message or "").strip():
         raise ValidationError({"message": _("Write the message to send.")})
     if task is not None and reform is None:
@@ -208,6 +215,7 @@ def urge(*, user, message: str, task: Task | None = None, reform: Reform | None 
         unit = reform.lead_unit
     else:
         raise ValidationError({"task": _("Urge about one task or one reform.")})
+    require(user, "supervision.urge", task or reform, message=URGES)
     reminder = notify.urge(sender=user, unit=unit, reform=reform, task=task, message=message.strip())
     log_action(user, "supervision.urge", task or reform, {"unit": [None, unit.pk], "message": message.strip()})
     return reminder
@@ -217,7 +225,7 @@ def urge(*, user, message: str, task: Task | None = None, reform: Reform | None 
 def urge_tasks(*, user, tasks: Sequence[Task], message: str) -> list[Reminder]:
     """The office urges the units of several tasks at once (from the warning board): one message
     per unit, naming its tasks; each task's urging audited."""
-    require(user, "supervision.urge")
+    require(user, "supervision.urge", message=URGES)
     errors: Errors = {}
     if not (message or "").strip():
         add_error(errors, "message", _("Write the message to send."))
@@ -229,6 +237,7 @@ def urge_tasks(*, user, tasks: Sequence[Task], message: str) -> list[Reminder]:
     text = message.strip()
     by_unit: dict[int, list[Task]] = {}
     for task in Task.objects.select_related("reform", "unit").filter(pk__in=ids).order_by("due_date", "pk"):
+        require(user, "supervision.urge", task, message=URGES)  # the office's own district only
         by_unit.setdefault(task.unit_id, []).append(task)
     reminders = [notify.urge_unit(sender=user, unit=group[0].unit, tasks=group, message=text) for group in by_unit.values()]
     log_actions(user, [Change("supervision.urge", task, {"unit": [None, task.unit_id], "message": text})

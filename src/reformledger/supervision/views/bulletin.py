@@ -16,7 +16,7 @@ from reformledger.org.decorators import office_member_required
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Status
-from reformledger.reforms.selectors import districts_of
+from reformledger.reforms.selectors import office_districts
 
 from ..bulletin import make_bulletin
 from ..documents import BulletinDocument, BulletinWorkbook
@@ -24,13 +24,14 @@ from ..forms.bulletin import BulletinForm
 
 #: How many red and how many amber tasks the bulletin page previews (the files list them all).
 BULLETIN_PREVIEW_ROWS = 100
-BULLETIN_ONLY = gettext_lazy("Only the reform office makes bulletins.")
+BULLETIN_ONLY = gettext_lazy("Only the reform office and the province office make bulletins.")
 
 
 def _bulletin_districts(user) -> tuple[list[Unit], bool]:
-    """The districts the person may make a bulletin for, and whether "all districts" is offered
-    (to people who work across districts, e.g. a superuser of a province's instance)."""
-    district_ids = districts_of(actor_for(user))
+    """The districts the person may make a bulletin for, and whether "all districts" is offered:
+    the office's and the committee's own districts; every district, and all of them together, for
+    the province office (and a superuser; ADR 0025)."""
+    district_ids = office_districts(actor_for(user))
     qs = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code")
     if district_ids is not None:
         return list(qs.filter(pk__in=district_ids)), False

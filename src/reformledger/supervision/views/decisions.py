@@ -53,8 +53,8 @@ REQUESTS = gettext_lazy("Only the reform office, the lead unit and the responsib
 @office_member_required()
 def decisions(request: HttpRequest) -> HttpResponse:
     require(request.user, "supervision.decide", message=DECIDES)
-    completions = Paginator(decision_selectors.pending_completions(), PAGE_SIZE).get_page(request.GET.get("cpage"))
-    changes = Paginator(decision_selectors.pending_changes(), PAGE_SIZE).get_page(request.GET.get("rpage"))
+    completions = Paginator(decision_selectors.pending_completions(request.user), PAGE_SIZE).get_page(request.GET.get("cpage"))
+    changes = Paginator(decision_selectors.pending_changes(request.user), PAGE_SIZE).get_page(request.GET.get("rpage"))
     extensions = Paginator(extension_selectors.pending_extensions(request.user), PAGE_SIZE).get_page(request.GET.get("epage"))
     return render(
         request, "supervision/decisions.html", {"completions": completions, "changes": changes, "extensions": extensions}
@@ -104,10 +104,12 @@ def completion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if not writing:
         require(request.user, "supervision.decide", message=DECIDES_COMPLETIONS)
     completion = decision_selectors.get_completion(request.user, pk)
+    if not writing:  # the office of the reform's district only (ADR 0025)
+        require(request.user, "supervision.decide", completion.reform, message=DECIDES_COMPLETIONS)
     form = CompletionDecisionForm(request.POST or None)
     if writing:
         if not form.is_valid():
-            require(request.user, "supervision.decide", message=DECIDES_COMPLETIONS)
+            require(request.user, "supervision.decide", completion.reform, message=DECIDES_COMPLETIONS)
         else:
             accept = form.cleaned_data["decision"] == "accept"
             try:
@@ -225,7 +227,7 @@ def change_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_change(request: HttpRequest, change: ChangeRequest, form: ChangeDecisionForm | None, status: int = 200):
-    can_decide = change.status == ChangeRequest.CRStatus.PENDING and request.user.has_perm("supervision.decide")
+    can_decide = change.status == ChangeRequest.CRStatus.PENDING and request.user.has_perm("supervision.decide", change.reform)
     if can_decide and form is None:
         form = ChangeDecisionForm(reform=change.reform)
     return render(
@@ -248,7 +250,7 @@ def change_decide(request: HttpRequest, pk: int) -> HttpResponse:
     change = decision_selectors.get_change_request(request.user, pk, for_change=True)
     form = ChangeDecisionForm(request.POST, reform=change.reform)
     if not form.is_valid():
-        require(request.user, "supervision.decide", message=DECIDES_CHANGES)  # the form goes back to who may send it
+        require(request.user, "supervision.decide", change.reform, message=DECIDES_CHANGES)  # the form goes back to who may send it
         return _render_change(request, change, form, status=400)
     approve = form.cleaned_data["decision"] == "approve"
     try:

@@ -51,7 +51,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, ORDERS_PAGE_SIZE).get_page(request.GET.get("page"))
     for order in page.object_list:
         order.state = order_selectors.order_state(order)
-    is_unit = bool(actor.unit_ids) and not actor.sees_everything
+    is_unit = bool(actor.unit_ids) and not actor.sees_district_work
     return render(
         request,
         "supervision/orders.html",

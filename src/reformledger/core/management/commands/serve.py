@@ -2,6 +2,11 @@
 
 One command for one machine. Stops both on Ctrl-C or SIGTERM; if either dies, stops the other
 and exits non-zero, so a supervisor (systemd) restarts the pair.
+
+Each instance gets its own gunicorn control socket, ``gunicorn.ctl`` in its var dir (mode 0600), not
+gunicorn's default shared by every instance of the user on the host (``~/.gunicorn/gunicorn.ctl``):
+``gunicornc -s var/gunicorn.ctl`` reaches this instance and no other. ``--no-control-socket`` (or a
+var dir too deep for a Unix socket's path) runs without one (ADR 0027).
 """
 
 import os
@@ -10,12 +15,37 @@ import subprocess
 import sys
 import time
 from argparse import ArgumentParser
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+
+#: The longest path a Unix socket may have, with room to spare (Linux allows 107 bytes, macOS 103).
+SOCKET_PATH_MAX = 100
+
+
+def control_socket(var_dir: Path) -> Path | None:
+    """This instance's control socket (in its var dir), or None when its path is too long for one."""
+    path = Path(var_dir).resolve() / "gunicorn.ctl"
+    return path if len(os.fsencode(path)) <= SOCKET_PATH_MAX else None
+
+
+def gunicorn_command(
+    *, host: str, port: int, workers: int, threads: int, socket: Path | None, python: str = sys.executable
+) -> list[str]:
+    """The command line that serves the site: gunicorn with this instance's control socket or none."""
+    return [
+        python, "-m", "gunicorn", "reformledger.wsgi:application",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--access-logfile", "-",
+        "--graceful-timeout", "10",
+        *(["--control-socket", str(socket), "--control-socket-mode", "0600"] if socket else ["--no-control-socket"]),
+    ]
 
 
 class Command(BaseCommand):
@@ -27,20 +57,20 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("WEB_THREADS", "2")))
         parser.add_argument("--no-worker", action="store_true", help="Do not start the background worker.")
+        parser.add_argument(
+            "--no-control-socket", action="store_true", help="Run gunicorn without a control socket (gunicornc)."
+        )
 
     def handle(
-        self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool, **options: Any
+        self, *args: Any, host: str, port: int, workers: int, threads: int, no_worker: bool, no_control_socket: bool,
+        **options: Any,
     ) -> None:
         python = sys.executable
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "reformledger.settings")}
-        web = [
-            python, "-m", "gunicorn", "reformledger.wsgi:application",
-            "--bind", f"{host}:{port}",
-            "--workers", str(workers),
-            "--threads", str(threads),
-            "--access-logfile", "-",
-            "--graceful-timeout", "10",
-        ]
+        socket = None if no_control_socket else control_socket(settings.VAR_DIR)
+        if socket is None and not no_control_socket:
+            self.stderr.write(_("The var dir's path is too long for a control socket; serving without one."))
+        web = gunicorn_command(host=host, port=port, workers=workers, threads=threads, socket=socket, python=python)
         children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own interpreter and arguments
         if not no_worker:
             worker = [python, "-m", "reformledger", "worker", "--interval", "1"]

@@ -145,6 +145,7 @@ class Command(BaseCommand):
             ("committee", _("reform committee member"), _("the whole catalogue; approves proposed reforms")),
             ("expert", _("expert"), _("the public catalogue; evaluation panels")),
             ("resident", _("resident"), _("the public catalogue")),
+            ("province", _("province reform office"), _("every district's catalogue, board and bulletins, read-only")),
         ]
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")

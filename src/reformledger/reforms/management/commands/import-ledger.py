@@ -1,8 +1,9 @@
 """``reformledger import-ledger IN.xlsx|IN.xls|IN.csv [--dry-run] [--user USERNAME]
 [--take-ledger ROW[,ROW…] | --take-ledger-all]``
 
-Checks the whole ledger first; any problem rejects the file with every problem printed (one per
-line, "Row 5 [牵头单位]: ...") and exit code 1, and nothing is written. A clean file is applied
+Checks the whole ledger first; any problem rejects the file with its problems printed (one per
+line, "Row 5 [牵头单位]: ...", the first LEDGER_MAX_PROBLEMS and a count of the rest) and exit
+code 1, and nothing is written. A clean file is applied
 in one transaction: rows match reforms by code, changed fields are updated, new codes created.
 
 A row whose reform changed since the export it comes from is a conflict: it is printed with, per
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from reformledger.org.models import User
 from reformledger.reforms.ledger.applying import ImportResult, import_ledger
+from reformledger.reforms.ledger.format import more_problems_line
 from reformledger.reforms.ledger.planning import Choice
 
 
@@ -73,9 +75,11 @@ class Command(BaseCommand):
         if result.problems:
             for problem in result.problems:
                 self.stderr.write(str(problem))
+            if result.problems_not_shown:
+                self.stderr.write(more_problems_line(result.problems_not_shown))
             raise CommandError(
                 _("The ledger was not imported: %(count)d problem(s). Nothing was written.")
-                % {"count": len(result.problems)},
+                % {"count": len(result.problems) + result.problems_not_shown},
                 returncode=1,
             )
         self._conflicts(result, rows)
