@@ -71,8 +71,9 @@ NOT_FOUND = profile(HIDE)
 REDIRECTS = profile(AWAY)
 #: Signed-in people are sent on to their own start page.
 SENDS_ON = profile(AWAY, anonymous=LOGIN)
-#: The admin: staff only; everyone else is sent to its sign-in page.
-ADMIN = profile(LOGIN, office=OK, other_office=OK)
+#: The admin: the installation's operator (a superuser) only; every role of the programme is sent to
+#: its sign-in page (business records change only through the services, ADR 0026).
+ADMIN = profile(LOGIN)
 
 PROFILES = {
     "PUBLIC": PUBLIC,
@@ -107,6 +108,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /reforms/": row(PUBLIC),
     "GET /reforms/<int:pk>/": row(PUBLIC),
     "GET /reforms/<int:pk>/attachments/<int:attachment_id>/": row(PUBLIC),
+    "GET /accounts/password/change/": row(SIGNED_IN),
+    "GET /accounts/password/change/done/": row(SIGNED_IN),
+    "GET /accounts/password/reset/": row(NOT_FOUND),  # no mail configured: no reset by e-mail
+    "GET /accounts/password/reset/done/": row(PUBLIC),
+    "GET /accounts/password/reset/sent/": row(PUBLIC),
+    "POST /accounts/password/change/": row(OWN_WRITES),
+    "POST /accounts/password/change/done/": row(NOBODY, anonymous=LOGIN),
+    "POST /accounts/password/reset/": row(NOT_FOUND),
     "POST /accounts/login/": row(ANYONE_WRITES),
     "POST /accounts/logout/": row(ANYONE_WRITES),
     "POST /api/v1/": row(NOT_FOUND),
@@ -143,7 +152,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/reforms/{reform_id}/progress-correction": row(OFFICE_WRITES),
     "POST /api/v1/reforms/{reform_id}/tasks": row(LEAD_UNIT_WRITES, office=ALLOW),
     "POST /api/v1/reforms/{reform_id}/transition": row(OFFICE_WRITES),
-    "POST /api/v1/reports/review": row(OFFICE_WRITES, other_office=DENY),
+    "POST /api/v1/reports/review": row(OFFICE_WRITES),  # the ids name district A's report
     "POST /api/v1/reports/{report_id}/review": row(OFFICE_WRITES),
     "POST /api/v1/tasks/{task_id}/extensions": row(LEAD_UNIT_WRITES),
     "POST /api/v1/tasks/{task_id}/progress-correction": row(OFFICE_WRITES),
@@ -162,6 +171,21 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /office/reforms/<int:pk>/edit/": row(OF_THE_REFORM, leader_main=DENY, leader_domains=DENY, committee=DENY, province=DENY),
     "GET /office/reforms/new/": row(CARRIERS, leader_main=DENY, leader_domains=DENY, committee=DENY, province=DENY),
     "GET /office/start/": row(SENDS_ON),
+    "GET /office/org/people/<int:pk>/": row(CARRIERS, other_office=HIDE),
+    "GET /office/org/people/new/": row(OFFICE_PAGES, province=DENY),
+    "GET /office/org/units/<int:pk>/": row(OFFICE_WRITES, office=OK),
+    "GET /office/org/units/new/": row(OFFICE_PAGES, province=DENY),
+    "POST /office/ledger/import/<int:pk>/retry/": row(OFFICE_WRITES, resident=HIDE, expert=HIDE, unit_staff=HIDE, unit_head=HIDE, other_unit=HIDE),
+    "POST /office/org/people/<int:pk>/": row(OFFICE_WRITES),
+    "POST /office/org/people/<int:pk>/active/": row(OFFICE_WRITES),
+    "POST /office/org/people/<int:pk>/password/": row(OFFICE_WRITES),
+    "POST /office/org/people/<int:pk>/roles/": row(OFFICE_WRITES),
+    "POST /office/org/people/<int:pk>/roles/<int:membership_pk>/remove/": row(OFFICE_WRITES),
+    "POST /office/org/people/new/": row(OFFICE_CREATES),
+    "POST /office/org/units/<int:pk>/": row(OFFICE_WRITES),
+    "POST /office/org/units/<int:pk>/active/": row(OFFICE_WRITES),
+    "POST /office/org/units/<int:pk>/move/": row(OFFICE_WRITES),
+    "POST /office/org/units/new/": row(OFFICE_CREATES),
     "POST /office/ledger/import/": row(OFFICE_CREATES),
     "POST /office/ledger/import/<int:pk>/confirm/": row(OFFICE_WRITES),
     "POST /office/reforms/<int:pk>/attachments/": row(LEAD_UNIT_WRITES, office=ALLOW),
@@ -224,17 +248,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),
-    # An object outside the admin's list for this person: Django's admin sends them to its index.
-    "GET /admin/reforms/reform/<path:object_id>/change/": row(ADMIN, other_office=AWAY),
-    # Business records are read-only in the admin: changes go through the office's pages.
-    "POST /admin/reforms/reform/<path:object_id>/change/": row(ADMIN, office=DENY, other_office=AWAY),
-    # Nobody sets another person's password to a value they then know.
-    "GET /admin/org/user/<id>/password/": row(ADMIN, office=DENY, other_office=HIDE),
-    "POST /admin/org/user/<id>/password/": row(ADMIN, office=DENY, other_office=HIDE),
+    "GET /admin/reforms/reform/<path:object_id>/change/": row(ADMIN),
+    "POST /admin/reforms/reform/<path:object_id>/change/": row(ADMIN),
+    "GET /admin/org/user/<id>/password/": row(ADMIN),
+    "POST /admin/org/user/<id>/password/": row(ADMIN),
 }
 
 #: URL patterns with no row, each with its reason.
 EXEMPT = {
+    "/accounts/password/reset/<uidb64>/<token>/": "the link of a reset e-mail: its token is the credential, no object of a district",
     "/admin/login/": "Django's admin sign-in and sign-out: the site's own sign-in has its rows",
     "/admin/logout/": "Django's admin sign-in and sign-out: the site's own sign-in has its rows",
     "/admin/password_change/": "a person's own password (the admin's form; the sign-in branch owns it)",
@@ -257,132 +279,33 @@ ADMIN_MODELS = {
     "supervision/task",
 }
 
-# --- pending: pairs that answer otherwise until other branches of issue 9 are merged ------------------
-# Strict: a pair listed here that answers as the table says fails the test (take it out). After the
-# merge of `tenancy` and `admin`, empty these sets and read what remains.
+# --- pending: pairs that answer otherwise today ---------------------------------------------------------
+# Strict: a pair listed here that answers as the table says fails the test (take it out). Written
+# before `tenancy` and `admin` were merged; after merging them (main at c411f3c) these remain.
 
-#: The district boundary (part 1, branch `tenancy`). First the pairs the tenancy branch (as of
-#: its commit 81414e6) already answers as the table says; then the pairs it answers otherwise:
-#: mostly 403 where another district's office must get 404 on district A's objects (it must not learn
-#: they exist), and district A's extension request shown to district B's office.
+#: The district boundary (part 1): district B's office gets 403, not 404, on district A's
+#: attachments (it learns they exist).
 PENDING_TENANCY: set[tuple[str, str]] = {
-    ("GET /api/v1/orders/{order_id}", "other_office"),  # today: ok
-    ("GET /api/v1/orders/{order_id}", "province"),  # today: hide
-    ("GET /api/v1/reforms/{reform_id}/tasks", "other_office"),  # today: ok
-    ("GET /api/v1/reforms/{reform_id}/tasks", "province"),  # today: hide
-    ("GET /api/v1/tasks/{task_id}", "other_office"),  # today: ok
-    ("GET /api/v1/tasks/{task_id}", "province"),  # today: hide
-    ("GET /api/v1/warnings", "province"),  # today: deny
-    ("GET /office/", "province"),  # today: redirect
-    ("GET /office/ledger/export/", "province"),  # today: deny
-    ("GET /office/ledger/import/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/org/people/", "province"),  # today: deny
-    ("GET /office/org/units/", "province"),  # today: deny
-    ("GET /office/reforms/", "province"),  # today: redirect
-    ("GET /office/reforms/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/reforms/<int:pk>/", "province"),  # today: redirect
-    ("GET /office/reforms/<int:pk>/attachments/<int:attachment_id>/", "other_office"),  # today: ok
-    ("GET /office/reforms/<int:pk>/attachments/<int:attachment_id>/", "province"),  # today: deny
-    ("GET /office/reforms/<int:pk>/edit/", "other_office"),  # today: ok
-    ("GET /office/supervision/", "province"),  # today: deny
-    ("GET /office/supervision/board/", "province"),  # today: deny
-    ("GET /office/supervision/board/export/", "province"),  # today: deny
-    ("GET /office/supervision/bulletin/", "province"),  # today: deny
-    ("GET /office/supervision/changes/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/supervision/changes/<int:pk>/", "province"),  # today: deny
-    ("GET /office/supervision/evidence/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/supervision/evidence/<int:pk>/", "province"),  # today: deny
-    ("GET /office/supervision/extensions/<int:pk>/", "province"),  # today: deny
-    ("GET /office/supervision/help/", "province"),  # today: deny
-    ("GET /office/supervision/inbox/", "province"),  # today: deny
-    ("GET /office/supervision/order-files/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/supervision/order-files/<int:pk>/", "province"),  # today: deny
-    ("GET /office/supervision/orders/", "province"),  # today: deny
-    ("GET /office/supervision/orders/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/supervision/orders/<int:pk>/", "province"),  # today: deny
-    ("GET /office/supervision/orders/<int:pk>/document/", "other_office"),  # today: ok
-    ("GET /office/supervision/orders/<int:pk>/document/", "province"),  # today: deny
-    ("GET /office/supervision/reforms/<int:pk>/changes/new/", "other_office"),  # today: ok
-    ("GET /office/supervision/reforms/<int:pk>/completion/", "other_office"),  # today: deny
-    ("GET /office/supervision/reforms/<int:pk>/tasks/", "other_office"),  # today: ok
-    ("GET /office/supervision/reforms/<int:pk>/tasks/", "province"),  # today: deny
-    ("GET /office/supervision/reforms/<int:pk>/tasks/new/", "other_office"),  # today: ok
-    ("GET /office/supervision/tasks/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/supervision/tasks/<int:pk>/", "province"),  # today: deny
-    ("GET /office/supervision/tasks/<int:pk>/edit/", "other_office"),  # today: ok
-    ("GET /office/supervision/tasks/<int:pk>/extension/", "other_office"),  # today: deny
-    ("POST /api/v1/orders", "other_office"),  # today: ok
-    ("POST /api/v1/reforms", "other_office"),  # today: ok
-    ("POST /api/v1/reports/review", "other_office"),  # today: ok
-    ("POST /office/ledger/import/<int:pk>/confirm/", "other_office"),  # today: redirect
-    ("POST /office/supervision/inbox/read/", "province"),  # today: deny
-    # -- the admin, scoped to the district (with the read-only admin, branch `admin`):
-    ("GET /admin/reforms/reform/<path:object_id>/change/", "other_office"),  # today: ok
-    ("POST /admin/reforms/reform/<path:object_id>/change/", "other_office"),  # today: ok
-    ("GET /admin/org/user/<id>/password/", "other_office"),  # today: ok
-    ("POST /admin/org/user/<id>/password/", "other_office"),  # today: ok
-    # -- still otherwise on the tenancy branch (81414e6):
-    ("GET /office/supervision/completions/<int:pk>/decide/", "other_office"),  # today: ok
-    ("GET /office/supervision/extensions/<int:pk>/", "other_office"),  # today: ok
-    ("GET /office/supervision/reforms/<int:pk>/completion/reopen/", "other_office"),  # today: deny
-    ("GET /office/supervision/reforms/<int:pk>/correct-progress/", "other_office"),  # today: deny
-    ("GET /office/supervision/tasks/<int:pk>/correct-progress/", "other_office"),  # today: deny
-    ("PATCH /api/v1/reforms/{reform_id}", "other_office"),  # today: ok
-    ("PATCH /api/v1/tasks/{task_id}", "other_office"),  # today: ok
-    ("POST /api/v1/change-requests/{request_id}/decide", "other_office"),  # today: invalid
-    ("POST /api/v1/completions/{completion_id}/decide", "other_office"),  # today: ok
-    ("POST /api/v1/extensions/{extension_id}/decision", "other_office"),  # today: deny
-    ("POST /api/v1/order-replies/{reply_id}/review", "other_office"),  # today: deny
-    ("POST /api/v1/orders/{order_id}/acknowledge", "other_office"),  # today: deny
-    ("POST /api/v1/orders/{order_id}/replies", "other_office"),  # today: deny
-    ("POST /api/v1/reforms/{reform_id}/change-requests", "other_office"),  # today: ok
-    ("POST /api/v1/reforms/{reform_id}/completion", "other_office"),  # today: deny
-    ("POST /api/v1/reforms/{reform_id}/completion/reopen", "other_office"),  # today: deny
-    ("POST /api/v1/reforms/{reform_id}/progress-correction", "other_office"),  # today: deny
-    ("POST /api/v1/reforms/{reform_id}/tasks", "other_office"),  # today: ok
-    ("POST /api/v1/reforms/{reform_id}/transition", "other_office"),  # today: ok
-    ("POST /api/v1/reports/{report_id}/review", "other_office"),  # today: ok
-    ("POST /api/v1/tasks/{task_id}/extensions", "other_office"),  # today: deny
-    ("POST /api/v1/tasks/{task_id}/progress-correction", "other_office"),  # today: deny
-    ("POST /api/v1/tasks/{task_id}/reports", "other_office"),  # today: deny
-    ("POST /api/v1/tasks/{task_id}/urge", "other_office"),  # today: ok
-    ("POST /office/reforms/<int:pk>/attachments/", "other_office"),  # today: redirect
-    ("POST /office/reforms/<int:pk>/attachments/<int:attachment_id>/public/", "other_office"),  # today: redirect
-    ("POST /office/reforms/<int:pk>/attachments/<int:attachment_id>/remove/", "other_office"),  # today: redirect
-    ("POST /office/reforms/<int:pk>/edit/", "other_office"),  # today: ok
-    ("POST /office/reforms/<int:pk>/transition/", "other_office"),  # today: redirect
-    ("POST /office/supervision/changes/<int:pk>/decide/", "other_office"),  # today: invalid
-    ("POST /office/supervision/completions/<int:pk>/decide/", "other_office"),  # today: invalid
-    ("POST /office/supervision/extensions/<int:pk>/", "other_office"),  # today: deny
-    ("POST /office/supervision/help/<int:pk>/resolve/", "other_office"),  # today: invalid
-    ("POST /office/supervision/order-replies/<int:pk>/review/", "other_office"),  # today: deny
-    ("POST /office/supervision/orders/<int:pk>/acknowledge/", "other_office"),  # today: deny
-    ("POST /office/supervision/orders/<int:pk>/reply/", "other_office"),  # today: deny
-    ("POST /office/supervision/reforms/<int:pk>/changes/new/", "other_office"),  # today: invalid
-    ("POST /office/supervision/reforms/<int:pk>/completion/", "other_office"),  # today: deny
-    ("POST /office/supervision/reforms/<int:pk>/completion/reopen/", "other_office"),  # today: deny
-    ("POST /office/supervision/reforms/<int:pk>/correct-progress/", "other_office"),  # today: deny
-    ("POST /office/supervision/reforms/<int:pk>/tasks/new/", "other_office"),  # today: invalid
-    ("POST /office/supervision/reports/<int:pk>/review/", "other_office"),  # today: redirect
-    ("POST /office/supervision/tasks/<int:pk>/correct-progress/", "other_office"),  # today: deny
-    ("POST /office/supervision/tasks/<int:pk>/delete/", "other_office"),  # today: redirect
-    ("POST /office/supervision/tasks/<int:pk>/edit/", "other_office"),  # today: invalid
-    ("POST /office/supervision/tasks/<int:pk>/extension/", "other_office"),  # today: deny
-    ("POST /office/supervision/tasks/<int:pk>/report/", "other_office"),  # today: deny
-    ("POST /office/supervision/tasks/<int:pk>/urge/", "other_office"),  # today: redirect
+    ("POST /office/reforms/<int:pk>/attachments/<int:attachment_id>/public/", "other_office"),  # today: 403
+    ("POST /office/reforms/<int:pk>/attachments/<int:attachment_id>/remove/", "other_office"),  # today: 403
 }
 
-#: The admin for business records read-only, no password set for another (part 2, branch `admin`).
-PENDING_ADMIN: set[tuple[str, str]] = {
-    ("POST /admin/reforms/reform/<path:object_id>/change/", "office"),  # today: the change form (200)
-    ("GET /admin/org/user/<id>/password/", "office"),  # today: the password form (200)
-    ("POST /admin/org/user/<id>/password/", "office"),  # today: the password form (200)
-}
+#: The read-only admin (part 2): nothing pending (the programme's roles have no admin).
+PENDING_ADMIN: set[tuple[str, str]] = set()
 
 #: Found by the matrix, in no branch's part: another unit of district A opens district A's
-#: extension request page (the page's loading policy does not scope by the task).
+#: extension request page (the page's loading policy does not scope by the task); adding a role to
+#: a person answers 400 (the form's unit list is empty) to people who may not add roles at all,
+#: before their rights are asked (nothing is written: 403 is the answer the pages promise).
 PENDING_FOUND: set[tuple[str, str]] = {
-    ("GET /office/supervision/extensions/<int:pk>/", "other_unit"),  # today: ok
+    ("GET /office/supervision/extensions/<int:pk>/", "other_unit"),  # today: 200
+    ("POST /office/org/people/<int:pk>/roles/", "unit_staff"),  # today: 400
+    ("POST /office/org/people/<int:pk>/roles/", "unit_head"),  # today: 400
+    ("POST /office/org/people/<int:pk>/roles/", "other_unit"),  # today: 400
+    ("POST /office/org/people/<int:pk>/roles/", "leader_main"),  # today: 400
+    ("POST /office/org/people/<int:pk>/roles/", "leader_domains"),  # today: 400
+    ("POST /office/org/people/<int:pk>/roles/", "committee"),  # today: 400
+    ("POST /office/org/people/<int:pk>/roles/", "province"),  # today: 400
 }
 
 PENDING = PENDING_TENANCY | PENDING_ADMIN | PENDING_FOUND

@@ -41,6 +41,9 @@ PAGE_SEGMENTS = {
     "changes": "change",
     "extensions": "extension",
     "help": "help",
+    "people": "unit_staff_user",  # office/org/people/<pk>/: a person of district A
+    "units": "unit_a",
+    "roles": "membership",  # the lead unit's staff member's membership
     "user": "unit_staff_user",  # admin/org/user/<id>/password/: a person of district A
 }
 
@@ -122,11 +125,14 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
 
 
 #: Form data for the page writes whose view reads its form before it asks for rights (an empty form
-#: would be sent back to everyone alike). Files are made afresh for each request (``files``).
+#: would be sent back to everyone alike). Files are made afresh for each request (``files``);
+#: ``"@kind"`` is the id of district A's object of that kind.
 PAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /office/reforms/<int:pk>/transition/": {"to": "suspended", "note": "暂缓"},
     "POST /office/supervision/order-replies/<int:pk>/review/": {"decision": "return", "comment": "请补充"},
     "POST /office/supervision/reports/<int:pk>/review/": {"decision": "accept"},
     "POST /office/supervision/tasks/<int:pk>/urge/": {"message": "请加快进度"},
     "POST /office/reforms/<int:pk>/attachments/": {"files": ["file"]},
+    "POST /office/org/people/<int:pk>/": {"full_name": "改名"},
+    "POST /office/org/people/<int:pk>/roles/": {"role": "unit_staff", "unit": "@unit_a"},
 }

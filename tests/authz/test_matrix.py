@@ -143,9 +143,12 @@ def fingerprint() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def page_body(key: str) -> dict[str, Any]:
+def page_body(key: str, objects: dict[str, int]) -> dict[str, Any]:
     """The form data a page write is sent (``routes.PAGE_BODIES``; empty for most)."""
-    data = dict(PAGE_BODIES.get(key, {}))
+    data = {
+        name: str(objects[value[1:]]) if isinstance(value, str) and value.startswith("@") else value
+        for name, value in PAGE_BODIES.get(key, {}).items()
+    }
     for name in data.pop("files", []):
         data[name] = pdf(f"{name}.pdf")
     return data
@@ -168,7 +171,7 @@ def ask(world: World, key: str, role: str, *, watch: bool):
         else:
             client = world.clients[role]
             cookies = copy.deepcopy(client.cookies)  # a sign-out must not sign the role out for the next row
-            response = client.post(url, page_body(key)) if method == "POST" else client.generic(method, url)
+            response = client.post(url, page_body(key, world.objects)) if method == "POST" else client.generic(method, url)
             client.cookies = cookies
         changed = write and fingerprint() != before
         transaction.set_rollback(True)

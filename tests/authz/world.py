@@ -154,6 +154,7 @@ def build_world() -> World:
         objects={
             "unit_a": units["sub_a"].pk,
             "unit_staff_user": staff.pk,
+            "membership": staff.memberships.get().pk,
             "reform": reform.pk,
             "completed_reform": to_complete.pk,
             "task": task.pk,
