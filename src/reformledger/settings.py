@@ -5,8 +5,9 @@ Every knob is an environment variable; see docs/deployment.md for the list.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import dj_database_url
 import django_stubs_ext
@@ -83,7 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A NUL character in a parameter or field: 422 (API) or 400 (pages) before any query (ADR 0032).
-    "reformledger.core.middleware.NulCharacterMiddleware",
+    "reformledger.core.edge.NulCharacterMiddleware",
     # Someone given a one-time password chooses their own before anything else (ADR 0026).
     "reformledger.org.middleware.PasswordChangeRequiredMiddleware",
     "reformledger.core.cache.DataVersionMiddleware",
@@ -174,11 +175,7 @@ TASKS = {
     }
 }
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
+# AUTH_PASSWORD_VALIDATORS: in the "Sign-in" block below.
 
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -214,10 +211,9 @@ for _private_dir in (VAR_DIR, MEDIA_ROOT):
         umask.secure_dir(_private_dir)  # made open to every user by an older release
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Cookies over HTTPS only, HSTS, the proxy's header: the "HTTPS and headers" block below.
 
 # E-mail for reminders: set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and the host.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -282,6 +278,89 @@ SCAN_AT = os.environ.get("SCAN_AT", "06:30")
 WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "10"))
 DELIVERY_MAX_ATTEMPTS = int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "5"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "reform-ledger@localhost")
+
+# --- Sign-in: lock-out, passwords, sessions, API tokens (ADR 0028) ------------------------------
+INSTALLED_APPS += ["axes"]
+# django-axes counts failed sign-ins; its backend must come first, its middleware last.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", *AUTHENTICATION_BACKENDS]
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]
+# After this many failed sign-ins for one username, or from one address, further attempts are
+# refused for SIGNIN_LOCKOUT_MINUTES (each counted separately: a guesser cannot lock a person out
+# from every address by trying from many, nor try many people from one address).
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGNIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SIGNIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The pause runs from the failure that began it: retrying during it neither extends it nor counts.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "reformledger.core.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "reformledger.core.signin.client_ip"
+AXES_VERBOSE = False
+# Failed sign-ins and lock-outs are logged as warnings; axes' step-by-step notes are not.
+cast(dict[str, Any], LOGGING["loggers"])["axes"] = {"level": "WARNING"}
+# Behind a reverse proxy: the proxies' own addresses (e.g. 127.0.0.1). Only a request that comes
+# from one of them has its client address read from CLIENT_IP_HEADER (the right-most address there
+# that is not itself a trusted proxy); any other request is taken at its connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "X-Forwarded-For")
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "reformledger.core.passwords.PatternPasswordValidator"},
+]
+
+# A session ends after SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after sign-in
+# whatever happens (core.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_MAX_HOURS = float(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 3600)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "reformledger.core.middleware.SessionTimeoutMiddleware",
+)
+# API tokens expire this many days after they are made (and die when their owner's password changes).
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
+# --- HTTPS and headers (ADR 0029) -----------------------------------------------------------------
+# A strict Content-Security-Policy on every response: scripts and styles from our own files only.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "reformledger.core.middleware.ContentSecurityPolicyMiddleware",
+)
+# Behind an HTTPS proxy: SECURE_PROXY_SSL_HEADER names the header the proxy sets (X-Forwarded-Proto);
+# trusted only when set, and then the proxy must overwrite whatever a client sent in it.
+if proxy_ssl_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + proxy_ssl_header.upper().replace("-", "_"), "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's and the monitor's health check over plain HTTP
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+# An intranet host name cannot be on the browsers' HSTS preload list, so not asking for it is no gap.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Cookies only over HTTPS; SECURE_COOKIES=1 (the older switch) still sets both.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", env_bool("SECURE_COOKIES"))
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", SESSION_COOKIE_SECURE)
 
 # --- The audit chain's anchor (ADR 0027) ---------------------------------------------------------
 # The key that signs `reformledger audit-anchor` documents and the anchor printed in the monthly

@@ -264,14 +264,16 @@ EXEMPT = {
     "/admin/autocomplete/": "the admin's helpers, behind the same staff gate as its index",
     "/admin/jsi18n/": "the admin's helpers, behind the same staff gate as its index",
     "/admin/r/<path:content_type_id>/<path:object_id>/": "the admin's view-on-site redirect",
-    "/admin/^(?P<app_label>auth|django_tasks_database|core|org|reforms|supervision)/$": "the admin's app index",
     "/admin/(?P<url>.*)$": "the admin's catch-all (404 or its sign-in)",
 }
+
+#: Prefixes of URL patterns with no row: the admin's app index (its pattern lists the apps).
+EXEMPT_PREFIXES = {"/admin/^(?P<app_label>": "the admin's app index, behind the same gate as its index"}
 
 #: The admin's models (``admin/<app>/<model>/``), covered by the representative rows above. A model
 #: added to the admin must be added here after deciding who may open it.
 ADMIN_MODELS = {
-    "auth/group", "core/apitoken", "core/auditentry", "django_tasks_database/dbtaskresult",
+    "auth/group", "axes/accessattempt", "axes/accessfailurelog", "axes/accesslog", "core/apitoken", "core/auditentry", "django_tasks_database/dbtaskresult",
     "org/domain", "org/specialgroup", "org/unit", "org/user",
     "reforms/ledgerimport", "reforms/plan", "reforms/reform",
     "supervision/changerequest", "supervision/completion", "supervision/delivery", "supervision/helprequest",

@@ -56,6 +56,8 @@ def covered_keys() -> tuple[set[str], set[str]]:
         path = "/" + route
         if api_route(route) in operation_paths or path in keyed_paths or path in matrix.EXEMPT:
             continue
+        if path.startswith(tuple(matrix.EXEMPT_PREFIXES)):
+            continue
         if route.startswith("admin/") and any(route.startswith(f"admin/{m}/") for m in matrix.ADMIN_MODELS):
             continue
         unnamed.add(path)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import Permission
+from django.test import RequestFactory
 
 from reformledger.org.models import User
 
@@ -9,8 +10,10 @@ from reformledger.org.models import User
 def test_password_login_and_no_table_permissions(people, django_assert_num_queries):
     people.unit_staff.set_password("s3cret-pass")
     people.unit_staff.save()
-    assert authenticate(username="unit_staff", password="s3cret-pass") == people.unit_staff
-    assert authenticate(username="unit_staff", password="wrong") is None
+    # django-axes (the lock-out, ADR 0028) needs the request: every sign-in passes it.
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="unit_staff", password="s3cret-pass") == people.unit_staff
+    assert authenticate(request, username="unit_staff", password="wrong") is None
     # A permission granted in Django's tables is ignored: the rules decide.
     people.unit_staff.user_permissions.add(Permission.objects.get(codename="delete_reform"))
     user = User.objects.get(pk=people.unit_staff.pk)

@@ -10,6 +10,7 @@ from reformledger.core.models import ApiToken, AuditEntry
 from reformledger.core.tokens import create_token
 from reformledger.org.models import LeaderTier, Membership, Role, User
 from reformledger.org.services import people as services
+from tests.clients import sign_in
 from tests.factories import MembershipFactory, UserFactory
 
 
@@ -106,14 +107,14 @@ def test_a_deactivated_person_cannot_sign_in_nor_use_a_token(client_for, people,
     response = client_for(people.office).post(reverse("org:person-active", args=[people.unit_staff.pk]), {"active": "0"})
     assert response.status_code == 302
     assert not User.objects.get(pk=people.unit_staff.pk).is_active
-    assert Client().login(username="unit_staff", password="pw") is False
+    assert not sign_in(Client(), "unit_staff", "pw")
     assert api.get("/me", token=key).status_code == 401
     assert ApiToken.objects.get(user=people.unit_staff).revoked_at is not None
     assert signed_in.get(reverse("org:people")).status_code == 302  # the open session ends too
     assert {"person.deactivate", "token.revoke"} <= set(AuditEntry.objects.values_list("action", flat=True))
     # People are deactivated, never deleted: reactivation brings them back (tokens stay revoked).
     client_for(people.office).post(reverse("org:person-active", args=[people.unit_staff.pk]), {"active": "1"})
-    assert Client().login(username="unit_staff", password="pw") is True
+    assert sign_in(Client(), "unit_staff", "pw")
     assert api.get("/me", token=key).status_code == 401
 
 

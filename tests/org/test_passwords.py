@@ -13,7 +13,7 @@ from django.urls import reverse
 from reformledger.core.models import AuditEntry
 from reformledger.org.models import User
 from reformledger.supervision.models import Channel, Delivery, Reminder, ReminderKind
-from tests.clients import english_client
+from tests.clients import english_client, sign_in
 from tests.factories import UserFactory
 
 
@@ -45,7 +45,7 @@ def test_a_one_time_password_for_a_leader_is_audited_told_and_must_be_replaced(c
 def test_the_next_sign_in_goes_to_the_change_page_until_the_password_is_replaced(client_for, people):
     password = issue(client_for, people.office, people.unit_staff)
     client = english_client()
-    assert client.login(username="unit_staff", password=password)
+    assert sign_in(client, "unit_staff", password)
     response = client.get(reverse("supervision:my-tasks"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("password_change"))
     assert client.get("/api/v1/me").status_code == 403

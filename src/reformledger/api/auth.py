@@ -3,7 +3,8 @@
 The three callbacks run in order for every operation (``NinjaAPI(auth=AUTH)``):
 
 1. :class:`BearerToken` — ``Authorization: Bearer TOKEN``. Any ``Authorization`` header that is not
-   a live token is refused with 401 straight away: a script with a revoked token must notice, not
+   a live token (unknown, revoked, expired, or made before its owner's password changed: ADR 0028)
+   is refused with 401 straight away: a script with a revoked token must notice, not
    silently fall back to the public view.
 2. :class:`SessionUser` — the signed-in browser session, so the pages can use the API. Unsafe
    methods by session must carry the CSRF token (header ``X-CSRFToken``), as Django forms do.
@@ -27,7 +28,7 @@ from ninja.security import APIKeyCookie
 from ninja.security.http import HttpAuthBase
 from ninja.utils import check_csrf
 
-from reformledger.core.tokens import user_for_token
+from reformledger.core.tokens import TokenRefused, user_for_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -45,9 +46,10 @@ class BearerToken(HttpAuthBase):
         scheme, _sep, token = value.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthenticationError(message=_("Send the token as: Authorization: Bearer TOKEN."))
-        user = self.authenticate(request, token.strip())
-        if user is None:
-            raise AuthenticationError(message=_("The token is invalid or has been revoked."))
+        try:
+            user = self.authenticate(request, token.strip())
+        except TokenRefused as refused:  # revoked, expired, or its owner's password changed
+            raise AuthenticationError(message=str(refused)) from refused
         request.user = user  # the rest of the request (audit trail, logs) sees the token's user
         return user
 

@@ -118,11 +118,11 @@ class AuditEntryAdmin(ReadOnlyModelAdmin[AuditEntry]):
 class ApiTokenAdmin(ReadOnlyModelAdmin[ApiToken]):
     """Tokens: read-only (their owner and revocation above all); revoking is an action, audited."""
 
-    list_display = ("prefix", "user", "name", "created_at", "last_used_at", "revoked_at")
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "last_used_at", "revoked_at")
     list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     list_select_related = ("user",)
     search_fields = ("prefix", "name", "user__username")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
     exclude = ("key_hash",)
     actions = ["revoke"]
 

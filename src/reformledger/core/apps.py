@@ -8,6 +8,16 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = _("Core")
 
+    def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_logged_in
+
+        from . import signin
+        from .middleware import SessionTimeoutMiddleware
+
+        user_locked_out.connect(signin.record_lockout, dispatch_uid="reformledger.core.signin.record_lockout")
+        user_logged_in.connect(SessionTimeoutMiddleware.mark_signed_in, dispatch_uid="reformledger.core.session_started")
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin`` with the installation operator's site (:class:`.adminsite.LedgerAdminSite`),

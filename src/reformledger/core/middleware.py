@@ -1,5 +1,4 @@
-"""The edge of every request: the language (:class:`ChosenLanguageMiddleware`) and NUL characters
-refused before they reach a query (:class:`NulCharacterMiddleware`).
+"""Middleware of our own: the page language, sessions that time out, the Content-Security-Policy.
 
 zh-Hans first: pages use the language the person chose, else the site's default.
 
@@ -10,26 +9,28 @@ from the choice made with the language switch (the cookie set by ``/i18n/setlang
 language their Accept-Language asks for.
 """
 
-import json
+import base64
+import hashlib
+import re
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
-from django.http import HttpRequest, HttpResponse, QueryDict
-from django.http.multipartparser import MultiPartParserError
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends.base import SessionBase
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
-from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
-
-#: Where the API answers (``reformledger.urls``): its answers are JSON, never a page.
-API_PATH = "/api/"
+from django.utils.translation import ngettext
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> None:
-        if request.path.startswith(API_PATH):
+        if request.path.startswith("/api/"):
             language = translation.get_language_from_request(request)
         else:
             language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
@@ -40,82 +41,82 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-# --- NUL characters, refused at the edge ---------------------------------------------------------
+class SessionTimeoutMiddleware:
+    """End a signed-in session after ``SESSION_IDLE_MINUTES`` without a request, and
+    ``SESSION_MAX_HOURS`` after it began, whatever happens (ADR 0028).
 
-#: A NUL character as JSON writes it inside a string; a body without it holds no NUL in its values.
-_JSON_NUL = b"\\u0000"
+    The session keeps when it began and when it was last seen (seconds since the epoch). "Last
+    seen" is written at most once a minute, so a busy page view does not write the session (and
+    send its cookie) on every request. A session that has run out is ended (as logging out does)
+    before the view runs: the request goes on as an anonymous one, and the page says why.
+    """
 
-
-def _nul_in_json(value: Any, path: str = "") -> str | None:
-    """The path (``changes.goals``, ``items.1``) of the first key or string holding a NUL, if any."""
-    if isinstance(value, str):
-        return path if "\x00" in value else None
-    if isinstance(value, dict):
-        for key, item in value.items():
-            name = f"{path}.{key}" if path else str(key)
-            if "\x00" in str(key):
-                return name
-            found = _nul_in_json(item, name)
-            if found is not None:
-                return found
-    if isinstance(value, list):
-        for index, item in enumerate(value):
-            found = _nul_in_json(item, f"{path}.{index}" if path else str(index))
-            if found is not None:
-                return found
-    return None
-
-
-def _nul_in_form(data: QueryDict) -> str | None:
-    for key, values in data.lists():
-        if "\x00" in key or any("\x00" in value for value in values):
-            return key
-    return None
-
-
-def nul_field(request: HttpRequest) -> str | None:
-    """The name of the first parameter or field of ``request`` holding a NUL character (the path
-    itself: ``""``), or None. Files are not read: their content is binary."""
-    if "\x00" in request.path:
-        return ""
-    found = _nul_in_form(request.GET)
-    if found is not None or request.method in ("GET", "HEAD", "OPTIONS"):
-        return found
-    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
-        try:
-            return _nul_in_form(request.POST)  # the text fields; request.FILES holds the files
-        except (MultiPartParserError, SuspiciousOperation):
-            return None  # the view answers a body it cannot read, as without this check
-    if request.content_type == "application/json":
-        body = request.body
-        if _JSON_NUL not in body and b"\x00" not in body:
-            return None
-        try:
-            return _nul_in_json(json.loads(body))
-        except ValueError:
-            return None  # not JSON: the API says so (400)
-    return None
-
-
-class NulCharacterMiddleware:
-    """Refuse a request with a NUL character in its path, query string, form fields or JSON body:
-    422 in the API's error shape naming the parameter or field, 400 on pages.
-
-    PostgreSQL cannot store or compare text with a NUL character: without this check such a value
-    is a server error wherever it reaches a query (ADR 0032)."""
+    STARTED = "rl_session_started"
+    SEEN = "rl_session_seen"
+    TOUCH_SECONDS = 60
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        field = nul_field(request)
-        if field is None:
-            return self.get_response(request)
-        message = _("Must not contain a NUL character (\\0).")
-        if request.path.startswith(API_PATH):
-            # The API's one error shape (reformledger.api.errors), built here below the API.
-            body = {"detail": _("The request is not valid."), "errors": [{"field": field or None, "message": message}]}
-            return HttpResponse(
-                json.dumps(body, ensure_ascii=False), status=422, content_type="application/json; charset=utf-8"
-            )
-        return render(request, "400.html", {"exception": message}, status=400)
+        session = request.session
+        if SESSION_KEY in session:
+            self._check(request, session)
+        return self.get_response(request)
+
+    @classmethod
+    def mark_signed_in(cls, sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+        """On ``user_logged_in``: the session begins now (saved with the sign-in, no extra write)."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.STARTED] = request.session[cls.SEEN] = int(time.time())
+
+    def _check(self, request: HttpRequest, session: SessionBase) -> None:
+        now = int(time.time())
+        started, seen = session.get(self.STARTED), session.get(self.SEEN)
+        if not isinstance(started, int) or not isinstance(seen, int):  # signed in before this existed
+            session[self.STARTED] = session[self.SEEN] = now
+            return
+        idle = settings.SESSION_IDLE_MINUTES * 60
+        if now - seen > idle or now - started > settings.SESSION_MAX_HOURS * 3600:
+            logout(request)
+            if now - seen > idle:
+                message = ngettext(
+                    "You were signed out after %(minutes)d minute without activity. Please sign in again.",
+                    "You were signed out after %(minutes)d minutes without activity. Please sign in again.",
+                    settings.SESSION_IDLE_MINUTES,
+                ) % {"minutes": settings.SESSION_IDLE_MINUTES}
+            else:
+                message = _("Your session has ended. Please sign in again.")
+            messages.info(request, message, fail_silently=True)
+            return
+        if now - seen >= self.TOUCH_SECONDS:
+            session[self.SEEN] = now
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``settings.CONTENT_SECURITY_POLICY`` with every response (ADR 0029).
+
+    Our pages load scripts and styles from our own static files only: no inline ``<script>``, no
+    ``style="…"`` attributes, no ``onclick=``. The one exception is the server-error page, which must
+    render even when static files are what broke: its ``<style>`` block is allowed by its hash, on
+    5xx responses only.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+        self.error_policy = self.policy.replace("style-src 'self'", f"style-src 'self' '{error_page_style_hash()}'")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.error_policy if response.status_code >= 500 else self.policy
+        return response
+
+
+def error_page_style_hash() -> str:
+    """``sha256-…`` of the ``<style>`` block of ``500.html``, as a CSP source."""
+    source = (Path(__file__).resolve().parent.parent / "templates" / "500.html").read_text(encoding="utf-8")
+    match = re.search(r"<style>(.*?)</style>", source, re.DOTALL)
+    digest = hashlib.sha256((match.group(1) if match else "").encode()).digest()
+    return "sha256-" + base64.b64encode(digest).decode()

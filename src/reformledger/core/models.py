@@ -104,6 +104,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # ADR 0028: a token stops working at expires_at, and when its owner's password changes (the
+    # SHA-256 of the stored password hash when the token was made no longer matches).
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    password_mark = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("API token")

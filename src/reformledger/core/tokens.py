@@ -1,13 +1,21 @@
-"""API tokens: made once and shown once; only their SHA-256 is kept."""
+"""API tokens: made once and shown once; only their SHA-256 is kept (ADR 0006).
+
+A token expires ``API_TOKEN_DAYS`` after it is made, and dies when its owner's password changes:
+it keeps a mark of the password hash it was made under (:func:`password_mark`), and a token whose
+mark no longer matches is refused (ADR 0028).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .audit import log_action
 from .models import ApiToken
@@ -19,27 +27,61 @@ if TYPE_CHECKING:
 TOKEN_PREFIX = "rl_"  # noqa: S105 - a label, not a secret
 
 
+class TokenRefused(Exception):
+    """A token that does not let its bearer in; ``str(error)`` says why, for the 401."""
+
+
 def _hash(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def password_mark(user: User) -> str:
+    """A mark of the person's current password hash: it changes whenever the password does.
+
+    The SHA-256 of the stored hash (itself salted and slow) tells nothing about the password and
+    nothing the user table does not already hold.
+    """
+    return hashlib.sha256(user.password.encode()).hexdigest()
+
+
 @transaction.atomic
-def create_token(*, user: User, name: str = "", created_by: User | None = None) -> str:
-    """Make a token for ``user`` and return it; it cannot be read back later."""
+def create_token(*, user: User, name: str = "", created_by: User | None = None, days: int | None = None) -> str:
+    """Make a token for ``user`` that lasts ``days`` (``API_TOKEN_DAYS`` by default) and return it;
+    it cannot be read back later."""
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name, key_hash=_hash(key), prefix=key[:8])
-    log_action(created_by, "token.create", token, {"user": [None, user.get_username()], "name": [None, name]})
+    lifetime = dt.timedelta(days=settings.API_TOKEN_DAYS if days is None else days)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        key_hash=_hash(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + lifetime,
+        password_mark=password_mark(user),
+    )
+    log_action(
+        created_by,
+        "token.create",
+        token,
+        {"user": [None, user.get_username()], "name": [None, name], "expires_at": [None, token.expires_at]},
+    )
     return key
 
 
-def user_for_token(key: str) -> User | None:
-    """The active user a token belongs to, or None. Records when the token was last used."""
-    if not key:
-        return None
-    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key), revoked_at__isnull=True).first()
-    if token is None or not token.user.is_active:
-        return None
+def user_for_token(key: str) -> User:
+    """The active user a token belongs to; :class:`TokenRefused` when it lets nobody in.
+
+    Records when the token was last used (at most every five minutes).
+    """
+    token = ApiToken.objects.select_related("user").filter(key_hash=_hash(key)).first() if key else None
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        raise TokenRefused(_("The token is invalid or has been revoked."))
     now = timezone.now()
+    if token.expires_at is not None and token.expires_at <= now:
+        raise TokenRefused(_("The token has expired. Ask the reform office for a new one."))
+    if token.password_mark and token.password_mark != password_mark(token.user):
+        raise TokenRefused(
+            _("The token stopped working when its owner's password changed. Ask the reform office for a new one.")
+        )
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -220,7 +220,7 @@ def test_tree_shows_tasks_by_depth_with_their_timeline(client_for, people, refor
     assert child_row.bar.expected == pytest.approx(100 * 40 / 90, abs=0.1)
     assert 'class="rl-gantt-today"' in html
     assert child_row.bar.fill == 40 and child_row.bar.tick == pytest.approx(child_row.bar.expected, abs=0.1)
-    assert f'class="rl-gantt-fill" style="width: {child_row.bar.fill}%"' in html
+    assert f'class="rl-gantt-fill" data-rl-width="{child_row.bar.fill}"' in html
     assert "From " in html and "40% done, 44% expected by today" in html  # the bar in words
     assert response.context["warning"].level == Level.RED
     assert "1 red and 0 amber tasks" in html

@@ -101,7 +101,7 @@ def progress_bar(value: int | None, label: str = "") -> str:
         '<div class="rl-progress" title="{}: {}%">\n'
         '  <div class="progress" role="progressbar" aria-label="{}" aria-valuenow="{}" aria-valuemin="0"'
         ' aria-valuemax="100">\n'
-        '    <div class="progress-bar{}" style="width: {}%"></div>\n'
+        '    <div class="progress-bar{}" data-rl-width="{}"></div>\n'
         "  </div>\n"
         '  <span class="rl-progress-value">{}%</span>\n'
         "</div>",

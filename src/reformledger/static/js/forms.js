@@ -5,6 +5,8 @@
  * disables its buttons while the request runs (hx-disabled-elt). A form that downloads a file
  * (data-rl-download) is not held: the page stays where it is.
  * A box with data-rl-check-all="name" ticks or clears every box of that name on the page.
+ * A form with data-confirm="question?" is sent only when the person confirms (instead of an
+ * onsubmit attribute, which the Content-Security-Policy refuses).
  */
 (function () {
   "use strict";
@@ -19,6 +21,16 @@
     var outside = form.id ? Array.prototype.slice.call(document.querySelectorAll("[form='" + form.id + "'][type=submit]")) : [];
     return inside.concat(outside);
   }
+
+  // Capture, first: a form that asks before it is sent stops here when the person says no.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+    if (!window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
 
   // Capture: htmx forms get hx-disabled-elt before htmx reads it (htmx listens on the form itself).
   document.addEventListener("submit", function (event) {
