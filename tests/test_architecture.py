@@ -35,6 +35,7 @@ LAYERS = [
 WRITERS = {
     "core/audit.py": "appends the audit chain",
     "core/cache.py": "records the cache versions with the audit entry",
+    "core/integrity.py": "save_unique: the save a service asked for, in a savepoint (a lost race on a unique value is a 422)",
     "core/tokens.py": "issues and revokes API tokens (audited)",
     "core/revocation.py": "revokes API tokens (audited; the admin action and a person's deactivation)",
     "core/admin.py": "the audited admin (Django's admin writes through ModelAdmin)",

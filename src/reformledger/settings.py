@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A NUL character in a parameter or field: 422 (API) or 400 (pages) before any query (ADR 0032).
+    "reformledger.core.edge.NulCharacterMiddleware",
     # Someone given a one-time password chooses their own before anything else (ADR 0026).
     "reformledger.org.middleware.PasswordChangeRequiredMiddleware",
     "reformledger.core.cache.DataVersionMiddleware",

@@ -195,7 +195,11 @@ def json_or_multipart(
         "type": "object",
         "properties": {
             **{
-                name: ({"type": "string", "description": json_hint(name)} if name in json_fields else prop)
+                name: (
+                    # JSON text, validated (and its strings held to their lengths) as the JSON body's object
+                    {"type": "string", "contentMediaType": "application/json", "description": json_hint(name)}
+                    if name in json_fields else prop
+                )
                 for name, prop in body.get("properties", {}).items()
             },
             files_field: {

@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models, transaction
 from django.db.models import QuerySet
@@ -218,7 +219,10 @@ def cached_count(qs: QuerySet[Any], *, scopes: Scopes = EVERYTHING) -> int:
     """``qs.count()``, cached under the query's SQL and the versions of ``scopes``."""
     if qs.query.is_empty():  # ``qs.none()`` has no SQL
         return 0
-    sql, params = qs.order_by().query.sql_with_params()
+    try:
+        sql, params = qs.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a condition on ``none()`` (``task__in=Task.objects.none()``): nothing matches
+        return 0
     text = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
     return _cached(f"rl:count:{_digest(text)}", qs.count, scopes)
 

@@ -25,6 +25,7 @@ from pydantic import ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import CoreSchema
 
+from reformledger.core import limits
 from reformledger.core.api import (
     PUBLIC_READ,
     ObjectId,
@@ -142,41 +143,41 @@ class ReformChange(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    code: Omittable[str] = Field(None, max_length=40)
-    title: Omittable[str] = Field(None, max_length=200)
+    code: Omittable[str] = Field(None, max_length=limits.CODE)
+    title: Omittable[str] = Field(None, max_length=limits.TITLE)
     tier: Omittable[Tier] = None
     source_level: Omittable[SourceLevelIn] = None
     year: Omittable[int] = Field(None, ge=1900, le=2100)
-    domain: Omittable[str] = Field(None, description="Domain code, e.g. public-services.")
+    domain: Omittable[str] = Field(None, max_length=limits.CODE, description="Domain code, e.g. public-services.")
     lead_unit: Omittable[ObjectId] = Field(None, description="Unit id.")
     co_units: Omittable[list[ObjectId]] = Field(None, description="Unit ids; replaces the current co-units.")
     responsible_leader: ObjectId | None = Field(None, description="Person id, or null.")
     plan: ObjectId | None = Field(None, description="Plan id, or null.")
-    goals: Omittable[str] = None
-    measures: Omittable[str] = None
-    deliverables: Omittable[str] = None
+    goals: Omittable[str] = Field(None, max_length=limits.LONG_TEXT)
+    measures: Omittable[str] = Field(None, max_length=limits.LONG_TEXT)
+    deliverables: Omittable[str] = Field(None, max_length=limits.LONG_TEXT)
     start_date: dt.date | None = None
     due_date: dt.date | None = None
     # Not a field: nobody types a reform's progress (it comes from accepted work). Taken in only so
     # that the service refuses it by name (422 on ``progress``); not in the OpenAPI document.
     progress: SkipJsonSchema[Any] = None
-    public_summary: Omittable[str] = None
+    public_summary: Omittable[str] = Field(None, max_length=limits.LONG_TEXT)
 
 
 class ReformPatch(ReformChange):
     reason: Omittable[str] = Field(
-        None, description="Why the dates change: required when the office changes them from approval on."
+        None, max_length=limits.REASON, description="Why the dates change: required when the office changes them from approval on."
     )
 
 
 class ReformCreate(ReformChange):
     """A new reform. Units create drafts for a unit they work in; the office may set any status."""
 
-    code: str = Field(..., max_length=40)
-    title: str = Field(..., max_length=200)
+    code: str = Field(..., max_length=limits.CODE)
+    title: str = Field(..., max_length=limits.TITLE)
     tier: Tier
     year: int = Field(..., ge=1900, le=2100)
-    domain: str = Field(..., description="Domain code, e.g. public-services.")
+    domain: str = Field(..., max_length=limits.CODE, description="Domain code, e.g. public-services.")
     lead_unit: ObjectId = Field(..., description="Unit id.")
     status: Omittable[Status] = Field(
         None, description="Office only; a unit's new reform is always a draft. Never completed: completion is by 办结."
@@ -190,7 +191,7 @@ class TransitionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     status: Status
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=limits.MESSAGE)
 
 
 class TierStats(Schema):
@@ -212,10 +213,10 @@ class StatsOut(Schema):
 class ReformFilterParams(Schema):
     year: Year | None = None
     tier: Tier | None = None
-    domain: str | None = Field(None, description="Domain code.")
-    unit: str | None = Field(None, description="Unit code: reforms the unit leads or co-runs.")
+    domain: str | None = Field(None, max_length=limits.CODE, description="Domain code.")
+    unit: str | None = Field(None, max_length=limits.CODE, description="Unit code: reforms the unit leads or co-runs.")
     status: Status | None = None
-    q: str | None = Field(None, description="Text in the code, title or public summary.")
+    q: str | None = Field(None, max_length=limits.SEARCH, description="Text in the code, title or public summary.")
     district: ObjectId | None = Field(None, description="Id of the district unit.")
     sort: SortKey = selectors.DEFAULT_SORT  # type: ignore[valid-type]
 

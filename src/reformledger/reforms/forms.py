@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q, QuerySet
 from django.forms.models import fields_for_model, model_to_dict
 from django.forms.utils import flatatt
@@ -12,6 +13,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
 from reformledger.core.forms import ServiceErrorsMixin
 from reformledger.org.models import Domain, Role, Unit, User
 
@@ -22,6 +24,8 @@ from .selectors import DEFAULT_SORT, SORTS, Choice, ReformFilters
 #: The order in which the reform form shows its fields: the tracked fields but the status, which
 #: changes only through the lifecycle's moves.
 FORM_FIELD_ORDER = tuple(name for name in services.TRACKED_FIELDS if name != "status")
+#: Text the model stores in a TextField, held to ``core.limits.LONG_TEXT`` here as in the API.
+LONG_TEXT_FIELDS = frozenset({"goals", "measures", "deliverables", "public_summary"})
 
 #: Fields a unit may set when it creates a reform (besides UNIT_EDITABLE), mirroring the service.
 UNIT_CREATE_EXTRA = frozenset({"code", "tier", "year", "domain", "lead_unit", "responsible_leader"})
@@ -52,7 +56,7 @@ class FastSelect(forms.Select):
 class CatalogueFilterForm(forms.Form):
     """The catalogue's filters (GET). Invalid values are ignored rather than refused."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=limits.SEARCH)
     year = forms.TypedChoiceField(
         label=_("Year"), required=False, coerce=int, empty_value=None, widget=FastSelect
     )
@@ -166,6 +170,12 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
                 apply_limit_choices_to=False,
             )
         )
+        for name in LONG_TEXT_FIELDS & set(self.fields):
+            # The model keeps TextField; the form holds the same limit as the API (core.limits).
+            text_field = cast(forms.CharField, self.fields[name])
+            text_field.max_length = limits.LONG_TEXT
+            text_field.validators.append(MaxLengthValidator(limits.LONG_TEXT))
+            text_field.widget.attrs["maxlength"] = str(limits.LONG_TEXT)
         if "lead_unit" in self.fields:
             self._model_choice("lead_unit").queryset = lead_units if lead_units is not None else units
         if "co_units" in self.fields:
@@ -208,6 +218,7 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
         self.fields["reason"] = forms.CharField(
             label=_("Reason for changing the dates"),
             required=False,
+            max_length=limits.REASON,
             widget=forms.Textarea(attrs={"rows": 2}),
             help_text=_("Required when the start or due date changes: it is recorded in the reform's history."),
         )
@@ -230,7 +241,7 @@ class ReformForm(ServiceErrorsMixin, forms.Form):
 
 class TransitionForm(forms.Form):
     to = forms.ChoiceField(label=_("New status"), choices=Status.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Note"), required=False, max_length=limits.MESSAGE, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AttachmentForm(forms.Form):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from reformledger.core import files
 from reformledger.core.audit import diff, log_action
+from reformledger.core.integrity import save_unique
 from reformledger.core.permissions import require
 from reformledger.org.models import Domain, Membership, Role, Unit, User
 from reformledger.org.selectors import actor_for
@@ -263,7 +264,7 @@ def create_reform(*, user, data: ReformFields, imported_progress: int | None = N
         # The office creates reforms in its own district only (ADR 0025).
         require(user, "reforms.add_reform", reform, message=OTHER_DISTRICT)
     _validate(reform, co_units)
-    reform.save()
+    save_unique(reform, fields=["code"])  # a code taken in the same instant: 422 on code, not a 500
     if co_units:
         reform.co_units.set(co_units)
     changes: dict[str, Any] = dict(diff({}, snapshot(reform)))
@@ -316,7 +317,7 @@ def update_reform(*, user, reform: Reform, data: ReformFields, reason: str = "")
         reform, co_units, leader_changed=reform.responsible_leader_id != before["responsible_leader"],
         dates_changed=(reform.start_date, reform.due_date) != (before["start_date"], before["due_date"]),
     )
-    reform.save()
+    save_unique(reform, fields=["code"])
     if co_units is not None:
         reform.co_units.set(co_units)  # which drops the reform's prefetched co-units
     changes: dict[str, Any] = diff(before, snapshot(reform))

@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from reformledger.core import limits
 from reformledger.core.cache import CachedCountPaginator as Paginator
 
 from ..models import Role, Unit
@@ -42,7 +43,7 @@ STATUS_CHOICES = [("", gettext_lazy("Active")), ("inactive", gettext_lazy("Deact
 
 
 class PeopleFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=100)
+    q = forms.CharField(label=gettext_lazy("Search"), required=False, max_length=limits.SEARCH)
     role = forms.ChoiceField(label=gettext_lazy("Role"), required=False)
     unit = forms.TypedChoiceField(label=gettext_lazy("Unit"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=STATUS_CHOICES)

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import ObjectId, signed_in_user
 
 from ..models import ChangeRequest, Completion, CompletionStatus, Evidence
@@ -63,15 +64,15 @@ class CompletionOut(Schema):
 class ReopenIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(..., max_length=5000, description="Why the completion does not stand (required).")
+    reason: str = Field(..., max_length=limits.REASON, description="Why the completion does not stand (required).")
 
 
 class ChangesIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    goals: str = None  # type: ignore[assignment]
-    measures: str = None  # type: ignore[assignment]
-    deliverables: str = None  # type: ignore[assignment]
+    goals: str = Field(None, max_length=limits.LONG_TEXT)  # type: ignore[assignment]
+    measures: str = Field(None, max_length=limits.LONG_TEXT)  # type: ignore[assignment]
+    deliverables: str = Field(None, max_length=limits.LONG_TEXT)  # type: ignore[assignment]
     start_date: dt.date = None  # type: ignore[assignment]
     due_date: dt.date = None  # type: ignore[assignment]
 
@@ -80,23 +81,23 @@ class ChangeRequestIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     changes: ChangesIn = Field(..., description="The new values: any of goals, measures, deliverables, dates.")
-    reason: str
+    reason: str = Field(..., max_length=limits.REASON)
 
 
 class ChangeDecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     approve: bool
-    note: str = Field("", description="Required when rejecting.")
+    note: str = Field("", max_length=limits.REASON, description="Required when rejecting.")
     committee_meeting: str = Field(
-        "", max_length=200, description="Key reforms and upper-level tasks: the committee meeting that decided."
+        "", max_length=limits.TITLE, description="Key reforms and upper-level tasks: the committee meeting that decided."
     )
 
 
 class CompletionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    summary: str = Field(..., description="Summary of results; evidence files are required (multipart).")
+    summary: str = Field(..., max_length=limits.LONG_TEXT, description="Summary of results; evidence files are required (multipart).")
 
 
 def change_request_out(request: ChangeRequest) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import ObjectId, PageParams, paginate, signed_in_user
 from reformledger.org.schemas import UnitRef
 
@@ -59,7 +60,7 @@ class ExtensionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     new_due_date: dt.date = Field(..., description="The due date asked for: after the current one, not before today.")
-    reason: str = Field(..., description="Why more time is needed.")
+    reason: str = Field(..., max_length=limits.REASON, description="Why more time is needed.")
 
 
 class ExtensionDecisionIn(Schema):
@@ -69,7 +70,7 @@ class ExtensionDecisionIn(Schema):
     granted_due_date: dt.date | None = Field(
         None, description="The date granted when approving (the requested one if left out); within the parent's and the reform's."
     )
-    comment: str = Field("", description="Required when refusing.")
+    comment: str = Field("", max_length=limits.REASON, description="Required when refusing.")
 
 
 class ExtensionFilters(PageParams):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import (
     ObjectId,
     PageParams,
@@ -115,8 +116,8 @@ class OrderItemIn(Schema):
 class OrderIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(..., max_length=200)
-    body: str = ""
+    title: str = Field(..., max_length=limits.TITLE)
+    body: str = Field("", max_length=limits.REASON)
     reply_by: dt.date
     units: list[ObjectId] = Field([], description="Ids of the target units (the units of the tasks are added).")
     cc_units: list[ObjectId] = Field([], description="Ids of the units the order is copied to (抄送): read and told, nothing owed.")
@@ -132,7 +133,7 @@ class AcknowledgeIn(Schema):
 class ReplyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    text: str = Field(..., max_length=10000, description="What the unit did about the order.")
+    text: str = Field(..., max_length=limits.LONG_TEXT, description="What the unit did about the order.")
     unit: ObjectId | None = Field(None, description="Which of your units replies, when you work in several targets.")
 
 

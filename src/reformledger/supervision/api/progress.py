@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import ObjectId, signed_in_user
 
 from ..models import Task
@@ -25,7 +26,7 @@ class CorrectionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     percent: int = Field(..., ge=0, le=100, description="The corrected progress, 0 to 100.")
-    reason: str = Field(..., max_length=5000, description="Why the accepted figure is corrected (required).")
+    reason: str = Field(..., max_length=limits.REASON, description="Why the accepted figure is corrected (required).")
 
 
 class ReformProgressOut(Schema):

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import ObjectId, signed_in_user
 
 from ..models import Decision, Evidence, ProgressReport, ReminderKind
@@ -56,9 +57,9 @@ class ReportIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     percent: int = Field(..., ge=0, le=100, description="Percent done, 0 to 100.")
-    text: str = Field(..., description="What was done.")
-    problems: str = ""
-    help_needed: str = Field("", description="Help needed (需协调事项): escalated to the special group's leader.")
+    text: str = Field(..., max_length=limits.LONG_TEXT, description="What was done.")
+    problems: str = Field("", max_length=limits.LONG_TEXT)
+    help_needed: str = Field("", max_length=limits.LONG_TEXT, description="Help needed (需协调事项): escalated to the special group's leader.")
 
 
 class BulkReviewIn(DecisionIn):
@@ -68,7 +69,7 @@ class BulkReviewIn(DecisionIn):
 class UrgeIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    message: str = Field(..., max_length=2000)
+    message: str = Field(..., max_length=limits.MESSAGE)
 
 
 def report_out(report: ProgressReport) -> dict[str, Any]:

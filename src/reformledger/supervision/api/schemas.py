@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import json_or_multipart, read_body
 from reformledger.org.models import Unit
 
@@ -39,7 +40,7 @@ class DecisionIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     accept: bool
-    comment: str = Field("", description="Required when returning.")
+    comment: str = Field("", max_length=limits.MESSAGE, description="Required when returning.")
 
 
 def evidence_body(schema: type[Schema], *, json_fields: Sequence[str] = (), files_required: bool = False) -> dict:

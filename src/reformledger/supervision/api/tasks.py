@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import ConfigDict
 
+from reformledger.core import limits
 from reformledger.core.api import ObjectId, Ref, resolve_ids, signed_in_user
 from reformledger.org.models import Unit, User
 from reformledger.org.schemas import UnitRef
@@ -92,29 +93,29 @@ class TaskChange(Schema):
 
     model_config = ConfigDict(extra="forbid")
 
-    title: str = Field(None, max_length=200)  # type: ignore[assignment]
+    title: str = Field(None, max_length=limits.TITLE)  # type: ignore[assignment]
     unit: ObjectId = Field(None, description="Id of the responsible unit.")  # type: ignore[assignment]
     assignee: ObjectId | None = Field(None, description="Id of the responsible person, or null.")
     start_date: dt.date = None  # type: ignore[assignment]
     due_date: dt.date = None  # type: ignore[assignment]
     weight: float = Field(None, description="Greater than 0, at most two decimals.")  # type: ignore[assignment]
-    deliverable: str = None  # type: ignore[assignment]
+    deliverable: str = Field(None, max_length=limits.LONG_TEXT)  # type: ignore[assignment]
     sort_order: int = Field(None, ge=0, le=2**31 - 1, description="Place among its siblings.")  # type: ignore[assignment]
 
 
 class TaskPatch(TaskChange):
-    reason: str = Field("", description="Why the due date moves: required when it does (the office only).")
+    reason: str = Field("", max_length=limits.REASON, description="Why the due date moves: required when it does (the office only).")
 
 
 class TaskCreate(TaskChange):
     """A new task: at the top of the reform's tree, or under ``parent``."""
 
-    title: str = Field(..., max_length=200)
+    title: str = Field(..., max_length=limits.TITLE)
     unit: ObjectId = Field(..., description="Id of the responsible unit.")
     start_date: dt.date
     due_date: dt.date
     weight: float = Field(1, description="Greater than 0, at most two decimals.")
-    deliverable: str = ""
+    deliverable: str = Field("", max_length=limits.LONG_TEXT)
     parent: ObjectId | None = Field(None, description="Id of the parent task; none for a top-level task.")
 
 

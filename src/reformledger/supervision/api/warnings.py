@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from ninja import Field, Query, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
+from reformledger.core import limits
 from reformledger.core.api import ObjectId, PageParams, cached_json, paginate, signed_in_user
 from reformledger.org.schemas import UnitRef
 from reformledger.reforms import selectors as reform_selectors
@@ -65,14 +66,14 @@ class WarningPage(Schema):
 
 
 class WarningFilters(Schema):
-    unit: str | None = Field(None, description="Unit code: tasks the unit is responsible for.")
+    unit: str | None = Field(None, max_length=limits.CODE, description="Unit code: tasks the unit is responsible for.")
     level: Literal["red", "amber"] | None = Field(None, description="red or amber; both when left out.")
-    domain: str | None = Field(None, description="Domain code of the task's reform.")
+    domain: str | None = Field(None, max_length=limits.CODE, description="Domain code of the task's reform.")
     tier: Tier | None = None
     district: ObjectId | None = Field(None, description="Id of the district unit.")
-    q: str | None = Field(None, description="Text in the task's or the reform's title, or the reform's code.")
+    q: str | None = Field(None, max_length=limits.SEARCH, description="Text in the task's or the reform's title, or the reform's code.")
     period: str | None = Field(
-        None, pattern=r"^\d{4}-\d{2}$",
+        None, max_length=7, pattern=r"^\d{4}-\d{2}$",
         description="A month, YYYY-MM: instead of today's warnings, the leaf tasks overdue at some time in it "
         "(done or extended since included), one item per time overdue, earliest first; ``level`` is ignored.",
     )

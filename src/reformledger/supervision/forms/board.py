@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
 from reformledger.reforms.forms import FastSelect
 from reformledger.reforms.models import Tier
 from reformledger.reforms.selectors import Choice
@@ -18,7 +19,7 @@ from ..selectors.warnings import TaskFilters
 class BoardFilterForm(forms.Form):
     """The board's filters (GET). Invalid values are ignored rather than refused."""
 
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(label=_("Search"), required=False, max_length=limits.SEARCH)
     level = forms.ChoiceField(label=_("Warning"), required=False, widget=FastSelect)
     tier = forms.ChoiceField(label=_("Tier"), required=False, widget=FastSelect)
     domain = forms.ChoiceField(label=_("Domain"), required=False, widget=FastSelect)

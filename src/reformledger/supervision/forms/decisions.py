@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
 from reformledger.reforms.models import Reform, Tier
 
 from ..services.decisions import CHANGEABLE_FIELDS, ProposedChange
@@ -15,7 +16,7 @@ EVIDENCE_HELP = _("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; several files 
 
 class CompletionForm(forms.Form):
     summary = forms.CharField(
-        label=_("Summary of results"), max_length=10000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Summary of results"), max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("What the reform achieved, against its goals and deliverables."),
     )
     evidence = evidence_field(EVIDENCE_HELP)
@@ -31,7 +32,7 @@ DECISION_CHOICES_COMPLETION = (("accept", _("Accept: the reform is completed")),
 class CompletionDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES_COMPLETION, widget=forms.RadioSelect)
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Comment"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the application is returned."),
     )
     confirm = forms.BooleanField(
@@ -54,7 +55,7 @@ class ReopenCompletionForm(forms.Form):
     """The office reopens a completed reform: a reason, and a confirmation."""
 
     reason = forms.CharField(
-        label=_("Reason for reopening"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason for reopening"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the completion does not stand (the lead unit is told)."),
     )
     confirm = forms.BooleanField(
@@ -71,7 +72,7 @@ class ProgressCorrectionForm(forms.Form):
 
     percent = forms.IntegerField(label=_("Corrected progress (%)"), min_value=0, max_value=100)
     reason = forms.CharField(
-        label=_("Reason for the correction"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason for the correction"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Shown in the reform's history with the correction."),
     )
 
@@ -84,15 +85,15 @@ class ChangeRequestForm(forms.Form):
     """The reform's changeable fields, filled with their current values: only those that are
     changed make the request (:meth:`proposed`)."""
 
-    goals = forms.CharField(label=_("Goals"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
-    measures = forms.CharField(label=_("Measures"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3}))
+    goals = forms.CharField(label=_("Goals"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(label=_("Measures"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}))
     deliverables = forms.CharField(
-        label=_("Deliverables"), required=False, max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Deliverables"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
     start_date = forms.DateField(label=_("Start date"), required=False, widget=date_input())
     due_date = forms.DateField(label=_("Due date"), required=False, widget=date_input())
     reason = forms.CharField(
-        label=_("Reason for the change"), max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason for the change"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("What was learnt that calls for the change (the evidence below backs it)."),
     )
     evidence = evidence_field(EVIDENCE_HELP)
@@ -125,11 +126,11 @@ DECISION_CHOICES_CHANGE = (("approve", _("Approve: apply the change")), ("reject
 class ChangeDecisionForm(forms.Form):
     decision = forms.ChoiceField(label=_("Decision"), choices=DECISION_CHOICES_CHANGE, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Decision note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Decision note"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the change is rejected."),
     )
     committee_meeting = forms.CharField(
-        label=_("Committee meeting"), required=False, max_length=200,
+        label=_("Committee meeting"), required=False, max_length=limits.TITLE,
         help_text=_("The meeting of the reform committee that decided, e.g. 区委深改委2026年第3次会议."),
     )
 

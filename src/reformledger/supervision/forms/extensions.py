@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
+
 from .common import date_input, evidence_field, style
 from .decisions import EVIDENCE_HELP
 
@@ -15,7 +17,7 @@ class ExtensionRequestForm(forms.Form):
         help_text=_("After the current due date, and not before today."),
     )
     reason = forms.CharField(
-        label=_("Reason"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why more time is needed: what happened, what is done, what is left."),
     )
     evidence = evidence_field(EVIDENCE_HELP)
@@ -35,7 +37,7 @@ class ExtensionDecisionForm(forms.Form):
         help_text=_("When approving: the date asked for unless another is set here. It must fit within the parent task's and the reform's due dates."),
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Comment"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the request is refused."),
     )
 

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
 from reformledger.org.models import Unit
 
 from ..models import Task
@@ -25,9 +26,9 @@ class OrderForm(forms.Form):
     """A new supervision order. ``items`` are the chosen tasks (ids); each has its deadline in
     ``deadline-<task id>`` (default: the task's due date)."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
     body = forms.CharField(
-        label=_("Text"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Text"), required=False, max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What the units must do; one paragraph per line. Left empty, the order uses the standard wording."),
     )
     reply_by = forms.DateField(label=_("Reply by"), widget=date_input())
@@ -80,7 +81,7 @@ class ReplyForm(forms.Form):
     for one of several addressed units."""
 
     text = forms.CharField(
-        label=_("Reply"), max_length=10000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Reply"), max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("What your unit did about the order, point by point."),
     )
     attachments = evidence_field(_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; several files at once."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
 from reformledger.reforms.forms import FastSelect
 from reformledger.reforms.selectors import Choice
 
@@ -17,15 +18,15 @@ class ReportForm(forms.Form):
     """A progress report: percent done, what was done, problems, help needed, evidence files."""
 
     percent = forms.IntegerField(label=_("Percent done"), help_text=_("A whole number from 0 to 100."))
-    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    text = forms.CharField(label=_("What was done"), widget=forms.Textarea(attrs={"rows": 3}), max_length=limits.LONG_TEXT)
     problems = forms.CharField(
-        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=10000
+        label=_("Problems"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=limits.LONG_TEXT
     )
     help_needed = forms.CharField(
         label=_("Help needed"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=10000,
+        max_length=limits.LONG_TEXT,
         help_text=_("Matters the unit cannot settle alone (需协调事项): they go to the special group's leader."),
     )
     evidence = evidence_field(_("PDF, Word (.docx), Excel (.xlsx), JPEG or PNG; several files at once."))
@@ -40,13 +41,13 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"), choices=[("accept", _("Accept")), ("return", _("Return"))]
     )
-    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=limits.MESSAGE, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class UrgeForm(forms.Form):
     message = forms.CharField(
         label=_("Message to the unit"),
-        max_length=2000,
+        max_length=limits.MESSAGE,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Sent to the responsible unit's inbox, e-mail and group robot."),
     )

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core import limits
 from reformledger.org.models import Membership, Unit, User
 from reformledger.org.selectors import UNIT_ROLES
 
@@ -37,7 +38,7 @@ class TaskForm(forms.Form):
     """A task's fields. The dates and the weight are checked by the service (against the parent
     task or the reform), so the messages are the same on the page and in the API."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=limits.TITLE)
     unit = forms.ModelChoiceField(label=_("Responsible unit"), queryset=Unit.objects.none())
     assignee = forms.TypedChoiceField(
         label=_("Responsible person"),
@@ -54,13 +55,14 @@ class TaskForm(forms.Form):
         help_text=_("How much this task counts in its parent's progress, relative to its siblings."),
     )
     deliverable = forms.CharField(
-        label=_("Expected deliverable"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Expected deliverable"), required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     #: Why the office moves the due date (editing only; the service asks for it when the date moves).
     reason = forms.CharField(
         label=_("Reason for moving the due date"),
         required=False,
+        max_length=limits.REASON,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when the due date moves: it is recorded in the task's deadline history."),
     )

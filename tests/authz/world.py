@@ -1,0 +1,173 @@
+"""The world the authorisation matrix asks about: district A (罗湖区) with one person for every
+role and one real object of every kind a URL names (a reform with its task, report, evidence,
+help request, extension request, order and reply, change request, attachment, completion, ledger
+import), district B (福田区) with its own office, and the province office.
+
+Built once per test module (``tests/authz/test_matrix.py``), through the services where a write
+has one, so every object is as the application makes it. :data:`OBJECTS` names what each URL's
+path parameter refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from reformledger.core.tokens import create_token
+from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
+from reformledger.reforms import services as reform_services
+from reformledger.reforms.models import LedgerImport, Tier
+from reformledger.supervision.models import Evidence, HelpRequest, OrderReplyFile
+from reformledger.supervision.services import decisions as decision_services
+from reformledger.supervision.services import extensions as extension_services
+from reformledger.supervision.services import orders as order_services
+from reformledger.supervision.services import replies as reply_services
+from reformledger.supervision.services import reports as report_services
+from reformledger.supervision.services import tasks as task_services
+from tests.factories import MembershipFactory, ReformFactory, UnitFactory, UserFactory
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+#: The roles of the matrix, in the order of its columns.
+ROLES = (
+    "anonymous",
+    "resident",
+    "expert",
+    "unit_staff",  # staff of the reform's lead unit (桂园街道)
+    "unit_head",  # head of the lead unit
+    "other_unit",  # staff of another unit of the same district (黄贝街道)
+    "leader_main",
+    "leader_domains",  # a leader of the reform's domain
+    "committee",
+    "office",
+    "other_office",  # the office of district B (福田区)
+    "province",  # the province reform office: reads every district, changes none
+)
+
+
+def pdf(name: str = "evidence.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    tokens: dict[str, str | None]
+    #: object kind -> primary key (``reform``, ``task``, ``report``…): every one in district A
+    objects: dict[str, int] = field(default_factory=dict)
+    clients: dict[str, Any] = field(default_factory=dict)  # a signed-in page client per role
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # routes.api_bodies
+
+
+def _person(username: str, role: str, unit: Unit | None = None, **extra) -> User:
+    user = UserFactory(username=username, full_name=username)
+    domains = extra.pop("domains", [])
+    membership = MembershipFactory(user=user, unit=unit, role=role, **extra)
+    if domains:
+        membership.domains.set(domains)
+    if role == Role.OFFICE:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    return user
+
+
+def _people() -> tuple[dict[str, User | None], dict[str, Unit]]:
+    a = UnitFactory(code="mx-a", name="罗湖区", kind=UnitKind.DISTRICT)
+    units = {
+        "district": a,
+        "office": UnitFactory(code="mx-a-office", name="区委改革办", kind=UnitKind.REFORM_OFFICE, parent=a),
+        "committee": UnitFactory(code="mx-a-committee", name="区委深改委", kind=UnitKind.COMMITTEE, parent=a),
+        "sub_a": UnitFactory(code="mx-a-guiyuan", name="桂园街道", kind=UnitKind.SUB_DISTRICT, parent=a),
+        "sub_b": UnitFactory(code="mx-a-huangbei", name="黄贝街道", kind=UnitKind.SUB_DISTRICT, parent=a),
+        "department": UnitFactory(code="mx-a-health", name="区卫生健康局", kind=UnitKind.DEPARTMENT, parent=a),
+    }
+    b = UnitFactory(code="mx-b", name="福田区", kind=UnitKind.DISTRICT)
+    b_office = UnitFactory(code="mx-b-office", name="福田区委改革办", kind=UnitKind.REFORM_OFFICE, parent=b)
+    services_domain = Domain.objects.get(code="public-services")
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "resident": _person("mx_resident", Role.RESIDENT),
+        "expert": _person("mx_expert", Role.EXPERT),
+        "unit_staff": _person("mx_unit_staff", Role.UNIT_STAFF, units["sub_a"]),
+        "unit_head": _person("mx_unit_head", Role.UNIT_HEAD, units["sub_a"]),
+        "other_unit": _person("mx_other_unit", Role.UNIT_STAFF, units["sub_b"]),
+        "leader_main": _person("mx_leader_main", Role.LEADER, a, leader_tier=LeaderTier.MAIN),
+        "leader_domains": _person(
+            "mx_leader_domains", Role.LEADER, a, leader_tier=LeaderTier.DOMAINS, domains=[services_domain]
+        ),
+        "committee": _person("mx_committee", Role.COMMITTEE, units["committee"]),
+        "office": _person("mx_office", Role.OFFICE, units["office"]),
+        "other_office": _person("mx_other_office", Role.OFFICE, b_office),
+        "province": _person("mx_province", Role.PROVINCE_OFFICE),
+    }
+    return users, units
+
+
+def build_world() -> World:
+    users, units = _people()
+    office, staff = users["office"], users["unit_staff"]
+    today = timezone.localdate()
+    reform = ReformFactory(
+        code="MX-1", title="不动产登记改革", tier=Tier.KEY, domain=Domain.objects.get(code="public-services"),
+        lead_unit=units["sub_a"], district=units["district"], co_units=[units["department"]],
+        start_date=today - dt.timedelta(days=200), due_date=today + dt.timedelta(days=200), progress=0,
+        responsible_leader=users["leader_main"],
+    )
+    to_complete = ReformFactory(
+        code="MX-2", title="窗口综合受理", tier=Tier.KEY, domain=reform.domain, lead_unit=units["sub_a"],
+        district=units["district"], start_date=reform.start_date, due_date=reform.due_date, progress=0,
+    )
+    task = task_services.create_task(
+        user=office, reform=reform, title="窗口改造", unit=units["sub_a"],
+        start_date=today - dt.timedelta(days=10), due_date=today + dt.timedelta(days=60),
+    )
+    report = report_services.submit_report(
+        user=staff, task=task, percent=30, text="已完成调研", help_needed="需协调场地", evidence=[pdf()]
+    )
+    extension = extension_services.request_extension(
+        user=staff, task=task, new_due_date=today + dt.timedelta(days=90), reason="场地未落实"
+    )
+    order = order_services.issue_order(
+        user=office, title="督查令", reply_by=today + dt.timedelta(days=10), units=[units["sub_a"]], items=[(task, None)]
+    )
+    reply = reply_services.reply_to_order(user=staff, order=order, text="已办理", files=[pdf("reply.pdf")])
+    change = decision_services.request_change(
+        user=staff, reform=reform, proposed={"goals": "新目标"}, reason="情况变化"
+    )
+    completion = decision_services.apply_completion(
+        user=staff, reform=to_complete, summary="已完成", evidence=[pdf("results.pdf")]
+    )
+    attachment = reform_services.add_attachment(user=office, reform=reform, uploaded_file=pdf("plan.pdf"), is_public=True)
+    ledger = LedgerImport.objects.create(
+        uploaded_by=office, file=ContentFile(b"code,title\n", name="ledger.csv"), filename="ledger.csv",
+        status=LedgerImport.ImportStatus.READY,
+    )
+    tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
+    return World(
+        users=users,
+        tokens=tokens,
+        objects={
+            "unit_a": units["sub_a"].pk,
+            "unit_staff_user": staff.pk,
+            "membership": staff.memberships.get().pk,
+            "reform": reform.pk,
+            "completed_reform": to_complete.pk,
+            "task": task.pk,
+            "report": report.pk,
+            "evidence": Evidence.objects.get(report=report).pk,
+            "help": HelpRequest.objects.get(report=report).pk,
+            "extension": extension.pk,
+            "order": order.pk,
+            "reply": reply.pk,
+            "reply_file": OrderReplyFile.objects.get(reply=reply).pk,
+            "change": change.pk,
+            "completion": completion.pk,
+            "attachment": attachment.pk,
+            "ledger_import": ledger.pk,
+        },
+    )
