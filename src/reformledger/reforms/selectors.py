@@ -211,9 +211,12 @@ def reform_by_id(user, pk: int, *, with_co_units: bool = False) -> Reform:
     return reform
 
 
-def attachment_of(reform_id: int, attachment_id: int) -> Attachment:
-    """An attachment of the reform (with the reform), or 404."""
-    return get_object_or_404(Attachment.objects.select_related("reform"), pk=attachment_id, reform_id=reform_id)
+def attachment_of(user, reform_id: int, attachment_id: int) -> Attachment:
+    """An attachment of the reform a write names (with the reform), or 404 (as :func:`reform_by_id`:
+    another district's office does not learn that it exists); the service allows the change or
+    refuses it with 403."""
+    reform = reform_by_id(user, reform_id)
+    return get_object_or_404(Attachment.objects.select_related("reform"), pk=attachment_id, reform=reform)
 
 
 def district_of_unit(unit: Unit) -> Unit:

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reformledger.core.forms import submit
+from reformledger.core.permissions import require
 
 from ..forms import ContactForm, MembershipForm, NewPersonForm
 from ..models import User
@@ -106,6 +107,8 @@ def membership_add(request: HttpRequest, pk: int) -> HttpResponse:
         if done is not None:
             messages.success(request, _("The role was added."))
             return redirect("org:person", person.pk)
+    else:
+        require(reader.user, "org.manage_person", person)  # a bad form goes back only to who may send it
     return _page(request, reader, person, status=400, membership_form=form)
 
 

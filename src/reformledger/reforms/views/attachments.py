@@ -50,7 +50,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @office_member_required()
 def remove_attachment(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    item = attachment_of(pk, attachment_id)
+    item = attachment_of(request.user, pk, attachment_id)
     services.remove_attachment(user=request.user, attachment=item)
     messages.success(request, _("Attachment %(name)s removed.") % {"name": item.name})
     return redirect(_attachments_of(pk))
@@ -59,7 +59,7 @@ def remove_attachment(request: HttpRequest, pk: int, attachment_id: int) -> Http
 @require_POST
 @office_member_required()
 def attachment_public(request: HttpRequest, pk: int, attachment_id: int) -> HttpResponse:
-    item = attachment_of(pk, attachment_id)
+    item = attachment_of(request.user, pk, attachment_id)
     services.set_attachment_public(user=request.user, attachment=item, is_public=request.POST.get("is_public") == "1")
     return redirect(_attachments_of(pk))
 

@@ -137,6 +137,6 @@ def decide_extension(request: HttpRequest, extension_id: Path[ObjectId], payload
     recorded in its deadline history) or refuses with a comment. A decided request answers 422
     (``status``)."""
     user = signed_in_user(request)
-    found = extension_selectors.get_extension(user, extension_id)
+    found = extension_selectors.get_extension(user, extension_id, for_change=True)
     decided = extension_services.decide_extension(user=user, request=found, **payload.model_dump())
     return _reloaded(decided.pk)

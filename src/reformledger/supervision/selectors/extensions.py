@@ -37,11 +37,16 @@ def count_pending(user) -> int:
     return _scoped(user, ExtensionStatus.PENDING).count()
 
 
-def get_extension(user, pk: int) -> ExtensionRequest:
-    """The request a decision names; 404 unless the person may know of its task (the decision
-    itself is the service's to allow, or refuse with 403)."""
+def get_extension(user, pk: int, *, for_change: bool = False) -> ExtensionRequest:
+    """An extension request with its task; 404 unless the person may see its task in full (its
+    reason and evidence are the task's unit's and the office's business, not every unit's that
+    may know of a public reform). ``for_change``: the request a decision names; 404 unless the
+    person may know of its task (the decision itself is the service's to allow, or refuse with 403).
+    """
     request = ExtensionRequest.objects.select_related(*EXTENSION_RELATED, "task__reform").filter(pk=pk).first()
-    if request is None or not may_know_task(user, request.task):
+    if request is None:
+        raise Http404
+    if not (may_know_task(user, request.task) if for_change else user.has_perm("supervision.view_task", request.task)):
         raise Http404
     return request
 

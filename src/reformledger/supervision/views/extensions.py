@@ -69,7 +69,7 @@ def _render(request: HttpRequest, item: ExtensionRequest, form: ExtensionDecisio
 @require_http_methods(["GET", "POST"])
 @office_member_required()
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    item = extension_selectors.get_extension(request.user, pk)
+    item = extension_selectors.get_extension(request.user, pk, for_change=request.method == "POST")
     if request.method != "POST":
         return _render(request, item, None)
     form = ExtensionDecisionForm(request.POST)
