@@ -70,6 +70,14 @@ def main(base: str, out: Path, lang: str = "zh-hans") -> None:
         shoot(office, "office-edit", f"/office/reforms/{reform_id}/edit/")
         shoot(office, "office-units", "/office/org/units/", full_page=False)
         shoot(office, "office-people", "/office/org/people/", full_page=False)
+        office.goto(base + "/office/org/people/")
+        people = office.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        person = next(h for h in people if re.fullmatch(r"/office/org/people/\d+/", h))
+        shoot(office, "office-person", person)
+        office.goto(base + "/office/org/units/")
+        units = office.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        shoot(office, "office-unit", next(h for h in units if re.fullmatch(r"/office/org/units/\d+/", h)))
+        shoot(office, "password-change", "/accounts/password/change/", full_page=False)
         shoot(office, "office-ledger-import", "/office/ledger/import/", full_page=False)
         shoot(office, "not-found", "/office/reforms/999999/", full_page=False)
 
@@ -78,6 +86,10 @@ def main(base: str, out: Path, lang: str = "zh-hans") -> None:
         english.locator("button[name=language][value=en]").first.click()
         english.wait_for_load_state("networkidle")
         shoot(english, "office-workbench-en", "/office/", full_page=False)
+
+        province = new_page(desktop, "province")
+        shoot(province, "province-workbench", "/office/", full_page=False)
+        shoot(province, "province-catalogue", "/office/reforms/", full_page=False)
 
         unit = new_page(desktop, "unit")
         shoot(unit, "unit-catalogue", "/office/reforms/", full_page=False)

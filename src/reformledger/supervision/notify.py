@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from reformledger.core.cache import ORGANISATION, cached_value
 from reformledger.org.models import Membership, Role, Unit, User
 from reformledger.org.selectors import UNIT_ROLES
 
@@ -362,11 +362,16 @@ def change_decided(request) -> None:
 
 
 def office_people(district_id: int) -> tuple[int, ...]:
-    """The active reform office people of a district (their office unit is the district or in it)."""
-    return tuple(
-        Membership.objects.filter(role=Role.OFFICE, user__is_active=True)
-        .filter(Q(unit_id=district_id) | Q(unit__district_id=district_id))
-        .order_by("user_id").values_list("user_id", flat=True).distinct()
+    """The active reform office people of a district (their office unit is the district or in it: a
+    district records itself as its own district). Cached until the organisation changes: every
+    report filed asks it, and memberships and deactivations are audited organisation writes."""
+    return cached_value(
+        f"office-people:{district_id}",
+        lambda: tuple(
+            Membership.objects.filter(role=Role.OFFICE, user__is_active=True, unit__district_id=district_id)
+            .order_by("user_id").values_list("user_id", flat=True).distinct()
+        ),
+        scopes=ORGANISATION,
     )
 
 
