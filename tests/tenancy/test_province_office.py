@@ -121,3 +121,18 @@ def test_a_superuser_still_uses_the_admin_site(client, reference_data):
     client.force_login(root)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/org/user/").status_code == 200
+
+
+def test_its_unit_filter_waits_for_a_district(reader, client, world, district, other_district):
+    """A province has tens of thousands of units: the catalogue and the board offer a unit filter
+    once a district is chosen, with that district's units only; the board filters by district."""
+    client.force_login(reader)
+    for name in ("reforms:catalogue", "supervision:board"):
+        page = client.get(reverse(name)).content.decode()
+        assert 'id="filter-district"' in page and 'id="filter-unit"' not in page, name
+        one = client.get(reverse(name), {"district": district.district.pk}).content.decode()
+        assert 'id="filter-unit"' in one and district.sub_a.name in one, name
+        assert other_district.street.name not in one.split('id="filter-unit"')[1].split("</select>")[0], name
+    board = client.get(reverse("supervision:board"), {"district": other_district.district.pk}).content.decode()
+    assert world.task.title not in board
+    assert world.task.title in client.get(reverse("supervision:board"), {"district": district.district.pk}).content.decode()

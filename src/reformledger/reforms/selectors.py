@@ -421,6 +421,20 @@ def filter_units(district_ids: set[int] | None) -> list[Choice]:
     )
 
 
+def filter_units_for(user, chosen_district: object) -> list[Choice] | None:
+    """The unit filter's options for this person: the units of their districts; for whoever reads
+    every district (the province office), the chosen district's units, or no unit filter at all
+    until a district is chosen (a province's 30,000 units are no list to pick from, and drawing
+    them made every new page of the province's catalogue and board cost 200 ms)."""
+    district_ids = districts_of(actor_for(user))
+    if district_ids is None:
+        try:
+            district_ids = {int(str(chosen_district))}
+        except ValueError:
+            return None
+    return filter_units(district_ids)
+
+
 def visible_imports(user) -> QuerySet[LedgerImport]:
     """The ledger uploads this person sees: their own and their district offices' (an upload
     previews its district's reforms; ADR 0025); every upload for the province office."""

@@ -29,7 +29,7 @@ from ..selectors import (
     districts_of,
     filter_districts,
     filter_domains,
-    filter_units,
+    filter_units_for,
     list_districts,
     list_key,
     reading_scopes,
@@ -49,7 +49,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     years, district_ids = year_choices(request.user), districts_of(actor)
     form = CatalogueFilterForm(
-        request.GET or None, years=years, domains=filter_domains(), units=filter_units(district_ids),
+        request.GET or None, years=years, domains=filter_domains(),
+        units=filter_units_for(request.user, request.GET.get("district")),
         districts=filter_districts(request.user),
     )
     filters, sort = form.filters(), form.sort_key()
@@ -98,7 +99,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             request,
             "reforms/_catalogue_filters.html",
             {"form": form},
-            key_parts=(years, sorted(district_ids) if district_ids is not None else "*"),
+            key_parts=(years, sorted(district_ids) if district_ids is not None else "*", "unit" in form.fields),
             scopes=ORGANISATION,
         )
         context = {

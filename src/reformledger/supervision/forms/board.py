@@ -24,13 +24,16 @@ class BoardFilterForm(forms.Form):
     tier = forms.ChoiceField(label=_("Tier"), required=False, widget=FastSelect)
     domain = forms.ChoiceField(label=_("Domain"), required=False, widget=FastSelect)
     unit = forms.ChoiceField(label=_("Responsible unit"), required=False, widget=FastSelect)
+    district = forms.TypedChoiceField(label=_("District"), required=False, coerce=int, empty_value=None, widget=FastSelect)
     period = forms.RegexField(
         label=_("Was overdue in"), required=False, regex=r"^\d{4}-\d{2}$",
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
         help_text=_("A month: the tasks overdue at some time in it, even if done or extended since."),
     )
 
-    def __init__(self, data=None, *, domains: list[Choice], units: list[Choice]):
+    def __init__(
+        self, data=None, *, domains: list[Choice], units: list[Choice] | None, districts: list[Choice] | None = None
+    ):
         super().__init__(data)
         any_choice = [("", _("All"))]
         self._choice("level").choices = lambda: [
@@ -38,7 +41,14 @@ class BoardFilterForm(forms.Form):
         ]
         self._choice("tier").choices = lambda: any_choice + list(Tier.choices)
         self._choice("domain").choices = lambda: any_choice + [(d.code, d.name) for d in domains]
-        self._choice("unit").choices = lambda: any_choice + [(u.code, u.name) for u in units]
+        if units is None:  # the province office before it chooses a district
+            del self.fields["unit"]
+        else:
+            self._choice("unit").choices = lambda: any_choice + [(u.code, u.name) for u in units]
+        if districts is None:  # offered to whoever reads several districts (the province office)
+            del self.fields["district"]
+        else:
+            self._choice("district").choices = lambda: any_choice + [(int(d.code), d.name) for d in districts]
         for name, field in self.fields.items():
             css = "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
             field.widget.attrs.setdefault("class", css)
@@ -59,5 +69,6 @@ class BoardFilterForm(forms.Form):
             level=data.get("level") or None,
             q=(data.get("q") or "").strip() or None,
             period=data.get("period") or None,
+            **({"district": data["district"]} if data.get("district") else {}),
             **extra,
         )

@@ -29,8 +29,9 @@ from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.selectors import (
     districts_of,
+    filter_districts,
     filter_domains,
-    filter_units,
+    filter_units_for,
     reading_scopes,
     visibility_key,
 )
@@ -70,7 +71,10 @@ def _board_scopes(request: HttpRequest):
 def board(request: HttpRequest) -> HttpResponse:
     warning_selectors.require_board(request.user)
     actor = actor_for(request.user)
-    form = BoardFilterForm(request.GET or None, domains=filter_domains(), units=filter_units(districts_of(actor)))
+    form = BoardFilterForm(
+        request.GET or None, domains=filter_domains(),
+        units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
+    )
     filters = form.filters()
     on = today()
     # The office picks tasks on the board to urge their units: its rows carry a box each.
@@ -137,8 +141,10 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_export(request: HttpRequest) -> HttpResponseBase:
     """The board with its current filters (the query string), every page of it, as Excel."""
     warning_selectors.require_board(request.user)
-    actor = actor_for(request.user)
-    form = BoardFilterForm(request.GET or None, domains=filter_domains(), units=filter_units(districts_of(actor)))
+    form = BoardFilterForm(
+        request.GET or None, domains=filter_domains(),
+        units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
+    )
     tasks = warning_selectors.warning_list(request.user, form.filters())
     return response(BoardWorkbook(tasks.iterator(chunk_size=2000), on=today()), stream=True)
 
