@@ -33,7 +33,7 @@ class UnitChoiceField(forms.ModelChoiceField[Unit]):
 class UnitForm(forms.Form):
     code = forms.SlugField(label=_("Code"), max_length=40, allow_unicode=True,
                            help_text=_("Short and unique in the installation: letters, digits, hyphens."))
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=Unit._meta.get_field("name").verbose_name, max_length=100)
     kind = forms.ChoiceField(label=_("Kind"), choices=KIND_CHOICES)
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, initial=0, required=False)
     webhook_url = forms.URLField(
