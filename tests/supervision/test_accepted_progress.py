@@ -247,3 +247,27 @@ def test_the_bulletin_does_not_count_work_closed_at_completion_as_done(people, r
     assert (bulletin.red_total, bulletin.amber_total) == (0, 0)
     text = summary_text(bulletin)
     assert "已完成1个、改革事项办结时关闭1个" in text
+
+
+def test_once_work_is_accepted_only_the_office_reweights_or_removes_tasks(people, reform, add_task):
+    """A unit cannot raise its reform's progress by weighting up what is done, or by removing what
+    is not, once the office has accepted work: the roll-up is the office's figure."""
+    from reformledger.supervision.services import tasks as task_services
+
+    done = add_task(reform, title="已完成", weight=1, user=people.unit_staff)
+    open_task = add_task(reform, title="未开始", weight=1, user=people.unit_staff)
+    # Before any accepted work the unit plans freely.
+    task_services.update_task(user=people.unit_staff, task=done, changes={"weight": 2})
+    accept(people, submit(people, done, 100))
+    before = fresh(reform).progress
+    with pytest.raises(ValidationError) as refused:
+        task_services.update_task(user=people.unit_staff, task=fresh(done), changes={"weight": 50})
+    assert "weight" in refused.value.message_dict
+    with pytest.raises(ValidationError):
+        task_services.delete_task(user=people.unit_staff, task=fresh(open_task))
+    assert fresh(reform).progress == before and fresh(done).weight == 2
+    assert Task.objects.filter(pk=open_task.pk).exists()
+    # The office may, and it is recorded.
+    task_services.update_task(user=people.office, task=fresh(done), changes={"weight": 3})
+    assert fresh(done).weight == 3
+    assert AuditEntry.objects.filter(action="task.update", actor=people.office).exists()

@@ -213,6 +213,22 @@ def _check_date_owner(user, task: Task, changes: Mapping[str, Any]) -> None:
         raise ValidationError({name: message for name in moved})
 
 
+def _check_weight_owner(user, task: Task, changes: Mapping[str, Any] | None = None) -> None:
+    """Weights turn accepted work into the reform's progress: once the office has accepted work on
+    any of the reform's tasks, only the office re-weights a task or removes one (a unit could
+    otherwise raise its progress by weighting up what is done or dropping what is not; ADR 0022).
+    ``changes`` None: the task is being removed."""
+    if changes is not None and ("weight" not in changes or changes["weight"] == task.weight):
+        return
+    if user.has_perm("supervision.move_dates", task):  # the office of the task's district
+        return
+    if Task.objects.filter(reform_id=task.reform_id, progress__gt=0).exists():
+        message = _("Work on this reform has been accepted: only the reform office changes its tasks' weights.")
+        if changes is None:
+            message = _("Work on this reform has been accepted: only the reform office removes its tasks.")
+        raise ValidationError({"weight": message})
+
+
 @transaction.atomic
 def update_task(*, user, task: Task, changes: TaskChanges, reason: str = "") -> Task:
     """Change a task's fields (those named in ``changes``): its reform's lead unit or the office,
@@ -222,6 +238,7 @@ def update_task(*, user, task: Task, changes: TaskChanges, reason: str = "") -> 
     task = Task.objects.select_related("reform", "parent").get(pk=task.pk)
     require(user, "supervision.edit_task", task, message=_("You may not change this task."))
     _check_date_owner(user, task, changes)
+    _check_weight_owner(user, task, changes)
     before = _snapshot(task)
     _assign(task, changes)
     _validate(task, reform, task.parent, user=user, unit_changed=task.unit_id != before["unit"])
@@ -245,6 +262,7 @@ def delete_task(*, user, task: Task) -> None:
     reform = lock_reform(task.reform_id)
     task = Task.objects.select_related("reform", "parent").get(pk=task.pk)
     require(user, "supervision.edit_task", task, message=_("You may not remove this task."))
+    _check_weight_owner(user, task)
     subtree = Task.objects.filter(reform_id=reform.pk, path__startswith=f"{task.path}{task.pk}/")
     if ProgressReport.objects.filter(task=task).exists() or ProgressReport.objects.filter(task__in=subtree).exists():
         raise ValidationError({"task": _("This task has progress reports; it can be changed but not removed.")})
