@@ -13,12 +13,14 @@ from django.urls import reverse
 
 from reformledger.cockpit import selectors as cockpit
 from reformledger.core.models import AuditEntry
+from reformledger.org.models import Role
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.ledger.applying import import_ledger
 from reformledger.reforms.models import LedgerImport, Reform, Status
 from reformledger.supervision.models import Decision, Order, ProgressReport, Reminder, ReminderKind
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import reports as report_services
+from tests.factories import MembershipFactory
 from tests.reforms.ledger.conftest import good_row, write
 
 from .conftest import days
@@ -202,3 +204,18 @@ def test_the_inbox_tells_only_the_district_s_office(api, world, people, other_pe
     mine = api.get("/inbox", people.office).json()["items"]
     theirs = api.get("/inbox", other_people.office).json()["items"]
     assert mine and not theirs
+
+
+
+def test_an_office_member_who_is_also_unit_staff_creates_no_reform_in_a_third_district(
+    world, people, other_district, district
+):
+    """``reforms.add_reform`` on a reform: the office of its district, or staff of its lead unit;
+    being staff of some other unit is not enough."""
+    MembershipFactory(user=people.office, unit=district.sub_b, role=Role.UNIT_STAFF)
+    with pytest.raises(PermissionDenied):
+        reform_services.create_reform(user=people.office, data={
+            "code": "FT-X-1", "title": "越界", "tier": "micro", "year": 2026, "domain": world.public.domain,
+            "lead_unit": other_district.street,
+        })
+    assert not Reform.objects.filter(code="FT-X-1").exists()

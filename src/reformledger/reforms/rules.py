@@ -20,8 +20,11 @@ sees_all_reforms = sees_whole_district
 
 
 @rules.predicate
-def works_in_a_unit(user) -> bool:
-    return bool(actor_for(user).unit_ids)
+def works_in_a_unit(user, reform=None) -> bool:
+    """Works in a unit; asked of a reform being created, in the unit that leads it (an office
+    member of one district who is also staff of some unit creates nothing in a third district)."""
+    units = actor_for(user).unit_ids
+    return bool(units) and (reform is None or reform.lead_unit_id in units)
 
 
 @rules.predicate
