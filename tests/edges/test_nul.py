@@ -77,6 +77,18 @@ def test_multipart_text_fields_are_checked_but_not_the_files(api, people, task, 
     assert response.status_code == 201, response.content
 
 
+def test_a_nul_escaped_in_a_multipart_json_field_is_422_naming_it(api, people, reform_factory, media):
+    """Multipart bodies carry structured fields as JSON text: ``\\u0000`` in it is a NUL once parsed."""
+    from reformledger.supervision.models import ChangeRequest
+
+    reform = reform_factory()
+    response = multipart(api, f"/reforms/{reform.pk}/change-requests", people.office,
+                         {"changes": json.dumps({"goals": "新\x00目标"}), "reason": "情况变化"})
+    assert response.status_code == 422
+    assert list(errors_by_field(response)) == ["changes.goals"]
+    assert not ChangeRequest.objects.exists()
+
+
 def test_pages_answer_400_to_a_nul_in_the_query_or_a_form(client_for, people, district):
     assert client_for().get("/reforms/", {"q": "\x00"}).status_code == 400
     office = client_for(people.office)

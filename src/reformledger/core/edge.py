@@ -44,9 +44,19 @@ def _nul_in_json(value: Any, path: str = "") -> str | None:
 
 
 def _nul_in_form(data: QueryDict) -> str | None:
+    """A field holding a NUL, raw or as a JSON escape inside a JSON value (the API's multipart
+    bodies carry their structured fields as JSON text, parsed after this check)."""
     for key, values in data.lists():
         if "\x00" in key or any("\x00" in value for value in values):
             return key
+        for value in values:
+            if _JSON_NUL.decode() in value.lower():
+                try:
+                    found = _nul_in_json(json.loads(value), key)
+                except ValueError:
+                    continue
+                if found is not None:
+                    return found
     return None
 
 
