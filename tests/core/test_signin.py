@@ -127,6 +127,8 @@ def test_the_forwarded_header_is_ignored_unless_the_proxy_is_trusted(settings):
     assert client_ip(_request("127.0.0.1", "6.6.6.6, 10.20.30.40")) == "10.20.30.40"
     assert client_ip(_request("127.0.0.1", "10.20.30.40, 127.0.0.1")) == "10.20.30.40"
     assert client_ip(_request("127.0.0.1", "not-an-address")) == "127.0.0.1"
+    # A client that writes its own entries left of garbage does not choose its address.
+    assert client_ip(_request("127.0.0.1", "6.6.6.6, junk:1")) == "127.0.0.1"
     assert client_ip(_request("127.0.0.1")) == "127.0.0.1"
 
 

@@ -45,9 +45,13 @@ def client_ip(request: HttpRequest) -> str:
     if remote not in trusted:
         return remote
     header = request.headers.get(settings.CLIENT_IP_HEADER, "")
+    # From the right, past our own proxies only: the first entry a proxy did not add is the client's
+    # as our proxy saw it. Anything left of it the client wrote itself; an entry that is no address
+    # stops the walk (skipping it would let a client pick a new address for every attempt).
     for candidate in reversed([part.strip() for part in header.split(",")]):
-        if candidate and candidate not in trusted and _is_address(candidate):
-            return candidate
+        if candidate in trusted:
+            continue
+        return candidate if _is_address(candidate) else remote
     return remote
 
 
