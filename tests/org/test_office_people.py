@@ -76,6 +76,18 @@ def test_the_office_edits_contacts_and_the_person_is_told_of_a_new_e_mail(client
     assert "li@example.cn" in inbox
 
 
+def test_an_e_mail_changed_by_someone_else_is_also_told_at_the_previous_address(client_for, people):
+    """The password reset link goes to the new address: the owner learns of the change where they
+    read, so an office member cannot quietly take a leader's account over by its e-mail."""
+    from reformledger.supervision.models import Channel, Delivery
+
+    User.objects.filter(pk=people.leader_main.pk).update(email="leader@old.example.cn")
+    client_for(people.office).post(reverse("org:person", args=[people.leader_main.pk]), {
+        "full_name": "李书记", "email": "taken@example.cn", "phone": ""})
+    emailed = set(Delivery.objects.filter(channel=Channel.EMAIL).values_list("address", flat=True))
+    assert {"leader@old.example.cn", "taken@example.cn"} <= emailed
+
+
 def test_another_district_s_people_are_out_of_sight(client_for, people, other_people):
     client = client_for(people.office)
     names = [p.username for p in client.get(reverse("org:people")).context["page"].object_list]

@@ -164,6 +164,10 @@ class PersonNotice:
     text: str
     sender: Any = None
     key: str = ""
+    #: Another address the notice is e-mailed to as well: the previous one when someone else changed
+    #: the person's e-mail, so that the owner learns of it where they read (the reset link now goes
+    #: to the new address).
+    also_email: str = ""
 
 
 _person_notifiers: dict[str, Callable[[PersonNotice], None]] = {}

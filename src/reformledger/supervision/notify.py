@@ -47,6 +47,7 @@ class Message:
     order_id: int | None = None
     sender_id: int | None = None
     extra: dict = field(default_factory=dict)
+    emails: tuple[str, ...] = ()  # and these addresses by e-mail (an account notice's previous address)
 
 
 def site_language():
@@ -120,6 +121,10 @@ def send(messages: list[Message]) -> int:
             )
             if email:
                 deliveries.append(Delivery(reminder_id=reminder_id, channel=Channel.EMAIL, user_id=user_id, address=email))
+        deliveries.extend(
+            Delivery(reminder_id=reminder_id, channel=Channel.EMAIL, address=email)
+            for email in m.emails if email and email not in recipients.values()
+        )
         if m.unit_id in hooks:
             deliveries.append(Delivery(reminder_id=reminder_id, channel=Channel.WEBHOOK, address=hooks[m.unit_id]))
     Delivery.objects.bulk_create(deliveries, batch_size=CHUNK, ignore_conflicts=True)
@@ -456,4 +461,5 @@ def tell_person(notice) -> None:
     and by e-mail where they have an address. Never carries a password."""
     send([Message(key=notice.key or f"account:{uuid.uuid4().hex}", kind=ReminderKind.ACCOUNT,
                   district_id=notice.district_id, subject=notice.subject[:200], text=notice.text,
-                  user_ids=(notice.person.pk,), sender_id=getattr(notice.sender, "pk", None))])
+                  user_ids=(notice.person.pk,), sender_id=getattr(notice.sender, "pk", None),
+                  emails=(notice.also_email,) if notice.also_email else ())])

@@ -45,7 +45,8 @@ def one_time_password() -> str:
 
 
 def tell(
-    person: User, *, by: User, key: str, subject: Promise, text: Promise, values: dict[str, str] | None = None
+    person: User, *, by: User, key: str, subject: Promise, text: Promise, values: dict[str, str] | None = None,
+    also_email: str = "",
 ) -> None:
     """Tell ``person`` about their account (inbox, e-mail where they have one: ``core.registry``),
     in the site's language: the message goes to a mailbox whose reader's language is unknown."""
@@ -54,7 +55,7 @@ def tell(
         return
     with translation.override(settings.LANGUAGE_CODE):
         notify_person(PersonNotice(person=person, district_id=district_ids[0], subject=str(subject),
-                                   text=str(text) % (values or {}), sender=by, key=key))
+                                   text=str(text) % (values or {}), sender=by, key=key, also_email=also_email))
 
 
 @transaction.atomic

@@ -109,7 +109,8 @@ def update_person(*, user: User, person: User, full_name: str, email: str, phone
              subject=gettext_lazy("The e-mail address of your account was changed"),
              text=gettext_lazy("%(by)s changed the e-mail address of your account from “%(old)s” to “%(new)s”. If "
                                "this is not right, tell the reform office."),
-             values={"by": str(user), "old": before["email"] or "—", "new": person.email or "—"})
+             values={"by": str(user), "old": before["email"] or "—", "new": person.email or "—"},
+             also_email=before["email"])
     return person
 
 
