@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "reformledger.org",
     "reformledger.reforms",
     "reformledger.supervision",
+    "reformledger.evaluation",
     "reformledger.cockpit",
     "reformledger.portal",
     "reformledger.api",

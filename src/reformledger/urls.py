@@ -17,5 +17,6 @@ urlpatterns = [
     path("office/", include("reformledger.reforms.urls")),
     path("office/org/", include("reformledger.org.urls")),
     path("office/supervision/", include("reformledger.supervision.urls")),
+    path("evaluation/", include("reformledger.evaluation.urls")),
     path("", include("reformledger.portal.urls")),
 ]

@@ -1,0 +1,2 @@
+"""The evaluation's data, one module per noun: rounds and their reforms (``rounds``), residents and
+ratings (``ratings``), expert panels and sheets (``panels``), look-back reviews (``lookback``)."""

@@ -1,0 +1,3 @@
+"""Permission predicates of the evaluation (django-rules), registered by name: ``evaluation.*``."""
+
+from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Pages of the evaluation, one module per noun."""
