@@ -1,6 +1,23 @@
 """The evaluation's data, one module per noun: rounds and their reforms (``rounds``), residents and
 ratings (``ratings``), expert panels and sheets (``panels``), look-back reviews (``lookback``)."""
 
+from .ratings import (
+    MAX_DIMENSIONS,
+    SCORE_FIELDS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Channel,
+    CommentStatus,
+    PaperSlipImport,
+    Rating,
+    RatingCode,
+    RatingCodePack,
+    Resident,
+)
 from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
-__all__ = ["DEFAULT_DIMENSIONS", "RATED_KINDS", "Round", "RoundKind", "RoundReform"]
+__all__ = [
+    "DEFAULT_DIMENSIONS", "MAX_DIMENSIONS", "RATED_KINDS", "SCORE_FIELDS", "SCORE_MAX", "SCORE_MIN",
+    "Channel", "CommentStatus", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
+    "Round", "RoundKind", "RoundReform",
+]
