@@ -44,6 +44,10 @@ QUEUES: dict[str, Callable[..., QuerySet]] = {
 }
 
 
+#: What a queue's count waits for besides the organisation (core.cache): a write to its own records
+#: (help requests; proposals are reforms), or any of its district's work.
+QUEUE_FAMILY = {"help": "help", "proposals": "reforms"}
+
 #: Where each queue's rows find their district (counted district by district, core.cache).
 QUEUE_DISTRICT = {
     "reports": "task__district_id",
@@ -71,6 +75,7 @@ def queue_count(request: HttpRequest, name: str) -> int:
                 QUEUES[name](user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
                 # Each queue is built from who may see what (help: also to whom it was escalated).
                 key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
+                family=QUEUE_FAMILY.get(name, "work"),
             )
     return memo[name]
 

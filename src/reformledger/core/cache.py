@@ -23,6 +23,13 @@ every cache backend, the per-process default or a shared Redis) sees the same ve
 rolled-back write leaves no version behind. A request reads the versions it needs in one query and
 remembers them (:class:`DataVersionMiddleware`).
 
+A page or fragment also records **what it read** (:func:`depends_on`; every versioned lookup does
+it by itself): it is stored under its inputs alone, with the scopes it read and their versions, and
+served while those versions stand (:func:`_tracked`). So a province-wide page whose rows are all of
+district 12 depends on district 12's work and on the reform facts of the province
+(``reforms:dN``: the reform rows a catalogue counts, bumped only by writes to the reforms app's
+records), and a progress report in district 40 leaves it served as it is.
+
 Writes that bypass the services and the audit trail (raw SQL, the benchmark generator's
 ``audit=False`` path) do not change any version; with the default per-process cache a restart
 clears it.
@@ -31,10 +38,11 @@ clears it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -64,6 +72,19 @@ EVERYTHING: Scopes = (WORK_ANYWHERE,)
 ORGANISATION: Scopes = (ORG_ANYWHERE,)
 #: Apps whose writes are organisation facts; every other app's writes are the programme's work.
 ORG_APPS = frozenset({"org"})
+#: Records whose writes also bump a scope of their own besides the work's, by model label or app
+#: label (registered by the app that owns them, :func:`register_fact_family`): ``reforms`` — the
+#: reform rows a catalogue counts and lists by (year, tier, status, domain, units, text; the roll-up's
+#: ``progress`` is the one reform column written outside the reforms services, so what reads it
+#: depends on the work scope, never on this one); ``help`` — the help requests a badge counts.
+_fact_families: dict[str, str] = {}
+
+
+def register_fact_family(label: str, family: str) -> None:
+    """Writes audited on records of ``label`` (``"app"`` or ``"app.model"``) also bump
+    ``family:dN``: a value made of those records alone (and the reform rows and the organisation it
+    is scoped by) can depend on ``family`` and stay cached through the rest of the day's work."""
+    _fact_families[label] = family
 
 
 def work_scopes(district_ids: Iterable[int] | None) -> Scopes:
@@ -71,6 +92,24 @@ def work_scopes(district_ids: Iterable[int] | None) -> Scopes:
     if district_ids is None:
         return EVERYTHING
     return ("work:every", *(f"work:d{pk}" for pk in sorted(set(district_ids))))
+
+
+def reform_fact_scopes(district_ids: Iterable[int] | None) -> Scopes:
+    """The scopes of the reform rows of these districts as a catalogue counts them (their
+    reforms-app records and their organisation's names and codes), and of writes to every district
+    (``None``: the whole province's)."""
+    if district_ids is None:
+        return ("work:every", "reforms:*", "org:*")
+    ids = sorted(set(district_ids))
+    return ("work:every", "reforms:every", "org:every", *(f"{family}:d{pk}" for pk in ids for family in ("reforms", "org")))
+
+
+def district_fact_scopes(family: str, pk: int) -> Scopes:
+    """What one district's part of a per-district value depends on (see :func:`per_district`): its
+    work; or the records of ``family``, the reform rows they are scoped by and the organisation."""
+    if family == "work":
+        return (f"work:d{pk}",)
+    return tuple(dict.fromkeys((f"{family}:d{pk}", f"reforms:d{pk}", f"org:d{pk}")))
 
 
 # --- what a write touches -----------------------------------------------------------------------
@@ -104,7 +143,9 @@ def district_of(obj: models.Model) -> int | None:
 
 def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None) -> set[str]:
     """The scopes a write to ``obj`` changes (both districts when it moved from one to another)."""
-    families = ("org", "work") if obj._meta.app_label in ORG_APPS else ("work",)
+    label = obj._meta.app_label
+    fact = _fact_families.get(obj._meta.label_lower) or _fact_families.get(label)
+    families = ("org", "work") if label in ORG_APPS else ("work", fact) if fact else ("work",)
     districts = {district_of(obj)}
     moved = (changes or {}).get("district")
     if isinstance(moved, list | tuple) and len(moved) == 2:
@@ -127,6 +168,16 @@ def bump(scopes: Iterable[str], seq: int) -> None:
 #: reads each scope's version once, however many cached values it looks up. ``None`` outside a
 #: request (commands, tests calling selectors directly): every lookup reads the database.
 _request_versions: ContextVar[dict[str, Any] | None] = ContextVar("reformledger_data_version", default=None)
+#: The scopes read while a tracked value (:func:`_tracked`) is computed; None when nothing tracks.
+_reads: ContextVar[set[str] | None] = ContextVar("reformledger_reads", default=None)
+
+
+def depends_on(scopes: Iterable[str]) -> None:
+    """Record that the value being computed read these scopes (rows of these districts, say, read
+    by a query that no versioned lookup made)."""
+    reads = _reads.get()
+    if reads is not None:
+        reads.update(scopes)
 
 
 def scope_versions(scopes: Sequence[str]) -> tuple[int, ...]:
@@ -137,6 +188,7 @@ def scope_versions(scopes: Sequence[str]) -> tuple[int, ...]:
     the request, so a page that reads its districts, the province and the organisation makes one
     query for all of them.
     """
+    depends_on(scopes)
     memo = _request_versions.get()
     known: dict[str, int] | None = memo.get("scopes") if memo is not None else None
     if known is None:
@@ -198,6 +250,57 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+_MISSING = object()
+
+
+def _if_current(stored: Any) -> Any:
+    """The value of a tracked entry ``(scopes read, their versions, value)`` while those versions
+    stand (and the scopes it read, recorded for whatever encloses it); ``_MISSING`` otherwise."""
+    if stored is None:
+        return _MISSING
+    read, versions, value = stored
+    return value if scope_versions(read) == versions else _MISSING
+
+
+@contextmanager
+def _recording(scopes: Scopes) -> Iterator[set[str]]:
+    """Collect the scopes read inside the block (starting with ``scopes``); on leaving, they are
+    read by whatever encloses the block too."""
+    outer = _reads.get()
+    read = set(scopes)
+    token = _reads.set(read)
+    try:
+        yield read
+    finally:
+        _reads.reset(token)
+        if outer is not None:
+            outer.update(read)
+
+
+def _keep(key: str, read: set[str], value: object) -> None:
+    """Store a tracked value with the versions of what it read, as this request read them (the
+    request's versions are one snapshot, taken before it computed anything)."""
+    if _caching_allowed():
+        scopes = tuple(sorted(read))
+        cache.set(key, (scopes, scope_versions(scopes), value), TIMEOUT)
+
+
+def _tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
+    """``compute()``, stored under ``key`` (its inputs, no versions) with the scopes it read (its
+    own ``scopes`` and every versioned lookup inside it) and their versions; served while those
+    versions stand. What it read is added to the value that encloses it, cached or not."""
+    if not _caching_allowed():
+        depends_on(scopes)
+        return compute()
+    value = _if_current(cache.get(key))
+    if value is not _MISSING:
+        return cast(T, value)
+    with _recording(scopes) as read:
+        fresh = compute()
+    _keep(key, read, fresh)
+    return fresh
+
+
 def fragment_key(*parts: object, scopes: Scopes = EVERYTHING) -> str:
     """A cache key for a rendered fragment: its inputs, the language and its scopes' versions."""
     return _digest("|".join(str(part) for part in (*parts, get_language(), version_token(scopes))))
@@ -252,28 +355,35 @@ def per_district(
     compute: Callable[[list[int]], Mapping[int, T]],
     *,
     default: T,
+    family: str = "work",
 ) -> dict[int, T]:
     """A value per district, each cached on its own district's version.
 
     ``compute(ids)`` returns the values of the districts asked for (one grouped query, typically);
     only districts written since their value was cached are computed again. Sums over the province
     (counts, totals by tier, the years in use) are then exact and cost one small query after a write.
+    ``family="reforms"`` for values made of reform rows alone (counts and years of the catalogue,
+    totals by tier): a district's part then waits for a write to its reforms or its organisation,
+    and a progress report leaves it as it was (:func:`reform_fact_scopes`).
 
-    The parts of one ``key`` live in one cache entry, ``{district: (its version, value)}``: a
-    province-wide figure is one lookup, not one per district. Each part carries the version it was
+    The parts of one ``key`` live in one cache entry, ``{district: (its versions, value)}``: a
+    province-wide figure is one lookup, not one per district. Each part carries the versions it was
     computed at, so an entry written by a slower process with older parts is only ever recomputed,
     never believed.
     """
-    scopes = ("work:every", *(f"work:d{pk}" for pk in district_ids))
+    every = ("work:every",) if family == "work" else tuple(dict.fromkeys(("work:every", f"{family}:every", "reforms:every", "org:every")))
+    part_scopes = {pk: district_fact_scopes(family, pk) for pk in district_ids}
+    scopes = (*every, *(scope for pk in district_ids for scope in part_scopes[pk]))
     versions = dict(zip(scopes, scope_versions(scopes), strict=True))
-    entry_key = f"rl:pd:{_digest(key)}:{versions['work:every']}"
+    entry_key = f"rl:pd:{family}:{_digest(key)}:{'.'.join(str(versions[s]) for s in every)}"
     allowed = _caching_allowed()
-    stored: dict[int, tuple[int, T]] = (cache.get(entry_key) or {}) if allowed and district_ids else {}
+    stored: dict[int, tuple[tuple[int, ...], T]] = (cache.get(entry_key) or {}) if allowed and district_ids else {}
     out: dict[int, T] = {}
     missing: list[int] = []
+    current = {pk: tuple(versions[s] for s in part_scopes[pk]) for pk in district_ids}
     for pk in district_ids:
         part = stored.get(pk)
-        if part is not None and part[0] == versions[f"work:d{pk}"]:
+        if part is not None and part[0] == current[pk]:
             out[pk] = part[1]
         else:
             missing.append(pk)
@@ -281,14 +391,15 @@ def per_district(
         computed = compute(missing)
         for pk in missing:
             out[pk] = computed.get(pk, default)
-            stored[pk] = (versions[f"work:d{pk}"], out[pk])
+            stored[pk] = (current[pk], out[pk])
         if allowed:
             cache.set(entry_key, stored, TIMEOUT)
     return out
 
 
 def district_count(
-    qs: QuerySet[Any], district_ids: Sequence[int], *, district_field: str = "district_id", key: str | None = None
+    qs: QuerySet[Any], district_ids: Sequence[int], *, district_field: str = "district_id", key: str | None = None,
+    family: str = "work",
 ) -> int:
     """``qs.count()`` over the given districts, each district's part cached on that district's
     version: after a write, one small grouped count. ``district_field`` names the path to the
@@ -308,7 +419,7 @@ def district_count(
         )
         return {district: n for district, n in rows}
 
-    return sum(per_district(key, district_ids, compute, default=0).values())
+    return sum(per_district(key, district_ids, compute, default=0, family=family).values())
 
 
 class DistrictCountPaginator(Paginator[Any]):
@@ -366,23 +477,19 @@ def cached_fragment(
     key_parts: tuple[object, ...] = (),
     scopes: Scopes = EVERYTHING,
 ) -> SafeString:
-    """``template_name`` rendered with ``context``, cached until a write changes ``scopes``.
+    """``template_name`` rendered with ``context``, cached until a write changes ``scopes`` or
+    anything else its rendering read (:func:`depends_on`, the versioned lookups inside it).
 
     The key holds everything the fragment is made of: the template, the path and query string
-    (links, sort headers, pagination), ``key_parts`` (the SQL and parameters of the rows it shows),
-    the language and the versions of ``scopes``. So a cached fragment is exactly what rendering
-    would give. The fragment must not contain anything per session (no CSRF token, no messages).
-    ``context`` may be a callable, called only when the fragment is not cached.
+    (links, sort headers, pagination), ``key_parts`` (the SQL and parameters of the rows it shows)
+    and the language; the entry holds the versions of what it read. So a cached fragment is exactly
+    what rendering would give. The fragment must not contain anything per session (no CSRF token,
+    no messages). ``context`` may be a callable, called only when the fragment is not cached.
     """
-    if not _caching_allowed():
-        return mark_safe(render_to_string(template_name, context() if callable(context) else context, request))  # noqa: S308
-    key = "rl:fragment:" + fragment_key(
-        template_name, request.path, request.GET.urlencode(), *key_parts, scopes=scopes
+    key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts, scopes=())
+    html = _tracked(
+        key, lambda: render_to_string(template_name, context() if callable(context) else context, request), scopes=scopes
     )
-    html: str | None = cache.get(key)
-    if html is None:
-        html = render_to_string(template_name, context() if callable(context) else context, request)
-        cache.set(key, html, TIMEOUT)
     return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
 
 
@@ -403,12 +510,13 @@ ScopesOf = Callable[[Any], Scopes]
 def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | None = None) -> Any:
     """Keep a signed-in person's GET page until a write changes what it shows; serve it again
     without rendering. ``@personal_page`` depends on every write; ``@personal_page(scopes=f)``
-    on the scopes ``f(request)`` names (e.g. the work of the person's districts).
+    on the scopes ``f(request)`` names (e.g. the work of the person's districts) and on whatever
+    else the page read (the versioned lookups made while rendering it, :func:`depends_on`).
 
     The key holds everything such a page is made of: the person, their CSRF secret (the page's
     forms carry a token derived from it), the full path, the htmx headers, today's date (pages say
-    "overdue by n days"), the registered per-person parts, the language and the scopes' versions.
-    Pages with pending messages, and requests inside a transaction that wrote, are rendered as
+    "overdue by n days"), the registered per-person parts and the language; the entry holds the
+    versions of the scopes the page read. Pages with pending messages, and requests inside a transaction that wrote, are rendered as
     usual. Put it inside the view's permission decorators.
     """
     if view is None:
@@ -433,19 +541,20 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
             request.headers.get("HX-History-Restore-Request", ""),
             timezone.localdate(),
             *(part(request) for part in _personal_key_parts),
-            scopes=scopes(request) if scopes is not None else EVERYTHING,
+            scopes=(),
         )
-        cached = cache.get(key)
-        if cached is not None:
+        cached = _if_current(cache.get(key))
+        if cached is not _MISSING:
             get_token(request)  # renew the CSRF cookie as a render would
             content, content_type, vary = cached
             response = HttpResponse(content, content_type=content_type)
             if vary:
                 response["Vary"] = vary
             return response
-        response = view(request, *args, **kwargs)
+        with _recording((*ORGANISATION, *(scopes(request) if scopes is not None else EVERYTHING))) as read:
+            response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"], response.get("Vary", "")), TIMEOUT)
+            _keep(key, read, (response.content, response["Content-Type"], response.get("Vary", "")))
         return response
 
     return wrapped

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
+from reformledger.core.cache import register_fact_family
 
 AUDIT_LABELS = {
     "reform.create": _("created the reform"),
@@ -48,3 +49,5 @@ CHANGE_LABELS = {
 def register() -> None:
     registry.register_audit_labels(AUDIT_LABELS, creates=CREATE_ACTIONS)
     registry.register_change_labels(CHANGE_LABELS)
+    # The catalogue's counts and years wait for a write to the reforms themselves (core.cache).
+    register_fact_family("reforms", "reforms")

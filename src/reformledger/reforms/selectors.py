@@ -264,8 +264,8 @@ def reading_scopes(user) -> Scopes:
 def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | int]]:
     """Totals, completed counts and completion rates by tier, over what the person may see.
 
-    Summed over districts, each district's part cached on its own version: after a progress report
-    in one district only that district's totals are counted again."""
+    Summed over districts, each district's part cached on the version of its reforms (core.cache:
+    the ``reforms`` family): a progress report leaves them as they are."""
     qs = visible_reforms(user)
     if year:
         qs = qs.filter(year=year)
@@ -281,7 +281,9 @@ def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | 
             out.setdefault(district, {})[tier] = (total, completed)
         return out
 
-    parts: dict[int, dict[str, tuple[int, int]]] = per_district(f"tier-stats:{visibility_key(user)}:{year}", reading_districts(user), compute, default={})
+    parts: dict[int, dict[str, tuple[int, int]]] = per_district(
+        f"tier-stats:{visibility_key(user)}:{year}", reading_districts(user), compute, default={}, family="reforms"
+    )
     out = {}
     for tier in Tier.values:
         total = sum(part.get(tier, (0, 0))[0] for part in parts.values())
@@ -319,7 +321,9 @@ def year_choices(user) -> list[int]:
             out.setdefault(district, set()).add(year)
         return {district: frozenset(years) for district, years in out.items()}
 
-    parts: dict[int, frozenset[int]] = per_district(f"years:{visibility_key(user)}", reading_districts(user), compute, default=frozenset())
+    parts: dict[int, frozenset[int]] = per_district(
+        f"years:{visibility_key(user)}", reading_districts(user), compute, default=frozenset(), family="reforms"
+    )
     return sorted(set[int]().union(*parts.values()), reverse=True)
 
 

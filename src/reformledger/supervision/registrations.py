@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
+from reformledger.core.cache import register_fact_family
 
 from .notify import tell_person
 from .rules import sees_reported_of_reform
@@ -71,6 +72,9 @@ def reform_level(reform) -> str | None:
 def register() -> None:
     registry.register_audit_labels(AUDIT_LABELS)
     registry.register_change_labels(CHANGE_LABELS)
+    # The help badge waits for a help request to open or close (or its reform to change), not for
+    # every progress report of the district (core.cache).
+    register_fact_family("supervision.helprequest", "help")
     # A person told about their own account (org's one-time passwords): inbox, and e-mail.
     registry.register_person_notifier("supervision.inbox", tell_person)
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,11 +13,15 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import (
     ORGANISATION,
+    Scopes,
     cached_fragment,
     cached_rows,
+    depends_on,
     district_count,
     personal_page,
+    reform_fact_scopes,
     row_version,
+    work_scopes,
 )
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.registry import catalogue_columns
@@ -37,9 +43,20 @@ from ..selectors import (
     year_choices,
 )
 
+#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache).
+WORK_SORTS = frozenset({"progress", "-progress"})
+
+
+def _list_scopes(user, district_ids: Iterable[int] | None, sort: str) -> Scopes:
+    """What the catalogue's rows, their order and their count depend on before its rows are read:
+    the reform rows of the districts read (and their organisation), or all of their work for a sort
+    the day's work moves. The rows shown add their own districts' work (their progress, warning)."""
+    return reading_scopes(user) if sort in WORK_SORTS else reform_fact_scopes(district_ids)
+
 
 def _reading_scopes(request: HttpRequest):
-    return reading_scopes(request.user)
+    user = request.user
+    return _list_scopes(user, districts_of(actor_for(user)), request.GET.get("sort", ""))
 
 
 @require_GET
@@ -69,10 +86,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
             count=district_count(
-                listed, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}"
+                listed, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}",
+                family="reforms",
             ),
         )
         page = paginator.page_for(request.GET)
+        depends_on(work_scopes({reform.district_id for reform in page.object_list}))
         row = get_template("reforms/_catalogue_row.html")
         html = cached_rows(
             list(page.object_list), name=":".join(["catalogue", *(c.key for c in columns)]),
@@ -84,11 +103,12 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode(), "columns": columns}
 
     # The rows, count, sort headers and pagination, rendered once per (who may see what, filters,
-    # sort, query string, language, versions of the districts read): exact, and shared by everyone
-    # who sees the same rows.
+    # sort, query string, language) and kept while the reforms of the districts read and the work of
+    # the districts whose rows it shows stand: exact, and shared by everyone who sees the same rows.
     results = cached_fragment(
         request, "reforms/_catalogue_results.html", results_context,
-        key_parts=(list_key(request.user, filters, sort), [c.key for c in columns]), scopes=reading_scopes(request.user),
+        key_parts=(list_key(request.user, filters, sort), [c.key for c in columns]),
+        scopes=_list_scopes(request.user, district_ids, sort),
     )
     if is_htmx(request):
         response = HttpResponse(results)
