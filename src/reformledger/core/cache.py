@@ -156,10 +156,11 @@ def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None) ->
 
 def bump(scopes: Iterable[str], seq: int) -> None:
     """Record ``seq`` as the version of each scope (inside the writer's transaction)."""
-    rows = [CacheVersion(scope=scope, seq=seq) for scope in sorted(set(scopes))]
+    scopes = set(scopes)
+    rows = [CacheVersion(scope=scope, seq=seq) for scope in sorted(scopes)]
     if rows:
         CacheVersion.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope"], update_fields=["seq"])
-    forget_data_version()
+    forget_data_version(scopes)
 
 
 # --- what a read depends on ---------------------------------------------------------------------
@@ -213,23 +214,35 @@ def data_version() -> int:
     return seq
 
 
-def forget_data_version() -> None:
-    """Called by every audited write: the rest of the request reads the new versions.
+def forget_data_version(scopes: Iterable[str] = ("*",)) -> None:
+    """Called by every audited write with the scopes it bumped: the rest of the request reads the
+    new versions.
 
-    Until the write's transaction commits, the request caches nothing: a value computed from
-    uncommitted rows must not be stored under a version number that a rollback would hand to
-    another write.
+    Until the write's transaction commits, the request caches nothing that depends on those scopes:
+    a value computed from uncommitted rows must not be stored under a version number that a
+    rollback would hand to another write. Values of scopes the write did not touch (the
+    organisation, during a progress report) are still read from and kept in the cache: their rows
+    are the committed ones.
     """
     memo = _request_versions.get()
     if memo is not None:
+        pending = memo.get("uncommitted") or set()
         memo.clear()
-        memo["uncommitted"] = True
-        transaction.on_commit(lambda: memo.pop("uncommitted", None))
+        memo["uncommitted"] = pending | set(scopes)
+        if not pending:
+            transaction.on_commit(lambda: memo.pop("uncommitted", None))
 
 
-def _caching_allowed() -> bool:
+def _caching_allowed(scopes: Iterable[str] | None = None) -> bool:
+    """Whether a value of ``scopes`` (``None``: of anything) may be read from and kept in the cache
+    now: always, unless a write of this request has not committed yet and bumped one of them."""
     memo = _request_versions.get()
-    return not (memo and memo.get("uncommitted"))
+    pending = memo.get("uncommitted") if memo else None
+    if not pending:
+        return True
+    if scopes is None or "*" in pending:
+        return False
+    return bool(pending.isdisjoint(scopes))
 
 
 class DataVersionMiddleware:
@@ -259,7 +272,7 @@ def _if_current(stored: Any) -> Any:
     if stored is None:
         return _MISSING
     read, versions, value = stored
-    return value if scope_versions(read) == versions else _MISSING
+    return value if _caching_allowed(read) and scope_versions(read) == versions else _MISSING
 
 
 @contextmanager
@@ -280,7 +293,7 @@ def _recording(scopes: Scopes) -> Iterator[set[str]]:
 def _keep(key: str, read: set[str], value: object) -> None:
     """Store a tracked value with the versions of what it read, as this request read them (the
     request's versions are one snapshot, taken before it computed anything)."""
-    if _caching_allowed():
+    if _caching_allowed(read):
         scopes = tuple(sorted(read))
         cache.set(key, (scopes, scope_versions(scopes), value), TIMEOUT)
 
@@ -289,7 +302,7 @@ def _tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
     """``compute()``, stored under ``key`` (its inputs, no versions) with the scopes it read (its
     own ``scopes`` and every versioned lookup inside it) and their versions; served while those
     versions stand. What it read is added to the value that encloses it, cached or not."""
-    if not _caching_allowed():
+    if not _caching_allowed(scopes):
         depends_on(scopes)
         return compute()
     value = _if_current(cache.get(key))
@@ -307,8 +320,9 @@ def fragment_key(*parts: object, scopes: Scopes = EVERYTHING) -> str:
 
 
 def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
-    """``compute()``, stored under ``key`` + the scopes' versions (unless a write is uncommitted)."""
-    if not _caching_allowed():
+    """``compute()``, stored under ``key`` + the scopes' versions (unless a write of this request
+    that bumped one of them is uncommitted)."""
+    if not _caching_allowed(scopes):
         return compute()
     full_key = f"{key}:{_digest(version_token(scopes))}"
     value: T | None = cache.get(full_key)
@@ -376,7 +390,7 @@ def per_district(
     scopes = (*every, *(scope for pk in district_ids for scope in part_scopes[pk]))
     versions = dict(zip(scopes, scope_versions(scopes), strict=True))
     entry_key = f"rl:pd:{family}:{_digest(key)}:{'.'.join(str(versions[s]) for s in every)}"
-    allowed = _caching_allowed()
+    allowed = _caching_allowed(scopes)
     stored: dict[int, tuple[tuple[int, ...], T]] = (cache.get(entry_key) or {}) if allowed and district_ids else {}
     out: dict[int, T] = {}
     missing: list[int] = []

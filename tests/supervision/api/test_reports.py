@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from reformledger.core.audit import history_of
 from reformledger.supervision.models import (
@@ -258,3 +260,14 @@ def test_a_json_body_that_is_not_an_object_is_422_for_the_whole_request(api, peo
     assert response.status_code == 422
     assert list(errors_by_field(response)) == [None]
     assert not ProgressReport.objects.exists()
+
+
+def test_a_report_reads_the_offices_people_from_the_cache_not_the_database(api, people, task):
+    """Inside the report's transaction, what the report did not touch (the organisation) is still
+    read from the cache: the office's people are looked up once, not once a report (core.cache)."""
+    assert api.post(f"/tasks/{task.pk}/reports", people.unit_staff, {"percent": 10, "text": "开始"}).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(f"/tasks/{task.pk}/reports", people.unit_staff, {"percent": 20, "text": "推进"})
+    assert response.status_code == 201
+    assert not [q for q in queries.captured_queries if '"org_membership"."role" = ' in q["sql"] and "office" in q["sql"]]
+    assert Delivery.objects.filter(user=people.office, channel=Channel.INBOX).count() == 2  # both told, all the same
