@@ -4,12 +4,14 @@ their own, so the day's progress reports leave the catalogue's counts and the he
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from reformledger.core.audit import log_action
 from reformledger.core.cache import (
@@ -24,8 +26,9 @@ from reformledger.core.cache import (
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Status
 from reformledger.supervision.models import HelpRequest
+from reformledger.supervision.services import extensions as extension_services
 from reformledger.supervision.services import reports as report_services
-from tests.factories import ReformFactory, TaskFactory
+from tests.factories import OrderFactory, ReformFactory, TaskFactory
 
 
 def _counter():
@@ -108,6 +111,7 @@ def two_districts(people, other_people, district, other_district):
 
 
 HELP_BADGE = re.compile(r'Help needed</span>\s*<span class="rl-menu-badge">1<')
+DECISIONS_BADGE = re.compile(r'Decisions</span>\s*<span class="rl-menu-badge">1<')
 
 
 def _queries(client, path):
@@ -163,3 +167,29 @@ def test_the_help_badge_counts_a_new_request_at_once(client_for, people, two_dis
     assert HelpRequest.objects.filter(status=HelpRequest.HelpStatus.OPEN).count() == 1
     page, _ = _queries(client, "/office/reforms/")
     assert HELP_BADGE.search(page.content.decode())
+
+
+def test_the_office_queues_have_families_of_their_own(district, reform_factory):
+    """An extension request is audited on its task: its action bumps the decisions family, a report's
+    does not; orders and change requests bump their own."""
+    reform = reform_factory()
+    task = TaskFactory(reform=reform)
+    d = district.district.pk
+    assert f"decisions:d{d}" in write_scopes(task, {}, action="task.request_extension")
+    assert f"decisions:d{d}" in write_scopes(task, {}, action="task.decide_extension")
+    assert f"decisions:d{d}" not in write_scopes(task, {}, action="task.report")
+    assert f"orders:d{d}" in write_scopes(OrderFactory(district=district.district), {})
+    assert write_scopes(task, {}, action="task.report") == {f"work:d{d}", "work:*"}
+
+
+def test_the_decisions_badge_counts_an_extension_request_at_once(client_for, people, two_districts):
+    here, _there = two_districts
+    client = client_for(people.office)
+    _queries(client, "/office/reforms/")
+    before, _ = _queries(client, "/office/reforms/")
+    assert not DECISIONS_BADGE.search(before.content.decode())
+    extension_services.request_extension(
+        user=people.unit_staff, task=here, new_due_date=max(here.due_date, timezone.localdate()) + dt.timedelta(days=30), reason="场地未落实"
+    )
+    page, _ = _queries(client, "/office/reforms/")
+    assert DECISIONS_BADGE.search(page.content.decode())

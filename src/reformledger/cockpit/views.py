@@ -44,9 +44,12 @@ QUEUES: dict[str, Callable[..., QuerySet]] = {
 }
 
 
-#: What a queue's count waits for besides the organisation (core.cache): a write to its own records
-#: (help requests; proposals are reforms), or any of its district's work.
-QUEUE_FAMILY = {"help": "help", "proposals": "reforms"}
+#: What a queue's count waits for besides the organisation and the reforms (core.cache): a write to
+#: its own records, or (reports) any of its district's work.
+QUEUE_FAMILY = {
+    "help": "help", "proposals": "reforms", "completions": "decisions", "changes": "decisions",
+    "extensions": "decisions", "orders": "orders",
+}
 
 #: Where each queue's rows find their district (counted district by district, core.cache).
 QUEUE_DISTRICT = {

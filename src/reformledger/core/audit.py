@@ -120,7 +120,7 @@ def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[
         entries = []
         scopes: set[str] = set()
         for item in items:
-            scopes |= write_scopes(item.obj, item.changes)
+            scopes |= write_scopes(item.obj, item.changes, action=item.action)
             head.seq += 1
             entry = AuditEntry(
                 seq=head.seq,

@@ -80,11 +80,22 @@ ORG_APPS = frozenset({"org"})
 _fact_families: dict[str, str] = {}
 
 
+#: Audited actions whose entries bump a family whatever record they are written on (an extension
+#: request is audited on its task).
+_action_families: dict[str, str] = {}
+
+
 def register_fact_family(label: str, family: str) -> None:
     """Writes audited on records of ``label`` (``"app"`` or ``"app.model"``) also bump
     ``family:dN``: a value made of those records alone (and the reform rows and the organisation it
     is scoped by) can depend on ``family`` and stay cached through the rest of the day's work."""
     _fact_families[label] = family
+
+
+def register_action_family(actions: Iterable[str], family: str) -> None:
+    """Entries of these audited actions bump ``family:dN`` too (see :func:`register_fact_family`)."""
+    for action in actions:
+        _action_families[action] = family
 
 
 def work_scopes(district_ids: Iterable[int] | None) -> Scopes:
@@ -141,11 +152,11 @@ def district_of(obj: models.Model) -> int | None:
     return None
 
 
-def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None) -> set[str]:
+def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None, *, action: str = "") -> set[str]:
     """The scopes a write to ``obj`` changes (both districts when it moved from one to another)."""
     label = obj._meta.app_label
-    fact = _fact_families.get(obj._meta.label_lower) or _fact_families.get(label)
-    families = ("org", "work") if label in ORG_APPS else ("work", fact) if fact else ("work",)
+    facts = {_fact_families.get(obj._meta.label_lower) or _fact_families.get(label), _action_families.get(action)} - {None}
+    families = ("org", "work") if label in ORG_APPS else ("work", *sorted(f for f in facts if f))
     districts = {district_of(obj)}
     moved = (changes or {}).get("district")
     if isinstance(moved, list | tuple) and len(moved) == 2:

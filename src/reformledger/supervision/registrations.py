@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
-from reformledger.core.cache import register_fact_family
+from reformledger.core.cache import register_action_family, register_fact_family
 
 from .notify import tell_person
 from .rules import sees_reported_of_reform
@@ -75,6 +75,12 @@ def register() -> None:
     # The help badge waits for a help request to open or close (or its reform to change), not for
     # every progress report of the district (core.cache).
     register_fact_family("supervision.helprequest", "help")
+    # The office's decisions (completions and change requests are audited on their reform, whose
+    # family every family's part reads too; extension requests on their task) and its orders.
+    for model in ("supervision.changerequest", "supervision.completion", "supervision.extensionrequest"):
+        register_fact_family(model, "decisions")
+    register_action_family(("task.request_extension", "task.decide_extension"), "decisions")
+    register_fact_family("supervision.order", "orders")
     # A person told about their own account (org's one-time passwords): inbox, and e-mail.
     registry.register_person_notifier("supervision.inbox", tell_person)
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)
