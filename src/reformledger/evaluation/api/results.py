@@ -10,13 +10,25 @@ a reform below the round's ``min_ratings`` shows its count only (``shown: false`
 from __future__ import annotations
 
 import datetime as dt
+import json
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from ninja import Field, Router, Schema
+from ninja.responses import NinjaJSONEncoder
 
-from reformledger.core.api import PUBLIC_READ, ObjectId, caller
+from reformledger.core.api import PUBLIC_READ, ObjectId, cached_json, caller
+from reformledger.core.cache import work_scopes
 
-from ..selectors.results import ReformResult, RoundResults, Score, method, round_for_results, round_results
+from ..selectors.results import (
+    ReformResult,
+    RoundResults,
+    Score,
+    method,
+    results_key,
+    round_for_results,
+    round_results,
+)
 
 router = Router()
 
@@ -106,16 +118,24 @@ def _reform(r: ReformResult, results: RoundResults, *, office: bool) -> dict:
 
 
 @router.get("/rounds/{round_id}/results", response=ResultsOut, openapi_extra=PUBLIC_READ, summary="A round's results")
-def round_results_api(request: HttpRequest, round_id: ObjectId) -> dict:
+def round_results_api(request: HttpRequest, round_id: ObjectId) -> HttpResponse:
     user = caller(request)
     found = round_for_results(user, round_id)
-    results = round_results(found)
     office = bool(getattr(user, "has_perm", lambda *a: False)("evaluation.view_live_results", found))
-    return {
-        "round": found.pk, "title": found.title, "published_at": found.published_at, "live": found.published_at is None,
-        "total": results.total, "dimensions": list(results.dimensions), "method": method(results),
-        "reforms": [_reform(r, results, office=office) for r in results.reforms],
-        "sub_districts": [{"unit": p.unit_id, "name": p.name, "count": p.count} for p in results.sub_districts],
-        "communities": [{"unit": p.unit_id, "name": p.name, "count": p.count} for p in results.communities],
-        "channels": [{"channel": key, "label": label, "count": n} for key, label, n in results.channels],
-    }
+    key = results_key(found)
+
+    def encode() -> bytes:
+        results = round_results(found, key=key)
+        body = {
+            "round": found.pk, "title": found.title, "published_at": found.published_at, "live": found.published_at is None,
+            "total": results.total, "dimensions": list(results.dimensions), "method": method(results),
+            "reforms": [_reform(r, results, office=office) for r in results.reforms],
+            "sub_districts": [{"unit": p.unit_id, "name": p.name, "count": p.count} for p in results.sub_districts],
+            "communities": [{"unit": p.unit_id, "name": p.name, "count": p.count} for p in results.communities],
+            "channels": [{"channel": k, "label": label, "count": n} for k, label, n in results.channels],
+        }
+        return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+
+    # Encoded once per version of the results, whoever asks (the office's view and everyone's differ).
+    return cached_json(f"api:{key}:{int(office)}:{found.published_at}:{get_language()}", encode,
+                       scopes=work_scopes([found.district_id]))

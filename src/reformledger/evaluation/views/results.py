@@ -17,6 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from reformledger.core.cache import cached_fragment, work_scopes
 from reformledger.core.exporters import response
 from reformledger.org.selectors import actor_for
 
@@ -31,7 +32,7 @@ from ..selectors.anomalies import (
     PACK_USED_SHARE,
     round_anomalies,
 )
-from ..selectors.results import SMALL_N, RoundResults, Z, method, round_for_results, round_results
+from ..selectors.results import SMALL_N, RoundResults, method, results_key, round_for_results, round_results
 
 
 def base_template(request: HttpRequest, round: Round) -> str:
@@ -57,18 +58,24 @@ def _chart_rows(results: RoundResults) -> list[tuple[str, int, float]]:
 @require_GET
 def round_results_page(request: HttpRequest, pk: int) -> HttpResponse:
     found = round_for_results(request.user, pk)
-    results = round_results(found)
+    key = results_key(found)
+    results = round_results(found, key=key)
     office = request.user.has_perm("evaluation.view_live_results", found)
-    rows = [
-        (r, list(zip(results.dimensions, r.dimensions, strict=True)), office or r.shown) for r in results.reforms
-    ]
-    channel_top = max((n for _k, _l, n in results.channels), default=0)
+
+    def body_context() -> dict:
+        rows = [(r, list(zip(results.dimensions, r.dimensions, strict=True)), office or r.shown) for r in results.reforms]
+        channel_top = max((n for _k, _l, n in results.channels), default=0)
+        return {
+            "round": found, "results": results, "rows": rows, "office": office, "method": method(results), "small_n": SMALL_N,
+            "sub_districts": _chart_rows(results),
+            "channels": [(label, n, 100 * n / channel_top if channel_top else 0.0) for _k, label, n in results.channels],
+        }
+
+    # The table of 500 reforms is rendered once per version of the results (and per audience).
+    body = cached_fragment(request, "evaluation/_results_body.html", body_context, key_parts=(key, office),
+                           scopes=work_scopes([found.district_id]))
     context = {
-        "round": found, "results": results, "rows": rows, "office": office, "base_template": base_template(request, found),
-        "method": method(results), "z": Z, "small_n": SMALL_N,
-        "sub_districts": _chart_rows(results),
-        "channels": [(label, n, 100 * n / channel_top if channel_top else 0.0) for _k, label, n in results.channels],
-        "may_manage": request.user.has_perm("evaluation.make_code_pack", found),
+        "round": found, "results": results, "office": office, "base_template": base_template(request, found), "body": body,
     }
     return render(request, "evaluation/results.html", context)
 
