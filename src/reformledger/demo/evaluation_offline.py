@@ -26,6 +26,7 @@ from reformledger.evaluation.models import (
     DEFAULT_DIMENSIONS,
     Channel,
     CommentStatus,
+    PaperSlipImport,
     Rating,
     RatingCode,
     RatingCodePack,
@@ -77,6 +78,7 @@ def _packs(rng: random.Random, round_: Round, office: User, communities: list[Un
             round=round_, community=community, size=size, note=f"11月{day}日 {community.name}居民议事会", created_by=office,
             downloaded_at=_at(day - 1, 10), downloaded_by=office,
         )
+        RatingCodePack.objects.filter(pk=pack.pk).update(created_at=_at(day - 2, 16))  # made two days before
         codes = RatingCode.objects.bulk_create([RatingCode(pack=pack, code_hash=code_hash(draw_code())) for _i in range(size)])
         used = codes if n == 2 else codes[: int(size * rng.uniform(0.6, 0.85))]
         for i, code in enumerate(used):
@@ -113,7 +115,11 @@ def _slips(rng: random.Random, round_: Round, office: User, communities: list[Un
             rows += 1
     out = io.BytesIO()
     book.save(out)
-    import_slips(user=office, round=round_, file_name="2018年11月纸质评议票.xlsx", data=out.getvalue())
+    record = import_slips(user=office, round=round_, file_name="2018年11月纸质评议票.xlsx", data=out.getvalue())
+    # Entered in the week after the round closed (the import stamps today's date).
+    entered = dt.datetime(2018, 12, 3, 15, tzinfo=timezone.get_current_timezone())
+    Rating.objects.filter(slip=record).update(created_at=entered)
+    PaperSlipImport.objects.filter(pk=record.pk).update(created_at=entered)
     return rows
 
 
