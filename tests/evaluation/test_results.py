@@ -179,3 +179,12 @@ def test_exports(rated, client_for, people):
     sheet = load_workbook(io.BytesIO(office.content)).worksheets[0]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     assert {row[1] for row in values} == {"R-A", "R-B", "R-C"}
+
+
+def test_api_queries_cold_and_warm(rated, api, people, django_assert_max_num_queries):
+    round_, *_ = rated
+    path = f"/rounds/{round_.pk}/results"
+    assert api.get(path, people.office).status_code == 200
+    with django_assert_max_num_queries(8):  # the caller, the round, the latest rating, the data versions
+        answer = api.get(path, people.office)
+    assert answer.status_code == 200 and answer.json()["total"] == 4
