@@ -8,8 +8,9 @@ a meeting's shared tablet bursts honestly; the office looks and decides.
   in all (``HAVING``); the window then slides over those minute counts (a few rows per sender).
 * **Identical comments**: the same comment text (at least :data:`IDENTICAL_MIN_LENGTH` characters,
   so "很好" is no flag) on at least :data:`IDENTICAL_MIN_RATINGS` ratings (``GROUP BY comment``).
-* **Code pack used up within minutes**: at least :data:`PACK_USED_SHARE` of a pack's codes (of a
-  pack of at least :data:`PACK_MIN_SIZE`) used within :data:`PACK_MINUTES` minutes of the first use.
+* **Code pack used up within minutes**: at least :data:`PACK_USED_SHARE` of a pack's codes used (a
+  pack of at least :data:`PACK_MIN_SIZE`), the first and the last use no more than
+  :data:`PACK_MINUTES` minutes apart (``MIN``/``MAX`` of ``used_at`` per pack).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ IDENTICAL_MIN_RATINGS = 3
 IDENTICAL_MIN_LENGTH = 8
 #: A pack used up: this share of its codes or more …
 PACK_USED_SHARE = 0.9
-#: … within this many minutes of the first use, for packs of at least this many codes.
+#: … the first and last use at most this many minutes apart, for packs of at least this many codes.
 PACK_MINUTES = 10
 PACK_MIN_SIZE = 10
 
