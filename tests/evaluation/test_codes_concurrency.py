@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import translation
 
 from reformledger.evaluation.models import Rating, RatingCode
 from reformledger.evaluation.services import codes as code_services
@@ -33,7 +34,8 @@ def test_one_code_two_people_at_once(district, people, reform_factory):
     def run() -> None:
         try:
             barrier.wait(10)
-            outcomes.append(code_services.submit_code_ratings(round=round_, code=code, ratings=items, address="", device=""))
+            with translation.override("en"):  # a thread starts in the default language (zh-Hans)
+                outcomes.append(code_services.submit_code_ratings(round=round_, code=code, ratings=items, address="", device=""))
         except ValidationError as exc:
             outcomes.append(exc)
         finally:
@@ -47,6 +49,6 @@ def test_one_code_two_people_at_once(district, people, reform_factory):
     stored = [o for o in outcomes if isinstance(o, list)]
     refused = [o for o in outcomes if isinstance(o, ValidationError)]
     assert len(stored) == 1 and len(refused) == 3
-    assert all("already been used" in e.message_dict["code"][0] for e in refused)
+    assert all("already been used" in e.message_dict["code"][0] for e in refused), [e.message_dict for e in refused]
     assert Rating.objects.filter(round=round_).count() == 2
     assert RatingCode.objects.get(pack=pack).used_at is not None
