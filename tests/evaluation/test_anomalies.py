@@ -4,7 +4,7 @@ minutes; for the office of the round's district (and the province office) only."
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reformledger.evaluation.models import Channel, Rating
 from reformledger.evaluation.selectors import anomalies
@@ -12,6 +12,13 @@ from tests.evaluation.factories import CodeFactory, CodePackFactory, RoundFactor
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English whatever an earlier test left active (zh-Hans is the default)."""
+    with translation.override("en"):
+        yield
 
 START = timezone.now().replace(second=0, microsecond=0) - dt.timedelta(hours=3)
 

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from reformledger.core.models import AuditEntry
@@ -18,6 +18,13 @@ from reformledger.evaluation.views import offline as offline_views
 from tests.evaluation.factories import RoundFactory, add_reforms
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English whatever an earlier test left active (zh-Hans is the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -195,11 +202,25 @@ def test_public_page_rates_with_a_code(round_, pack, people, client_for):
     assert Rating.objects.count() == 1
 
 
-def test_public_page_is_slowed_per_address(round_, pack, client_for):
+def test_public_page_is_slowed_per_address_after_refused_codes(round_, pack, client_for):
     client = client_for(None)
     url = f"/evaluation/rounds/{round_.pk}/code/"
-    answers = [client.post(url, {"code": "ABCDE-FGHJK"}).status_code for _i in range(offline_views.CODE_ATTEMPTS + 2)]
+    reform = round_.reforms.first()
+    guess = {"code": "ABCDE-FGHJK", f"r{reform.pk}_satisfaction": "5", f"r{reform.pk}_effect": "5"}
+    answers = [client.post(url, guess).status_code for _i in range(offline_views.CODE_ATTEMPTS + 2)]
     assert answers[: offline_views.CODE_ATTEMPTS] == [400] * offline_views.CODE_ATTEMPTS
     assert answers[-1] == 429
     other = client_for(None)
-    assert other.post(url, {"code": "ABCDE-FGHJK"}, REMOTE_ADDR="10.9.9.9").status_code == 400
+    assert other.post(url, guess, REMOTE_ADDR="10.9.9.9").status_code == 400
+
+
+def test_a_meeting_on_one_address_is_not_slowed(round_, people, district, client_for):
+    pack = code_services.make_code_pack(user=people.office, round=round_, community=district.community_a,
+                                        size=offline_views.CODE_ATTEMPTS + 5)
+    reform = round_.reforms.first()
+    client = client_for(None)
+    url = f"/evaluation/rounds/{round_.pk}/code/"
+    for code in code_services.download_code_pack(user=people.office, pack=pack):
+        answer = client.post(url, {"code": code, f"r{reform.pk}_satisfaction": "4", f"r{reform.pk}_effect": "4"})
+        assert answer.status_code == 200
+    assert Rating.objects.filter(round=round_).count() == offline_views.CODE_ATTEMPTS + 5

@@ -6,7 +6,7 @@ import io
 import math
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from reformledger.evaluation.models import Channel, Rating
@@ -15,6 +15,13 @@ from tests.evaluation.factories import RatingFactory, RoundFactory, add_reforms,
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English whatever an earlier test left active (zh-Hans is the default)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

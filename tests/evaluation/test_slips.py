@@ -6,7 +6,7 @@ import time
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from reformledger.core.models import AuditEntry
@@ -15,6 +15,13 @@ from reformledger.evaluation.services import slips as slip_services
 from tests.evaluation.factories import RoundFactory, add_reforms
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English whatever an earlier test left active (zh-Hans is the default)."""
+    with translation.override("en"):
+        yield
 
 HEADER = ["票号", "改革编号", "社区", "满意度", "获得感", "意见建议"]
 

@@ -3,8 +3,9 @@ imports (upload, the template, the row errors), and the public page where a code
 
 The office pages answer 404 for a round outside the person's districts, 403 to whoever may not use
 them (the province office reads the lists and changes nothing). The public page needs no account;
-it is slowed down per address (:data:`CODE_ATTEMPTS` posts in :data:`CODE_WINDOW` seconds, counted
-in the shared cache: Redis when ``REDIS_URL`` is set), so codes cannot be guessed at speed.
+it is slowed down per address (after :data:`CODE_ATTEMPTS` refused codes in :data:`CODE_WINDOW`
+seconds, counted in the shared cache: Redis when ``REDIS_URL`` is set), so codes cannot be guessed at
+speed, while a meeting's people, who share the venue's address and type valid codes, are not held up.
 """
 
 from __future__ import annotations
@@ -130,16 +131,24 @@ def slips_template(request: HttpRequest, pk: int) -> HttpResponse | FileResponse
     return response(SlipTemplate(found, reforms, communities))
 
 
+def _failures_key(request: HttpRequest) -> str:
+    return "rl:evaluation:code-failures:" + (address_hash(client_ip(request)) or "none")
+
+
 def _slowed(request: HttpRequest) -> bool:
-    """Count this post against the sender's address; True past :data:`CODE_ATTEMPTS`."""
-    key = "rl:evaluation:code-posts:" + (address_hash(client_ip(request)) or "none")
-    if cache.add(key, 1, CODE_WINDOW):
-        return False
-    try:
-        return cache.incr(key) > CODE_ATTEMPTS
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, CODE_WINDOW)
-        return False
+    """Whether this address has had :data:`CODE_ATTEMPTS` codes refused in the last
+    :data:`CODE_WINDOW` seconds. Only refused codes count: a meeting's people share the venue's one
+    address, and a guesser is refused nearly every time."""
+    return int(cache.get(_failures_key(request)) or 0) >= CODE_ATTEMPTS
+
+
+def _count_failure(request: HttpRequest) -> None:
+    key = _failures_key(request)
+    if not cache.add(key, 1, CODE_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, CODE_WINDOW)
 
 
 def _aliases(form: CodeRatingForm, ratings: list[dict]) -> dict[str, str]:
@@ -173,5 +182,7 @@ def code_rate(request: HttpRequest, pk: int) -> HttpResponse:
             ), aliases=_aliases(form, ratings))
             if made is not None:
                 return render(request, "evaluation/code_thanks.html", {"round": found, "count": len(made)})
+            if form.has_error("code"):
+                _count_failure(request)
         status = 400
     return render(request, "evaluation/code_rate.html", {"round": found, "form": form, "open": found.is_open()}, status=status)
