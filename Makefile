@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo demo-reset test install system-deps redis lint serve bench messages vendor clean
+.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -62,6 +62,11 @@ test: install system-deps redis lint
 # Benchmarks (not part of `make test`): a province on PostgreSQL; see docs/performance.md.
 bench: install
 	$(BIN)/python bench/run.py
+
+# The evaluation's results and paper slips (issue 10 part 10): 500 reforms, 500,000 ratings, 10,000 slips.
+# EVAL_BENCH_ARGS="--rounds 10" for 5,000,000 ratings across the province.
+bench-evaluation: install
+	$(BIN)/python bench/evaluation.py $(EVAL_BENCH_ARGS)
 
 # Extract and compile translations (zh-Hans is the default language).
 messages: install

@@ -75,6 +75,12 @@ SENDS_ON = profile(AWAY, anonymous=LOGIN)
 #: its sign-in page (business records change only through the services, ADR 0026).
 ADMIN = profile(LOGIN)
 
+#: Evaluation (issue 10): a round's results before publication: its district's office and the province
+#: office; another district's office 404; everyone else 403 (anonymous too: the round is public).
+LIVE_RESULTS = profile(DENY, office=OK, province=OK, other_office=HIDE)
+#: Evaluation (issue 10): the office pages of one of district A's rounds (code packs, slips, anomaly flags).
+ROUND_OFFICE_PAGES = profile(DENY, anonymous=LOGIN, office=OK, province=OK, other_office=HIDE)
+
 PROFILES = {
     "PUBLIC": PUBLIC,
     "SIGNED_IN": SIGNED_IN,
@@ -91,6 +97,8 @@ PROFILES = {
     "REDIRECTS": REDIRECTS,
     "SENDS_ON": SENDS_ON,
     "ADMIN": ADMIN,
+    "LIVE_RESULTS": LIVE_RESULTS,  # evaluation (issue 10)
+    "ROUND_OFFICE_PAGES": ROUND_OFFICE_PAGES,  # evaluation (issue 10)
 }
 
 
@@ -245,6 +253,27 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /office/supervision/tasks/<int:pk>/extension/": row(LEAD_UNIT_WRITES),
     "POST /office/supervision/tasks/<int:pk>/report/": row(LEAD_UNIT_WRITES),
     "POST /office/supervision/tasks/<int:pk>/urge/": row(OFFICE_WRITES),
+    # --- Evaluation: results, code packs, paper slips (issue 10 parts 2 and 4; the round is not published:
+    # its office and the province office see live results, another district's office 404, others 403) ---
+    "GET /api/v1/rounds/{round_id}/results": row(LIVE_RESULTS),
+    "GET /evaluation/rounds/<int:pk>/results/": row(LIVE_RESULTS),
+    "GET /evaluation/rounds/<int:pk>/results.csv": row(LIVE_RESULTS),
+    "GET /evaluation/rounds/<int:pk>/results.xlsx": row(LIVE_RESULTS),
+    "POST /evaluation/rounds/<int:pk>/results/": row(NOBODY),
+    "POST /evaluation/rounds/<int:pk>/results.csv": row(NOBODY),
+    "POST /evaluation/rounds/<int:pk>/results.xlsx": row(NOBODY),
+    "GET /evaluation/rounds/<int:pk>/anomalies/": row(ROUND_OFFICE_PAGES),
+    "POST /evaluation/rounds/<int:pk>/anomalies/": row(NOBODY),
+    "GET /evaluation/rounds/<int:pk>/codes/": row(ROUND_OFFICE_PAGES),
+    "POST /evaluation/rounds/<int:pk>/codes/": row(OFFICE_WRITES),
+    "GET /evaluation/rounds/<int:pk>/codes/<int:pack>/download/": row(NOBODY),
+    "POST /evaluation/rounds/<int:pk>/codes/<int:pack>/download/": row(OFFICE_WRITES),
+    "GET /evaluation/rounds/<int:pk>/slips/": row(ROUND_OFFICE_PAGES),
+    "POST /evaluation/rounds/<int:pk>/slips/": row(OFFICE_WRITES),
+    "GET /evaluation/rounds/<int:pk>/slips/template.xlsx": row(ROUND_OFFICE_PAGES),
+    "POST /evaluation/rounds/<int:pk>/slips/template.xlsx": row(NOBODY),
+    "GET /evaluation/rounds/<int:pk>/code/": row(PUBLIC),
+    "POST /evaluation/rounds/<int:pk>/code/": row(ANYONE_WRITES),
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),

@@ -24,6 +24,7 @@ API_PARAMETERS = {
     "reply_id": "reply",
     "request_id": "change",
     "completion_id": "completion",
+    "round_id": "round",  # evaluation (issue 10)
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -45,6 +46,8 @@ PAGE_SEGMENTS = {
     "units": "unit_a",
     "roles": "membership",  # the lead unit's staff member's membership
     "user": "unit_staff_user",  # admin/org/user/<id>/password/: a person of district A
+    "rounds": "round",  # evaluation (issue 10): a round of district A
+    "codes": "code_pack",  # evaluation/rounds/<pk>/codes/<pack>/download/
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

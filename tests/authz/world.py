@@ -19,6 +19,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reformledger.core.tokens import create_token
+from reformledger.evaluation.models import Round, RoundKind, RoundReform
+from reformledger.evaluation.services import codes as code_services
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import LedgerImport, Tier
@@ -108,6 +110,25 @@ def _people() -> tuple[dict[str, User | None], dict[str, Unit]]:
     return users, units
 
 
+# --- evaluation: results, code packs, paper slips (issue 10 parts 2 and 4, eval-results) --------------
+
+
+def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reform) -> dict[str, int]:
+    """An open public round of district A with the reform (results not published), a community,
+    and a code pack not yet downloaded."""
+    office = users["office"]
+    assert office is not None
+    now = timezone.now()
+    community = UnitFactory(code="mx-a-guiyuan-c1", name="松园社区", kind=UnitKind.COMMUNITY, parent=units["sub_a"])
+    round_ = Round.objects.create(
+        district=units["district"], kind=RoundKind.PUBLIC, year=now.year, title="群众评议", opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30), dimensions=[{"key": "satisfaction", "label": "满意度"}], created_by=office,
+    )
+    RoundReform.objects.create(round=round_, reform=reform)
+    pack = code_services.make_code_pack(user=office, round=round_, community=community, size=3)
+    return {"round": round_.pk, "code_pack": pack.pk}
+
+
 def build_world() -> World:
     users, units = _people()
     office, staff = users["office"], users["unit_staff"]
@@ -147,6 +168,7 @@ def build_world() -> World:
         uploaded_by=office, file=ContentFile(b"code,title\n", name="ledger.csv"), filename="ledger.csv",
         status=LedgerImport.ImportStatus.READY,
     )
+    evaluation = _evaluation(users, units, reform)
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -169,5 +191,6 @@ def build_world() -> World:
             "completion": completion.pk,
             "attachment": attachment.pk,
             "ledger_import": ledger.pk,
+            **evaluation,
         },
     )

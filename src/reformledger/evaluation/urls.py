@@ -2,3 +2,19 @@ from django.urls import path  # noqa: F401
 
 app_name = "evaluation"
 urlpatterns: list = []
+
+# --- results, rating code packs, paper slips (issue 10 parts 2 and 4) ---------------------------
+from .views import offline as offline_views  # noqa: E402
+from .views import results as results_views  # noqa: E402
+
+urlpatterns += [
+    path("rounds/<int:pk>/results/", results_views.round_results_page, name="round-results"),
+    path("rounds/<int:pk>/results.csv", results_views.round_results_export, {"fmt": "csv"}, name="round-results-csv"),
+    path("rounds/<int:pk>/results.xlsx", results_views.round_results_export, {"fmt": "xlsx"}, name="round-results-xlsx"),
+    path("rounds/<int:pk>/anomalies/", results_views.round_anomalies_page, name="round-anomalies"),
+    path("rounds/<int:pk>/codes/", offline_views.code_packs, name="code-packs"),
+    path("rounds/<int:pk>/codes/<int:pack>/download/", offline_views.code_pack_download, name="code-pack-download"),
+    path("rounds/<int:pk>/slips/", offline_views.slips, name="slips"),
+    path("rounds/<int:pk>/slips/template.xlsx", offline_views.slips_template, name="slips-template"),
+    path("rounds/<int:pk>/code/", offline_views.code_rate, name="code-rate"),
+]

@@ -4,3 +4,8 @@ One router per noun, mounted on :data:`router` (the ``api`` app mounts it)."""
 from ninja import Router
 
 router = Router(tags=["evaluation"])
+
+# --- results (issue 10 part 4) ----------------------------------------------------------------
+from .results import router as results_router  # noqa: E402
+
+router.add_router("", results_router)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
+from reformledger.demo.evaluation_offline import load_offline_demo
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
@@ -47,6 +48,13 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         district = result.district
         supervision = load_supervision_demo(district=district)
+        # Issue 10 (eval-results): a closed 2018 round rated with code packs and paper slips.
+        offline = load_offline_demo(district=district)
+        if offline["rounds"]:
+            self.stdout.write(self.style.SUCCESS(
+                _("Evaluation: a 2018 round with %(codes)d ratings by rating code and %(slips)d paper slip rows.")
+                % {"codes": offline["code_ratings"], "slips": offline["slip_rows"]}
+            ))
         if not result.created_anything and not supervision.created_anything:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}

@@ -1,0 +1,1 @@
+"""Forms of the evaluation's pages, one module per noun."""
