@@ -4,3 +4,8 @@ One router per noun, mounted on :data:`router` (the ``api`` app mounts it)."""
 from ninja import Router
 
 router = Router(tags=["evaluation"])
+
+# --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------
+from . import lookback as _lookback  # noqa: E402
+
+router.add_router("", _lookback.router)
