@@ -19,9 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reformledger.core.tokens import create_token
+from reformledger.evaluation.services import lookback as lookback_services
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from reformledger.reforms import services as reform_services
-from reformledger.evaluation.services import lookback as lookback_services
 from reformledger.reforms.models import LedgerImport, Status, Tier
 from reformledger.supervision.models import Evidence, HelpRequest, OrderReplyFile
 from reformledger.supervision.services import decisions as decision_services
