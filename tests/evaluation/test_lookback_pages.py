@@ -23,7 +23,11 @@ def _post(review, **extra) -> dict[str, str]:
     data = {
         "scheduled_on": review.scheduled_on.isoformat(), "reviewer": "", "mechanism": "yes", "mechanism_text": "<b>机制</b>",
         "sustained": "partly", "sustained_text": "", "lookback_round": "",
-        **_management("documents", 1), **_management("adoptions", 1), **_management("problems", 1),
+        **_management("documents", 2), **_management("adoptions", 2), **_management("problems", 1),
+        # the untouched extra rows, as the browser sends them
+        "documents-1-title": "", "documents-1-number": "", "documents-1-issuer": "", "documents-1-issued_on": "",
+        "adoptions-1-place": "", "adoptions-1-level": "", "adoptions-1-description": "", "adoptions-1-evidence_url": "",
+        "adoptions-1-evidence_document": "",
         "documents-0-title": "管理办法", "documents-0-number": "深罗府办〔2016〕12号", "documents-0-issuer": "", "documents-0-issued_on": "",
         "adoptions-0-place": "", "adoptions-0-level": "", "adoptions-0-description": "", "adoptions-0-evidence_url": "", "adoptions-0-evidence_document": "",
         "problems-0-description": "人手不足", "problems-0-severity": "high",

@@ -111,7 +111,8 @@ class DocumentRowForm(_Row):
 
 class AdoptionRowForm(_Row):
     place = forms.CharField(label=_("Where"), max_length=limits.TITLE)
-    level = forms.ChoiceField(label=_("Level"), choices=AdoptionLevel.choices)
+    #: A blank first choice: an untouched extra row stays unchanged (and is skipped), not "city".
+    level = forms.ChoiceField(label=_("Level"), choices=[("", "—"), *AdoptionLevel.choices])
     description = forms.CharField(label=_("Description"), max_length=limits.LONG_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     evidence_url = forms.URLField(label=_("Evidence link"), max_length=500, required=False, assume_scheme="https")
     evidence_document = forms.CharField(label=_("Evidence document"), max_length=limits.TITLE, required=False)
