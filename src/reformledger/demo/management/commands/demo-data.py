@@ -48,23 +48,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         district = result.district
         supervision = load_supervision_demo(district=district)
-        # --- look-back reviews (回头看), issue 10 part 9 ---
-        lookback = load_lookback_demo(district=district)
-        if lookback:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _(
-                        "Look-back reviews: %(reviews)d reviews (%(concluded)d concluded) with %(documents)d documents, "
-                        "%(adoptions)d adoptions elsewhere, %(problems)d problems and %(tasks)d follow-up tasks."
-                    )
-                    % {
-                        "reviews": lookback.get("reviews", 0), "concluded": lookback.get("concluded", 0),
-                        "documents": lookback.get("documents", 0), "adoptions": lookback.get("adoptions", 0),
-                        "problems": lookback.get("problems", 0), "tasks": lookback.get("follow_up_tasks", 0),
-                    }
-                )
-            )
-        if not result.created_anything and not supervision.created_anything:
+        lookback = load_lookback_demo(district=district)  # issue 10 part 9: look-back reviews
+        if not result.created_anything and not supervision.created_anything and not lookback:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
             )
@@ -112,6 +97,21 @@ class Command(BaseCommand):
                         }
                     )
                 )
+        # --- look-back reviews (回头看), issue 10 part 9 ---
+        if lookback:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Look-back reviews: %(reviews)d reviews (%(concluded)d concluded) with %(documents)d documents, "
+                        "%(adoptions)d adoptions elsewhere, %(problems)d problems and %(tasks)d follow-up tasks."
+                    )
+                    % {
+                        "reviews": lookback.get("reviews", 0), "concluded": lookback.get("concluded", 0),
+                        "documents": lookback.get("documents", 0), "adoptions": lookback.get("adoptions", 0),
+                        "problems": lookback.get("problems", 0), "tasks": lookback.get("follow_up_tasks", 0),
+                    }
+                )
+            )
         self._print_totals(district)
         self._print_logins()
 
