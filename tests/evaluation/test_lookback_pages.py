@@ -148,3 +148,18 @@ def test_the_reform_page_shows_the_conclusion(client_for, people, reform_factory
     assert "Excellent" in page and "向全国推广的经验" in page
     assert "向全国推广的经验" in client_for(people.unit_staff).get(f"/office/reforms/{reform.pk}/").content.decode()
     assert "向全国推广的经验" not in client_for(people.other_staff).get(f"/office/reforms/{reform.pk}/").content.decode()
+
+
+def test_a_review_page_reads_its_rows_in_a_fixed_number_of_queries(client_for, people, district, reform_factory, django_assert_max_num_queries):
+    review = _written(people, completed_key(reform_factory))
+    client = client_for(people.office)
+    client.get(f"/evaluation/lookback/{review.pk}/")
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/evaluation/lookback/{review.pk}/").status_code == 200
+    many = [{"description": f"问题{i}", "severity": "low"} for i in range(15)]
+    docs = [{"title": f"文件{i}", "number": f"深罗府办〔2016〕{i}号"} for i in range(15)]
+    services.update_review(user=people.office, review=review, changes={}, documents=docs, problems=many)
+    for problem in review.problems.all()[:5]:
+        services.file_follow_up(user=people.office, problem=problem, unit=district.sub_a, due_date=today() + dt.timedelta(days=9))
+    with django_assert_max_num_queries(25):
+        assert client.get(f"/evaluation/lookback/{review.pk}/").status_code == 200

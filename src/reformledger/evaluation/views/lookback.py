@@ -61,11 +61,13 @@ def lookback_list(request: HttpRequest) -> HttpResponse:
     """The reviews of the reader's districts, the due list and, for the office, the proposal."""
     require(request.user, "evaluation.view_lookbacks", message=READS)
     page = Paginator(selectors.visible_reviews(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    due = list(selectors.due_reforms(request.user)[:PAGE_SIZE])
+    due_qs = selectors.due_reforms(request.user)
+    due = list(due_qs[:PAGE_SIZE])
+    due_count = len(due) if len(due) < PAGE_SIZE else due_qs.count()
     districts = office_district_ids(actor_for(request.user))
     proposed = list(selectors.unscheduled_due(district_ids=districts, on=timezone.localdate())) if districts else []
     context = {
-        "page": page, "due": due, "proposed": proposed,
+        "page": page, "due": due, "due_count": due_count, "proposed": proposed,
         "schedule_form": ScheduleDueForm(proposed=proposed) if proposed else None,
         "can_manage": bool(districts),
     }
