@@ -205,7 +205,7 @@ def lookback_rounds(review: LookbackReview) -> QuerySet[Round]:
 def lookback_conclusion(reform_id: int) -> dict[str, Any] | None:
     """The latest concluded look-back review of a reform, for the assessment and the case studies to
     read (they scope their own readers): grade, conclusion, findings in short, or None when the
-    reform has none. Three queries."""
+    reform has none. Four queries."""
     review = (
         LookbackReview.objects.filter(reform_id=reform_id, state=LookbackState.CONCLUDED)
         .order_by("-concluded_at", "-pk")
