@@ -124,8 +124,12 @@ def lookback_new(request: HttpRequest, pk: int) -> HttpResponse:
         if made is not None:
             messages.success(request, _("The look-back review is scheduled."))
             return redirect("evaluation:lookback", pk=made.pk)
-    return render(request, "evaluation/lookback/schedule.html", {"reform": reform, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    completed_on = selectors.completion_date(reform)
+    context = {
+        "reform": reform, "form": form, "completed_on": completed_on,
+        "earliest": selectors.years_after(completed_on, selectors.DUE_AFTER_YEARS) if completed_on else None,
+    }
+    return render(request, "evaluation/lookback/schedule.html", context, status=400 if request.method == "POST" else 200)
 
 
 @require_http_methods(["GET"])
