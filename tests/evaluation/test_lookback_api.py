@@ -149,3 +149,19 @@ def test_due_list_query_count_does_not_grow(api, people, reform_factory, django_
     with django_assert_max_num_queries(12):
         large = api.get("/lookback/due", people.office)
     assert small.json()["count"] == 3 and large.json()["count"] == 23
+
+
+def test_a_reform_s_reviews_cost_a_fixed_number_of_queries(api, people, reform_factory, django_assert_max_num_queries):
+    reform = completed_key(reform_factory)
+    api.post(f"/reforms/{reform.pk}/lookback", people.office, BODY)
+    api.get(f"/reforms/{reform.pk}/lookback", people.office)
+    with django_assert_max_num_queries(20):
+        assert api.get(f"/reforms/{reform.pk}/lookback", people.office).status_code == 200
+    rows = {
+        "documents": [{"title": f"文件{i}", "number": f"深罗府办〔2016〕{i}号"} for i in range(20)],
+        "problems": [{"description": f"问题{i}"} for i in range(20)],
+    }
+    assert api.post(f"/reforms/{reform.pk}/lookback", people.office, rows).status_code == 200
+    with django_assert_max_num_queries(20):
+        body = api.get(f"/reforms/{reform.pk}/lookback", people.office).json()
+    assert len(body["items"][0]["documents"]) == 20

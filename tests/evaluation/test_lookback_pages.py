@@ -163,3 +163,17 @@ def test_a_review_page_reads_its_rows_in_a_fixed_number_of_queries(client_for, p
         services.file_follow_up(user=people.office, problem=problem, unit=district.sub_a, due_date=today() + dt.timedelta(days=9))
     with django_assert_max_num_queries(25):
         assert client.get(f"/evaluation/lookback/{review.pk}/").status_code == 200
+
+
+def test_the_unit_finds_its_follow_up_task_and_reports_on_it(client_for, people, district, reform_factory):
+    review = _written(people, completed_key(reform_factory))
+    problem = review.problems.get()
+    services.file_follow_up(user=people.office, problem=problem, unit=district.sub_a, due_date=today() + dt.timedelta(days=20))
+    problem.refresh_from_db()
+    task = problem.follow_up_task
+    unit = client_for(people.unit_staff)
+    assert task.title in unit.get("/office/supervision/").content.decode()
+    page = unit.get(f"/office/supervision/tasks/{task.pk}/")
+    assert page.status_code == 200 and task.title in page.content.decode()
+    # Another unit of the district does not see it.
+    assert client_for(people.other_staff).get(f"/office/supervision/tasks/{task.pk}/").status_code == 404
