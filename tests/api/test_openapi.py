@@ -18,6 +18,9 @@ def test_the_openapi_document_lists_every_path(client, db):
         "/api/v1/reforms/{reform_id}",
         "/api/v1/reforms/{reform_id}/transition",
         "/api/v1/stats",
+        # --- look-back reviews (issue 10 part 6)
+        "/api/v1/reforms/{reform_id}/lookback",
+        "/api/v1/lookback/due",
     }
     assert set(schema["paths"]["/api/v1/reforms/{reform_id}"]) == {"get", "patch"}
     assert schema["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}

@@ -48,6 +48,9 @@ PAGE_SEGMENTS = {
     "user": "unit_staff_user",  # admin/org/user/<id>/password/: a person of district A
     "rounds": "round",  # evaluation (issue 10): a round of district A
     "codes": "code_pack",  # evaluation/rounds/<pk>/codes/<pack>/download/
+    # --- look-back reviews (issue 10 part 6)
+    "lookback": "lookback",  # evaluation/lookback/<pk>/...: a review of district A
+    "problems": "lookback_problem",  # evaluation/lookback/problems/<pk>/follow-up/
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -138,4 +141,6 @@ PAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /office/reforms/<int:pk>/attachments/": {"files": ["file"]},
     "POST /office/org/people/<int:pk>/": {"full_name": "改名"},
     "POST /office/org/people/<int:pk>/roles/": {"role": "unit_staff", "unit": "@unit_a"},
+    # --- look-back reviews (issue 10 part 6)
+    "POST /evaluation/lookback/schedule-due/": {"scheduled_on": "2099-01-01"},
 }

@@ -21,9 +21,10 @@ from django.utils import timezone
 from reformledger.core.tokens import create_token
 from reformledger.evaluation.models import Round, RoundKind, RoundReform
 from reformledger.evaluation.services import codes as code_services
+from reformledger.evaluation.services import lookback as lookback_services
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from reformledger.reforms import services as reform_services
-from reformledger.reforms.models import LedgerImport, Tier
+from reformledger.reforms.models import LedgerImport, Status, Tier
 from reformledger.supervision.models import Evidence, HelpRequest, OrderReplyFile
 from reformledger.supervision.services import decisions as decision_services
 from reformledger.supervision.services import extensions as extension_services
@@ -169,6 +170,7 @@ def build_world() -> World:
         status=LedgerImport.ImportStatus.READY,
     )
     evaluation = _evaluation(users, units, reform)
+    lookback = _lookback_objects(users, units, reform.domain)  # issue 10 part 6: look-back reviews
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -192,5 +194,25 @@ def build_world() -> World:
             "attachment": attachment.pk,
             "ledger_import": ledger.pk,
             **evaluation,
+            **lookback,
         },
     )
+
+
+# --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------
+
+
+def _lookback_objects(users: dict[str, User | None], units: dict[str, Unit], domain: Domain) -> dict[str, int]:
+    """A key reform of district A completed two years ago (its due date: the ledger's history), with
+    a look-back review in progress that found one problem."""
+    done = timezone.localdate() - dt.timedelta(days=730)
+    reform = ReformFactory(
+        code="MX-LB", title="家庭医生签约服务改革", tier=Tier.KEY, domain=domain, lead_unit=units["sub_a"],
+        district=units["district"], status=Status.COMPLETED, progress=100, year=done.year,
+        start_date=done - dt.timedelta(days=200), due_date=done, responsible_leader=users["leader_main"],
+    )
+    review = lookback_services.schedule_review(user=users["office"], reform=reform, scheduled_on=timezone.localdate())
+    lookback_services.update_review(
+        user=users["office"], review=review, changes={"mechanism": "yes"}, problems=[{"description": "人手不足", "severity": "high"}],
+    )
+    return {"lookback_reform": reform.pk, "lookback": review.pk, "lookback_problem": review.problems.get().pk}

@@ -15,3 +15,7 @@ class EvaluationConfig(AppConfig):
 
         register_district_of(RatingCodePack, lambda pack: pack.round.district_id)
         register_district_of(PaperSlipImport, lambda record: record.round.district_id)
+        # --- look-back reviews (回头看), issue 10 part 6 ---
+        from .registrations import register_lookback
+
+        register_lookback()

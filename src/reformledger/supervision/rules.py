@@ -43,7 +43,9 @@ def in_task_lead_unit(user, task) -> bool:
 
 @rules.predicate
 def task_locked(user, task) -> bool:
-    return task is not None and is_locked(user, task.reform)
+    """The task's reform is completed or terminated; a follow-up task filed after completion (by a
+    look-back review) stays open work: its unit reports on it."""
+    return task is not None and not getattr(task, "follow_up", False) and is_locked(user, task.reform)
 
 
 @rules.predicate
@@ -125,6 +127,8 @@ rules.add_perm("supervision.view_order", sees_all_orders | addressed_or_copied)
 rules.add_perm("supervision.resolve_help", is_district_office | is_help_leader)
 # Pages
 rules.add_perm("supervision.view_board", sees_supervision)
+# Follow-up tasks after completion (整改, from a look-back review): the office of the reform's district.
+rules.add_perm("supervision.file_follow_up", is_district_office & is_locked)
 rules.add_perm("supervision.make_bulletin", is_district_office | reads_every_district)  # a read: the province office too
 
 

@@ -9,3 +9,7 @@ router = Router(tags=["evaluation"])
 from .results import router as results_router  # noqa: E402
 
 router.add_router("", results_router)
+# --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------
+from . import lookback as _lookback  # noqa: E402
+
+router.add_router("", _lookback.router)

@@ -21,3 +21,21 @@ __all__ = [
     "Channel", "CommentStatus", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
     "Round", "RoundKind", "RoundReform",
 ]
+
+# --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------
+from .lookback import (  # noqa: E402
+    AdoptionLevel,
+    Extent,
+    Grade,
+    LookbackAdoption,
+    LookbackDocument,
+    LookbackProblem,
+    LookbackReview,
+    LookbackState,
+    Severity,
+)
+
+__all__ += [
+    "AdoptionLevel", "Extent", "Grade", "LookbackAdoption", "LookbackDocument", "LookbackProblem", "LookbackReview",
+    "LookbackState", "Severity",
+]

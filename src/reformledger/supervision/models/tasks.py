@@ -120,6 +120,10 @@ class Task(TimeStampedModel):
     level_reason = models.CharField(_("why"), max_length=10, blank=True)
     #: Work the reform office set: units neither edit nor remove it (a unit's own sub-tasks are its own).
     set_by_office = models.BooleanField(_("set by the reform office"), default=True)
+    #: A follow-up task (整改任务) the office filed on a completed reform, for a problem a look-back
+    #: review (回头看) found: open work after completion, outside the reform's dates, not closed with
+    #: it, reported on by its unit like any task (issue 10; evaluation files it).
+    follow_up = models.BooleanField(_("follow-up after completion"), default=False)
 
     objects = TaskQuerySet.as_manager()
 

@@ -126,7 +126,7 @@ def task_outside_dates(sender=None, *, reform, **kwargs) -> str | None:
         outside |= Q(start_date__lt=reform.start_date)
     if reform.due_date:
         outside |= Q(due_date__gt=reform.due_date)
-    task = Task.objects.filter(outside, reform_id=reform.pk).order_by("path", "sort_order", "pk").first()
+    task = Task.objects.filter(outside, reform_id=reform.pk, follow_up=False).order_by("path", "sort_order", "pk").first()
     if task is None:
         return None
     return _outside_message(task)
@@ -150,7 +150,7 @@ def tasks_outside_dates(
     refused: list[int] = []
     for start in range(0, len(ids), 900):
         chunk = ids[start : start + 900]
-        spans = Task.objects.filter(reform_id__in=chunk).values("reform_id").annotate(
+        spans = Task.objects.filter(reform_id__in=chunk, follow_up=False).values("reform_id").annotate(
             first=Min("start_date"), last=Max("due_date")
         )
         for span in spans:
@@ -158,7 +158,7 @@ def tasks_outside_dates(
             if (new_start and span["first"] < new_start) or (new_due and span["last"] > new_due):
                 refused.append(span["reform_id"])
     found: dict[int, tuple[str, str]] = {}
-    for task in Task.objects.filter(reform_id__in=refused).order_by("reform_id", "path", "sort_order", "pk"):
+    for task in Task.objects.filter(reform_id__in=refused, follow_up=False).order_by("reform_id", "path", "sort_order", "pk"):
         if task.reform_id in found:
             continue
         new_start, new_due = dates[task.reform_id]

@@ -84,7 +84,7 @@ def decide_completion(*, user, completion: Completion, accept: bool, comment: st
     on = today()
     if accept:
         # Work not yet done is closed at completion with its accepted progress, not made 100%.
-        open_tasks = Task.objects.filter(reform=reform).exclude(status__in=SETTLED_STATUSES)
+        open_tasks = Task.objects.filter(reform=reform, follow_up=False).exclude(status__in=SETTLED_STATUSES)
         closed = list(open_tasks.values_list("pk", flat=True))
         open_tasks.update(status=TaskStatus.CLOSED, updated_at=timezone.now())
         reform_services.complete_reform(

@@ -274,6 +274,54 @@ def delete_task(*, user, task: Task) -> None:
     refresh_reform(reform.pk)
 
 
+# --- follow-up after completion (整改) -------------------------------------------------------------
+
+
+@transaction.atomic
+def create_follow_up_task(
+    *,
+    user,
+    reform: Reform,
+    title: str,
+    unit: Unit,
+    due_date: dt.date,
+    assignee: User | None = None,
+    deliverable: str = "",
+    source: Mapping[str, Any] | None = None,
+) -> Task:
+    """The office files a follow-up task (整改任务) on a *completed* reform, for a problem found after
+    completion (a look-back review, 回头看): a top-level task starting today, due ``due_date`` (on
+    or after today; it need not fit the reform's old dates), given to an active unit of the reform's
+    district, set by the office. It stays open work after completion (not closed with the reform,
+    reported on by its unit, its level computed as the reform's other work: not watched while the
+    reform is completed). ``source`` is recorded in the audit entry (e.g. the review and problem)."""
+    reform = lock_reform(reform.pk)
+    require(
+        user, "supervision.file_follow_up", reform,
+        message=_("Only the reform office of the reform's district files follow-up tasks on a completed reform."),
+    )
+    if reform.status != Status.COMPLETED:
+        raise ValidationError({"reform": _("Follow-up tasks are filed on completed reforms only.")})
+    on = today()
+    task = Task(reform=reform, district_id=reform.district_id, parent=None, set_by_office=True, follow_up=True)
+    _assign(task, TaskChanges(title=title, unit=unit, assignee=assignee, start_date=on, due_date=due_date, deliverable=deliverable))
+    errors: Errors = {}
+    _check_fields(task, errors)
+    _check_people(task, reform, errors)
+    if task.due_date is not None and isinstance(task.due_date, dt.date) and task.due_date < on:
+        add_error(errors, "due_date", _("The due date of a follow-up task is today or later."))
+    if errors:
+        raise ValidationError(errors)
+    siblings = Task.objects.filter(reform=reform, parent=None)
+    task.sort_order = (siblings.aggregate(m=Max("sort_order"))["m"] or 0) + 1
+    task.original_due_date = task.due_date
+    task.save()
+    log_action(user, "task.create", task, {"reform": [None, reform.pk], "follow_up": True, **(source or {}), **diff({}, _snapshot(task))})
+    refresh_reform(reform.pk)
+    task.refresh_from_db()
+    return task
+
+
 # --- tasks follow their reform -------------------------------------------------------------------
 
 
@@ -282,9 +330,9 @@ def close_tasks_of_completed(reform_ids: Sequence[int]) -> int:
     accepted progress (not made 100% done), as accepting a completion does, whatever made the
     reform completed (an Excel ledger import of history). Returns how many closed; each reform's
     audit entry lists them."""
-    open_tasks = Task.objects.filter(reform_id__in=list(reform_ids), reform__status=Status.COMPLETED).exclude(
-        status__in=SETTLED_STATUSES
-    )
+    open_tasks = Task.objects.filter(
+        reform_id__in=list(reform_ids), reform__status=Status.COMPLETED, follow_up=False
+    ).exclude(status__in=SETTLED_STATUSES)
     by_reform: dict[int, list[int]] = {}
     for pk, reform_id in open_tasks.values_list("pk", "reform_id"):
         by_reform.setdefault(reform_id, []).append(pk)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
+from reformledger.demo.evaluation_lookback import load_lookback_demo  # issue 10 part 9: look-back reviews
 from reformledger.demo.evaluation_offline import load_offline_demo
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
@@ -55,7 +56,8 @@ class Command(BaseCommand):
                 _("Evaluation: a 2018 round with %(codes)d ratings by rating code and %(slips)d paper slip rows.")
                 % {"codes": offline["code_ratings"], "slips": offline["slip_rows"]}
             ))
-        if not result.created_anything and not supervision.created_anything:
+        lookback = load_lookback_demo(district=district)  # issue 10 part 9: look-back reviews
+        if not result.created_anything and not supervision.created_anything and not lookback and not offline["rounds"]:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
             )
@@ -103,6 +105,21 @@ class Command(BaseCommand):
                         }
                     )
                 )
+        # --- look-back reviews (回头看), issue 10 part 9 ---
+        if lookback:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    _(
+                        "Look-back reviews: %(reviews)d reviews (%(concluded)d concluded) with %(documents)d documents, "
+                        "%(adoptions)d adoptions elsewhere, %(problems)d problems and %(tasks)d follow-up tasks."
+                    )
+                    % {
+                        "reviews": lookback.get("reviews", 0), "concluded": lookback.get("concluded", 0),
+                        "documents": lookback.get("documents", 0), "adoptions": lookback.get("adoptions", 0),
+                        "problems": lookback.get("problems", 0), "tasks": lookback.get("follow_up_tasks", 0),
+                    }
+                )
+            )
         self._print_totals(district)
         self._print_logins()
 
