@@ -17,6 +17,8 @@ urlpatterns += [
     path("rounds/<int:pk>/slips/", offline_views.slips, name="slips"),
     path("rounds/<int:pk>/slips/template.xlsx", offline_views.slips_template, name="slips-template"),
     path("rounds/<int:pk>/code/", offline_views.code_rate, name="code-rate"),
+]
+
 # --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------
 from .views import lookback as _lookback  # noqa: E402
 
