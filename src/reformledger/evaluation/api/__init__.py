@@ -4,3 +4,11 @@ One router per noun, mounted on :data:`router` (the ``api`` app mounts it)."""
 from ninja import Router
 
 router = Router(tags=["evaluation"])
+
+# --- eval-ratings: rounds and ratings ---
+from . import ratings as _ratings  # noqa: E402
+from . import rounds as _rounds  # noqa: E402
+
+for _noun in (_rounds, _ratings):
+    router.add_router("", _noun.router)
+# --- end eval-ratings ---

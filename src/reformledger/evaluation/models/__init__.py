@@ -16,8 +16,12 @@ from .ratings import (
 )
 from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
+# --- eval-ratings: one-time codes and rate-limit counters ---
+from .residents import RateBucket, VerificationCode  # noqa: E402
+
 __all__ = [
     "DEFAULT_DIMENSIONS", "MAX_DIMENSIONS", "RATED_KINDS", "SCORE_FIELDS", "SCORE_MAX", "SCORE_MIN",
     "Channel", "CommentStatus", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
     "Round", "RoundKind", "RoundReform",
 ]
+__all__ += ["RateBucket", "VerificationCode"]  # eval-ratings
