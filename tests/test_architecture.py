@@ -28,6 +28,7 @@ LAYERS = [
     {"org"},
     {"reforms"},
     {"supervision"},
+    {"evaluation"},  # issue 10 (eval-ratings added it: the first evaluation templates)
     {"cockpit", "portal", "api", "demo", "templates"},  # templates/: the project's own shell (base.html)
 ]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 # --- eval-ratings: rounds, residents and ratings ----------------------------------------------------
 # The office of the round's district opens, edits, closes and publishes its rounds and moderates
 # their comments; the province office reads every district's rounds and changes nothing. Rated
@@ -10,7 +9,6 @@ from __future__ import annotations
 # resident of the round's district rates public and look-back rounds; open rounds staff of the
 # district too, never a reform their own unit leads or co-runs, nor one they are responsible for.
 # The office that runs a round does not rate in it.
-
 import rules  # noqa: E402
 
 from reformledger.org.models import Unit  # noqa: E402

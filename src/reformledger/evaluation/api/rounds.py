@@ -17,7 +17,17 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from reformledger.core import limits
-from reformledger.core.api import PUBLIC_READ, ObjectId, PageParams, Ref, Year, caller, paginate, resolve_ids, signed_in_user
+from reformledger.core.api import (
+    PUBLIC_READ,
+    ObjectId,
+    PageParams,
+    Ref,
+    Year,
+    caller,
+    paginate,
+    resolve_ids,
+    signed_in_user,
+)
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.schemas import UnitRef
 from reformledger.org.selectors import actor_for

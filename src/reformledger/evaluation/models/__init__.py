@@ -14,10 +14,10 @@ from .ratings import (
     RatingCodePack,
     Resident,
 )
-from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
 # --- eval-ratings: one-time codes and rate-limit counters ---
 from .residents import RateBucket, VerificationCode  # noqa: E402
+from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
 __all__ = [
     "DEFAULT_DIMENSIONS", "MAX_DIMENSIONS", "RATED_KINDS", "SCORE_FIELDS", "SCORE_MAX", "SCORE_MIN",

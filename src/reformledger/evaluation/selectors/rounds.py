@@ -80,7 +80,7 @@ def rateable_districts(user) -> set[int]:
     """The districts whose rounds the person may rate in as a resident (their community's) or staff."""
     resident = verified_resident(user)
     out = staff_districts(user)
-    if resident is not None and resident.community is not None:
+    if resident is not None and resident.community is not None and resident.community.district_id is not None:
         out.add(resident.community.district_id)
     return out
 

@@ -91,7 +91,7 @@ def submit_rating(
         raise ValidationError({"channel": [_("A person rates on the web site or through the API.")]})
     throttle.check(*rate_limits(user=user, address=address))
     entry = _entry(round, reform)
-    require(user, "evaluation.rate", entry, message=_refusal(user, round))
+    require(user, "evaluation.rate", entry, message=refusal(user, round))
     columns = score_columns(dimensions=round.dimensions, scores=scores)
     text = read_comment(comment)
     resident = verified_resident(user)
@@ -114,7 +114,7 @@ def submit_rating(
     return rating
 
 
-def _refusal(user, round_: Round) -> str:
+def refusal(user, round_: Round) -> str:
     if round_.kind == "open":
         return _("Only verified residents of the district and its staff rate in this round, and nobody rates a reform of their own unit.")
     if verified_resident(user) is None:
