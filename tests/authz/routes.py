@@ -24,6 +24,7 @@ API_PARAMETERS = {
     "reply_id": "reply",
     "request_id": "change",
     "completion_id": "completion",
+    "round_id": "round",  # eval-ratings
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -45,6 +46,9 @@ PAGE_SEGMENTS = {
     "units": "unit_a",
     "roles": "membership",  # the lead unit's staff member's membership
     "user": "unit_staff_user",  # admin/org/user/<id>/password/: a person of district A
+    # eval-ratings: evaluation/rounds/<pk>/, evaluation/office/rounds/<pk>/, office/ratings/<pk>/moderate/
+    "rounds": "round",
+    "ratings": "rating",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -121,6 +125,12 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
         "POST /api/v1/completions/{completion_id}/decide": {"accept": False, "comment": "证据不足"},
         "POST /api/v1/reforms/{reform_id}/completion/reopen": {"reason": "复核"},
         "POST /api/v1/inbox/read": {},
+        # eval-ratings
+        "POST /api/v1/rounds": {
+            "kind": "public", "year": today.year, "title": "新一轮群众评", "opens_at": f"{day}T09:00:00+08:00",
+            "closes_at": f"{later}T18:00:00+08:00", "reforms": [objects["reform"]],
+        },
+        "POST /api/v1/rounds/{round_id}/ratings": {"reform": objects["reform"], "scores": {"satisfaction": 4, "effect": 5}},
     }
 
 

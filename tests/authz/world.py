@@ -19,6 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reformledger.core.tokens import create_token
+from reformledger.evaluation.models import Channel, Resident, RoundKind  # eval-ratings
+from reformledger.evaluation.services import ratings as rating_services  # eval-ratings
+from reformledger.evaluation.services import rounds as round_services  # eval-ratings
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import LedgerImport, Tier
@@ -147,6 +150,7 @@ def build_world() -> World:
         uploaded_by=office, file=ContentFile(b"code,title\n", name="ledger.csv"), filename="ledger.csv",
         status=LedgerImport.ImportStatus.READY,
     )
+    round_, rating = _evaluation(users, units, [reform, to_complete])
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -169,5 +173,27 @@ def build_world() -> World:
             "completion": completion.pk,
             "attachment": attachment.pk,
             "ledger_import": ledger.pk,
+            "round": round_.pk,  # eval-ratings
+            "rating": rating.pk,  # eval-ratings
         },
     )
+
+
+def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reforms: list) -> tuple[Any, Any]:
+    """eval-ratings: district A's public round, open now, with both reforms; the matrix's resident is
+    verified in a community of sub-district A, and another verified resident rated the first reform
+    with a comment that awaits moderation."""
+    community = UnitFactory(code="mx-a-guiyuan-c1", name="松园社区", kind=UnitKind.COMMUNITY, parent=units["sub_a"])
+    rater = UserFactory(username="mx_rater", full_name="mx_rater")
+    for n, person in enumerate((users["resident"], rater), start=1):
+        Resident.objects.create(user=person, identifier_hash=f"{n:064d}", community=community, verified_at=timezone.now())
+    now = timezone.now()
+    round_ = round_services.open_round(
+        user=users["office"], district=units["district"], kind=RoundKind.PUBLIC, year=now.year, title="群众评",
+        opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30), reforms=reforms,
+    )
+    rating = rating_services.submit_rating(
+        user=rater, round=round_, reform=reforms[0], scores={"satisfaction": 5, "effect": 4}, comment="很好",
+        channel=Channel.WEB, address=None, device=None,
+    )
+    return round_, rating

@@ -114,6 +114,8 @@ def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     rating = rating_selectors.get_rating_for_moderation(request.user, pk)
     form = ModerationForm(request.POST)
     if not form.is_valid():
+        if not request.user.has_perm("evaluation.moderate_comment", rating):
+            raise PermissionDenied(_("Only the reform office of the district moderates comments."))
         messages.error(request, _("Choose whether to show the comment."))
         return redirect("evaluation:moderation")
     try:
