@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
+from reformledger.demo.evaluation_ratings import load_ratings_demo  # eval-ratings
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
@@ -95,6 +96,14 @@ class Command(BaseCommand):
                         }
                     )
                 )
+        # --- eval-ratings: rounds and ratings (issue 10) ---
+        ratings = load_ratings_demo(district=district)
+        if ratings.get("rounds") or ratings.get("ratings"):
+            self.stdout.write(self.style.SUCCESS(
+                _("Loaded its public and open ratings: %(rounds)d rounds, %(ratings)d ratings.")
+                % {"rounds": ratings.get("rounds", 0), "ratings": ratings.get("ratings", 0)}
+            ))
+        # --- end eval-ratings ---
         self._print_totals(district)
         self._print_logins()
 
@@ -144,7 +153,7 @@ class Command(BaseCommand):
             ),
             ("committee", _("reform committee member"), _("the whole catalogue; approves proposed reforms")),
             ("expert", _("expert"), _("the public catalogue; evaluation panels")),
-            ("resident", _("resident"), _("the public catalogue")),
+            ("resident", _("resident"), _("the public catalogue; rate this year's key reforms (verified resident)")),
             ("province", _("province reform office"), _("every district's catalogue, board and bulletins, read-only")),
         ]
         port = os.environ.get("PORT", "8000")
