@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
-from reformledger.evaluation.models import Channel, CommentStatus, Rating, RoundKind
+from reformledger.evaluation.models import Channel, CommentStatus, RateBucket, Rating, RoundKind
 from reformledger.evaluation.services import ratings as rating_services
+from reformledger.evaluation.services.throttle import Throttled
 from tests.clients import errors_by_field
 from tests.factories import UserFactory
 
@@ -140,7 +141,21 @@ def test_api_expert_round_is_hidden_from_residents(api, resident, make_round, ke
     assert api.post(url(expert), resident, {"reform": key_reforms[0].pk, "scores": GOOD}).status_code == 404
 
 
-def test_a_flood_from_one_address_is_slowed(api, settings, people, verify, public_round, key_reforms):
+def test_an_account_is_limited_too(settings, resident, make_round, key_reforms):
+    settings.EVALUATION_RATINGS_PER_MINUTE = 2
+    round_ = make_round(reforms=key_reforms)
+    rate(resident, round_, key_reforms[0])
+    rate(resident, round_, key_reforms[1])
+    with pytest.raises(Throttled):
+        rate(resident, round_, key_reforms[2])
+    assert Rating.objects.count() == 2
+
+
+@pytest.mark.parametrize("redis_url", [None, "redis://the-shared-cache"], ids=["database", "cache"])
+def test_a_flood_from_one_address_is_slowed(api, settings, people, verify, public_round, key_reforms, redis_url):
+    """Counted in the database by default; in the shared cache (Redis in production, the test's
+    local cache here) when REDIS_URL is set."""
+    settings.REDIS_URL = redis_url
     settings.EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS = 3
     answers = []
     for i in range(5):
@@ -152,3 +167,4 @@ def test_a_flood_from_one_address_is_slowed(api, settings, people, verify, publi
     assert answers[:3] == [201, 201, 201]
     assert answers[3:] == [429, 429]
     assert Rating.objects.count() == 3
+    assert RateBucket.objects.exists() == (redis_url is None)

@@ -39,17 +39,22 @@ class Limit:
     seconds: int = 60
 
 
-def _hit_database(key: str, window: int) -> int:
+def _hit_database(keys: list[str], window: int) -> dict[str, int]:
+    """One upsert for every key (one statement, one commit): the hits of each in this window."""
     table = RateBucket._meta.db_table
-    quoted = connection.ops.quote_name
+    q = connection.ops.quote_name
+    values = ", ".join(["(%s, %s, 1)"] * len(keys))
     sql = (
-        f"INSERT INTO {quoted(table)} ({quoted('key')}, {quoted('window')}, {quoted('hits')}) VALUES (%s, %s, 1) "  # noqa: S608 - names are ours
-        f"ON CONFLICT ({quoted('key')}, {quoted('window')}) DO UPDATE SET {quoted('hits')} = {quoted(table)}.{quoted('hits')} + 1 "
-        f"RETURNING {quoted('hits')}"
+        f"INSERT INTO {q(table)} ({q('key')}, {q('window')}, {q('hits')}) VALUES {values} "  # noqa: S608 - names are ours
+        f"ON CONFLICT ({q('key')}, {q('window')}) DO UPDATE SET {q('hits')} = {q(table)}.{q('hits')} + 1 "
+        f"RETURNING {q('key')}, {q('hits')}"
     )
+    params: list[object] = []
+    for key in keys:
+        params += [key, window]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [key, window])
-        hits = int(cursor.fetchone()[0])
+        cursor.execute(sql, params)
+        hits = {str(key): int(n) for key, n in cursor.fetchall()}
         if random.randrange(SWEEP_ODDS) == 0:  # noqa: S311 - not for secrets
             RateBucket.objects.filter(window__lt=window - 3600).delete()
     return hits
@@ -65,22 +70,20 @@ def _hit_cache(key: str, window: int, seconds: int) -> int:
         return 1
 
 
-def hit(limit: Limit) -> int:
-    """Count one request against ``limit``; how many the key made in this window (this one too)."""
-    now = time.time()
-    window = int(now // limit.seconds)
-    if getattr(settings, "REDIS_URL", None):
-        return _hit_cache(limit.key, window, limit.seconds)
-    return _hit_database(limit.key, window)
-
-
 def check(*limits: Limit) -> None:
-    """Count one request against each limit; :class:`Throttled` when any is over."""
-    for limit in limits:
-        if limit.per_window <= 0:
-            continue
-        if hit(limit) > limit.per_window:
-            retry = limit.seconds - int(time.time()) % limit.seconds
+    """Count one request against each limit; :class:`Throttled` when any is over. Limits of the
+    same window length are counted together (one statement in the database)."""
+    now = time.time()
+    active = [limit for limit in limits if limit.per_window > 0]
+    for seconds in sorted({limit.seconds for limit in active}):
+        group = {limit.key: limit for limit in active if limit.seconds == seconds}
+        window = int(now // seconds)
+        if getattr(settings, "REDIS_URL", None):
+            hits = {key: _hit_cache(key, window, seconds) for key in group}
+        else:
+            hits = _hit_database(list(group), window)
+        if any(hits.get(key, 0) > limit.per_window for key, limit in group.items()):
+            retry = seconds - int(now) % seconds
             raise Throttled(
                 _("Too many requests: wait %(seconds)d seconds and try again.") % {"seconds": retry}, retry_after=retry
             )
