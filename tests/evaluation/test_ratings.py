@@ -168,3 +168,13 @@ def test_a_flood_from_one_address_is_slowed(api, settings, people, verify, publi
     assert answers[3:] == [429, 429]
     assert Rating.objects.count() == 3
     assert RateBucket.objects.exists() == (redis_url is None)
+
+
+def test_api_hostile_comments_and_conflicted_staff(api, resident, people, make_round, key_reforms, reform_factory, district):
+    big = api.post(url(make_round()), resident, {"reform": key_reforms[0].pk, "scores": GOOD, "comment": "长" * 100_000})
+    assert big.status_code == 422 and "comment" in errors_by_field(big)
+    opened = make_round(kind=RoundKind.OPEN)
+    conflicted = api.post(url(opened), people.unit_staff, {"reform": key_reforms[0].pk, "scores": GOOD})
+    assert conflicted.status_code == 403  # sub-district A leads the key reforms
+    assert api.post(url(opened), people.other_staff, {"reform": key_reforms[0].pk, "scores": GOOD}).status_code == 201
+    assert Rating.objects.count() == 1

@@ -37,7 +37,7 @@ class RatingIn(Schema):
     reform: ObjectId = Field(..., description="The id of a reform of the round.")
     scores: dict[str, Any] = Field(..., description="Each of the round's dimensions: a whole number from 1 to 5.")
     comment: str = Field(
-        "", max_length=100_000,
+        "", max_length=200_000,
         description=f"Optional, at most {rating_services.COMMENT_MAX} characters; shown publicly only after moderation.",
     )
 

@@ -103,6 +103,11 @@ class RoundIn(Schema):
     district: ObjectId | None = Field(None, description="The district (needed only by someone in the office of several).")
 
 
+def _n_reforms(round_: Round) -> int:
+    annotated = getattr(round_, "n_reforms", None)
+    return int(annotated) if annotated is not None else round_.entries.count()
+
+
 def round_out(round_: Round) -> dict[str, Any]:
     district = round_.district
     return {
@@ -117,7 +122,7 @@ def round_out(round_: Round) -> dict[str, Any]:
         "is_open": round_.is_open(),
         "dimensions": round_.dimensions,
         "published_at": round_.published_at,
-        "n_reforms": getattr(round_, "n_reforms", None) if getattr(round_, "n_reforms", None) is not None else round_.entries.count(),
+        "n_reforms": _n_reforms(round_),
     }
 
 
