@@ -49,7 +49,7 @@ def _hit_database(keys: list[str], window: int) -> dict[str, int]:
         f"ON CONFLICT ({q('key')}, {q('window')}) DO UPDATE SET {q('hits')} = {q(table)}.{q('hits')} + 1 "
         f"RETURNING {q('key')}, {q('hits')}"
     )
-    params: list[object] = []
+    params: list[str | int] = []
     for key in keys:
         params += [key, window]
     with transaction.atomic(), connection.cursor() as cursor:
