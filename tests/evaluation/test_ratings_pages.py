@@ -110,3 +110,19 @@ def test_staff_see_open_rounds_only(client_for, people, make_round):
     page = client_for(people.other_staff).get("/evaluation/rounds/")
     assert "大家评".encode() in page.content and "群众评".encode() not in page.content
     assert opened
+
+
+def test_lists_read_in_a_fixed_number_of_queries(client_for, people, resident, make_round, key_reforms, django_assert_max_num_queries):
+    rounds = [make_round(title=f"轮次{i}") for i in range(3)]
+    for round_ in rounds:
+        for reform in key_reforms:
+            submit_rating(user=resident, round=round_, reform=reform, scores={"satisfaction": 4, "effect": 4},
+                          comment="意见", channel="web", address=None, device=None)
+    mine, office = client_for(resident), client_for(people.office)
+    for client, url in ((mine, "/evaluation/my-ratings/"), (mine, "/evaluation/rounds/"), (mine, f"/evaluation/rounds/{rounds[0].pk}/"),
+                        (office, "/evaluation/office/moderation/"), (office, f"/evaluation/office/rounds/{rounds[0].pk}/")):
+        client.get(url)  # warm the per-process caches (the person's roles, the navigation)
+        with django_assert_max_num_queries(10):  # 5–8 today, whatever the number of rows
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert "轮次2".encode() in mine.get("/evaluation/my-ratings/").content

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reformledger.core import limits
 from reformledger.core.audit import log_action
@@ -27,7 +28,7 @@ from reformledger.reforms.models import PUBLIC_STATUSES, Reform
 
 from ..models import DEFAULT_DIMENSIONS, MAX_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
-OFFICE_ONLY = _("Only the reform office of the district runs its rounds.")
+OFFICE_ONLY = gettext_lazy("Only the reform office of the district runs its rounds.")
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 #: The fields a round's edit may change.
 EDITABLE = ("title", "description", "opens_at", "closes_at", "dimensions", "min_ratings", "prior_weight")

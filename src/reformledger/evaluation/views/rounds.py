@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reformledger.core.forms import submit
@@ -32,7 +33,7 @@ from ..selectors import rounds as round_selectors
 from ..services import rounds as round_services
 
 CHOICES_SHOWN = 200
-OFFICE = _("The rounds are the reform office's.")
+OFFICE = gettext_lazy("The rounds are the reform office's.")
 
 
 def _office_gate(request: HttpRequest) -> None:
@@ -40,12 +41,25 @@ def _office_gate(request: HttpRequest) -> None:
         raise PermissionDenied(OFFICE)
 
 
-def results_url(round_: Round) -> str | None:
-    """The live results page (another part of the evaluation) when it is installed."""
-    try:
-        return reverse("evaluation:round-results", kwargs={"pk": round_.pk})
-    except NoReverseMatch:
-        return None
+#: The office's other pages of a round (other parts of the evaluation: results, anomalies, code
+#: packs, paper slips), linked from the round's page when they are installed.
+ROUND_LINKS = (
+    ("round-results", gettext_lazy("Live results"), "bi-bar-chart"),
+    ("round-anomalies", gettext_lazy("Anomalies"), "bi-exclamation-diamond"),
+    ("code-packs", gettext_lazy("Rating code packs"), "bi-qr-code"),
+    ("slips", gettext_lazy("Paper slips"), "bi-file-earmark-spreadsheet"),
+)
+
+
+def round_links(round_: Round) -> list[tuple[str, str, str]]:
+    """``(label, url, icon)`` of each of :data:`ROUND_LINKS` whose page exists."""
+    out = []
+    for name, label, icon in ROUND_LINKS:
+        try:
+            out.append((str(label), reverse(f"evaluation:{name}", kwargs={"pk": round_.pk}), icon))
+        except NoReverseMatch:
+            continue
+    return out
 
 
 @require_GET
@@ -140,7 +154,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "round": round_, "entries": entries, "total": sum(counts.values()), "pending": rating_selectors.pending_comment_count(round_),
         "may_manage": request.user.has_perm("evaluation.manage_round", round_), "now": timezone.now(),
-        "close_form": CloseForm(), "results_url": results_url(round_),
+        "close_form": CloseForm(), "links": round_links(round_),
     }
     return render(request, "evaluation/office_round.html", context)
 
