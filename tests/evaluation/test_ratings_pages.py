@@ -126,3 +126,16 @@ def test_lists_read_in_a_fixed_number_of_queries(client_for, people, resident, m
             response = client.get(url)
         assert response.status_code == 200, url
     assert "轮次2".encode() in mine.get("/evaluation/my-ratings/").content
+
+
+def test_a_signed_in_person_verifies_their_own_account(client_for, people, sent_codes, district, public_round):
+    client = client_for(people.resident)
+    fields = {"identifier": "li@example.org", "community": district.community_a.pk, "keep_contact": "on"}
+    page = client.get("/evaluation/signup/")
+    assert page.status_code == 200 and b'name="password"' not in page.content
+    client.post("/evaluation/signup/", {**fields, "action": "send"})
+    done = client.post("/evaluation/signup/", {**fields, "action": "verify", "code": sent_codes[-1][1]})
+    assert done.status_code == 302
+    assert Resident.objects.get(user=people.resident).contact == "li@example.org"
+    assert public_round.title.encode() in client.get("/evaluation/rounds/").content
+    assert client.get("/evaluation/signup/").status_code == 302  # verified already

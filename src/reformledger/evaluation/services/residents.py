@@ -164,4 +164,6 @@ def verify_resident(
             log_actions(person, changes)
     except IntegrityError:
         raise ValidationError({"identifier": [_("This number or address is already verified for another account.")]}) from None
+    if user is not None:
+        user.__dict__.pop("_verified_resident", None)  # rules.verified_resident's memo of "not yet"
     return resident
