@@ -134,3 +134,13 @@ def test_api_create(api, people, other_people, province_office, key_reforms, ref
     assert bad.status_code == 422 and {"reforms", "closes_at"} <= set(errors_by_field(bad))
     unknown = api.post("/rounds", people.office, {**body, "reforms": [999999]})
     assert unknown.status_code == 422 and "reforms" in errors_by_field(unknown)
+
+
+def test_api_create_with_local_times(api, people, key_reforms):
+    body = {"kind": "open", "year": 2018, "title": "大家评", "opens_at": "2030-05-01T09:00:00", "closes_at": "2030-05-31T18:00",
+            "reforms": [r.pk for r in key_reforms], "dimensions": [{"key": "satisfaction", "label": "满意度"}]}
+    made = api.post("/rounds", people.office, body)
+    assert made.status_code == 201, made.content
+    opens = dt.datetime.fromisoformat(made.json()["opens_at"].replace("Z", "+00:00"))
+    assert opens == dt.datetime(2030, 5, 1, 9, tzinfo=timezone.get_current_timezone())  # the installation's time
+    assert len(made.json()["dimensions"]) == 1

@@ -73,10 +73,13 @@ def _check_round(values: dict[str, Any], errors: Errors) -> None:
     values["description"] = (values.get("description") or "").strip()
     if len(values["description"]) > limits.LONG_TEXT:
         _add(errors, "description", _("At most %(n)d characters.") % {"n": limits.LONG_TEXT})
-    opens, closes = values.get("opens_at"), values.get("closes_at")
-    for name, value in (("opens_at", opens), ("closes_at", closes)):
+    for name in ("opens_at", "closes_at"):
+        value = values.get(name)
         if not isinstance(value, dt.datetime):
             _add(errors, name, _("Give a date and time."))
+        elif timezone.is_naive(value):  # a time without its zone is the installation's local time
+            values[name] = timezone.make_aware(value)
+    opens, closes = values.get("opens_at"), values.get("closes_at")
     if isinstance(opens, dt.datetime) and isinstance(closes, dt.datetime) and closes <= opens:
         _add(errors, "closes_at", _("A round closes after it opens."))
     for name in ("min_ratings", "prior_weight"):
