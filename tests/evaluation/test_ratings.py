@@ -12,6 +12,7 @@ from reformledger.evaluation.models import Channel, CommentStatus, RateBucket, R
 from reformledger.evaluation.services import ratings as rating_services
 from reformledger.evaluation.services.throttle import Throttled
 from tests.clients import errors_by_field
+from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

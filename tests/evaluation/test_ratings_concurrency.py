@@ -10,6 +10,7 @@ from django.db import connection
 
 from reformledger.evaluation.models import Channel, Rating
 from reformledger.evaluation.services import ratings as rating_services
+from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

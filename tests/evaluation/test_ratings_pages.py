@@ -9,6 +9,7 @@ from django.utils import timezone
 from reformledger.evaluation.models import CommentStatus, Rating, Resident, Round, RoundKind
 from reformledger.evaluation.services.ratings import submit_rating
 from reformledger.org.models import User
+from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
 
 pytestmark = pytest.mark.django_db
 

@@ -14,6 +14,7 @@ from reformledger.evaluation.identity import read_identifier
 from reformledger.evaluation.models import Resident, VerificationCode
 from reformledger.evaluation.services import residents as resident_services
 from reformledger.org.models import Membership, Role, User
+from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
 
 pytestmark = pytest.mark.django_db
 

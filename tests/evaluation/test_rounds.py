@@ -15,6 +15,7 @@ from reformledger.evaluation.selectors import rounds as round_selectors
 from reformledger.evaluation.services import rounds as round_services
 from reformledger.reforms.models import Status
 from tests.clients import errors_by_field
+from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,5 @@
-"""Fixtures of the evaluation (eval-ratings): rounds through the service, verified residents, and
+"""Fixtures of rounds, residents and ratings (eval-ratings), imported by their test modules (not a
+conftest, so the other parts of the evaluation keep theirs): rounds through the service, verified residents, and
 a sender that keeps the codes it sends (``settings.EVALUATION_CODE_SENDER``)."""
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ class KeepingSender:
 
 @pytest.fixture
 def sent_codes(settings):
-    settings.EVALUATION_CODE_SENDER = "tests.evaluation.conftest.KeepingSender"
+    settings.EVALUATION_CODE_SENDER = "tests.evaluation.ratings_fixtures.KeepingSender"
     SENT.clear()
     return SENT
 
