@@ -394,3 +394,16 @@ LEDGER_MAX_PROBLEMS = int(os.environ.get("LEDGER_MAX_PROBLEMS", "200"))
 JOB_TIMEOUT = float(os.environ.get("JOB_TIMEOUT", "60"))
 # For tests only: seconds a ledger job waits before it reads the file (a slow import on demand).
 LEDGER_JOB_TEST_DELAY = float(os.environ.get("LEDGER_JOB_TEST_DELAY", "0"))
+
+# --- eval-ratings: residents' one-time codes and the rate limits of ratings ---
+# How one-time codes reach residents: a dotted path to a class with send(*, identifier, code, minutes).
+# The default prints the code on the server's console (the demo); EmailSender uses the EMAIL_* settings;
+# a province's SMS gateway plugs in the same way (docs/guide/residents.md).
+EVALUATION_CODE_SENDER = os.environ.get("EVALUATION_CODE_SENDER", "reformledger.evaluation.senders.ConsoleSender")
+# The key of the residents' identifier hashes (and of rating addresses and devices). Empty: derived
+# from SECRET_KEY. Set it (and keep it) in production, so rotating SECRET_KEY keeps residents known (ADR).
+EVALUATION_IDENTITY_KEY = os.environ.get("EVALUATION_IDENTITY_KEY", "")
+# Ratings a minute per account and per client address (database counters, Redis with REDIS_URL).
+EVALUATION_RATINGS_PER_MINUTE = int(os.environ.get("EVALUATION_RATINGS_PER_MINUTE", "30"))
+EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS = int(os.environ.get("EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS", "120"))
+# --- end eval-ratings ---

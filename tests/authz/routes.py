@@ -51,6 +51,7 @@ PAGE_SEGMENTS = {
     # --- look-back reviews (issue 10 part 6)
     "lookback": "lookback",  # evaluation/lookback/<pk>/...: a review of district A
     "problems": "lookback_problem",  # evaluation/lookback/problems/<pk>/follow-up/
+    "ratings": "rating",  # evaluation/office/ratings/<pk>/moderate/
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -127,6 +128,12 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
         "POST /api/v1/completions/{completion_id}/decide": {"accept": False, "comment": "证据不足"},
         "POST /api/v1/reforms/{reform_id}/completion/reopen": {"reason": "复核"},
         "POST /api/v1/inbox/read": {},
+        # eval-ratings
+        "POST /api/v1/rounds": {
+            "kind": "public", "year": today.year, "title": "新一轮群众评", "opens_at": f"{day}T09:00:00+08:00",
+            "closes_at": f"{later}T18:00:00+08:00", "reforms": [objects["reform"]],
+        },
+        "POST /api/v1/rounds/{round_id}/ratings": {"reform": objects["reform"], "scores": {"satisfaction": 4, "effect": 5}},
     }
 
 

@@ -19,9 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reformledger.core.tokens import create_token
-from reformledger.evaluation.models import Round, RoundKind, RoundReform
+from reformledger.evaluation.models import Channel, Resident, Round, RoundKind, RoundReform  # eval-ratings
 from reformledger.evaluation.services import codes as code_services
 from reformledger.evaluation.services import lookback as lookback_services
+from reformledger.evaluation.services import ratings as rating_services  # eval-ratings
+from reformledger.evaluation.services import rounds as round_services  # eval-ratings
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import LedgerImport, Status, Tier
@@ -171,6 +173,7 @@ def build_world() -> World:
     )
     evaluation = _evaluation(users, units, reform)
     lookback = _lookback_objects(users, units, reform.domain)  # issue 10 part 6: look-back reviews
+    round_, rating = _evaluation(users, units, [reform, to_complete])
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -195,6 +198,8 @@ def build_world() -> World:
             "ledger_import": ledger.pk,
             **evaluation,
             **lookback,
+            "round": round_.pk,  # eval-ratings
+            "rating": rating.pk,  # eval-ratings
         },
     )
 
@@ -216,3 +221,21 @@ def _lookback_objects(users: dict[str, User | None], units: dict[str, Unit], dom
         user=users["office"], review=review, changes={"mechanism": "yes"}, problems=[{"description": "人手不足", "severity": "high"}],
     )
     return {"lookback_reform": reform.pk, "lookback": review.pk, "lookback_problem": review.problems.get().pk}
+def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reforms: list) -> tuple[Any, Any]:
+    """eval-ratings: district A's public round, open now, with both reforms; the matrix's resident is
+    verified in a community of sub-district A, and another verified resident rated the first reform
+    with a comment that awaits moderation."""
+    community = UnitFactory(code="mx-a-guiyuan-c1", name="松园社区", kind=UnitKind.COMMUNITY, parent=units["sub_a"])
+    rater = UserFactory(username="mx_rater", full_name="mx_rater")
+    for n, person in enumerate((users["resident"], rater), start=1):
+        Resident.objects.create(user=person, identifier_hash=f"{n:064d}", community=community, verified_at=timezone.now())
+    now = timezone.now()
+    round_ = round_services.open_round(
+        user=users["office"], district=units["district"], kind=RoundKind.PUBLIC, year=now.year, title="群众评",
+        opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(days=30), reforms=reforms,
+    )
+    rating = rating_services.submit_rating(
+        user=rater, round=round_, reform=reforms[0], scores={"satisfaction": 5, "effect": 4}, comment="很好",
+        channel=Channel.WEB, address=None, device=None,
+    )
+    return round_, rating

@@ -59,3 +59,85 @@ _lookback_rules.add_perm(
 _lookback_rules.add_perm("evaluation.view_lookbacks", _org_rules.is_office | _org_rules.is_committee | _org_rules.reads_every_district)
 #: Schedules, edits, concludes, reopens a review and files its follow-up tasks.
 _lookback_rules.add_perm("evaluation.manage_lookback", _org_rules.is_district_office)
+# --- eval-ratings: rounds, residents and ratings ----------------------------------------------------
+# The office of the round's district opens, edits, closes and publishes its rounds and moderates
+# their comments; the province office reads every district's rounds and changes nothing. Rated
+# rounds (public, open, look-back) are public: their window, reforms and dimensions. A verified
+# resident of the round's district rates public and look-back rounds; open rounds staff of the
+# district too, never a reform their own unit leads or co-runs, nor one they are responsible for.
+# The office that runs a round does not rate in it.
+import rules  # noqa: E402
+
+from reformledger.org.models import Unit  # noqa: E402
+from reformledger.org.rules import is_district_office, reads_every_district  # noqa: E402
+from reformledger.org.selectors import actor_for  # noqa: E402
+
+from .models import RATED_KINDS, Resident, RoundKind  # noqa: E402
+
+
+def _round_of(obj):
+    return getattr(obj, "round", obj)
+
+
+@rules.predicate
+def is_rated_round(user, obj) -> bool:
+    """A round rated on dimensions (public, open, look-back): public, like a public reform."""
+    return obj is not None and _round_of(obj).kind in RATED_KINDS
+
+
+def verified_resident(user) -> Resident | None:
+    """The person's verified resident record (one query; memoised on the user for the request)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_verified_resident"):
+        user._verified_resident = (
+            Resident.objects.filter(user=user, verified_at__isnull=False).select_related("community").first()
+        )
+    return user._verified_resident
+
+
+def staff_districts(user) -> set[int]:
+    """The districts of the units this person works in (unit staff and heads)."""
+    unit_ids = actor_for(user).unit_ids
+    if not unit_ids:
+        return set()
+    return set(Unit.objects.filter(pk__in=unit_ids).values_list("district_id", flat=True))
+
+
+def conflicted(user, reform) -> bool:
+    """Whether the person's unit leads or co-runs ``reform``, or the person is responsible for it."""
+    unit_ids = actor_for(user).unit_ids
+    if reform.responsible_leader_id is not None and reform.responsible_leader_id == getattr(user, "pk", None):
+        return True
+    if not unit_ids:
+        return False
+    return reform.lead_unit_id in unit_ids or reform.co_units.filter(pk__in=unit_ids).exists()
+
+
+def may_rate_round(user, round_) -> bool:
+    """Whether the person may rate in this round at all (any of its reforms but their own)."""
+    actor = actor_for(user)
+    if round_.kind not in RATED_KINDS or not actor.is_authenticated:
+        return False
+    if actor.reads_every_district or actor.in_district(round_.district_id) and actor.is_office:
+        return False
+    resident = verified_resident(user)
+    if resident is not None and resident.community is not None and resident.community.district_id == round_.district_id:
+        return True
+    return round_.kind == RoundKind.OPEN and round_.district_id in staff_districts(user)
+
+
+@rules.predicate
+def may_rate(user, entry) -> bool:
+    """``entry``: a :class:`~.models.RoundReform` (its round and reform loaded)."""
+    if entry is None:
+        return False
+    return may_rate_round(user, entry.round) and not conflicted(user, entry.reform)
+
+
+rules.add_perm("evaluation.manage_round", is_district_office)  # on the round, or the district for a new one
+rules.add_perm("evaluation.view_round_office", is_district_office | reads_every_district)
+rules.add_perm("evaluation.view_round", is_rated_round | is_district_office | reads_every_district)
+rules.add_perm("evaluation.moderate_comment", is_district_office)  # on the rating or its round
+rules.add_perm("evaluation.rate", may_rate)  # on the RoundReform
+# --- end eval-ratings -------------------------------------------------------------------------------

@@ -13,3 +13,10 @@ router.add_router("", results_router)
 from . import lookback as _lookback  # noqa: E402
 
 router.add_router("", _lookback.router)
+# --- eval-ratings: rounds and ratings ---
+from . import ratings as _ratings  # noqa: E402
+from . import rounds as _rounds  # noqa: E402
+
+for _noun in (_rounds, _ratings):
+    router.add_router("", _noun.router)
+# --- end eval-ratings ---

@@ -14,6 +14,9 @@ from .ratings import (
     RatingCodePack,
     Resident,
 )
+
+# --- eval-ratings: one-time codes and rate-limit counters ---
+from .residents import RateBucket, VerificationCode  # noqa: E402
 from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
 __all__ = [
@@ -39,3 +42,4 @@ __all__ += [
     "AdoptionLevel", "Extent", "Grade", "LookbackAdoption", "LookbackDocument", "LookbackProblem", "LookbackReview",
     "LookbackState", "Severity",
 ]
+__all__ += ["RateBucket", "VerificationCode"]  # eval-ratings

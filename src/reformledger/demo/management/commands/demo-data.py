@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo  # issue 10 part 9: look-back reviews
 from reformledger.demo.evaluation_offline import load_offline_demo
+from reformledger.demo.evaluation_ratings import load_ratings_demo  # eval-ratings
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
@@ -120,6 +121,14 @@ class Command(BaseCommand):
                     }
                 )
             )
+        # --- eval-ratings: rounds and ratings (issue 10) ---
+        ratings = load_ratings_demo(district=district)
+        if ratings.get("rounds") or ratings.get("ratings"):
+            self.stdout.write(self.style.SUCCESS(
+                _("Loaded its public and open ratings: %(rounds)d rounds, %(ratings)d ratings.")
+                % {"rounds": ratings.get("rounds", 0), "ratings": ratings.get("ratings", 0)}
+            ))
+        # --- end eval-ratings ---
         self._print_totals(district)
         self._print_logins()
 
@@ -169,7 +178,7 @@ class Command(BaseCommand):
             ),
             ("committee", _("reform committee member"), _("the whole catalogue; approves proposed reforms")),
             ("expert", _("expert"), _("the public catalogue; evaluation panels")),
-            ("resident", _("resident"), _("the public catalogue")),
+            ("resident", _("resident"), _("the public catalogue; rate this year's key reforms (verified resident)")),
             ("province", _("province reform office"), _("every district's catalogue, board and bulletins, read-only")),
         ]
         port = os.environ.get("PORT", "8000")
