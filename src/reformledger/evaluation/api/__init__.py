@@ -4,3 +4,9 @@ One router per noun, mounted on :data:`router` (the ``api`` app mounts it)."""
 from ninja import Router
 
 router = Router(tags=["evaluation"])
+
+# --- expert panels (eval-panels) ---
+from . import panels  # noqa: E402
+
+router.add_router("", panels.router)
+# --- end expert panels ---

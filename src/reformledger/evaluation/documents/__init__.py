@@ -1,0 +1,1 @@
+"""Files of the evaluation (Word, Excel) on ``core.exporters``, one module per noun."""

@@ -1,0 +1,1 @@
+"""Form parsing of the evaluation's pages, one module per noun."""
