@@ -28,6 +28,7 @@ LAYERS = [
     {"org"},
     {"reforms"},
     {"supervision"},
+    {"evaluation"},  # issue 10 (added by eval-panels: the skeleton had no layer for its templates)
     {"cockpit", "portal", "api", "demo", "templates"},  # templates/: the project's own shell (base.html)
 ]
 

@@ -8,7 +8,6 @@ from openpyxl import load_workbook
 
 from reformledger.core.models import AuditEntry
 from reformledger.evaluation.models import Panel, PanelState, SheetStatus
-from reformledger.evaluation.services import panels as panel_services
 from reformledger.evaluation.services import sheets as sheet_services
 from tests.evaluation.panel_factories import PanelSetup, expert_round, micro_reforms
 

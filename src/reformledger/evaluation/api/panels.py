@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -25,6 +25,7 @@ from pydantic import ConfigDict
 
 from reformledger.core import limits
 from reformledger.core.api import ObjectId, PageParams, paginate, signed_in_user
+from reformledger.org.models import User
 
 from ..models import Panel, PanelState, Sheet, SheetStatus
 from ..selectors import panels as panel_selectors
@@ -176,7 +177,7 @@ def _state_conflict(exc: ValidationError) -> None:
 def list_panels(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any]:
     """The office: its district's panels (the province office: every panel). An expert: the
     panels they sit on that have opened."""
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))
     qs = panel_selectors.office_panels(user)
     if not qs.exists():
         qs = panel_selectors.expert_panels(user)
@@ -188,7 +189,7 @@ def list_panels(request: HttpRequest, params: Query[PageParams]) -> dict[str, An
 def get_panel(request: HttpRequest, panel_id: Path[ObjectId]) -> dict[str, Any]:
     """What the caller may see: the office sees progress (pending sheets, agreement, furthest rater)
     while scoring; an expert sees their own sheets; marks and results only after the panel closes."""
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))
     panel = panel_selectors.get_panel(user, panel_id)
     office = panel_selectors.reads_as_office(user, panel)
     mine = panel_selectors.my_sheets(user, panel).prefetch_related("marks")
@@ -215,7 +216,7 @@ def _own_sheet(user: Any, panel: Panel, reform_id: int) -> Sheet:
 def save_sheet(request: HttpRequest, panel_id: Path[ObjectId], payload: SheetIn) -> dict[str, Any]:
     """An expert of the panel keeps marks for a reform (some may be missing) without submitting.
     409 when the sheet is submitted, excluded (conflict of interest) or the panel is not scoring."""
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))
     panel = panel_selectors.get_panel(user, panel_id)
     sheet = _own_sheet(user, panel, payload.reform)
     try:
@@ -230,7 +231,7 @@ def save_sheet(request: HttpRequest, panel_id: Path[ObjectId], payload: SheetIn)
 def get_sheet(request: HttpRequest, panel_id: Path[ObjectId], sheet_id: Path[ObjectId]) -> dict[str, Any]:
     """The expert's own sheet (404 for another expert's). The office reads a sheet's status; its
     marks only after the panel closes."""
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))
     panel = panel_selectors.get_panel(user, panel_id)
     sheet = panel_selectors.get_sheet(user, panel, sheet_id)
     own = sheet.expert.person_id == user.pk
@@ -241,7 +242,7 @@ def get_sheet(request: HttpRequest, panel_id: Path[ObjectId], sheet_id: Path[Obj
 def submit_sheet(request: HttpRequest, panel_id: Path[ObjectId], sheet_id: Path[ObjectId], payload: SubmitIn) -> dict[str, Any]:
     """Every criterion marked (those sent here, else the draft's); then the sheet cannot change
     unless the office reopens it. 409 when it was submitted already (two racing: one wins)."""
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))
     panel = panel_selectors.get_panel(user, panel_id)
     sheet = panel_selectors.get_sheet(user, panel, sheet_id)
     try:
@@ -254,7 +255,7 @@ def submit_sheet(request: HttpRequest, panel_id: Path[ObjectId], sheet_id: Path[
 
 @router.post("/panels/{panel_id}/sheets/{sheet_id}/reopen", response=MySheetOut, summary="Reopen a submitted sheet (the office, with a reason)")
 def reopen_sheet(request: HttpRequest, panel_id: Path[ObjectId], sheet_id: Path[ObjectId], payload: ReopenIn) -> dict[str, Any]:
-    user = signed_in_user(request)
+    user = cast(User, signed_in_user(request))
     panel = panel_selectors.get_panel(user, panel_id)
     sheet = panel_selectors.get_sheet(user, panel, sheet_id)
     try:

@@ -4,7 +4,7 @@ field per criterion) and the reasons the office gives. They parse; the services 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -45,9 +45,9 @@ class PanelForm(forms.Form):
         if rounds is None:
             del self.fields["round"]
         else:
-            self.fields["round"].queryset = rounds
+            cast(forms.ModelChoiceField, self.fields["round"]).queryset = rounds
             self.fields["round"].required = True
-        self.fields["members"].queryset = experts if experts is not None else Expert.objects.none()
+        cast(forms.ModelMultipleChoiceField, self.fields["members"]).queryset = experts if experts is not None else Expert.objects.none()
         for i in range(RUBRIC_ROWS):
             given = criteria[i] if criteria and i < len(criteria) else None
             self.fields[f"c{i}_name"] = forms.CharField(label=_("Criterion"), max_length=100, required=False,
@@ -123,6 +123,6 @@ class ExpertForm(forms.Form):
 
     def __init__(self, *args: Any, people: Any, units: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
-        self.fields["unit"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["person"]).queryset = people
+        cast(forms.ModelChoiceField, self.fields["unit"]).queryset = units
         styled(self)

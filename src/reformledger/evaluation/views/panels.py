@@ -9,10 +9,11 @@ are the services'; bad input goes back on the form with status 400 and nothing i
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,11 +28,16 @@ from reformledger.org.selectors import actor_for
 
 from ..documents.panels import PanelWordReport, PanelWorkbook
 from ..forms.panels import ExpertForm, PanelForm, ReasonForm
-from ..models import Panel, PanelState
+from ..models import Expert, Panel, PanelState
 from ..selectors import panels as panel_selectors
 from ..selectors import scores
 from ..services import panels as panel_services
 from ..services import sheets as sheet_services
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in person (every page here requires signing in)."""
+    return cast(User, request.user)
 
 READS = gettext_lazy("These pages are for the reform office.")
 
@@ -66,7 +72,7 @@ def expert_add(request: HttpRequest) -> HttpResponse:
     form = ExpertForm(request.POST or None, people=people, units=units)
     if request.method == "POST" and form.is_valid():
         made = submit(form, lambda: panel_services.add_expert(
-            user=request.user, district=district, person=form.cleaned_data["person"], name=form.cleaned_data["name"],
+            user=_me(request), district=district, person=form.cleaned_data["person"], name=form.cleaned_data["name"],
             affiliation=form.cleaned_data["affiliation"], field=form.cleaned_data["field"], unit=form.cleaned_data["unit"],
         ))
         if made is not None:
@@ -91,7 +97,7 @@ def panel_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         criteria, aliases = form.criteria()
         panel = submit(form, lambda: panel_services.form_panel(
-            user=request.user, round=form.cleaned_data["round"], name=form.cleaned_data["name"], criteria=criteria,
+            user=_me(request), round=form.cleaned_data["round"], name=form.cleaned_data["name"], criteria=criteria,
             members=list(form.cleaned_data["members"]), trim_min_experts=form.cleaned_data["trim_min_experts"],
         ), aliases=aliases)
         if panel is not None:
@@ -111,7 +117,7 @@ def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         criteria, aliases = form.criteria()
         done = submit(form, lambda: panel_services.change_panel(
-            user=request.user, panel=panel, name=form.cleaned_data["name"], criteria=criteria,
+            user=_me(request), panel=panel, name=form.cleaned_data["name"], criteria=criteria,
             members=list(form.cleaned_data["members"]), trim_min_experts=form.cleaned_data["trim_min_experts"],
         ), aliases=aliases)
         if done is not None:
@@ -128,7 +134,7 @@ def _furthest(report: scores.PanelReport) -> dict[str, object] | None:
             "mean_signed": far.mean_signed, "units": far.units}
 
 
-def _result_rows(report: scores.PanelReport, experts: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+def _result_rows(report: scores.PanelReport, experts: list[Expert]) -> list[dict[str, object]]:
     """Each project: its cells per expert (total and whether dropped, or excluded / pending) and
     its line-by-line table (an expert a row, a criterion a column)."""
     rows = []
@@ -176,7 +182,7 @@ def panel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _state_change(request: HttpRequest, pk: int, change: Callable[..., Panel], done: str) -> HttpResponse:
     panel = panel_selectors.get_panel(request.user, pk)
     try:
-        change(user=request.user, panel=panel)
+        change(user=_me(request), panel=panel)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -205,7 +211,7 @@ def sheet_reopen(request: HttpRequest, panel: int, pk: int) -> HttpResponse:
     require(request.user, "evaluation.reopen_sheet", sheet, message=_("Only the reform office of the district reopens a sheet."))
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        done = submit(form, lambda: sheet_services.reopen_sheet(user=request.user, sheet=sheet, reason=form.cleaned_data["reason"]),
+        done = submit(form, lambda: sheet_services.reopen_sheet(user=_me(request), sheet=sheet, reason=form.cleaned_data["reason"]),
                       aliases={"status": "reason"})
         if done is not None:
             messages.success(request, _("The sheet is open again for %(name)s.") % {"name": sheet.expert.name})
@@ -224,11 +230,11 @@ def _report(request: HttpRequest, pk: int) -> scores.PanelReport:
 
 @require_http_methods(["GET"])
 @office_member_required()
-def report_docx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_docx(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     return response(PanelWordReport(_report(request, pk)))
 
 
 @require_http_methods(["GET"])
 @office_member_required()
-def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+def report_xlsx(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     return response(PanelWorkbook(_report(request, pk)))

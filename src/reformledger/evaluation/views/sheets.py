@@ -6,6 +6,7 @@ confirmation. An expert sees only their own sheets: anyone else's answers 404.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,12 +19,18 @@ from django.views.decorators.http import require_http_methods
 
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
+from reformledger.org.models import User
 
 from ..forms.panels import SheetForm
 from ..models import Panel, Sheet, SheetStatus
 from ..selectors import panels as panel_selectors
 from ..selectors import scores
 from ..services import sheets as sheet_services
+
+
+def _me(request: HttpRequest) -> User:
+    """The signed-in person (every page here requires signing in)."""
+    return cast(User, request.user)
 
 EXPERTS_ONLY = gettext_lazy("These pages are for experts.")
 
@@ -76,7 +83,7 @@ def sheet_score(request: HttpRequest, panel: int, pk: int) -> HttpResponse:
     writable = sheet.status == SheetStatus.PENDING and found.state == "scoring"
     if request.method == "POST" and form.is_valid():
         saved = submit(form, lambda: sheet_services.save_marks(
-            user=request.user, sheet=sheet, marks=form.marks(), comment=form.cleaned_data["comment"],
+            user=_me(request), sheet=sheet, marks=form.marks(), comment=form.cleaned_data["comment"],
         ), aliases={**form.aliases(), "status": "comment"})
         if saved is not None:
             if request.POST.get("then") == "submit":
@@ -97,7 +104,7 @@ def sheet_submit(request: HttpRequest, panel: int, pk: int) -> HttpResponse:
     marks = _marks(sheet)
     if request.method == "POST":
         try:
-            sheet_services.submit_sheet(user=request.user, sheet=sheet)
+            sheet_services.submit_sheet(user=_me(request), sheet=sheet)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
