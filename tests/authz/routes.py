@@ -24,6 +24,9 @@ API_PARAMETERS = {
     "reply_id": "reply",
     "request_id": "change",
     "completion_id": "completion",
+    # expert panels (eval-panels)
+    "panel_id": "panel",
+    "sheet_id": "sheet",
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -45,6 +48,10 @@ PAGE_SEGMENTS = {
     "units": "unit_a",
     "roles": "membership",  # the lead unit's staff member's membership
     "user": "unit_staff_user",  # admin/org/user/<id>/password/: a person of district A
+    # expert panels (eval-panels): evaluation/panels/<pk>/, evaluation/my-panels/<panel>/sheets/<pk>/
+    "panels": "panel",
+    "my-panels": "panel",
+    "sheets": "sheet",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -121,6 +128,9 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
         "POST /api/v1/completions/{completion_id}/decide": {"accept": False, "comment": "证据不足"},
         "POST /api/v1/reforms/{reform_id}/completion/reopen": {"reason": "复核"},
         "POST /api/v1/inbox/read": {},
+        # expert panels (eval-panels)
+        "POST /api/v1/panels/{panel_id}/sheets": {"reform": objects["reform"], "marks": {}},
+        "POST /api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen": {"reason": "复核"},
     }
 
 
