@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
+from reformledger.demo.evaluation_panels import load_panels_demo  # expert panels (eval-panels)
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
@@ -47,6 +48,15 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         district = result.district
         supervision = load_supervision_demo(district=district)
+        # --- expert panels (eval-panels) ---
+        panels = load_panels_demo(district=district)
+        if panels:
+            self.stdout.write(self.style.SUCCESS(
+                _("Loaded its expert panels: %(experts)d experts in the pool; the 2019 panel scored %(reforms)d "
+                  "micro-reforms (%(sheets)d sheets); this year's panel is scoring.")
+                % {"experts": panels["experts"], "reforms": panels.get("2019_reforms", 0), "sheets": panels.get("2019_sheets", 0)}
+            ))
+        # --- end expert panels ---
         if not result.created_anything and not supervision.created_anything:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
