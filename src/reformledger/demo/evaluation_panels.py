@@ -184,7 +184,8 @@ def load_panels_demo(*, district: Unit) -> dict[str, int]:
     leads = list(Reform.objects.filter(district=district, tier=Tier.MICRO, year=2018).values_list("lead_unit_id", flat=True))
     common = max(set(leads), key=leads.count) if leads else None
     department = Unit.objects.filter(district=district, kind="department").order_by("sort_order", "code").first()
-    units = {i: u for i, u in ((3, Unit.objects.filter(pk=common).first()), (5, department)) if u is not None}
+    sub_district = Unit.objects.filter(pk=common).first() if common is not None else None
+    units = {i: u for i, u in ((3, sub_district), (5, department)) if u is not None}
     experts = _pool(office, district, people, units)
     made = {"experts": len(experts)}
     for key, value in _panel_2019(district, office, experts, rng).items():
