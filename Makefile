@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo demo-reset test install system-deps redis lint serve bench messages vendor clean
+.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-panels messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -62,6 +62,10 @@ test: install system-deps redis lint
 # Benchmarks (not part of `make test`): a province on PostgreSQL; see docs/performance.md.
 bench: install
 	$(BIN)/python bench/run.py
+
+# An expert panel of 38 projects × 9 experts × 8 criteria aggregated with its agreement (issue 10 part 10).
+bench-panels: install
+	$(BIN)/python bench/panels.py
 
 # Extract and compile translations (zh-Hans is the default language).
 messages: install
