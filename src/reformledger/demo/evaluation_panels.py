@@ -31,6 +31,7 @@ from reformledger.evaluation.models import (
     RoundKind,
     RoundReform,
     Sheet,
+    SheetReopening,
     SheetStatus,
 )
 from reformledger.evaluation.services import panels as panel_services
@@ -89,7 +90,7 @@ def _pool(office: User, district: Unit, people: list[User], units: dict[int, Uni
         expert = Expert.objects.filter(district=district, person=person).first()
         if expert is None:
             affiliation, field = AFFILIATIONS[i % len(AFFILIATIONS)]
-            expert = panel_services.add_expert(user=office, district=district, person=person, name=NAMES[i % len(NAMES)],
+            expert = panel_services.add_expert(user=office, district=district, person=person, name=person.full_name or NAMES[i % len(NAMES)],
                                                affiliation=affiliation, field=field, unit=units.get(i))
         experts.append(expert)
     return experts
@@ -155,6 +156,8 @@ def _panel_2019(district: Unit, office: User, experts: list[Expert], rng: random
     opened = OPENED_2019
     Panel.objects.filter(pk=panel.pk).update(scoring_opened_at=opened, closed_at=opened + dt.timedelta(days=28))
     Sheet.objects.filter(panel=panel, status=SheetStatus.SUBMITTED).update(submitted_at=opened + dt.timedelta(days=14))
+    SheetReopening.objects.filter(sheet__panel=panel).update(created_at=opened + dt.timedelta(days=16),
+                                                             was_submitted_at=opened + dt.timedelta(days=14))
     return {"panels": 1, "reforms": len(reforms), "sheets": Sheet.objects.filter(panel=panel).count(), "submitted": submitted}
 
 

@@ -118,7 +118,7 @@ class ExpertForm(forms.Form):
     person = forms.ModelChoiceField(label=_("Person (with the expert role)"), queryset=Expert.objects.none())
     name = forms.CharField(label=_("Name"), max_length=100)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200)
-    field = forms.CharField(label=_("Field"), max_length=100)
+    field = forms.CharField(label=_("Field of expertise"), max_length=100)
     unit = forms.ModelChoiceField(label=_("Unit they belong to (conflict of interest)"), queryset=Expert.objects.none(), required=False)
 
     def __init__(self, *args: Any, people: Any, units: Any, **kwargs: Any):

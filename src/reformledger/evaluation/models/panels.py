@@ -68,7 +68,7 @@ class Expert(TimeStampedModel):
 class PanelState(models.TextChoices):
     FORMING = "forming", _("Forming")
     SCORING = "scoring", _("Scoring")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Scoring closed")
 
 
 class Panel(TimeStampedModel):
@@ -133,7 +133,7 @@ class Criterion(models.Model):
 
 
 class SheetStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", _("Not submitted")
     SUBMITTED = "submitted", _("Submitted")
     EXCLUDED = "excluded", _("Excluded (conflict of interest)")
 

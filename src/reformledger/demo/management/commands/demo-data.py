@@ -50,12 +50,6 @@ class Command(BaseCommand):
         supervision = load_supervision_demo(district=district)
         # --- expert panels (eval-panels) ---
         panels = load_panels_demo(district=district)
-        if panels:
-            self.stdout.write(self.style.SUCCESS(
-                _("Loaded its expert panels: %(experts)d experts in the pool; the 2019 panel scored %(reforms)d "
-                  "micro-reforms (%(sheets)d sheets); this year's panel is scoring.")
-                % {"experts": panels["experts"], "reforms": panels.get("2019_reforms", 0), "sheets": panels.get("2019_sheets", 0)}
-            ))
         # --- end expert panels ---
         if not result.created_anything and not supervision.created_anything:
             self.stdout.write(
@@ -105,6 +99,14 @@ class Command(BaseCommand):
                         }
                     )
                 )
+        # --- expert panels (eval-panels) ---
+        if panels:
+            self.stdout.write(self.style.SUCCESS(
+                _("Loaded its expert panels: %(experts)d experts in the pool; the 2019 panel scored %(reforms)d "
+                  "micro-reforms (%(sheets)d sheets); this year's panel is scoring.")
+                % {"experts": panels["experts"], "reforms": panels.get("2019_reforms", 0), "sheets": panels.get("2019_sheets", 0)}
+            ))
+        # --- end expert panels ---
         self._print_totals(district)
         self._print_logins()
 
