@@ -109,10 +109,11 @@ def test_form_a_panel_page(client_for, district, people):
     round_ = expert_round(district=district.district, by=people.office, reforms=reforms)
     client = client_for(people.office)
     assert client.get("/evaluation/panels/new/").status_code == 200
-    bad = client.post("/evaluation/panels/new/", {"round": round_.pk, "name": "组", "trim_min_experts": 5,
+    bad = client.post("/evaluation/panels/new/", {"round": round_.pk, "name": "", "trim_min_experts": 5,
                                                   "c0_name": "创新性", "c0_max_points": "-3", "c0_weight": "1",
                                                   "c1_name": "创新性", "c1_max_points": "20", "c1_weight": "1"})
-    assert bad.status_code == 400 and {"c0_max_points", "c1_name"} <= set(bad.context["form"].errors)
+    # every field at fault at once: the panel's and the rubric rows'
+    assert bad.status_code == 400 and {"name", "c0_max_points", "c1_name"} <= set(bad.context["form"].errors)
     assert not Panel.objects.exists()
     good = client.post("/evaluation/panels/new/", {"round": round_.pk, "name": "组", "trim_min_experts": 5,
                                                    "c0_name": "创新性", "c0_max_points": "25", "c0_weight": "1",

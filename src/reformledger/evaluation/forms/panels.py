@@ -7,13 +7,14 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import limits
 
 from ..models import DEFAULT_TRIM_MIN_EXPERTS, Criterion, Expert, Round, Sheet
 from ..models.panels import plain
-from ..services.panels import CriterionSpec
+from ..services.panels import CriterionSpec, check_rubric
 
 #: Rubric rows the form offers (blank rows are left out).
 RUBRIC_ROWS = 8
@@ -57,6 +58,19 @@ class PanelForm(forms.Form):
             self.fields[f"c{i}_weight"] = forms.DecimalField(label=_("Weight"), required=False, max_digits=4, decimal_places=2,
                                                              initial=given.weight if given else Decimal(1))
         styled(self)
+
+    def clean(self) -> dict[str, Any]:
+        """The rubric's rows checked here too, so that their errors show with the others'."""
+        data = super().clean() or {}
+        specs, aliases = self.criteria()
+        try:
+            check_rubric(specs)
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                field = aliases.get(key)
+                for message in messages:
+                    self.add_error(field if field in self.fields and field not in self.errors else None, message)
+        return data
 
     def rubric_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
         return [(self[f"c{i}_name"], self[f"c{i}_max_points"], self[f"c{i}_weight"]) for i in range(RUBRIC_ROWS)]
