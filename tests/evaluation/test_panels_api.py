@@ -123,3 +123,13 @@ def test_panel_lists_are_scoped_and_counted(api, setup, people, other_people, dj
         assert api.get("/panels", people.office).status_code == 200
     with django_assert_max_num_queries(12):
         assert api.get(_path(setup), people.office).status_code == 200
+
+
+def test_hostile_or_huge_comment_is_refused_or_kept_as_text(api, setup, people):
+    big = api.post(_path(setup, "sheets"), people.expert, {"reform": setup.reforms[1].pk, "comment": "x" * 100_000})
+    assert big.status_code == 422 and "comment" in errors_by_field(big)
+    script = "<script>alert(1)</script>"
+    r = api.post(_path(setup, "sheets"), people.expert, {"reform": setup.reforms[1].pk, "comment": script})
+    assert r.status_code == 200 and r.json()["comment"] == script  # stored as text; pages escape it
+    nul = api.post(_path(setup, "sheets"), people.expert, {"reform": setup.reforms[1].pk, "comment": "a\u0000b"})
+    assert nul.status_code == 422
