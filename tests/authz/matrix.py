@@ -269,7 +269,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /evaluation/panels/<int:pk>/": row(OF_THE_REFORM, unit_staff=HIDE, unit_head=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
     "GET /evaluation/panels/<int:pk>/report.docx": row(OF_THE_REFORM, unit_staff=HIDE, unit_head=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
     "GET /evaluation/panels/<int:pk>/report.xlsx": row(OF_THE_REFORM, unit_staff=HIDE, unit_head=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
-    "GET /evaluation/panels/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=OK, province=DENY),
+    "GET /evaluation/panels/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=AWAY, province=DENY),  # closed: back to the panel
     "POST /evaluation/panels/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     "GET /evaluation/panels/<int:pk>/open/": row(NOBODY),
     "POST /evaluation/panels/<int:pk>/open/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),

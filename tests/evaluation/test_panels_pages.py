@@ -158,3 +158,27 @@ def test_open_scoring_from_the_page(client_for, district, people):
     assert setup.panel.state == PanelState.SCORING
     again = client_for(people.office).post(f"/evaluation/panels/{setup.panel.pk}/open/", follow=True)
     assert "frozen once scoring opens" in again.content.decode()
+
+
+def test_a_scoring_panel_cannot_be_edited(client_for, setup, people):
+    client = client_for(people.office)
+    r = client.get(f"/evaluation/panels/{setup.panel.pk}/edit/")
+    assert r.status_code == 302 and r["Location"] == f"/evaluation/panels/{setup.panel.pk}/"
+    r = client.post(f"/evaluation/panels/{setup.panel.pk}/edit/", {"name": "x", "trim_min_experts": 5})
+    assert r.status_code == 302
+    setup.panel.refresh_from_db()
+    assert setup.panel.name != "x"
+
+
+def test_editing_a_forming_panel(client_for, district, people):
+    setup = PanelSetup(district, people, open_scoring=False)
+    client = client_for(people.office)
+    page = client.get(f"/evaluation/panels/{setup.panel.pk}/edit/")
+    assert page.status_code == 200 and "创新性" in page.content.decode()
+    r = client.post(f"/evaluation/panels/{setup.panel.pk}/edit/", {
+        "name": "新名称", "trim_min_experts": 3, "members": [e.pk for e in setup.experts[:3]],
+        "c0_name": "创新性", "c0_max_points": "50", "c0_weight": "1", "c1_name": "实效性", "c1_max_points": "50", "c1_weight": "1"})
+    assert r.status_code == 302
+    setup.panel.refresh_from_db()
+    assert setup.panel.name == "新名称" and setup.panel.members.count() == 3 and setup.panel.criteria.count() == 2
+    assert AuditEntry.objects.filter(action="panel.change", object_id=str(setup.panel.pk)).exists()

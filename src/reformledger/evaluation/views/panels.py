@@ -111,6 +111,9 @@ def panel_new(request: HttpRequest) -> HttpResponse:
 def panel_edit(request: HttpRequest, pk: int) -> HttpResponse:
     panel = panel_selectors.get_panel(request.user, pk)
     require(request.user, "evaluation.manage_panel", panel, message=READS)
+    if panel.state != PanelState.FORMING:
+        messages.info(request, _("The panel's rubric, members and rule are frozen once scoring opens."))
+        return redirect("evaluation:panel", pk=panel.pk)
     initial = {"name": panel.name, "trim_min_experts": panel.trim_min_experts, "members": list(panel.members.all())}
     form = PanelForm(request.POST or None, initial=initial, experts=panel_selectors.pool(panel.district_id),
                      criteria=scores.criteria(panel))
