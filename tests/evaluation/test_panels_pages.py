@@ -182,3 +182,8 @@ def test_editing_a_forming_panel(client_for, district, people):
     setup.panel.refresh_from_db()
     assert setup.panel.name == "新名称" and setup.panel.members.count() == 3 and setup.panel.criteria.count() == 2
     assert AuditEntry.objects.filter(action="panel.change", object_id=str(setup.panel.pk)).exists()
+
+
+def test_experts_find_their_panels_from_every_public_page(client_for, people):
+    assert 'href="/evaluation/my-panels/"' in client_for(people.expert).get("/").content.decode()
+    assert 'href="/evaluation/my-panels/"' not in client_for(people.resident).get("/").content.decode()
