@@ -64,7 +64,10 @@ def test_entries_are_registered_for_the_roles_that_may_open_them(people):
             entry.key for entry in menu_entries(request, section="supervision")
         ]
 
-    assert keys(people.office) == (["cockpit.workbench"], ["cockpit.reports", "cockpit.decisions", "cockpit.help"])
+    assert keys(people.office) == (
+        ["cockpit.workbench", "evaluation.panels"],  # evaluation.panels: expert panels (eval-panels)
+        ["cockpit.reports", "cockpit.decisions", "cockpit.help"],
+    )
     assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"])
     assert keys(people.committee) == (["cockpit.workbench"], [])
     assert keys(people.unit_staff) == ([], [])

@@ -32,7 +32,7 @@ class EvaluationConfig(AppConfig):
             "sheet.reopen": _("reopened a scoring sheet"),
         }, creates=("expert.add", "panel.form"))
         register_menu_entry(MenuEntry(
-            key="evaluation-panels", label=_("Expert panels"), url_name="evaluation:panels",
+            key="evaluation.panels", label=_("Expert panels"), url_name="evaluation:panels",
             visible=lambda request: request.user.has_perm("evaluation.view_panel"), icon="bi-people-fill", order=60,
         ))
         # --- end expert panels ---
