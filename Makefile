@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation messages vendor clean
+.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation bench-panels messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -67,6 +67,9 @@ bench: install
 # EVAL_BENCH_ARGS="--rounds 10" for 5,000,000 ratings across the province.
 bench-evaluation: install
 	$(BIN)/python bench/evaluation.py $(EVAL_BENCH_ARGS)
+# An expert panel of 38 projects × 9 experts × 8 criteria aggregated with its agreement (issue 10 part 10).
+bench-panels: install
+	$(BIN)/python bench/panels.py
 
 # Extract and compile translations (zh-Hans is the default language).
 messages: install

@@ -4,6 +4,16 @@ from django.contrib.staticfiles import finders
 
 from tests.supervision.api.test_inbox import SUPERVISION_PATHS
 
+#: Expert panels (eval-panels; issue 10 part 8).
+PANEL_PATHS = {
+    "/api/v1/panels",
+    "/api/v1/panels/{panel_id}",
+    "/api/v1/panels/{panel_id}/sheets",
+    "/api/v1/panels/{panel_id}/sheets/{sheet_id}",
+    "/api/v1/panels/{panel_id}/sheets/{sheet_id}/submit",
+    "/api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen",
+}
+
 # --- OpenAPI, docs ----------------------------------------------------------------------------
 
 
@@ -21,7 +31,7 @@ def test_the_openapi_document_lists_every_path(client, db):
         # --- look-back reviews (issue 10 part 6)
         "/api/v1/reforms/{reform_id}/lookback",
         "/api/v1/lookback/due",
-    }
+    } | PANEL_PATHS
     assert set(schema["paths"]["/api/v1/reforms/{reform_id}"]) == {"get", "patch"}
     assert schema["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
     reforms = schema["paths"]["/api/v1/reforms"]

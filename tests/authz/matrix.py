@@ -319,6 +319,39 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY),
     "POST /evaluation/signup/": row(ANYONE_WRITES),
     # --- end eval-ratings ---
+    # --- Expert panels (eval-panels; issue 10 part 5): district A's panel, closed; ``sheet`` is the
+    # matrix expert's own. The office of the district runs it (the province office reads it, 403 on
+    # writes); its expert scores alone (another's sheet is 404, the office cannot score: 403); every
+    # other role never sees it (404), experts and residents meet the office gate first (403).
+    "GET /api/v1/panels": row(SIGNED_IN),
+    "GET /api/v1/panels/{panel_id}": row(NOT_FOUND, anonymous=LOGIN, expert=OK, office=OK, province=OK),
+    "GET /api/v1/panels/{panel_id}/sheets/{sheet_id}": row(NOT_FOUND, anonymous=LOGIN, expert=OK, office=OK, province=OK),
+    "POST /api/v1/panels/{panel_id}/sheets": row(NOT_FOUND, anonymous=LOGIN, expert=ALLOW, office=DENY, province=DENY),
+    "POST /api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen": row(NOT_FOUND, anonymous=LOGIN, expert=DENY, office=ALLOW, province=DENY),
+    "POST /api/v1/panels/{panel_id}/sheets/{sheet_id}/submit": row(NOT_FOUND, anonymous=LOGIN, expert=ALLOW, office=DENY, province=DENY),
+    "GET /evaluation/my-panels/": row(profile(DENY, anonymous=LOGIN, expert=OK)),
+    "GET /evaluation/my-panels/<int:pk>/": row(NOT_FOUND, anonymous=LOGIN, expert=OK),
+    "GET /evaluation/my-panels/<int:panel>/sheets/<int:pk>/": row(NOT_FOUND, anonymous=LOGIN, expert=OK),
+    "POST /evaluation/my-panels/<int:panel>/sheets/<int:pk>/": row(NOT_FOUND, anonymous=LOGIN, expert=ALLOW),
+    "GET /evaluation/my-panels/<int:panel>/sheets/<int:pk>/submit/": row(NOT_FOUND, anonymous=LOGIN, expert=OK),
+    "POST /evaluation/my-panels/<int:panel>/sheets/<int:pk>/submit/": row(NOT_FOUND, anonymous=LOGIN, expert=ALLOW),
+    "GET /evaluation/panels/": row(OFFICE_PAGES),
+    "GET /evaluation/panels/new/": row(OFFICE_PAGES, province=DENY),
+    "POST /evaluation/panels/new/": row(OFFICE_CREATES),
+    "GET /evaluation/panels/experts/new/": row(OFFICE_PAGES, province=DENY),
+    "POST /evaluation/panels/experts/new/": row(OFFICE_CREATES),
+    "GET /evaluation/panels/<int:pk>/": row(OF_THE_REFORM, unit_staff=HIDE, unit_head=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
+    "GET /evaluation/panels/<int:pk>/report.docx": row(OF_THE_REFORM, unit_staff=HIDE, unit_head=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
+    "GET /evaluation/panels/<int:pk>/report.xlsx": row(OF_THE_REFORM, unit_staff=HIDE, unit_head=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
+    "GET /evaluation/panels/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=AWAY, province=DENY),  # closed: back to the panel
+    "POST /evaluation/panels/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
+    "GET /evaluation/panels/<int:pk>/open/": row(NOBODY),
+    "POST /evaluation/panels/<int:pk>/open/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
+    "GET /evaluation/panels/<int:pk>/close/": row(NOBODY),
+    "POST /evaluation/panels/<int:pk>/close/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
+    "GET /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=OK, province=DENY),
+    "POST /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
+    # --- end expert panels ---
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),

@@ -25,6 +25,9 @@ API_PARAMETERS = {
     "request_id": "change",
     "completion_id": "completion",
     "round_id": "round",  # evaluation (issue 10)
+    # expert panels (eval-panels)
+    "panel_id": "panel",
+    "sheet_id": "sheet",
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -52,6 +55,10 @@ PAGE_SEGMENTS = {
     "lookback": "lookback",  # evaluation/lookback/<pk>/...: a review of district A
     "problems": "lookback_problem",  # evaluation/lookback/problems/<pk>/follow-up/
     "ratings": "rating",  # evaluation/office/ratings/<pk>/moderate/
+    # expert panels (eval-panels): evaluation/panels/<pk>/, evaluation/my-panels/<panel>/sheets/<pk>/
+    "panels": "panel",
+    "my-panels": "panel",
+    "sheets": "sheet",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -134,6 +141,9 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
             "closes_at": f"{later}T18:00:00+08:00", "reforms": [objects["reform"]],
         },
         "POST /api/v1/rounds/{round_id}/ratings": {"reform": objects["reform"], "scores": {"satisfaction": 4, "effect": 5}},
+        # expert panels (eval-panels)
+        "POST /api/v1/panels/{panel_id}/sheets": {"reform": objects["reform"], "marks": {}},
+        "POST /api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen": {"reason": "复核"},
     }
 
 

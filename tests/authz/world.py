@@ -22,8 +22,10 @@ from reformledger.core.tokens import create_token
 from reformledger.evaluation.models import Channel, Resident, Round, RoundKind, RoundReform  # eval-ratings
 from reformledger.evaluation.services import codes as code_services
 from reformledger.evaluation.services import lookback as lookback_services
+from reformledger.evaluation.services import panels as _panel_services  # expert panels (eval-panels)
 from reformledger.evaluation.services import ratings as rating_services  # eval-ratings
 from reformledger.evaluation.services import rounds as round_services  # eval-ratings
+from reformledger.evaluation.services import sheets as _sheet_services  # expert panels (eval-panels)
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import LedgerImport, Status, Tier
@@ -34,6 +36,8 @@ from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
+from tests.evaluation.panel_factories import expert_round as _expert_round  # expert panels (eval-panels)
+from tests.evaluation.panel_factories import rubric as _rubric  # expert panels (eval-panels)
 from tests.factories import MembershipFactory, ReformFactory, UnitFactory, UserFactory
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -174,6 +178,7 @@ def build_world() -> World:
     evaluation = _evaluation(users, units, reform)
     lookback = _lookback_objects(users, units, reform.domain)  # issue 10 part 6: look-back reviews
     round_, rating = _evaluation(users, units, [reform, to_complete])
+    panel_objects = _panel_world(users, units, [reform, to_complete])  # expert panels (eval-panels)
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -200,6 +205,7 @@ def build_world() -> World:
             **lookback,
             "round": round_.pk,  # eval-ratings
             "rating": rating.pk,  # eval-ratings
+            **panel_objects,  # expert panels (eval-panels)
         },
     )
 
@@ -239,3 +245,27 @@ def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reforms: 
         channel=Channel.WEB, address=None, device=None,
     )
     return round_, rating
+# --- expert panels (eval-panels) -----------------------------------------------------------------
+
+
+def _panel_world(users: dict[str, User | None], units: dict[str, Unit], reforms: list[Any]) -> dict[str, int]:
+    """District A's expert round of both reforms, its panel (the matrix's expert and a second expert
+    whose unit, the department, co-runs MX-1), closed after the expert submitted their MX-1 sheet:
+    ``panel`` and ``sheet`` (the matrix's expert's)."""
+    office, expert = users["office"], users["expert"]
+    assert office is not None and expert is not None
+    other = _person("mx_expert_2", Role.EXPERT)
+    pool = [
+        _panel_services.add_expert(user=office, district=units["district"], person=expert, name="专家甲",
+                                   affiliation="市发展研究中心", field="公共管理"),
+        _panel_services.add_expert(user=office, district=units["district"], person=other, name="专家乙",
+                                   affiliation="区卫生健康局", field="卫生政策", unit=units["department"]),
+    ]
+    round_ = _expert_round(district=units["district"], by=office, reforms=reforms)
+    panel = _panel_services.form_panel(user=office, round=round_, name="专家评审组", criteria=_rubric(), members=pool)
+    _panel_services.open_scoring(user=office, panel=panel)
+    sheet = panel.sheets.select_related("expert", "reform", "panel").get(expert=pool[0], reform=reforms[0])
+    criteria = list(panel.criteria.order_by("position"))
+    _sheet_services.submit_sheet(user=expert, sheet=sheet, marks={str(c.pk): 15 for c in criteria})
+    _panel_services.close_panel(user=office, panel=panel)
+    return {"panel": panel.pk, "sheet": sheet.pk}

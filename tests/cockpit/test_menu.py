@@ -62,13 +62,17 @@ def test_entries_are_registered_for_the_roles_that_may_open_them(people):
         request.user = user
         return [entry.key for entry in menu_entries(request)], [
             entry.key for entry in menu_entries(request, section="supervision")
-        ]
+        ], [entry.key for entry in menu_entries(request, section="evaluation")]
 
-    # evaluation.lookback: the look-back reviews (issue 10 part 6), for the office and the committee
-    assert keys(people.office) == (["cockpit.workbench", "evaluation.lookback"], ["cockpit.reports", "cockpit.decisions", "cockpit.help"])
-    assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"])
-    assert keys(people.committee) == (["cockpit.workbench", "evaluation.lookback"], [])
-    assert keys(people.unit_staff) == ([], [])
+    # The evaluation's section (issue 10): rating rounds, expert panels, look-back reviews.
+    assert keys(people.office) == (
+        ["cockpit.workbench"],
+        ["cockpit.reports", "cockpit.decisions", "cockpit.help"],
+        ["evaluation.rounds", "evaluation.panels", "evaluation.lookback"],
+    )
+    assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"], [])
+    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.panels", "evaluation.lookback"])
+    assert keys(people.unit_staff) == ([], [], [])
 
 
 def _badge_queries(queries) -> list[str]:

@@ -25,6 +25,7 @@ from reformledger.core.models import AuditEntry
 from reformledger.demo import documents, generator
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
+from reformledger.demo.evaluation_panels import load_panels_demo  # expert panels (eval-panels)
 from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, YEARS, programme_year
 from reformledger.demo.supervision import cast_of, load_supervision_demo
 from reformledger.org.models import Membership, UnitKind, User
@@ -67,6 +68,7 @@ def full_demo(django_db_setup, django_db_blocker):
         _restore_seeded_rows()
         catalogue = load_demo()
         supervision = load_supervision_demo(district=catalogue.district)
+        load_panels_demo(district=catalogue.district)  # expert panels (eval-panels): as the command loads them
         yield catalogue, supervision
         transaction.set_rollback(True)
 

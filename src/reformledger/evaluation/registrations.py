@@ -1,7 +1,8 @@
-"""What the look-back reviews add to lower apps, registered in ``core.registry`` (reforms never names
-evaluation): the words for their audit entries, the panel on a reform's page showing its review's
-conclusion, and the office's menu entry. :func:`register_lookback` is called from
-``EvaluationConfig.ready``."""
+"""What the evaluation adds to lower apps, registered in ``core.registry`` and ``core.cache`` (reforms
+and the layout never name evaluation): the words for its audit entries, the panel on a reform's page
+showing its look-back review's conclusion, the office's "Evaluation" menu (rounds, expert panels,
+look-back reviews) and the districts of its records without a ``district_id``. :func:`register` is
+called from ``EvaluationConfig.ready``."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
+from reformledger.core.cache import register_district_of
+from reformledger.org.selectors import actor_for
 
-from .models import LookbackState
+from .models import LookbackState, Panel, PaperSlipImport, RatingCodePack, Sheet
 from .selectors.lookback import reviews_of_reform
 
 LOOKBACK_AUDIT_LABELS = {
@@ -51,11 +54,56 @@ def _sees_lookbacks(request) -> bool:
     return request.user.has_perm("evaluation.view_lookbacks")
 
 
+PANEL_AUDIT_LABELS = {
+    "expert.add": _("added an expert to the pool"),
+    "panel.form": _("formed an expert panel"),
+    "panel.change": _("changed an expert panel"),
+    "panel.open_scoring": _("opened the panel's scoring"),
+    "panel.close": _("closed the panel"),
+    "sheet.save": _("saved a scoring sheet"),
+    "sheet.submit": _("submitted a scoring sheet"),
+    "sheet.reopen": _("reopened a scoring sheet"),
+}
+
+
+def _sees_rounds(request) -> bool:
+    actor = actor_for(request.user)
+    return actor.reads_every_district or (actor.is_office and bool(actor.district_ids))
+
+
+def _sees_panels(request) -> bool:
+    return request.user.has_perm("evaluation.view_panel")
+
+
+def _sheet_district(sheet: Sheet) -> int | None:
+    panel = sheet._state.fields_cache.get("panel")
+    if isinstance(panel, Panel):
+        return panel.district_id
+    return Panel.objects.filter(pk=sheet.panel_id).values_list("district_id", flat=True).first()
+
+
+def register() -> None:
+    # Audited writes to packs, slip imports and sheets touch their round's or panel's district (core.cache).
+    register_district_of(RatingCodePack, lambda pack: pack.round.district_id)
+    register_district_of(PaperSlipImport, lambda record: record.round.district_id)
+    register_district_of(Sheet, _sheet_district)
+    registry.register_audit_labels(PANEL_AUDIT_LABELS, creates=("expert.add", "panel.form"))
+    registry.register_menu_entry(registry.MenuEntry(
+        key="evaluation.rounds", section="evaluation", label=_("Rating rounds"), url_name="evaluation:office-rounds",
+        visible=_sees_rounds, icon="bi-star-half", order=40,
+    ))
+    registry.register_menu_entry(registry.MenuEntry(
+        key="evaluation.panels", section="evaluation", label=_("Expert panels"), url_name="evaluation:panels",
+        visible=_sees_panels, icon="bi-people-fill", order=50,
+    ))
+    register_lookback()
+
+
 def register_lookback() -> None:
     registry.register_audit_labels(LOOKBACK_AUDIT_LABELS)
     registry.register_change_labels(LOOKBACK_CHANGE_LABELS)
     registry.register_reform_panel("lookback", template="evaluation/lookback/_reform_panel.html", context=lookback_panel, order=150)
     registry.register_menu_entry(registry.MenuEntry(
-        key="evaluation.lookback", label=_("Look-back reviews"), url_name="evaluation:lookback-list",
+        key="evaluation.lookback", section="evaluation", label=_("Look-back reviews"), url_name="evaluation:lookback-list",
         visible=_sees_lookbacks, icon="bi-arrow-counterclockwise", order=60,
     ))

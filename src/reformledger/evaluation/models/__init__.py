@@ -1,6 +1,20 @@
 """The evaluation's data, one module per noun: rounds and their reforms (``rounds``), residents and
 ratings (``ratings``), expert panels and sheets (``panels``), look-back reviews (``lookback``)."""
 
+# --- expert panels (eval-panels) ---
+from .panels import (  # noqa: E402
+    DEFAULT_TRIM_MIN_EXPERTS,
+    MAX_CRITERIA,
+    RUBRIC_TOTAL,
+    Criterion,
+    Expert,
+    Mark,
+    Panel,
+    PanelState,
+    Sheet,
+    SheetReopening,
+    SheetStatus,
+)
 from .ratings import (
     MAX_DIMENSIONS,
     SCORE_FIELDS,
@@ -19,10 +33,15 @@ from .ratings import (
 from .residents import RateBucket, VerificationCode  # noqa: E402
 from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
 
+# --- end expert panels ---
+
 __all__ = [
     "DEFAULT_DIMENSIONS", "MAX_DIMENSIONS", "RATED_KINDS", "SCORE_FIELDS", "SCORE_MAX", "SCORE_MIN",
     "Channel", "CommentStatus", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
     "Round", "RoundKind", "RoundReform",
+    # expert panels (eval-panels)
+    "DEFAULT_TRIM_MIN_EXPERTS", "MAX_CRITERIA", "RUBRIC_TOTAL", "Criterion", "Expert", "Mark", "Panel", "PanelState",
+    "Sheet", "SheetReopening", "SheetStatus",
 ]
 
 # --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------

@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.district import load_demo
-from reformledger.demo.evaluation_lookback import load_lookback_demo  # issue 10 part 9: look-back reviews
+from reformledger.demo.evaluation_lookback import load_lookback_demo
 from reformledger.demo.evaluation_offline import load_offline_demo
-from reformledger.demo.evaluation_ratings import load_ratings_demo  # eval-ratings
+from reformledger.demo.evaluation_panels import load_panels_demo
+from reformledger.demo.evaluation_ratings import load_ratings_demo
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
@@ -50,15 +51,16 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         district = result.district
         supervision = load_supervision_demo(district=district)
-        # Issue 10 (eval-results): a closed 2018 round rated with code packs and paper slips.
-        offline = load_offline_demo(district=district)
-        if offline["rounds"]:
-            self.stdout.write(self.style.SUCCESS(
-                _("Evaluation: a 2018 round with %(codes)d ratings by rating code and %(slips)d paper slip rows.")
-                % {"codes": offline["code_ratings"], "slips": offline["slip_rows"]}
-            ))
-        lookback = load_lookback_demo(district=district)  # issue 10 part 9: look-back reviews
-        if not result.created_anything and not supervision.created_anything and not lookback and not offline["rounds"]:
+        # The evaluation (issue 10): public and open rounds rated on line, a round rated with code
+        # packs and paper slips, the expert panels, the look-back reviews of past key reforms.
+        evaluation = {
+            "ratings": load_ratings_demo(district=district),
+            "offline": load_offline_demo(district=district),
+            "panels": load_panels_demo(district=district),
+            "lookback": load_lookback_demo(district=district),
+        }
+        made_evaluation = any(any(part.values()) for part in evaluation.values())
+        if not result.created_anything and not supervision.created_anything and not made_evaluation:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
             )
@@ -106,31 +108,39 @@ class Command(BaseCommand):
                         }
                     )
                 )
-        # --- look-back reviews (回头看), issue 10 part 9 ---
-        if lookback:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    _(
-                        "Look-back reviews: %(reviews)d reviews (%(concluded)d concluded) with %(documents)d documents, "
-                        "%(adoptions)d adoptions elsewhere, %(problems)d problems and %(tasks)d follow-up tasks."
-                    )
-                    % {
-                        "reviews": lookback.get("reviews", 0), "concluded": lookback.get("concluded", 0),
-                        "documents": lookback.get("documents", 0), "adoptions": lookback.get("adoptions", 0),
-                        "problems": lookback.get("problems", 0), "tasks": lookback.get("follow_up_tasks", 0),
-                    }
-                )
-            )
-        # --- eval-ratings: rounds and ratings (issue 10) ---
-        ratings = load_ratings_demo(district=district)
+        self._print_evaluation(**evaluation)
+        self._print_totals(district)
+        self._print_logins()
+
+    def _print_evaluation(self, *, ratings: dict, offline: dict, panels: dict, lookback: dict) -> None:
         if ratings.get("rounds") or ratings.get("ratings"):
             self.stdout.write(self.style.SUCCESS(
                 _("Loaded its public and open ratings: %(rounds)d rounds, %(ratings)d ratings.")
                 % {"rounds": ratings.get("rounds", 0), "ratings": ratings.get("ratings", 0)}
             ))
-        # --- end eval-ratings ---
-        self._print_totals(district)
-        self._print_logins()
+        if offline.get("rounds"):
+            self.stdout.write(self.style.SUCCESS(
+                _("Evaluation: a 2018 round with %(codes)d ratings by rating code and %(slips)d paper slip rows.")
+                % {"codes": offline["code_ratings"], "slips": offline["slip_rows"]}
+            ))
+        if any(panels.values()):
+            self.stdout.write(self.style.SUCCESS(
+                _("Loaded its expert panels: %(experts)d experts in the pool; the 2019 panel scored %(reforms)d "
+                  "micro-reforms (%(sheets)d sheets); this year's panel is scoring.")
+                % {"experts": panels["experts"], "reforms": panels.get("2019_reforms", 0), "sheets": panels.get("2019_sheets", 0)}
+            ))
+        if any(lookback.values()):
+            self.stdout.write(self.style.SUCCESS(
+                _(
+                    "Look-back reviews: %(reviews)d reviews (%(concluded)d concluded) with %(documents)d documents, "
+                    "%(adoptions)d adoptions elsewhere, %(problems)d problems and %(tasks)d follow-up tasks."
+                )
+                % {
+                    "reviews": lookback.get("reviews", 0), "concluded": lookback.get("concluded", 0),
+                    "documents": lookback.get("documents", 0), "adoptions": lookback.get("adoptions", 0),
+                    "problems": lookback.get("problems", 0), "tasks": lookback.get("follow_up_tasks", 0),
+                }
+            ))
 
     def _print_totals(self, district: Unit) -> None:
         year = programme_year(timezone.localdate())
