@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from reformledger.core.tokens import create_token
-from reformledger.evaluation.models import Channel, Resident, Round, RoundKind, RoundReform  # eval-ratings
+from reformledger.evaluation.models import Channel, Resident, Round, RoundKind  # eval-ratings
 from reformledger.evaluation.services import codes as code_services
 from reformledger.evaluation.services import lookback as lookback_services
 from reformledger.evaluation.services import panels as _panel_services  # expert panels (eval-panels)
@@ -117,23 +117,17 @@ def _people() -> tuple[dict[str, User | None], dict[str, Unit]]:
     return users, units
 
 
-# --- evaluation: results, code packs, paper slips (issue 10 parts 2 and 4, eval-results) --------------
+# --- evaluation: code packs (issue 10 part 2) -------------------------------------------------------
 
 
-def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reform) -> dict[str, int]:
-    """An open public round of district A with the reform (results not published), a community,
-    and a code pack not yet downloaded."""
+def _code_pack(users: dict[str, User | None], round_: Round) -> dict[str, int]:
+    """A code pack of district A's open public round (results not published) for the community of
+    sub-district A, not yet downloaded."""
     office = users["office"]
     assert office is not None
-    now = timezone.now()
-    community = UnitFactory(code="mx-a-guiyuan-c1", name="松园社区", kind=UnitKind.COMMUNITY, parent=units["sub_a"])
-    round_ = Round.objects.create(
-        district=units["district"], kind=RoundKind.PUBLIC, year=now.year, title="群众评议", opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30), dimensions=[{"key": "satisfaction", "label": "满意度"}], created_by=office,
-    )
-    RoundReform.objects.create(round=round_, reform=reform)
+    community = Unit.objects.get(code="mx-a-guiyuan-c1")
     pack = code_services.make_code_pack(user=office, round=round_, community=community, size=3)
-    return {"round": round_.pk, "code_pack": pack.pk}
+    return {"code_pack": pack.pk}
 
 
 def build_world() -> World:
@@ -175,10 +169,10 @@ def build_world() -> World:
         uploaded_by=office, file=ContentFile(b"code,title\n", name="ledger.csv"), filename="ledger.csv",
         status=LedgerImport.ImportStatus.READY,
     )
-    evaluation = _evaluation(users, units, reform)
-    lookback = _lookback_objects(users, units, reform.domain)  # issue 10 part 6: look-back reviews
-    round_, rating = _evaluation(users, units, [reform, to_complete])
-    panel_objects = _panel_world(users, units, [reform, to_complete])  # expert panels (eval-panels)
+    round_, rating = _rating_round(users, units, [reform, to_complete])
+    evaluation = {"round": round_.pk, "rating": rating.pk, **_code_pack(users, round_)}
+    lookback = _lookback_objects(users, units, reform.domain)
+    panel_objects = _panel_world(users, units, [reform, to_complete])
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -201,11 +195,9 @@ def build_world() -> World:
             "completion": completion.pk,
             "attachment": attachment.pk,
             "ledger_import": ledger.pk,
-            **evaluation,
-            **lookback,
-            "round": round_.pk,  # eval-ratings
-            "rating": rating.pk,  # eval-ratings
-            **panel_objects,  # expert panels (eval-panels)
+            **evaluation,  # issue 10: a public round open now, a rating with a comment to moderate, a code pack
+            **lookback,  # a completed key reform's look-back review and the problem it found
+            **panel_objects,  # a closed expert panel and the matrix's expert's sheet
         },
     )
 
@@ -227,8 +219,13 @@ def _lookback_objects(users: dict[str, User | None], units: dict[str, Unit], dom
         user=users["office"], review=review, changes={"mechanism": "yes"}, problems=[{"description": "人手不足", "severity": "high"}],
     )
     return {"lookback_reform": reform.pk, "lookback": review.pk, "lookback_problem": review.problems.get().pk}
-def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reforms: list) -> tuple[Any, Any]:
-    """eval-ratings: district A's public round, open now, with both reforms; the matrix's resident is
+
+
+# --- rounds and ratings (issue 10 parts 1-3) --------------------------------------------------------
+
+
+def _rating_round(users: dict[str, User | None], units: dict[str, Unit], reforms: list) -> tuple[Any, Any]:
+    """District A's public round, open now, with both reforms; the matrix's resident is
     verified in a community of sub-district A, and another verified resident rated the first reform
     with a comment that awaits moderation."""
     community = UnitFactory(code="mx-a-guiyuan-c1", name="松园社区", kind=UnitKind.COMMUNITY, parent=units["sub_a"])
@@ -245,6 +242,8 @@ def _evaluation(users: dict[str, User | None], units: dict[str, Unit], reforms: 
         channel=Channel.WEB, address=None, device=None,
     )
     return round_, rating
+
+
 # --- expert panels (eval-panels) -----------------------------------------------------------------
 
 

@@ -1,28 +1,25 @@
 """Keyed hashes of what identifies a rater or a sender (pure: no database).
 
-One helper for every identifier the evaluation keeps only as a hash: a resident's mobile number or
-e-mail address, a rating code, the address and the device (user agent) a rating came from. Each is
-an HMAC-SHA256 under the installation's ``SECRET_KEY``, with a salt per purpose, so the same text
-hashes differently as a code and as an address, and nothing can be recomputed (or a 10-character
-code guessed offline) from the database alone. Rotating ``SECRET_KEY`` makes every stored hash
-unmatchable: residents verify again, unused codes stop working (say so before rotating).
+What a rating records about where it came from (the address and the device, for the office's
+anomaly flags and the rate limits) and the rating codes of printed packs: each kept only as a keyed
+hash under the installation's identity key (:func:`.identity.keyed_hash`, the one key of every hash
+the evaluation keeps), prefixed by its purpose, so the same text hashes differently as a code and
+as an address, the same address hashes alike whichever channel a rating came by, and nothing can be
+recomputed (or a 10-character code guessed offline) from the database alone.
 """
 
 from __future__ import annotations
 
-from django.utils.crypto import salted_hmac
+from .identity import keyed_hash as identity_hash
 
-SALT = "reformledger.evaluation."
-
-IDENTIFIER = "identifier"
-CODE = "code"
+CODE = "rating-code"
 ADDRESS = "address"
 DEVICE = "device"
 
 
 def keyed_hash(purpose: str, value: str) -> str:
     """The hex HMAC-SHA256 of ``value`` for ``purpose`` (64 characters)."""
-    return salted_hmac(SALT + purpose, value, algorithm="sha256").hexdigest()
+    return identity_hash(f"{purpose}:{value}")
 
 
 def code_hash(code: str) -> str:

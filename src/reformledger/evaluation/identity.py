@@ -81,11 +81,6 @@ def keyed_hash(value: str) -> str:
     return hmac.new(_key(), value.encode(), hashlib.sha256).hexdigest()
 
 
-def optional_hash(value: str | None, *, prefix: str) -> str:
-    """The keyed hash of an address or a device (``""`` when there is none)."""
-    return keyed_hash(f"{prefix}:{value}") if value else ""
-
-
 def new_code(length: int = 6) -> str:
     """A one-time code of ``length`` digits."""
     return "".join(secrets.choice("0123456789") for _i in range(length))

@@ -28,7 +28,7 @@ from reformledger.core.audit import log_action
 from reformledger.core.permissions import require
 from reformledger.reforms.models import Reform
 
-from ..identity import optional_hash
+from ..hashing import address_hash, device_hash
 from ..models import RATED_KINDS, Channel, CommentStatus, Rating, Round, RoundReform
 from ..rules import verified_resident
 from ..scoring import score_columns
@@ -54,7 +54,7 @@ def rate_limits(*, user, address: str | None) -> list[throttle.Limit]:
     per_address = int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS", PER_ADDRESS))
     out = [throttle.Limit(f"rate:u:{user.pk}", per_account)]
     if address:
-        out.append(throttle.Limit(f"rate:a:{optional_hash(address, prefix='address')[:32]}", per_address))
+        out.append(throttle.Limit(f"rate:a:{address_hash(address or '')[:32]}", per_address))
     return out
 
 
@@ -99,7 +99,7 @@ def submit_rating(
         round=round, reform=reform, channel=channel, rater=user, comment=text,
         comment_status=CommentStatus.PENDING if text else CommentStatus.NONE,
         community_id=resident.community_id if resident is not None else None,
-        address_hash=optional_hash(address, prefix="address"), device_hash=optional_hash(device, prefix="device"),
+        address_hash=address_hash(address or ""), device_hash=device_hash(device or ""),
         **columns,
     )
     try:

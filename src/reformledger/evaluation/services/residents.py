@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from reformledger.core.audit import Change, log_actions
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User
 
-from ..identity import Identifier, code_hash, new_code, optional_hash, read_identifier, same_code
+from ..hashing import address_hash
+from ..identity import Identifier, code_hash, new_code, read_identifier, same_code
 from ..models import Resident, VerificationCode
 from ..senders import CodeNotSent, code_sender
 
@@ -55,16 +56,16 @@ def send_code(*, identifier: str, address: str | None) -> Identifier:
     ValidationError naming ``identifier`` when it is not a number or address, when too many codes
     went to it or from this address in the last hour, or when the backend could not send it."""
     ident = read_identifier(identifier)
-    address_hash = optional_hash(address, prefix="address")
+    sender = address_hash(address or "")
     since = timezone.now() - dt.timedelta(hours=1)
     if VerificationCode.objects.filter(identifier_hash=ident.hashed, created_at__gte=since).count() >= CODES_PER_IDENTIFIER:
         raise ValidationError({"identifier": [_("Too many codes were sent to this number or address: try again in an hour.")]})
-    if address_hash and VerificationCode.objects.filter(address_hash=address_hash, created_at__gte=since).count() >= CODES_PER_ADDRESS:
+    if sender and VerificationCode.objects.filter(address_hash=sender, created_at__gte=since).count() >= CODES_PER_ADDRESS:
         raise ValidationError({"identifier": [_("Too many codes were asked for from your network: try again in an hour.")]})
     code = new_code()
     with transaction.atomic():
         VerificationCode.objects.create(
-            identifier_hash=ident.hashed, code_hash=code_hash(code, identifier_hash=ident.hashed), address_hash=address_hash,
+            identifier_hash=ident.hashed, code_hash=code_hash(code, identifier_hash=ident.hashed), address_hash=sender,
             expires_at=timezone.now() + dt.timedelta(minutes=CODE_MINUTES),
         )
         try:
