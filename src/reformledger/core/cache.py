@@ -78,6 +78,10 @@ ORG_APPS = frozenset({"org"})
 #: ``progress`` is the one reform column written outside the reforms services, so what reads it
 #: depends on the work scope, never on this one); ``help`` — the help requests a badge counts.
 _fact_families: dict[str, str] = {}
+#: Families whose writes change nothing the programme's work pages show (the evaluation's ratings):
+#: they bump their own family alone, so a public round's thousands of ratings leave the district's
+#: catalogue, board and workbench served as they were.
+_apart_families: set[str] = set()
 
 
 #: Audited actions whose entries bump a family whatever record they are written on (an extension
@@ -85,11 +89,15 @@ _fact_families: dict[str, str] = {}
 _action_families: dict[str, str] = {}
 
 
-def register_fact_family(label: str, family: str) -> None:
+def register_fact_family(label: str, family: str, *, apart: bool = False) -> None:
     """Writes audited on records of ``label`` (``"app"`` or ``"app.model"``) also bump
     ``family:dN``: a value made of those records alone (and the reform rows and the organisation it
-    is scoped by) can depend on ``family`` and stay cached through the rest of the day's work."""
+    is scoped by) can depend on ``family`` and stay cached through the rest of the day's work.
+    ``apart``: those writes bump the family alone, not the work (what reads those records depends
+    on the family: :func:`fact_scopes`)."""
     _fact_families[label] = family
+    if apart:
+        _apart_families.add(family)
 
 
 def register_action_family(actions: Iterable[str], family: str) -> None:
@@ -113,6 +121,14 @@ def reform_fact_scopes(district_ids: Iterable[int] | None) -> Scopes:
         return ("work:every", "reforms:*", "org:*")
     ids = sorted(set(district_ids))
     return ("work:every", "reforms:every", "org:every", *(f"{family}:d{pk}" for pk in ids for family in ("reforms", "org")))
+
+
+def fact_scopes(family: str, district_ids: Iterable[int]) -> Scopes:
+    """What a value made of ``family``'s records of these districts (and their reform rows and
+    organisation) depends on: each district's parts (:func:`district_fact_scopes`) and the writes
+    to every district."""
+    every = ("work:every", f"{family}:every", "reforms:every", "org:every")
+    return tuple(dict.fromkeys((*every, *(s for pk in sorted(set(district_ids)) for s in district_fact_scopes(family, pk)))))
 
 
 def district_fact_scopes(family: str, pk: int) -> Scopes:
@@ -156,7 +172,12 @@ def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None, *,
     """The scopes a write to ``obj`` changes (both districts when it moved from one to another)."""
     label = obj._meta.app_label
     facts = {_fact_families.get(obj._meta.label_lower) or _fact_families.get(label), _action_families.get(action)} - {None}
-    families = ("org", "work") if label in ORG_APPS else ("work", *sorted(f for f in facts if f))
+    if label in ORG_APPS:
+        families: tuple[str, ...] = ("org", "work")
+    elif facts and facts <= _apart_families:
+        families = tuple(sorted(f for f in facts if f))
+    else:
+        families = ("work", *sorted(f for f in facts if f))
     districts = {district_of(obj)}
     moved = (changes or {}).get("district")
     if isinstance(moved, list | tuple) and len(moved) == 2:

@@ -11,10 +11,11 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
-from reformledger.core.cache import register_district_of
+from reformledger.core.cache import register_district_of, register_fact_family
+from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
 
-from .models import LookbackState, Panel, PaperSlipImport, RatingCodePack, Sheet
+from .models import LookbackState, Panel, PaperSlipImport, Rating, RatingCodePack, Resident, Round, Sheet
 from .selectors.lookback import reviews_of_reform
 
 LOOKBACK_AUDIT_LABELS = {
@@ -82,8 +83,30 @@ def _sheet_district(sheet: Sheet) -> int | None:
     return Panel.objects.filter(pk=sheet.panel_id).values_list("district_id", flat=True).first()
 
 
+def _rating_district(rating: Rating) -> int | None:
+    for name in ("round", "reform"):
+        loaded = rating._state.fields_cache.get(name)
+        if loaded is not None:
+            return int(loaded.district_id)
+    return Round.objects.filter(pk=rating.round_id).values_list("district_id", flat=True).first()
+
+
+def _resident_district(resident: Resident) -> int | None:
+    community = resident._state.fields_cache.get("community")
+    if isinstance(community, Unit):
+        return community.district_id
+    if resident.community_id is None:
+        return None
+    return Unit.objects.filter(pk=resident.community_id).values_list("district_id", flat=True).first()
+
+
 def register() -> None:
-    # Audited writes to packs, slip imports and sheets touch their round's or panel's district (core.cache).
+    # The evaluation's writes bump its own family alone (core.cache, ADR 0033): a public round's
+    # ratings leave the district's work pages as they were; its pages read ``fact_scopes("evaluation", …)``.
+    register_fact_family("evaluation", "evaluation", apart=True)
+    # Audited writes to ratings, residents, packs, slip imports and sheets touch their district.
+    register_district_of(Rating, _rating_district)
+    register_district_of(Resident, _resident_district)
     register_district_of(RatingCodePack, lambda pack: pack.round.district_id)
     register_district_of(PaperSlipImport, lambda record: record.round.district_id)
     register_district_of(Sheet, _sheet_district)

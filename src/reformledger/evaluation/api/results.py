@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import NinjaJSONEncoder
 
 from reformledger.core.api import PUBLIC_READ, ObjectId, cached_json, caller
-from reformledger.core.cache import work_scopes
+from reformledger.core.cache import fact_scopes
 
 from ..selectors.results import (
     ReformResult,
@@ -138,4 +138,4 @@ def round_results_api(request: HttpRequest, round_id: ObjectId) -> HttpResponse:
 
     # Encoded once per version of the results, whoever asks (the office's view and everyone's differ).
     return cached_json(f"api:{key}:{int(office)}:{found.published_at}:{get_language()}", encode,
-                       scopes=work_scopes([found.district_id]))
+                       scopes=fact_scopes("evaluation", [found.district_id]))

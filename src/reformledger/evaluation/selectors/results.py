@@ -21,7 +21,8 @@ of dimensions (and its square). The ranked table orders reforms by adjusted over
 
 Queries: the round's reforms, one grouped aggregate over its ratings (per reform), one grouped
 count per community and channel (participation, channels). The result is cached under the round's
-settings, its latest rating's time (one index lookup) and the district's data version (``core.cache``).
+settings, its latest rating's time (one index lookup) and the version of the district's evaluation
+(``core.cache.fact_scopes``: every audited rating bumps it; the district's work pages do not read it).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from reformledger.core.cache import cached_value, work_scopes
+from reformledger.core.cache import cached_value, fact_scopes
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
 
@@ -222,10 +223,11 @@ def compute_results(round: Round) -> RoundResults:
 
 
 def ratings_version(round: Round) -> str:
-    """What changes when a rating is added to the round: the latest rating's time, read from the
-    index on (round, time) in a fraction of a millisecond, whatever the round's size. (A rating
-    committed after a later one that a reader already saw leaves it unchanged: such a value lives
-    until the next rating, the next audited write in the district, or :data:`core.cache.TIMEOUT`.)"""
+    """What changes when a rating is added to the round outside the services (a bulk load): the
+    latest rating's time, read from the index on (round, time) in a fraction of a millisecond,
+    whatever the round's size. Every rating the services record is audited and bumps the
+    evaluation's scope of its district in its own transaction (``fact_scopes``), which the cached
+    results depend on: exact, even for a rating committed after a later one was read."""
     last = Rating.objects.filter(round=round).order_by("-created_at").values_list("created_at", flat=True).first()
     return last.isoformat() if last else ""
 
@@ -242,7 +244,7 @@ def results_key(round: Round) -> str:
 def round_results(round: Round, *, key: str | None = None) -> RoundResults:
     """The round's results, cached until a rating is added, the round's rules or names change,
     or an audited write touches its district."""
-    return cached_value(key or results_key(round), lambda: compute_results(round), scopes=work_scopes([round.district_id]))
+    return cached_value(key or results_key(round), lambda: compute_results(round), scopes=fact_scopes("evaluation", [round.district_id]))
 
 
 def method(results: RoundResults) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import cached_fragment, work_scopes
+from reformledger.core.cache import cached_fragment, fact_scopes
 from reformledger.core.exporters import response
 from reformledger.org.selectors import actor_for
 
@@ -73,7 +73,7 @@ def round_results_page(request: HttpRequest, pk: int) -> HttpResponse:
 
     # The table of 500 reforms is rendered once per version of the results (and per audience).
     body = cached_fragment(request, "evaluation/_results_body.html", body_context, key_parts=(key, office),
-                           scopes=work_scopes([found.district_id]))
+                           scopes=fact_scopes("evaluation", [found.district_id]))
     context = {
         "round": found, "results": results, "office": office, "base_template": base_template(request, found), "body": body,
     }
