@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation bench-panels messages vendor clean
+.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation bench-panels bench-ratings messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -70,6 +70,10 @@ bench-evaluation: install
 # An expert panel of 38 projects × 9 experts × 8 criteria aggregated with its agreement (issue 10 part 10).
 bench-panels: install
 	$(BIN)/python bench/panels.py
+
+# Rating submissions against the bare view, same server and run (issue 10 part 10).
+bench-ratings: install
+	$(BIN)/python bench/ratings.py
 
 # Extract and compile translations (zh-Hans is the default language).
 messages: install

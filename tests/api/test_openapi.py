@@ -28,7 +28,11 @@ def test_the_openapi_document_lists_every_path(client, db):
         "/api/v1/reforms/{reform_id}",
         "/api/v1/reforms/{reform_id}/transition",
         "/api/v1/stats",
-        # --- look-back reviews (issue 10 part 6)
+        # --- the evaluation (issue 10): rounds, ratings, results, look-back reviews, expert panels
+        "/api/v1/rounds",
+        "/api/v1/rounds/{round_id}",
+        "/api/v1/rounds/{round_id}/ratings",
+        "/api/v1/rounds/{round_id}/results",
         "/api/v1/reforms/{reform_id}/lookback",
         "/api/v1/lookback/due",
     } | PANEL_PATHS

@@ -71,7 +71,7 @@ def test_entries_are_registered_for_the_roles_that_may_open_them(people):
         ["evaluation.rounds", "evaluation.panels", "evaluation.lookback"],
     )
     assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"], [])
-    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.panels", "evaluation.lookback"])
+    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.lookback"])
     assert keys(people.unit_staff) == ([], [], [])
 
 

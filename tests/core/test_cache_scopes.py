@@ -6,13 +6,13 @@ from django.db import transaction
 from reformledger.core.audit import log_action
 from reformledger.core.cache import (
     ORGANISATION,
-    cached_rows,
     cached_value,
     per_district,
     scope_versions,
     work_scopes,
     write_scopes,
 )
+from reformledger.core.fragments import cached_rows
 from reformledger.org.models import Domain
 from reformledger.reforms import services
 from reformledger.reforms.models import Status

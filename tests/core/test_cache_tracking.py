@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from reformledger.core.audit import log_action
 from reformledger.core.cache import (
-    _tracked,
     depends_on,
     per_district,
     reform_fact_scopes,
     scope_versions,
+    tracked,
     work_scopes,
     write_scopes,
 )
@@ -49,11 +49,11 @@ def test_a_tracked_value_waits_for_what_it_read_and_nothing_else(people, distric
         depends_on(work_scopes([here]))
         return compute()
 
-    assert _tracked("t", value) == 1
+    assert tracked("t", value) == 1
     log_action(people.office, "reform.update", ReformFactory(district=other_district.district, lead_unit=other_district.street), {})
-    assert _tracked("t", value) == 1  # a write in another district: still the stored value
+    assert tracked("t", value) == 1  # a write in another district: still the stored value
     log_action(people.office, "reform.update", reform_factory(), {})
-    assert _tracked("t", value) == 2  # a write in the district it read: computed afresh
+    assert tracked("t", value) == 2  # a write in the district it read: computed afresh
     assert there != here
 
 
@@ -65,13 +65,13 @@ def test_what_an_inner_value_read_is_read_by_the_outer_one_cached_or_not(people,
         return inner()
 
     def outer_value():
-        _tracked("inner", inner_value)
+        tracked("inner", inner_value)
         return outer()
 
-    _tracked("inner", inner_value)  # the inner value is cached first, then read from the cache
-    assert _tracked("outer", outer_value) == 1
+    tracked("inner", inner_value)  # the inner value is cached first, then read from the cache
+    assert tracked("outer", outer_value) == 1
     log_action(people.office, "reform.update", reform_factory(), {})
-    assert _tracked("outer", outer_value) == 2  # the outer value depends on what the inner one read
+    assert tracked("outer", outer_value) == 2  # the outer value depends on what the inner one read
 
 
 def test_reform_facts_are_bumped_by_reform_writes_only(people, district, reform_factory):

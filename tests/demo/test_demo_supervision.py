@@ -25,7 +25,9 @@ from reformledger.core.models import AuditEntry
 from reformledger.demo import documents, generator
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
+from reformledger.demo.evaluation_offline import load_offline_demo
 from reformledger.demo.evaluation_panels import load_panels_demo  # expert panels (eval-panels)
+from reformledger.demo.evaluation_ratings import load_ratings_demo
 from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, YEARS, programme_year
 from reformledger.demo.supervision import cast_of, load_supervision_demo
 from reformledger.org.models import Membership, UnitKind, User
@@ -279,10 +281,12 @@ def test_running_the_command_again_changes_nothing(full_demo, db, django_assert_
             Reform, User, Membership, Task, ProgressReport, Evidence, Order, Reminder, Delivery, AuditEntry,
         )]
 
-    load_lookback_demo(district=full_demo[0].district)  # the command loads it too (issue 10 part 9)
+    # The command loads the evaluation too (issue 10 part 9): its four parts, loaded once here.
+    for load in (load_ratings_demo, load_offline_demo, load_lookback_demo):
+        load(district=full_demo[0].district)
     before = counts()
     out = StringIO()
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(45):  # catalogue and supervision 26, the evaluation's four parts 17
         call_command("demo-data", stdout=out)
     assert counts() == before
     printed = out.getvalue()

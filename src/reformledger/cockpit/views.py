@@ -19,7 +19,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import Scopes, district_count, personal_page
+from reformledger.core.cache import Scopes, district_count
+from reformledger.core.fragments import personal_page
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.selectors import reading_districts, reading_scopes, visibility_key
 from reformledger.supervision.models import Level

@@ -25,7 +25,7 @@ remembers them (:class:`DataVersionMiddleware`).
 
 A page or fragment also records **what it read** (:func:`depends_on`; every versioned lookup does
 it by itself): it is stored under its inputs alone, with the scopes it read and their versions, and
-served while those versions stand (:func:`_tracked`). So a province-wide page whose rows are all of
+served while those versions stand (:func:`tracked`). So a province-wide page whose rows are all of
 district 12 depends on district 12's work and on the reform facts of the province
 (``reforms:dN``: the reform rows a catalogue counts, bumped only by writes to the reforms app's
 records), and a progress report in district 40 leaves it served as it is.
@@ -41,21 +41,14 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import wraps
 from typing import Any, TypeVar, cast
 
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models, transaction
 from django.db.models import QuerySet
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from .models import AuditHead, CacheVersion
@@ -201,7 +194,7 @@ def bump(scopes: Iterable[str], seq: int) -> None:
 #: reads each scope's version once, however many cached values it looks up. ``None`` outside a
 #: request (commands, tests calling selectors directly): every lookup reads the database.
 _request_versions: ContextVar[dict[str, Any] | None] = ContextVar("reformledger_data_version", default=None)
-#: The scopes read while a tracked value (:func:`_tracked`) is computed; None when nothing tracks.
+#: The scopes read while a tracked value (:func:`tracked`) is computed; None when nothing tracks.
 _reads: ContextVar[set[str] | None] = ContextVar("reformledger_reads", default=None)
 
 
@@ -265,7 +258,7 @@ def forget_data_version(scopes: Iterable[str] = ("*",)) -> None:
             transaction.on_commit(lambda: memo.pop("uncommitted", None))
 
 
-def _caching_allowed(scopes: Iterable[str] | None = None) -> bool:
+def caching_allowed(scopes: Iterable[str] | None = None) -> bool:
     """Whether a value of ``scopes`` (``None``: of anything) may be read from and kept in the cache
     now: always, unless a write of this request has not committed yet and bumped one of them."""
     memo = _request_versions.get()
@@ -291,24 +284,24 @@ class DataVersionMiddleware:
             _request_versions.reset(token)
 
 
-def _digest(text: str) -> str:
+def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_MISSING = object()
+MISSING = object()
 
 
-def _if_current(stored: Any) -> Any:
+def if_current(stored: Any) -> Any:
     """The value of a tracked entry ``(scopes read, their versions, value)`` while those versions
-    stand (and the scopes it read, recorded for whatever encloses it); ``_MISSING`` otherwise."""
+    stand (and the scopes it read, recorded for whatever encloses it); ``MISSING`` otherwise."""
     if stored is None:
-        return _MISSING
+        return MISSING
     read, versions, value = stored
-    return value if _caching_allowed(read) and scope_versions(read) == versions else _MISSING
+    return value if caching_allowed(read) and scope_versions(read) == versions else MISSING
 
 
 @contextmanager
-def _recording(scopes: Scopes) -> Iterator[set[str]]:
+def recording(scopes: Scopes) -> Iterator[set[str]]:
     """Collect the scopes read inside the block (starting with ``scopes``); on leaving, they are
     read by whatever encloses the block too."""
     outer = _reads.get()
@@ -322,41 +315,41 @@ def _recording(scopes: Scopes) -> Iterator[set[str]]:
             outer.update(read)
 
 
-def _keep(key: str, read: set[str], value: object) -> None:
+def keep(key: str, read: set[str], value: object) -> None:
     """Store a tracked value with the versions of what it read, as this request read them (the
     request's versions are one snapshot, taken before it computed anything)."""
-    if _caching_allowed(read):
+    if caching_allowed(read):
         scopes = tuple(sorted(read))
         cache.set(key, (scopes, scope_versions(scopes), value), TIMEOUT)
 
 
-def _tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
+def tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
     """``compute()``, stored under ``key`` (its inputs, no versions) with the scopes it read (its
     own ``scopes`` and every versioned lookup inside it) and their versions; served while those
     versions stand. What it read is added to the value that encloses it, cached or not."""
-    if not _caching_allowed(scopes):
+    if not caching_allowed(scopes):
         depends_on(scopes)
         return compute()
-    value = _if_current(cache.get(key))
-    if value is not _MISSING:
+    value = if_current(cache.get(key))
+    if value is not MISSING:
         return cast(T, value)
-    with _recording(scopes) as read:
+    with recording(scopes) as read:
         fresh = compute()
-    _keep(key, read, fresh)
+    keep(key, read, fresh)
     return fresh
 
 
 def fragment_key(*parts: object, scopes: Scopes = EVERYTHING) -> str:
     """A cache key for a rendered fragment: its inputs, the language and its scopes' versions."""
-    return _digest("|".join(str(part) for part in (*parts, get_language(), version_token(scopes))))
+    return digest("|".join(str(part) for part in (*parts, get_language(), version_token(scopes))))
 
 
 def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
     """``compute()``, stored under ``key`` + the scopes' versions (unless a write of this request
     that bumped one of them is uncommitted)."""
-    if not _caching_allowed(scopes):
+    if not caching_allowed(scopes):
         return compute()
-    full_key = f"{key}:{_digest(version_token(scopes))}"
+    full_key = f"{key}:{digest(version_token(scopes))}"
     value: T | None = cache.get(full_key)
     if value is None:
         value = compute()
@@ -373,7 +366,7 @@ def cached_count(qs: QuerySet[Any], *, scopes: Scopes = EVERYTHING) -> int:
     except EmptyResultSet:  # a condition on ``none()`` (``task__in=Task.objects.none()``): nothing matches
         return 0
     text = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
-    return _cached(f"rl:count:{_digest(text)}", qs.count, scopes)
+    return _cached(f"rl:count:{digest(text)}", qs.count, scopes)
 
 
 class CachedCountPaginator(Paginator[Any]):
@@ -392,7 +385,7 @@ def cached_value(key: str, compute: Callable[[], T], *, scopes: Scopes = EVERYTH
     ``key`` must name every input of ``compute`` (for lists, ``reforms.selectors.list_key``): it
     is cheaper than compiling a query's SQL to key it, as :func:`cached_count` does.
     """
-    return _cached(f"rl:value:{_digest(key)}", compute, scopes)
+    return _cached(f"rl:value:{digest(key)}", compute, scopes)
 
 
 def per_district(
@@ -421,8 +414,8 @@ def per_district(
     part_scopes = {pk: district_fact_scopes(family, pk) for pk in district_ids}
     scopes = (*every, *(scope for pk in district_ids for scope in part_scopes[pk]))
     versions = dict(zip(scopes, scope_versions(scopes), strict=True))
-    entry_key = f"rl:pd:{family}:{_digest(key)}:{'.'.join(str(versions[s]) for s in every)}"
-    allowed = _caching_allowed(scopes)
+    entry_key = f"rl:pd:{family}:{digest(key)}:{'.'.join(str(versions[s]) for s in every)}"
+    allowed = caching_allowed(scopes)
     stored: dict[int, tuple[tuple[int, ...], T]] = (cache.get(entry_key) or {}) if allowed and district_ids else {}
     out: dict[int, T] = {}
     missing: list[int] = []
@@ -480,127 +473,3 @@ class DistrictCountPaginator(Paginator[Any]):
     @cached_property
     def count(self) -> int:
         return district_count(self.queryset, self.district_ids)
-
-
-def row_version(obj: models.Model) -> tuple[Any, ...]:
-    """An object's own version: the values of its columns and of the related objects loaded with
-    it (``select_related``). Two equal versions render the same row."""
-    related = tuple(
-        sorted((name, row_version(value)) for name, value in obj._state.fields_cache.items() if isinstance(value, models.Model))
-    )
-    deferred = obj.get_deferred_fields()  # not loaded (``only()``): not shown either, and not fetched here
-    values = tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in deferred)
-    return (obj._meta.label_lower, values, related)
-
-
-def cached_rows(
-    rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str]
-) -> list[SafeString]:
-    """Each row's HTML, cached on the row's own version (``version_of(row)``: what it shows).
-
-    A list that changed in one row re-renders that row only; rows are shared by every page and
-    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads).
-    """
-    language = get_language()
-    keys = [f"rl:row:{name}:{_digest(f'{language}|{version_of(row)!r}')}" for row in rows]
-    found = cache.get_many(keys) if keys else {}
-    out, fresh = [], {}
-    for row, key in zip(rows, keys, strict=True):
-        html = found.get(key)
-        if html is None:
-            html = fresh[key] = render(row)
-        out.append(mark_safe(html))  # noqa: S308 - rendered by an autoescaping template or format_html
-    if fresh:
-        cache.set_many(fresh, TIMEOUT)
-    return out
-
-
-def cached_fragment(
-    request: Any,
-    template_name: str,
-    context: dict[str, Any] | Callable[[], dict[str, Any]],
-    *,
-    key_parts: tuple[object, ...] = (),
-    scopes: Scopes = EVERYTHING,
-) -> SafeString:
-    """``template_name`` rendered with ``context``, cached until a write changes ``scopes`` or
-    anything else its rendering read (:func:`depends_on`, the versioned lookups inside it).
-
-    The key holds everything the fragment is made of: the template, the path and query string
-    (links, sort headers, pagination), ``key_parts`` (the SQL and parameters of the rows it shows)
-    and the language; the entry holds the versions of what it read. So a cached fragment is exactly
-    what rendering would give. The fragment must not contain anything per session (no CSRF token,
-    no messages). ``context`` may be a callable, called only when the fragment is not cached.
-    """
-    key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts, scopes=())
-    html = _tracked(
-        key, lambda: render_to_string(template_name, context() if callable(context) else context, request), scopes=scopes
-    )
-    return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
-
-
-#: Per-person facts that a page shows but that no audited write changes (e.g. the unread count of
-#: the inbox, which reading lowers): each is a ``callable(request)`` whose value joins the key of
-#: :func:`personal_page`. Areas above ``core`` register theirs in their ``AppConfig.ready``.
-_personal_key_parts: list[Callable[..., object]] = []
-
-
-def add_personal_key_part(part: Callable[..., object]) -> None:
-    if part not in _personal_key_parts:
-        _personal_key_parts.append(part)
-
-
-ScopesOf = Callable[[Any], Scopes]
-
-
-def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | None = None) -> Any:
-    """Keep a signed-in person's GET page until a write changes what it shows; serve it again
-    without rendering. ``@personal_page`` depends on every write; ``@personal_page(scopes=f)``
-    on the scopes ``f(request)`` names (e.g. the work of the person's districts) and on whatever
-    else the page read (the versioned lookups made while rendering it, :func:`depends_on`).
-
-    The key holds everything such a page is made of: the person, their CSRF secret (the page's
-    forms carry a token derived from it), the full path, the htmx headers, today's date (pages say
-    "overdue by n days"), the registered per-person parts and the language; the entry holds the
-    versions of the scopes the page read. Pages with pending messages, and requests inside a transaction that wrote, are rendered as
-    usual. Put it inside the view's permission decorators.
-    """
-    if view is None:
-        return lambda inner: personal_page(inner, scopes=scopes)
-
-    @wraps(view)
-    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
-        secret = request.META.get("CSRF_COOKIE")
-        if (
-            request.method != "GET"
-            or not secret
-            or not request.user.is_authenticated
-            or len(get_messages(request))
-            or not _caching_allowed()
-        ):
-            return view(request, *args, **kwargs)
-        key = "rl:page:" + fragment_key(
-            request.user.pk,
-            secret,
-            request.get_full_path(),
-            request.headers.get("HX-Request", ""),
-            request.headers.get("HX-History-Restore-Request", ""),
-            timezone.localdate(),
-            *(part(request) for part in _personal_key_parts),
-            scopes=(),
-        )
-        cached = _if_current(cache.get(key))
-        if cached is not _MISSING:
-            get_token(request)  # renew the CSRF cookie as a render would
-            content, content_type, vary = cached
-            response = HttpResponse(content, content_type=content_type)
-            if vary:
-                response["Vary"] = vary
-            return response
-        with _recording((*ORGANISATION, *(scopes(request) if scopes is not None else EVERYTHING))) as read:
-            response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            _keep(key, read, (response.content, response["Content-Type"], response.get("Vary", "")))
-        return response
-
-    return wrapped

@@ -10,7 +10,8 @@ from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import cached_fragment, cached_rows, district_count, row_version
+from reformledger.core.cache import district_count
+from reformledger.core.fragments import cached_fragment, cached_rows, row_version
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.reforms.forms import CatalogueFilterForm

@@ -8,7 +8,7 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from reformledger.core.cache import add_personal_key_part
+        from reformledger.core.fragments import add_personal_key_part
         from reformledger.reforms.signals import reform_dates_checked, reforms_changed, reforms_dates_checked
 
         from .registrations import register as register_with_core

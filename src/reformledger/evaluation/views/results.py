@@ -17,8 +17,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import cached_fragment, fact_scopes
+from reformledger.core.cache import fact_scopes
 from reformledger.core.exporters import response
+from reformledger.core.fragments import cached_fragment
 from reformledger.org.selectors import actor_for
 
 from ..documents.results import ResultsWorkbook, results_csv

@@ -14,15 +14,12 @@ from django.views.decorators.http import require_GET
 from reformledger.core.cache import (
     ORGANISATION,
     Scopes,
-    cached_fragment,
-    cached_rows,
     depends_on,
     district_count,
-    personal_page,
     reform_fact_scopes,
-    row_version,
     work_scopes,
 )
+from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.registry import catalogue_columns
 from reformledger.core.views import is_htmx

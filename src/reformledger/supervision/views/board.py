@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from reformledger.core.cache import ORGANISATION, cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.cache import ORGANISATION
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
+from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required

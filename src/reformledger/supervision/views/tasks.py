@@ -16,8 +16,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from reformledger.core.cache import personal_page
 from reformledger.core.forms import submit
+from reformledger.core.fragments import personal_page
 from reformledger.core.permissions import require
 from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for

@@ -1,0 +1,165 @@
+"""Rendered pages, fragments and rows kept in the cache (``core.cache`` holds the versions they are
+kept on and the tracking of what they read, ADR 0011, 0017, 0033).
+
+* :func:`cached_rows` — each row's HTML, kept on the row's own content (``row_version``);
+* :func:`cached_fragment` — a template's output, kept while what it read stands;
+* :func:`personal_page` — a signed-in person's whole GET page, kept while what it read stands;
+  per-person facts no audited write changes join its key (:func:`add_personal_key_part`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import models
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .cache import (
+    EVERYTHING,
+    MISSING,
+    ORGANISATION,
+    TIMEOUT,
+    Scopes,
+    caching_allowed,
+    digest,
+    fragment_key,
+    if_current,
+    keep,
+    recording,
+    tracked,
+)
+
+T = TypeVar("T")
+
+
+def row_version(obj: models.Model) -> tuple[Any, ...]:
+    """An object's own version: the values of its columns and of the related objects loaded with
+    it (``select_related``). Two equal versions render the same row."""
+    related = tuple(
+        sorted((name, row_version(value)) for name, value in obj._state.fields_cache.items() if isinstance(value, models.Model))
+    )
+    deferred = obj.get_deferred_fields()  # not loaded (``only()``): not shown either, and not fetched here
+    values = tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in deferred)
+    return (obj._meta.label_lower, values, related)
+
+
+def cached_rows(
+    rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str]
+) -> list[SafeString]:
+    """Each row's HTML, cached on the row's own version (``version_of(row)``: what it shows).
+
+    A list that changed in one row re-renders that row only; rows are shared by every page and
+    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads).
+    """
+    language = get_language()
+    keys = [f"rl:row:{name}:{digest(f'{language}|{version_of(row)!r}')}" for row in rows]
+    found = cache.get_many(keys) if keys else {}
+    out, fresh = [], {}
+    for row, key in zip(rows, keys, strict=True):
+        html = found.get(key)
+        if html is None:
+            html = fresh[key] = render(row)
+        out.append(mark_safe(html))  # noqa: S308 - rendered by an autoescaping template or format_html
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return out
+
+
+def cached_fragment(
+    request: Any,
+    template_name: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]],
+    *,
+    key_parts: tuple[object, ...] = (),
+    scopes: Scopes = EVERYTHING,
+) -> SafeString:
+    """``template_name`` rendered with ``context``, cached until a write changes ``scopes`` or
+    anything else its rendering read (:func:`depends_on`, the versioned lookups inside it).
+
+    The key holds everything the fragment is made of: the template, the path and query string
+    (links, sort headers, pagination), ``key_parts`` (the SQL and parameters of the rows it shows)
+    and the language; the entry holds the versions of what it read. So a cached fragment is exactly
+    what rendering would give. The fragment must not contain anything per session (no CSRF token,
+    no messages). ``context`` may be a callable, called only when the fragment is not cached.
+    """
+    key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts, scopes=())
+    html = tracked(
+        key, lambda: render_to_string(template_name, context() if callable(context) else context, request), scopes=scopes
+    )
+    return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
+
+
+#: Per-person facts that a page shows but that no audited write changes (e.g. the unread count of
+#: the inbox, which reading lowers): each is a ``callable(request)`` whose value joins the key of
+#: :func:`personal_page`. Areas above ``core`` register theirs in their ``AppConfig.ready``.
+_personal_key_parts: list[Callable[..., object]] = []
+
+
+def add_personal_key_part(part: Callable[..., object]) -> None:
+    if part not in _personal_key_parts:
+        _personal_key_parts.append(part)
+
+
+ScopesOf = Callable[[Any], Scopes]
+
+
+def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | None = None) -> Any:
+    """Keep a signed-in person's GET page until a write changes what it shows; serve it again
+    without rendering. ``@personal_page`` depends on every write; ``@personal_page(scopes=f)``
+    on the scopes ``f(request)`` names (e.g. the work of the person's districts) and on whatever
+    else the page read (the versioned lookups made while rendering it, :func:`depends_on`).
+
+    The key holds everything such a page is made of: the person, their CSRF secret (the page's
+    forms carry a token derived from it), the full path, the htmx headers, today's date (pages say
+    "overdue by n days"), the registered per-person parts and the language; the entry holds the
+    versions of the scopes the page read. Pages with pending messages, and requests inside a transaction that wrote, are rendered as
+    usual. Put it inside the view's permission decorators.
+    """
+    if view is None:
+        return lambda inner: personal_page(inner, scopes=scopes)
+
+    @wraps(view)
+    def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
+        secret = request.META.get("CSRF_COOKIE")
+        if (
+            request.method != "GET"
+            or not secret
+            or not request.user.is_authenticated
+            or len(get_messages(request))
+            or not caching_allowed()
+        ):
+            return view(request, *args, **kwargs)
+        key = "rl:page:" + fragment_key(
+            request.user.pk,
+            secret,
+            request.get_full_path(),
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-History-Restore-Request", ""),
+            timezone.localdate(),
+            *(part(request) for part in _personal_key_parts),
+            scopes=(),
+        )
+        cached = if_current(cache.get(key))
+        if cached is not MISSING:
+            get_token(request)  # renew the CSRF cookie as a render would
+            content, content_type, vary = cached
+            response = HttpResponse(content, content_type=content_type)
+            if vary:
+                response["Vary"] = vary
+            return response
+        with recording((*ORGANISATION, *(scopes(request) if scopes is not None else EVERYTHING))) as read:
+            response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            keep(key, read, (response.content, response["Content-Type"], response.get("Vary", "")))
+        return response
+
+    return wrapped
