@@ -70,6 +70,32 @@ def _hit_cache(key: str, window: int, seconds: int) -> int:
         return 1
 
 
+def _window(limit: Limit, now: float) -> int:
+    return int(now // limit.seconds)
+
+
+def hits(limit: Limit) -> int:
+    """How many times ``limit.key`` was counted in the current window (nothing counted now)."""
+    window = _window(limit, time.time())
+    if getattr(settings, "REDIS_URL", None):
+        return int(cache.get(f"rl-throttle:{limit.key}:{window}") or 0)
+    return RateBucket.objects.filter(key=limit.key, window=window).values_list("hits", flat=True).first() or 0
+
+
+def over(limit: Limit) -> bool:
+    """Whether ``limit`` is already used up in the current window (to refuse before counting: a
+    page that counts only what went wrong, such as refused rating codes)."""
+    return hits(limit) >= limit.per_window
+
+
+def count(limit: Limit) -> int:
+    """Count one event against ``limit`` and return the window's hits so far."""
+    window = _window(limit, time.time())
+    if getattr(settings, "REDIS_URL", None):
+        return _hit_cache(limit.key, window, limit.seconds)
+    return _hit_database([limit.key], window).get(limit.key, 0)
+
+
 def check(*limits: Limit) -> None:
     """Count one request against each limit; :class:`Throttled` when any is over. Limits of the
     same window length are counted together (one statement in the database)."""

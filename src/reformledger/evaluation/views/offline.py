@@ -14,7 +14,6 @@ from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from ..models import RATED_KINDS, Round
 from ..selectors import offline as offline_selectors
 from ..services import codes as code_services
 from ..services import slips as slip_services
+from ..services import throttle
 from .results import office_round
 
 CODE_ATTEMPTS = 10
@@ -131,24 +131,20 @@ def slips_template(request: HttpRequest, pk: int) -> HttpResponse | FileResponse
     return response(SlipTemplate(found, reforms, communities))
 
 
-def _failures_key(request: HttpRequest) -> str:
-    return "rl:evaluation:code-failures:" + (address_hash(client_ip(request)) or "none")
+def _failures(request: HttpRequest) -> throttle.Limit:
+    """The refused codes of this address: :data:`CODE_ATTEMPTS` in :data:`CODE_WINDOW` seconds,
+    counted by the ratings' own rate limits (in the database, in Redis with ``REDIS_URL``). Only
+    refused codes count: a meeting's people share the venue's one address, and a guesser is refused
+    nearly every time."""
+    return throttle.Limit(f"code-failures:{(address_hash(client_ip(request)) or 'none')[:32]}", CODE_ATTEMPTS, CODE_WINDOW)
 
 
 def _slowed(request: HttpRequest) -> bool:
-    """Whether this address has had :data:`CODE_ATTEMPTS` codes refused in the last
-    :data:`CODE_WINDOW` seconds. Only refused codes count: a meeting's people share the venue's one
-    address, and a guesser is refused nearly every time."""
-    return int(cache.get(_failures_key(request)) or 0) >= CODE_ATTEMPTS
+    return throttle.over(_failures(request))
 
 
 def _count_failure(request: HttpRequest) -> None:
-    key = _failures_key(request)
-    if not cache.add(key, 1, CODE_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, CODE_WINDOW)
+    throttle.count(_failures(request))
 
 
 def _aliases(form: CodeRatingForm, ratings: list[dict]) -> dict[str, str]:
