@@ -125,6 +125,7 @@ class Role(models.TextChoices):
     UNIT_HEAD = "unit_head", _("Unit head")
     UNIT_STAFF = "unit_staff", _("Unit staff")
     EXPERT = "expert", _("Expert")
+    DISCIPLINE = "discipline", _("Discipline reviewer")
     RESIDENT = "resident", _("Resident")
 
 

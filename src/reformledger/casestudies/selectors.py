@@ -1,0 +1,35 @@
+"""Scoped reads of case studies and their adoptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .models import Adoption, CaseStudyState
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptionFact:
+    """One recorded adoption of a published case study's experience, as the assessment reads it."""
+
+    adoption_id: int
+    case_study_id: int
+    reform_id: int
+    lead_unit_id: int | None
+    level: str
+    adopted_on: dt.date
+
+
+def adoptions(*, district_id: int, year: int) -> list[AdoptionFact]:
+    """The adoptions recorded in ``year`` (by ``adopted_on``) of a district's published case
+    studies, oldest first. One query."""
+    rows = (
+        Adoption.objects.filter(
+            case_study__district_id=district_id,
+            case_study__state=CaseStudyState.PUBLISHED,
+            adopted_on__year=year,
+        )
+        .order_by("adopted_on", "pk")
+        .values_list("pk", "case_study_id", "case_study__reform_id", "case_study__reform__lead_unit_id", "level", "adopted_on")
+    )
+    return [AdoptionFact(*row) for row in rows]
