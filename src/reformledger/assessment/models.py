@@ -1,1 +1,0 @@
-"""Annual assessment (考评, DOMAIN.md mechanism 9, issue 11): models come with the engine."""
