@@ -27,7 +27,7 @@ def backfill_set_by_office(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("core", "0001_initial"),
+        ("core", "0002_initial"),  # the audit entry's actor, which the backfill reads
         ("org", "0001_initial"),
         ('supervision', '0005_orders_replies_copies_status'),
     ]
