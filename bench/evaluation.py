@@ -69,6 +69,7 @@ from openpyxl import Workbook  # noqa: E402
 from reformledger.core.tokens import create_token  # noqa: E402
 from reformledger.evaluation.models import PaperSlipImport, Rating, Round, RoundKind, RoundReform  # noqa: E402
 from reformledger.evaluation.selectors.results import compute_results, ratings_version  # noqa: E402
+from reformledger.evaluation.services import tallies  # noqa: E402
 from reformledger.evaluation.services.slips import import_slips  # noqa: E402
 from reformledger.org.models import Domain, Membership, Role, Unit, UnitKind, User  # noqa: E402
 from reformledger.reforms.models import Reform, Status, Tier  # noqa: E402
@@ -128,6 +129,8 @@ def fill(round_: Round, office: User, reforms: list[Reform], communities: list[U
     """COPY ratings into the round up to ``--ratings`` (paper slips of one import)."""
     have = Rating.objects.filter(round=round_).count()
     if have >= ARGS.ratings:
+        if tallies.disagreements(round=round_):  # made before the tallies were kept
+            tallies.recount(round=round_)
         return
     record, _made = PaperSlipImport.objects.get_or_create(
         round=round_, file_sha256="bench" + "0" * 59, defaults={"file_name": "bench", "created_by": office},
@@ -147,6 +150,7 @@ def fill(round_: Round, office: User, reforms: list[Reform], communities: list[U
                 s2 = min(5, max(1, round(rng.gauss(q - 0.2, 1.0))))
                 copy.write_row((round_.pk, reform.pk, CHANNELS[i % 6], record.pk, str(i), communities[i % len(communities)].pk,
                                 s1, s2, "", "none", f"{i % 50_000:064x}", "", now - dt.timedelta(seconds=i % 2_000_000)))
+    tallies.recount(round=round_)  # COPY went round the services, which keep the tallies the results read
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE evaluation_rating")  # as autovacuum would: the index-only scan needs the visibility map
     print(f"  {ARGS.ratings - have:,} ratings copied into round {round_.pk} in {time.perf_counter() - started:.1f} s", flush=True)

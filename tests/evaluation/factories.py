@@ -16,6 +16,7 @@ from reformledger.evaluation.models import (
     RoundKind,
     RoundReform,
 )
+from reformledger.evaluation.services import tallies
 from reformledger.org.models import Unit
 from tests.factories import UserFactory
 
@@ -50,13 +51,20 @@ class RoundReformFactory(factory.django.DjangoModelFactory):
 
 
 class RatingFactory(factory.django.DjangoModelFactory):
-    """A web rating by a new person: ``score_1``, ``score_2`` … as given."""
+    """A web rating by a new person: ``score_1``, ``score_2`` … as given; counted in its round's
+    tallies, as every stored rating is (``services.tallies``)."""
 
     class Meta:
         model = Rating
 
     channel = Channel.WEB
     rater = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        rating = super()._create(model_class, *args, **kwargs)
+        tallies.count(round=rating.round, ratings=[rating])
+        return rating
 
 
 class CodePackFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,7 @@ from reformledger.core.models import AuditEntry
 from reformledger.evaluation.hashing import code_hash
 from reformledger.evaluation.models import Channel, CommentStatus, Rating, RatingCode, RoundKind
 from reformledger.evaluation.services import codes as code_services
+from reformledger.evaluation.services import tallies
 from reformledger.evaluation.services.codes import ALPHABET, CODE_LENGTH, MAX_PACK_SIZE
 from reformledger.evaluation.views import offline as offline_views
 from tests.evaluation.factories import RoundFactory, add_reforms
@@ -111,6 +112,7 @@ def test_use_a_code(round_, pack, people):
         code_services.submit_code_ratings(round=round_, code=code, ratings=[rating(reforms[0])], address="", device="")
     assert "already been used" in caught.value.message_dict["code"][0]
     assert Rating.objects.filter(round=round_).count() == 2
+    assert tallies.disagreements(round=round_) == []
 
 
 def test_bad_codes_and_ratings_store_nothing(round_, pack, people, reform_factory):

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from reformledger.evaluation.models import Channel, Rating
 from reformledger.evaluation.selectors.results import compute_results, round_results
+from reformledger.evaluation.services import tallies
 from tests.evaluation.factories import RatingFactory, RoundFactory, add_reforms, dimensions
 from tests.factories import UserFactory
 
@@ -82,7 +83,7 @@ def test_three_fives_do_not_beat_three_hundred_four_point_sixes(district, people
     rows += [Rating(round=round_, reform=many, channel=Channel.WEB, rater=u, score_1=5 if i % 5 < 3 else 4)
              for i, u in enumerate(users[3:303])]
     rows += [Rating(round=round_, reform=low, channel=Channel.WEB, rater=u, score_1=3) for u in users[303:]]
-    Rating.objects.bulk_create(rows)
+    tallies.count(round=round_, ratings=Rating.objects.bulk_create(rows))
     results = compute_results(round_)
     assert [r.code for r in results.reforms] == ["MANY", "FEW", "LOW"]
     assert {r.code: r.overall.mean for r in results.reforms}["FEW"] == 5

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from reformledger.core.models import AuditEntry
 from reformledger.evaluation.models import Channel, CommentStatus, PaperSlipImport, Rating
 from reformledger.evaluation.services import slips as slip_services
+from reformledger.evaluation.services import tallies
 from tests.evaluation.factories import RoundFactory, add_reforms
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,7 @@ def test_import(round_, people, district):
         slip_services.import_slips(user=people.office, round=round_, file_name="again.xlsx", data=data)
     assert "imported already" in caught.value.message_dict["file"][0]
     assert Rating.objects.count() == 3
+    assert tallies.disagreements(round=round_) == []  # the import counted its ratings, the refusal nothing
 
 
 def test_bad_rows_store_nothing_and_are_named(round_, people):

@@ -34,6 +34,7 @@ from reformledger.evaluation.models import (
     RoundKind,
     RoundReform,
 )
+from reformledger.evaluation.services import tallies
 from reformledger.evaluation.services.codes import draw_code
 from reformledger.evaluation.services.slips import import_slips
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User
@@ -99,6 +100,7 @@ def _packs(rng: random.Random, round_: Round, office: User, communities: list[Un
         assert rating.code is not None and rating.code.used_at is not None
         rating.created_at = rating.code.used_at
     Rating.objects.bulk_update(made, ["created_at"], batch_size=2000)
+    tallies.count(round=round_, ratings=made)
     return len(made)
 
 

@@ -32,12 +32,13 @@ from .ratings import (
 # --- eval-ratings: one-time codes and rate-limit counters ---
 from .residents import RateBucket, VerificationCode  # noqa: E402
 from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
+from .tallies import GAVE_FIELDS, RatingTally, TallyFacet  # noqa: E402
 
 # --- end expert panels ---
 
 __all__ = [
     "DEFAULT_DIMENSIONS", "MAX_DIMENSIONS", "RATED_KINDS", "SCORE_FIELDS", "SCORE_MAX", "SCORE_MIN",
-    "Channel", "CommentStatus", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
+    "Channel", "CommentStatus", "GAVE_FIELDS", "RatingTally", "TallyFacet", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
     "Round", "RoundKind", "RoundReform",
     # expert panels (eval-panels)
     "DEFAULT_TRIM_MIN_EXPERTS", "MAX_CRITERIA", "RUBRIC_TOTAL", "Criterion", "Expert", "Mark", "Panel", "PanelState",

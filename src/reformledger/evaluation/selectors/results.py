@@ -4,7 +4,7 @@ the method so anyone can recompute them.
 Per reform, per dimension ``d`` (a rating's scores are the columns ``score_1`` … in the round's
 order), from ``n`` ratings with sum ``S_d`` and sum of squares ``Q_d``:
 
-* mean ``S_d / n``; the distribution: how many gave 1, 2, 3, 4, 5 (``COUNT(...) FILTER (WHERE …)``);
+* mean ``S_d / n``; the distribution: how many gave 1, 2, 3, 4, 5;
 * the Bayesian-adjusted score ``(w × m_d + S_d) / (w + n)``, where ``w`` is the round's
   ``prior_weight`` and ``m_d`` the round's mean of dimension ``d`` over all its ratings: a reform
   with few ratings is pulled towards the round's mean, so three 5s do not beat three hundred 4.6s;
@@ -19,8 +19,10 @@ reform's overall mean, adjusted score and interval are computed the same way fro
 rating totals and the sum of their squares (``SUM((score_1 + score_2 …)²)``), divided by the number
 of dimensions (and its square). The ranked table orders reforms by adjusted overall score.
 
-Queries: the round's reforms, one grouped aggregate over its ratings (per reform), one grouped
-count per community and channel (participation, channels). The result is cached under the round's
+Queries: the round's reforms; the round's tallies (:mod:`..models.tallies`: counts per reform, per
+reform and score, per place and channel, kept in the same transaction as each rating), summed per
+reform in one grouped read, and its places in another, so the results cost the same for 500
+ratings as for 500,000; the names of the communities. The result is cached under the round's
 settings, its latest rating's time (one index lookup) and the version of the district's evaluation
 (``core.cache.fact_scopes``: every audited rating bumps it; the district's work pages do not read it).
 """
@@ -32,7 +34,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,17 @@ from reformledger.core.cache import cached_value, fact_scopes
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
 
-from ..models import SCORE_FIELDS, SCORE_MAX, SCORE_MIN, Channel, Rating, Round, RoundReform
+from ..models import (
+    GAVE_FIELDS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Channel,
+    Rating,
+    RatingTally,
+    Round,
+    RoundReform,
+    TallyFacet,
+)
 
 #: The two-sided 95% quantile of the normal distribution.
 Z = 1.96
@@ -130,27 +141,51 @@ def score_of(*, count: int, total: float, squares: float, prior_mean: float | No
     return Score(count, total, mean, sd, margin, low, high, adjusted, distribution)
 
 
-def _aggregates(round: Round) -> list[dict[str, Any]]:
-    """One row per reform with ratings: n, and per dimension the sum, sum of squares and counts."""
+@dataclass
+class _Tally:
+    """A reform's ratings as its tallies give them: ``n``, per dimension the sum, the sum of squares
+    and the distribution (exact from the counts per score, scores being whole numbers), and ``qt``
+    the sum of the squared totals."""
+
+    n: int
+    qt: int
+    sums: list[int]
+    squares: list[int]
+    distribution: list[list[int]]
+
+
+def _tallies(round: Round) -> tuple[dict[int, _Tally], list[tuple[int | None, str, int]]]:  # noqa: A002
+    """One read of the round's tallies (:mod:`..models.tallies`, kept with every rating): a few
+    thousand small rows whatever the number of ratings. Returns the reforms' tallies and the
+    participation rows (community, channel, count)."""
     size = len(round.dimensions)
-    annotations: dict[str, Any] = {"n": Count("*")}
-    for i, name in enumerate(SCORE_FIELDS[:size]):
-        annotations[f"s{i}"] = Sum(name)
-        annotations[f"q{i}"] = Sum(F(name) * F(name))
-        for k in SCORES:
-            annotations[f"d{i}_{k}"] = Count(name, filter=Q(**{name: k}))
-    if size:
-        row_total = sum((F(name) for name in SCORE_FIELDS[1:size]), F(SCORE_FIELDS[0]))
-        annotations["qt"] = Sum(row_total * row_total)
-    rows: list[dict[str, Any]] = list(Rating.objects.filter(round=round).order_by().values("reform_id").annotate(**annotations))  # type: ignore[arg-type]
-    return rows
+    reforms: dict[int, _Tally] = {}
+    places: list[tuple[int | None, str, int]] = []
+    rows = RatingTally.objects.filter(round=round).order_by().values_list(
+        "facet", "reform_key", "dimension", "community_key", "channel", "count", "squares", *GAVE_FIELDS
+    )
+    place, reform = str(TallyFacet.PLACE), str(TallyFacet.REFORM)
+    for facet, reform_id, dimension, community_id, channel, n, squares, *gave in rows:
+        if facet == place:
+            places.append((community_id or None, channel, n))
+            continue
+        tally = reforms.get(reform_id)
+        if tally is None:
+            tally = reforms[reform_id] = _Tally(0, 0, [0] * size, [0] * size, [[0] * len(SCORES) for _i in range(size)])
+        if facet == reform:
+            tally.n, tally.qt = n, squares
+        elif 0 < dimension <= size:
+            i = dimension - 1
+            tally.distribution[i] = gave
+            tally.sums[i] = sum(value * k for value, k in zip(SCORES, gave, strict=True))
+            tally.squares[i] = sum(value * value * k for value, k in zip(SCORES, gave, strict=True))
+    return reforms, places
 
 
-def _participation(round: Round) -> tuple[tuple[Participation, ...], tuple[Participation, ...], tuple[tuple[str, str, int], ...]]:
-    """Ratings per community, per sub-district and per channel: one grouped count over the
-    ratings (read from the covering index), then the names of the few communities it found."""
-    rows = list(Rating.objects.filter(round=round).order_by().values_list("community_id", "channel").annotate(n=Count("*")))
-    units = {
+def _participation(rows: list[tuple[int | None, str, int]]) -> tuple[tuple[Participation, ...], tuple[Participation, ...], tuple[tuple[str, str, int], ...]]:
+    """Ratings per community, per sub-district and per channel, from the tallies' counts per
+    community and channel, with the names of the few communities they name (one query)."""
+    units: dict[int | None, tuple[str, str | None, int | None, str | None]] = {
         pk: (name, kind, parent_id, parent_name)
         for pk, name, kind, parent_id, parent_name in Unit.objects.filter(pk__in={r[0] for r in rows if r[0]}).values_list(
             "pk", "name", "kind", "parent_id", "parent__name"
@@ -183,27 +218,23 @@ def _reform_rows(round: Round) -> list[tuple[int, str, str]]:
 def compute_results(round: Round) -> RoundResults:
     """The round's results, uncached (every reform, whatever its count: the office's view)."""
     size = len(round.dimensions)
-    rows = {row["reform_id"]: row for row in _aggregates(round)}
-    total = sum(row["n"] for row in rows.values())
-    means = tuple(
-        (sum(row[f"s{i}"] or 0 for row in rows.values()) / total) if total else None for i in range(size)
-    )
+    rows, places = _tallies(round)
+    total = sum(row.n for row in rows.values())
+    means = tuple((sum(row.sums[i] for row in rows.values()) / total) if total else None for i in range(size))
     round_mean = (sum(m for m in means if m is not None) / size) if total and size else None
     w = round.prior_weight
+    nothing = _Tally(0, 0, [0] * size, [0] * size, [[0] * len(SCORES) for _i in range(size)])
     results = []
     for reform_id, code, title in _reform_rows(round):
-        row = rows.get(reform_id)
-        n = row["n"] if row else 0
+        row = rows.get(reform_id, nothing)
+        n = row.n
         dims = tuple(
-            score_of(
-                count=n, total=float(row[f"s{i}"] or 0) if row else 0.0, squares=float(row[f"q{i}"] or 0) if row else 0.0,
-                prior_mean=means[i], prior_weight=w,
-                distribution=tuple(row[f"d{i}_{k}"] if row else 0 for k in SCORES),
-            )
+            score_of(count=n, total=float(row.sums[i]), squares=float(row.squares[i]), prior_mean=means[i], prior_weight=w,
+                     distribution=tuple(row.distribution[i]))
             for i in range(size)
         )
         overall_total = sum(d.total for d in dims) / size if size else 0.0
-        overall_squares = float(row["qt"] or 0) / (size * size) if row and size else 0.0
+        overall_squares = float(row.qt) / (size * size) if size else 0.0
         overall = score_of(count=n, total=overall_total, squares=overall_squares, prior_mean=round_mean, prior_weight=w)
         results.append(ReformResult(reform_id, code, title, n, dims, overall, shown=n >= round.min_ratings))
     ranked = sorted(results, key=lambda r: (not r.shown, -(r.overall.adjusted or 0.0) if r.count else 1.0, r.code))
@@ -214,7 +245,7 @@ def compute_results(round: Round) -> RoundResults:
             place += 1
             result = ReformResult(**{**vars(result), "rank": place})
         final.append(result)
-    communities, subs, channels = _participation(round)
+    communities, subs, channels = _participation(places)
     return RoundResults(
         round_id=round.pk, dimensions=tuple(round.dimensions), prior_weight=w, min_ratings=round.min_ratings,
         total=total, round_means=means, round_mean=round_mean, reforms=tuple(final),

@@ -39,6 +39,7 @@ from ..hashing import address_hash, code_hash, device_hash, normalise_code
 from ..models import RATED_KINDS, Channel, CommentStatus, Rating, RatingCode, RatingCodePack, Round
 from ..scoring import score_columns
 from ..selectors.offline import PACK_UNIT_KINDS
+from . import tallies
 
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 10
@@ -198,6 +199,7 @@ def submit_code_ratings(
             )
             for reform_id, columns, comment in items
         ])
+        tallies.count(round=round, ratings=made)
         found.used_at = now
         found.save(update_fields=["used_at"])
         log_actions(None, [

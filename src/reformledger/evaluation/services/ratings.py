@@ -32,7 +32,7 @@ from ..hashing import address_hash, device_hash
 from ..models import RATED_KINDS, Channel, CommentStatus, Rating, Round, RoundReform
 from ..rules import verified_resident
 from ..scoring import score_columns
-from . import throttle
+from . import tallies, throttle
 
 #: The longest comment accepted (characters).
 COMMENT_MAX = 2_000
@@ -105,6 +105,7 @@ def submit_rating(
     try:
         with transaction.atomic():
             rating.save(force_insert=True)
+            tallies.count(round=round, ratings=[rating])
             log_action(user, "rating.submit", rating, {
                 "round": [None, round.pk], "reform": [None, reform.pk], "channel": [None, channel],
                 "scores": [None, columns], "comment_sha256": [None, hashlib.sha256(text.encode()).hexdigest() if text else ""],

@@ -26,6 +26,7 @@ from reformledger.reforms.models import Reform
 from ..models import RATED_KINDS, Channel, CommentStatus, PaperSlipImport, Rating, Round
 from ..selectors.offline import PACK_UNIT_KINDS
 from ..slipfile import Lookups, Problem, Reading, SlipFileError, read_slips
+from . import tallies
 
 IMPORTS = _("Only the reform office of the round's district imports paper slips.")
 BATCH = 2_000
@@ -86,17 +87,18 @@ def import_slips(*, user: User, round: Round, file_name: str, data: bytes) -> Pa
             record = PaperSlipImport.objects.create(
                 round=round, file_name=name, file_sha256=digest, rows=len(reading.rows), created_by=user
             )
-            Rating.objects.bulk_create(
-                (
+            made = Rating.objects.bulk_create(
+                [
                     Rating(
                         round=round, reform_id=row.reform_id, channel=Channel.PAPER, slip=record, slip_number=row.slip,
                         community_id=row.community_id, comment=row.comment,
                         comment_status=CommentStatus.PENDING if row.comment else CommentStatus.NONE, **row.scores,
                     )
                     for row in reading.rows
-                ),
+                ],
                 batch_size=BATCH,
             )
+            tallies.count(round=round, ratings=made)
             slips = len({row.slip for row in reading.rows})
             log_action(user, "evaluation.slips.import", record, {
                 "round": round.pk, "file": name, "file_sha256": digest, "rows": len(reading.rows), "slips": slips,

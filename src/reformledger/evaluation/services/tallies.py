@@ -1,0 +1,128 @@
+"""The one writer of the rating tallies (:mod:`..models.tallies`).
+
+Every service that stores ratings calls :func:`count` in the same transaction, before its audit
+entry (so the chain's lock is not held while the tally rows are locked): one ``INSERT … ON CONFLICT
+DO UPDATE`` that adds to the counts, rows in key order so two raters never wait on each other in
+opposite orders. :func:`recount` rebuilds a round's tallies from its ratings (after a bulk load that
+went round the services, e.g. the benchmark's COPY) and :func:`disagreements` lists where the tallies
+and the ratings differ (``reformledger evaluation-tallies --check``; the tests run it after every
+kind of write).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, F, Q, Sum, Value
+
+from ..models import GAVE_FIELDS, SCORE_FIELDS, SCORE_MIN, Rating, RatingTally, Round, TallyFacet
+
+Key = tuple[int, str, int, int, int, str]  # round, facet, reform, dimension, community, channel
+#: A tally's figures: count, squares, then how many gave each score (``gave_1`` … ``gave_5``).
+Figures = list[int]
+CHUNK = 400
+COLUMNS = ("round_id", "facet", "reform_key", "dimension", "community_key", "channel", "count", "squares", *GAVE_FIELDS)
+ADDED = ("count", "squares", *GAVE_FIELDS)
+
+
+def _empty() -> Figures:
+    return [0] * (2 + len(GAVE_FIELDS))
+
+
+def _tally(round: Round, ratings: Iterable[Any]) -> dict[Key, Figures]:  # noqa: A002
+    """The tally figures ``ratings`` add up to: per reform (count, Σ total²), per reform and scored
+    dimension (the count of each score), per community and channel (count)."""
+    size = len(round.dimensions)
+    found: dict[Key, Figures] = {}
+    for rating in ratings:
+        scores = [getattr(rating, name) for name in SCORE_FIELDS]
+        mine = scores[:size]
+        total = sum(mine) if size and None not in mine else 0  # a rating missing a score has no total
+        row = found.setdefault((round.pk, TallyFacet.REFORM, rating.reform_id, 0, 0, ""), _empty())
+        row[0] += 1
+        row[1] += total * total
+        for dimension, value in enumerate(scores, start=1):
+            if value is not None:
+                found.setdefault((round.pk, TallyFacet.SCORE, rating.reform_id, dimension, 0, ""), _empty())[2 + value - SCORE_MIN] += 1
+        found.setdefault((round.pk, TallyFacet.PLACE, 0, 0, rating.community_id or 0, rating.channel), _empty())[0] += 1
+    return found
+
+
+def count(*, round: Round, ratings: Sequence[Rating]) -> None:  # noqa: A002
+    """Add ``ratings``, just stored in ``round`` in the caller's transaction, to its tallies."""
+    rows = sorted(_tally(round, ratings).items())
+    quote = connection.ops.quote_name
+    table = quote(RatingTally._meta.db_table)
+    keys = ", ".join(quote(c) for c in COLUMNS[:6])
+    added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in ADDED)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) VALUES {values} "  # noqa: S608 (names, not values)
+                f"ON CONFLICT ({keys}) DO UPDATE SET {added}",
+                [part for key, figures in chunk for part in (*key, *figures)],  # type: ignore[misc]
+            )
+
+
+def _recounted(round: Round) -> dict[Key, Figures]:  # noqa: A002
+    """The round's tallies as its ratings give them, counted in the database (a few grouped reads)."""
+    size = len(round.dimensions)
+    ratings = Rating.objects.filter(round=round).order_by()
+    found: dict[Key, Figures] = {}
+    squares: Any = Value(0)
+    if size:  # a rating missing a score has no total (NULL), as in _tally
+        total = sum((F(name) for name in SCORE_FIELDS[1:size]), F(SCORE_FIELDS[0]))
+        squares = Sum(total * total)
+    for reform_id, n, sq in ratings.values("reform_id").annotate(n=Count("*"), sq=squares).values_list("reform_id", "n", "sq"):
+        found[(round.pk, TallyFacet.REFORM, reform_id, 0, 0, "")] = [n, int(sq or 0), *[0] * len(GAVE_FIELDS)]
+    for dimension, name in enumerate(SCORE_FIELDS, start=1):
+        gave = {f"g{k}": Count("pk", filter=Q(**{name: SCORE_MIN + k})) for k in range(len(GAVE_FIELDS))}
+        for reform_id, *counts in ratings.exclude(**{name: None}).values("reform_id").annotate(**gave).values_list("reform_id", *gave):
+            found[(round.pk, TallyFacet.SCORE, reform_id, dimension, 0, "")] = [0, 0, *counts]
+    for community_id, channel, n in ratings.values("community_id", "channel").annotate(n=Count("*")).values_list("community_id", "channel", "n"):
+        found.setdefault((round.pk, TallyFacet.PLACE, 0, 0, community_id or 0, channel), _empty())[0] += n
+    return found
+
+
+def stored(round: Round) -> dict[Key, Figures]:  # noqa: A002
+    return {
+        (round.pk, facet, reform, dimension, community, channel): list(figures)
+        for facet, reform, dimension, community, channel, *figures in RatingTally.objects.filter(round=round).values_list(
+            *COLUMNS[1:]
+        )
+    }
+
+
+@transaction.atomic
+def recount(*, round: Round) -> int:  # noqa: A002
+    """Rebuild ``round``'s tallies from its ratings; returns the rows kept. On PostgreSQL the tallies
+    are locked against writes first, so a rating stored meanwhile is counted exactly once: either
+    it committed before the lock (the recount reads it) or its :func:`count` waits for the recount
+    to commit and adds to the rebuilt rows. (SQLite has one writer at a time.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {connection.ops.quote_name(RatingTally._meta.db_table)} IN EXCLUSIVE MODE")
+    found = _recounted(round)
+    RatingTally.objects.filter(round=round).delete()
+    RatingTally.objects.bulk_create(
+        (
+            RatingTally(round=round, **dict(zip(COLUMNS[1:], (*key[1:], *figures), strict=True)))
+            for key, figures in sorted(found.items())
+        ),
+        batch_size=2000,
+    )
+    return len(found)
+
+
+def disagreements(*, round: Round) -> list[str]:  # noqa: A002
+    """Where the stored tallies differ from a recount of the ratings (empty when they agree)."""
+    expected, kept = _recounted(round), stored(round)
+    return [
+        f"{' '.join(str(part) for part in key[1:])}: kept {kept.get(key)}, ratings give {expected.get(key)}"
+        for key in sorted(set(expected) | set(kept))
+        if expected.get(key) != kept.get(key)
+    ]
