@@ -172,11 +172,9 @@ class Rating(models.Model):
         verbose_name_plural = _("ratings")
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # Covering (PostgreSQL; a plain index elsewhere): a round's results and participation are
-            # read from the index alone, never from the table (issue 10 part 4, selectors.results).
-            models.Index(
-                fields=["round", "reform"], include=[*SCORE_FIELDS, "community", "channel"], name="rating_round_results",
-            ),
+            # A reform's ratings in a round (a look-back's residents then and now). The results read
+            # the round's tallies, not the ratings (models.tallies): no covering index to keep up.
+            models.Index(fields=["round", "reform"], name="rating_round_reform"),
             models.Index(fields=["round", "created_at"], name="rating_round_time"),
             models.Index(fields=["rater", "-created_at"], name="rating_rater_time"),
         ]

@@ -4,12 +4,12 @@ page; the results themselves are ``selectors.results``)."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from reformledger.org.selectors import actor_for
 
-from ..models import CommentStatus, Rating, Round
+from ..models import CommentStatus, Rating, RatingTally, Round, TallyFacet
 
 RATING_RELATED = ("round", "reform")
 
@@ -49,8 +49,8 @@ def get_rating_for_moderation(user, pk: int) -> Rating:
 
 
 def rating_counts(round_: Round) -> dict[int, int]:
-    """Ratings per reform of the round (one grouped query)."""
-    rows = Rating.objects.filter(round=round_).values("reform_id").annotate(n=Count("pk")).values_list("reform_id", "n")
+    """Ratings per reform of the round, from its tallies (one read of a row per reform)."""
+    rows = RatingTally.objects.filter(round=round_, facet=TallyFacet.REFORM).values_list("reform_key", "count")
     return dict(rows)
 
 
