@@ -329,5 +329,6 @@ def node_row(node: Planned, *, first_id: int) -> tuple:
         "level": Level.GREEN,
         "level_reason": "",
         "completed_on": node.completed_on,
+        "follow_up": False,
     }
     return tuple(values[name] for name in NODE_FIELDS)

@@ -13,7 +13,11 @@ daily scan (:mod:`.scan`).
 * a parent's level is the worse of its own dates' level and its children's levels;
 * the reform takes the worst level of its open tasks; without tasks, its own dates decide;
 * only reforms under way (approved, in progress) are watched: the open tasks of a draft, proposed,
-  suspended or terminated reform are ``paused`` (not on the board, no reminders).
+  suspended or terminated reform are ``paused`` (not on the board, no reminders);
+* but a follow-up task (整改任务, filed on a completed or terminated reform for a problem found
+  later, e.g. by a look-back review) is watched like any work under way: its level, the board, its
+  overdue spells and reminders. The locked reform's progress stays as it was (100% when completed);
+  its warning is the worst level of its open follow-up tasks (done when none is open).
 """
 
 from __future__ import annotations
@@ -46,6 +50,7 @@ NODE_FIELDS = (
     "level",
     "level_reason",
     "completed_on",
+    "follow_up",
 )
 REFORM_FIELDS = ("pk", "district_id", "status", "start_date", "due_date", "progress")
 #: The columns of a task that :func:`compute` derives (and :func:`store` writes).
@@ -55,7 +60,7 @@ WARNING_FIELDS = ("level", "reason", "open_tasks", "red_tasks", "amber_tasks")
 
 #: A row of :data:`NODE_FIELDS` and one of :data:`REFORM_FIELDS`.
 TaskRow = tuple[
-    int, int | None, dt.date, dt.date, Decimal | float, str, int, dt.date | None, str, str, dt.date | None
+    int, int | None, dt.date, dt.date, Decimal | float, str, int, dt.date | None, str, str, dt.date | None, bool
 ]
 ReformRow = tuple[int, int | None, str, dt.date | None, dt.date | None, int]
 
@@ -76,14 +81,18 @@ class Node:
     level: str
     level_reason: str
     completed_on: dt.date | None
+    follow_up: bool = False
+    #: Whether the task's dates are watched (see the module's text): set by :func:`compute`.
+    watched: bool = False
     children: list[Node] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
 
     @classmethod
     def from_row(cls, row: TaskRow) -> Node:
-        pk, parent_id, start, due, weight, status, progress, last_report_on, level, reason, completed_on = row
+        pk, parent_id, start, due, weight, status, progress, last_report_on, level, reason, completed_on, follow_up = row
         return cls(
-            pk, parent_id, start, due, float(weight), status, progress, last_report_on, level, reason, completed_on
+            pk, parent_id, start, due, float(weight), status, progress, last_report_on, level, reason, completed_on,
+            bool(follow_up),
         )
 
     def set(self, name: str, value: object) -> None:
@@ -113,7 +122,7 @@ def compute(
     rows of :data:`NODE_FIELDS`. Returns every node (``node.changed`` names what moved) and the
     reform's result."""
     _pk, _district, status, r_start, r_due, r_progress = reform
-    watched = status in WATCHED_STATUSES
+    under_way = status in WATCHED_STATUSES
     nodes = [Node.from_row(row) for row in rows]
     by_pk = {n.pk: n for n in nodes}
     roots: list[Node] = []
@@ -121,10 +130,12 @@ def compute(
         parent = by_pk.get(n.parent_id) if n.parent_id is not None else None
         (parent.children if parent else roots).append(n)
 
-    def visit(n: Node) -> None:
+    def visit(n: Node, follow_up: bool) -> None:
+        n.watched = under_way or (follow_up and status in LOCKED_STATUSES)
+        watched = n.watched
         if n.children:
             for child in n.children:
-                visit(child)
+                visit(child, follow_up)
             total = sum(c.weight for c in n.children)
             n.set("progress", round(sum(c.weight * c.progress for c in n.children) / total))
             if all(c.status == TaskStatus.DONE for c in n.children):
@@ -155,7 +166,7 @@ def compute(
             n.set("level_reason", reason)
 
     for root in roots:
-        visit(root)
+        visit(root, root.follow_up)
 
     level: str
     reason: str
@@ -176,11 +187,11 @@ def compute(
     amber = sum(1 for n in leaves if n.level == Level.AMBER)
     total = sum(r.weight for r in roots)
     progress = round(sum(r.weight * r.progress for r in roots) / total)
-    if status in LOCKED_STATUSES:
-        level, reason = Level.DONE, ""
+    if status in LOCKED_STATUSES:  # done, unless a follow-up task is open
+        level = levels.worst(n.level for n in roots if n.watched and n.status not in SETTLED_STATUSES)
     else:
         level = levels.worst(n.level for n in roots)
-        reason = levels.TASKS if level in (Level.RED, Level.AMBER) else ""
+    reason = levels.TASKS if level in (Level.RED, Level.AMBER) else ""
     return nodes, ReformResult(progress, level, reason, len(leaves), red, amber)
 
 

@@ -58,7 +58,7 @@ from .models import (
     TaskStatus,
 )
 from .orphans import sweep_orphan_evidence
-from .rollup import NODE_FIELDS, REFORM_FIELDS, WATCHED_STATUSES, Outcome, compute, store
+from .rollup import NODE_FIELDS, REFORM_FIELDS, Outcome, compute, store
 
 CHUNK_REFORMS = 1000
 TASK_EXTRA = ("reform_id", "unit_id", "assignee_id", "title")
@@ -138,7 +138,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
         counts["tasks"] += len(rows)
         nodes, result = compute(reform[: len(REFORM_FIELDS)], [r[: len(NODE_FIELDS)] for r in rows], on=on, limits=limits)
         outcomes.append(Outcome(reform, nodes, result))
-        if remind and reform[2] in WATCHED_STATUSES:
+        if remind and any(n.watched for n in nodes):  # under way, or an open follow-up task
             messages.extend(_task_messages(reform, rows, nodes, on=on, limits=limits, leaders=leaders))
     tasks_changed, warnings_changed = store(outcomes, on=on, warnings=existing)
     counts["tasks_changed"] += tasks_changed
@@ -188,7 +188,7 @@ def _task_messages(reform, rows, nodes, *, on, limits, leaders) -> list[notify.M
     extra = {row[0]: row[len(NODE_FIELDS) :] for row in rows}
     with notify.site_language():
         for node in nodes:
-            if node.status in SETTLED_STATUSES:
+            if node.status in SETTLED_STATUSES or not node.watched:  # paused work of a stopped reform
                 continue
             left = (node.due_date - on).days
             if left > limits.amber_days:

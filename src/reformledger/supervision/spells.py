@@ -41,6 +41,7 @@ class SpellNode(Protocol):
     level: str
     level_reason: str
     completed_on: dt.date | None
+    watched: bool  # the task's dates are watched (its reform under way, or a follow-up task)
     children: list[Any]
     changed: set[str]
 
@@ -63,10 +64,8 @@ def overdue(node: SpellNode, on: dt.date) -> bool:
 
 def ending(node: SpellNode, tree: Tree) -> str:
     """How a spell ends once its task is no longer overdue."""
-    if tree.completed:
-        return SpellEnd.CLOSED
-    if not tree.watched:
-        return SpellEnd.STOPPED
+    if not node.watched:
+        return SpellEnd.CLOSED if tree.completed else SpellEnd.STOPPED
     if node.level == Level.DONE:
         return SpellEnd.COMPLETED
     return SpellEnd.EXTENDED
@@ -107,7 +106,7 @@ def _concerns(node: SpellNode, on: dt.date) -> bool:
 
 def _done_late_unseen(node: SpellNode, tree: Tree) -> bool:
     return (
-        not node.children and node.level == Level.DONE and "level" in node.changed and (tree.watched or tree.completed)
+        not node.children and node.level == Level.DONE and "level" in node.changed and (node.watched or tree.completed)
         and node.completed_on is not None and node.completed_on > node.due_date
     )
 

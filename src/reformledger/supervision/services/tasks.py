@@ -293,8 +293,8 @@ def create_follow_up_task(
     completion (a look-back review, 回头看): a top-level task starting today, due ``due_date`` (on
     or after today; it need not fit the reform's old dates), given to an active unit of the reform's
     district, set by the office. It stays open work after completion (not closed with the reform,
-    reported on by its unit, its level computed as the reform's other work: not watched while the
-    reform is completed). ``source`` is recorded in the audit entry (e.g. the review and problem)."""
+    reported on by its unit) and is watched as work under way is: its level, the warning board,
+    overdue spells and reminders (:mod:`..rollup`), while the reform stays completed at its progress. ``source`` is recorded in the audit entry (e.g. the review and problem)."""
     reform = lock_reform(reform.pk)
     require(
         user, "supervision.file_follow_up", reform,
