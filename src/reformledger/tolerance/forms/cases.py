@@ -53,6 +53,15 @@ class ApplyForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
 
+    def clean(self) -> dict[str, Any]:
+        """Each condition explained, and each negative-list item that applies (as the service asks)."""
+        data = super().clean()
+        for item in self.items:
+            answer = data.get(f"answer_{item.code}")
+            if answer and not (data.get(f"explain_{item.code}") or "").strip() and (item.kind == ItemKind.CONDITION or answer == "yes"):
+                self.add_error(f"explain_{item.code}", _("Explain your answer."))
+        return data
+
     def rows(self, kind: str) -> list[tuple[Any, Any]]:
         """``(answer field, explanation field)`` of each item of ``kind``, in order (for the template)."""
         return [(self[f"answer_{i.code}"], self[f"explain_{i.code}"]) for i in self.items if i.kind == kind]
