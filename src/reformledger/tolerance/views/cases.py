@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -134,9 +134,11 @@ def case_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def give_opinion(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.get_case(request.user, pk)
+    if not opinions.sides_for(request.user, case):
+        raise PermissionDenied(_("Only the reform office and the discipline reviewers of the case's district give opinions, never on their own case."))
     form = _opinion_form(request, case, request.POST)
     if form is None:
-        # Decided meanwhile, or no side left for this person: the service says which (403 or the form).
+        # Decided meanwhile, or this person's side has spoken: the service says so on the form.
         form = OpinionForm(request.POST, negative=[], sides=[])
     if form.is_valid():
         try:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from reformledger.core.forms import add_service_errors
+from reformledger.core.permissions import require
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for, office_district_ids
 
@@ -127,6 +128,7 @@ def checklist_page(request: HttpRequest) -> HttpResponse:
 @login_required
 def checklist_add(request: HttpRequest) -> HttpResponse:
     district = _district(request)
+    require(request.user, "tolerance.manage_checklist", district, message=services.MANAGES)
     form = AddItemForm(request.POST)
     if form.is_valid():
         try:
@@ -139,8 +141,6 @@ def checklist_add(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The item was added."))
             return redirect(f"{_url()}?district={district.pk}")
-    elif not request.user.has_perm("tolerance.manage_checklist", district):
-        raise PermissionDenied(services.MANAGES)
     return _editor(request, district, add_form=form, status=400)
 
 
@@ -154,6 +154,7 @@ def checklist_change(request: HttpRequest, pk: int) -> HttpResponse:
     item = ChecklistItem.objects.select_related("district").filter(pk=pk).first()
     if item is None or not request.user.has_perm("tolerance.view_checklist", item.district):
         raise Http404
+    require(request.user, "tolerance.manage_checklist", item.district, message=services.MANAGES)
     form = ItemForm(request.POST, prefix=f"i{item.pk}")
     if form.is_valid():
         try:
@@ -166,7 +167,5 @@ def checklist_change(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The item was saved."))
             return redirect(f"{_url()}?district={item.district_id}")
-    elif not request.user.has_perm("tolerance.manage_checklist", item.district):
-        raise PermissionDenied(services.MANAGES)
     return _editor(request, item.district, bad_item=(item.pk, form), status=400)
 
