@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from reformledger.org.models import UnitKind
 
 PERSON = "某同志"
-UNIT_BY_KIND = {
+UNIT_BY_KIND: dict[str, str] = {
     UnitKind.DISTRICT: "某区",
     UnitKind.COMMITTEE: "区委深改委",
     UnitKind.REFORM_OFFICE: "区委改革办",

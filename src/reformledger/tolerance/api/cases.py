@@ -23,7 +23,15 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from reformledger.core import limits
-from reformledger.core.api import ObjectId, PageParams, Year, json_or_multipart, paginate, read_body, signed_in_user
+from reformledger.core.api import (
+    ObjectId,
+    PageParams,
+    Year,
+    json_or_multipart,
+    paginate,
+    read_body,
+    signed_in_user,
+)
 from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Reform

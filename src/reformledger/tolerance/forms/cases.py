@@ -35,10 +35,10 @@ class ApplyForm(forms.Form):
     def __init__(self, *args: Any, items: Sequence[ChecklistItem], years: Sequence[int], units: Sequence[tuple[int, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.items = list(items)
-        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]  # a TypedChoiceField
         self.fields["year"].initial = years[0] if years else None
         if len(units) > 1:
-            self.fields["unit"].choices = list(units)
+            self.fields["unit"].choices = list(units)  # type: ignore[attr-defined]  # a TypedChoiceField
             self.fields["unit"].required = True
         else:
             del self.fields["unit"]
@@ -55,7 +55,7 @@ class ApplyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """Each condition explained, and each negative-list item that applies (as the service asks)."""
-        data = super().clean()
+        data = super().clean() or {}
         for item in self.items:
             answer = data.get(f"answer_{item.code}")
             if answer and not (data.get(f"explain_{item.code}") or "").strip() and (item.kind == ItemKind.CONDITION or answer == "yes"):
@@ -101,7 +101,7 @@ class OpinionForm(forms.Form):
 
     def __init__(self, *args: Any, negative: Sequence[tuple[str, str]], sides: Sequence[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["negative_hits"].choices = list(negative)
+        self.fields["negative_hits"].choices = list(negative)  # type: ignore[attr-defined]  # a MultipleChoiceField
         if not negative:
             del self.fields["negative_hits"]
         if len(sides) > 1:

@@ -48,7 +48,9 @@ def with_shortfall_facts(qs: QuerySet[Reform]) -> QuerySet[Reform]:
 
 def shortfall_of(reform: Reform, *, on: dt.date | None = None) -> str:
     """One reform's shortfall (one query)."""
-    row = with_shortfall_facts(Reform.objects.filter(pk=reform.pk)).values("status", "due_date", "completed_on", "tasks_late").first()
+    row = with_shortfall_facts(Reform.objects.filter(pk=reform.pk)).values(  # type: ignore[misc]  # annotated
+        "status", "due_date", "completed_on", "tasks_late"
+    ).first()
     if row is None:
         return ""
     return classify(**row, on=on or timezone.localdate())

@@ -128,7 +128,7 @@ def _decide(user, case: ToleranceCase, reviews: list[CaseReview]) -> None:
     share = min(r.waiver for r in reviews)
     outcome = Outcome.EXEMPT if share == ONE else Outcome.REJECTED if share == 0 else Outcome.PARTLY
     by_kind = {r.kind: r for r in sorted(reviews, key=lambda r: r.kind != ReviewerKind.OFFICE)}
-    labels = {ReviewerKind.OFFICE: _("Reform office"), ReviewerKind.DISCIPLINE: _("Discipline reviewer")}
+    labels: dict[str, str] = {ReviewerKind.OFFICE: _("Reform office"), ReviewerKind.DISCIPLINE: _("Discipline reviewer")}
     case.reasons = "\n\n".join(f"{labels[kind]}: {r.reasons}" for kind, r in by_kind.items())
     before = case.state
     case.state, case.outcome, case.waiver, case.decided_at = CaseState.DECIDED, outcome, share, timezone.now()
