@@ -122,8 +122,9 @@ def load_tolerance_demo(*, district: Unit) -> dict[str, int]:
         Reform.objects.filter(district=district, status__in=(Status.TERMINATED, Status.SUSPENDED))
         .order_by("year", "code")[: len(CASES)]
     )
+    done = set(ToleranceCase.objects.filter(reform__in=reforms).values_list("reform_id", flat=True))
     for reform, spec in zip(reforms, CASES, strict=False):
-        if ToleranceCase.objects.filter(reform=reform).exists():
+        if reform.pk in done:
             continue
         applicant = _applicant(reform)
         if applicant is None:
