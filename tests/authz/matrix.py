@@ -311,8 +311,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /evaluation/office/rounds/new/": row(OFFICE_PAGES, province=DENY),
     "GET /evaluation/rounds/": row(SIGNED_IN),
     "GET /evaluation/rounds/<int:pk>/": row(PUBLIC),
-    "GET /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=OK, office=DENY, other_office=DENY),
-    "GET /evaluation/signup/": row(PUBLIC, resident=AWAY),
+    "GET /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=OK, office=DENY, other_office=DENY, discipline=DENY),
+    "GET /evaluation/signup/": row(PUBLIC, resident=AWAY, discipline=OK),  # the matrix's resident is verified already
     "POST /api/v1/rounds": row(OFFICE_CREATES),
     "POST /api/v1/rounds/{round_id}/ratings": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY),
     "POST /evaluation/office/ratings/<int:pk>/moderate/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
@@ -320,7 +320,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /evaluation/office/rounds/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     "POST /evaluation/office/rounds/<int:pk>/publish/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     "POST /evaluation/office/rounds/new/": row(OFFICE_CREATES),
-    "POST /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY),
+    "POST /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY, discipline=DENY),
     "POST /evaluation/signup/": row(ANYONE_WRITES),
     # --- end eval-ratings ---
     # --- Expert panels (eval-panels; issue 10 part 5): district A's panel, closed; ``sheet`` is the
