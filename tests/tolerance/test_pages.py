@@ -78,10 +78,11 @@ def test_lists_keep_their_query_counts(people, discipline, reform_factory, apply
     for n in range(6):
         apply_case(people.unit_staff, reform_factory(code=f"LH-Q{n}", status="terminated", year=2016))
     for user, path in ((people.unit_staff, "/tolerance/"), (people.office, "/tolerance/queue/"), (discipline, "/tolerance/queue/"),
-                       (people.office, "/tolerance/queue/?state=decided"), (people.unit_staff, "/tolerance/apply/")):
+                       (people.office, "/tolerance/queue/?state=decided"), (people.unit_staff, "/tolerance/apply/"),
+                       (people.office, "/tolerance/checklist/")):
         client = client_for(user)
         client.get(path)  # warm the navigation's cache
-        with django_assert_max_num_queries(22):
+        with django_assert_max_num_queries(8):  # session, user, versions, the list's count and page (with opinions), the badge
             assert client.get(path).status_code == 200
 
 
@@ -104,3 +105,19 @@ def test_the_checklist_editor(people, discipline, district, other_people, client
     assert reader.post(f"/tolerance/checklist/items/{item.pk}/", {f"i{item.pk}-text": "改", f"i{item.pk}-sort_order": 1}).status_code == 403
     assert client_for(other_people.office).post(f"/tolerance/checklist/items/{item.pk}/", {}).status_code == 404
     assert client_for(people.committee).get("/tolerance/checklist/").status_code == 403
+
+
+def test_the_reform_page_offers_its_responsible_people_to_apply(people, failed_reform, client_for):
+    apply_url = f"/tolerance/reforms/{failed_reform.pk}/apply/".encode()
+    assert apply_url in client_for(people.unit_staff).get(f"/office/reforms/{failed_reform.pk}/").content
+    assert apply_url not in client_for(people.office).get(f"/office/reforms/{failed_reform.pk}/").content
+    assert apply_url not in client_for(people.other_staff).get(f"/office/reforms/{failed_reform.pk}/").content
+
+
+def test_the_case_page_keeps_its_query_count(people, discipline, failed_reform, apply_case, client_for, django_assert_max_num_queries):
+    case = apply_case(people.unit_staff, failed_reform, evidence=[pdf()])
+    for user in (people.unit_staff, people.office, discipline):
+        client = client_for(user)
+        client.get(f"/tolerance/cases/{case.pk}/")
+        with django_assert_max_num_queries(10):  # the case and its answers, files, opinions; similar cases for reviewers
+            assert client.get(f"/tolerance/cases/{case.pk}/").status_code == 200
