@@ -23,7 +23,7 @@ from reformledger.reforms.models import Reform
 from reformledger.reforms.rules import co_unit_ids
 
 from ..forms.cases import ApplyForm, OpinionForm, WithdrawForm, assessment_years
-from ..models import CaseState, ItemKind, ReviewerKind
+from ..models import CaseState, ItemKind
 from ..selectors import cases as selectors
 from ..selectors.checklists import checklist
 from ..selectors.precedents import precedents, probe_for
@@ -108,12 +108,12 @@ def _case_page(request: HttpRequest, case, *, opinion_form=None, withdraw_form=N
     if reviewer and case.state == CaseState.SUBMITTED:
         similar = precedents(request.user, probe_for(case), page_size=5)[1]
     answers = list(case.answers.all())
+    negative = {a.code: a.text for a in answers if a.kind == ItemKind.NEGATIVE}
     context = {
         "case": case,
         "conditions": [a for a in answers if a.kind == ItemKind.CONDITION],
         "negative": [a for a in answers if a.kind == ItemKind.NEGATIVE],
-        "reviews": {r.kind: r for r in case.reviews.all()},
-        "sides": ReviewerKind,
+        "reviews": [(r, [negative.get(code, code) for code in r.negative_hits]) for r in case.reviews.all()],
         "opinion_form": opinion_form or _opinion_form(request, case),
         "withdraw_form": withdraw_form or (
             WithdrawForm() if case.state == CaseState.SUBMITTED and request.user.has_perm("tolerance.withdraw", case) else None

@@ -24,7 +24,7 @@ from ..models import ChecklistItem
 from ..rules import reviewing_district_ids
 from ..selectors import cases as selectors
 from ..selectors.checklists import checklist, split
-from ..selectors.precedents import PAGE_SIZE, Probe, precedents, probe_for
+from ..selectors.precedents import PAGE_SIZE, Precedent, Probe, precedents, probe_for
 from ..services import checklists as services
 from .common import render_page, require_reviewer
 
@@ -60,11 +60,21 @@ def precedent_library(request: HttpRequest) -> HttpResponse:
     total, shown = precedents(request.user, probe, outcome=data.get("outcome") or "", page=number)
     pages = max(1, -(-total // PAGE_SIZE))
     context = {
-        "form": form, "case": case, "total": total, "shown": shown, "number": min(number, pages), "pages": pages,
+        "form": form, "case": case, "total": total, "shown": _with_words(shown), "number": min(number, pages), "pages": pages,
         "prev_query": _page_query(request, number - 1) if number > 1 else "",
         "next_query": _page_query(request, number + 1) if number < pages else "",
     }
     return render_page(request, "tolerance/precedents.html", context)
+
+
+def _with_words(shown: list[Precedent]) -> list[tuple[Precedent, list[str]]]:
+    """Each shown precedent with its flags in its district's words (one query)."""
+    districts = {p.case.district_id for p in shown}
+    words = {
+        (d, f"{kind}:{code}"): text
+        for d, kind, code, text in ChecklistItem.objects.filter(district_id__in=districts).values_list("district_id", "kind", "code", "text")
+    }
+    return [(p, [words.get((p.case.district_id, flag), flag) for flag in p.case.flags or ()]) for p in shown]
 
 
 def _page_query(request: HttpRequest, number: int) -> str:
