@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from reformledger.tolerance.models import CaseState, ChecklistItem, ItemKind, ToleranceCase
+from reformledger.tolerance.registrations import pending_count
 from tests.tolerance.conftest import answers, pdf
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,13 @@ def test_the_case_page_keeps_its_query_count(people, discipline, failed_reform, 
         client.get(f"/tolerance/cases/{case.pk}/")
         with django_assert_max_num_queries(10):  # the case and its answers, files, opinions; similar cases for reviewers
             assert client.get(f"/tolerance/cases/{case.pk}/").status_code == 200
+
+
+def test_the_menu_badge_counts_pending_cases_and_follows_new_ones(people, discipline, failed_reform, reform_factory, apply_case, rf):
+    request = rf.get("/")
+    request.user = people.office
+    assert pending_count(request) == 0
+    apply_case(people.unit_staff, failed_reform)
+    assert pending_count(request) == 1  # the application's audited write bumped the district's tolerance scope
+    request.user = discipline
+    assert pending_count(request) == 1

@@ -38,7 +38,7 @@ def _applies(request) -> bool:
     return bool(actor.unit_ids or actor.is_leader) and not _reviews(request)
 
 
-def _pending(request) -> int:
+def pending_count(request) -> int:
     """Pending cases of the reviewer's districts (one count, cached until a tolerance write there)."""
     districts = reviewing_district_ids(actor_for(request.user))
     qs = ToleranceCase.objects.filter(state=CaseState.SUBMITTED)
@@ -65,7 +65,7 @@ def register() -> None:
     registry.register_audit_labels(AUDIT_LABELS, creates=("tolerance.apply", "tolerance.checklist_add", "tolerance.checklist_seed"))
     registry.register_menu_entry(registry.MenuEntry(
         key="tolerance.queue", label=_("Tolerance cases"), url_name="tolerance:queue", visible=_reviews,
-        icon="bi-shield-check", badge=_pending, order=70,
+        icon="bi-shield-check", badge=pending_count, order=70,
     ))
     registry.register_menu_entry(registry.MenuEntry(
         key="tolerance.mine", label=_("My tolerance cases"), url_name="tolerance:my-cases", visible=_applies,
