@@ -65,3 +65,11 @@ def test_the_queue_lists_the_reviewers_districts_only(people, other_people, disc
     assert case.reform.code.encode() not in client_for(other_people.office).get("/tolerance/queue/").content
     assert client_for(people.committee).get("/tolerance/queue/").status_code == 403
     assert client_for(people.unit_head).get("/tolerance/queue/").status_code == 403
+
+
+def test_the_office_does_not_manage_its_discipline_reviewers(people, discipline, client_for):
+    """The supervised cannot change what supervises them: no reset, no deactivation, no edit."""
+    assert not people.office.has_perm("org.manage_person", discipline)
+    assert not people.office.has_perm("org.reset_password", discipline)
+    assert not people.office.has_perm("org.deactivate_person", discipline)
+    assert people.office.has_perm("org.manage_person", people.unit_staff)
