@@ -24,18 +24,22 @@ __all__ = ["ALLOW", "AWAY", "DENY", "HIDE", "LOGIN", "METHOD", "OK"]
 
 
 def row(profile: dict[str, str], **differences: str) -> dict[str, str]:
-    """A row: ``profile`` with the roles that differ from it."""
+    """A row: ``profile`` with the roles that differ from it. The discipline reviewer carries no
+    reform and holds no office: unless the row names it, it gets what the resident gets (issue 11)."""
     unknown = set(differences) - set(ROLES)
     if unknown:
         raise ValueError(f"unknown roles: {sorted(unknown)}")
-    return {**profile, **differences}
+    out = {**profile, **differences}
+    if "discipline" not in differences:
+        out["discipline"] = out["resident"]
+    return out
 
 
 def profile(default: str, **answers: str) -> dict[str, str]:
     return row(dict.fromkeys(ROLES, default), **answers)
 
 
-_STRANGERS = {"resident": DENY, "expert": DENY}  # signed in, but carry no reform
+_STRANGERS = {"resident": DENY, "expert": DENY, "discipline": DENY}  # signed in, but carry no reform
 
 # --- profiles: the common answers of a group of pages and operations ------------------------------
 
@@ -307,8 +311,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /evaluation/office/rounds/new/": row(OFFICE_PAGES, province=DENY),
     "GET /evaluation/rounds/": row(SIGNED_IN),
     "GET /evaluation/rounds/<int:pk>/": row(PUBLIC),
-    "GET /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=OK, office=DENY, other_office=DENY),
-    "GET /evaluation/signup/": row(PUBLIC, resident=AWAY),
+    "GET /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=OK, office=DENY, other_office=DENY, discipline=DENY),
+    "GET /evaluation/signup/": row(PUBLIC, resident=AWAY, discipline=OK),  # the matrix's resident is verified already
     "POST /api/v1/rounds": row(OFFICE_CREATES),
     "POST /api/v1/rounds/{round_id}/ratings": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY),
     "POST /evaluation/office/ratings/<int:pk>/moderate/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
@@ -316,7 +320,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /evaluation/office/rounds/<int:pk>/edit/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     "POST /evaluation/office/rounds/<int:pk>/publish/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     "POST /evaluation/office/rounds/new/": row(OFFICE_CREATES),
-    "POST /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY),
+    "POST /evaluation/rounds/<int:pk>/reforms/<int:reform_pk>/rate/": row(OFFICE_WRITES, resident=ALLOW, office=DENY, other_office=DENY, discipline=DENY),
     "POST /evaluation/signup/": row(ANYONE_WRITES),
     # --- end eval-ratings ---
     # --- Expert panels (eval-panels; issue 10 part 5): district A's panel, closed; ``sheet`` is the
@@ -359,6 +363,31 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /admin/reforms/reform/<path:object_id>/change/": row(ADMIN),
     "GET /admin/org/user/<id>/password/": row(ADMIN),
     "POST /admin/org/user/<id>/password/": row(ADMIN),
+    # --- fault tolerance (容错纠错), issue 11 part 4 ------------------------------------------------
+    # A case is its applicant's (the lead unit's staff), its district's office's and discipline
+    # reviewers', and the province office's to read (ADR 0047); 404 for everyone else, the unit's head
+    # included. Applying: the people responsible for the reform (lead unit, co-unit, named leader).
+    "GET /api/v1/tolerance-cases": row(SIGNED_IN),
+    "POST /api/v1/tolerance-cases": row(LEAD_UNIT_WRITES, leader_main=ALLOW),
+    "GET /api/v1/tolerance-cases/{case_id}": row(NOT_FOUND, anonymous=LOGIN, unit_staff=OK, office=OK, province=OK, discipline=OK),
+    "POST /api/v1/tolerance-cases/{case_id}/decide": row(NOT_FOUND, anonymous=LOGIN, unit_staff=DENY, office=ALLOW, province=DENY, discipline=ALLOW),
+    "GET /tolerance/": row(CARRIERS, committee=DENY, office=DENY, other_office=DENY, province=DENY),
+    "GET /tolerance/apply/": row(CARRIERS, committee=DENY, office=DENY, other_office=DENY, province=DENY),
+    "GET /tolerance/reforms/<int:pk>/apply/": row(LEAD_UNIT_WRITES, unit_staff=OK, unit_head=OK, leader_main=OK),
+    "POST /tolerance/reforms/<int:pk>/apply/": row(LEAD_UNIT_WRITES, leader_main=ALLOW),
+    "GET /tolerance/cases/<int:pk>/": row(NOT_FOUND, anonymous=LOGIN, unit_staff=OK, office=OK, province=OK, discipline=OK),
+    "GET /tolerance/cases/<int:pk>/files/<int:file_id>/": row(NOT_FOUND, anonymous=LOGIN, unit_staff=OK, office=OK, province=OK, discipline=OK),
+    "GET /tolerance/cases/<int:pk>/opinion/": row(NOBODY),
+    "POST /tolerance/cases/<int:pk>/opinion/": row(NOT_FOUND, anonymous=LOGIN, unit_staff=DENY, office=ALLOW, province=DENY, discipline=ALLOW),
+    "GET /tolerance/cases/<int:pk>/withdraw/": row(NOBODY),
+    "POST /tolerance/cases/<int:pk>/withdraw/": row(NOT_FOUND, anonymous=LOGIN, unit_staff=ALLOW, office=DENY, province=DENY, discipline=DENY),
+    "GET /tolerance/queue/": row(OFFICE_PAGES, discipline=OK),
+    "GET /tolerance/precedents/": row(OFFICE_PAGES, discipline=OK),
+    "GET /tolerance/checklist/": row(OFFICE_PAGES, discipline=OK),
+    "GET /tolerance/checklist/items/": row(NOBODY),
+    "POST /tolerance/checklist/items/": row(OFFICE_CREATES),
+    "GET /tolerance/checklist/items/<int:pk>/": row(NOBODY),
+    "POST /tolerance/checklist/items/<int:pk>/": row(NOT_FOUND, anonymous=LOGIN, office=ALLOW, province=DENY, discipline=DENY),
 }
 
 #: URL patterns with no row, each with its reason.

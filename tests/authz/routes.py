@@ -13,6 +13,10 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from reformledger.api.api import api
+from reformledger.tolerance.defaults import CONDITIONS, NEGATIVE
+
+_CONDITIONS = tuple(code for code, _text, _hint in CONDITIONS)
+_NEGATIVE = tuple(code for code, _text, _hint in NEGATIVE)
 
 #: ``{reform_id}`` in the API, ``<int:pk>`` after ``reforms/`` on pages: what the parameter names.
 API_PARAMETERS = {
@@ -28,6 +32,7 @@ API_PARAMETERS = {
     # expert panels (eval-panels)
     "panel_id": "panel",
     "sheet_id": "sheet",
+    "case_id": "tolerance_case",  # fault tolerance (issue 11 part 4)
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -59,6 +64,10 @@ PAGE_SEGMENTS = {
     "panels": "panel",
     "my-panels": "panel",
     "sheets": "sheet",
+    # fault tolerance (issue 11 part 4): tolerance/cases/<pk>/, its files, checklist items
+    "cases": "tolerance_case",
+    "files": "tolerance_file",
+    "items": "checklist_item",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -144,6 +153,12 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
         # expert panels (eval-panels)
         "POST /api/v1/panels/{panel_id}/sheets": {"reform": objects["reform"], "marks": {}},
         "POST /api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen": {"reason": "复核"},
+        # fault tolerance (issue 11 part 4): every item answered (the open case makes a second one a 422)
+        "POST /api/v1/tolerance-cases": {
+            "reform": objects["tolerance_reform"], "year": 2016, "what_happened": "再次申请",
+            "answers": [{"code": c, "answer": c in _CONDITIONS, "explanation": "说明"} for c in (*_CONDITIONS, *_NEGATIVE)],
+        },
+        "POST /api/v1/tolerance-cases/{case_id}/decide": {"outcome": "rejected", "reasons": "程序欠缺"},
     }
 
 
@@ -160,4 +175,7 @@ PAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /office/org/people/<int:pk>/roles/": {"role": "unit_staff", "unit": "@unit_a"},
     # --- look-back reviews (issue 10 part 6)
     "POST /evaluation/lookback/schedule-due/": {"scheduled_on": "2099-01-01"},
+    # --- fault tolerance (issue 11 part 4)
+    "POST /tolerance/cases/<int:pk>/opinion/": {"outcome": "rejected", "reasons": "程序欠缺"},
+    "POST /tolerance/cases/<int:pk>/withdraw/": {"reason": "撤回"},
 }

@@ -36,6 +36,9 @@ from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
 from reformledger.supervision.services import tasks as task_services
+from reformledger.tolerance.models import ChecklistItem  # fault tolerance (issue 11 part 4)
+from reformledger.tolerance.services import cases as tolerance_services
+from reformledger.tolerance.services.checklists import ensure_checklist
 from tests.evaluation.panel_factories import expert_round as _expert_round  # expert panels (eval-panels)
 from tests.evaluation.panel_factories import rubric as _rubric  # expert panels (eval-panels)
 from tests.factories import MembershipFactory, ReformFactory, UnitFactory, UserFactory
@@ -56,6 +59,7 @@ ROLES = (
     "office",
     "other_office",  # the office of district B (福田区)
     "province",  # the province reform office: reads every district, changes none
+    "discipline",  # a discipline reviewer of district A (区纪委监委): reviews its tolerance cases, carries no reform
 )
 
 
@@ -113,6 +117,10 @@ def _people() -> tuple[dict[str, User | None], dict[str, Unit]]:
         "office": _person("mx_office", Role.OFFICE, units["office"]),
         "other_office": _person("mx_other_office", Role.OFFICE, b_office),
         "province": _person("mx_province", Role.PROVINCE_OFFICE),
+        "discipline": _person(
+            "mx_discipline", Role.DISCIPLINE,
+            UnitFactory(code="mx-a-jiwei", name="区纪委监委", kind=UnitKind.DEPARTMENT, parent=a),
+        ),
     }
     return users, units
 
@@ -173,6 +181,7 @@ def build_world() -> World:
     evaluation = {"round": round_.pk, "rating": rating.pk, **_code_pack(users, round_)}
     lookback = _lookback_objects(users, units, reform.domain)
     panel_objects = _panel_world(users, units, [reform, to_complete])
+    tolerance = _tolerance_objects(users, units, reform.domain)
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -198,8 +207,32 @@ def build_world() -> World:
             **evaluation,  # issue 10: a public round open now, a rating with a comment to moderate, a code pack
             **lookback,  # a completed key reform's look-back review and the problem it found
             **panel_objects,  # a closed expert panel and the matrix's expert's sheet
+            **tolerance,  # issue 11 part 4: a terminated reform's tolerance case, its evidence, a checklist item
         },
     )
+
+
+# --- fault tolerance (容错纠错), issue 11 part 4 --------------------------------------------------
+
+
+def _tolerance_objects(users: dict[str, User | None], units: dict[str, Unit], domain: Domain) -> dict[str, int]:
+    """A terminated reform of the lead unit (its responsible leader: the main leader) and the lead
+    unit's staff's open tolerance case on it with one evidence file; a checklist item of district A."""
+    reform = ReformFactory(
+        code="MX-TC", title="加装电梯改革", tier=Tier.MICRO, domain=domain, lead_unit=units["sub_a"], district=units["district"],
+        status=Status.TERMINATED, year=2016, start_date=dt.date(2016, 1, 1), due_date=dt.date(2016, 12, 31),
+        responsible_leader=users["leader_main"],
+    )
+    ensure_checklist(district=units["district"])
+    items = list(ChecklistItem.objects.filter(district=units["district"]))
+    case = tolerance_services.apply_for_exemption(
+        user=users["unit_staff"], reform=reform, what_happened="居民意见不一，工程终止。", year=2016,
+        answers={i.code: (i.kind == "condition", "说明") for i in items}, evidence=[pdf("minutes.pdf")],
+    )
+    return {
+        "tolerance_reform": reform.pk, "tolerance_case": case.pk, "tolerance_file": case.evidence.get().pk,
+        "checklist_item": items[0].pk,
+    }
 
 
 # --- look-back reviews (回头看), issue 10 part 6 ----------------------------------------------------

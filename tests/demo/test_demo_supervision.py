@@ -30,6 +30,7 @@ from reformledger.demo.evaluation_panels import load_panels_demo  # expert panel
 from reformledger.demo.evaluation_ratings import load_ratings_demo
 from reformledger.demo.story import DEMO_LOGINS, DEMO_PASSWORD, YEARS, programme_year
 from reformledger.demo.supervision import cast_of, load_supervision_demo
+from reformledger.demo.tolerance import load_tolerance_demo
 from reformledger.org.models import Membership, UnitKind, User
 from reformledger.reforms.models import Plan, Reform, Status, Tier
 from reformledger.supervision import levels, rollup
@@ -282,11 +283,11 @@ def test_running_the_command_again_changes_nothing(full_demo, db, django_assert_
         )]
 
     # The command loads the evaluation too (issue 10 part 9): its four parts, loaded once here.
-    for load in (load_ratings_demo, load_offline_demo, load_lookback_demo):
+    for load in (load_ratings_demo, load_offline_demo, load_lookback_demo, load_tolerance_demo):
         load(district=full_demo[0].district)
     before = counts()
     out = StringIO()
-    with django_assert_max_num_queries(45):  # catalogue and supervision 26, the evaluation's four parts 17
+    with django_assert_max_num_queries(52):  # catalogue and supervision 26, the evaluation's four parts 17, tolerance 7
         call_command("demo-data", stdout=out)
     assert counts() == before
     printed = out.getvalue()

@@ -20,6 +20,7 @@ from reformledger.evaluation.api import router as evaluation_router
 from reformledger.org.api import router as org_router
 from reformledger.reforms.api import router as reforms_router
 from reformledger.supervision.api import router as supervision_router
+from reformledger.tolerance.api import router as tolerance_router
 
 from . import errors
 from .auth import AUTH
@@ -97,3 +98,4 @@ api.add_router("", org_router)
 api.add_router("", reforms_router)
 api.add_router("", supervision_router)
 api.add_router("", evaluation_router)
+api.add_router("", tolerance_router)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import Scopes, district_count
 from reformledger.core.fragments import personal_page
+from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.selectors import reading_districts, reading_scopes, visibility_key
 from reformledger.supervision.models import Level
@@ -123,12 +124,15 @@ def help_badge(request: HttpRequest) -> int:
 def start(request: HttpRequest) -> HttpResponse:
     """Where signing in leads (``LOGIN_REDIRECT_URL``, when no ``next`` is asked for) and the brand
     link points: the office, the committee and leaders to the workbench; people who carry reforms
-    out to their tasks; experts and residents to the public catalogue."""
+    out to their tasks; discipline reviewers, who carry no reform, to the tolerance cases they
+    review; experts and residents to the public catalogue."""
     actor = actor_for(request.user)
     if selectors.has_workbench(actor):
         return redirect("cockpit:workbench")
     if has_full_access(actor):
         return redirect("supervision:my-tasks")
+    if Role.DISCIPLINE in actor.roles:
+        return redirect("tolerance:queue")
     return redirect("portal:catalogue")
 
 

@@ -15,7 +15,7 @@ import rules
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
 
-from .models import Unit, User
+from .models import Membership, Role, Unit, User
 from .selectors import actor_for, office_district_ids, person_districts
 
 #: Where a record without its own ``district_id`` finds its district: the record it belongs to.
@@ -107,9 +107,12 @@ def manages_unit(user: User | AnonymousUser | None, unit: object) -> bool:
 def manages_person(user: User | AnonymousUser | None, person: object) -> bool:
     """Every membership ``person`` holds is in a district whose office this person is in: never a
     superuser, the province office, an expert or resident outside any district, nor a person who
-    also belongs to another district (their other office would not know)."""
+    also belongs to another district (their other office would not know), nor a discipline reviewer
+    (they co-decide the office's tolerance cases; the installation's operator manages them)."""
     if not isinstance(person, User) or person.is_superuser:
         return False
+    if Membership.objects.filter(user=person, role=Role.DISCIPLINE).exists():
+        return False  # a discipline reviewer checks the office's decisions: the office does not manage them
     districts, elsewhere = person_districts(person)
     return bool(districts) and not elsewhere and districts <= office_district_ids(actor_for(user))
 

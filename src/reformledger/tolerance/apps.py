@@ -6,3 +6,8 @@ class ToleranceConfig(AppConfig):
     name = "reformledger.tolerance"
     label = "tolerance"
     verbose_name = _("Fault tolerance")
+
+    def ready(self) -> None:
+        from .registrations import register
+
+        register()

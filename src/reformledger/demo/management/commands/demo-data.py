@@ -20,6 +20,7 @@ from reformledger.demo.evaluation_ratings import load_ratings_demo
 from reformledger.demo.reset import reset_demo
 from reformledger.demo.story import DEMO_CODE, DEMO_PASSWORD, SHOWCASE_SUB_DISTRICT, YEARS, programme_year
 from reformledger.demo.supervision import load_supervision_demo
+from reformledger.demo.tolerance import load_tolerance_demo
 from reformledger.demo.writing import DemoDataError
 from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform, Tier
@@ -59,7 +60,9 @@ class Command(BaseCommand):
             "panels": load_panels_demo(district=district),
             "lookback": load_lookback_demo(district=district),
         }
-        made_evaluation = any(any(part.values()) for part in evaluation.values())
+        # Fault tolerance (issue 11 part 4): the discipline reviewer and cases on failed reforms.
+        tolerance = load_tolerance_demo(district=district)
+        made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases"))
         if not result.created_anything and not supervision.created_anything and not made_evaluation:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
@@ -109,6 +112,7 @@ class Command(BaseCommand):
                     )
                 )
         self._print_evaluation(**evaluation)
+        self._print_tolerance(tolerance)
         self._print_totals(district)
         self._print_logins()
 
@@ -140,6 +144,15 @@ class Command(BaseCommand):
                     "documents": lookback.get("documents", 0), "adoptions": lookback.get("adoptions", 0),
                     "problems": lookback.get("problems", 0), "tasks": lookback.get("follow_up_tasks", 0),
                 }
+            ))
+
+    def _print_tolerance(self, tolerance: dict) -> None:
+        if tolerance.get("cases"):
+            self.stdout.write(self.style.SUCCESS(
+                _("Fault tolerance: %(cases)d cases on failed reforms (%(exempt)d exempt, %(partly)d partly, "
+                  "%(rejected)d rejected, %(pending)d pending).")
+                % {"cases": tolerance["cases"], "exempt": tolerance.get("exempt", 0), "partly": tolerance.get("partly", 0),
+                   "rejected": tolerance.get("rejected", 0), "pending": tolerance.get("pending", 0)}
             ))
 
     def _print_totals(self, district: Unit) -> None:
@@ -190,6 +203,7 @@ class Command(BaseCommand):
             ("expert", _("expert"), _("the public catalogue; evaluation panels")),
             ("resident", _("resident"), _("the public catalogue; rate this year's key reforms (verified resident)")),
             ("province", _("province reform office"), _("every district's catalogue, board and bulletins, read-only")),
+            ("discipline", _("discipline reviewer"), _("tolerance cases: opinions, the precedent library")),
         ]
         port = os.environ.get("PORT", "8000")
         self.stdout.write("")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import CaseState, Outcome, ToleranceCase
+from ..models import CaseState, Outcome, ToleranceCase
 
 
 @dataclass(frozen=True, slots=True)
