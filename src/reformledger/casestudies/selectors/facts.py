@@ -1,11 +1,11 @@
-"""Scoped reads of case studies and their adoptions."""
+"""The adoptions of published case studies as the assessment reads them (issue 11 part 6)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import Adoption, CaseStudyState
+from ..models import Adoption, CaseStudyState
 
 
 @dataclass(frozen=True, slots=True)
