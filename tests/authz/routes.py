@@ -28,6 +28,7 @@ API_PARAMETERS = {
     # expert panels (eval-panels)
     "panel_id": "panel",
     "sheet_id": "sheet",
+    "case_study_id": "case_study",  # case studies (issue 11 part 6)
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -59,6 +60,9 @@ PAGE_SEGMENTS = {
     "panels": "panel",
     "my-panels": "panel",
     "sheets": "sheet",
+    # case studies (issue 11 part 6): case-studies/<pk>/..., office/case-studies/<pk>/materials/<id>/
+    "case-studies": "case_study",
+    "materials": "case_material",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -160,4 +164,6 @@ PAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /office/org/people/<int:pk>/roles/": {"role": "unit_staff", "unit": "@unit_a"},
     # --- look-back reviews (issue 10 part 6)
     "POST /evaluation/lookback/schedule-due/": {"scheduled_on": "2099-01-01"},
+    # --- case studies (issue 11 part 6)
+    "POST /office/case-studies/<int:pk>/materials/": {"files": ["file"]},
 }

@@ -117,3 +117,8 @@ def public_attachment(pk: int, attachment_id: int) -> Any:
     """A public attachment that a published case study cites (404 otherwise)."""
     case = get_public_case_study(pk)
     return get_object_or_404(case.evidence_attachments.filter(is_public=True), pk=attachment_id)
+
+
+def published_case_of(reform_id: int) -> CaseStudy | None:
+    """The reform's published case study, for its public page (one query)."""
+    return published().filter(reform_id=reform_id).only("id", "title", "adoption_level").first()

@@ -176,7 +176,7 @@ def _check_complete(case: CaseStudy) -> None:
     errors: Errors = {}
     for name in REQUIRED_SECTIONS:
         if not (getattr(case, name) or "").strip():
-            label = CaseStudy._meta.get_field(name).verbose_name
+            label = getattr(CaseStudy._meta.get_field(name), "verbose_name", name)
             checks.add(errors, name, _("Write the section “%(section)s” first.") % {"section": label})
     if errors:
         raise ValidationError(errors)
