@@ -18,9 +18,13 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from reformledger.casestudies.services import adoptions as _adoption_services  # case studies (issue 11 part 6)
+from reformledger.casestudies.services import (
+    adoptions as _adoption_services,  # case studies (issue 11 part 6)
+)
 from reformledger.casestudies.services import cases as _case_services  # case studies (issue 11 part 6)
-from reformledger.casestudies.services import materials as _material_services  # case studies (issue 11 part 6)
+from reformledger.casestudies.services import (
+    materials as _material_services,  # case studies (issue 11 part 6)
+)
 from reformledger.core.tokens import create_token
 from reformledger.evaluation.models import Channel, Resident, Round, RoundKind  # eval-ratings
 from reformledger.evaluation.services import codes as code_services

@@ -23,8 +23,8 @@ from reformledger.core import files
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
 from reformledger.demo import documents, generator
-from reformledger.demo.district import load_demo
 from reformledger.demo.casestudies import load_case_studies_demo
+from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
 from reformledger.demo.evaluation_offline import load_offline_demo
 from reformledger.demo.evaluation_panels import load_panels_demo  # expert panels (eval-panels)
