@@ -61,8 +61,8 @@ class CaseStudyForm(forms.Form):
 
 class OutcomeRowForm(forms.Form):
     indicator = forms.CharField(label=_("Indicator"), max_length=limits.TITLE)
-    before = forms.DecimalField(label=_("Before"), required=False, max_digits=16, decimal_places=4)
-    after = forms.DecimalField(label=_("After"), max_digits=16, decimal_places=4)
+    before = forms.DecimalField(label=_("Before the reform"), required=False, max_digits=16, decimal_places=4)
+    after = forms.DecimalField(label=_("After the reform"), max_digits=16, decimal_places=4)
     unit = forms.CharField(label=_("Unit of measure"), max_length=30, required=False)
     source = forms.CharField(label=_("Source"), max_length=limits.TITLE, required=False)
 
