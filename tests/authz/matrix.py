@@ -376,6 +376,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /office/case-studies/<int:pk>/unpublish/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
     "GET /office/case-studies/new/": row(CARRIERS, leader_main=DENY, leader_domains=DENY, committee=DENY, province=DENY),
     "POST /office/case-studies/<int:pk>/adoptions/new/": row(OFFICE_WRITES, other_unit=HIDE),
+    "GET /office/case-studies/<int:pk>/adoptions/<int:adoption_id>/withdraw/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
+    "POST /office/case-studies/<int:pk>/adoptions/<int:adoption_id>/withdraw/": row(OFFICE_WRITES, other_unit=HIDE),
     "POST /office/case-studies/<int:pk>/edit/": row(OFFICE_WRITES, other_unit=HIDE),
     "POST /office/case-studies/<int:pk>/materials/": row(OFFICE_WRITES, other_unit=HIDE),
     "POST /office/case-studies/<int:pk>/materials/<int:material_id>/remove/": row(OFFICE_WRITES, other_unit=HIDE),

@@ -63,6 +63,7 @@ PAGE_SEGMENTS = {
     # case studies (issue 11 part 6): case-studies/<pk>/..., office/case-studies/<pk>/materials/<id>/
     "case-studies": "case_study",
     "materials": "case_material",
+    "adoptions": "case_adoption",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")

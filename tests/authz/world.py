@@ -290,7 +290,7 @@ PNG = (
 
 def _case_study_objects(users: dict[str, User | None], reform: Any, attachment: Any) -> dict[str, int]:
     """MX-1's case study, written by the office, citing the reform's public attachment, with an
-    image, published and adopted by the city: ``case_study`` and ``case_material``."""
+    image, published and adopted by the city: ``case_study``, ``case_material``, ``case_adoption``."""
     office = users["office"]
     case = _case_services.draft_case_study(user=office, reform=reform, title="不动产登记改革的经验")
     _case_services.update_case_study(
@@ -299,7 +299,7 @@ def _case_study_objects(users: dict[str, User | None], reform: Any, attachment: 
     )
     material = _material_services.add_material(user=office, case=case, upload=SimpleUploadedFile("photo.png", PNG))
     _case_services.publish_case_study(user=office, case=case)
-    _adoption_services.record_adoption(
+    adoption = _adoption_services.record_adoption(
         user=office, case=case, level="city", place="深圳市", adopted_on=timezone.localdate() - dt.timedelta(days=1)
     )
-    return {"case_study": case.pk, "case_material": material.pk}
+    return {"case_study": case.pk, "case_material": material.pk, "case_adoption": adoption.pk}

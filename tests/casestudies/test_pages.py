@@ -138,3 +138,19 @@ def test_menu_entry_and_badge(client_for, people, case):
     client.post(f"/office/case-studies/{case.pk}/submit/")
     page = client_for(people.office).get("/office/case-studies/").content.decode()
     assert 'href="/office/case-studies/"' in page
+
+
+def test_withdrawing_an_adoption_through_its_page(client_for, people, other_people, reform):
+    day = timezone.localdate() - dt.timedelta(days=2)
+    case = published_case(people.office, reform, adoptions=[("nation", "国家卫生健康委", day)])
+    adoption = case.adoptions.get()
+    url = f"/office/case-studies/{case.pk}/adoptions/{adoption.pk}/withdraw/"
+    assert client_for(people.unit_head).get(url).status_code == 403
+    assert client_for(other_people.office).get(url).status_code == 404
+    office = client_for(people.office)
+    assert "Withdraw (recorded by mistake)" in office.get(f"/office/case-studies/{case.pk}/").content.decode()
+    assert office.post(url, {"reason": ""}).status_code == 400
+    assert office.post(url, {"reason": "误登"}).status_code == 302
+    page = client_for(None).get(f"/case-studies/{case.pk}/").content.decode()
+    assert "国家卫生健康委" not in page
+    assert "误登" in office.get(f"/office/case-studies/{case.pk}/").content.decode()

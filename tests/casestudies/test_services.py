@@ -188,3 +188,26 @@ def test_unpublished_cases_adoptions_are_not_counted(setting, people):
     assert len(adoptions(district_id=case.district_id, year=day.year)) == 1
     services.unpublish_case_study(user=people.office, case=case, reason="核实")
     assert adoptions(district_id=case.district_id, year=day.year) == []
+
+
+def test_a_wrong_adoption_is_withdrawn_with_a_reason_and_no_longer_counted(setting, people, other_people, province_office):
+    day = timezone.localdate() - dt.timedelta(days=2)
+    case = published_case(people.office, setting[0], adoptions=[("city", "深圳市", day), ("nation", "国家卫生健康委", day)])
+    wrong = case.adoptions.get(level="nation")
+    for user in (people.unit_head, other_people.office, province_office):
+        with pytest.raises(PermissionDenied):
+            adoption_services.withdraw_adoption(user=user, adoption=wrong, reason="误登")
+    with pytest.raises(ValidationError) as caught:
+        adoption_services.withdraw_adoption(user=people.office, adoption=wrong, reason="")
+    assert "reason" in caught.value.message_dict
+    adoption_services.withdraw_adoption(user=people.office, adoption=wrong, reason="误登：实为省级推广")
+    case.refresh_from_db()
+    assert (case.adoption_level, case.adoptions_count) == ("city", 1)
+    assert [f.level for f in adoptions(district_id=case.district_id, year=day.year)] == ["city"]
+    assert Adoption.objects.count() == 2  # kept on record
+    with pytest.raises(ValidationError) as caught:
+        adoption_services.withdraw_adoption(user=people.office, adoption=wrong, reason="再次")
+    assert "state" in caught.value.message_dict
+    # the same adoption may be recorded again once the wrong one is withdrawn
+    adoption_services.record_adoption(user=people.office, case=case, level="nation", place="国家卫生健康委", adopted_on=day)
+    assert AuditEntry.objects.filter(action="casestudy.adoption_withdraw").get().changes["reason"] == "误登：实为省级推广"

@@ -92,6 +92,13 @@ class Adoption(TimeStampedModel):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
     )
+    # A wrongly recorded adoption is withdrawn with a reason, never deleted: an assessment version
+    # that cited it stays as published; the next computation no longer counts it (ADR 0049).
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("withdrawn by"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdraw_reason = models.TextField(_("reason for withdrawing"), blank=True)
 
     class Meta:
         verbose_name = _("adoption")

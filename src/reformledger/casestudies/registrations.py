@@ -26,6 +26,7 @@ AUDIT_LABELS = {
     "casestudy.publish": _("published the case study"),
     "casestudy.unpublish": _("took the case study off the public site"),
     "casestudy.adopt": _("recorded an adoption of the case study's experience (复制推广)"),
+    "casestudy.adoption_withdraw": _("withdrew a wrongly recorded adoption"),
     "casestudy.material_add": _("added an image or document to the case study"),
     "casestudy.material_remove": _("removed an image or document from the case study"),
 }

@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("office/case-studies/<int:pk>/publish/", actions.case_publish, name="office-publish"),
     path("office/case-studies/<int:pk>/unpublish/", actions.case_unpublish, name="office-unpublish"),
     path("office/case-studies/<int:pk>/adoptions/new/", actions.adoption_new, name="office-adoption-new"),
+    path("office/case-studies/<int:pk>/adoptions/<int:adoption_id>/withdraw/", actions.adoption_withdraw, name="office-adoption-withdraw"),
     path("office/case-studies/<int:pk>/materials/", materials.material_add, name="office-material-add"),
     path("office/case-studies/<int:pk>/materials/<int:material_id>/", materials.material_download, name="office-material"),
     path("office/case-studies/<int:pk>/materials/<int:material_id>/remove/", materials.material_remove, name="office-material-remove"),

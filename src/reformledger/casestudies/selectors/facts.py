@@ -22,11 +22,12 @@ class AdoptionFact:
 
 def adoptions(*, district_id: int, year: int) -> list[AdoptionFact]:
     """The adoptions recorded in ``year`` (by ``adopted_on``) of a district's published case
-    studies, oldest first. One query."""
+    studies, oldest first; withdrawn ones left out. One query."""
     rows = (
         Adoption.objects.filter(
             case_study__district_id=district_id,
             case_study__state=CaseStudyState.PUBLISHED,
+            withdrawn_at__isnull=True,
             adopted_on__year=year,
         )
         .order_by("adopted_on", "pk")

@@ -98,7 +98,7 @@ def public_rows(case: CaseStudy) -> dict[str, Any]:
         "outcomes": list(case.outcome_rows.all()),
         "images": [m for m in materials if m.is_image],
         "documents": [m for m in materials if not m.is_image],
-        "adoptions": list(case.adoptions.order_by("adopted_on", "pk")),
+        "adoptions": list(case.adoptions.filter(withdrawn_at__isnull=True).order_by("adopted_on", "pk")),
         "attachments": list(case.evidence_attachments.filter(is_public=True).order_by("created_at", "pk")),
         "reports": list(
             case.evidence_reports.filter(status=Decision.ACCEPTED)

@@ -1,6 +1,7 @@
 """Adoptions of a published case study's experience elsewhere (复制推广), recorded by the office of
-its district: level (city, province, nation), place, date, document number, description. The case
-keeps its widest level and its count (the lists filter and sort by them; one writer: this module).
+its district: level (city, province, nation), place, date, document number, description; a wrong one
+withdrawn with a reason (kept, no longer counted). The case keeps the widest level and the count of
+the adoptions in force (the lists filter and sort by them; one writer: this module).
 """
 
 from __future__ import annotations
@@ -64,18 +65,44 @@ def record_adoption(
     values = _check(case, {
         "level": level, "place": place, "adopted_on": adopted_on, "document_number": document_number, "description": description,
     }, errors)
-    if not errors and case.adoptions.filter(level=values["level"], place=values["place"], adopted_on=values["adopted_on"]).exists():
+    in_force = case.adoptions.filter(withdrawn_at__isnull=True)
+    if not errors and in_force.filter(level=values["level"], place=values["place"], adopted_on=values["adopted_on"]).exists():
         checks.add(errors, "place", _("This adoption is recorded already."))
     if errors:
         raise ValidationError(errors)
     adoption = Adoption.objects.create(case_study=case, recorded_by=user, **values)
-    levels = list(case.adoptions.values_list("level", flat=True))
+    log_action(user, "casestudy.adopt", case, {
+        "adoption": [None, adoption.pk], "level": values["level"], "place": values["place"],
+        "adopted_on": values["adopted_on"], "document_number": values["document_number"], **_recount(case),
+    })
+    return adoption
+
+
+def _recount(case: CaseStudy) -> dict[str, list[Any]]:
+    """Keep the case's widest level and count of the adoptions in force; the changes, for the audit."""
+    levels = list(case.adoptions.filter(withdrawn_at__isnull=True).values_list("level", flat=True))
     before = (case.adoption_level, case.adoptions_count)
     case.adoption_level, case.adoptions_count = widest(levels), len(levels)
     case.save(update_fields=["adoption_level", "adoptions_count", "updated_at"])
-    log_action(user, "casestudy.adopt", case, {
-        "adoption": [None, adoption.pk], "level": values["level"], "place": values["place"],
-        "adopted_on": values["adopted_on"], "document_number": values["document_number"],
-        "adoption_level": [before[0], case.adoption_level], "adoptions_count": [before[1], case.adoptions_count],
+    return {"adoption_level": [before[0], case.adoption_level], "adoptions_count": [before[1], case.adoptions_count]}
+
+
+@transaction.atomic
+def withdraw_adoption(*, user, adoption: Adoption, reason: str) -> Adoption:
+    """The office withdraws a wrongly recorded adoption with a reason: kept on record (an assessment
+    that cited it stays as published), no longer shown publicly nor counted."""
+    case = CaseStudy.objects.select_for_update().select_related("reform").get(pk=adoption.case_study_id)
+    require(user, "casestudies.manage_case_study", case, message=MANAGES)
+    adoption = Adoption.objects.select_for_update().get(pk=adoption.pk)
+    errors: Errors = {}
+    if adoption.withdrawn_at is not None:
+        checks.add(errors, "state", _("This adoption is withdrawn already."))
+    text = checks.text(reason, "reason", limits.REASON, errors, required=True)
+    if errors:
+        raise ValidationError(errors)
+    adoption.withdrawn_at, adoption.withdrawn_by, adoption.withdraw_reason = timezone.now(), user, text
+    adoption.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason", "updated_at"])
+    log_action(user, "casestudy.adoption_withdraw", case, {
+        "adoption": [adoption.pk, None], "level": adoption.level, "place": adoption.place, "reason": text, **_recount(case),
     })
     return adoption

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -103,3 +103,22 @@ def adoption_new(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("casestudies:office-case", pk=pk)
     context = {"case": case, "reform": case.reform, "form": form}
     return render(request, "casestudies/office_adoption.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@office_member_required()
+def adoption_withdraw(request: HttpRequest, pk: int, adoption_id: int) -> HttpResponse:
+    """Withdraw a wrongly recorded adoption, with a reason."""
+    case = selectors.get_case_study(request.user, pk)
+    adoption = get_object_or_404(case.adoptions.all(), pk=adoption_id)
+    require(request.user, "casestudies.manage_case_study", case, message=services.MANAGES)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = submit(form, lambda: adoption_services.withdraw_adoption(
+            user=request.user, adoption=adoption, reason=form.cleaned_data["reason"]), aliases={"state": "__all__"})
+        if done is not None:
+            messages.success(request, _("The adoption is withdrawn."))
+            return redirect("casestudies:office-case", pk=pk)
+    title = _("Withdraw the adoption: %(place)s") % {"place": adoption.place}
+    context = {"case": case, "reform": case.reform, "form": form, "title": title, "step": "withdraw"}
+    return render(request, "casestudies/office_reason.html", context, status=400 if request.method == "POST" else 200)
