@@ -19,5 +19,6 @@ urlpatterns = [
     path("office/supervision/", include("reformledger.supervision.urls")),
     path("evaluation/", include("reformledger.evaluation.urls")),
     path("tolerance/", include("reformledger.tolerance.urls")),
+    path("", include("reformledger.casestudies.urls")),  # case-studies/ (public) and office/case-studies/
     path("", include("reformledger.portal.urls")),
 ]

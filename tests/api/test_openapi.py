@@ -13,6 +13,8 @@ PANEL_PATHS = {
     "/api/v1/panels/{panel_id}/sheets/{sheet_id}/submit",
     "/api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen",
 }
+#: Case studies (issue 11 part 6): the public list and one case.
+CASE_STUDY_PATHS = {"/api/v1/case-studies", "/api/v1/case-studies/{case_study_id}"}
 
 # --- OpenAPI, docs ----------------------------------------------------------------------------
 
@@ -35,7 +37,7 @@ def test_the_openapi_document_lists_every_path(client, db):
         "/api/v1/rounds/{round_id}/results",
         "/api/v1/reforms/{reform_id}/lookback",
         "/api/v1/lookback/due",
-    } | PANEL_PATHS
+    } | PANEL_PATHS | CASE_STUDY_PATHS
     assert set(schema["paths"]["/api/v1/reforms/{reform_id}"]) == {"get", "patch"}
     assert schema["components"]["securitySchemes"]["BearerToken"] == {"type": "http", "scheme": "bearer"}
     reforms = schema["paths"]["/api/v1/reforms"]

@@ -356,6 +356,41 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=OK, province=DENY),
     "POST /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     # --- end expert panels ---
+    # --- Case studies (issue 11 part 6): district A's MX-1 case study, published and adopted. The public
+    # pages and the API show published cases to anyone. The case's readers are its reform's people
+    # (another unit and another district's office: 404); the lead unit writes only while it is a draft
+    # (so on this published case: 403), the office of the district does the rest, the province office
+    # reads (403 on writes). A new case: the office of a district and unit staff and heads.
+    "GET /api/v1/case-studies": row(PUBLIC),
+    "GET /api/v1/case-studies/{case_study_id}": row(PUBLIC),
+    "GET /case-studies/": row(PUBLIC),
+    "GET /case-studies/<int:pk>/": row(PUBLIC),
+    "GET /case-studies/<int:pk>/attachments/<int:attachment_id>/": row(PUBLIC),
+    "GET /case-studies/<int:pk>/materials/<int:material_id>/": row(PUBLIC),
+    "GET /office/case-studies/": row(CARRIERS),
+    "GET /office/case-studies/<int:pk>/": row(OF_THE_REFORM),
+    "GET /office/case-studies/<int:pk>/adoptions/new/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
+    "GET /office/case-studies/<int:pk>/edit/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
+    "GET /office/case-studies/<int:pk>/materials/": row(NOBODY),
+    "GET /office/case-studies/<int:pk>/materials/<int:material_id>/": row(OF_THE_REFORM),
+    "GET /office/case-studies/<int:pk>/materials/<int:material_id>/remove/": row(NOBODY),
+    "GET /office/case-studies/<int:pk>/publish/": row(NOBODY),
+    "GET /office/case-studies/<int:pk>/return/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
+    "GET /office/case-studies/<int:pk>/submit/": row(NOBODY),
+    "GET /office/case-studies/<int:pk>/unpublish/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
+    "GET /office/case-studies/new/": row(CARRIERS, leader_main=DENY, leader_domains=DENY, committee=DENY, province=DENY),
+    "POST /office/case-studies/<int:pk>/adoptions/new/": row(OFFICE_WRITES, other_unit=HIDE),
+    "GET /office/case-studies/<int:pk>/adoptions/<int:adoption_id>/withdraw/": row(OFFICE_WRITES, other_unit=HIDE, office=OK),
+    "POST /office/case-studies/<int:pk>/adoptions/<int:adoption_id>/withdraw/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/<int:pk>/edit/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/<int:pk>/materials/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/<int:pk>/materials/<int:material_id>/remove/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/<int:pk>/publish/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/<int:pk>/return/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/<int:pk>/submit/": row(OFFICE_WRITES, other_unit=HIDE, office=DENY),
+    "POST /office/case-studies/<int:pk>/unpublish/": row(OFFICE_WRITES, other_unit=HIDE),
+    "POST /office/case-studies/new/": row(LEAD_UNIT_WRITES, other_unit=ALLOW, office=ALLOW, other_office=ALLOW),
+    # --- end case studies ---
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),

@@ -33,6 +33,7 @@ API_PARAMETERS = {
     "panel_id": "panel",
     "sheet_id": "sheet",
     "case_id": "tolerance_case",  # fault tolerance (issue 11 part 4)
+    "case_study_id": "case_study",  # case studies (issue 11 part 6)
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -68,6 +69,10 @@ PAGE_SEGMENTS = {
     "cases": "tolerance_case",
     "files": "tolerance_file",
     "items": "checklist_item",
+    # case studies (issue 11 part 6): case-studies/<pk>/..., office/case-studies/<pk>/materials/<id>/
+    "case-studies": "case_study",
+    "materials": "case_material",
+    "adoptions": "case_adoption",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -178,4 +183,6 @@ PAGE_BODIES: dict[str, dict[str, Any]] = {
     # --- fault tolerance (issue 11 part 4)
     "POST /tolerance/cases/<int:pk>/opinion/": {"outcome": "rejected", "reasons": "程序欠缺"},
     "POST /tolerance/cases/<int:pk>/withdraw/": {"reason": "撤回"},
+    # --- case studies (issue 11 part 6)
+    "POST /office/case-studies/<int:pk>/materials/": {"files": ["file"]},
 }

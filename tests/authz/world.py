@@ -18,6 +18,13 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from reformledger.casestudies.services import (
+    adoptions as _adoption_services,  # case studies (issue 11 part 6)
+)
+from reformledger.casestudies.services import cases as _case_services  # case studies (issue 11 part 6)
+from reformledger.casestudies.services import (
+    materials as _material_services,  # case studies (issue 11 part 6)
+)
 from reformledger.core.tokens import create_token
 from reformledger.evaluation.models import Channel, Resident, Round, RoundKind  # eval-ratings
 from reformledger.evaluation.services import codes as code_services
@@ -182,6 +189,7 @@ def build_world() -> World:
     lookback = _lookback_objects(users, units, reform.domain)
     panel_objects = _panel_world(users, units, [reform, to_complete])
     tolerance = _tolerance_objects(users, units, reform.domain)
+    case_objects = _case_study_objects(users, reform, attachment)
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -208,6 +216,7 @@ def build_world() -> World:
             **lookback,  # a completed key reform's look-back review and the problem it found
             **panel_objects,  # a closed expert panel and the matrix's expert's sheet
             **tolerance,  # issue 11 part 4: a terminated reform's tolerance case, its evidence, a checklist item
+            **case_objects,  # MX-1's case study, published, adopted by the city, with an image
         },
     )
 
@@ -301,3 +310,29 @@ def _panel_world(users: dict[str, User | None], units: dict[str, Unit], reforms:
     _sheet_services.submit_sheet(user=expert, sheet=sheet, marks={str(c.pk): 15 for c in criteria})
     _panel_services.close_panel(user=office, panel=panel)
     return {"panel": panel.pk, "sheet": sheet.pk}
+
+
+# --- case studies (issue 11 part 6) ---------------------------------------------------------------
+
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+    b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def _case_study_objects(users: dict[str, User | None], reform: Any, attachment: Any) -> dict[str, int]:
+    """MX-1's case study, written by the office, citing the reform's public attachment, with an
+    image, published and adopted by the city: ``case_study``, ``case_material``, ``case_adoption``."""
+    office = users["office"]
+    case = _case_services.draft_case_study(user=office, reform=reform, title="不动产登记改革的经验")
+    _case_services.update_case_study(
+        user=office, case=case, evidence_attachments=[attachment.pk],
+        changes={"background": "登记窗口分散", "features": "一窗受理", "highlights": "办理时间压缩一半", "experience": "数据共享"},
+    )
+    material = _material_services.add_material(user=office, case=case, upload=SimpleUploadedFile("photo.png", PNG))
+    _case_services.publish_case_study(user=office, case=case)
+    adoption = _adoption_services.record_adoption(
+        user=office, case=case, level="city", place="深圳市", adopted_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    return {"case_study": case.pk, "case_material": material.pk, "case_adoption": adoption.pk}

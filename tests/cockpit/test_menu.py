@@ -64,15 +64,16 @@ def test_entries_are_registered_for_the_roles_that_may_open_them(people):
             entry.key for entry in menu_entries(request, section="supervision")
         ], [entry.key for entry in menu_entries(request, section="evaluation")]
 
-    # The evaluation's section (issue 10): rating rounds, expert panels, look-back reviews.
+    # The evaluation's section (issue 10): rating rounds, expert panels, look-back reviews; and the
+    # case studies (issue 11 part 6), which every one who carries or watches reforms reads.
     assert keys(people.office) == (
         ["cockpit.workbench"],
         ["cockpit.reports", "cockpit.decisions", "cockpit.help"],
-        ["evaluation.rounds", "evaluation.panels", "evaluation.lookback"],
+        ["evaluation.rounds", "evaluation.panels", "evaluation.lookback", "casestudies.list"],
     )
-    assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"], [])
-    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.lookback"])
-    assert keys(people.unit_staff) == ([], [], [])
+    assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"], ["casestudies.list"])
+    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.lookback", "casestudies.list"])
+    assert keys(people.unit_staff) == ([], [], ["casestudies.list"])
 
 
 def _badge_queries(queries) -> list[str]:

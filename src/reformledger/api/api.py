@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.renderers import JSONRenderer
 
+from reformledger.casestudies.api import router as casestudies_router
 from reformledger.evaluation.api import router as evaluation_router
 from reformledger.org.api import router as org_router
 from reformledger.reforms.api import router as reforms_router
@@ -99,3 +100,4 @@ api.add_router("", reforms_router)
 api.add_router("", supervision_router)
 api.add_router("", evaluation_router)
 api.add_router("", tolerance_router)
+api.add_router("", casestudies_router)

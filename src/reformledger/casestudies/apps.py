@@ -6,3 +6,8 @@ class CaseStudiesConfig(AppConfig):
     name = "reformledger.casestudies"
     label = "casestudies"
     verbose_name = _("Case studies")
+
+    def ready(self) -> None:
+        from .registrations import register
+
+        register()

@@ -10,6 +10,7 @@ from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from reformledger.casestudies.selectors.public import published_case_of
 from reformledger.core.cache import district_count
 from reformledger.core.fragments import cached_fragment, cached_rows, row_version
 from reformledger.core.pagination import KeysetPaginator
@@ -98,7 +99,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     reform = get_public_reform(pk)
-    return render(request, "portal/detail.html", {"reform": reform})
+    return render(request, "portal/detail.html", {"reform": reform, "case_study": published_case_of(reform.pk)})
 
 
 @require_GET

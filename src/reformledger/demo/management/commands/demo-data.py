@@ -12,6 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reformledger.demo.casestudies import load_case_studies_demo
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
 from reformledger.demo.evaluation_offline import load_offline_demo
@@ -62,7 +63,9 @@ class Command(BaseCommand):
         }
         # Fault tolerance (issue 11 part 4): the discipline reviewer and cases on failed reforms.
         tolerance = load_tolerance_demo(district=district)
-        made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases"))
+        # The case studies (issue 11 part 6): the article's reforms written up, published, adopted.
+        case_studies = load_case_studies_demo(district=district)
+        made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases")) or bool(case_studies)
         if not result.created_anything and not supervision.created_anything and not made_evaluation:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
@@ -113,6 +116,7 @@ class Command(BaseCommand):
                 )
         self._print_evaluation(**evaluation)
         self._print_tolerance(tolerance)
+        self._print_case_studies(case_studies)
         self._print_totals(district)
         self._print_logins()
 
@@ -153,6 +157,17 @@ class Command(BaseCommand):
                   "%(rejected)d rejected, %(pending)d pending).")
                 % {"cases": tolerance["cases"], "exempt": tolerance.get("exempt", 0), "partly": tolerance.get("partly", 0),
                    "rejected": tolerance.get("rejected", 0), "pending": tolerance.get("pending", 0)}
+            ))
+
+    def _print_case_studies(self, made: dict) -> None:
+        if made.get("case_studies"):
+            self.stdout.write(self.style.SUCCESS(
+                _("Case studies: %(cases)d written (%(published)d published, %(submitted)d awaiting the office) with "
+                  "%(adoptions)d adoptions elsewhere (%(nation)d nationwide).")
+                % {
+                    "cases": made["case_studies"], "published": made.get("published", 0), "submitted": made.get("submitted", 0),
+                    "adoptions": made.get("adoptions", 0), "nation": made.get("adopted_nation", 0),
+                }
             ))
 
     def _print_totals(self, district: Unit) -> None:

@@ -1,11 +1,11 @@
-"""Scoped reads of case studies and their adoptions."""
+"""The adoptions of published case studies as the assessment reads them (issue 11 part 6)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from .models import Adoption, CaseStudyState
+from ..models import Adoption, CaseStudyState
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,11 +22,12 @@ class AdoptionFact:
 
 def adoptions(*, district_id: int, year: int) -> list[AdoptionFact]:
     """The adoptions recorded in ``year`` (by ``adopted_on``) of a district's published case
-    studies, oldest first. One query."""
+    studies, oldest first; withdrawn ones left out. One query."""
     rows = (
         Adoption.objects.filter(
             case_study__district_id=district_id,
             case_study__state=CaseStudyState.PUBLISHED,
+            withdrawn_at__isnull=True,
             adopted_on__year=year,
         )
         .order_by("adopted_on", "pk")
