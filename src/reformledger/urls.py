@@ -18,5 +18,6 @@ urlpatterns = [
     path("office/org/", include("reformledger.org.urls")),
     path("office/supervision/", include("reformledger.supervision.urls")),
     path("evaluation/", include("reformledger.evaluation.urls")),
+    path("assessment/", include("reformledger.assessment.urls")),
     path("", include("reformledger.portal.urls")),
 ]
