@@ -6,3 +6,8 @@ class AssessmentConfig(AppConfig):
     name = "reformledger.assessment"
     label = "assessment"
     verbose_name = _("Annual assessment")
+
+    def ready(self) -> None:
+        from .registrations import register
+
+        register()
