@@ -65,3 +65,15 @@ def register() -> None:
         register_fact_family(label, family, apart=apart)
     for step in REGISTRATIONS:
         step()
+
+
+#: Where a line item's evidence is shown: (the line item's id field, the URL name taking ``pk``),
+#: first match wins. Names not (yet) in the URLconf are skipped; the pages' helpers may edit these.
+EVIDENCE_ROUTES: list[tuple[str, str]] = [
+    ("waived_by_id", "tolerance:case"),
+    ("commendation_id", "assessment:commendation"),
+    ("case_study_id", "casestudies:case-study"),
+    ("round_id", "evaluation:round-results"),
+    ("task_id", "supervision:task"),
+    ("reform_id", "reforms:detail"),
+]
