@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.utils import timezone, translation
 
 from reformledger.assessment.models import Appeal, AppealState, AssessmentState
@@ -16,6 +17,7 @@ from reformledger.assessment.selectors import appeals as selectors
 from reformledger.assessment.services import appeals as services
 from reformledger.core.models import AuditEntry
 from tests.assessment import factories
+from tests.evaluation.test_lookback_concurrency import at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +180,69 @@ def test_my_appeals_and_the_queue_are_scoped(published, district, people, other_
     assert not selectors.appeal_queue(other_people.office).exists()
     with pytest.raises(PermissionDenied):
         selectors.appeal_queue(people.unit_staff)
+
+
+def test_an_adjustment_line_is_not_appealed(published, district, people):
+    line = factories.line_of(published, district.sub_a, "3")
+    line.adjustment = "rule"
+    line.save(update_fields=["adjustment"])
+    with pytest.raises(ValidationError) as caught:
+        _file(people.unit_staff, line)
+    assert "floor and a cap" in caught.value.message_dict["line_item"][0]
+
+
+def test_upholding_derives_a_new_draft_carrying_every_upheld_appeal(published, district, people):
+    from reformledger.assessment.models import Assessment, LineItem, UnitScore
+
+    late = _file(people.unit_staff, factories.line_of(published, district.sub_a, "3"), requested_points="0")
+    base = _file(people.other_staff, factories.line_of(published, district.sub_b, "1"))
+    with pytest.raises(ValidationError) as caught:
+        services.uphold_appeal(user=people.office, appeal=late, points="", reasons="延期已批准")
+    assert "points" in caught.value.message_dict
+    first = services.uphold_appeal(user=people.office, appeal=late, points="0", reasons="延期已批准")
+    v2 = first.resulting_assessment
+    assert first.state == AppealState.UPHELD and v2.state == AssessmentState.DRAFT and v2.version == 2
+    line = LineItem.objects.get(assessment=v2, unit=district.sub_a, rule__clause="3")
+    assert line.points == 0 and f"Changed on appeal {late.pk}" in line.explanation
+    assert UnitScore.objects.get(assessment=v2, unit=district.sub_a).score == Decimal("105")
+    second = services.uphold_appeal(user=people.office, appeal=base, points="101", reasons="漏计")
+    v3 = second.resulting_assessment
+    assert v3.version == 3
+    scores = dict(UnitScore.objects.filter(assessment=v3).values_list("unit__code", "score"))
+    assert scores == {"lh-guiyuan": Decimal("105"), "lh-huangbei": Decimal("101"), "lh-health": Decimal("100")}
+    published.refresh_from_db()
+    assert published.state == AssessmentState.PUBLISHED  # the office reviews and publishes the new one
+    assert AuditEntry.objects.filter(action="appeal.uphold").count() == 2
+    assert AuditEntry.objects.filter(action="assessment.derive").count() == 2
+    assert Assessment.objects.count() == 3
+
+
+def test_upholding_against_a_superseded_version_is_refused(published, district, people):
+    appeal = _file(people.unit_staff, factories.line_of(published, district.sub_a, "3"))
+    published.state = AssessmentState.SUPERSEDED
+    published.save(update_fields=["state"])
+    with pytest.raises(ValidationError) as caught:
+        services.uphold_appeal(user=people.office, appeal=appeal, points="0", reasons="支持")
+    assert "superseded" in caught.value.message_dict["state"][0]
+    assert Appeal.objects.get().state == AppealState.SUBMITTED
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers are a PostgreSQL matter")
+def test_two_appeals_of_one_line_at_once_make_one(district, people):
+    from reformledger.assessment.models import LineItem
+    from reformledger.org.models import User
+
+    line_pk = factories.line_of(factories.standard(district, people), district.sub_a, "3").pk
+
+    def appeal(person_pk):
+        return lambda: services.file_appeal(
+            user=User.objects.get(pk=person_pk), line_item=LineItem.objects.get(pk=line_pk), reason="同时申诉"
+        )
+
+    results = at_once(appeal(people.unit_staff.pk), appeal(people.unit_head.pk))
+    made = [r for r in results if isinstance(r, Appeal)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(made) == 1 and len(refused) == 1, results
+    assert "line_item" in refused[0].message_dict
+    assert Appeal.objects.count() == 1 and AuditEntry.objects.filter(action="appeal.file").count() == 1

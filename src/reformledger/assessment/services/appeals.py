@@ -78,6 +78,10 @@ def _clean_text(value: str, name: str, errors: dict[str, list[str]], *, required
 
 
 def _check_appealable(line: LineItem) -> None:
+    if line.adjustment:
+        raise ValidationError({"line_item": _(
+            "This line only holds a total between a floor and a cap: appeal the line items it adjusts."
+        )})
     assessment = line.assessment
     if assessment.purpose != AssessmentPurpose.OFFICIAL or assessment.state in (AssessmentState.DRAFT, AssessmentState.REVIEWED):
         raise ValidationError({"line_item": _("Only a line item of a published version may be appealed.")})
