@@ -60,6 +60,7 @@ def commendations_panel(request, obj) -> dict[str, Any] | None:
 
 def _menu() -> None:
     entries = [
+        ("assessment.schemes", _("Schemes"), "assessment:schemes", _office_reader, "bi-journal-code", 10, None),
         ("assessment.versions", _("Versions and rankings"), "assessment:versions", _office_reader, "bi-bar-chart-steps", 20, None),
         ("assessment.appeals", _("Appeal queue"), "assessment:appeal-queue", _office_reader, "bi-megaphone", 40, _open_appeals),
         ("assessment.commendations", _("Commendations"), "assessment:commendations", _office_reader, "bi-award", 50, None),

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from reformledger.core.forms import add_service_errors
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for, office_district_ids
 
@@ -47,3 +53,33 @@ def chosen_year(request: HttpRequest, district: Unit | None = None) -> int:
         if known:
             return max(known)
     return timezone.localdate().year
+
+
+def field_errors(form, exc: ValidationError) -> None:
+    """The engine's errors on the form: ``params.x`` on ``params``, unknown names above the form."""
+    if not hasattr(exc, "error_dict"):
+        add_service_errors(form, exc)
+        return
+    for name, errors in exc.message_dict.items():
+        target = name.split(".", 1)[0]
+        for message in errors:
+            form.add_error(target if target in form.fields else None, message)
+
+
+def attempt(form, call: Callable[[], Any]) -> Any:
+    try:
+        return call()
+    except ValidationError as exc:
+        field_errors(form, exc)
+        return None
+
+
+def flash(request: HttpRequest, call: Callable[[], Any], done: str) -> Any:
+    try:
+        result = call()
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return None
+    messages.success(request, done)
+    return result
