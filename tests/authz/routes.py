@@ -59,6 +59,14 @@ PAGE_SEGMENTS = {
     "panels": "panel",
     "my-panels": "panel",
     "sheets": "sheet",
+    # the assessment (issue 11): assessment/office/schemes/<pk>/rules/<rule>/, versions/<pk>/units/<unit>/…
+    "schemes": "scheme",
+    "rules": "rule",
+    "versions": "assessment",
+    "rankings": "assessment",
+    "lines": "line_item",
+    "appeals": "appeal",
+    "commendations": "commendation",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -160,4 +168,19 @@ PAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /office/org/people/<int:pk>/roles/": {"role": "unit_staff", "unit": "@unit_a"},
     # --- look-back reviews (issue 10 part 6)
     "POST /evaluation/lookback/schedule-due/": {"scheduled_on": "2099-01-01"},
+    # --- the assessment (issue 11 parts 3, 5, 7)
+    "POST /assessment/lines/<int:pk>/appeal/": {"reason": "扣分有误"},
+    "POST /assessment/appeals/<int:pk>/": {"outcome": "reject", "reasons": "不予支持"},
+    "POST /assessment/office/commendations/new/": {
+        "year": "2018", "kind": "best_micro", "title": "年度最佳微改革", "unit": "@unit_a", "citation": "成效显著", "awarded_on": "2018-12-30",
+    },
+    "POST /assessment/office/commendations/<int:pk>/revoke/": {"reason": "撤销"},
+    "POST /assessment/office/schemes/": {
+        "create": "1", "year": "2019", "title": "2019年度方案", "unit_kinds": "sub_district", "noise_margin": "1", "appeal_days": "10",
+    },
+    "POST /assessment/office/schemes/<int:pk>/rules/new/": {"clause": "9", "title": "加分", "kind": "base", "params": '{"points": 1}'},
+    "POST /assessment/office/schemes/<int:pk>/rules/<int:rule>/": {"clause": "1", "title": "基础分", "kind": "base", "params": '{"points": 90}'},
+    "POST /assessment/office/schemes/<int:pk>/compute/": {"purpose": "dry_run"},
+    "POST /assessment/office/schemes/<int:pk>/what-if/": {"clause": "1", "params": '{"points": 90}'},
+    "POST /assessment/office/versions/<int:pk>/publish/": {"is_public": "1"},
 }

@@ -11,6 +11,7 @@ path parameter refers to.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,6 +174,7 @@ def build_world() -> World:
     evaluation = {"round": round_.pk, "rating": rating.pk, **_code_pack(users, round_)}
     lookback = _lookback_objects(users, units, reform.domain)
     panel_objects = _panel_world(users, units, [reform, to_complete])
+    assessment_objects = _assessment_world(users, units)  # issue 11: appeals, commendations, pages
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -198,6 +200,7 @@ def build_world() -> World:
             **evaluation,  # issue 10: a public round open now, a rating with a comment to moderate, a code pack
             **lookback,  # a completed key reform's look-back review and the problem it found
             **panel_objects,  # a closed expert panel and the matrix's expert's sheet
+            **assessment_objects,  # a published, public assessment with an open appeal; a commendation
         },
     )
 
@@ -268,3 +271,38 @@ def _panel_world(users: dict[str, User | None], units: dict[str, Unit], reforms:
     _sheet_services.submit_sheet(user=expert, sheet=sheet, marks={str(c.pk): 15 for c in criteria})
     _panel_services.close_panel(user=office, panel=panel)
     return {"panel": panel.pk, "sheet": sheet.pk}
+
+
+# --- the assessment's pages, appeals and commendations (issue 11 parts 3, 5, 7) ---------------------
+
+
+def _assessment_world(users: dict[str, User | None], units: dict[str, Unit]) -> dict[str, int]:
+    """District A's 2018 scheme (base 100, a penalty for running no reform), adopted, computed,
+    reviewed and published on the public site; the lead unit's staff appealed its base line (open);
+    the office commended the lead unit."""
+    from reformledger.assessment.models import LineItem
+    from reformledger.assessment.services import appeals as _appeals
+    from reformledger.assessment.services import commendations as _commendations
+    from reformledger.assessment.services import computation as _computation
+    from reformledger.assessment.services import schemes as _schemes
+    from reformledger.assessment.services import versions as _versions
+
+    office, staff = users["office"], users["unit_staff"]
+    scheme = _schemes.create_scheme(user=office, district=units["district"], year=2018, title="2018年度改革考评方案",
+                                    unit_kinds=["sub_district", "department"], noise_margin=Decimal(1), appeal_days=365)
+    rule = _schemes.save_rule(user=office, scheme=scheme, clause="1", title="基础分", kind="base", params={"points": 100})
+    _schemes.save_rule(user=office, scheme=scheme, clause="2", title="未开展改革扣分", kind="no_reform", params={"points": -5})
+    scheme = _schemes.adopt_scheme(user=office, scheme=scheme)
+    version = _computation.compute(user=office, scheme=scheme)
+    _versions.review(user=office, assessment=version)
+    version = _versions.publish(user=office, assessment=version, is_public=True)
+    line = LineItem.objects.get(assessment=version, unit=units["sub_a"], rule=rule)
+    appeal = _appeals.file_appeal(user=staff, line_item=line, reason="基础分应为105分", requested_points="105")
+    commendation = _commendations.award_commendation(
+        user=office, district=units["district"], year=2018, kind="best_key", title="年度最佳重点改革", unit=units["sub_a"],
+        citation="不动产登记改革", awarded_on=timezone.localdate(),
+    )
+    return {
+        "scheme": scheme.pk, "rule": rule.pk, "assessment": version.pk, "line_item": line.pk, "appeal": appeal.pk,
+        "commendation": commendation.pk,
+    }
