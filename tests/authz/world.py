@@ -11,8 +11,8 @@ path parameter refers to.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
