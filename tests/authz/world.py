@@ -198,6 +198,7 @@ def build_world() -> World:
             **evaluation,  # issue 10: a public round open now, a rating with a comment to moderate, a code pack
             **lookback,  # a completed key reform's look-back review and the problem it found
             **panel_objects,  # a closed expert panel and the matrix's expert's sheet
+            **_assessment_world(users, units),  # issue 11: an adopted scheme of 2018 and its published version 1
         },
     )
 
@@ -268,3 +269,21 @@ def _panel_world(users: dict[str, User | None], units: dict[str, Unit], reforms:
     _sheet_services.submit_sheet(user=expert, sheet=sheet, marks={str(c.pk): 15 for c in criteria})
     _panel_services.close_panel(user=office, panel=panel)
     return {"panel": panel.pk, "sheet": sheet.pk}
+
+
+# --- annual assessment (issue 11) ----------------------------------------------------------------
+
+
+def _assessment_world(users: dict[str, User | None], units: dict[str, Unit]) -> dict[str, int]:
+    """District A's scheme of 2018 (adopted, one base rule), computed, reviewed and published as version 1."""
+    from reformledger.assessment.services import computation, schemes, versions
+
+    office = users["office"]
+    scheme = schemes.create_scheme(user=office, district=units["district"], year=2018, title="2018年度考评方案",
+                                   unit_kinds=["sub_district", "department"])
+    schemes.save_rule(user=office, scheme=scheme, clause="1", title="基础分", kind="base", params={"points": 60})
+    scheme = schemes.adopt_scheme(user=office, scheme=scheme)
+    version = computation.compute(user=office, scheme=scheme)
+    versions.review(user=office, assessment=version)
+    versions.publish(user=office, assessment=version)
+    return {"assessment_year": 2018, "assessment_version": version.version}
