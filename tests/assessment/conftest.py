@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from reformledger.assessment.models import AssessmentPurpose
 from reformledger.assessment.services import computation, schemes, versions
@@ -45,4 +46,5 @@ def scores_of(assessment) -> dict[str, Decimal]:
 
 
 def lines_of(assessment, code: str) -> list:
-    return list(assessment.line_items.filter(unit__code=code).select_related("rule").order_by("rule__position", "pk"))
+    order = F("rule__position").asc(nulls_last=True)
+    return list(assessment.line_items.filter(unit__code=code).select_related("rule").order_by(order, "pk"))

@@ -78,6 +78,8 @@ ADMIN = profile(LOGIN)
 #: Evaluation (issue 10): a round's results before publication: its district's office and the province
 #: office; another district's office 404; everyone else 403 (anonymous too: the round is public).
 LIVE_RESULTS = profile(DENY, office=OK, province=OK, other_office=HIDE)
+#: Assessment (issue 11): a district's published ranking and a unit's line items, read by its people.
+ASSESSMENT_READS = profile(OK, anonymous=LOGIN, **_STRANGERS, other_office=HIDE, province=ALLOW)
 #: Evaluation (issue 10): the office pages of one of district A's rounds (code packs, slips, anomaly flags).
 ROUND_OFFICE_PAGES = profile(DENY, anonymous=LOGIN, office=OK, province=OK, other_office=HIDE)
 
@@ -356,6 +358,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=OK, province=DENY),
     "POST /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     # --- end expert panels ---
+<<<<<<< HEAD
     # --- The assessment's pages (issue 11 parts 3, 5, 7): district A's 2018 scheme (frozen), its published
     # public version, the lead unit's open appeal of its base line, a commendation of the lead unit. The
     # office of the district writes; the province office reads (403 on writes); another district's office
@@ -406,6 +409,19 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /assessment/office/versions/<int:pk>/publish/": row(OFFICE_WRITES),
     "POST /assessment/office/versions/<int:pk>/review/": row(OFFICE_WRITES),
     # --- end assessment pages ---
+=======
+    # --- annual assessment engine (issue 11): district A's published version of 2018 ------------------
+    # The district's people read its published ranking and line items; the province office must name
+    # the district (?district=: 422 without it); another district's office finds none of its own (404).
+    "GET /api/v1/assessments/{year}": row(ASSESSMENT_READS),
+    "GET /api/v1/assessments/{year}/units/{unit_id}": row(ASSESSMENT_READS),
+    # Computing and previewing act on the caller's own district (another office has no scheme: 422).
+    "POST /api/v1/assessments/{year}/compute": row(OFFICE_CREATES),
+    "POST /api/v1/assessments/{year}/what-if": row(OFFICE_CREATES),
+    "POST /api/v1/assessments/{year}/versions/{number}/review": row(OFFICE_WRITES),
+    "POST /api/v1/assessments/{year}/versions/{number}/publish": row(OFFICE_WRITES),
+    # --- end annual assessment engine ---
+>>>>>>> engine
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),

@@ -28,6 +28,10 @@ API_PARAMETERS = {
     # expert panels (eval-panels)
     "panel_id": "panel",
     "sheet_id": "sheet",
+    # annual assessment (issue 11): district A's published version of the year
+    "year": "assessment_year",
+    "unit_id": "unit_a",
+    "number": "assessment_version",
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -152,6 +156,8 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
         # expert panels (eval-panels)
         "POST /api/v1/panels/{panel_id}/sheets": {"reform": objects["reform"], "marks": {}},
         "POST /api/v1/panels/{panel_id}/sheets/{sheet_id}/reopen": {"reason": "复核"},
+        # annual assessment (issue 11)
+        "POST /api/v1/assessments/{year}/what-if": {"changes": [{"clause": "1", "params": {"points": 50}}]},
     }
 
 

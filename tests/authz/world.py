@@ -200,7 +200,7 @@ def build_world() -> World:
             **evaluation,  # issue 10: a public round open now, a rating with a comment to moderate, a code pack
             **lookback,  # a completed key reform's look-back review and the problem it found
             **panel_objects,  # a closed expert panel and the matrix's expert's sheet
-            **assessment_objects,  # a published, public assessment with an open appeal; a commendation
+            **assessment_objects,  # issue 11: a published, public version of 2018 with an open appeal; a commendation
         },
     )
 
@@ -278,7 +278,7 @@ def _panel_world(users: dict[str, User | None], units: dict[str, Unit], reforms:
 
 def _assessment_world(users: dict[str, User | None], units: dict[str, Unit]) -> dict[str, int]:
     """District A's 2018 scheme (base 100, a penalty for running no reform), adopted, computed,
-    reviewed and published on the public site; the lead unit's staff appealed its base line (open);
+    reviewed and published (version 1) on the public site; the lead unit's staff appealed its base line (open);
     the office commended the lead unit."""
     from reformledger.assessment.models import LineItem
     from reformledger.assessment.services import appeals as _appeals
@@ -304,5 +304,5 @@ def _assessment_world(users: dict[str, User | None], units: dict[str, Unit]) -> 
     )
     return {
         "scheme": scheme.pk, "rule": rule.pk, "assessment": version.pk, "line_item": line.pk, "appeal": appeal.pk,
-        "commendation": commendation.pk,
+        "commendation": commendation.pk, "assessment_year": 2018, "assessment_version": version.version,
     }

@@ -16,6 +16,7 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.renderers import JSONRenderer
 
+from reformledger.assessment.api import router as assessment_router
 from reformledger.evaluation.api import router as evaluation_router
 from reformledger.org.api import router as org_router
 from reformledger.reforms.api import router as reforms_router
@@ -97,3 +98,4 @@ api.add_router("", org_router)
 api.add_router("", reforms_router)
 api.add_router("", supervision_router)
 api.add_router("", evaluation_router)
+api.add_router("", assessment_router)

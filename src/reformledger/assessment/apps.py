@@ -8,6 +8,8 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Annual assessment")
 
     def ready(self) -> None:
+        from .pages_registrations import register_pages
         from .registrations import register
 
         register()
+        register_pages()

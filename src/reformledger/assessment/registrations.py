@@ -51,15 +51,6 @@ def _engine() -> None:
 REGISTRATIONS.append(_engine)
 
 
-def _pages() -> None:
-    from .pages_registrations import register_pages
-
-    register_pages()
-
-
-REGISTRATIONS.append(_pages)
-
-
 def register() -> None:
     for label, family, apart in FACT_FAMILIES:
         register_fact_family(label, family, apart=apart)
