@@ -358,7 +358,6 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=OK, province=DENY),
     "POST /evaluation/panels/<int:panel>/sheets/<int:pk>/reopen/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, office=ALLOW, province=DENY),
     # --- end expert panels ---
-<<<<<<< HEAD
     # --- The assessment's pages (issue 11 parts 3, 5, 7): district A's 2018 scheme (frozen), its published
     # public version, the lead unit's open appeal of its base line, a commendation of the lead unit. The
     # office of the district writes; the province office reads (403 on writes); another district's office
@@ -409,7 +408,6 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /assessment/office/versions/<int:pk>/publish/": row(OFFICE_WRITES),
     "POST /assessment/office/versions/<int:pk>/review/": row(OFFICE_WRITES),
     # --- end assessment pages ---
-=======
     # --- annual assessment engine (issue 11): district A's published version of 2018 ------------------
     # The district's people read its published ranking and line items; the province office must name
     # the district (?district=: 422 without it); another district's office finds none of its own (404).
@@ -421,7 +419,6 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /api/v1/assessments/{year}/versions/{number}/review": row(OFFICE_WRITES),
     "POST /api/v1/assessments/{year}/versions/{number}/publish": row(OFFICE_WRITES),
     # --- end annual assessment engine ---
->>>>>>> engine
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),

@@ -36,7 +36,7 @@ class DecisionForm(StyledForm):
     reasons = forms.CharField(label=_("Reasons"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 5}))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("outcome") == self.UPHOLD and data.get("points") is None:
             self.add_error("points", _("Set the points the line item is to give."))
         return data

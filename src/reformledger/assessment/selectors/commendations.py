@@ -86,14 +86,14 @@ def _top_lines(district: Unit, year: int) -> list[Candidate]:
     if published is None:
         return []
     lines = (
-        LineItem.objects.filter(assessment=published, points__gt=0, reform__isnull=False)
+        LineItem.objects.filter(assessment=published, points__gt=0, reform__isnull=False, rule__isnull=False)
         .select_related("unit", "reform", "rule").order_by("-points", "unit_id", "pk")[:PER_SOURCE]
     )
     return [
         Candidate("lines", line.unit, line.reform, _kind_for(line.reform), _(
             "Clause %(clause)s (%(rule)s) gave %(points)s points for this reform in version %(version)d."
         ) % {"clause": line.rule.clause, "rule": line.rule.title, "points": line.points, "version": published.version},
-            line.points) for line in lines
+            line.points) for line in lines if line.rule is not None
     ]
 
 

@@ -195,7 +195,7 @@ def uphold_appeal(*, user, appeal: Appeal, points: Decimal | str, reasons: str) 
     decided = _clean_points(points, "points", errors)
     if decided is None and "points" not in errors:
         errors.setdefault("points", []).append(_("Set the points the line item is to give."))
-    if errors:
+    if errors or decided is None:
         raise ValidationError(errors)
     source = appeal.line_item.assessment
     if source.state != AssessmentState.PUBLISHED:
@@ -205,7 +205,10 @@ def uphold_appeal(*, user, appeal: Appeal, points: Decimal | str, reasons: str) 
     appeal.state, appeal.decision, appeal.decided_points = AppealState.UPHELD, text, decided
     appeal.decided_by, appeal.decided_at = user, timezone.now()
     earlier = Appeal.objects.filter(line_item__assessment=source, state=AppealState.UPHELD).exclude(pk=appeal.pk)
-    overrides = {a.line_item_id: (a.decided_points, changed_on_appeal(a)) for a in earlier.order_by("decided_at", "pk")}
+    overrides: dict[int, tuple[Decimal, str]] = {
+        a.line_item_id: (a.decided_points, changed_on_appeal(a))
+        for a in earlier.order_by("decided_at", "pk") if a.decided_points is not None
+    }
     overrides[appeal.line_item_id] = (decided, changed_on_appeal(appeal))
     derived = versions.derive_version(
         user=user, source=source, overrides=overrides,

@@ -42,6 +42,8 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     upload = ImportForm(request.POST if "import" in request.POST else None, request.FILES or None)
     if request.method == "POST":
         require(request.user, "assessment.manage_scheme", district)
+        if district is None:
+            raise Http404
         made = None
         if "create" in request.POST and form.is_valid():
             made = attempt(form, lambda: schemes.create_scheme(user=request.user, district=district, **form.cleaned_data))

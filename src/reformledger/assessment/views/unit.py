@@ -34,7 +34,7 @@ def my_score(request: HttpRequest) -> HttpResponse:
     years = published.unit_years(frozenset({unit.pk}))
     wanted_year = request.GET.get("year", "")
     year = int(wanted_year) if wanted_year.isdigit() and int(wanted_year) in years else (years[0] if years else None)
-    version = published.current_published(unit.district_id, year) if year else None
+    version = published.current_published(unit.district_id or unit.pk, year) if year else None
     context = {"units": units, "unit": unit, "years": years, "year": year, "version": version}
     if version is not None:
         lines = published.unit_lines(version, unit)
