@@ -115,7 +115,7 @@ def _strong_ratings(district: Unit, year: int) -> list[Candidate]:
     reforms = _reforms(item[3] for item in found[:PER_SOURCE])
     return [
         Candidate("ratings", reforms[rid].lead_unit, reforms[rid], _kind_for(reforms[rid]), _(
-            "Residents rated it %(score).2f of 5 (%(n)d ratings) in the round \u201c%(round)s\u201d."
+            "Residents rated it %(score).2f of 5 (%(n)d ratings) in the round “%(round)s”."
         ) % {"score": score, "n": count, "round": round_.title}, Decimal(str(round(score, 3))))
         for score, count, round_, rid in found[:PER_SOURCE] if rid in reforms
     ]
@@ -130,7 +130,7 @@ def _good_lookbacks(district: Unit, year: int) -> list[Candidate]:
     )
     return [
         Candidate("lookback", review.reform.lead_unit, review.reform, _kind_for(review.reform), _(
-            "Its look-back review (回头看) concluded \u201c%(grade)s\u201d: %(conclusion)s"
+            "Its look-back review (回头看) concluded “%(grade)s”: %(conclusion)s"
         ) % {"grade": review.get_grade_display(), "conclusion": review.conclusion[:200]},
             Decimal(2 if review.grade == Grade.EXCELLENT else 1)) for review in reviews
     ]

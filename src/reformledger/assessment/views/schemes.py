@@ -16,13 +16,26 @@ from reformledger.core.permissions import require
 from reformledger.org.decorators import office_member_required
 
 from ..forms.schemes import ImportForm, NewSchemeForm, RuleForm, SchemeForm
-from ..models import AssessmentPurpose, Rule, Scheme
+from ..models import AssessmentPurpose, Rule, RuleKind, Scheme
 from ..selectors.scope import check_district
 from ..services import computation, schemes
 from ..variables import VARIABLES
 from .common import attempt, chosen_district, flash
 
 PAGE_SIZE = 50
+#: An example of each kind's params, shown beside the rule's form.
+KIND_EXAMPLES = (
+    (RuleKind.BASE, '{"points": 100}'),
+    (RuleKind.REFORM_OUTCOME, '{"tiers": {"key": {"completed_on_time": 5, "completed_late": 2}}, "co_unit_weight": 0.5}'),
+    (RuleKind.LATENESS, '{"per": "task_month", "points": -0.5}'),
+    (RuleKind.NO_REFORM, '{"points": -5}'),
+    (RuleKind.ADOPTION, '{"levels": {"city": 1, "province": 2, "nation": 3}}'),
+    (RuleKind.PUBLIC_RATING, '{"bands": [{"from": 4.5, "to": 5.01, "points": 2}]}'),
+    (RuleKind.COMMENDATION, '{"kinds": {"best_key": 3, "best_micro": 2}}'),
+    (RuleKind.RANK_LADDER, '{"variable": "reforms_led", "ladder": [5, 4, 3], "otherwise": 0}'),
+    (RuleKind.PER_INSTANCE, '{"variable": "late_reports", "points": -1}'),
+    (RuleKind.INTERPOLATED, '{"variable": "mean_rating", "baseline": 3, "challenge": 4.5, "points": 5}'),
+)
 
 
 def office_scheme(request: HttpRequest, pk: int) -> Scheme:
@@ -89,7 +102,10 @@ def _rule_page(request: HttpRequest, scheme: Scheme, rule: Rule | None) -> HttpR
         if saved is not None:
             messages.success(request, _("Rule %(clause)s is saved.") % {"clause": saved.clause})
             return redirect("assessment:scheme", pk=scheme.pk)
-    context = {"scheme": scheme, "rule": rule, "form": form, "variables": sorted((k, v[1]) for k, v in VARIABLES.items())}
+    context = {
+        "scheme": scheme, "rule": rule, "form": form, "variables": sorted((k, v[1]) for k, v in VARIABLES.items()),
+        "examples": [(RuleKind(kind).label, example) for kind, example in KIND_EXAMPLES],
+    }
     return render(request, "assessment/office/rule.html", context, status=400 if request.method == "POST" else 200)
 
 
