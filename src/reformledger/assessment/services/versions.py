@@ -75,6 +75,7 @@ def publish(*, user: Any, assessment: Assessment, is_public: bool = False) -> As
     if assessment.state != AssessmentState.REVIEWED:
         raise ValidationError(_("Version %(version)s must be reviewed before it is published.") % {"version": assessment.version})
     scheme, digest, froze = _freeze(assessment.scheme)
+    assessment.scheme = scheme
     changes: list[Change] = []
     if froze:
         changes.append(Change("assessment.scheme_freeze", scheme, {"state": [SchemeState.ADOPTED, SchemeState.FROZEN], "content_hash": [None, digest]}))
