@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from reformledger.assessment.models import Assessment
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 BASE = {"clause": "1", "title": "基础分", "kind": "base", "params": {"points": 60}}
 
 
