@@ -9,7 +9,13 @@ from decimal import Decimal as D
 import pytest
 from django.http import Http404
 
-from reformledger.assessment.selectors import assessments_of, published_assessment, ranking, unit_breakdown, version_diff
+from reformledger.assessment.selectors import (
+    assessments_of,
+    published_assessment,
+    ranking,
+    unit_breakdown,
+    version_diff,
+)
 from reformledger.assessment.services import computation, versions
 from reformledger.org.models import UnitKind
 from reformledger.reforms.models import Tier

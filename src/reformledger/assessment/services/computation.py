@@ -73,7 +73,7 @@ def _line_row(assessment_id: int, line: Line) -> tuple[Any, ...]:
 def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
     """PostgreSQL's COPY, in the current transaction: no model instances, no SQL to build per row."""
     with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
 
