@@ -6,9 +6,17 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import F
+from django.utils import translation
 
 from reformledger.assessment.models import AssessmentPurpose
 from reformledger.assessment.services import computation, schemes, versions
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Explanations and messages are asserted in English (zh-Hans is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ line keeps the points it would have had (``waived_points``), names the case and 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
@@ -113,7 +113,7 @@ def _imported(rule: RuleLike, book: FactBook) -> Iterable[Line]:
             yield make_line(unit.pk, rule, p, _("Imported from %(source)s: %(points)s") % {"source": source, "points": num(p)})
 
 
-KINDS = {
+KINDS: dict[str, Callable[[RuleLike, FactBook], Iterable[Line]]] = {
     RuleKind.BASE: _base,
     RuleKind.RANK_LADDER: _rank_ladder,
     RuleKind.PROPORTIONAL: _proportional,

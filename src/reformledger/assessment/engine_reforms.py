@@ -4,7 +4,7 @@ case study and adoption, commendation); see :mod:`.engine`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -88,7 +88,7 @@ def _lateness(rule: RuleLike, book: FactBook) -> Iterable[Line]:
             yield make_line(unit_id, rule, points, _("%(count)s late replies to supervision orders (%(orders)s) × %(points)s = %(total)s") % {
                 "count": len(codes), "orders": shown, "points": num(p), "total": num(points)}, quantity=Decimal(len(codes)))
         return
-    codes = {r.pk: r.code for r in book.reforms}
+    reform_codes = {r.pk: r.code for r in book.reforms}
     for (unit_id, reform_id), tasks in sorted(book.overdue_months.items()):
         if unit_id not in units:
             continue
@@ -96,7 +96,7 @@ def _lateness(rule: RuleLike, book: FactBook) -> Iterable[Line]:
         points = ranking.points(months * p)
         task_id = next(iter(tasks)) if len(tasks) == 1 else None
         yield make_line(unit_id, rule, points, _("%(count)s overdue task-months (%(tasks)s tasks of %(reform)s) × %(points)s = %(total)s") % {
-            "count": months, "tasks": len(tasks), "reform": codes.get(reform_id, f"#{reform_id}"), "points": num(p),
+            "count": months, "tasks": len(tasks), "reform": reform_codes.get(reform_id, f"#{reform_id}"), "points": num(p),
             "total": num(points)}, quantity=Decimal(months), reform_id=reform_id, task_id=task_id)
 
 
@@ -156,7 +156,7 @@ def _commendation(rule: RuleLike, book: FactBook) -> Iterable[Line]:
                 "title": commended.title, "points": num(p)}, commendation_id=commended.pk, reform_id=commended.reform_id)
 
 
-REFORM_KINDS = {
+REFORM_KINDS: dict[str, Callable[[RuleLike, FactBook], Iterable[Line]]] = {
     RuleKind.REFORM_OUTCOME: _reform_outcome,
     RuleKind.LATENESS: _lateness,
     RuleKind.NO_REFORM: _no_reform,

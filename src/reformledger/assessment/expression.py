@@ -22,7 +22,7 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import simpleeval
+import simpleeval  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -129,7 +129,7 @@ def parse(text: str, *, clause: str) -> ast.Expression:
     return tree
 
 
-def _float_constant(value: float, clause: str) -> float:
+def _float_constant(value: Any, clause: str) -> float:
     try:
         number = float(value)
     except OverflowError:

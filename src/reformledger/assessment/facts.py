@@ -135,9 +135,8 @@ class FactBook:
         qs = with_completion(
             Reform.objects.filter(district_id=self.district_id, year=self.year).exclude(status__in=NOT_RUN)
         ).order_by("pk")
-        return [ReformRow(*row) for row in qs.values_list(
-            "pk", "code", "title", "tier", "status", "due_date", "completed_on", "lead_unit_id"
-        )]
+        rows = qs.values_list("pk", "code", "title", "tier", "status", "due_date", "completed_on", "lead_unit_id")  # type: ignore[misc]
+        return [ReformRow(*row) for row in rows]
 
     @cached_property
     def reform_by_id(self) -> dict[int, ReformRow]:

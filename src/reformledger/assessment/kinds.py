@@ -30,7 +30,7 @@ Bands are half-open ``[from, to)`` and must not overlap.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -277,7 +277,7 @@ def _commendation(check: _Checker, p: Mapping[str, Any]) -> dict[str, Any]:
     return {"kinds": check.table(p, "kinds", CommendationKind.values)}
 
 
-_CLEANERS = {
+_CLEANERS: dict[str, Callable[[_Checker, Mapping[str, Any]], dict[str, Any]]] = {
     RuleKind.BASE: _base,
     RuleKind.RANK_LADDER: _rank_ladder,
     RuleKind.PROPORTIONAL: _proportional,

@@ -6,13 +6,13 @@ and shows every unit's score and rank against the published version, writing not
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -55,12 +55,39 @@ def _line_item(assessment: Assessment, line: Line) -> LineItem:
     )
 
 
+LINE_COLUMNS = (
+    "assessment_id", "unit_id", "rule_id", "points", "quantity", "explanation", "reform_id", "task_id", "round_id",
+    "case_study_id", "adoption_id", "commendation_id", "waived_by_id", "waived_points", "adjustment",
+)
+SCORE_COLUMNS = ("assessment_id", "unit_id", "score", "rank", "noise_band")
+
+
+def _line_row(assessment_id: int, line: Line) -> tuple[Any, ...]:
+    return (
+        assessment_id, line.unit_id, getattr(line.rule, "pk", None), line.points, line.quantity, line.explanation, line.reform_id,
+        line.task_id, line.round_id, line.case_study_id, line.adoption_id, line.commendation_id, line.waived_by_id,
+        line.waived_points, line.adjustment,
+    )
+
+
+def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """PostgreSQL's COPY, in the current transaction: no model instances, no SQL to build per row."""
+    with connection.cursor() as cursor:
+        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
 def store(assessment: Assessment, outcome: Outcome) -> None:
-    """The outcome's scores and line items, in bulk."""
+    """The outcome's scores and line items, in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
+    scores = [(assessment.pk, unit_id, score, outcome.ranks[unit_id], outcome.bands[unit_id])
+              for unit_id, score in sorted(outcome.scores.items())]
+    if connection.vendor == "postgresql":
+        _copy(UnitScore._meta.db_table, SCORE_COLUMNS, scores)
+        _copy(LineItem._meta.db_table, LINE_COLUMNS, (_line_row(assessment.pk, line) for line in outcome.lines))
+        return
     UnitScore.objects.bulk_create(
-        [UnitScore(assessment=assessment, unit_id=unit_id, score=score, rank=outcome.ranks[unit_id], noise_band=outcome.bands[unit_id])
-         for unit_id, score in sorted(outcome.scores.items())],
-        batch_size=BATCH,
+        [UnitScore(assessment=assessment, unit_id=u, score=s, rank=r, noise_band=b) for _a, u, s, r, b in scores], batch_size=BATCH,
     )
     LineItem.objects.bulk_create([_line_item(assessment, line) for line in outcome.lines], batch_size=BATCH)
 

@@ -125,7 +125,8 @@ def save_rule(*, user: Any, scheme: Scheme, rule: Rule | None = None, clause: st
     kinds = list(unit_kinds)
     cleaned = clean_rule(clause=clause, kind=kind, params=params, expression_text=expression, unit_kinds=kinds,
                          floor=floor, cap=cap, unit_codes=_district_codes(scheme.district_id))
-    taken = Rule.objects.filter(scheme=scheme, clause=clause).exclude(pk=getattr(rule, "pk", None)).exists()
+    same_clause = Rule.objects.filter(scheme=scheme, clause=clause)
+    taken = (same_clause.exclude(pk=rule.pk) if rule is not None else same_clause).exists()
     if taken:
         raise ValidationError({"clause": _("Clause %(clause)s is already in the scheme.") % {"clause": clause}})
     if position is None:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from reformledger.core.audit import Change, log_actions
 from reformledger.core.permissions import require
+from reformledger.org.models import Unit
 
 from .. import engine, ranking
 from ..hashing import results_hash, scheme_hash
@@ -69,12 +70,15 @@ def publish(*, user: Any, assessment: Assessment, is_public: bool = False) -> As
     """Publish a reviewed version: its scheme is frozen (hashed), its results hashed, both hashes
     written to the audit chain; the version published before it is superseded."""
     require(user, "assessment.publish", assessment)
+    # One publication at a time per district: the next one sees this one as the version it supersedes.
+    Unit.objects.select_for_update().filter(pk=assessment.district_id).first()
     assessment = _locked(assessment)
     if assessment.purpose != AssessmentPurpose.OFFICIAL:
         raise ValidationError(_("A dry run is not reviewed or published."))
     if assessment.state != AssessmentState.REVIEWED:
         raise ValidationError(_("Version %(version)s must be reviewed before it is published.") % {"version": assessment.version})
     scheme, digest, froze = _freeze(assessment.scheme)
+    assessment.scheme = scheme
     changes: list[Change] = []
     if froze:
         changes.append(Change("assessment.scheme_freeze", scheme, {"state": [SchemeState.ADOPTED, SchemeState.FROZEN], "content_hash": [None, digest]}))

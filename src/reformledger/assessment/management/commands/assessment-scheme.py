@@ -35,16 +35,16 @@ class Command(BaseCommand):
             if not file.is_file():
                 raise CommandError(_("No such file: %(path)s") % {"path": path})
             try:
-                scheme = import_scheme_yaml(user=acting_user(top, user), district=top, text=file.read_text(encoding="utf-8"))
+                made = import_scheme_yaml(user=acting_user(top, user), district=top, text=file.read_text(encoding="utf-8"))
             except ValidationError as error:
                 raise CommandError("; ".join(error.messages)) from None
             self.stdout.write(_("Imported %(title)s: %(year)s, revision %(revision)s, %(rules)s rules (draft).") % {
-                "title": scheme.title, "year": scheme.year, "revision": scheme.revision, "rules": scheme.rules.count()})
+                "title": made.title, "year": made.year, "revision": made.revision, "rules": made.rules.count()})
             return
         if year is None:
             raise CommandError(_("Name the scheme's year with --year."))
         qs = Scheme.objects.filter(district=top, year=year).order_by("-revision")
-        scheme = qs.filter(revision=revision).first() if revision else qs.first()
+        scheme: Scheme | None = qs.filter(revision=revision).first() if revision else qs.first()
         if scheme is None:
             raise CommandError(_("District %(code)s has no scheme for %(year)s.") % {"code": top.code, "year": year})
         file.write_text(export_scheme_yaml(scheme=scheme), encoding="utf-8")
