@@ -43,11 +43,11 @@ DATA = Path(__file__).resolve().parent / "data"
 COMMENDED_YEARS = (2016, 2017, 2018)
 APPEALED_YEAR = 2018
 #: What the unit says against a penalty, and what the office decides on upholding it, by rule kind.
-PENALTY_REASONS = {
+PENALTY_REASONS: dict[str, str] = {
     RuleKind.LATENESS: "其中一项任务的逾期系经区委改革办批准延期所致（延期批复附后），该部分月数不应计入逾期扣分。",
     RuleKind.NO_REFORM: "本单位年内承担了区级改革项目的主要工作（立项时由其他单位牵头，年中经区委改革办同意调整），不应按无改革扣分。",
 }
-PENALTY_DECISIONS = {
+PENALTY_DECISIONS: dict[str, str] = {
     RuleKind.LATENESS: "经核实，延期已获批准，批准延期后的月数不计逾期，扣分减半。",
     RuleKind.NO_REFORM: "经核实，该单位自年中起实际承担改革主要工作，无改革扣分减半。",
 }
@@ -133,9 +133,9 @@ def _appeal(office: User, district: Unit, counts: Counter) -> None:
         published, RuleKind.NO_REFORM, negative=True, exclude_units=showcase_units
     )
     outcome = _line(published, RuleKind.REFORM_OUTCOME, negative=False, exclude_units=showcase_units | {getattr(late, "unit_id", 0)})
-    upheld = None
+    upheld, kind = None, str(getattr(getattr(late, "rule", None), "kind", ""))
     if late is not None and (filer := _staff_of(late.unit)) is not None:
-        upheld = appeals.file_appeal(user=filer, line_item=late, requested_points=late.points / 2, reason=PENALTY_REASONS[late.rule.kind])
+        upheld = appeals.file_appeal(user=filer, line_item=late, requested_points=late.points / 2, reason=PENALTY_REASONS[kind])
     if outcome is not None and (filer := _staff_of(outcome.unit)) is not None:
         rejected = appeals.file_appeal(
             user=filer, line_item=outcome, requested_points=outcome.points + 2,
@@ -143,10 +143,9 @@ def _appeal(office: User, district: Unit, counts: Counter) -> None:
         )
         appeals.reject_appeal(user=office, appeal=rejected, reasons="协办单位按方案第2.1条以0.5的权重计分，计分无误，不予支持。")
         counts["appeals_rejected"] += 1
-    if upheld is not None:
+    if upheld is not None and late is not None:
         decided = appeals.uphold_appeal(
-            user=office, appeal=upheld, points=(late.points / 2).quantize(Decimal("0.001")),
-            reasons=PENALTY_DECISIONS[late.rule.kind],
+            user=office, appeal=upheld, points=(late.points / 2).quantize(Decimal("0.001")), reasons=PENALTY_DECISIONS[kind],
         )
         derived = decided.resulting_assessment
         if derived is not None:
