@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
 from reformledger.core.cache import register_district_of
+from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
+
+from . import rules_appeals  # noqa: F401  (registers the appeal and commendation permissions)
+from .models import Appeal
+from .selectors.appeals import open_count
+from .selectors.commendations import shown_to_person, shown_to_unit
 
 APPEAL_AUDIT_LABELS = {
     "appeal.file": _("appealed a line item of the assessment (申诉)"),
@@ -43,17 +49,11 @@ def _unit_worker(request) -> bool:
 
 
 def _open_appeals(request) -> int:
-    from .selectors.appeals import open_count
-
     return open_count(request.user)
 
 
 def commendations_panel(request, obj) -> dict[str, Any] | None:
     """The commendations in force of a unit (or naming a person): None when there are none."""
-    from reformledger.org.models import Unit
-
-    from .selectors.commendations import shown_to_person, shown_to_unit
-
     items = shown_to_unit(obj) if isinstance(obj, Unit) else shown_to_person(obj)
     return {"commendations": items} if items else None
 
@@ -74,9 +74,6 @@ def _menu() -> None:
 
 
 def register_pages() -> None:
-    from . import rules_appeals  # noqa: F401  (registers the appeal and commendation permissions)
-    from .models import Appeal
-
     registry.register_audit_labels(APPEAL_AUDIT_LABELS, creates=("appeal.file", "commendation.award"))
     registry.register_change_labels(APPEAL_CHANGE_LABELS)
     register_district_of(Appeal, lambda appeal: appeal.unit.district_id)

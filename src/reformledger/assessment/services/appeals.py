@@ -27,6 +27,7 @@ from reformledger.core.permissions import require
 
 from ..models import Appeal, AppealState, Assessment, AssessmentPurpose, AssessmentState, LineItem
 from ..ranking import points as as_points
+from . import versions
 
 FILES = _("Only the head or staff of the unit whose score it is may appeal a line item.")
 WITHDRAWS = _("Only the unit that filed the appeal may withdraw it.")
@@ -185,8 +186,6 @@ def uphold_appeal(*, user, appeal: Appeal, points: Decimal | str, reasons: str) 
     is derived from the published version the appeal was filed against, carrying the decided points
     of this appeal and of every appeal upheld earlier against the same version (ADR 0045). The
     office then reviews and publishes it like any version."""
-    from . import versions  # the engine's: derive_version
-
     appeal = _open_appeal(appeal)
     require(user, "assessment.decide_appeal", appeal, message=DECIDES)
     _require_open(appeal)
