@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from reformledger.core.cache import EVERYTHING, cached_count, fact_scopes
 from reformledger.org.selectors import actor_for
 
 from ..models import Appeal, AppealState, Assessment, LineItem
@@ -62,8 +63,11 @@ def appealable_line(user, pk: int) -> LineItem:
 
 
 def open_count(user) -> int:
-    """Open appeals in the office's queue (the menu's badge)."""
+    """Open appeals in the office's queue (the menu's badge): counted once, then cached until an
+    audited write touches the assessment of the office's districts."""
     try:
-        return appeal_queue(user).count()
+        districts = office_districts(user)
     except PermissionDenied:
         return 0
+    scopes = EVERYTHING if districts is None else fact_scopes("assessment", districts)
+    return cached_count(appeal_queue(user), scopes=scopes)

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reformledger.core import limits
 from reformledger.core.audit import log_action
@@ -29,9 +30,9 @@ from ..models import Appeal, AppealState, Assessment, AssessmentPurpose, Assessm
 from ..ranking import points as as_points
 from . import versions
 
-FILES = _("Only the head or staff of the unit whose score it is may appeal a line item.")
-WITHDRAWS = _("Only the unit that filed the appeal may withdraw it.")
-DECIDES = _("Only the reform office of the district decides its appeals.")
+FILES = gettext_lazy("Only the head or staff of the unit whose score it is may appeal a line item.")
+WITHDRAWS = gettext_lazy("Only the unit that filed the appeal may withdraw it.")
+DECIDES = gettext_lazy("Only the reform office of the district decides its appeals.")
 #: Points an appeal may ask for or a decision may set, either way (a line item's points are a few hundred at most).
 MAX_POINTS = Decimal("100000")
 
@@ -98,7 +99,7 @@ def _check_appealable(line: LineItem) -> None:
         }})
 
 
-OPEN_ALREADY = _("This line item already has an open appeal; wait for the office's decision or withdraw it first.")
+OPEN_ALREADY = gettext_lazy("This line item already has an open appeal; wait for the office's decision or withdraw it first.")
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reformledger.core import limits
 from reformledger.core.audit import log_action
@@ -22,7 +23,7 @@ from reformledger.reforms.models import Reform
 
 from ..models import Commendation, CommendationKind
 
-AWARDS = _("Only the reform office of the district awards and revokes its commendations.")
+AWARDS = gettext_lazy("Only the reform office of the district awards and revokes its commendations.")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
