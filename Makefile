@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 export PORT
 
-.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation bench-panels bench-ratings messages vendor clean
+.PHONY: demo demo-reset test install system-deps redis lint serve bench bench-evaluation bench-panels bench-ratings bench-assessment messages vendor clean
 
 # The virtual environment, rebuilt when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -74,6 +74,10 @@ bench-panels: install
 # Rating submissions against the bare view, same server and run (issue 10 part 10).
 bench-ratings: install
 	$(BIN)/python bench/ratings.py
+
+# The annual assessment's speed (issue 11 part 10): PostgreSQL database reformledger_bench_assess.
+bench-assessment: install
+	$(BIN)/python bench/assessment.py $(ASSESS_BENCH_ARGS)
 
 # Extract and compile translations (zh-Hans is the default language).
 messages: install

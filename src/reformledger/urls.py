@@ -20,5 +20,6 @@ urlpatterns = [
     path("evaluation/", include("reformledger.evaluation.urls")),
     path("tolerance/", include("reformledger.tolerance.urls")),
     path("", include("reformledger.casestudies.urls")),  # case-studies/ (public) and office/case-studies/
+    path("assessment/", include("reformledger.assessment.urls")),
     path("", include("reformledger.portal.urls")),
 ]

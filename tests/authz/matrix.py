@@ -82,8 +82,13 @@ ADMIN = profile(LOGIN)
 #: Evaluation (issue 10): a round's results before publication: its district's office and the province
 #: office; another district's office 404; everyone else 403 (anonymous too: the round is public).
 LIVE_RESULTS = profile(DENY, office=OK, province=OK, other_office=HIDE)
+#: Assessment (issue 11): a district's published ranking and a unit's line items, read by its people.
+ASSESSMENT_READS = profile(OK, anonymous=LOGIN, **_STRANGERS, other_office=HIDE, province=ALLOW)
 #: Evaluation (issue 10): the office pages of one of district A's rounds (code packs, slips, anomaly flags).
 ROUND_OFFICE_PAGES = profile(DENY, anonymous=LOGIN, office=OK, province=OK, other_office=HIDE)
+
+#: Assessment (issue 11): a unit's own pages ("my score", "my appeals"): unit heads and staff only.
+UNIT_PAGES = profile(DENY, anonymous=LOGIN, unit_staff=OK, unit_head=OK, other_unit=OK)
 
 PROFILES = {
     "PUBLIC": PUBLIC,
@@ -103,6 +108,7 @@ PROFILES = {
     "ADMIN": ADMIN,
     "LIVE_RESULTS": LIVE_RESULTS,  # evaluation (issue 10)
     "ROUND_OFFICE_PAGES": ROUND_OFFICE_PAGES,  # evaluation (issue 10)
+    "UNIT_PAGES": UNIT_PAGES,  # assessment (issue 11)
 }
 
 
@@ -391,6 +397,67 @@ EXPECTED: dict[str, dict[str, str]] = {
     "POST /office/case-studies/<int:pk>/unpublish/": row(OFFICE_WRITES, other_unit=HIDE),
     "POST /office/case-studies/new/": row(LEAD_UNIT_WRITES, other_unit=ALLOW, office=ALLOW, other_office=ALLOW),
     # --- end case studies ---
+    # --- The assessment's pages (issue 11 parts 3, 5, 7): district A's 2018 scheme (frozen), its published
+    # public version, the lead unit's open appeal of its base line, a commendation of the lead unit. The
+    # office of the district writes; the province office reads (403 on writes); another district's office
+    # never sees them (404); a unit appeals and withdraws only its own (another unit: 404); the public
+    # pages show published versions the office made public.
+    "GET /assessment/appeals/<int:pk>/": row(OF_THE_REFORM, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
+    "GET /assessment/appeals/<int:pk>/withdraw/": row(NOBODY),
+    "GET /assessment/lines/<int:pk>/appeal/": row(OF_THE_REFORM, leader_main=HIDE, leader_domains=HIDE, committee=HIDE, office=HIDE, province=HIDE),
+    "GET /assessment/my-appeals/": row(UNIT_PAGES),
+    "GET /assessment/my-score/": row(UNIT_PAGES),
+    "GET /assessment/office/appeals/": row(OFFICE_PAGES),
+    "GET /assessment/office/commendations/": row(OFFICE_PAGES),
+    "GET /assessment/office/commendations/<int:pk>/revoke/": row(OFFICE_WRITES, office=OK),
+    "GET /assessment/office/commendations/new/": row(OFFICE_PAGES, province=DENY),
+    "GET /assessment/office/schemes/": row(OFFICE_PAGES),
+    "GET /assessment/office/schemes/<int:pk>/": row(ROUND_OFFICE_PAGES),
+    "GET /assessment/office/schemes/<int:pk>/adopt/": row(NOBODY),
+    "GET /assessment/office/schemes/<int:pk>/compute/": row(NOBODY),
+    "GET /assessment/office/schemes/<int:pk>/export.yaml": row(ROUND_OFFICE_PAGES),
+    "GET /assessment/office/schemes/<int:pk>/revise/": row(NOBODY),
+    "GET /assessment/office/schemes/<int:pk>/rules/<int:rule>/": row(OFFICE_WRITES, office=OK),
+    "GET /assessment/office/schemes/<int:pk>/rules/<int:rule>/delete/": row(NOBODY),
+    "GET /assessment/office/schemes/<int:pk>/rules/new/": row(OFFICE_WRITES, office=OK),
+    "GET /assessment/office/schemes/<int:pk>/what-if/": row(OFFICE_WRITES, office=OK),
+    "GET /assessment/office/versions/": row(OFFICE_PAGES),
+    "GET /assessment/office/versions/<int:pk>/": row(ROUND_OFFICE_PAGES),
+    "GET /assessment/office/versions/<int:pk>/diff/": row(ROUND_OFFICE_PAGES),
+    "GET /assessment/office/versions/<int:pk>/publish/": row(OFFICE_WRITES, office=OK),
+    "GET /assessment/office/versions/<int:pk>/review/": row(NOBODY),
+    "GET /assessment/office/versions/<int:pk>/units/<int:unit>/": row(ROUND_OFFICE_PAGES),
+    "GET /assessment/rankings/": row(PUBLIC),
+    "GET /assessment/rankings/<int:pk>/": row(PUBLIC),
+    "GET /assessment/rankings/<int:pk>/units/<int:unit>/": row(PUBLIC),
+    "POST /assessment/appeals/<int:pk>/": row(OFFICE_WRITES, other_unit=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
+    "POST /assessment/appeals/<int:pk>/withdraw/": row(LEAD_UNIT_WRITES, other_unit=HIDE, leader_main=HIDE, leader_domains=HIDE, committee=HIDE),
+    "POST /assessment/lines/<int:pk>/appeal/": row(NOT_FOUND, anonymous=LOGIN, resident=DENY, expert=DENY, unit_staff=ALLOW, unit_head=ALLOW),
+    "POST /assessment/office/commendations/<int:pk>/revoke/": row(OFFICE_WRITES),
+    "POST /assessment/office/commendations/new/": row(OFFICE_CREATES),
+    "POST /assessment/office/schemes/": row(OFFICE_CREATES),
+    "POST /assessment/office/schemes/<int:pk>/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/adopt/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/compute/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/revise/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/rules/<int:rule>/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/rules/<int:rule>/delete/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/rules/new/": row(OFFICE_WRITES),
+    "POST /assessment/office/schemes/<int:pk>/what-if/": row(OFFICE_WRITES),
+    "POST /assessment/office/versions/<int:pk>/publish/": row(OFFICE_WRITES),
+    "POST /assessment/office/versions/<int:pk>/review/": row(OFFICE_WRITES),
+    # --- end assessment pages ---
+    # --- annual assessment engine (issue 11): district A's published version of 2018 ------------------
+    # The district's people read its published ranking and line items; the province office must name
+    # the district (?district=: 422 without it); another district's office finds none of its own (404).
+    "GET /api/v1/assessments/{year}": row(ASSESSMENT_READS),
+    "GET /api/v1/assessments/{year}/units/{unit_id}": row(ASSESSMENT_READS),
+    # Computing and previewing act on the caller's own district (another office has no scheme: 422).
+    "POST /api/v1/assessments/{year}/compute": row(OFFICE_CREATES),
+    "POST /api/v1/assessments/{year}/what-if": row(OFFICE_CREATES),
+    "POST /api/v1/assessments/{year}/versions/{number}/review": row(OFFICE_WRITES),
+    "POST /api/v1/assessments/{year}/versions/{number}/publish": row(OFFICE_WRITES),
+    # --- end annual assessment engine ---
     # --- The admin: representative rows (the rest of /admin/ is covered by ADMIN_MODELS) ---------------
     "GET /admin/": row(ADMIN),
     "GET /admin/reforms/reform/": row(ADMIN),

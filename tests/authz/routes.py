@@ -34,6 +34,10 @@ API_PARAMETERS = {
     "sheet_id": "sheet",
     "case_id": "tolerance_case",  # fault tolerance (issue 11 part 4)
     "case_study_id": "case_study",  # case studies (issue 11 part 6)
+    # annual assessment (issue 11): district A's published version of the year
+    "year": "assessment_year",
+    "unit_id": "unit_a",
+    "number": "assessment_version",
 }
 #: On pages (and in the admin), the path segment before a parameter says what it names.
 PAGE_SEGMENTS = {
@@ -73,6 +77,14 @@ PAGE_SEGMENTS = {
     "case-studies": "case_study",
     "materials": "case_material",
     "adoptions": "case_adoption",
+    # the assessment (issue 11): assessment/office/schemes/<pk>/rules/<rule>/, versions/<pk>/units/<unit>/…
+    "schemes": "scheme",
+    "rules": "rule",
+    "versions": "assessment",
+    "rankings": "assessment",
+    "lines": "line_item",
+    "appeals": "appeal",
+    "commendations": "commendation",
 }
 
 _PAGE_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -164,6 +176,8 @@ def api_bodies(objects: dict[str, int], today: dt.date) -> dict[str, dict[str, A
             "answers": [{"code": c, "answer": c in _CONDITIONS, "explanation": "说明"} for c in (*_CONDITIONS, *_NEGATIVE)],
         },
         "POST /api/v1/tolerance-cases/{case_id}/decide": {"outcome": "rejected", "reasons": "程序欠缺"},
+        # annual assessment (issue 11)
+        "POST /api/v1/assessments/{year}/what-if": {"changes": [{"clause": "1", "params": {"points": 50}}]},
     }
 
 
@@ -185,4 +199,19 @@ PAGE_BODIES: dict[str, dict[str, Any]] = {
     "POST /tolerance/cases/<int:pk>/withdraw/": {"reason": "撤回"},
     # --- case studies (issue 11 part 6)
     "POST /office/case-studies/<int:pk>/materials/": {"files": ["file"]},
+    # --- the assessment (issue 11 parts 3, 5, 7)
+    "POST /assessment/lines/<int:pk>/appeal/": {"reason": "扣分有误"},
+    "POST /assessment/appeals/<int:pk>/": {"outcome": "reject", "reasons": "不予支持"},
+    "POST /assessment/office/commendations/new/": {
+        "year": "2018", "kind": "best_micro", "title": "年度最佳微改革", "unit": "@unit_a", "citation": "成效显著", "awarded_on": "2018-12-30",
+    },
+    "POST /assessment/office/commendations/<int:pk>/revoke/": {"reason": "撤销"},
+    "POST /assessment/office/schemes/": {
+        "create": "1", "year": "2019", "title": "2019年度方案", "unit_kinds": "sub_district", "noise_margin": "1", "appeal_days": "10",
+    },
+    "POST /assessment/office/schemes/<int:pk>/rules/new/": {"clause": "9", "title": "加分", "kind": "base", "params": '{"points": 1}'},
+    "POST /assessment/office/schemes/<int:pk>/rules/<int:rule>/": {"clause": "1", "title": "基础分", "kind": "base", "params": '{"points": 90}'},
+    "POST /assessment/office/schemes/<int:pk>/compute/": {"purpose": "dry_run"},
+    "POST /assessment/office/schemes/<int:pk>/what-if/": {"clause": "1", "params": '{"points": 90}'},
+    "POST /assessment/office/versions/<int:pk>/publish/": {"is_public": "1"},
 }

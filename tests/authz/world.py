@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -190,6 +191,7 @@ def build_world() -> World:
     panel_objects = _panel_world(users, units, [reform, to_complete])
     tolerance = _tolerance_objects(users, units, reform.domain)
     case_objects = _case_study_objects(users, reform, attachment)
+    assessment_objects = _assessment_world(users, units)  # issue 11: appeals, commendations, pages
     tokens = {role: (create_token(user=user) if user is not None else None) for role, user in users.items()}
     return World(
         users=users,
@@ -217,6 +219,7 @@ def build_world() -> World:
             **panel_objects,  # a closed expert panel and the matrix's expert's sheet
             **tolerance,  # issue 11 part 4: a terminated reform's tolerance case, its evidence, a checklist item
             **case_objects,  # MX-1's case study, published, adopted by the city, with an image
+            **assessment_objects,  # issue 11: a published, public version of 2018 with an open appeal; a commendation
         },
     )
 
@@ -336,3 +339,36 @@ def _case_study_objects(users: dict[str, User | None], reform: Any, attachment: 
         user=office, case=case, level="city", place="深圳市", adopted_on=timezone.localdate() - dt.timedelta(days=1)
     )
     return {"case_study": case.pk, "case_material": material.pk, "case_adoption": adoption.pk}
+# --- the assessment's pages, appeals and commendations (issue 11 parts 3, 5, 7) ---------------------
+
+
+def _assessment_world(users: dict[str, User | None], units: dict[str, Unit]) -> dict[str, int]:
+    """District A's 2018 scheme (base 100, a penalty for running no reform), adopted, computed,
+    reviewed and published (version 1) on the public site; the lead unit's staff appealed its base line (open);
+    the office commended the lead unit."""
+    from reformledger.assessment.models import LineItem
+    from reformledger.assessment.services import appeals as _appeals
+    from reformledger.assessment.services import commendations as _commendations
+    from reformledger.assessment.services import computation as _computation
+    from reformledger.assessment.services import schemes as _schemes
+    from reformledger.assessment.services import versions as _versions
+
+    office, staff = users["office"], users["unit_staff"]
+    scheme = _schemes.create_scheme(user=office, district=units["district"], year=2018, title="2018年度改革考评方案",
+                                    unit_kinds=["sub_district", "department"], noise_margin=Decimal(1), appeal_days=365)
+    rule = _schemes.save_rule(user=office, scheme=scheme, clause="1", title="基础分", kind="base", params={"points": 100})
+    _schemes.save_rule(user=office, scheme=scheme, clause="2", title="未开展改革扣分", kind="no_reform", params={"points": -5})
+    scheme = _schemes.adopt_scheme(user=office, scheme=scheme)
+    version = _computation.compute(user=office, scheme=scheme)
+    _versions.review(user=office, assessment=version)
+    version = _versions.publish(user=office, assessment=version, is_public=True)
+    line = LineItem.objects.get(assessment=version, unit=units["sub_a"], rule=rule)
+    appeal = _appeals.file_appeal(user=staff, line_item=line, reason="基础分应为105分", requested_points="105")
+    commendation = _commendations.award_commendation(
+        user=office, district=units["district"], year=2018, kind="best_key", title="年度最佳重点改革", unit=units["sub_a"],
+        citation="不动产登记改革", awarded_on=timezone.localdate(),
+    )
+    return {
+        "scheme": scheme.pk, "rule": rule.pk, "assessment": version.pk, "line_item": line.pk, "appeal": appeal.pk,
+        "commendation": commendation.pk, "assessment_year": 2018, "assessment_version": version.version,
+    }

@@ -17,6 +17,7 @@ from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.renderers import JSONRenderer
 
 from reformledger.casestudies.api import router as casestudies_router
+from reformledger.assessment.api import router as assessment_router
 from reformledger.evaluation.api import router as evaluation_router
 from reformledger.org.api import router as org_router
 from reformledger.reforms.api import router as reforms_router
@@ -101,3 +102,4 @@ api.add_router("", supervision_router)
 api.add_router("", evaluation_router)
 api.add_router("", tolerance_router)
 api.add_router("", casestudies_router)
+api.add_router("", assessment_router)

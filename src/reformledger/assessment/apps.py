@@ -6,3 +6,10 @@ class AssessmentConfig(AppConfig):
     name = "reformledger.assessment"
     label = "assessment"
     verbose_name = _("Annual assessment")
+
+    def ready(self) -> None:
+        from .pages_registrations import register_pages
+        from .registrations import register
+
+        register()
+        register_pages()

@@ -7,7 +7,8 @@ in its ``AppConfig.ready``:
   keys of their ``changes`` (``register_change_labels``), so a reform's history can tell
   supervision's entries in words without ``reforms`` knowing supervision;
 - **panels on a reform's page** (``register_reform_panel``): a template and a function that gives
-  its context (or ``None`` to leave the panel out for this person and reform);
+  its context (or ``None`` to leave the panel out for this person and reform); likewise on a
+  unit's and a person's page (``register_unit_panel``, ``register_person_panel``);
 - **menu entries** (``register_menu_entry``) for the office's navigation bar;
 - **catalogue columns** (``register_catalogue_column``): a cell per reform in the office's catalogue,
   loaded in the page's own query (``prepare``) and keying the cached row by its value.
@@ -89,6 +90,46 @@ def reform_panels(request: Any, reform: Any) -> list[tuple[str, dict[str, Any]]]
         if context is not None:
             out.append((panel.template, {"reform": reform, **context}))
     return out
+
+
+# --- panels on a unit's and a person's page (org's pages; the assessment shows commendations there) ---
+
+_unit_panels = _Panels()
+_person_panels = _Panels()
+
+
+def register_unit_panel(
+    key: str, *, template: str, context: Callable[[Any, Any], dict[str, Any] | None], order: int = 100
+) -> None:
+    """A panel on a unit's page (``org:unit``): ``template`` rendered with ``context(request, unit)``
+    and ``unit``; a ``None`` context leaves it out."""
+    _unit_panels.by_key[key] = ReformPanel(key=key, template=template, context=context, order=order)
+
+
+def register_person_panel(
+    key: str, *, template: str, context: Callable[[Any, Any], dict[str, Any] | None], order: int = 100
+) -> None:
+    """A panel on a person's page (``org:person``): as :func:`register_unit_panel`, with ``person``."""
+    _person_panels.by_key[key] = ReformPanel(key=key, template=template, context=context, order=order)
+
+
+def _rendered(panels: _Panels, request: Any, obj: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
+    out = []
+    for panel in panels.ordered():
+        context = panel.context(request, obj)
+        if context is not None:
+            out.append((panel.template, {name: obj, **context}))
+    return out
+
+
+def unit_panels(request: Any, unit: Any) -> list[tuple[str, dict[str, Any]]]:
+    """``(template, context)`` of every panel this person sees on ``unit``'s page, in order."""
+    return _rendered(_unit_panels, request, unit, "unit")
+
+
+def person_panels(request: Any, person: Any) -> list[tuple[str, dict[str, Any]]]:
+    """``(template, context)`` of every panel this person sees on ``person``'s page, in order."""
+    return _rendered(_person_panels, request, person, "person")
 
 
 @dataclass(frozen=True)

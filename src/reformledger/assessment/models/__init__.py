@@ -3,7 +3,7 @@ versions of every unit's score as line items, appeals against a line item, comme
 
 from .appeals import Appeal, AppealState
 from .commendations import Commendation, CommendationKind
-from .results import Assessment, AssessmentPurpose, AssessmentState, LineItem, UnitScore
+from .results import Assessment, AssessmentPurpose, AssessmentState, LineAdjustment, LineItem, UnitScore
 from .schemes import Rule, RuleKind, Scheme, SchemeState
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "AssessmentState",
     "Commendation",
     "CommendationKind",
+    "LineAdjustment",
     "LineItem",
     "Rule",
     "RuleKind",

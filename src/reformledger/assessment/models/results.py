@@ -85,6 +85,11 @@ class Assessment(TimeStampedModel):
         return f"{self.year} v{self.version}"
 
 
+class LineAdjustment(models.TextChoices):
+    RULE = "rule", _("Held to the rule's floor or cap")
+    SCHEME = "scheme", _("Held to the scheme's floor or cap")
+
+
 class UnitScore(models.Model):
     assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="scores")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
@@ -111,7 +116,8 @@ class LineItem(models.Model):
 
     assessment = models.ForeignKey(Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="line_items")
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
-    rule = models.ForeignKey(Rule, verbose_name=_("rule"), on_delete=models.PROTECT, related_name="line_items")
+    #: None only for the adjustment that holds a unit's total between the scheme's floor and cap.
+    rule = models.ForeignKey(Rule, verbose_name=_("rule"), null=True, blank=True, on_delete=models.PROTECT, related_name="line_items")
     points = models.DecimalField(_("points"), max_digits=10, decimal_places=3)
     #: The measured quantity the points came from (instances, months, rank, score…), if any.
     quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3, null=True, blank=True)
@@ -129,6 +135,9 @@ class LineItem(models.Model):
     )
     #: The points the penalty would have been without the waiver (0 when nothing was waived).
     waived_points = models.DecimalField(_("points waived"), max_digits=10, decimal_places=3, default=0)
+    #: "" for a rule's own line; "rule" for the adjustment to a rule's floor or cap; "scheme" for the
+    #: adjustment to the scheme's floor or cap of a unit's score (then ``rule`` is None).
+    adjustment = models.CharField(_("adjustment"), max_length=8, choices=LineAdjustment.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("line item")

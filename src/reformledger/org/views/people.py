@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from reformledger.core.forms import submit
 from reformledger.core.permissions import require
+from reformledger.core.registry import person_panels
 
 from ..forms import ContactForm, MembershipForm, NewPersonForm
 from ..models import User
@@ -52,6 +53,7 @@ def _page(request: HttpRequest, reader: Viewer, person: User, status: int = 200,
         "form": forms.get("form") or ContactForm(initial=contacts),
         "membership_form": forms.get("membership_form") or MembershipForm(units=_units(reader)),
         "page_errors": forms.get("page_errors", []),
+        "panels": person_panels(request, person),
     }
     return render(request, "org/person.html", context, status=status)
 

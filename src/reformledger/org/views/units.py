@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from reformledger.core.forms import submit
+from reformledger.core.registry import unit_panels
 
 from ..forms import MoveUnitForm, NewUnitForm, UnitForm
 from ..models import Unit, UnitKind
@@ -73,6 +74,7 @@ def _page(request: HttpRequest, reader: Viewer, unit: Unit, **forms: Any) -> Htt
         "move_form": forms.get("move_form") or MoveUnitForm(units=_parents(reader, unit), initial={"parent": unit.parent_id}),
         "active_errors": forms.get("active_errors", []),
         "children": unit.children.order_by("sort_order", "code"),
+        "panels": unit_panels(request, unit),
     }
     return render(request, "org/unit.html", context, status=400 if forms else 200)
 

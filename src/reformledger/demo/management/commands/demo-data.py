@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.demo.casestudies import load_case_studies_demo
+from reformledger.demo.assessment import load_assessment_demo
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
 from reformledger.demo.evaluation_offline import load_offline_demo
@@ -65,7 +66,10 @@ class Command(BaseCommand):
         tolerance = load_tolerance_demo(district=district)
         # The case studies (issue 11 part 6): the article's reforms written up, published, adopted.
         case_studies = load_case_studies_demo(district=district)
-        made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases")) or bool(case_studies)
+        # The annual assessment (issue 11): schemes 2014–2018, published rankings, commendations, appeals.
+        assessment = load_assessment_demo(district=district)
+        made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases")) or bool(case_studies) or bool(assessment)
+        if not result.created_anything and not supervision.created_anything and not made_evaluation:
         if not result.created_anything and not supervision.created_anything and not made_evaluation:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
@@ -117,6 +121,7 @@ class Command(BaseCommand):
         self._print_evaluation(**evaluation)
         self._print_tolerance(tolerance)
         self._print_case_studies(case_studies)
+        self._print_assessment(assessment)
         self._print_totals(district)
         self._print_logins()
 
@@ -169,6 +174,22 @@ class Command(BaseCommand):
                     "adoptions": made.get("adoptions", 0), "nation": made.get("adopted_nation", 0),
                 }
             ))
+
+    def _print_assessment(self, made: dict) -> None:
+        if not made:
+            return
+        self.stdout.write(self.style.SUCCESS(
+            _(
+                "Annual assessment in %(seconds).1f s: %(schemes)d schemes imported from YAML, %(versions)d published rankings "
+                "(public), %(commendations)d commendations; appeals: %(upheld)d upheld (a new version published), "
+                "%(rejected)d rejected, %(open)d open."
+            )
+            % {
+                "seconds": made.get("seconds", 0), "schemes": made.get("schemes", 0), "versions": made.get("versions", 0),
+                "commendations": made.get("commendations", 0), "upheld": made.get("appeals_upheld", 0),
+                "rejected": made.get("appeals_rejected", 0), "open": made.get("appeals_open", 0),
+            }
+        ))
 
     def _print_totals(self, district: Unit) -> None:
         year = programme_year(timezone.localdate())

@@ -1,0 +1,78 @@
+"""Reads of published versions for the unit's "my score" and the public pages: which versions are
+published (and public), a version's ranking rows and a unit's line items. Each a bounded number of
+queries whatever the number of units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from reformledger.org.models import Unit
+
+from ..models import Assessment, AssessmentPurpose, AssessmentState, LineItem, UnitScore
+
+_LINE_JOINS = ("rule", "reform", "task", "round", "case_study", "adoption", "commendation", "waived_by")
+
+
+def published_versions() -> QuerySet[Assessment]:
+    """The published, current official versions (one per district and year)."""
+    return Assessment.objects.filter(purpose=AssessmentPurpose.OFFICIAL, state=AssessmentState.PUBLISHED)
+
+
+def current_published(district_id: int, year: int) -> Assessment | None:
+    return published_versions().select_related("scheme", "district").filter(district_id=district_id, year=year).first()
+
+
+def public_versions() -> QuerySet[Assessment]:
+    """The published versions the office chose to show on the public site, newest year first."""
+    return published_versions().filter(is_public=True).select_related("district").order_by("-year", "district__sort_order", "district__code")
+
+
+def public_version(pk: int) -> Assessment:
+    version = public_versions().select_related("scheme").filter(pk=pk).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def ranking_rows(assessment: Assessment) -> list[UnitScore]:
+    """Every unit's score, rank and noise band, best first (one query)."""
+    return list(assessment.scores.select_related("unit").order_by("rank", "unit__sort_order", "unit__code"))
+
+
+def with_ties(rows: list[UnitScore]) -> list[tuple[UnitScore, bool, int]]:
+    """Each row with whether its rank is tied and how many units share its noise band."""
+    ranks: dict[int, int] = {}
+    bands: dict[int, int] = {}
+    for row in rows:
+        ranks[row.rank] = ranks.get(row.rank, 0) + 1
+        bands[row.noise_band] = bands.get(row.noise_band, 0) + 1
+    return [(row, ranks[row.rank] > 1, bands[row.noise_band]) for row in rows]
+
+
+def unit_lines(assessment: Assessment, unit: Unit | int) -> list[LineItem]:
+    """A unit's line items in one version, in the scheme's order, their evidence joined (one query)."""
+    return list(
+        LineItem.objects.filter(assessment=assessment, unit=unit).select_related(*_LINE_JOINS)
+        .order_by("rule__position", "pk")
+    )
+
+
+def unit_score(assessment: Assessment, unit: Unit | int) -> UnitScore | None:
+    return assessment.scores.filter(unit=unit).first()
+
+
+def lines_total(lines: list[LineItem]) -> Decimal:
+    return sum((line.points for line in lines), Decimal(0))
+
+
+def unit_years(unit_ids: frozenset[int]) -> list[int]:
+    """The years a published version scored one of these units in, newest first."""
+    years = (
+        UnitScore.objects.filter(unit_id__in=unit_ids, assessment__purpose=AssessmentPurpose.OFFICIAL,
+                                 assessment__state=AssessmentState.PUBLISHED)
+        .values_list("assessment__year", flat=True).distinct()
+    )
+    return sorted(set(years), reverse=True)

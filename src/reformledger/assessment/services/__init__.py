@@ -1,0 +1,1 @@
+"""Every write of the assessment: schemes, computation, versions."""
