@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from reformledger.core import registry
 from reformledger.core.cache import register_district_of, register_fact_family
 
+from .models import Rule
+
 #: Audit labels of the engine (schemes, computation, versions).
 ENGINE_AUDIT_LABELS = {
     "assessment.scheme_create": _("created an assessment scheme"),
@@ -42,8 +44,6 @@ REGISTRATIONS: list[Callable[[], None]] = []
 
 
 def _engine() -> None:
-    from .models import Rule
-
     registry.register_audit_labels(ENGINE_AUDIT_LABELS, creates=ENGINE_CREATES)
     register_district_of(Rule, lambda rule: rule.scheme.district_id)
 
