@@ -62,8 +62,7 @@ def register() -> None:
 #: first match wins. Names not (yet) in the URLconf are skipped; the pages' helpers may edit these.
 EVIDENCE_ROUTES: list[tuple[str, str]] = [
     ("waived_by_id", "tolerance:case"),
-    ("commendation_id", "assessment:commendation"),
-    ("case_study_id", "casestudies:case-study"),
+    ("case_study_id", "casestudies:case"),  # the published case study's page
     ("round_id", "evaluation:round-results"),
     ("task_id", "supervision:task"),
     ("reform_id", "reforms:detail"),
