@@ -16,8 +16,8 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import REF_TEMPLATE, OpenAPISchema
 from ninja.renderers import JSONRenderer
 
-from reformledger.casestudies.api import router as casestudies_router
 from reformledger.assessment.api import router as assessment_router
+from reformledger.casestudies.api import router as casestudies_router
 from reformledger.evaluation.api import router as evaluation_router
 from reformledger.org.api import router as org_router
 from reformledger.reforms.api import router as reforms_router

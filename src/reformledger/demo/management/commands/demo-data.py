@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reformledger.demo.casestudies import load_case_studies_demo
 from reformledger.demo.assessment import load_assessment_demo
+from reformledger.demo.casestudies import load_case_studies_demo
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
 from reformledger.demo.evaluation_offline import load_offline_demo
@@ -69,7 +69,6 @@ class Command(BaseCommand):
         # The annual assessment (issue 11): schemes 2014–2018, published rankings, commendations, appeals.
         assessment = load_assessment_demo(district=district)
         made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases")) or bool(case_studies) or bool(assessment)
-        if not result.created_anything and not supervision.created_anything and not made_evaluation:
         if not result.created_anything and not supervision.created_anything and not made_evaluation:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
