@@ -20,7 +20,7 @@ from reformledger.org.selectors import actor_for, office_district_ids
 
 from ..forms.cases import PrecedentSearchForm
 from ..forms.checklists import AddItemForm, ItemForm
-from ..models import ChecklistItem
+from ..models import ChecklistItem, ItemKind
 from ..rules import reviewing_district_ids
 from ..selectors import cases as selectors
 from ..selectors.checklists import checklist, split
@@ -67,14 +67,19 @@ def precedent_library(request: HttpRequest) -> HttpResponse:
     return render_page(request, "tolerance/precedents.html", context)
 
 
-def _with_words(shown: list[Precedent]) -> list[tuple[Precedent, list[str]]]:
-    """Each shown precedent with its flags in its district's words (one query)."""
+def _with_words(shown: list[Precedent]) -> list[tuple[Precedent, list[str], list[str]]]:
+    """Each shown precedent with its conditions not met and its negative-list items, in its
+    district's words (one query)."""
     districts = {p.case.district_id for p in shown}
     words = {
         (d, f"{kind}:{code}"): text
         for d, kind, code, text in ChecklistItem.objects.filter(district_id__in=districts).values_list("district_id", "kind", "code", "text")
     }
-    return [(p, [words.get((p.case.district_id, flag), flag) for flag in p.case.flags or ()]) for p in shown]
+
+    def said(case, kind: str) -> list[str]:
+        return [words.get((case.district_id, flag), flag.split(":", 1)[1]) for flag in case.flags or () if flag.startswith(f"{kind}:")]
+
+    return [(p, said(p.case, ItemKind.CONDITION), said(p.case, ItemKind.NEGATIVE)) for p in shown]
 
 
 def _page_query(request: HttpRequest, number: int) -> str:
