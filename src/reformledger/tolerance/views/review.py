@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reformledger.core.forms import add_service_errors
 from reformledger.core.permissions import require
 from reformledger.org.models import Unit, UnitKind
-from reformledger.org.selectors import actor_for, office_district_ids
+from reformledger.org.selectors import actor_for
 
 from ..forms.cases import PrecedentSearchForm
 from ..forms.checklists import AddItemForm, ItemForm
@@ -88,6 +88,16 @@ def _page_query(request: HttpRequest, number: int) -> str:
     return query.urlencode()
 
 
+def _readable_districts(request: HttpRequest) -> list[Unit]:
+    """The districts whose checklists this person reads, when more than one (the province office)."""
+    districts = reviewing_district_ids(actor_for(request.user))
+    qs = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code")
+    if districts is not None:
+        qs = qs.filter(pk__in=districts)
+    found = list(qs[:200])
+    return found if len(found) > 1 else []
+
+
 def _district(request: HttpRequest) -> Unit:
     """The district whose checklist the page shows: the one asked for (``?district=``) among those
     the person may read, else their first."""
@@ -128,7 +138,7 @@ def _editor(request: HttpRequest, district: Unit, *, add_form=None, bad_item=Non
         "conditions": [(i, forms_by_pk[i.pk]) for i in parts["conditions"]],
         "negative": [(i, forms_by_pk[i.pk]) for i in parts["negative"]],
         "add_form": add_form or (AddItemForm() if manages else None),
-        "districts": len(office_district_ids(actor_for(request.user))) > 1,
+        "districts": _readable_districts(request) if not manages else [],
     }
     return render_page(request, "tolerance/checklist.html", context, status=status)
 
