@@ -69,3 +69,14 @@ def test_bad_input_names_the_field(district, people):
     with pytest.raises(ValidationError) as caught:
         services.add_item(user=people.office, district=district.district, kind="other", text="x")
     assert "kind" in caught.value.message_dict
+
+
+def test_a_retired_item_is_no_longer_asked_and_answers_keep_their_words(district, people, failed_reform, apply_case, reform_factory):
+    services.ensure_checklist(district=district.district)
+    item = ChecklistItem.objects.get(district=district.district, code="not-repeated")
+    case = apply_case(people.unit_staff, failed_reform)
+    services.change_item(user=people.office, item=item, text="新的表述", hint="", sort_order=6, is_active=False)
+    answer = case.answers.get(code="not-repeated")
+    assert answer.text == "不属于同类问题再次发生"  # as answered
+    later = apply_case(people.unit_head, reform_factory(code="LH-T2", status="suspended", year=2016))
+    assert not later.answers.filter(code="not-repeated").exists()

@@ -13,6 +13,7 @@ from reformledger.core.models import AuditEntry
 from reformledger.org.models import Role
 from reformledger.tolerance.models import CaseReview, CaseState, Outcome
 from reformledger.tolerance.selectors import exemptions
+from reformledger.tolerance.services.cases import withdraw_case
 from reformledger.tolerance.services.opinions import give_opinion
 from tests.factories import MembershipFactory
 
@@ -128,3 +129,10 @@ def test_one_person_gives_one_of_the_two_opinions(people, district, case):
     give_opinion(user=people.office, case=case, outcome="exempt", reasons="x", side="office")
     with pytest.raises(PermissionDenied):
         give_opinion(user=people.office, case=case, outcome="exempt", reasons="y", side="discipline")
+
+
+def test_a_withdrawn_case_takes_no_opinion(people, case):
+    withdraw_case(user=people.unit_staff, case=case, reason="已自行整改")
+    with pytest.raises(ValidationError) as caught:
+        give_opinion(user=people.office, case=case, outcome="exempt", reasons="x")
+    assert "state" in caught.value.message_dict

@@ -132,3 +132,12 @@ def test_the_menu_badge_counts_pending_cases_and_follows_new_ones(people, discip
     assert pending_count(request) == 1  # the application's audited write bumped the district's tolerance scope
     request.user = discipline
     assert pending_count(request) == 1
+
+
+def test_the_province_office_reads_each_districts_checklist(province_office, district, other_district, client_for):
+    client = client_for(province_office)
+    page = client.get("/tolerance/checklist/")
+    assert page.status_code == 200 and b'name="district"' in page.content
+    other = client.get("/tolerance/checklist/", {"district": other_district.district.pk})
+    assert other.status_code == 200 and other_district.district.name.encode() in other.content
+    assert b"checklist/items/" not in other.content  # reads, changes nothing

@@ -5,6 +5,7 @@ committee, another district. A discipline reviewer carries no reform: the office
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.tolerance.rules import discipline_district_ids
@@ -73,3 +74,8 @@ def test_the_office_does_not_manage_its_discipline_reviewers(people, discipline,
     assert not people.office.has_perm("org.reset_password", discipline)
     assert not people.office.has_perm("org.deactivate_person", discipline)
     assert people.office.has_perm("org.manage_person", people.unit_staff)
+
+
+def test_signing_in_takes_the_discipline_reviewer_to_the_queue(discipline, client_for):
+    response = client_for(discipline).get(reverse("cockpit:start"))
+    assert response.status_code == 302 and response["Location"] == reverse("tolerance:queue")

@@ -15,6 +15,7 @@ from reformledger.core.files import EVIDENCE_ACCEPT
 from reformledger.core.forms import MultipleFileField
 
 from ..models import ChecklistItem, ItemKind, Outcome, ReviewerKind
+from . import style
 
 YES_NO_CONDITION = [("yes", _("Met")), ("no", _("Not met"))]
 YES_NO_NEGATIVE = [("no", _("Does not apply")), ("yes", _("Applies"))]
@@ -52,6 +53,7 @@ class ApplyForm(forms.Form):
                 label=_("Explanation"), required=False, max_length=limits.MESSAGE,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
+        style(self)
 
     def clean(self) -> dict[str, Any]:
         """Each condition explained, and each negative-list item that applies (as the service asks)."""
@@ -108,10 +110,15 @@ class OpinionForm(forms.Form):
             self.fields["side"].required = True
         else:
             del self.fields["side"]
+        style(self)
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=limits.MESSAGE, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        style(self)
 
 
 class PrecedentSearchForm(forms.Form):
@@ -119,3 +126,7 @@ class PrecedentSearchForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices])
     case = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     page = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        style(self)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ItemKind
+from . import style
 
 
 class ItemForm(forms.Form):
@@ -13,6 +14,10 @@ class ItemForm(forms.Form):
     hint = forms.CharField(label=_("Hint for the applicant"), max_length=500, required=False)
     sort_order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=100)
     is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
 
 
 class AddItemForm(ItemForm):

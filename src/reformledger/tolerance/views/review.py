@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from reformledger.core.forms import add_service_errors
 from reformledger.core.permissions import require
 from reformledger.org.models import Unit, UnitKind
-from reformledger.org.selectors import actor_for, office_district_ids
+from reformledger.org.selectors import actor_for
 
 from ..forms.cases import PrecedentSearchForm
 from ..forms.checklists import AddItemForm, ItemForm
-from ..models import ChecklistItem
+from ..models import ChecklistItem, ItemKind
 from ..rules import reviewing_district_ids
 from ..selectors import cases as selectors
 from ..selectors.checklists import checklist, split
@@ -67,20 +67,35 @@ def precedent_library(request: HttpRequest) -> HttpResponse:
     return render_page(request, "tolerance/precedents.html", context)
 
 
-def _with_words(shown: list[Precedent]) -> list[tuple[Precedent, list[str]]]:
-    """Each shown precedent with its flags in its district's words (one query)."""
+def _with_words(shown: list[Precedent]) -> list[tuple[Precedent, list[str], list[str]]]:
+    """Each shown precedent with its conditions not met and its negative-list items, in its
+    district's words (one query)."""
     districts = {p.case.district_id for p in shown}
     words = {
         (d, f"{kind}:{code}"): text
         for d, kind, code, text in ChecklistItem.objects.filter(district_id__in=districts).values_list("district_id", "kind", "code", "text")
     }
-    return [(p, [words.get((p.case.district_id, flag), flag) for flag in p.case.flags or ()]) for p in shown]
+
+    def said(case, kind: str) -> list[str]:
+        return [words.get((case.district_id, flag), flag.split(":", 1)[1]) for flag in case.flags or () if flag.startswith(f"{kind}:")]
+
+    return [(p, said(p.case, ItemKind.CONDITION), said(p.case, ItemKind.NEGATIVE)) for p in shown]
 
 
 def _page_query(request: HttpRequest, number: int) -> str:
     query = request.GET.copy()
     query["page"] = str(number)
     return query.urlencode()
+
+
+def _readable_districts(request: HttpRequest) -> list[Unit]:
+    """The districts whose checklists this person reads, when more than one (the province office)."""
+    districts = reviewing_district_ids(actor_for(request.user))
+    qs = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code")
+    if districts is not None:
+        qs = qs.filter(pk__in=districts)
+    found = list(qs[:200])
+    return found if len(found) > 1 else []
 
 
 def _district(request: HttpRequest) -> Unit:
@@ -123,7 +138,7 @@ def _editor(request: HttpRequest, district: Unit, *, add_form=None, bad_item=Non
         "conditions": [(i, forms_by_pk[i.pk]) for i in parts["conditions"]],
         "negative": [(i, forms_by_pk[i.pk]) for i in parts["negative"]],
         "add_form": add_form or (AddItemForm() if manages else None),
-        "districts": len(office_district_ids(actor_for(request.user))) > 1,
+        "districts": _readable_districts(request) if not manages else [],
     }
     return render_page(request, "tolerance/checklist.html", context, status=status)
 
