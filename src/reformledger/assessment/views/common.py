@@ -18,7 +18,6 @@ from reformledger.org.selectors import actor_for, office_district_ids
 from ..models import Assessment, Scheme
 from ..selectors.scope import office_districts
 
-
 READ_ONLY = gettext_lazy("The province reform office reads every district's assessment and changes none.")
 
 
