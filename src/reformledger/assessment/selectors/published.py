@@ -12,6 +12,7 @@ from django.http import Http404
 from reformledger.org.models import Unit
 
 from ..models import Assessment, AssessmentPurpose, AssessmentState, LineItem, UnitScore
+from .results import evidence_url
 
 _LINE_JOINS = ("rule", "reform", "task", "round", "case_study", "adoption", "commendation", "waived_by")
 
@@ -54,10 +55,19 @@ def with_ties(rows: list[UnitScore]) -> list[tuple[UnitScore, bool, int]]:
 
 def unit_lines(assessment: Assessment, unit: Unit | int) -> list[LineItem]:
     """A unit's line items in one version, in the scheme's order, their evidence joined (one query)."""
-    return list(
+    return with_links(list(
         LineItem.objects.filter(assessment=assessment, unit=unit).select_related(*_LINE_JOINS)
         .order_by("rule__position", "pk")
-    )
+    ))
+
+
+def with_links(lines: list[LineItem]) -> list[LineItem]:
+    """Each line with ``case_link`` and ``waiver_link``: the pages of its case study and of the
+    tolerance case that waived it, where those apps serve them (the engine's evidence routes; no query)."""
+    for line in lines:
+        line.case_link = evidence_url({"case_study_id": line.case_study_id}) if line.case_study_id else ""  # type: ignore[attr-defined]
+        line.waiver_link = evidence_url({"waived_by_id": line.waived_by_id}) if line.waived_by_id else ""  # type: ignore[attr-defined]
+    return lines
 
 
 def unit_score(assessment: Assessment, unit: Unit | int) -> UnitScore | None:
