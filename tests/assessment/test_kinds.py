@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
+from django.utils import translation
 
 from reformledger.assessment.models import CommendationKind
 from reformledger.assessment.services import computation
@@ -29,7 +30,7 @@ def assess(make_scheme, people):
 def test_base_gives_every_unit_of_the_scheme_its_points(assess):
     assessment = assess({"clause": "1", "kind": "base", "params": {"points": 60}})
     assert scores_of(assessment) == {SUB_A: D(60), SUB_B: D(60), DEPT: D(60)}
-    assert lines_of(assessment, SUB_A)[0].explanation == "Base score: 60" or "60" in lines_of(assessment, SUB_A)[0].explanation
+    assert lines_of(assessment, SUB_A)[0].explanation == "Base score: 60"
 
 
 def test_a_rule_narrowed_to_a_unit_kind_spares_the_others(assess):
@@ -161,3 +162,13 @@ def test_expression_over_named_variables(assess, reform_factory, district):
                          "expression": "min(10, reforms_led * 2 + key_completed_on_time * 3) - (5 if reforms_led == 0 else 0)"})
     assert scores_of(assessment) == {SUB_A: 7, SUB_B: -5, DEPT: -5}
     assert "reforms_led = 2" in lines_of(assessment, SUB_A)[0].explanation
+
+
+def test_explanations_follow_the_language_zh_hans_by_default(make_scheme, people, reform_factory, district):
+    reform_factory(code="K-3", tier=Tier.KEY, status=Status.COMPLETED)
+    with translation.override("zh-hans"):
+        scheme = make_scheme([{"clause": "1", "title": "基础分", "kind": "base", "params": {"points": 60}},
+                              {"clause": "2", "title": "成效", "kind": "reform_outcome", "params": {"tiers": {"key": {"completed_on_time": 4}}}}],
+                             adopt=True)
+        assessment = computation.compute(user=people.office, scheme=scheme)
+    assert [line.explanation for line in lines_of(assessment, SUB_A)] == ["基础分：60", "牵头 K-3 —— K-3 按期办结：4 = 4"]

@@ -36,6 +36,7 @@ from reformledger.supervision.models import OrderTarget, OverdueSpell
 from reformledger.tolerance.selectors import Exemption, exemptions
 
 from .models import Commendation
+from .variables import VARIABLES
 
 #: Reforms that never ran (a draft, a proposal) are not counted for or against anyone.
 NOT_RUN = (Status.DRAFT, Status.PROPOSED)
@@ -340,13 +341,7 @@ class FactBook:
         return {unit_id: {"expert_score_mean": round(sum(v) / len(v), 3)} for unit_id, v in sums.items()}
 
 
-def _group_of() -> dict[str, str]:
-    from .variables import VARIABLES
-
-    return {name: group for name, (group, _label) in VARIABLES.items()}
-
-
-_GROUP_OF = _group_of()
+_GROUP_OF = {name: group for name, (group, _label) in VARIABLES.items()}
 
 
 def units_in_scope(district_id: int, unit_kinds: list[str]) -> list[UnitRow]:

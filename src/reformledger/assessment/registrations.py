@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from reformledger.core import registry
 from reformledger.core.cache import register_district_of, register_fact_family
 
+from .models import Rule
+
 #: Audit labels of the engine (schemes, computation, versions).
 ENGINE_AUDIT_LABELS = {
     "assessment.scheme_create": _("created an assessment scheme"),
@@ -42,8 +44,6 @@ REGISTRATIONS: list[Callable[[], None]] = []
 
 
 def _engine() -> None:
-    from .models import Rule
-
     registry.register_audit_labels(ENGINE_AUDIT_LABELS, creates=ENGINE_CREATES)
     register_district_of(Rule, lambda rule: rule.scheme.district_id)
 
@@ -62,8 +62,7 @@ def register() -> None:
 #: first match wins. Names not (yet) in the URLconf are skipped; the pages' helpers may edit these.
 EVIDENCE_ROUTES: list[tuple[str, str]] = [
     ("waived_by_id", "tolerance:case"),
-    ("commendation_id", "assessment:commendation"),
-    ("case_study_id", "casestudies:case-study"),
+    ("case_study_id", "casestudies:case"),  # the published case study's page
     ("round_id", "evaluation:round-results"),
     ("task_id", "supervision:task"),
     ("reform_id", "reforms:detail"),
