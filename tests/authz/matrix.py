@@ -409,6 +409,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "GET /assessment/my-score/": row(UNIT_PAGES),
     "GET /assessment/office/appeals/": row(OFFICE_PAGES),
     "GET /assessment/office/commendations/": row(OFFICE_PAGES),
+    "GET /assessment/office/commendations/<int:pk>/": row(ROUND_OFFICE_PAGES),
     "GET /assessment/office/commendations/<int:pk>/revoke/": row(OFFICE_WRITES, office=OK),
     "GET /assessment/office/commendations/new/": row(OFFICE_PAGES, province=DENY),
     "GET /assessment/office/schemes/": row(OFFICE_PAGES),

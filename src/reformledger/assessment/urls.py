@@ -36,5 +36,6 @@ urlpatterns: list = [
     path("office/appeals/", appeals.appeal_queue, name="appeal-queue"),
     path("office/commendations/", commendations.commendation_list, name="commendations"),
     path("office/commendations/new/", commendations.commendation_new, name="commendation-new"),
+    path("office/commendations/<int:pk>/", commendations.commendation_detail, name="commendation"),
     path("office/commendations/<int:pk>/revoke/", commendations.commendation_revoke, name="commendation-revoke"),
 ]

@@ -4,6 +4,7 @@ queries whatever the number of units."""
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -12,6 +13,7 @@ from django.http import Http404
 from reformledger.org.models import Unit
 
 from ..models import Assessment, AssessmentPurpose, AssessmentState, LineItem, UnitScore
+from .results import RankingRow, evidence_url
 
 _LINE_JOINS = ("rule", "reform", "task", "round", "case_study", "adoption", "commendation", "waived_by")
 
@@ -37,27 +39,34 @@ def public_version(pk: int) -> Assessment:
     return version
 
 
-def ranking_rows(assessment: Assessment) -> list[UnitScore]:
-    """Every unit's score, rank and noise band, best first (one query)."""
-    return list(assessment.scores.select_related("unit").order_by("rank", "unit__sort_order", "unit__code"))
-
-
-def with_ties(rows: list[UnitScore]) -> list[tuple[UnitScore, bool, int]]:
-    """Each row with whether its rank is tied and how many units share its noise band."""
-    ranks: dict[int, int] = {}
-    bands: dict[int, int] = {}
-    for row in rows:
-        ranks[row.rank] = ranks.get(row.rank, 0) + 1
-        bands[row.noise_band] = bands.get(row.noise_band, 0) + 1
-    return [(row, ranks[row.rank] > 1, bands[row.noise_band]) for row in rows]
+def public_ranking(assessment: Assessment) -> list[RankingRow]:
+    """Every unit's score, rank and noise band of a public version, best first, in the engine's
+    row shape (the engine's ``ranking`` asks the reader's rights; a public version is everyone's).
+    One query."""
+    rows = list(
+        assessment.scores.order_by("rank", "unit__code", "unit_id")
+        .values_list("unit_id", "unit__code", "unit__name", "score", "rank", "noise_band")
+    )
+    scores = Counter(row[3] for row in rows)
+    bands = Counter(row[5] for row in rows)
+    return [RankingRow(u, c, n, sc, r, b, scores[sc] > 1, bands[b]) for u, c, n, sc, r, b in rows]
 
 
 def unit_lines(assessment: Assessment, unit: Unit | int) -> list[LineItem]:
     """A unit's line items in one version, in the scheme's order, their evidence joined (one query)."""
-    return list(
+    return with_links(list(
         LineItem.objects.filter(assessment=assessment, unit=unit).select_related(*_LINE_JOINS)
         .order_by("rule__position", "pk")
-    )
+    ))
+
+
+def with_links(lines: list[LineItem]) -> list[LineItem]:
+    """Each line with ``case_link`` and ``waiver_link``: the pages of its case study and of the
+    tolerance case that waived it, where those apps serve them (the engine's evidence routes; no query)."""
+    for line in lines:
+        line.case_link = evidence_url({"case_study_id": line.case_study_id}) if line.case_study_id else ""  # type: ignore[attr-defined]
+        line.waiver_link = evidence_url({"waived_by_id": line.waived_by_id}) if line.waived_by_id else ""  # type: ignore[attr-defined]
+    return lines
 
 
 def unit_score(assessment: Assessment, unit: Unit | int) -> UnitScore | None:

@@ -83,3 +83,15 @@ def commendation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(f"{reverse('assessment:commendations')}?year={commendation.year}&district={commendation.district_id}")
     return render(request, "assessment/commendations/revoke.html", {"form": form, "commendation": commendation},
                   status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET"])
+@office_member_required()
+def commendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One commendation (awarded or revoked), with its people; what a commendation line item links to."""
+    commendation = selectors.get_commendation(request.user, pk)
+    context = {
+        "commendation": commendation, "people": list(commendation.people.order_by("full_name", "username")),
+        "may_award": request.user.has_perm("assessment.manage_commendations", commendation),
+    }
+    return render(request, "assessment/commendations/detail.html", context)

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from reformledger.core.forms import add_service_errors
 from reformledger.org.models import Unit, UnitKind
@@ -16,6 +17,8 @@ from reformledger.org.selectors import actor_for, office_district_ids
 
 from ..models import Assessment, Scheme
 from ..selectors.scope import office_districts
+
+READ_ONLY = gettext_lazy("The province reform office reads every district's assessment and changes none.")
 
 
 def chosen_district(request: HttpRequest, *, writing: bool = False) -> tuple[Unit | None, list[Unit]]:
@@ -34,6 +37,9 @@ def chosen_district(request: HttpRequest, *, writing: bool = False) -> tuple[Uni
     if wanted:
         found = next((d for d in choices if str(d.pk) == wanted), None)
         if found is None:
+            readable = office_districts(request.user) if writing else ids
+            if writing and wanted.isdigit() and (readable is None or int(wanted) in readable):
+                raise PermissionDenied(READ_ONLY)  # the province office reads the district, changes nothing
             raise Http404
         return found, choices
     return (choices[0] if choices else None), choices

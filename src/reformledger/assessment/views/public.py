@@ -24,8 +24,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     version = published.public_version(pk)
-    rows = published.ranking_rows(version)
-    return render(request, "assessment/public/ranking.html", {"version": version, "rows": published.with_ties(rows)})
+    return render(request, "assessment/public/ranking.html", {"version": version, "rows": published.public_ranking(version)})
 
 
 @require_http_methods(["GET"])

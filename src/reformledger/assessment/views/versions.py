@@ -52,9 +52,8 @@ def version_list(request: HttpRequest) -> HttpResponse:
 @office_member_required()
 def version_detail(request: HttpRequest, pk: int) -> HttpResponse:
     version = office_version(request, pk)
-    rows = published.ranking_rows(version)
     context = {
-        "version": version, "rows": published.with_ties(rows),
+        "version": version, "rows": selectors.ranking(request.user, version),
         "open_appeals": Appeal.objects.filter(line_item__assessment=version, state=AppealState.SUBMITTED).count(),
         "may_manage": request.user.has_perm("assessment.review", version),
     }
