@@ -60,20 +60,24 @@ def test_entries_are_registered_for_the_roles_that_may_open_them(people):
     def keys(user):
         request = RequestFactory().get("/")
         request.user = user
-        return [entry.key for entry in menu_entries(request)], [
-            entry.key for entry in menu_entries(request, section="supervision")
-        ], [entry.key for entry in menu_entries(request, section="evaluation")]
+        return tuple([entry.key for entry in menu_entries(request, section=section)]
+                     for section in ("", "supervision", "evaluation", "assessment"))
 
     # The evaluation's section (issue 10): rating rounds, expert panels, look-back reviews; and the
-    # case studies (issue 11 part 6), which every one who carries or watches reforms reads.
+    # case studies (issue 11 part 6), which every one who carries or watches reforms reads. Issue 11:
+    # the tolerance queue for the office (and its discipline reviewers), "my tolerance cases" for the
+    # people responsible for reforms; the assessment's section for the office and the units.
     assert keys(people.office) == (
-        ["cockpit.workbench"],
+        ["cockpit.workbench", "tolerance.queue"],
         ["cockpit.reports", "cockpit.decisions", "cockpit.help"],
         ["evaluation.rounds", "evaluation.panels", "evaluation.lookback", "casestudies.list"],
+        ["assessment.schemes", "assessment.versions", "assessment.appeals", "assessment.commendations"],
     )
-    assert keys(people.leader_main) == (["cockpit.workbench"], ["cockpit.help"], ["casestudies.list"])
-    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.lookback", "casestudies.list"])
-    assert keys(people.unit_staff) == ([], [], ["casestudies.list"])
+    assert keys(people.leader_main) == (["cockpit.workbench", "tolerance.mine"], ["cockpit.help"], ["casestudies.list"], [])
+    assert keys(people.committee) == (["cockpit.workbench"], [], ["evaluation.lookback", "casestudies.list"], [])
+    assert keys(people.unit_staff) == (
+        ["tolerance.mine"], [], ["casestudies.list"], ["assessment.my_score", "assessment.my_appeals"],
+    )
 
 
 def _badge_queries(queries) -> list[str]:
