@@ -71,6 +71,7 @@ from django.utils import timezone  # noqa: E402
 from reformledger.assessment.models import Assessment, Commendation, Scheme, SchemeState  # noqa: E402
 from reformledger.assessment.services import computation, schemes  # noqa: E402
 from reformledger.evaluation.models import PaperSlipImport, Rating, Round, RoundKind, RoundReform  # noqa: E402
+from reformledger.evaluation.services import tallies  # noqa: E402
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User  # noqa: E402
 from reformledger.reforms.models import Reform, Tier  # noqa: E402
 from reformledger.tolerance.models import CaseState, Outcome, ToleranceCase  # noqa: E402
@@ -188,6 +189,8 @@ def fill(round_: Round, office: User, want: int) -> int:
                 copy.write_row((round_.pk, reform, CHANNELS[i % 6], record.pk, str(i), communities[i % len(communities)],
                                 min(5, max(1, round(rng.gauss(q, 0.9)))), min(5, max(1, round(rng.gauss(q - 0.2, 1.0)))),
                                 "", "none", f"{i % 50_000:064x}", "", now - dt.timedelta(seconds=i % 2_000_000)))
+    # COPY went round the services, which keep the tallies the results read: recount them.
+    tallies.recount(round=round_)
     return want - have
 
 

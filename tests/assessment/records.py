@@ -27,6 +27,7 @@ from reformledger.evaluation.models import (
     Sheet,
     SheetStatus,
 )
+from reformledger.evaluation.services import tallies
 from reformledger.supervision.models import Completion, CompletionStatus, OrderReply, OverdueSpell
 from reformledger.tolerance.models import CaseState, Outcome, ToleranceCase
 from tests.factories import OrderFactory, OrderTargetFactory, TaskFactory, UserFactory
@@ -98,8 +99,9 @@ def public_round(district, by, year: int, ratings: dict, *, published: bool = Tr
     )
     for reform, scores in ratings.items():
         RoundReform.objects.create(round=round_, reform=reform)
-        for score in scores:
-            Rating.objects.create(round=round_, reform=reform, channel="web", rater=UserFactory(), score_1=score, score_2=score)
+        made = [Rating.objects.create(round=round_, reform=reform, channel="web", rater=UserFactory(), score_1=score, score_2=score)
+                for score in scores]
+        tallies.count(round=round_, ratings=made)  # as every service that stores ratings does
     return round_
 
 

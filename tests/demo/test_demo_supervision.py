@@ -23,6 +23,7 @@ from reformledger.core import files
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
 from reformledger.demo import documents, generator
+from reformledger.demo.assessment import load_assessment_demo
 from reformledger.demo.casestudies import load_case_studies_demo
 from reformledger.demo.district import load_demo
 from reformledger.demo.evaluation_lookback import load_lookback_demo
@@ -284,11 +285,12 @@ def test_running_the_command_again_changes_nothing(full_demo, db, django_assert_
         )]
 
     # The command loads the evaluation too (issue 10 part 9): its four parts, loaded once here.
-    for load in (load_ratings_demo, load_offline_demo, load_lookback_demo, load_tolerance_demo, load_case_studies_demo):
+    for load in (load_ratings_demo, load_offline_demo, load_lookback_demo, load_tolerance_demo, load_case_studies_demo,
+                 load_assessment_demo):
         load(district=full_demo[0].district)
     before = counts()
     out = StringIO()
-    with django_assert_max_num_queries(54):  # catalogue and supervision 26, the evaluation's four parts 17, tolerance 7, case studies 2
+    with django_assert_max_num_queries(66):  # catalogue and supervision 26, the evaluation's four parts 17, tolerance 7, case studies 2, assessment 11
         call_command("demo-data", stdout=out)
     assert counts() == before
     printed = out.getvalue()

@@ -119,8 +119,8 @@ class RuleChange(Schema):
     remove: bool = False
     params: dict[str, Any] | None = None
     expression: str | None = Field(None, max_length=2000)
-    floor: Decimal | None = None
-    cap: Decimal | None = None
+    floor: float | None = None
+    cap: float | None = None
 
 
 class WhatIfIn(Schema):
@@ -282,7 +282,10 @@ def assessment_what_if(request: HttpRequest, year: Year, payload: WhatIfIn, wher
     district = _district(user, where.district)
     require(user, "assessment.compute", district)
     scheme = _scheme_for(user, district, year, dry_run=True)
-    changes = [c.model_dump(exclude_unset=True) for c in payload.changes]
+    changes = [
+        {k: Decimal(str(v)) if k in ("floor", "cap") and v is not None else v for k, v in c.model_dump(exclude_unset=True).items()}
+        for c in payload.changes
+    ]
     preview = computation.what_if(user=user, scheme=scheme, changes=changes)
     return {
         "scheme": preview.scheme_id, "year": preview.year, "published": preview.published_id, "changed": preview.changed_clauses,

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from reformledger.core.cache import EVERYTHING, cached_count, fact_scopes
+from reformledger.core.cache import cached_count, fact_scopes
 from reformledger.org.selectors import actor_for
 
 from ..models import Appeal, AppealState, Assessment, LineItem
@@ -69,5 +69,7 @@ def open_count(user) -> int:
         districts = office_districts(user)
     except PermissionDenied:
         return 0
-    scopes = EVERYTHING if districts is None else fact_scopes("assessment", districts)
+    # The province office's count reads every district's appeals: it stands until an assessment
+    # write anywhere (not until any write anywhere, as EVERYTHING would).
+    scopes = ("assessment:*",) if districts is None else fact_scopes("assessment", districts)
     return cached_count(appeal_queue(user), scopes=scopes)

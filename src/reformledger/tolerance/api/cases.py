@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -64,9 +64,11 @@ class ApplyIn(Schema):
 class DecideIn(Schema):
     model_config = ConfigDict(extra="forbid")
     outcome: Literal["exempt", "partly", "rejected"]
-    waiver: Decimal | None = Field(None, description="For partly: the share of the penalties waived, between 0 and 1.")
+    waiver: float | None = Field(None, description="For partly: the share of the penalties waived, between 0 and 1.")
     reasons: str = Field(..., max_length=limits.LONG_TEXT)
-    negative_hits: list[str] = Field(default_factory=list, max_length=50, description="Codes of negative-list items found to apply.")
+    negative_hits: list[Annotated[str, Field(max_length=limits.CODE)]] = Field(
+        default_factory=list, max_length=50, description="Codes of negative-list items found to apply."
+    )
     side: Literal["office", "discipline"] | None = Field(None, description="Only for a person who reviews for both sides.")
 
 
@@ -200,7 +202,8 @@ def decide_tolerance_case(request: HttpRequest, case_id: Path[ObjectId], payload
     user = signed_in_user(request)
     case = selectors.get_case(user, case_id, full=False)
     opinions.give_opinion(
-        user=user, case=case, outcome=payload.outcome, waiver=payload.waiver, reasons=payload.reasons,
+        user=user, case=case, outcome=payload.outcome, reasons=payload.reasons,
+        waiver=None if payload.waiver is None else Decimal(str(payload.waiver)),  # as typed, not as a float prints
         negative_hits=payload.negative_hits, side=payload.side,
     )
     return case_out(selectors.get_case(user, case_id), full=True)
