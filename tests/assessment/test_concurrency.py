@@ -3,15 +3,13 @@ numbered without a gap or a clash, and exactly one version of the year stays pub
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.db import connection
 
 from reformledger.assessment.models import Assessment, AssessmentState
 from reformledger.assessment.services import computation, versions
 from reformledger.org.models import User
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -19,26 +17,6 @@ pytestmark = [
 ]
 
 
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in threads released together; each result or the exception it raised."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(10)
-            results[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - the test reads it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 RULES = [{"clause": "1", "title": "基础分", "kind": "base", "params": {"points": 60}}]

@@ -4,7 +4,6 @@ count and level stay true."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -19,6 +18,7 @@ from reformledger.core.models import AuditEntry
 from reformledger.org.models import User
 from reformledger.reforms.models import Reform
 from tests.casestudies.helpers import published_case
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,25 +26,6 @@ pytestmark = [
 ]
 
 
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(10)
-            results[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - the test reads it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_drafts_of_one_reform_make_one_case(people, reform_factory):

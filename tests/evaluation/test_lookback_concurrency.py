@@ -3,9 +3,6 @@ review is made, the other writer is told, nothing half-written."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -15,6 +12,7 @@ from reformledger.evaluation.models import LookbackReview
 from reformledger.evaluation.services import lookback as services
 from reformledger.org.models import User
 from reformledger.reforms.models import Reform
+from tests.concurrency import at_once
 from tests.evaluation.lookback_helpers import completed_key, today
 
 pytestmark = [
@@ -23,25 +21,6 @@ pytestmark = [
 ]
 
 
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(10)
-            results[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - the test reads it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_schedules_at_once_make_one_review(people, reform_factory):

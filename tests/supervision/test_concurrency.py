@@ -7,9 +7,7 @@ committed data (``transaction=True``).
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
-from collections.abc import Callable
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -24,9 +22,16 @@ from reformledger.supervision.services import extensions as extension_services
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import replies as reply_services
 from reformledger.supervision.services import reports as report_services
+from tests.concurrency import at_once as _at_once
 from tests.factories import MembershipFactory
 
 from .conftest import TODAY
+
+
+def at_once(*calls):
+    """The calls released together; the first error re-raised."""
+    return _at_once(*calls, raising=True)
+
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -38,29 +43,6 @@ pytestmark = [
 ]
 
 
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in threads released together; re-raise the first error."""
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-    errors: list[BaseException] = []
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(10)
-            results[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - handed to the test below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    if errors:
-        raise errors[0]
-    return results
 
 
 def fresh(user: User) -> User:

@@ -4,9 +4,6 @@ opinion stands."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -16,6 +13,7 @@ from reformledger.reforms.models import Reform
 from reformledger.tolerance.models import CaseAnswer, CaseReview, ToleranceCase
 from reformledger.tolerance.services.cases import apply_for_exemption
 from reformledger.tolerance.services.opinions import give_opinion
+from tests.concurrency import at_once
 from tests.factories import MembershipFactory
 from tests.tolerance.conftest import answers
 
@@ -25,25 +23,6 @@ pytestmark = [
 ]
 
 
-def at_once(*calls: Callable[[], object]) -> list[object]:
-    barrier = threading.Barrier(len(calls))
-    results: list[object] = [None] * len(calls)
-
-    def run(i: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait(10)
-            results[i] = call()
-        except BaseException as exc:  # noqa: BLE001 - the test reads it
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_two_applications_at_once_make_one_case(people, failed_reform, district):
