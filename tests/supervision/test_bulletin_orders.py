@@ -19,6 +19,7 @@ from reformledger.supervision.models import Order
 from reformledger.supervision.selectors.orders import late_counts
 from reformledger.supervision.services import orders as order_services
 from reformledger.supervision.services import replies as reply_services
+from reformledger.supervision.services import reports as report_services
 from tests.factories import MembershipFactory, UnitFactory
 
 from .conftest import TODAY, days
@@ -96,3 +97,20 @@ def test_the_word_and_excel_bulletins_and_the_page_say_it(client_for, people, di
     assert (pairs["本月督查令书面回复"], pairs["本月办结督查令"], pairs["督办超期任务"]) == (flow.replied, flow.closed, flow.late_items)
     html = client_for(people.office).get(reverse("supervision:bulletin"), {"period": PERIOD.code, "district": district.district.pk}).content.decode()
     assert "rl-bulletin-orders" in html and f"{flow.replied} written replies ({flow.accepted} accepted)" in html
+
+
+def test_a_progress_report_leaves_the_late_acknowledgements_and_replies_counted(people, district, loop, add_task, reform):
+    """The board's late-order counts: acknowledgements and replies are the orders' facts (kept
+    through the district's progress reports); tasks past an order's deadline are its work."""
+    before = late_counts(people.office, TODAY)
+    task = add_task(reform, title="另一任务", due_date=days(20))
+    report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="推进")
+    with CaptureQueriesContext(connection) as after_report:
+        assert late_counts(people.office, TODAY) == before
+    counted = [q["sql"] for q in after_report.captured_queries if "COUNT(" in q["sql"]]
+    assert len(counted) == 1 and "supervision_orderitem" in counted[0]  # the items only
+    order_services.acknowledge_order(user=people.unit_staff, order=loop["late"], unit=district.sub_a)
+    with CaptureQueriesContext(connection) as after_ack:
+        now = late_counts(people.office, TODAY)
+    assert sum("supervision_ordertarget" in q["sql"] for q in after_ack.captured_queries) == 2  # both recounted
+    assert now["ack"] == before["ack"] - (1 if before["ack"] else 0)

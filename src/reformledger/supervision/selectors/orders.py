@@ -5,6 +5,7 @@ counted for the board, and what a new order may go to and list."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
@@ -212,10 +213,13 @@ def late_counts(user, on: dt.date) -> dict[str, int] | None:
     else:
         return None
     districts = reading_districts(user)
-    count = {"district_field": "order__district_id"}
+    count: dict[str, Any] = {"district_field": "order__district_id"}
+    # Acknowledgements and replies are written by the order services alone, audited on their order
+    # (the "orders" family): a progress report leaves those two counts as they were. Tasks past an
+    # order's deadline read the tasks: they are the district's work.
     return {
-        "ack": district_count(targets.ack_overdue(on), districts, key=f"orders-late-ack:{who}:{on}", **count),
-        "reply": district_count(targets.reply_overdue(on), districts, key=f"orders-late-reply:{who}:{on}", **count),
+        "ack": district_count(targets.ack_overdue(on), districts, key=f"orders-late-ack:{who}:{on}", family="orders", **count),
+        "reply": district_count(targets.reply_overdue(on), districts, key=f"orders-late-reply:{who}:{on}", family="orders", **count),
         "items": district_count(items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", **count),
     }
 
