@@ -111,6 +111,20 @@ def test_what_if_moves_scores_without_writing(district, people, client_for):
     assert Assessment.objects.count() == before
 
 
+def test_choosing_another_rule_loads_its_own_parameters(district, people, client_for):
+    """The rule's select reloads the form (htmx) with the chosen rule's current parameters, so a
+    preview never applies one rule's parameters to another; without script, ?clause= does the same."""
+    office = client_for(people.office)
+    _import(office, district)
+    scheme = Scheme.objects.get()
+    url = reverse("assessment:what-if", args=[scheme.pk])
+    html = office.get(url).content.decode()
+    assert f'hx-get="{url}"' in html and 'hx-select="#what-if-form"' in html and 'id="what-if-form"' in html
+    second = scheme.rules.order_by("position", "pk")[1]
+    form = office.get(url, {"clause": second.clause}).context["form"]
+    assert form.initial["clause"] == second.clause and form.initial["params"] == second.params
+
+
 def test_unpublished_versions_are_the_offices(district, people, client_for, other_people, province_office):
     office = client_for(people.office)
     _import(office, district)

@@ -98,6 +98,11 @@ class WhatIfForm(StyledForm):
                                  widget=forms.Textarea(attrs={"rows": 2, "class": "form-control font-monospace"}))
     remove = forms.BooleanField(label=_("Leave this rule out"), required=False)
 
-    def __init__(self, data=None, *, clauses: list[tuple[str, str]], initial=None):
+    def __init__(self, data=None, *, clauses: list[tuple[str, str]], initial=None, reload_url: str = ""):
         super().__init__(data, initial=initial)
         self.fields["clause"].choices = clauses  # type: ignore[attr-defined]
+        if reload_url:  # choosing another rule loads its current parameters and expression into the form
+            self.fields["clause"].widget.attrs.update({
+                "hx-get": reload_url, "hx-trigger": "change", "hx-target": "#what-if-form", "hx-select": "#what-if-form",
+                "hx-swap": "outerHTML",
+            })

@@ -26,7 +26,9 @@ def what_if(request: HttpRequest, pk: int) -> HttpResponse:
     rules = list(scheme.rules.order_by("position", "pk"))
     chosen = next((r for r in rules if r.clause == request.GET.get("clause")), rules[0] if rules else None)
     initial = {"clause": chosen.clause, "params": chosen.params, "expression": chosen.expression} if chosen else {}
-    form = WhatIfForm(request.POST or None, clauses=[(r.clause, f"{r.clause} {r.title}") for r in rules], initial=initial)
+    form = WhatIfForm(
+        request.POST or None, clauses=[(r.clause, f"{r.clause} {r.title}") for r in rules], initial=initial, reload_url=request.path,
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
