@@ -116,10 +116,13 @@ def reform_fact_scopes(district_ids: Iterable[int] | None) -> Scopes:
     return ("work:every", "reforms:every", "org:every", *(f"{family}:d{pk}" for pk in ids for family in ("reforms", "org")))
 
 
-def fact_scopes(family: str, district_ids: Iterable[int]) -> Scopes:
+def fact_scopes(family: str, district_ids: Iterable[int] | None) -> Scopes:
     """What a value made of ``family``'s records of these districts (and their reform rows and
     organisation) depends on: each district's parts (:func:`district_fact_scopes`) and the writes
-    to every district."""
+    to every district. ``None``: every district's (the province office's reads), which a write of
+    that family, reform row or organisation anywhere changes, and nothing else."""
+    if district_ids is None:
+        return (f"{family}:*", "reforms:*", "org:*")
     every = ("work:every", f"{family}:every", "reforms:every", "org:every")
     return tuple(dict.fromkeys((*every, *(s for pk in sorted(set(district_ids)) for s in district_fact_scopes(family, pk)))))
 

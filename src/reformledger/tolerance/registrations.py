@@ -42,11 +42,11 @@ def pending_count(request) -> int:
     """Pending cases of the reviewer's districts (one count, cached until a tolerance write there)."""
     districts = reviewing_district_ids(actor_for(request.user))
     qs = ToleranceCase.objects.filter(state=CaseState.SUBMITTED)
-    if districts is None:
-        return cached_count(qs, scopes=("tolerance:*",))
-    if not districts:
-        return 0
-    return cached_count(qs.filter(district_id__in=districts), scopes=fact_scopes("tolerance", districts))
+    if districts is not None:
+        if not districts:
+            return 0
+        qs = qs.filter(district_id__in=districts)
+    return cached_count(qs, scopes=fact_scopes("tolerance", districts))
 
 
 def reform_panel(request, reform) -> dict[str, Any] | None:

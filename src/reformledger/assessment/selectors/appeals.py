@@ -69,7 +69,4 @@ def open_count(user) -> int:
         districts = office_districts(user)
     except PermissionDenied:
         return 0
-    # The province office's count reads every district's appeals: it stands until an assessment
-    # write anywhere (not until any write anywhere, as EVERYTHING would).
-    scopes = ("assessment:*",) if districts is None else fact_scopes("assessment", districts)
-    return cached_count(appeal_queue(user), scopes=scopes)
+    return cached_count(appeal_queue(user), scopes=fact_scopes("assessment", districts))

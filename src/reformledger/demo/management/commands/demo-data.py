@@ -68,8 +68,8 @@ class Command(BaseCommand):
         case_studies = load_case_studies_demo(district=district)
         # The annual assessment (issue 11): schemes 2014–2018, published rankings, commendations, appeals.
         assessment = load_assessment_demo(district=district)
-        made_evaluation = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases")) or bool(case_studies) or bool(assessment)
-        if not result.created_anything and not supervision.created_anything and not made_evaluation:
+        made_later_parts = any(any(part.values()) for part in evaluation.values()) or bool(tolerance.get("cases")) or bool(case_studies) or bool(assessment)
+        if not result.created_anything and not supervision.created_anything and not made_later_parts:
             self.stdout.write(
                 _("The demo district %(name)s is already loaded; nothing was changed.") % {"name": district.name}
             )
