@@ -12,13 +12,15 @@ the benchmark's settings) and, with ``--clients`` concurrent clients over fresh 
 1. requests the bare view (the framework's floor) for ``--seconds``: requests per second;
 2. files ratings through ``POST /api/v1/rounds/{id}/ratings`` for ``--seconds`` — every person rates
    each reform once; one request in ``--duplicate-every`` repeats one already recorded (409); each
-   is an entry of the audit chain (ADR 0036), checked after the run: ratings recorded = 201 answers =
-   the chain's new ``rating.submit`` entries, and the chain verifies.
+   is sealed into its round's chain within seconds (ADR 0051), checked after the run: ratings
+   recorded = 201 answers, how many were sealed while the run lasted, then (the rest sealed) the
+   round's chain of seals and the audit chain verify.
 
 Reports both rates and their ratio (the target: at least a third of the bare view's). The benchmark
 runs from one address, so it raises the per-address limit (a flood from one address is slowed down
 in production: ``EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS``); the per-person limit stands as
-configured. Results go to bench/out/ratings.json.
+configured. ``--redis-url`` serves with ``REDIS_URL`` (the rate limits then count in Redis, not in
+the database). Results go to bench/out/ratings.json.
 """
 
 from __future__ import annotations
@@ -120,14 +122,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8198)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--redis-url", default="", help="serve with this shared cache (REDIS_URL); default: none")
     args = parser.parse_args()
     env = {**env_for(args.database_url), "EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS": "100000000"}
+    if args.redis_url:
+        env["REDIS_URL"] = args.redis_url
     os.environ.update(env)
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "--districts", "100"], env=env, check=True,
                    capture_output=True)
     subprocess.run([sys.executable, "-m", "reformledger", "migrate", "--noinput", "-v0"], env=env, check=True)
     plan = prepare(args.residents, args.reforms)
-    from reformledger.core.models import AuditEntry
     from reformledger.evaluation.models import Rating
 
     people, reforms = plan["people"], plan["reforms"]
@@ -151,7 +155,8 @@ def main() -> None:
     def bare_request(_n: int):
         return "GET", "/bench/bare", None, {}, (200,)
 
-    before_entries = AuditEntry.objects.filter(action="rating.submit").count()
+    subprocess.run([sys.executable, "-m", "reformledger", "evaluation-seal", "--round", str(plan["round"])], env=env, check=True,
+                   capture_output=True)
     before_ratings = Rating.objects.filter(round_id=plan["round"]).count()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "reformledger.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
@@ -166,20 +171,26 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
     made = Rating.objects.filter(round_id=plan["round"]).count() - before_ratings
-    entries = AuditEntry.objects.filter(action="rating.submit").count() - before_entries
+    waiting = Rating.objects.filter(round_id=plan["round"], seal__isnull=True).count()
+    seal = [sys.executable, "-m", "reformledger", "evaluation-seal", "--round", str(plan["round"])]
+    subprocess.run(seal, env=env, check=True, capture_output=True)
+    sealed_ok = subprocess.run([*seal, "--verify"], env=env, capture_output=True, text=True).returncode == 0
     verified = subprocess.run([sys.executable, "-m", "reformledger", "audit-verify"], env=env, capture_output=True, text=True)
     result = {
         "machine": machine(), "clients": args.clients, "gunicorn": f"{args.workers} workers × {args.threads} threads",
         "bare": bare, "ratings": ratings, "ratio": round(ratings["per_second"] / bare["per_second"], 3),
-        "ratings_recorded": made, "created_answers": ratings["statuses"].get(201, 0), "audit_entries": entries,
-        "duplicates_refused": ratings["statuses"].get(409, 0), "audit_verify": verified.returncode == 0,
+        "ratings_recorded": made, "created_answers": ratings["statuses"].get(201, 0),
+        "sealed_during_run": made - waiting, "waiting_at_end": waiting,
+        "duplicates_refused": ratings["statuses"].get(409, 0), "seals_verify": sealed_ok, "audit_verify": verified.returncode == 0,
+        "rate_limits": "redis" if args.redis_url else "database",
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "ratings.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(json.dumps(result, ensure_ascii=False, indent=2))
     print(f"\nratings {ratings['per_second']}/s vs bare view {bare['per_second']}/s: {result['ratio']:.2f}× "
-          f"(target ≥ 0.33); {made} recorded, {entries} audit entries, {result['duplicates_refused']} duplicates refused, "
-          f"chain {'verifies' if result['audit_verify'] else 'DOES NOT VERIFY'}")
+          f"(target ≥ 0.33); {made} recorded, {made - waiting} sealed while it ran, {result['duplicates_refused']} duplicates "
+          f"refused; seals {'verify' if sealed_ok else 'DO NOT VERIFY'}, audit chain "
+          f"{'verifies' if result['audit_verify'] else 'DOES NOT VERIFY'}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
 from reformledger.evaluation.models import Channel, CommentStatus, RateBucket, Rating, RoundKind
 from reformledger.evaluation.services import ratings as rating_services
+from reformledger.evaluation.services import seals
 from reformledger.evaluation.services.throttle import Throttled
 from tests.clients import errors_by_field
 from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
@@ -27,14 +28,19 @@ def rate(user, round_, reform, scores=GOOD, **extra):
     return rating_services.submit_rating(user=user, round=round_, reform=reform, scores=scores, **extra)
 
 
-def test_a_verified_resident_rates_once_and_it_is_in_the_audit_chain(resident, public_round, key_reforms):
+def test_a_verified_resident_rates_once_and_it_is_sealed_into_the_rounds_chain(resident, public_round, key_reforms):
     rating = rate(resident, public_round, key_reforms[0], comment="很好")
     assert (rating.score_1, rating.score_2) == (5, 4)
     assert rating.comment_status == CommentStatus.PENDING
     assert rating.community_id is not None and rating.address_hash and rating.device_hash
-    entry = AuditEntry.objects.get(action="rating.submit", object_id=str(rating.pk))
-    assert entry.changes["scores"][1] == {"score_1": 5, "score_2": 4}
-    assert list(verify_chain()) == []
+    # Stored without an audit entry of its own (ADR 0051): the round's next seal is one.
+    assert not AuditEntry.objects.filter(object_type="evaluation.rating", object_id=str(rating.pk)).exists()
+    seal = seals.seal_round(round_id=public_round.pk)
+    assert seal is not None and seal.ratings == 1
+    rating.refresh_from_db()
+    assert rating.seal == seal
+    assert AuditEntry.objects.get(action="rating.seal", object_id=str(seal.pk)).changes["seal_hash"][1] == seal.seal_hash
+    assert list(verify_chain()) == [] and list(seals.chain_problems(public_round)) == []
     with pytest.raises(rating_services.AlreadyRated):
         rate(resident, public_round, key_reforms[0])
     assert Rating.objects.count() == 1

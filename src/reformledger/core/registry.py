@@ -11,7 +11,9 @@ in its ``AppConfig.ready``:
   unit's and a person's page (``register_unit_panel``, ``register_person_panel``);
 - **menu entries** (``register_menu_entry``) for the office's navigation bar;
 - **catalogue columns** (``register_catalogue_column``): a cell per reform in the office's catalogue,
-  loaded in the page's own query (``prepare``) and keying the cached row by its value.
+  loaded in the page's own query (``prepare``) and keying the cached row by its value;
+- **steps of the worker's schedule** (``register_worker_step``), run every tick of the background
+  worker (supervision's ``worker`` command).
 
 Registration is idempotent by key, so ``ready`` running twice (tests, autoreload) changes nothing.
 """
@@ -225,3 +227,19 @@ def notify_person(notice: PersonNotice) -> int:
     for notifier in _person_notifiers.values():
         notifier(notice)
     return len(_person_notifiers)
+
+
+# --- the worker's schedule ------------------------------------------------------------------------
+
+_worker_steps: dict[str, tuple[Label, Callable[[], object]]] = {}
+
+
+def register_worker_step(key: str, *, label: Label, step: Callable[[], object]) -> None:
+    """``step()`` runs on every tick of the background worker's schedule (about every 30 seconds),
+    after the worker's own steps; ``label`` names it in the log when it fails (``evaluation`` seals
+    the ratings of quiet rounds)."""
+    _worker_steps[key] = (label, step)
+
+
+def worker_steps() -> list[tuple[Label, Callable[[], object]]]:
+    return [_worker_steps[key] for key in sorted(_worker_steps)]

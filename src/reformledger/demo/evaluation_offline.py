@@ -34,7 +34,7 @@ from reformledger.evaluation.models import (
     RoundKind,
     RoundReform,
 )
-from reformledger.evaluation.services import tallies
+from reformledger.evaluation.services import seals, tallies
 from reformledger.evaluation.services.codes import draw_code
 from reformledger.evaluation.services.slips import import_slips
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User
@@ -138,4 +138,5 @@ def load_offline_demo(*, district: Unit) -> dict[str, int]:
         code_ratings = _packs(rng, round_, office, communities, reforms)
     slip_rows = _slips(rng, round_, office, communities, reforms)
     Round.objects.filter(pk=round_.pk).update(published_at=dt.datetime(2018, 12, 10, 10, tzinfo=timezone.get_current_timezone()), published_by=office)
+    seals.seal_all(round_id=round_.pk)  # the codes' and slips' ratings as dated above (ADR 0051)
     return {"rounds": 1, "code_ratings": code_ratings, "slip_rows": slip_rows}

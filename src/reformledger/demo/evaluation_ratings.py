@@ -28,7 +28,7 @@ from reformledger.core.audit import Change, log_actions
 from reformledger.evaluation.identity import keyed_hash
 from reformledger.evaluation.models import Channel, CommentStatus, Rating, Resident, Round, RoundKind
 from reformledger.evaluation.services import rounds as round_services
-from reformledger.evaluation.services import tallies
+from reformledger.evaluation.services import seals, tallies
 from reformledger.org.models import Membership, Role, Unit, UnitKind, User
 from reformledger.reforms.models import PUBLIC_STATUSES, Reform, Tier
 
@@ -115,6 +115,7 @@ def _rate(round_: Round, reforms: list[Reform], raters: list[tuple[User, Unit]],
     finally:
         field.auto_now_add = True
     tallies.count(round=round_, ratings=made)
+    seals.seal_all(round_id=round_.pk)  # sealed as they stand (ADR 0051)
     return len(made)
 
 

@@ -15,8 +15,28 @@ from reformledger.core.cache import register_district_of, register_fact_family
 from reformledger.org.models import Unit
 from reformledger.org.selectors import actor_for
 
-from .models import LookbackState, Panel, PaperSlipImport, Rating, RatingCodePack, Resident, Round, Sheet
+from .models import (
+    LookbackState,
+    Panel,
+    PaperSlipImport,
+    Rating,
+    RatingCodePack,
+    RatingSeal,
+    Resident,
+    Round,
+    Sheet,
+)
 from .selectors.lookback import reviews_of_reform
+from .services.seals import seal_waiting
+
+RATING_AUDIT_LABELS = {
+    "rating.seal": _("sealed a batch of ratings into the round's chain"),
+    "rating.moderate": _("moderated a rating's comment"),
+}
+RATING_CHANGE_LABELS = {
+    "rating_seal": _("Ratings sealed up to"),
+    "seal_hash": _("Seal hash"),
+}
 
 LOOKBACK_AUDIT_LABELS = {
     "lookback.schedule": _("scheduled a look-back review (回头看)"),
@@ -91,6 +111,13 @@ def _rating_district(rating: Rating) -> int | None:
     return Round.objects.filter(pk=rating.round_id).values_list("district_id", flat=True).first()
 
 
+def _seal_district(seal: RatingSeal) -> int | None:
+    round_ = seal._state.fields_cache.get("round")
+    if isinstance(round_, Round):
+        return int(round_.district_id)
+    return Round.objects.filter(pk=seal.round_id).values_list("district_id", flat=True).first()
+
+
 def _resident_district(resident: Resident) -> int | None:
     community = resident._state.fields_cache.get("community")
     if isinstance(community, Unit):
@@ -106,11 +133,15 @@ def register() -> None:
     register_fact_family("evaluation", "evaluation", apart=True)
     # Audited writes to ratings, residents, packs, slip imports and sheets touch their district.
     register_district_of(Rating, _rating_district)
+    register_district_of(RatingSeal, _seal_district)
     register_district_of(Resident, _resident_district)
     register_district_of(RatingCodePack, lambda pack: pack.round.district_id)
     register_district_of(PaperSlipImport, lambda record: record.round.district_id)
     register_district_of(Sheet, _sheet_district)
     registry.register_audit_labels(PANEL_AUDIT_LABELS, creates=("expert.add", "panel.form"))
+    registry.register_audit_labels(RATING_AUDIT_LABELS, creates=("rating.seal",))
+    registry.register_change_labels(RATING_CHANGE_LABELS)
+    registry.register_worker_step("evaluation.seal", label=_("seal the ratings of quiet rounds"), step=seal_waiting)
     registry.register_menu_entry(registry.MenuEntry(
         key="evaluation.rounds", section="evaluation", label=_("Rating rounds"), url_name="evaluation:office-rounds",
         visible=_sees_rounds, icon="bi-star-half", order=40,

@@ -21,7 +21,6 @@ from pydantic import ConfigDict
 
 from reformledger.core.api import ObjectId, signed_in_user
 from reformledger.core.signin import client_ip
-from reformledger.reforms.models import Reform
 
 from ..models import Channel, CommentStatus, Rating
 from ..selectors import rounds as round_selectors
@@ -87,13 +86,12 @@ def submit_rating(request: HttpRequest, response: HttpResponse, round_id: Path[O
     """Rate ``reform`` of the round on each of its dimensions (1–5), with an optional comment.
     See the module's list of answers."""
     user = signed_in_user(request)
-    round_ = round_selectors.get_round(user, round_id)
-    reform = Reform.objects.filter(pk=payload.reform).first()
-    if reform is None:
+    round_, entry = round_selectors.rating_entry(user, round_id, payload.reform)
+    if entry is None:
         return _refused(400, _("This reform is not in this round."), ValidationError({"reform": [_("This reform is not in this round.")]}))
     try:
         rating = rating_services.submit_rating(
-            user=user, round=round_, reform=reform, scores=payload.scores, comment=payload.comment,
+            user=user, round=round_, reform=entry.reform, entry=entry, scores=payload.scores, comment=payload.comment,
             channel=Channel.API, address=client_ip(request), device=request.headers.get("User-Agent", "")[:300],
         )
     except Throttled as exc:

@@ -32,6 +32,7 @@ from .ratings import (
 # --- eval-ratings: one-time codes and rate-limit counters ---
 from .residents import RateBucket, VerificationCode  # noqa: E402
 from .rounds import DEFAULT_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
+from .seals import RatingChain, RatingSeal  # noqa: E402
 from .tallies import GAVE_FIELDS, RatingTally, TallyFacet  # noqa: E402
 
 # --- end expert panels ---
@@ -39,7 +40,7 @@ from .tallies import GAVE_FIELDS, RatingTally, TallyFacet  # noqa: E402
 __all__ = [
     "DEFAULT_DIMENSIONS", "MAX_DIMENSIONS", "RATED_KINDS", "SCORE_FIELDS", "SCORE_MAX", "SCORE_MIN",
     "Channel", "CommentStatus", "GAVE_FIELDS", "RatingTally", "TallyFacet", "PaperSlipImport", "Rating", "RatingCode", "RatingCodePack", "Resident",
-    "Round", "RoundKind", "RoundReform",
+    "RatingChain", "RatingSeal", "Round", "RoundKind", "RoundReform",
     # expert panels (eval-panels)
     "DEFAULT_TRIM_MIN_EXPERTS", "MAX_CRITERIA", "RUBRIC_TOTAL", "Criterion", "Expert", "Mark", "Panel", "PanelState",
     "Sheet", "SheetReopening", "SheetStatus",

@@ -25,6 +25,7 @@ from reformledger.org.models import Unit
 from reformledger.reforms.models import Reform
 
 from .rounds import Round
+from .seals import RatingSeal
 
 #: A round has at most this many rating dimensions (one score column each).
 MAX_DIMENSIONS = 6
@@ -166,6 +167,9 @@ class Rating(models.Model):
     address_hash = models.CharField(max_length=64, blank=True)
     device_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(_("rated at"), auto_now_add=True)
+    #: The batch of the round's chain that sealed it (``models.seals``); empty for a few seconds after
+    #: it is stored, until the next seal.
+    seal = models.ForeignKey(RatingSeal, verbose_name=_("seal"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("rating")
@@ -177,6 +181,8 @@ class Rating(models.Model):
             models.Index(fields=["round", "reform"], name="rating_round_reform"),
             models.Index(fields=["round", "created_at"], name="rating_round_time"),
             models.Index(fields=["rater", "-created_at"], name="rating_rater_time"),
+            # The ratings still to seal, found without reading the sealed ones.
+            models.Index(fields=["round", "id"], condition=Q(seal__isnull=True), name="rating_unsealed"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["round", "reform", "rater"], condition=Q(rater__isnull=False), name="one_rating_per_person"),

@@ -63,6 +63,17 @@ def get_round(user, pk: int) -> Round:
     return round_
 
 
+def rating_entry(user, round_id: int, reform_id: int) -> tuple[Round, RoundReform | None]:
+    """For a rating: the round (404 unless the person may see it) and its row for the reform, with
+    the reform loaded (None when the reform is not in the round). One query when it is."""
+    entry = RoundReform.objects.select_related("round", "reform").filter(round_id=round_id, reform_id=reform_id).first()
+    if entry is None:
+        return get_round(user, round_id), None
+    if not user.has_perm("evaluation.view_round", entry.round):
+        raise Http404
+    return entry.round, entry
+
+
 def get_office_round(user, pk: int) -> Round:
     """A round for the office's pages: 404 unless the person's office runs it (or the province office)."""
     round_ = Round.objects.select_related(*ROUND_RELATED).filter(pk=pk).first()

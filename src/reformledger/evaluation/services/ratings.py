@@ -8,15 +8,17 @@ too, never on a reform their unit leads or co-runs), the scores (422 naming ``sc
 the comment (422: at most :data:`COMMENT_MAX` characters). The database constraint
 ``one_rating_per_person`` decides duplicates, concurrent ones included (:class:`AlreadyRated`, 409).
 
-Every rating is appended to the audit chain (``rating.submit``: its scores and the SHA-256 of its
-comment), so a rating changed or removed afterwards breaks the chain (ADR "every rating in the
-audit chain"). A comment awaits the office's moderation before it is shown (:func:`moderate_comment`).
+Every rating is sealed into its round's chain within seconds (``services.seals``: after it commits,
+by whichever rating request finds the round due, or by the worker's schedule), and each seal is an
+entry of the audit chain, so a rating changed or removed afterwards breaks the round's chain (ADR
+0051, which replaced an audit entry per rating: ADR 0036). A comment awaits the office's moderation
+before it is shown (:func:`moderate_comment`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,7 +34,7 @@ from ..hashing import address_hash, device_hash
 from ..models import RATED_KINDS, Channel, CommentStatus, Rating, Round, RoundReform
 from ..rules import verified_resident
 from ..scoring import score_columns
-from . import tallies, throttle
+from . import seals, tallies, throttle
 
 #: The longest comment accepted (characters).
 COMMENT_MAX = 2_000
@@ -58,7 +60,7 @@ def rate_limits(*, user, address: str | None) -> list[throttle.Limit]:
     return out
 
 
-def _entry(round_: Round, reform: Reform) -> RoundReform:
+def _entry(round_: Round, reform: Reform, entry: RoundReform | None) -> RoundReform:
     now = timezone.now()
     if round_.kind not in RATED_KINDS:
         raise NotRateable({"round": [_("This round is scored by an expert panel, not rated.")]})
@@ -66,7 +68,8 @@ def _entry(round_: Round, reform: Reform) -> RoundReform:
         raise NotRateable({"round": [_("This round is not open yet.")]})
     if round_.has_closed(now):
         raise NotRateable({"round": [_("This round has closed.")]})
-    entry = RoundReform.objects.filter(round=round_, reform=reform).first()
+    if entry is None or entry.round_id != round_.pk or entry.reform_id != reform.pk:
+        entry = RoundReform.objects.filter(round=round_, reform=reform).first()
     if entry is None:
         raise NotRateable({"reform": [_("This reform is not in this round.")]})
     entry.round, entry.reform = round_, reform
@@ -84,13 +87,14 @@ def read_comment(comment: str | None) -> str:
 
 def submit_rating(
     *, user, round: Round, reform: Reform, scores: Mapping[str, int], comment: str = "",  # noqa: A002
-    channel: str, address: str | None, device: str | None,
+    channel: str, address: str | None, device: str | None, entry: RoundReform | None = None,
 ) -> Rating:
-    """Record ``user``'s rating of ``reform`` in ``round`` (see the module's order of checks)."""
+    """Record ``user``'s rating of ``reform`` in ``round`` (see the module's order of checks).
+    ``entry``: the round's row for the reform when the caller loaded it already."""
     if channel not in (Channel.WEB, Channel.API):
         raise ValidationError({"channel": [_("A person rates on the web site or through the API.")]})
     throttle.check(*rate_limits(user=user, address=address))
-    entry = _entry(round, reform)
+    entry = _entry(round, reform, entry)
     require(user, "evaluation.rate", entry, message=refusal(user, round))
     columns = score_columns(dimensions=round.dimensions, scores=scores)
     text = read_comment(comment)
@@ -106,10 +110,7 @@ def submit_rating(
         with transaction.atomic():
             rating.save(force_insert=True)
             tallies.count(round=round, ratings=[rating])
-            log_action(user, "rating.submit", rating, {
-                "round": [None, round.pk], "reform": [None, reform.pk], "channel": [None, channel],
-                "scores": [None, columns], "comment_sha256": [None, hashlib.sha256(text.encode()).hexdigest() if text else ""],
-            })
+            transaction.on_commit(partial(seals.seal_if_due, round.pk))
     except IntegrityError:
         raise AlreadyRated({"reform": [_("You have rated this reform in this round already.")]}) from None
     return rating

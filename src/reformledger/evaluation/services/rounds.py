@@ -27,6 +27,7 @@ from reformledger.org.models import Unit, UnitKind
 from reformledger.reforms.models import PUBLIC_STATUSES, Reform
 
 from ..models import DEFAULT_DIMENSIONS, MAX_DIMENSIONS, RATED_KINDS, Round, RoundKind, RoundReform
+from . import seals
 
 OFFICE_ONLY = gettext_lazy("Only the reform office of the district runs its rounds.")
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
@@ -198,7 +199,7 @@ def close_round(*, user, round: Round, reason: str) -> Round:  # noqa: A002
     before = round_.closes_at
     round_.closes_at = now
     round_.save(update_fields=["closes_at", "updated_at"])
-    log_action(user, "round.close", round_, {"closes_at": [before, now], "reason": reason})
+    log_action(user, "round.close", round_, {"closes_at": [before, now], "reason": reason, **seals.sealed_head(round_id=round_.pk)})
     return round_
 
 
@@ -214,5 +215,6 @@ def publish_results(*, user, round: Round) -> Round:  # noqa: A002
     round_.published_at = timezone.now()
     round_.published_by = user
     round_.save(update_fields=["published_at", "published_by", "updated_at"])
-    log_action(user, "round.publish", round_, {"published_at": [None, round_.published_at]})
+    # The results published are those of the ratings sealed up to this head (ADR 0051).
+    log_action(user, "round.publish", round_, {"published_at": [None, round_.published_at], **seals.sealed_head(round_id=round_.pk)})
     return round_

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 from django_tasks_db.management.commands.db_worker import Worker
 
+from reformledger.core import registry
 from reformledger.core.jobs import Identity, worker_identity
 from reformledger.supervision.delivery import wake_if_stalled
 from reformledger.supervision.jobs import recover_stuck_jobs, scan_deadlines
@@ -58,11 +59,13 @@ def configured_queues() -> list[str]:
 
 
 def tick(me: Identity) -> None:
-    """One tick of the schedule: stuck jobs, the day's scan, deliveries a killed worker left."""
+    """One tick of the schedule: stuck jobs, the day's scan, deliveries a killed worker left, then
+    the steps other apps register (``core.registry.register_worker_step``)."""
     for what, step in (
         ("end the jobs a dead worker left", lambda: recover_stuck_jobs(me)),
         ("schedule the deadline scan", schedule_once),
         ("queue the pending deliveries", wake_if_stalled),
+        *registry.worker_steps(),
     ):
         try:
             step()
