@@ -78,7 +78,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         card = get_template("portal/_card.html")
         cards = cached_rows(
             list(page.object_list), name="portal-card", version_of=row_version,
-            render=lambda reform: card.render({"reform": reform}, request),
+            render=lambda reform: card.render({"reform": reform}),  # no request: no context processors per card
         )
         return {"page": page, "cards": cards}
 

@@ -46,7 +46,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         card = get_template("casestudies/_public_card.html")
         cards = cached_rows(
             list(page.object_list), name="casestudy-card", version_of=card_version,
-            render=lambda case: card.render({"case": case}, request),
+            render=lambda case: card.render({"case": case}),  # no request: no context processors per card
         )
         return {"page": page, "cards": cards}
 

@@ -94,8 +94,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             list(page.object_list), name=":".join(["catalogue", *(c.key for c in columns)]),
             version_of=lambda reform: (row_version(reform), *(c.value(reform) for c in columns)),
             render=lambda reform: row.render(
-                {"reform": reform, "cells": [(c.template, c.value(reform)) for c in columns]}, request
-            ),
+                {"reform": reform, "cells": [(c.template, c.value(reform)) for c in columns]}
+            ),  # no request: a row is the same for everyone, and the context processors would run per row
         )
         return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode(), "columns": columns}
 
