@@ -10,7 +10,9 @@ the site with the production server (gunicorn with ``reformledger serve``'s work
 the benchmark's settings) and, with ``--clients`` concurrent clients over fresh connections:
 
 1. requests the bare view (the framework's floor) for ``--seconds``: requests per second;
-2. files ratings through ``POST /api/v1/rounds/{id}/ratings`` for ``--seconds`` — every person rates
+2. posts to a bare *write* view for ``--seconds`` (one row inserted and committed, nothing checked:
+   the floor of any request that stores something);
+3. files ratings through ``POST /api/v1/rounds/{id}/ratings`` for ``--seconds`` — every person rates
    each reform once; one request in ``--duplicate-every`` repeats one already recorded (409); each
    is sealed into its round's chain within seconds (ADR 0051), checked after the run: ratings
    recorded = 201 answers, how many were sealed while the run lasted, then (the rest sealed) the
@@ -155,6 +157,15 @@ def main() -> None:
     def bare_request(_n: int):
         return "GET", "/bench/bare", None, {}, (200,)
 
+    def bare_write_request(n: int):
+        return "POST", "/bench/bare-write", json.dumps({"n": n}), {"Content-Type": "application/json"}, (201,)
+
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_bare_write (id bigserial PRIMARY KEY, body text NOT NULL,"
+                       " created_at timestamptz NOT NULL DEFAULT now())")
+
     subprocess.run([sys.executable, "-m", "reformledger", "evaluation-seal", "--round", str(plan["round"])], env=env, check=True,
                    capture_output=True)
     before_ratings = Rating.objects.filter(round_id=plan["round"]).count()
@@ -166,6 +177,7 @@ def main() -> None:
         wait_until_up(args.port)
         hammer(args.port, 2, args.clients, bare_request)  # warm every worker
         bare = hammer(args.port, args.seconds, args.clients, bare_request)
+        bare_write = hammer(args.port, args.seconds, args.clients, bare_write_request)
         ratings = hammer(args.port, args.seconds, args.clients, rating_request)
     finally:
         server.terminate()
@@ -178,7 +190,9 @@ def main() -> None:
     verified = subprocess.run([sys.executable, "-m", "reformledger", "audit-verify"], env=env, capture_output=True, text=True)
     result = {
         "machine": machine(), "clients": args.clients, "gunicorn": f"{args.workers} workers × {args.threads} threads",
-        "bare": bare, "ratings": ratings, "ratio": round(ratings["per_second"] / bare["per_second"], 3),
+        "bare": bare, "bare_write": bare_write, "ratings": ratings, "ratio": round(ratings["per_second"] / bare["per_second"], 3),
+        "bare_write_ratio": round(bare_write["per_second"] / bare["per_second"], 3),
+        "ratio_to_bare_write": round(ratings["per_second"] / bare_write["per_second"], 3),
         "ratings_recorded": made, "created_answers": ratings["statuses"].get(201, 0),
         "sealed_during_run": made - waiting, "waiting_at_end": waiting,
         "duplicates_refused": ratings["statuses"].get(409, 0), "seals_verify": sealed_ok, "audit_verify": verified.returncode == 0,
@@ -187,7 +201,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "ratings.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
     print(json.dumps(result, ensure_ascii=False, indent=2))
-    print(f"\nratings {ratings['per_second']}/s vs bare view {bare['per_second']}/s: {result['ratio']:.2f}× "
+    print(f"\nbare write {bare_write['per_second']}/s ({result['bare_write_ratio']:.2f}× the bare view); ratings "
+          f"{ratings['per_second']}/s = {result['ratio_to_bare_write']:.2f}× the bare write")
+    print(f"ratings {ratings['per_second']}/s vs bare view {bare['per_second']}/s: {result['ratio']:.2f}× "
           f"(target ≥ 0.33); {made} recorded, {made - waiting} sealed while it ran, {result['duplicates_refused']} duplicates "
           f"refused; seals {'verify' if sealed_ok else 'DO NOT VERIFY'}, audit chain "
           f"{'verifies' if result['audit_verify'] else 'DOES NOT VERIFY'}")

@@ -1,5 +1,7 @@
+from django.db import connection
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
 
 from reformledger.urls import urlpatterns as app_urlpatterns
 
@@ -9,4 +11,14 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare", bare), *app_urlpatterns]
+@csrf_exempt
+def bare_write(request):
+    """The floor of a write: one row inserted and committed (one statement, autocommit), nothing
+    checked, behind the same middleware and server. ``bench/ratings.py`` makes its table."""
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO bench_bare_write (body) VALUES (%s) RETURNING id", [request.body[:200].decode("utf-8", "replace")])
+        row = cursor.fetchone()
+    return HttpResponse(str(row[0]), content_type="text/plain", status=201)
+
+
+urlpatterns = [path("bench/bare", bare), path("bench/bare-write", bare_write), *app_urlpatterns]
