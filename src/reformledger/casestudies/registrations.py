@@ -58,6 +58,7 @@ def _sees_case_studies(request) -> bool:
 
 
 def register() -> None:
+    registry.register_stored_files("casestudies", Material)  # files of writes that rolled back: swept daily
     register_fact_family("casestudies", "casestudies", apart=True)
     register_district_of(Adoption, lambda adoption: adoption.case_study.district_id)
     register_district_of(Material, lambda material: material.case_study.district_id)

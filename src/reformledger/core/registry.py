@@ -13,7 +13,9 @@ in its ``AppConfig.ready``:
 - **catalogue columns** (``register_catalogue_column``): a cell per reform in the office's catalogue,
   loaded in the page's own query (``prepare``) and keying the cached row by its value;
 - **steps of the worker's schedule** (``register_worker_step``), run every tick of the background
-  worker (supervision's ``worker`` command).
+  worker (supervision's ``worker`` command);
+- **folders of stored files** (``register_stored_files``) and the model whose rows name them, so the
+  daily scan removes the files of writes that rolled back.
 
 Registration is idempotent by key, so ``ready`` running twice (tests, autoreload) changes nothing.
 """
@@ -243,3 +245,19 @@ def register_worker_step(key: str, *, label: Label, step: Callable[[], object]) 
 
 def worker_steps() -> list[tuple[Label, Callable[[], object]]]:
     return [_worker_steps[key] for key in sorted(_worker_steps)]
+
+
+# --- stored files ---------------------------------------------------------------------------------
+
+_stored_files: dict[str, Any] = {}
+
+
+def register_stored_files(folder: str, model: Any) -> None:
+    """The files under ``folder`` of the media storage belong to rows of ``model`` (its ``file``
+    field): the daily scan removes the ones no row names, left by a write that rolled back after it
+    had stored its file (``supervision.orphans``)."""
+    _stored_files[folder] = model
+
+
+def stored_files() -> dict[str, Any]:
+    return dict(sorted(_stored_files.items()))

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from reformledger.core import registry
 from reformledger.core.cache import register_fact_family
 
+from .models import Attachment
+
 AUDIT_LABELS = {
     "reform.create": _("created the reform"),
     "reform.update": _("changed the reform"),
@@ -47,6 +49,7 @@ CHANGE_LABELS = {
 
 
 def register() -> None:
+    registry.register_stored_files("reforms", Attachment)  # files of writes that rolled back: swept daily
     registry.register_audit_labels(AUDIT_LABELS, creates=CREATE_ACTIONS)
     registry.register_change_labels(CHANGE_LABELS)
     # The catalogue's counts and years wait for a write to the reforms themselves (core.cache).

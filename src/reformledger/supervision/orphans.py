@@ -1,11 +1,13 @@
-"""Remove evidence files (and files of order replies) that no row refers to.
+"""Remove evidence files (and every other stored file: order replies, reform attachments, fault-
+tolerance evidence, case-study materials) that no row refers to.
 
 Evidence is written to storage inside the write's transaction, so a committed row always has its
 file. When a transaction rolls back after the file was written (a later step failed, a caller's
 outer transaction aborted), the row goes and the file stays: an orphan. Django has no rollback
 hook, so the daily scan sweeps them: a file under ``evidence/`` that no :class:`~.models.Evidence`
 row names (or under ``order-replies/`` that no :class:`~.models.OrderReplyFile` names) and that is
-older than ``min_age`` (so a transaction still in flight keeps its files).
+older than ``min_age`` (so a transaction still in flight keeps its files). The other apps name
+their folders through ``core.registry.register_stored_files``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from collections.abc import Iterator
 
 from django.utils import timezone
 
+from reformledger.core import registry
+
 from .models import Evidence, OrderReplyFile
 
 ROOT = "evidence"
-#: Each folder of stored files and the model whose rows name them.
+#: Supervision's folders of stored files and the model whose rows name them (other apps register theirs).
 ROOTS = {ROOT: Evidence, "order-replies": OrderReplyFile}
 DIRS_PER_QUERY = 500
 
@@ -32,9 +36,9 @@ def _files(storage, folder: str) -> Iterator[str]:
 
 
 def sweep_orphan_evidence(*, min_age: dt.timedelta = dt.timedelta(days=1)) -> int:
-    """Delete unreferenced evidence and reply files older than ``min_age``; returns how many went."""
+    """Delete unreferenced stored files older than ``min_age``; returns how many went."""
     cutoff = timezone.now() - min_age
-    return sum(_sweep(root, model, cutoff) for root, model in ROOTS.items())
+    return sum(_sweep(root, model, cutoff) for root, model in {**ROOTS, **registry.stored_files()}.items())
 
 
 def _sweep(root: str, model, cutoff) -> int:

@@ -14,7 +14,7 @@ from reformledger.core import registry
 from reformledger.core.cache import cached_count, fact_scopes, register_fact_family
 from reformledger.org.selectors import actor_for
 
-from .models import CaseState, Shortfall, ToleranceCase
+from .models import CaseEvidence, CaseState, Shortfall, ToleranceCase
 from .rules import reviewing_district_ids
 from .selectors.cases import shortfall_of
 
@@ -61,6 +61,7 @@ def reform_panel(request, reform) -> dict[str, Any] | None:
 
 
 def register() -> None:
+    registry.register_stored_files("tolerance", CaseEvidence)  # files of writes that rolled back: swept daily
     register_fact_family("tolerance", "tolerance", apart=True)
     registry.register_audit_labels(AUDIT_LABELS, creates=("tolerance.apply", "tolerance.checklist_add", "tolerance.checklist_seed"))
     registry.register_menu_entry(registry.MenuEntry(
