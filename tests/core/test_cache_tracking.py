@@ -193,3 +193,26 @@ def test_the_decisions_badge_counts_an_extension_request_at_once(client_for, peo
     )
     page, _ = _queries(client, "/office/reforms/")
     assert DECISIONS_BADGE.search(page.content.decode())
+
+
+def test_the_public_catalogue_waits_for_the_work_of_the_districts_it_shows_and_nothing_else(
+    client, people, other_people, two_districts
+):
+    """The public catalogue's newest reforms are district A's (2030): a report in district B leaves
+    the page served as it was; an accepted report in A moves a card's progress at once."""
+    here, there = two_districts
+    ReformFactory.create_batch(
+        settings.CATALOGUE_PAGE_SIZE, district=here.reform.district, lead_unit=here.reform.lead_unit, year=2031,
+        status=Status.IN_PROGRESS,
+    )
+    _, rendered = _queries(client, "/reforms/")
+    _, kept = _queries(client, "/reforms/")
+    report_services.submit_report(user=other_people.unit_staff, task=there, percent=20, text="推进")
+    _, served = _queries(client, "/reforms/")
+    assert served == kept < rendered  # nothing counted, queried or rendered again
+    # District A's 2030 reform: its card's progress moves once a report there is accepted.
+    _queries(client, "/reforms/?year=2030")
+    report = report_services.submit_report(user=people.unit_staff, task=here, percent=40, text="推进")
+    report_services.review_report(user=people.office, report=report, accept=True)
+    page, _ = _queries(client, "/reforms/?year=2030")
+    assert here.reform.title in page.content.decode() and "40%" in page.content.decode()

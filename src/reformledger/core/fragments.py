@@ -81,6 +81,7 @@ def cached_fragment(
     *,
     key_parts: tuple[object, ...] = (),
     scopes: Scopes = EVERYTHING,
+    query: str | None = None,
 ) -> SafeString:
     """``template_name`` rendered with ``context``, cached until a write changes ``scopes`` or
     anything else its rendering read (:func:`depends_on`, the versioned lookups inside it).
@@ -90,8 +91,11 @@ def cached_fragment(
     and the language; the entry holds the versions of what it read. So a cached fragment is exactly
     what rendering would give. The fragment must not contain anything per session (no CSRF token,
     no messages). ``context`` may be a callable, called only when the fragment is not cached.
+    ``query``: the part of the query string the fragment is made of, when it is not all of it (a
+    filter bar is the same on every page of its list: :func:`~.pagination.list_query`).
     """
-    key = "rl:fragment:" + fragment_key(template_name, request.path, request.GET.urlencode(), *key_parts, scopes=())
+    query = request.GET.urlencode() if query is None else query
+    key = "rl:fragment:" + fragment_key(template_name, request.path, query, *key_parts, scopes=())
     html = tracked(
         key, lambda: render_to_string(template_name, context() if callable(context) else context, request), scopes=scopes
     )

@@ -28,6 +28,16 @@ from django.db.models.expressions import OrderBy
 
 #: The query parameters that carry a cursor.
 AFTER, BEFORE = "after", "before"
+#: The parameters that choose a page of a list rather than the list.
+PAGE_PARAMS = ("page", AFTER, BEFORE)
+
+
+def list_query(params: Any) -> str:
+    """The query string without the page it asks for: what a list's filters are made of."""
+    kept = params.copy()
+    for name in PAGE_PARAMS:
+        kept.pop(name, None)
+    return str(kept.urlencode())
 
 
 def _order_by(fields: Sequence[str], *, reverse: bool = False) -> list[OrderBy]:

@@ -11,9 +11,9 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.casestudies.selectors.public import published_case_of
-from reformledger.core.cache import district_count
+from reformledger.core.cache import ORGANISATION, depends_on, district_count, work_scopes
 from reformledger.core.fragments import cached_fragment, cached_rows, row_version
-from reformledger.core.pagination import KeysetPaginator
+from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.views import is_htmx
 from reformledger.reforms.forms import CatalogueFilterForm
 from reformledger.reforms.selectors import (
@@ -22,6 +22,7 @@ from reformledger.reforms.selectors import (
     filter_domains,
     get_public_reform,
     list_districts,
+    list_scopes,
     public_reform_list,
     tier_rows,
     year_choices,
@@ -34,6 +35,7 @@ PUBLIC_FIELDS = (
     "title",
     "tier",
     "year",
+    "district",  # whose work a card shows (its progress): the page depends on it
     "status",
     "progress",
     "start_date",
@@ -72,9 +74,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         sort = form.sort_key()
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
-            count=district_count(rows, list_districts(AnonymousUser(), form.filters())),
+            count=district_count(rows, list_districts(AnonymousUser(), form.filters()), family="reforms"),
         )
         page = paginator.page_for(request.GET)
+        depends_on(work_scopes({reform.district_id for reform in page.object_list}))  # their progress and status
         card = get_template("portal/_card.html")
         cards = cached_rows(
             list(page.object_list), name="portal-card", version_of=row_version,
@@ -82,15 +85,19 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         )
         return {"page": page, "cards": cards}
 
-    # Rendered once per (filters, sort, query string, language, data version): see core.cache.
+    # Rendered once per (filters, sort, query string, language) and kept while the reform rows of the
+    # province and the work of the districts whose cards it shows stand, as the office's catalogue.
     results = cached_fragment(
         request, "portal/_catalogue_results.html", results_context,
         key_parts=("public", repr(form.filters()), form.sort_key()),
+        scopes=list_scopes(AnonymousUser(), None, form.sort_key()),
     )
     if is_htmx(request):
         response = HttpResponse(results)
     else:
-        filters_html = cached_fragment(request, "portal/_catalogue_filters.html", {"form": form}, key_parts=(years,))
+        # The filter bar is made of its filters, the years (in the key) and the domains (organisation).
+        filters_html = cached_fragment(request, "portal/_catalogue_filters.html", {"form": form}, key_parts=(years,),
+                                       scopes=ORGANISATION, query=list_query(request.GET))
         response = render(request, "portal/catalogue.html", {"form": form, "filters": filters_html, "results": results})
     patch_vary_headers(response, ("HX-Request",))
     return response

@@ -10,7 +10,7 @@ change. The API also shows public reforms by their public fields: :func:`get_ref
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, cast
 
@@ -21,7 +21,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from reformledger.core.cache import EVERYTHING, ORGANISATION, Scopes, cached_value, per_district, work_scopes
+from reformledger.core.cache import (
+    EVERYTHING,
+    ORGANISATION,
+    Scopes,
+    cached_value,
+    per_district,
+    reform_fact_scopes,
+    work_scopes,
+)
 from reformledger.core.permissions import require
 from reformledger.org.models import Domain, Membership, Role, Unit, UnitKind
 from reformledger.org.selectors import Actor, actor_for, district_ids, has_full_access
@@ -259,6 +267,18 @@ def reading_scopes(user) -> Scopes:
     if districts_of(actor_for(user)) is None:
         return EVERYTHING
     return work_scopes(reading_districts(user))
+
+
+#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache).
+WORK_SORTS = frozenset({"progress", "-progress"})
+
+
+def list_scopes(user, districts: Iterable[int] | None, sort: str) -> Scopes:
+    """What a list of reforms (the office's catalogue, the public one), its order and its count
+    depend on before its rows are read: the reform rows of the districts read (and their
+    organisation), or all of their work for a sort the day's work moves. The page adds its rows'
+    own districts' work (their progress, their warning: ``depends_on``) once it has them."""
+    return reading_scopes(user) if sort in WORK_SORTS else reform_fact_scopes(districts)
 
 
 def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | int]]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,16 +9,9 @@ from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import (
-    ORGANISATION,
-    Scopes,
-    depends_on,
-    district_count,
-    reform_fact_scopes,
-    work_scopes,
-)
+from reformledger.core.cache import ORGANISATION, depends_on, district_count, work_scopes
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
-from reformledger.core.pagination import KeysetPaginator
+from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.registry import catalogue_columns
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
@@ -35,25 +26,15 @@ from ..selectors import (
     filter_units_for,
     list_districts,
     list_key,
-    reading_scopes,
+    list_scopes,
     reform_list,
     year_choices,
 )
 
-#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache).
-WORK_SORTS = frozenset({"progress", "-progress"})
-
-
-def _list_scopes(user, district_ids: Iterable[int] | None, sort: str) -> Scopes:
-    """What the catalogue's rows, their order and their count depend on before its rows are read:
-    the reform rows of the districts read (and their organisation), or all of their work for a sort
-    the day's work moves. The rows shown add their own districts' work (their progress, warning)."""
-    return reading_scopes(user) if sort in WORK_SORTS else reform_fact_scopes(district_ids)
-
 
 def _reading_scopes(request: HttpRequest):
     user = request.user
-    return _list_scopes(user, districts_of(actor_for(user)), request.GET.get("sort", ""))
+    return list_scopes(user, districts_of(actor_for(user)), request.GET.get("sort", ""))
 
 
 @require_GET
@@ -105,7 +86,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     results = cached_fragment(
         request, "reforms/_catalogue_results.html", results_context,
         key_parts=(list_key(request.user, filters, sort), [c.key for c in columns]),
-        scopes=_list_scopes(request.user, district_ids, sort),
+        scopes=list_scopes(request.user, district_ids, sort),
     )
     if is_htmx(request):
         response = HttpResponse(results)
@@ -117,7 +98,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "reforms/_catalogue_filters.html",
             {"form": form},
             key_parts=(years, sorted(district_ids) if district_ids is not None else "*", "unit" in form.fields),
-            scopes=ORGANISATION,
+            scopes=ORGANISATION, query=list_query(request.GET),  # the same bar on every page of the list
         )
         context = {
             "form": form,
