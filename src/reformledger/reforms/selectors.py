@@ -31,10 +31,10 @@ from reformledger.core.cache import (
     work_scopes,
 )
 from reformledger.core.permissions import require
-from reformledger.org.models import Domain, Membership, Role, Unit, UnitKind
+from reformledger.org.models import Domain, Unit, UnitKind
 from reformledger.org.selectors import Actor, actor_for, district_ids, has_full_access
 
-from .models import PUBLIC_STATUSES, Attachment, LedgerImport, Reform, Status, Tier
+from .models import PUBLIC_STATUSES, Attachment, Reform, Status, Tier
 from .rules import MAIN_LEADER_TIERS
 
 SORTS = {
@@ -457,30 +457,6 @@ def filter_units_for(user, chosen_district: object) -> list[Choice] | None:
         except ValueError:
             return None
     return filter_units(district_ids)
-
-
-def visible_imports(user) -> QuerySet[LedgerImport]:
-    """The ledger uploads this person sees: their own and their district offices' (an upload
-    previews its district's reforms; ADR 0025); every upload for the province office."""
-    actor = actor_for(user)
-    qs = LedgerImport.objects.select_related("uploaded_by")
-    if actor.reads_every_district:
-        return qs
-    districts = sorted(actor.district_ids)
-    colleagues = Membership.objects.filter(role=Role.OFFICE).filter(
-        Q(unit__district_id__in=districts) | Q(unit_id__in=districts)
-    )
-    return qs.filter(Q(uploaded_by_id=getattr(user, "pk", None)) | Q(uploaded_by__in=colleagues.values("user_id")))
-
-
-def recent_imports(user, limit: int) -> list[LedgerImport]:
-    """The latest ledger uploads the person sees, newest first, with who uploaded them."""
-    return list(visible_imports(user).order_by("-created_at")[:limit])
-
-
-def get_import(user, pk: int) -> LedgerImport:
-    """One ledger upload the person sees, with who uploaded it, or 404."""
-    return get_object_or_404(visible_imports(user), pk=pk)
 
 
 def filter_districts(user) -> list[Choice] | None:

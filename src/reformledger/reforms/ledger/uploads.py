@@ -1,5 +1,6 @@
 """The office's uploads: a ledger kept as a :class:`~reformledger.reforms.models.LedgerImport`,
-checked in the background, confirmed, applied in the background — and the record's progress.
+checked in the background, confirmed, applied in the background — and the record's progress;
+and which uploads a person sees (:func:`visible_imports`: their own and their district offices').
 
 This module queues nothing itself: whoever starts the work passes the job to queue (``enqueue``,
 from :mod:`reformledger.reforms.jobs`), and the jobs use :func:`progress_of` and :func:`finish`
@@ -14,11 +15,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
 from reformledger.core.permissions import require
+from reformledger.org.models import Membership, Role
+from reformledger.org.selectors import actor_for
 
 from ..models import LedgerImport
 from .applying import IMPORT_REFUSED, ImportResult
@@ -148,3 +153,30 @@ def finish(pk: int, *, status: str, result: ImportResult | None = None, message:
     elif message:
         fields["errors"] = [Problem(None, "", message).as_dict()]
     LedgerImport.objects.filter(pk=pk).update(**fields)
+
+
+# --- reading the uploads -------------------------------------------------------------------------
+
+
+def visible_imports(user) -> QuerySet[LedgerImport]:
+    """The ledger uploads this person sees: their own and their district offices' (an upload
+    previews its district's reforms; ADR 0025); every upload for the province office."""
+    actor = actor_for(user)
+    qs = LedgerImport.objects.select_related("uploaded_by")
+    if actor.reads_every_district:
+        return qs
+    districts = sorted(actor.district_ids)
+    colleagues = Membership.objects.filter(role=Role.OFFICE).filter(
+        Q(unit__district_id__in=districts) | Q(unit_id__in=districts)
+    )
+    return qs.filter(Q(uploaded_by_id=getattr(user, "pk", None)) | Q(uploaded_by__in=colleagues.values("user_id")))
+
+
+def recent_imports(user, limit: int) -> list[LedgerImport]:
+    """The latest ledger uploads the person sees, newest first, with who uploaded them."""
+    return list(visible_imports(user).order_by("-created_at")[:limit])
+
+
+def get_import(user, pk: int) -> LedgerImport:
+    """One ledger upload the person sees, with who uploaded it, or 404."""
+    return get_object_or_404(visible_imports(user), pk=pk)

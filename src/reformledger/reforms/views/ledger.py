@@ -31,15 +31,13 @@ from ..forms import CatalogueFilterForm
 from ..ledger.applying import IMPORT_REFUSED
 from ..ledger.export import LedgerWorkbook
 from ..ledger.format import COLUMNS, LedgerFileError, more_problems_line
-from ..ledger.uploads import confirm_import, retry_import, start_import
+from ..ledger.uploads import confirm_import, get_import, recent_imports, retry_import, start_import
 from ..models import LedgerImport
 from ..selectors import (
     districts_of,
     filter_districts,
     filter_domains,
     filter_units,
-    get_import,
-    recent_imports,
     reform_list,
     year_choices,
 )
