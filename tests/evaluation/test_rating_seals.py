@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from reformledger.core import registry
 from reformledger.core.audit import verify_chain
@@ -23,6 +23,13 @@ from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of 
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The problems are read in English here (zh-Hans is the default)."""
+    with translation.override("en"):
+        yield
 
 
 def _rate(user, round_, reform, score=4, comment=""):
@@ -149,3 +156,15 @@ def test_closing_and_publishing_seal_everything_and_record_the_head(people, publ
     round_services.publish_results(user=people.office, round=closed)
     published = AuditEntry.objects.filter(action="round.publish").latest("seq")
     assert published.changes["rating_seal"][1] == f"#{head.number} {head.last_hash}"
+
+
+def test_the_results_page_shows_where_the_rounds_seals_stand(public_round, key_reforms, raters, client_for, people):
+    _rate(raters[0], public_round, key_reforms[0])
+    _rate(raters[1], public_round, key_reforms[1])
+    seal = seals.seal_round(round_id=public_round.pk)
+    _rate(raters[2], public_round, key_reforms[0])
+    page = client_for(people.office).get(f"/evaluation/rounds/{public_round.pk}/results/", HTTP_ACCEPT_LANGUAGE="en")
+    text = page.content.decode()
+    assert seal.seal_hash in text
+    assert "2 ratings are sealed in this round's chain of seals, up to seal #1" in text
+    assert "1 rating stored in the last moments awaits its seal." in text

@@ -8,7 +8,7 @@ closes or publishes its results, the ratings stored since the last seal are seal
   sealed rating's canonical line (``evaluation.sealing``), in the order of their ids; the ratings point
   at it (``Rating.seal``). Each seal is itself an entry of the audit chain (``rating.seal``, carrying
   its hash), so the chain's signed anchors (ADR 0027) cover every sealed rating.
-* :class:`RatingChain` — the round's head: the last seal's number and hash. Whoever seals holds its
+* :class:`RatingChain` — the round's head: the last seal's number and hash, the ratings sealed. Whoever seals holds its
   row lock, so two sealers never seal the same ratings twice or fork the chain.
 
 ``reformledger evaluation-seal --verify`` recomputes every seal from its ratings: a rating changed,
@@ -33,6 +33,8 @@ class RatingChain(models.Model):
     number = models.PositiveIntegerField(_("seals"), default=0)
     last_hash = models.CharField(_("last seal's hash"), max_length=64, default=GENESIS)
     sealed_at = models.DateTimeField(_("last sealed at"), null=True, blank=True)
+    #: The ratings its seals cover (the sum of their ``ratings``).
+    sealed = models.PositiveIntegerField(_("ratings sealed"), default=0)
 
     class Meta:
         verbose_name = _("chain of rating seals")

@@ -76,8 +76,8 @@ def seal_round(*, round_id: int, wait: bool = True, limit: int = BATCH) -> Ratin
         )
         # The ids read, not a range: a rating committed meanwhile with a smaller id waits for the next seal.
         Rating.objects.filter(pk__in=[row[0] for row in rows]).update(seal=seal)
-        chain.number, chain.last_hash, chain.sealed_at = number, digest, now
-        chain.save(update_fields=["number", "last_hash", "sealed_at"])
+        chain.number, chain.last_hash, chain.sealed_at, chain.sealed = number, digest, now, chain.sealed + len(rows)
+        chain.save(update_fields=["number", "last_hash", "sealed_at", "sealed"])
         log_action(None, "rating.seal", seal, {
             "round": [None, round_id], "number": [None, number], "ratings": [None, len(rows)],
             "first_rating": [None, rows[0][0]], "last_rating": [None, rows[-1][0]], "seal_hash": [None, digest],
@@ -124,8 +124,9 @@ def chain_problems(round_: Round, *, grace: float | None = None) -> Iterator[str
     """Every break in the round's chain of seals: a seal whose ratings no longer give its hash (a
     rating changed, removed or added), a seal missing or out of order, a head that disagrees, and
     ratings unsealed for longer than ``grace`` seconds (default :data:`LATE_AFTER`)."""
-    prev, expected = GENESIS, 1
+    prev, expected, covered = GENESIS, 1, 0
     for seal in RatingSeal.objects.filter(round=round_).order_by("number"):
+        covered += seal.ratings
         if seal.number != expected:
             yield _("seal #%(n)s is missing (next present is #%(next)s)") % {"n": expected, "next": seal.number}
         if seal.prev_hash != prev:
@@ -145,8 +146,8 @@ def chain_problems(round_: Round, *, grace: float | None = None) -> Iterator[str
             }
         prev, expected = seal.seal_hash, seal.number + 1
     chain = RatingChain.objects.filter(round=round_).first()
-    number, last = (chain.number, chain.last_hash) if chain is not None else (0, GENESIS)
-    if number != expected - 1 or last != prev:
+    number, last, sealed = (chain.number, chain.last_hash, chain.sealed) if chain is not None else (0, GENESIS, 0)
+    if number != expected - 1 or last != prev or sealed != covered:
         yield _("the seals end at #%(last)s but the round's head records #%(head)s: seals were removed") % {
             "last": expected - 1, "head": number,
         }

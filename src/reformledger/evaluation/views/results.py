@@ -33,6 +33,7 @@ from ..selectors.anomalies import (
     PACK_USED_SHARE,
     round_anomalies,
 )
+from ..selectors.seals import seal_status
 from ..selectors.results import SMALL_N, RoundResults, method, results_key, round_for_results, round_results
 
 
@@ -77,6 +78,7 @@ def round_results_page(request: HttpRequest, pk: int) -> HttpResponse:
                            scopes=fact_scopes("evaluation", [found.district_id]))
     context = {
         "round": found, "results": results, "office": office, "base_template": base_template(request, found), "body": body,
+        "seals": seal_status(found),
     }
     return render(request, "evaluation/results.html", context)
 
