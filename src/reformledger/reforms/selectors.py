@@ -261,6 +261,11 @@ def reading_scopes(user) -> Scopes:
     return work_scopes(reading_districts(user))
 
 
+#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache): a list so
+#: sorted depends on its districts' work, any other on their reform rows (ADR 0033).
+WORK_SORTS = frozenset({"progress", "-progress"})
+
+
 def tier_stats(user, *, year: int | None = None) -> dict[str, dict[str, float | int]]:
     """Totals, completed counts and completion rates by tier, over what the person may see.
 

@@ -29,6 +29,7 @@ from reformledger.org.selectors import actor_for
 from ..forms import CatalogueFilterForm
 from ..selectors import (
     SORTS,
+    WORK_SORTS,
     districts_of,
     filter_districts,
     filter_domains,
@@ -39,9 +40,6 @@ from ..selectors import (
     reform_list,
     year_choices,
 )
-
-#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache).
-WORK_SORTS = frozenset({"progress", "-progress"})
 
 
 def _list_scopes(user, district_ids: Iterable[int] | None, sort: str) -> Scopes:

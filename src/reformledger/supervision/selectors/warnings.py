@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from reformledger.core.cache import per_district
+from reformledger.core.cache import Scopes, fact_scopes, per_district
 from reformledger.core.permissions import require
-from reformledger.reforms.selectors import list_districts, visibility_key
+from reformledger.org.selectors import actor_for
+from reformledger.reforms.selectors import districts_of, list_districts, visibility_key
 
 from ..lateness import month_bounds, overlapping
 from ..models import Level, OverdueSpell, Task
@@ -27,6 +28,17 @@ class TaskFilters:
     district: int | None = None
     q: str | None = None  # words in the task's or the reform's title, or the reform's code
     period: str | None = None  # a month, YYYY-MM: the tasks overdue at some time in it instead
+
+
+#: The family of what the board reads of the work (registrations, ADR 0052).
+LEVELS = "levels"
+
+
+def board_scopes(user) -> Scopes:
+    """What the board's rows and counts (and the workbench's, and the API's lists) depend on: the
+    levels of the districts the person reads (every district's for the province office), which
+    every write of their work bumps but a progress report only when it moved what they show."""
+    return fact_scopes(LEVELS, districts_of(actor_for(user)))
 
 
 def require_board(user) -> None:
@@ -67,8 +79,8 @@ BOARD_ORDER = ("-level", "due_date", "id")
 def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     """How many of the board's tasks are red and how many amber, whatever level is chosen.
 
-    Summed over districts, each district's counts cached on its own version (core.cache): after a
-    report in one district, one grouped count of that district."""
+    Summed over districts, each district's counts cached on its own levels' version (core.cache):
+    after a write that moved a level in one district, one grouped count of that district."""
     qs = warning_list(user, replace(filters, level=None)).order_by()
 
     def compute(missing: list[int]) -> dict[int, dict[str, int]]:
@@ -81,7 +93,7 @@ def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     key = f"board-levels:{visibility_key(user)}|{replace(filters, level=None)!r}"
     totals: dict[str, int] = {}
     none: dict[str, int] = {}
-    for part in per_district(key, list_districts(user, filters), compute, default=none).values():
+    for part in per_district(key, list_districts(user, filters), compute, default=none, family=LEVELS).values():
         for level, n in part.items():
             totals[level] = totals.get(level, 0) + n
     return totals

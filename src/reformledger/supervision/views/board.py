@@ -63,7 +63,10 @@ def _period_context(request: HttpRequest, filters, on) -> dict:
 
 
 def _board_scopes(request: HttpRequest):
-    return reading_scopes(request.user)
+    # A month's lateness reads the overdue spells and the tasks as they are: the districts' work.
+    if request.GET.get("period"):
+        return reading_scopes(request.user)
+    return warning_selectors.board_scopes(request.user)
 
 
 @require_GET
@@ -109,8 +112,9 @@ def board(request: HttpRequest) -> HttpResponse:
         }
 
     # Rows, counts and pagination, rendered once per (who may see what, filters, query string, day,
-    # language, versions of the districts it reads): exact, and shared by everyone who sees the same
-    # rows. The day is in the key because "overdue by n days" moves at midnight without any write.
+    # language), kept while the levels of the districts it reads stand (a report that moves nothing
+    # the board shows leaves them, ADR 0052): exact, and shared by everyone who sees the same rows.
+    # The day is in the key because "overdue by n days" moves at midnight without any write.
     key_parts = (visibility_key(request.user), repr(filters), on.isoformat(), may_urge)
     if filters.period and month_bounds(filters.period):
         results = cached_fragment(
@@ -120,7 +124,7 @@ def board(request: HttpRequest) -> HttpResponse:
     else:
         results = cached_fragment(
             request, "supervision/_board_results.html", results_context, key_parts=key_parts,
-            scopes=reading_scopes(request.user),
+            scopes=warning_selectors.board_scopes(request.user),
         )
     if is_htmx(request):
         response = HttpResponse(results)
