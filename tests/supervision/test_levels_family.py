@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reformledger.core.audit import log_action, record_moved
 from reformledger.core.cache import moved_scopes, scope_versions, write_scopes
+from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Status
 from reformledger.supervision.models import Level, Task
 from reformledger.supervision.services import reports as report_services
@@ -184,3 +185,16 @@ def test_moved_levels_are_recorded_only_in_the_appending_transaction(people, ref
     with transaction.atomic():
         record_moved(later, moved_scopes("levels", [district.district.pk]))
     assert _levels(district.district.pk) == (later.seq, later.seq)
+
+
+def test_a_board_row_kept_rendered_shows_its_reforms_new_title_at_once(client_for, people, province_office, work):
+    """The board reads its rows' keys and loads in full only the rows not kept: a row is kept on its
+    task's columns and on the versions of its district's reform rows and organisation, so a reform
+    renamed through its service shows on the next request."""
+    _green, overdue, _silent = work
+    client = client_for(province_office)
+    first, _ = _get(client, BOARD)
+    assert overdue.reform.title in first
+    reform_services.update_reform(user=people.office, reform=overdue.reform, data={"title": "改名后的改革"})
+    after, _ = _get(client, BOARD)
+    assert "改名后的改革" in after and overdue.title in after

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from reformledger.core.cache import Scopes, fact_scopes, per_district
+from reformledger.core.cache import Scopes, district_fact_scopes, fact_scopes, per_district, scope_versions
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.selectors import districts_of, list_districts, visibility_key
@@ -74,6 +74,34 @@ def warning_list(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
 
 #: The board's order: red first ("red" sorts after "amber"), then by due date; ``id`` makes it total.
 BOARD_ORDER = ("-level", "due_date", "id")
+#: What a board row shows of its task, and the ids of what it shows with it (its reform, domain,
+#: unit and person, whose own columns are the reform rows' and the organisation's: their versions
+#: key the row too, :func:`row_facts`).
+ROW_FIELDS = (
+    "id", "district_id", "reform_id", "unit_id", "assignee_id", "title", "level", "level_reason", "start_date",
+    "due_date", "progress", "last_report_on",
+)
+
+
+def warning_keys(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
+    """:func:`warning_list` as the rows' keys: :data:`ROW_FIELDS` only, nothing joined (the board
+    loads in full only the rows whose rendering is not kept, :func:`full_rows`)."""
+    return warning_list(user, filters).select_related(None).only(*ROW_FIELDS)
+
+
+def row_facts(task: Task) -> tuple[object, ...]:
+    """What a board row shows, as a version: its task's :data:`ROW_FIELDS` and the versions of the
+    reform rows and the organisation of its district and of every district (the reform's code,
+    title, tier and domain, the unit's and the person's names)."""
+    scopes = ("reforms:every", "org:every", *district_fact_scopes("reforms", task.district_id))
+    return (*(getattr(task, name) for name in ROW_FIELDS), scope_versions(scopes))
+
+
+def full_rows(user, keys: list[Task]) -> list[Task]:
+    """The board's rows of these keys with everything they show, in their order (one query); a
+    task gone since its key was read stays its key."""
+    loaded = {task.pk: task for task in warning_list(user).filter(pk__in=[key.pk for key in keys]).order_by()}
+    return [loaded.get(key.pk, key) for key in keys]
 
 
 def level_counts(user, filters: TaskFilters) -> dict[str, int]:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from reformledger.core.cache import ORGANISATION
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
-from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
@@ -86,18 +86,20 @@ def board(request: HttpRequest) -> HttpResponse:
 
     def results_context() -> dict:
         by_level = warning_selectors.level_counts(request.user, filters)
+        # The page's keys (the columns a row shows, nothing joined); each row rendered once per
+        # version of what it shows and day, and loaded in full only when its rendering is not kept.
         paginator = KeysetPaginator(
-            warning_selectors.warning_list(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
+            warning_selectors.warning_keys(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
             fields=warning_selectors.BOARD_ORDER, sort="board",
             count=warning_selectors.board_count(request.user, filters),
         )
         page = paginator.page_for(request.GET)
         row = get_template("supervision/_board_row.html")
-        # Each row rendered once per version of the task (and of what is loaded with it) and day.
         rows = cached_rows(
             list(page.object_list), name="board-office" if may_urge else "board",
-            version_of=lambda task: (row_version(task), on),
+            version_of=lambda task: (warning_selectors.row_facts(task), on),
             render=lambda task: row.render({"task": task, "today": on, "may_urge": may_urge}, request),
+            load=lambda keys: warning_selectors.full_rows(request.user, keys),
         )
         return {
             "page": page,
