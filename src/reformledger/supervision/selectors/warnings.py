@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from reformledger.core.cache import Scopes, district_fact_scopes, fact_scopes, per_district, scope_versions
+from reformledger.core.cache import Scopes, fact_scopes, per_district, scope_versions
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.selectors import districts_of, list_districts, visibility_key
@@ -76,7 +76,7 @@ def warning_list(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
 BOARD_ORDER = ("-level", "due_date", "id")
 #: What a board row shows of its task, and the ids of what it shows with it (its reform, domain,
 #: unit and person, whose own columns are the reform rows' and the organisation's: their versions
-#: key the row too, :func:`row_facts`).
+#: key the row too, :data:`ROW_SCOPES`).
 ROW_FIELDS = (
     "id", "district_id", "reform_id", "unit_id", "assignee_id", "title", "level", "level_reason", "start_date",
     "due_date", "progress", "last_report_on",
@@ -89,12 +89,16 @@ def warning_keys(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
     return warning_list(user, filters).select_related(None).only(*ROW_FIELDS)
 
 
+#: What a board row shows besides its task's columns: its reform's code, title, tier and domain,
+#: the unit's and the person's names. Any reform row or organisation written anywhere re-renders the
+#: rows (rare beside the day's reports, and exact whatever district a unit or reform is in).
+ROW_SCOPES = ("reforms:*", "org:*")
+
+
 def row_facts(task: Task) -> tuple[object, ...]:
-    """What a board row shows, as a version: its task's :data:`ROW_FIELDS` and the versions of the
-    reform rows and the organisation of its district and of every district (the reform's code,
-    title, tier and domain, the unit's and the person's names)."""
-    scopes = ("reforms:every", "org:every", *district_fact_scopes("reforms", task.district_id))
-    return (*(getattr(task, name) for name in ROW_FIELDS), scope_versions(scopes))
+    """What a board row shows, as a version: its task's :data:`ROW_FIELDS` and the versions of
+    :data:`ROW_SCOPES`."""
+    return (*(getattr(task, name) for name in ROW_FIELDS), scope_versions(ROW_SCOPES))
 
 
 def full_rows(user, keys: list[Task]) -> list[Task]:
