@@ -49,7 +49,13 @@ from reformledger.supervision.models import (
 from reformledger.supervision.selectors.extensions import pending_extensions
 from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.selectors.reports import pending_reports
-from reformledger.supervision.selectors.warnings import LEVELS, TaskFilters, board_scopes, warning_list
+from reformledger.supervision.selectors.warnings import (
+    LEVELS,
+    TaskFilters,
+    board_scopes,
+    warning_list,
+    warning_rows,
+)
 
 # --- who gets the workbench, and which figures ----------------------------------------------------
 
@@ -122,7 +128,7 @@ def workbench_scopes(user) -> Scopes:
 
 def top_warnings(user, limit: int) -> list[Task]:
     """The first rows of the warning board (red first, then by due date), in one query."""
-    return list(warning_list(user)[:limit])
+    return list(warning_rows(user)[:limit])
 
 
 def reports_waiting(user) -> QuerySet[ProgressReport]:

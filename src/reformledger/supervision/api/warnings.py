@@ -102,7 +102,7 @@ def list_warnings(
         if criteria.period:
             return _encode_period(user, criteria, paging, on)
         page = paginate(
-            warning_selectors.warning_list(user, criteria), paging,
+            warning_selectors.warning_rows(user, criteria), paging,
             count=warning_selectors.board_count(user, criteria), order=warning_selectors.BOARD_ORDER,
         )
         body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}

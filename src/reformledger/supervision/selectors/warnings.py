@@ -83,6 +83,21 @@ ROW_FIELDS = (
 )
 
 
+#: What a board row, a workbench row and an API item read, with what is loaded with the task (not
+#: the reform's long texts, nor the person's account).
+SHOWN_FIELDS = (
+    *ROW_FIELDS, "reform", "reform__code", "reform__title", "reform__tier", "reform__domain",
+    "reform__domain__code", "reform__domain__name", "unit", "unit__code", "unit__name", "assignee",
+    "assignee__username", "assignee__full_name",
+)
+
+
+def warning_rows(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
+    """:func:`warning_list` with :data:`SHOWN_FIELDS` only: what the board, the workbench and the
+    API show of each task."""
+    return warning_list(user, filters).only(*SHOWN_FIELDS)
+
+
 def warning_keys(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
     """:func:`warning_list` as the rows' keys: :data:`ROW_FIELDS` only, nothing joined (the board
     loads in full only the rows whose rendering is not kept, :func:`full_rows`)."""
@@ -104,7 +119,7 @@ def row_facts(task: Task) -> tuple[object, ...]:
 def full_rows(user, keys: list[Task]) -> list[Task]:
     """The board's rows of these keys with everything they show, in their order (one query); a
     task gone since its key was read stays its key."""
-    loaded = {task.pk: task for task in warning_list(user).filter(pk__in=[key.pk for key in keys]).order_by()}
+    loaded = {task.pk: task for task in warning_rows(user).filter(pk__in=[key.pk for key in keys]).order_by()}
     return [loaded.get(key.pk, key) for key in keys]
 
 
