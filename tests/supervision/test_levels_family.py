@@ -13,10 +13,13 @@ from django.test.utils import CaptureQueriesContext
 
 from reformledger.core.audit import log_action, record_moved
 from reformledger.core.cache import moved_scopes, scope_versions, write_scopes
+from reformledger.core.models import AuditEntry
+from reformledger.org.models import User
 from reformledger.reforms import services as reform_services
 from reformledger.reforms.models import Status
 from reformledger.supervision.models import Level, Task
 from reformledger.supervision.services import reports as report_services
+from tests.concurrency import at_once
 from tests.factories import ReformFactory, TaskFactory
 
 from .conftest import TODAY, days
@@ -198,3 +201,25 @@ def test_a_board_row_kept_rendered_shows_its_reforms_new_title_at_once(client_fo
     reform_services.update_reform(user=people.office, reform=overdue.reform, data={"title": "改名后的改革"})
     after, _ = _get(client, BOARD)
     assert "改名后的改革" in after and overdue.title in after
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers are a PostgreSQL matter")
+def test_reports_that_move_the_levels_and_a_review_at_once_all_commit_in_the_audit_order(
+    people, reform_factory, add_task, add_red
+):
+    """Reports on red tasks of two reforms (each bumps the levels after its append) and the review
+    of a third's report, released together: no deadlock (the chain's head is always locked before
+    the versions), and the levels carry the number of the last write that moved them."""
+    reforms = [reform_factory(code=f"LV-{n}", status=Status.IN_PROGRESS, start_date=days(-200), due_date=days(200)) for n in range(3)]
+    red = [add_red(r, title=f"红{n}") for n, r in enumerate(reforms)]
+    pending = report_services.submit_report(user=people.unit_staff, task=red[2], percent=30, text="待复核")
+    d = reforms[0].district_id
+    results = at_once(
+        lambda: report_services.submit_report(user=User.objects.get(pk=people.unit_staff.pk), task=red[0], percent=10, text="甲"),
+        lambda: report_services.submit_report(user=User.objects.get(pk=people.unit_head.pk), task=red[1], percent=10, text="乙"),
+        lambda: report_services.review_report(user=User.objects.get(pk=people.office.pk), report=pending, accept=True),
+    )
+    assert not [r for r in results if isinstance(r, BaseException)]
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
+    assert _levels(d) == (last, last)
