@@ -223,3 +223,14 @@ def test_reports_that_move_the_levels_and_a_review_at_once_all_commit_in_the_aud
     assert not [r for r in results if isinstance(r, BaseException)]
     last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first()
     assert _levels(d) == (last, last)
+
+
+def test_a_board_row_escapes_what_people_typed(client_for, people, reform, add_red):
+    """Rows are rendered without the template engine (format_html): titles are escaped all the same."""
+    reform.status = Status.IN_PROGRESS
+    reform.save(update_fields=["status"])
+    add_red(reform, title="<script>alert(1)</script>")
+    page, _ = _get(client_for(people.office), BOARD)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'aria-label="Select “&lt;script&gt;alert(1)&lt;/script&gt;”"' in page
