@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from reformledger.core.cache import per_district
+from reformledger.core.cache import Scopes, per_district
 from reformledger.org.selectors import Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status
 from reformledger.reforms.selectors import (
@@ -49,7 +49,13 @@ from reformledger.supervision.models import (
 from reformledger.supervision.selectors.extensions import pending_extensions
 from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.selectors.reports import pending_reports
-from reformledger.supervision.selectors.warnings import TaskFilters, warning_list
+from reformledger.supervision.selectors.warnings import (
+    LEVELS,
+    TaskFilters,
+    board_scopes,
+    warning_list,
+    warning_rows,
+)
 
 # --- who gets the workbench, and which figures ----------------------------------------------------
 
@@ -95,7 +101,8 @@ def warnings(user, level: str) -> QuerySet[Task]:
 
 def warning_counts(user) -> dict[str, int]:
     """``{"red": n, "amber": m}`` as the board counts them: summed over districts, each district's
-    part cached on its own version (one grouped query for the districts written since)."""
+    part cached on its own levels' version (one grouped query for the districts whose levels moved
+    since, ADR 0052)."""
     qs = warning_list(user).order_by()
 
     def compute(missing: list[int]) -> dict[int, dict[str, int]]:
@@ -106,13 +113,22 @@ def warning_counts(user) -> dict[str, int]:
         return out
 
     none: dict[str, int] = {}
-    parts = per_district(f"cockpit:warnings:{visibility_key(user)}", reading_districts(user), compute, default=none)
+    parts = per_district(
+        f"cockpit:warnings:{visibility_key(user)}", reading_districts(user), compute, default=none, family=LEVELS
+    )
     return {level: sum(part.get(level, 0) for part in parts.values()) for level in (Level.RED, Level.AMBER)}
+
+
+def workbench_scopes(user) -> Scopes:
+    """What the workbench depends on before it reads anything: the levels of the districts the
+    person reads (its red and amber work, ADR 0052); each queue's count adds its own family, and
+    the reports to review the districts' work, as it reads them (core.cache)."""
+    return board_scopes(user)
 
 
 def top_warnings(user, limit: int) -> list[Task]:
     """The first rows of the warning board (red first, then by due date), in one query."""
-    return list(warning_list(user)[:limit])
+    return list(warning_rows(user)[:limit])
 
 
 def reports_waiting(user) -> QuerySet[ProgressReport]:

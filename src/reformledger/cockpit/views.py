@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import Scopes, district_count
+from reformledger.core.cache import Scopes, depends_on, district_count
 from reformledger.core.fragments import personal_page
 from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
@@ -195,6 +195,7 @@ def _queue_preview(request: HttpRequest) -> dict | None:
     if selectors.sees_reports(user):
         kind, rows = "reports", selectors.reports_waiting(user)
         title, url = _("Reports waiting longest"), reverse("supervision:reports")
+        depends_on(reading_scopes(user))  # every report of the districts changes these rows
     elif selectors.sees_help(user):
         kind, rows = "help", selectors.help_waiting(user)
         title, url = _("Help needed, oldest first"), reverse("supervision:help")
@@ -218,11 +219,11 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return _workbench(request)
 
 
-def _reading_scopes(request: HttpRequest) -> Scopes:
-    return reading_scopes(request.user)
+def _workbench_scopes(request: HttpRequest) -> Scopes:
+    return selectors.workbench_scopes(request.user)
 
 
-@personal_page(scopes=_reading_scopes)
+@personal_page(scopes=_workbench_scopes)
 def _workbench(request: HttpRequest) -> HttpResponse:
     user = request.user
     figures = _figures(request)

@@ -30,7 +30,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from pydantic import ValidationError as PydanticError
 
-from .cache import EVERYTHING, Scopes, cached_count, cached_value, district_count
+from .cache import EVERYTHING, Scopes, cached_count, cached_value, digest, district_count, tracked
 from .pagination import KeysetPaginator
 
 DEFAULT_PAGE_SIZE = 50
@@ -77,17 +77,18 @@ class PageParams(Schema):
 
 def paginate(
     qs: QuerySet[Any], params: PageParams, *, count: int | None = None,
-    district_ids: Sequence[int] | None = None, order: Sequence[str] | None = None,
+    district_ids: Sequence[int] | None = None, order: Sequence[str] | None = None, family: str = "work",
 ) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
     (one past the last page, which is empty).
 
-    ``count``: the total when the caller has it already. ``district_ids``: count district by district, each part cached on its own district's version
+    ``count``: the total when the caller has it already. ``district_ids``: count district by
+    district, each part cached on its own district's version of ``family``
     (``core.cache.district_count``). ``order``: the queryset's ordering fields (ending in a unique
     one), so that a page in the second half of the list is read from its end (half the depth).
     """
     if count is None:
-        count = district_count(qs, district_ids) if district_ids is not None else cached_count(qs)
+        count = district_count(qs, district_ids, family=family) if district_ids is not None else cached_count(qs)
     paginator = KeysetPaginator(qs, params.page_size, fields=order or (), sort="api", count=count)
     if params.page > paginator.num_pages or not count:
         return {"count": count, "items": []}
@@ -101,6 +102,13 @@ def cached_json(key: str, encode: Callable[[], bytes], *, scopes: Scopes = EVERY
     """The JSON body ``encode`` makes, cached under ``key`` until the next write to ``scopes``
     (``core.cache``)."""
     return HttpResponse(cached_value(key, encode, scopes=scopes), content_type=JSON_CONTENT_TYPE)
+
+
+def tracked_json(key: str, encode: Callable[[], bytes], *, scopes: Scopes) -> HttpResponse:
+    """The JSON body ``encode`` makes, kept under ``key`` with what it read (``scopes``, and every
+    versioned lookup or ``depends_on`` while encoding) and served while that stands
+    (``core.cache.tracked``, ADR 0033)."""
+    return HttpResponse(tracked(f"rl:json:{digest(key)}", encode, scopes=scopes), content_type=JSON_CONTENT_TYPE)
 
 
 # --- ids to objects ------------------------------------------------------------------------------

@@ -148,6 +148,23 @@ def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[
     return entries
 
 
+def record_moved(entry: AuditEntry, scopes: Iterable[str]) -> None:
+    """Bump ``scopes`` to ``entry``'s number: for a write audited by a quiet action of a work family
+    (``core.cache.register_work_family``) that turned out to move what the family stands for.
+
+    Call it in the transaction that appended ``entry``, after its last append: that transaction
+    holds the chain's head until it ends, so the number is its own (no other write's state is ever
+    kept under it) and the versions are locked after the head, in the order every append takes
+    them (no deadlock). Refused otherwise.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_moved() must run in the transaction that appended the entry")
+    head = AuditHead.objects.select_for_update().filter(pk=1).values_list("seq", flat=True).first()
+    if head != entry.seq:
+        raise RuntimeError("record_moved() must follow the last append of its transaction")
+    bump(scopes, entry.seq)
+
+
 def log_action(
     actor: AbstractBaseUser | AnonymousUser | None,
     action: str,

@@ -80,6 +80,10 @@ _apart_families: set[str] = set()
 #: Audited actions whose entries bump a family whatever record they are written on (an extension
 #: request is audited on its task).
 _action_families: dict[str, str] = {}
+#: Families bumped with the work by every write of the work (:func:`register_work_family`), except
+#: the entries of the "quiet" actions named for each: what such a write moved, its writer says
+#: itself (:func:`moved_scopes`, ``core.audit.record_moved``).
+_work_families: dict[str, frozenset[str]] = {}
 
 
 def register_fact_family(label: str, family: str, *, apart: bool = False) -> None:
@@ -97,6 +101,21 @@ def register_action_family(actions: Iterable[str], family: str) -> None:
     """Entries of these audited actions bump ``family:dN`` too (see :func:`register_fact_family`)."""
     for action in actions:
         _action_families[action] = family
+
+
+def register_work_family(family: str, *, quiet_actions: Iterable[str]) -> None:
+    """Every audited write of the work (and of the organisation) bumps ``family:dN`` too, except the
+    entries of ``quiet_actions``: their writer bumps the family only when the write moved what the
+    family stands for (``core.audit.record_moved``). So a value that reads the work but not what
+    those actions change when they move nothing depends on ``family`` instead of the work, and
+    stays cached through them (ADR 0052: ``levels``, a progress report that moves no level)."""
+    _work_families[family] = frozenset(quiet_actions)
+
+
+def moved_scopes(family: str, district_ids: Iterable[int | None]) -> set[str]:
+    """The scopes of ``family`` that a write in these districts changes (``None``: no district)."""
+    parts = {f"d{pk}" if pk else "every" for pk in district_ids}
+    return {f"{family}:{part}" for part in parts} | {f"{family}:*"}
 
 
 def work_scopes(district_ids: Iterable[int] | None) -> Scopes:
@@ -174,6 +193,8 @@ def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None, *,
         families = tuple(sorted(f for f in facts if f))
     else:
         families = ("work", *sorted(f for f in facts if f))
+    if "work" in families:
+        families += tuple(f for f, quiet in sorted(_work_families.items()) if action not in quiet)
     districts = {district_of(obj)}
     moved = (changes or {}).get("district")
     if isinstance(moved, list | tuple) and len(moved) == 2:

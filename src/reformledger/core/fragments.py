@@ -53,25 +53,34 @@ def row_version(obj: models.Model) -> tuple[Any, ...]:
 
 
 def cached_rows(
-    rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str]
+    rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str],
+    load: Callable[[list[T]], list[T]] | None = None,
 ) -> list[SafeString]:
     """Each row's HTML, cached on the row's own version (``version_of(row)``: what it shows).
 
     A list that changed in one row re-renders that row only; rows are shared by every page and
     person showing them (``name`` and ``version_of`` must hold everything ``render`` reads).
+
+    ``load``: the rows are keys only (the columns ``version_of`` reads); ``load(missing)`` reads in
+    full, in one query and in their order (one for each), the rows whose HTML is not kept; each is
+    rendered and kept under its full row's own version (what it shows, never older than its key).
     """
     language = get_language()
-    keys = [f"rl:row:{name}:{digest(f'{language}|{version_of(row)!r}')}" for row in rows]
+
+    def key_of(row: T) -> str:
+        return f"rl:row:{name}:{digest(f'{language}|{version_of(row)!r}')}"
+
+    keys = [key_of(row) for row in rows]
     found = cache.get_many(keys) if keys else {}
-    out, fresh = [], {}
-    for row, key in zip(rows, keys, strict=True):
-        html = found.get(key)
-        if html is None:
-            html = fresh[key] = render(row)
-        out.append(mark_safe(html))  # noqa: S308 - rendered by an autoescaping template or format_html
+    missing = [i for i, key in enumerate(keys) if found.get(key) is None]
+    full = (load([rows[i] for i in missing]) if load is not None else [rows[i] for i in missing]) if missing else []
+    html_of = dict(found)
+    fresh = {}
+    for i, row in zip(missing, full, strict=True):
+        html_of[keys[i]] = fresh[key_of(row) if load is not None else keys[i]] = render(row)
     if fresh:
         cache.set_many(fresh, TIMEOUT)
-    return out
+    return [mark_safe(html_of[key]) for key in keys]  # noqa: S308 - rendered by an autoescaping template or format_html
 
 
 def cached_fragment(

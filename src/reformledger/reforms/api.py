@@ -37,7 +37,9 @@ from reformledger.core.api import (
     paginate,
     resolve_ids,
     signed_in_user,
+    tracked_json,
 )
+from reformledger.core.cache import depends_on, work_scopes
 from reformledger.org.api import UnitRef, UserRef
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
@@ -293,8 +295,10 @@ def list_reforms(
         district=filters.district,
     )
 
+    full = selectors.has_full_access(actor_for(user))
+
     def encode() -> bytes:
-        if selectors.has_full_access(actor_for(user)):
+        if full:
             qs = selectors.reform_list(user, criteria, filters.sort)
         else:
             qs = selectors.public_reform_list(criteria, filters.sort)
@@ -302,20 +306,27 @@ def list_reforms(
         page = paginate(
             qs, paging, district_ids=selectors.list_districts(user, criteria),
             order=selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]),
+            family="work" if not full or filters.sort in selectors.WORK_SORTS else "reforms",
         )
+        # The rows' progress is their districts' work (the roll-up writes it).
+        depends_on(work_scopes({reform.district_id for reform in page["items"]}))
         # Encoded as the ReformPage schema documents it: the items are built field by field from
         # the model, so pydantic has nothing to check (validating 200 items cost more than the query).
         body = {"count": page["count"], "items": [_item(reform) for reform in page["items"]]}
         return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
-    # The same page for everyone who may see the same reforms, until the next write (core.cache).
     key = f"api-reforms:{selectors.list_key(user, criteria, filters.sort)}:{paging.page}:{paging.page_size}"
-    return cached_json(key, encode, scopes=selectors.reading_scopes(user))
+    if not full:  # the public's list: until the next write (core.cache)
+        return cached_json(key, encode, scopes=selectors.reading_scopes(user))
+    # The same page for everyone who may see the same reforms, kept while the reform rows of the
+    # districts read and the work of the districts whose rows it shows stand, as the catalogue's
+    # (ADR 0033): a report in a district it does not show leaves it served.
+    return tracked_json(key, encode, scopes=selectors.list_scopes(user, selectors.districts_of(actor_for(user)), filters.sort))
 
 
-#: The columns a list item reads (no goals, measures or deliverables).
+#: The columns a list item reads (no goals, measures or deliverables; the district keys what it read).
 ITEM_FIELDS = (
-    "id", "code", "title", "tier", "year", "status", "progress",
+    "id", "code", "title", "tier", "year", "status", "progress", "district_id",
     "domain__id", "domain__code", "domain__name", "lead_unit__id", "lead_unit__code", "lead_unit__name",
 )
 

@@ -269,7 +269,8 @@ def reading_scopes(user) -> Scopes:
     return work_scopes(reading_districts(user))
 
 
-#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache).
+#: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache): a list so
+#: sorted depends on its districts' work, any other on their reform rows (ADR 0033).
 WORK_SORTS = frozenset({"progress", "-progress"})
 
 

@@ -86,6 +86,8 @@ class Node:
     watched: bool = False
     children: list[Node] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
+    #: The stored value of each changed column.
+    before: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def from_row(cls, row: TaskRow) -> Node:
@@ -97,8 +99,17 @@ class Node:
 
     def set(self, name: str, value: object) -> None:
         if getattr(self, name) != value:
+            self.before.setdefault(name, getattr(self, name))
             setattr(self, name, value)
             self.changed.add(name)
+
+    def moves_board(self) -> bool:
+        """Whether what changed is what the warning board, the workbench and the API lists read of
+        tasks (a level, its reason, progress, whether the task is settled): a parent merely
+        starting (not started → in progress) is not."""
+        if self.changed - {"status"}:
+            return True
+        return "status" in self.changed and (self.before["status"] in SETTLED_STATUSES) != (self.status in SETTLED_STATUSES)
 
 
 @dataclass
@@ -109,6 +120,9 @@ class ReformResult:
     open_tasks: int
     red_tasks: int
     amber_tasks: int
+    #: Set by :func:`refresh_reform`: whether the write moved what the board reads (a task's level,
+    #: its reason, progress or settling; the reform's progress; its warning), see :func:`moves_board`.
+    moved: bool = False
 
 
 def today() -> dt.date:
@@ -212,8 +226,25 @@ def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult
     rows = list(Task.objects.filter(reform_id=reform_id).values_list(*NODE_FIELDS))
     nodes, result = compute(reform, rows, on=on, limits=levels.Thresholds.from_settings())
     warnings = ReformWarning.objects.in_bulk([reform_id])
-    store([Outcome(reform, nodes, result)], on=on, warnings=warnings, by_person=True)
+    outcome = Outcome(reform, nodes, result)
+    result.moved = moves_board(outcome, warnings.get(reform_id))
+    store([outcome], on=on, warnings=warnings, by_person=True)
     return result
+
+
+def moves_board(outcome: Outcome, warning: ReformWarning | None) -> bool:
+    """Whether storing ``outcome`` changes what the warning board, the workbench and the API lists
+    read (the ``levels`` family, ADR 0052): a task's level, reason, progress or settling, the
+    reform's progress, or its warning's values. ``warning``: the stored one, before :func:`store`."""
+    if any(node.moves_board() for node in outcome.nodes):
+        return True
+    _pk, district, status, _start, _due, progress = outcome.reform[: len(REFORM_FIELDS)]
+    result = outcome.result
+    if result.progress is not None and result.progress != progress and status not in LOCKED_STATUSES:
+        return True
+    if warning is None:
+        return True
+    return warning.district_id != district or any(getattr(warning, k) != getattr(result, k) for k in WARNING_FIELDS)
 
 
 def store(

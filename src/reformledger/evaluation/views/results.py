@@ -33,8 +33,8 @@ from ..selectors.anomalies import (
     PACK_USED_SHARE,
     round_anomalies,
 )
-from ..selectors.seals import seal_status
 from ..selectors.results import SMALL_N, RoundResults, method, results_key, round_for_results, round_results
+from ..selectors.seals import seal_status
 
 
 def base_template(request: HttpRequest, round: Round) -> str:

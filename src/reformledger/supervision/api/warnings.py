@@ -102,20 +102,23 @@ def list_warnings(
         if criteria.period:
             return _encode_period(user, criteria, paging, on)
         page = paginate(
-            warning_selectors.warning_list(user, criteria), paging,
+            warning_selectors.warning_rows(user, criteria), paging,
             count=warning_selectors.board_count(user, criteria), order=warning_selectors.BOARD_ORDER,
         )
         body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
         return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
 
-    # The same page for everyone who may see the same tasks, until the next write or the next scan
-    # (both audited, core.cache); the day and the language are in the key because the warning's
-    # words ("overdue by 3 days") move at midnight and follow the language.
+    # The same page for everyone who may see the same tasks, until a write moves the levels of the
+    # districts it reads (every write of their work and the scan, but not a report that moves
+    # nothing listed: ADR 0052; a month's lateness: until any write of their work); the day and the
+    # language are in the key because the warning's words ("overdue by 3 days") move at midnight
+    # and follow the language.
     key = (
         f"api-warnings:{reform_selectors.visibility_key(user)}|{criteria!r}|{paging.page}:{paging.page_size}"
         f"|{on.isoformat()}|{get_language()}"
     )
-    return cached_json(key, encode, scopes=reform_selectors.reading_scopes(user))
+    scopes = reform_selectors.reading_scopes(user) if criteria.period else warning_selectors.board_scopes(user)
+    return cached_json(key, encode, scopes=scopes)
 
 
 def _encode_period(user, criteria: warning_selectors.TaskFilters, paging: PageParams, on: dt.date) -> bytes:

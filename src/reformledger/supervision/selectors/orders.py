@@ -216,11 +216,14 @@ def late_counts(user, on: dt.date) -> dict[str, int] | None:
     count: dict[str, Any] = {"district_field": "order__district_id"}
     # Acknowledgements and replies are written by the order services alone, audited on their order
     # (the "orders" family): a progress report leaves those two counts as they were. Tasks past an
-    # order's deadline read the tasks: they are the district's work.
+    # order's deadline read the tasks' dates and whether they are settled: the district's levels
+    # (ADR 0052), which every write of its work but a report that moves nothing bumps.
     return {
         "ack": district_count(targets.ack_overdue(on), districts, key=f"orders-late-ack:{who}:{on}", family="orders", **count),
         "reply": district_count(targets.reply_overdue(on), districts, key=f"orders-late-reply:{who}:{on}", family="orders", **count),
-        "items": district_count(items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", **count),
+        "items": district_count(
+            items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", family="levels", **count
+        ),
     }
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from reformledger.core.cache import per_district
+from reformledger.core.cache import Scopes, fact_scopes, per_district, scope_versions
 from reformledger.core.permissions import require
-from reformledger.reforms.selectors import list_districts, visibility_key
+from reformledger.org.selectors import actor_for
+from reformledger.reforms.selectors import districts_of, list_districts, visibility_key
 
 from ..lateness import month_bounds, overlapping
 from ..models import Level, OverdueSpell, Task
@@ -27,6 +28,17 @@ class TaskFilters:
     district: int | None = None
     q: str | None = None  # words in the task's or the reform's title, or the reform's code
     period: str | None = None  # a month, YYYY-MM: the tasks overdue at some time in it instead
+
+
+#: The family of what the board reads of the work (registrations, ADR 0052).
+LEVELS = "levels"
+
+
+def board_scopes(user) -> Scopes:
+    """What the board's rows and counts (and the workbench's, and the API's lists) depend on: the
+    levels of the districts the person reads (every district's for the province office), which
+    every write of their work bumps but a progress report only when it moved what they show."""
+    return fact_scopes(LEVELS, districts_of(actor_for(user)))
 
 
 def require_board(user) -> None:
@@ -62,13 +74,60 @@ def warning_list(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
 
 #: The board's order: red first ("red" sorts after "amber"), then by due date; ``id`` makes it total.
 BOARD_ORDER = ("-level", "due_date", "id")
+#: What a board row shows of its task, and the ids of what it shows with it (its reform, domain,
+#: unit and person, whose own columns are the reform rows' and the organisation's: their versions
+#: key the row too, :data:`ROW_SCOPES`).
+ROW_FIELDS = (
+    "id", "district_id", "reform_id", "unit_id", "assignee_id", "title", "level", "level_reason", "start_date",
+    "due_date", "progress", "last_report_on",
+)
+
+
+#: What a board row, a workbench row and an API item read, with what is loaded with the task (not
+#: the reform's long texts, nor the person's account).
+SHOWN_FIELDS = (
+    *ROW_FIELDS, "reform", "reform__code", "reform__title", "reform__tier", "reform__domain",
+    "reform__domain__code", "reform__domain__name", "unit", "unit__code", "unit__name", "assignee",
+    "assignee__username", "assignee__full_name",
+)
+
+
+def warning_rows(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
+    """:func:`warning_list` with :data:`SHOWN_FIELDS` only: what the board, the workbench and the
+    API show of each task."""
+    return warning_list(user, filters).only(*SHOWN_FIELDS)
+
+
+def warning_keys(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
+    """:func:`warning_list` as the rows' keys: :data:`ROW_FIELDS` only, nothing joined (the board
+    loads in full only the rows whose rendering is not kept, :func:`full_rows`)."""
+    return warning_list(user, filters).select_related(None).only(*ROW_FIELDS)
+
+
+#: What a board row shows besides its task's columns: its reform's code, title, tier and domain,
+#: the unit's and the person's names. Any reform row or organisation written anywhere re-renders the
+#: rows (rare beside the day's reports, and exact whatever district a unit or reform is in).
+ROW_SCOPES = ("reforms:*", "org:*")
+
+
+def row_facts(task: Task) -> tuple[object, ...]:
+    """What a board row shows, as a version: its task's :data:`ROW_FIELDS` and the versions of
+    :data:`ROW_SCOPES`."""
+    return (*(getattr(task, name) for name in ROW_FIELDS), scope_versions(ROW_SCOPES))
+
+
+def full_rows(user, keys: list[Task]) -> list[Task]:
+    """The board's rows of these keys with everything they show, in their order (one query); a
+    task gone since its key was read stays its key."""
+    loaded = {task.pk: task for task in warning_rows(user).filter(pk__in=[key.pk for key in keys]).order_by()}
+    return [loaded.get(key.pk, key) for key in keys]
 
 
 def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     """How many of the board's tasks are red and how many amber, whatever level is chosen.
 
-    Summed over districts, each district's counts cached on its own version (core.cache): after a
-    report in one district, one grouped count of that district."""
+    Summed over districts, each district's counts cached on its own levels' version (core.cache):
+    after a write that moved a level in one district, one grouped count of that district."""
     qs = warning_list(user, replace(filters, level=None)).order_by()
 
     def compute(missing: list[int]) -> dict[int, dict[str, int]]:
@@ -81,7 +140,7 @@ def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     key = f"board-levels:{visibility_key(user)}|{replace(filters, level=None)!r}"
     totals: dict[str, int] = {}
     none: dict[str, int] = {}
-    for part in per_district(key, list_districts(user, filters), compute, default=none).values():
+    for part in per_district(key, list_districts(user, filters), compute, default=none, family=LEVELS).values():
         for level, n in part.items():
             totals[level] = totals.get(level, 0) + n
     return totals

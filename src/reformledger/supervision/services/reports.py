@@ -19,12 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reformledger.core.audit import Change, log_action, log_actions
+from reformledger.core.audit import Change, log_action, log_actions, record_moved
+from reformledger.core.cache import moved_scopes
 from reformledger.core.permissions import require
 from reformledger.reforms.models import Reform
 
 from .. import notify
-from ..models import SETTLED_STATUSES, Decision, ProgressReport, Reminder, Task, TaskStatus
+from ..models import SETTLED_STATUSES, Decision, Level, ProgressReport, Reminder, Task, TaskStatus
 from ..rollup import refresh_reform, today
 from .common import Errors, add_error, lock_reform, refuse_repeat
 from .evidence import check_evidence, store_evidence
@@ -85,6 +86,8 @@ def submit_report(
         help_needed=(help_needed or "").strip(),
     )
     stored = store_evidence(user, reform.pk, checked, report=report)
+    # On the board (red or amber), the task shows when its unit last reported (the API lists it).
+    shown_changed = task.level in (Level.RED, Level.AMBER) and task.last_report_on != on
     task.reported_percent = number  # awaiting review: the accepted progress stands
     task.last_report_on = on
     if task.status == TaskStatus.NOT_STARTED:
@@ -94,9 +97,12 @@ def submit_report(
     items = [Change("task.report", task, changes)]
     if report.help_needed:
         items.append(open_help(report=report, reform=reform, task=task))
-    log_actions(user, items)
+    entries = log_actions(user, items)
     notify.report_submitted(report)
-    refresh_reform(reform.pk, on=on)
+    # A report is quiet on the levels family (registrations, ADR 0052): the board, the workbench
+    # and the API lists stay as they were unless the report moved what they show.
+    if refresh_reform(reform.pk, on=on).moved or shown_changed:
+        record_moved(entries[-1], moved_scopes("levels", [task.district_id]))
     return report
 
 
