@@ -47,6 +47,17 @@ def env_for(database_url: str) -> dict[str, str]:
     }
 
 
+def to_listed(plan: dict, filed: int) -> int:
+    """How many of the first ``filed`` reports of ``bench/workday.py write`` went to tasks that were
+    red or amber when the plan was made (its writers go round the districts, each down its list)."""
+    writers = plan["writers"]
+    listed = [set(who.get("listed", [])) for who in writers]
+    return sum(
+        writers[n % len(writers)]["tasks"][(n // len(writers)) % len(writers[n % len(writers)]["tasks"])] in listed[n % len(writers)]
+        for n in range(filed)
+    )
+
+
 def manage(env, *args: str, capture: bool = False) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "reformledger", *args], env=env, check=True, text=True,
@@ -355,7 +366,10 @@ def main() -> None:
                 writer = None
                 filed = int(sql(args.database_url, REPORTS)) - reports_before
                 workday = {"reports_filed": filed, "seconds": round(time.monotonic() - phase_started, 1),
-                           "per_second": round(filed / (time.monotonic() - phase_started), 1)}
+                           "per_second": round(filed / (time.monotonic() - phase_started), 1),
+                           # Reports on tasks then red or amber move what the province's board shows
+                           # (ADR 0052): the writers' order is known, so this is counted, not sampled.
+                           "to_red_or_amber_tasks": to_listed(json.loads(plan_file.read_text()), filed)}
                 print(f"working day: {workday}", flush=True)
             floor = statistics.median(timings[phase_targets[0][0]])
             for name, *_ in phase_targets:

@@ -4,11 +4,15 @@
     python bench/workday.py write --plan plan.json --port 8199 --rate 20 --seconds 60
 
 ``setup`` (in process, against the benchmark database) picks, in each of ``--districts`` districts
-spread over the province, open leaf tasks of reforms under way and gives the staff of each task's
-unit an API token (``bench-writer-<district>``); it also makes ``bench-unit``, staff of one of those
-units, whose My tasks page the readers open. ``write`` files reports through the API
-(``POST /api/v1/tasks/{id}/reports``) at ``--rate`` a second, round-robin over the districts, for
-``--seconds``, over fresh connections, and prints how many it sent and how many were refused.
+spread over the province, the open leaf tasks of reforms under way of up to ``--units`` units (about
+``--tasks`` tasks a district, green, amber and red as the district has them) and makes a writer
+(``bench-writer-<district>``) staff of those units, with an API token; it also makes ``bench-unit``,
+staff of one of those units, whose My tasks page the readers open. ``write`` files reports through
+the API (``POST /api/v1/tasks/{id}/reports``) at ``--rate`` a second, round-robin over the
+districts, each district's tasks in a shuffled order (a report on a red or amber task moves what the
+province's board shows: ADR 0052), for ``--seconds``, over fresh connections, and prints how many
+it sent, how many were refused, and how many went to tasks then red or amber. Each run's reports
+carry its own mark, so a run started right after another is not refused as a repeat.
 It stops by itself; it sends only to 127.0.0.1.
 """
 
@@ -27,8 +31,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup(districts: int, tasks_per_district: int = 20) -> dict:
+def setup(districts: int, tasks_per_district: int = 200, units_per_district: int = 10) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import random
+
     import django
 
     django.setup()
@@ -47,17 +53,20 @@ def setup(districts: int, tasks_per_district: int = 20) -> dict:
             .exclude(status=TaskStatus.DONE)
             .order_by("unit_id", "pk")
         )
-        first = leaves.first()
-        if first is None:
+        units = list(leaves.values_list("unit_id", flat=True).distinct().order_by("unit_id")[:units_per_district])
+        if not units:
             continue
-        unit = first.unit
-        task_ids = list(leaves.filter(unit=unit).values_list("pk", flat=True)[:tasks_per_district])
-        user, created = User.objects.get_or_create(
+        rows = list(leaves.filter(unit_id__in=units).values_list("pk", "level")[:tasks_per_district])
+        random.Random(district_id).shuffle(rows)  # the same order every run: comparable runs
+        user, _created = User.objects.get_or_create(
             username=f"bench-writer-{district_id}", defaults={"full_name": f"基准测试填报员{district_id}"}
         )
-        if created:
-            Membership.objects.create(user=user, unit=unit, role=Role.UNIT_STAFF)
-        writers.append({"district": district_id, "token": create_token(user=user, name="workday"), "tasks": task_ids})
+        for unit_id in units:
+            Membership.objects.get_or_create(user=user, unit_id=unit_id, role=Role.UNIT_STAFF)
+        writers.append({
+            "district": district_id, "token": create_token(user=user, name="workday"),
+            "tasks": [pk for pk, _level in rows], "listed": [pk for pk, level in rows if level != "green"],
+        })
     reader, created = User.objects.get_or_create(username="bench-unit", defaults={"full_name": "基准测试单位"})
     if created:
         reader.set_password("bench-unit-pw")
@@ -73,7 +82,9 @@ def write(plan: dict, *, port: int, rate: float, seconds: float, threads: int = 
     started = time.monotonic()
     stop_at = started + seconds
     lock = threading.Lock()
-    state = {"next": started, "n": 0, "sent": 0, "refused": 0, "errors": 0, "ms": []}
+    state = {"next": started, "n": 0, "sent": 0, "refused": 0, "errors": 0, "listed": 0, "ms": []}
+    mark = time.strftime("%H:%M:%S")  # this run's reports differ from the last run's
+    listed = {task for who in writers for task in who.get("listed", [])}
 
     def worker() -> None:
         while True:
@@ -88,7 +99,7 @@ def write(plan: dict, *, port: int, rate: float, seconds: float, threads: int = 
                 time.sleep(delay)
             who = writers[n % len(writers)]
             task = who["tasks"][(n // len(writers)) % len(who["tasks"])]
-            body = json.dumps({"percent": 1 + n % 99, "text": f"第{n}次进展：按计划推进。"})
+            body = json.dumps({"percent": 1 + n % 99, "text": f"{mark} 第{n}次进展：按计划推进。"})
             t0 = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -102,6 +113,7 @@ def write(plan: dict, *, port: int, rate: float, seconds: float, threads: int = 
                 state["ms"].append((time.perf_counter() - t0) * 1000)
                 if status == 201:
                     state["sent"] += 1
+                    state["listed"] += task in listed
                 elif status == 0:
                     state["errors"] += 1
                 else:
@@ -115,7 +127,7 @@ def write(plan: dict, *, port: int, rate: float, seconds: float, threads: int = 
     elapsed = time.monotonic() - started
     ms = sorted(state["ms"]) or [0.0]
     return {
-        "sent": state["sent"], "refused": state["refused"], "errors": state["errors"],
+        "sent": state["sent"], "refused": state["refused"], "errors": state["errors"], "to_red_or_amber": state["listed"],
         "per_second": round(state["sent"] / elapsed, 1), "p50_ms": round(ms[len(ms) // 2], 1),
     }
 
