@@ -4,8 +4,8 @@
     python bench/workday.py write --plan plan.json --port 8199 --rate 20 --seconds 60
 
 ``setup`` (in process, against the benchmark database) picks, in each of ``--districts`` districts
-spread over the province, the open leaf tasks of reforms under way of up to ``--units`` units (about
-``--tasks`` tasks a district, green, amber and red as the district has them) and makes a writer
+spread over the province, up to 200 open leaf tasks of reforms under way that have not reported yet
+today, of up to 100 units (green, amber and red as the district has them) and makes a writer
 (``bench-writer-<district>``) staff of those units, with an API token; it also makes ``bench-unit``,
 staff of one of those units, whose My tasks page the readers open. ``write`` files reports through
 the API (``POST /api/v1/tasks/{id}/reports``) at ``--rate`` a second, round-robin over the
@@ -31,26 +31,33 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup(districts: int, tasks_per_district: int = 200, units_per_district: int = 10) -> dict:
+def setup(districts: int, tasks_per_district: int = 200, units_per_district: int = 100) -> dict:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     import random
 
     import django
 
     django.setup()
+    from django.db.models import Q
+    from django.utils import timezone
+
     from reformledger.core.tokens import create_token
     from reformledger.org.models import Membership, Role, Unit, UnitKind, User
     from reformledger.reforms.models import Status
     from reformledger.supervision.models import Task, TaskStatus
 
+    today = timezone.localdate()
     all_districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("pk").values_list("pk", flat=True))
     step = max(1, len(all_districts) // max(1, districts))
     chosen = all_districts[::step][:districts]
     writers = []
     for district_id in chosen:
+        # Tasks not reported yet today, as most are on a working day: a report is then its task's
+        # first of the day, and moves what the province's board shows when the task is red or amber.
         leaves = (
             Task.objects.filter(district_id=district_id, reform__status=Status.IN_PROGRESS, children__isnull=True)
             .exclude(status=TaskStatus.DONE)
+            .filter(Q(last_report_on__isnull=True) | Q(last_report_on__lt=today))
             .order_by("unit_id", "pk")
         )
         units = list(leaves.values_list("unit_id", flat=True).distinct().order_by("unit_id")[:units_per_district])
