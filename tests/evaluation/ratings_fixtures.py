@@ -12,6 +12,7 @@ from django.utils import timezone
 from reformledger.evaluation.models import Resident, RoundKind
 from reformledger.evaluation.services import rounds as round_services
 from reformledger.reforms.models import Tier
+from tests.factories import UserFactory
 
 SENT: list[tuple[str, str]] = []
 
@@ -81,3 +82,14 @@ def verify(district):
 def resident(people, verify):
     verify(people.resident)
     return people.resident
+
+
+@pytest.fixture
+def raters(verify):
+    """Six verified residents of the district, besides the people of the fixtures."""
+    out = []
+    for i in range(6):
+        user = UserFactory(username=f"rater-{i}")
+        verify(user)
+        out.append(user)
+    return out

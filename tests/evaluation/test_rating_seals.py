@@ -20,7 +20,6 @@ from reformledger.evaluation.services import ratings as rating_services
 from reformledger.evaluation.services import rounds as round_services
 from reformledger.evaluation.services import seals
 from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,15 +37,6 @@ def _rate(user, round_, reform, score=4, comment=""):
         channel=Channel.WEB, address="203.0.113.9", device="Mozilla/5.0",
     )
 
-
-@pytest.fixture
-def raters(people, verify):
-    out = []
-    for i in range(4):
-        user = UserFactory(username=f"rater-{i}")
-        verify(user)
-        out.append(user)
-    return out
 
 
 def test_batches_chain_one_to_the_next_and_each_is_in_the_audit_chain(public_round, key_reforms, raters):

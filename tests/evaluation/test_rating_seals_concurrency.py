@@ -17,7 +17,6 @@ from reformledger.evaluation.services import ratings as rating_services
 from reformledger.evaluation.services import rounds as round_services
 from reformledger.evaluation.services import seals
 from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
-from tests.factories import UserFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -31,15 +30,6 @@ def _rate(user, round_, reform):
         channel=Channel.API, address="10.0.0.2", device="a",
     )
 
-
-@pytest.fixture
-def raters(verify):
-    out = []
-    for i in range(6):
-        user = UserFactory(username=f"concurrent-rater-{i}")
-        verify(user)
-        out.append(user)
-    return out
 
 
 def test_a_rating_is_stored_while_another_writer_holds_the_audit_chain(public_round, key_reforms, raters, settings):
