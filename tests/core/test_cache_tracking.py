@@ -195,11 +195,12 @@ def test_the_decisions_badge_counts_an_extension_request_at_once(client_for, peo
     assert DECISIONS_BADGE.search(page.content.decode())
 
 
-def test_the_public_catalogue_waits_for_the_work_of_the_districts_it_shows_and_nothing_else(
+def test_the_public_catalogue_waits_for_the_levels_of_the_districts_it_shows_and_nothing_else(
     client, people, other_people, two_districts
 ):
     """The public catalogue's newest reforms are district A's (2030): a report in district B leaves
-    the page served as it was; an accepted report in A moves a card's progress at once."""
+    the page served as it was, so does a report in A that moves nothing a card shows; an accepted
+    report in A moves a card's progress at once."""
     here, there = two_districts
     ReformFactory.create_batch(
         settings.CATALOGUE_PAGE_SIZE, district=here.reform.district, lead_unit=here.reform.lead_unit, year=2031,
@@ -210,8 +211,21 @@ def test_the_public_catalogue_waits_for_the_work_of_the_districts_it_shows_and_n
     report_services.submit_report(user=other_people.unit_staff, task=there, percent=20, text="推进")
     _, served = _queries(client, "/reforms/")
     assert served == kept < rendered  # nothing counted, queried or rendered again
-    # District A's 2030 reform: its card's progress moves once a report there is accepted.
+    # A report on a green task of district A moves nothing a card shows (progress is what the office
+    # accepts, ADR 0052): the page stays kept.
+    today = timezone.localdate()
+    fresh = ReformFactory(district=here.reform.district, lead_unit=here.reform.lead_unit, status=Status.IN_PROGRESS, year=2030,
+                          start_date=today, due_date=today + dt.timedelta(days=365))
+    green = TaskFactory(reform=fresh)
+    report_services.submit_report(user=people.unit_staff, task=green, percent=5, text="起步")  # starts it: its warning is made
     _queries(client, "/reforms/?year=2030")
+    _, kept_here = _queries(client, "/reforms/?year=2030")
+    report_services.submit_report(user=people.unit_staff, task=green, percent=10, text="继续推进")
+    green.refresh_from_db()
+    assert green.level == "green"  # moved nothing the card shows
+    assert _queries(client, "/reforms/?year=2030")[1] == kept_here
+    # The task the fixture made is overdue (red): its first report of the day is listed, and moves
+    # the levels; accepted, the card's progress moves.
     report = report_services.submit_report(user=people.unit_staff, task=here, percent=40, text="推进")
     report_services.review_report(user=people.office, report=report, accept=True)
     page, _ = _queries(client, "/reforms/?year=2030")

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from reformledger.core.cache import Scopes, per_district
+from reformledger.core.cache import LEVELS, Scopes, per_district
 from reformledger.org.selectors import Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status
 from reformledger.reforms.selectors import (
@@ -50,7 +50,6 @@ from reformledger.supervision.selectors.extensions import pending_extensions
 from reformledger.supervision.selectors.orders import visible_orders
 from reformledger.supervision.selectors.reports import pending_reports
 from reformledger.supervision.selectors.warnings import (
-    LEVELS,
     TaskFilters,
     board_scopes,
     warning_list,

@@ -103,6 +103,13 @@ def register_action_family(actions: Iterable[str], family: str) -> None:
         _action_families[action] = family
 
 
+#: The family of what the roll-up computes from the work — task levels, progress, a reform's progress
+#: and warning — which ``supervision`` registers as a work family that a progress report bumps only
+#: when it moved them (ADR 0052). Lists that show those figures and nothing a report alone writes
+#: (the board, the workbench, the catalogues) depend on it instead of the work.
+LEVELS = "levels"
+
+
 def register_work_family(family: str, *, quiet_actions: Iterable[str]) -> None:
     """Every audited write of the work (and of the organisation) bumps ``family:dN`` too, except the
     entries of ``quiet_actions``: their writer bumps the family only when the write moved what the

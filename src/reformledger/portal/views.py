@@ -11,7 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.casestudies.selectors.public import published_case_of
-from reformledger.core.cache import ORGANISATION, depends_on, district_count, work_scopes
+from reformledger.core.cache import LEVELS, ORGANISATION, depends_on, district_count, fact_scopes
 from reformledger.core.fragments import cached_fragment, cached_rows, row_version
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.views import is_htmx
@@ -77,7 +77,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             count=district_count(rows, list_districts(AnonymousUser(), form.filters()), family="reforms"),
         )
         page = paginator.page_for(request.GET)
-        depends_on(work_scopes({reform.district_id for reform in page.object_list}))  # their progress and status
+        depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page.object_list}))  # their progress and status
         card = get_template("portal/_card.html")
         cards = cached_rows(
             list(page.object_list), name="portal-card", version_of=row_version,
@@ -86,7 +86,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         return {"page": page, "cards": cards}
 
     # Rendered once per (filters, sort, query string, language) and kept while the reform rows of the
-    # province and the work of the districts whose cards it shows stand, as the office's catalogue.
+    # province and the levels (ADR 0052) of the districts whose cards it shows stand, as the office's catalogue.
     results = cached_fragment(
         request, "portal/_catalogue_results.html", results_context,
         key_parts=("public", repr(form.filters()), form.sort_key()),

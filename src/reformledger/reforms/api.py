@@ -39,7 +39,7 @@ from reformledger.core.api import (
     signed_in_user,
     tracked_json,
 )
-from reformledger.core.cache import depends_on, work_scopes
+from reformledger.core.cache import LEVELS, depends_on, fact_scopes
 from reformledger.org.api import UnitRef, UserRef
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
@@ -308,8 +308,8 @@ def list_reforms(
             order=selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]),
             family="work" if not full or filters.sort in selectors.WORK_SORTS else "reforms",
         )
-        # The rows' progress is their districts' work (the roll-up writes it).
-        depends_on(work_scopes({reform.district_id for reform in page["items"]}))
+        # The rows' progress and status: what the roll-up computes (ADR 0052), not every report.
+        depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page["items"]}))
         # Encoded as the ReformPage schema documents it: the items are built field by field from
         # the model, so pydantic has nothing to check (validating 200 items cost more than the query).
         body = {"count": page["count"], "items": [_item(reform) for reform in page["items"]]}
@@ -319,7 +319,7 @@ def list_reforms(
     if not full:  # the public's list: until the next write (core.cache)
         return cached_json(key, encode, scopes=selectors.reading_scopes(user))
     # The same page for everyone who may see the same reforms, kept while the reform rows of the
-    # districts read and the work of the districts whose rows it shows stand, as the catalogue's
+    # districts read and the levels (ADR 0052) of the districts whose rows it shows stand, as the catalogue's
     # (ADR 0033): a report in a district it does not show leaves it served.
     return tracked_json(key, encode, scopes=selectors.list_scopes(user, selectors.districts_of(actor_for(user)), filters.sort))
 

@@ -278,7 +278,7 @@ def list_scopes(user, districts: Iterable[int] | None, sort: str) -> Scopes:
     """What a list of reforms (the office's catalogue, the public one), its order and its count
     depend on before its rows are read: the reform rows of the districts read (and their
     organisation), or all of their work for a sort the day's work moves. The page adds its rows'
-    own districts' work (their progress, their warning: ``depends_on``) once it has them."""
+    own districts' levels (their progress, status and warning, ADR 0052: ``depends_on``) once it has them."""
     return reading_scopes(user) if sort in WORK_SORTS else reform_fact_scopes(districts)
 
 

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
-from reformledger.core.cache import register_action_family, register_fact_family, register_work_family
+from reformledger.core.cache import LEVELS, register_action_family, register_fact_family, register_work_family
 
 from .notify import tell_person
 from .rules import sees_reported_of_reform
@@ -84,7 +84,7 @@ def register() -> None:
     # What the warning board, the workbench and the API lists read of the work (ADR 0052): every
     # write of the work bumps it, but a progress report only when it moved a level, a progress,
     # a warning or a listed task's last report (services.reports.submit_report says so).
-    register_work_family("levels", quiet_actions=("task.report",))
+    register_work_family(LEVELS, quiet_actions=("task.report",))
     # A person told about their own account (org's one-time passwords): inbox, and e-mail.
     registry.register_person_notifier("supervision.inbox", tell_person)
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)

@@ -9,7 +9,7 @@ from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import ORGANISATION, depends_on, district_count, work_scopes
+from reformledger.core.cache import LEVELS, ORGANISATION, depends_on, district_count, fact_scopes
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.registry import catalogue_columns
@@ -69,7 +69,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             ),
         )
         page = paginator.page_for(request.GET)
-        depends_on(work_scopes({reform.district_id for reform in page.object_list}))
+        # Their progress, status and warning: what the roll-up computes (a report that moves nothing leaves them).
+        depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page.object_list}))
         row = get_template("reforms/_catalogue_row.html")
         html = cached_rows(
             list(page.object_list), name=":".join(["catalogue", *(c.key for c in columns)]),
@@ -81,8 +82,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode(), "columns": columns}
 
     # The rows, count, sort headers and pagination, rendered once per (who may see what, filters,
-    # sort, query string, language) and kept while the reforms of the districts read and the work of
-    # the districts whose rows it shows stand: exact, and shared by everyone who sees the same rows.
+    # sort, query string, language) and kept while the reforms of the districts read and the levels of
+    # the districts whose rows it shows (ADR 0052) stand: exact, and shared by everyone who sees the same rows.
     results = cached_fragment(
         request, "reforms/_catalogue_results.html", results_context,
         key_parts=(list_key(request.user, filters, sort), [c.key for c in columns]),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from reformledger.core.cache import Scopes, fact_scopes, per_district, scope_versions
+from reformledger.core.cache import LEVELS, Scopes, fact_scopes, per_district, scope_versions
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.selectors import districts_of, list_districts, visibility_key
@@ -28,10 +28,6 @@ class TaskFilters:
     district: int | None = None
     q: str | None = None  # words in the task's or the reform's title, or the reform's code
     period: str | None = None  # a month, YYYY-MM: the tasks overdue at some time in it instead
-
-
-#: The family of what the board reads of the work (registrations, ADR 0052).
-LEVELS = "levels"
 
 
 def board_scopes(user) -> Scopes:
