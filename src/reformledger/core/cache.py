@@ -4,8 +4,7 @@ Every write that matters goes through a service and so appends to the audit trai
 records, per **scope** it touches, the entry's sequence number (:class:`~reformledger.core.models.CacheVersion`):
 
 - ``work:d12`` — the programme's work in district 12 (reforms, tasks, reports, orders, decisions…);
-- ``org:d12`` — its organisation (units, people, roles); an org write also bumps ``work:d12``,
-  since work pages show unit and people names;
+- ``org:d12`` — its organisation (units, people, roles); an org write bumps ``work:d12`` too;
 - ``work:every`` / ``org:every`` — a write that concerns every district (the daily scan, a domain);
 - ``work:*`` / ``org:*`` — bumped by every write of the family anywhere.
 
@@ -18,21 +17,18 @@ roles, filter options) as they were. Province-wide pages are composed of per-dis
 re-renders only the part it changed ("Russian-doll" caching, key-based expiry: nothing is ever
 deleted, stale keys simply stop being asked for and expire).
 
-The versions live in the database, written in the writer's transaction: every app process (and
-every cache backend, the per-process default or a shared Redis) sees the same versions, and a
-rolled-back write leaves no version behind. A request reads the versions it needs in one query and
-remembers them (:class:`DataVersionMiddleware`).
+The versions live in the database, written in the writer's transaction: every process and cache
+backend sees the same versions, and a rolled-back write leaves none. A request reads the versions it
+needs in one query and remembers them (:class:`DataVersionMiddleware`).
 
 A page or fragment also records **what it read** (:func:`depends_on`; every versioned lookup does
-it by itself): it is stored under its inputs alone, with the scopes it read and their versions, and
-served while those versions stand (:func:`tracked`). So a province-wide page whose rows are all of
-district 12 depends on district 12's work and on the reform facts of the province
-(``reforms:dN``: the reform rows a catalogue counts, bumped only by writes to the reforms app's
-records), and a progress report in district 40 leaves it served as it is.
+it by itself), stored with those scopes' versions and served while they stand (:func:`tracked`). So
+a province-wide page whose rows are all of district 12 depends on district 12's work and on the
+province's reform facts (``reforms:dN``, bumped only by writes to the reforms app's records), and a
+progress report in district 40 leaves it served as it is.
 
 Writes that bypass the services and the audit trail (raw SQL, the benchmark generator's
-``audit=False`` path) do not change any version; with the default per-process cache a restart
-clears it.
+``audit=False`` path) change no version; a restart clears the default per-process cache.
 """
 
 from __future__ import annotations
@@ -103,10 +99,8 @@ def register_action_family(actions: Iterable[str], family: str) -> None:
         _action_families[action] = family
 
 
-#: The family of what the roll-up computes from the work — task levels, progress, a reform's progress
-#: and warning — which ``supervision`` registers as a work family that a progress report bumps only
-#: when it moved them (ADR 0052). Lists that show those figures and nothing a report alone writes
-#: (the board, the workbench, the catalogues) depend on it instead of the work.
+#: What the roll-up computes (levels, progress, warnings): a work family ``supervision`` registers, which a
+#: report bumps only when it moved them (ADR 0052); the board, the workbench, the catalogues read it.
 LEVELS = "levels"
 
 
