@@ -21,6 +21,8 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Iterator
+from itertools import groupby
+from operator import itemgetter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -125,24 +127,23 @@ def chain_problems(round_: Round, *, grace: float | None = None) -> Iterator[str
     rating changed, removed or added), a seal missing or out of order, a head that disagrees, and
     ratings unsealed for longer than ``grace`` seconds (default :data:`LATE_AFTER`)."""
     prev, expected, covered = GENESIS, 1, 0
+    # The round's sealed ratings in one pass, seal by seal (at most a seal's batch in memory at once).
+    rows = Rating.objects.filter(round=round_, seal__isnull=False).order_by("seal__number", "pk")
+    groups = groupby(rows.values_list("seal_id", *sealing.LINE_FIELDS).iterator(chunk_size=BATCH), key=itemgetter(0))
+    group = next(groups, None)
     for seal in RatingSeal.objects.filter(round=round_).order_by("number"):
         covered += seal.ratings
         if seal.number != expected:
             yield _("seal #%(n)s is missing (next present is #%(next)s)") % {"n": expected, "next": seal.number}
         if seal.prev_hash != prev:
             yield _("seal #%(n)s does not follow the seal before it") % {"n": seal.number}
-        rows = Rating.objects.filter(seal=seal).order_by("pk").values_list(*sealing.LINE_FIELDS)
-        counted = 0
-
-        def counting(rows=rows):
-            nonlocal counted
-            for row in rows.iterator(chunk_size=5000):
-                counted += 1
-                yield row
-
-        if sealing.seal_hash(round_id=round_.pk, number=seal.number, prev_hash=seal.prev_hash, rows=counting()) != seal.seal_hash:
+        mine: list[tuple] = []
+        if group is not None and group[0] == seal.pk:
+            mine = [row[1:] for row in group[1]]
+            group = next(groups, None)
+        if sealing.seal_hash(round_id=round_.pk, number=seal.number, prev_hash=seal.prev_hash, rows=mine) != seal.seal_hash:
             yield _("seal #%(n)s: its %(sealed)s ratings were changed, removed or added to (%(now)s now)") % {
-                "n": seal.number, "sealed": seal.ratings, "now": counted,
+                "n": seal.number, "sealed": seal.ratings, "now": len(mine),
             }
         prev, expected = seal.seal_hash, seal.number + 1
     chain = RatingChain.objects.filter(round=round_).first()
