@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import Http404
 from django.utils import timezone, translation
 
 from reformledger.assessment.models import Appeal, AppealState, AssessmentState
@@ -18,6 +19,7 @@ from reformledger.assessment.services import appeals as services
 from reformledger.core.models import AuditEntry
 from tests.assessment import factories
 from tests.evaluation.test_lookback_concurrency import at_once
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +248,20 @@ def test_two_appeals_of_one_line_at_once_make_one(district, people):
     assert len(made) == 1 and len(refused) == 1, results
     assert "line_item" in refused[0].message_dict
     assert Appeal.objects.count() == 1 and AuditEntry.objects.filter(action="appeal.file").count() == 1
+
+
+def test_a_draft_line_is_not_shown_to_the_unit_before_publication(district, people):
+    """The appeal form is for published figures: a draft's line (ids are guessable) is 404 to the
+    unit it scores, as it is to everyone else."""
+    draft = factories.standard(district, people, state=AssessmentState.DRAFT)
+    line = factories.line_of(draft, district.sub_a, "3")
+    with pytest.raises(Http404):
+        selectors.appealable_line(people.unit_staff, line.pk)
+
+
+def test_the_office_does_not_decide_an_appeal_of_a_unit_it_also_works_in(published, district, people):
+    appeal = _file(people.unit_staff, factories.line_of(published, district.sub_a, "3"))
+    MembershipFactory(user=people.office, unit=district.sub_a, role="unit_staff")
+    with pytest.raises(PermissionDenied):
+        services.reject_appeal(user=people.office, appeal=appeal, reasons="不予支持")
+    assert Appeal.objects.get().state == AppealState.SUBMITTED

@@ -18,6 +18,7 @@ from reformledger.evaluation.services import lookback as lookback_services
 from reformledger.reforms.models import Tier
 from tests.assessment import factories
 from tests.evaluation.lookback_helpers import completed_key
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +56,17 @@ def test_province_and_another_district_do_not_award(district, people, province_o
     for user in (province_office, other_people.office):
         with pytest.raises(PermissionDenied):
             _award(user, district)
+
+
+def test_the_office_does_not_commend_its_own_unit_nor_itself(district, people):
+    """Conflict of interest: an office member who also works in a unit does not commend it, and
+    nobody commends themselves; nothing is written."""
+    MembershipFactory(user=people.office, unit=district.sub_a, role="unit_staff")
+    with pytest.raises(PermissionDenied):
+        _award(people.office, district)  # sub-district A, where they work
+    with pytest.raises(PermissionDenied):
+        _award(people.office, district, unit=district.sub_b, people=[people.office])
+    assert not Commendation.objects.exists() and not AuditEntry.objects.filter(action="commendation.award").exists()
 
 
 def test_bad_input_names_the_field(district, people, other_district, other_people, reform_factory):

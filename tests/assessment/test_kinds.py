@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal as D
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from reformledger.assessment.models import CommendationKind
 from reformledger.assessment.services import computation
+from reformledger.casestudies.models import Adoption
 from reformledger.reforms.models import Status, Tier
 from tests.assessment import records
 from tests.assessment.conftest import lines_of, scores_of
@@ -135,6 +136,18 @@ def test_adoption_bonus_cites_the_case_and_lookback_adoptions_are_not_counted_tw
     assert scores_of(assessment) == {SUB_A: 5, SUB_B: 0, DEPT: 0}
     first = lines_of(assessment, SUB_A)[0]
     assert first.case_study == adoption.case_study and first.adoption == adoption
+
+
+def test_a_withdrawn_case_adoption_no_longer_hides_the_lookback_adoption(assess, reform_factory, district, people):
+    """The case study's national adoption was withdrawn: it counts for nothing, and the look-back
+    review's national adoption of the same reform then counts in its place."""
+    reform = reform_factory(code="K-5", tier=Tier.KEY, status=Status.COMPLETED)
+    adoption = records.adopted(reform, people.office, level="nation", day=dt.date(2018, 6, 1))
+    Adoption.objects.filter(pk=adoption.pk).update(withdrawn_at=timezone.now())
+    records.lookback(reform, grade="good", by=people.office, concluded=dt.date(2018, 9, 1), adoptions=[("nation", "全国")])
+    assessment = assess({"clause": "5", "kind": "adoption", "params": {"levels": {"city": 1, "province": 2, "nation": 3}, "include_lookback": True}})
+    assert scores_of(assessment) == {SUB_A: 3, SUB_B: 0, DEPT: 0}
+    assert lines_of(assessment, SUB_A)[0].adoption is None
 
 
 def test_public_rating_bands_on_the_published_results(assess, reform_factory, district, people):

@@ -73,6 +73,9 @@ def test_decide_and_read(api, people, discipline, failed_reform, district, provi
     assert api.post(path, people.committee, {"outcome": "exempt", "reasons": "x"}).status_code == 404
     bad = api.post(path, people.office, {"outcome": "partly", "reasons": "x"})
     assert bad.status_code == 422 and "waiver" in errors_by_field(bad)
+    for nonsense in ("nan", "inf", "-1", "1"):
+        bad = api.post(path, people.office, {"outcome": "partly", "waiver": nonsense, "reasons": "x"})
+        assert bad.status_code == 422 and "waiver" in errors_by_field(bad), nonsense
     assert not CaseReview.objects.exists()
     first = api.post(path, people.office, {"outcome": "partly", "waiver": "0.6", "reasons": "部分免责"})
     assert first.status_code == 200 and first.json()["state"] == "submitted"

@@ -15,8 +15,7 @@ from functools import cached_property
 from django.db.models import DecimalField, F, Min, Sum
 from django.utils import timezone
 
-from reformledger.casestudies.models import Adoption, CaseStudyState
-from reformledger.casestudies.selectors import AdoptionFact, adoptions
+from reformledger.casestudies.selectors import AdoptionFact, adoptions, adoptions_in_force
 from reformledger.evaluation.agreement import trimmed_mean
 from reformledger.evaluation.models import (
     LookbackAdoption,
@@ -245,10 +244,7 @@ class FactBook:
     def lookback_adoptions(self) -> list[LookbackAdopted]:
         """Adoptions recorded by look-back reviews concluded in the year, except those already
         counted through a published case study of the same reform at the same level."""
-        case_levels = set(
-            Adoption.objects.filter(case_study__district_id=self.district_id, case_study__state=CaseStudyState.PUBLISHED)
-            .values_list("case_study__reform_id", "level")
-        )
+        case_levels = set(adoptions_in_force(district_id=self.district_id).values_list("case_study__reform_id", "level"))
         rows = LookbackAdoption.objects.filter(
             review__district_id=self.district_id, review__state=LookbackState.CONCLUDED, review__concluded_at__year=self.year
         ).order_by("review_id", "position", "pk").values_list("review__reform_id", "review__reform__lead_unit_id", "level", "place", "review_id")

@@ -63,9 +63,11 @@ rules.add_perm("assessment.view_appeals", (is_office & in_office_district) | rea
 rules.add_perm("assessment.file_appeal", of_own_unit)
 #: Withdraws an open appeal (asked on the appeal).
 rules.add_perm("assessment.withdraw_appeal", of_own_unit)
-#: Decides an appeal: rejects it, or upholds it producing a new draft version.
-rules.add_perm("assessment.decide_appeal", office_of_district)
-#: Awards and revokes commendations (asked on the district or the commendation).
-rules.add_perm("assessment.manage_commendations", office_of_district)
+#: Decides an appeal: rejects it, or upholds it producing a new draft version; never an appeal of a
+#: unit the person also works in (conflict of interest).
+rules.add_perm("assessment.decide_appeal", office_of_district & ~of_own_unit)
+#: Awards and revokes commendations (asked on the district or the commendation); never for a unit
+#: the person also works in.
+rules.add_perm("assessment.manage_commendations", office_of_district & ~of_own_unit)
 #: "My score" and "my appeals": unit heads and staff.
 rules.add_perm("assessment.view_own_unit", works_in_a_unit)

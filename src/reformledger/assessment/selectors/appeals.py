@@ -10,7 +10,8 @@ from django.http import Http404
 from reformledger.core.cache import cached_count, fact_scopes
 from reformledger.org.selectors import actor_for
 
-from ..models import Appeal, AppealState, Assessment, LineItem
+from ..models import Appeal, AppealState, Assessment, AssessmentPurpose, LineItem
+from .results import VISIBLE_STATES
 from .scope import in_districts, office_districts
 
 _JOINS = ("line_item__rule", "line_item__assessment", "unit", "filed_by", "decided_by", "resulting_assessment")
@@ -55,8 +56,13 @@ def appeals_by_line(assessment: Assessment, unit_id: int) -> dict[int, list[Appe
 
 
 def appealable_line(user, pk: int) -> LineItem:
-    """A line item of the person's own unit (for the appeal form); 404 for any other."""
-    line = LineItem.objects.select_related("assessment__scheme", "rule", "unit", "reform", "task").filter(pk=pk).first()
+    """A line item of the person's own unit in a published official version (for the appeal form);
+    404 for any other: a draft's or a dry run's figures are not the unit's to see before publication."""
+    line = (
+        LineItem.objects.select_related("assessment__scheme", "rule", "unit", "reform", "task")
+        .filter(pk=pk, assessment__purpose=AssessmentPurpose.OFFICIAL, assessment__state__in=VISIBLE_STATES)
+        .first()
+    )
     if line is None or line.unit_id not in actor_for(user).unit_ids:
         raise Http404
     return line

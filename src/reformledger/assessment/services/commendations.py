@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from reformledger.reforms.models import Reform
 from ..models import Commendation, CommendationKind
 
 AWARDS = gettext_lazy("Only the reform office of the district awards and revokes its commendations.")
+OWN = gettext_lazy("Nobody commends a unit they work in, nor themselves.")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
@@ -82,10 +83,15 @@ def award_commendation(
     _check_people(chosen, district, errors)
     if errors:
         raise ValidationError(errors)
-    commendation = Commendation.objects.create(
+    commendation = Commendation(
         district=district, year=year, kind=kind, title=clean_title, unit=unit, reform=reform, citation=clean_citation,
         awarded_by=user, awarded_on=awarded_on,
     )
+    # Nobody commends a unit they work in, nor themselves (conflict of interest).
+    require(user, "assessment.manage_commendations", commendation, message=OWN)
+    if getattr(user, "pk", None) in {person.pk for person in chosen}:
+        raise PermissionDenied(OWN)
+    commendation.save(force_insert=True)
     if chosen:
         commendation.people.set(chosen)
     log_action(user, "commendation.award", commendation, {

@@ -2,6 +2,6 @@
 public site's) and of their adoptions as the assessment reads them (:mod:`.facts`:
 :func:`adoptions`, :class:`AdoptionFact`, importable from here as the foundation named them)."""
 
-from .facts import AdoptionFact, adoptions
+from .facts import AdoptionFact, adoptions, adoptions_in_force
 
-__all__ = ["AdoptionFact", "adoptions"]
+__all__ = ["AdoptionFact", "adoptions", "adoptions_in_force"]

@@ -65,7 +65,7 @@ def _waiver(outcome: str, waiver: Any, errors: Errors) -> Decimal:
         share = Decimal(str(waiver)).quantize(Decimal("0.001"))
     except (InvalidOperation, ValueError, TypeError):
         share = Decimal("-1")
-    if not Decimal("0") < share < ONE:
+    if not share.is_finite() or not Decimal("0") < share < ONE:  # NaN compares by raising
         errors.setdefault("waiver", []).append(_("For a partial exemption, give the share waived between 0 and 1 (e.g. 0.5)."))
     return share
 
