@@ -144,19 +144,26 @@ def apply_rule(rule: RuleLike, book: FactBook) -> list[Line]:
     """The rule's lines (penalties waived where a tolerance case says so), and the adjustment
     line of each unit whose total under the rule lies outside its floor or cap."""
     lines = [_waive(line, book) for line in KINDS[rule.kind](rule, book)]
+    return lines + held_lines(rule, lines)
+
+
+def held_lines(rule: RuleLike, lines: Sequence[Line]) -> list[Line]:
+    """The adjustment line of each unit whose total of ``lines`` (the rule's own) lies outside the
+    rule's floor or cap: for a computation, and again for a version derived from an upheld appeal."""
     if rule.floor is None and rule.cap is None:
-        return lines
+        return []
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for line in lines:
         totals[line.unit_id] += line.points
+    out = []
     for unit_id, total in sorted(totals.items()):
         kept, adjustment = ranking.held(total, floor=rule.floor, cap=rule.cap)
         if adjustment:
-            lines.append(Line(unit_id, rule, adjustment, _(
+            out.append(Line(unit_id, rule, adjustment, _(
                 "Rule %(clause)s gives %(total)s in all, held between its floor %(floor)s and cap %(cap)s: %(kept)s (%(adjustment)s)"
             ) % {"clause": rule.clause, "total": num(total), "floor": _bound(rule.floor), "cap": _bound(rule.cap),
                  "kept": num(kept), "adjustment": num(adjustment)}, adjustment=ADJUST_RULE))
-    return lines
+    return out
 
 
 def _bound(value: Decimal | None) -> str:

@@ -113,23 +113,12 @@ def _copied(item: LineItem, rules: Mapping[int, Rule]) -> Line:
 
 
 def _rule_adjustments(lines: list[Line], rules: Mapping[int, Rule]) -> list[Line]:
-    """Each rule's floor and cap applied again to the (overridden) lines."""
-    totals: dict[tuple[int, int], Decimal] = {}
+    """Each rule's floor and cap applied again to the (overridden) lines, as a computation does."""
+    by_rule: dict[int, list[Line]] = {}
     for line in lines:
         if line.rule is not None:
-            key = (line.rule.pk, line.unit_id)
-            totals[key] = totals.get(key, Decimal(0)) + line.points
-    out = []
-    for (rule_id, unit_id), total in sorted(totals.items()):
-        rule = rules[rule_id]
-        kept, adjustment = ranking.held(total, floor=rule.floor, cap=rule.cap)
-        if adjustment:
-            out.append(Line(unit_id, rule, adjustment, _(
-                "Rule %(clause)s gives %(total)s in all, held between its floor %(floor)s and cap %(cap)s: %(kept)s (%(adjustment)s)"
-            ) % {"clause": rule.clause, "total": num(total), "floor": "—" if rule.floor is None else num(rule.floor),
-                 "cap": "—" if rule.cap is None else num(rule.cap), "kept": num(kept), "adjustment": num(adjustment)},
-                adjustment=ADJUST_RULE))
-    return out
+            by_rule.setdefault(line.rule.pk, []).append(line)
+    return [held for rule_id in sorted(by_rule) for held in engine.held_lines(rules[rule_id], by_rule[rule_id])]
 
 
 @transaction.atomic
