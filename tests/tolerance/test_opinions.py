@@ -121,6 +121,20 @@ def test_the_applicant_never_reviews_their_own_case(district, failed_reform, app
         give_opinion(user=both, case=own, outcome="exempt", reasons="x")
 
 
+def test_a_colleague_of_the_applying_unit_does_not_review_it(district, failed_reform, apply_case, people):
+    """An office member or discipline reviewer who also works in the unit whose penalties the case
+    would waive gives no opinion on it (conflict of interest), whoever applied."""
+    colleague = MembershipFactory(unit=district.office_unit, role=Role.OFFICE).user
+    MembershipFactory(user=colleague, unit=district.sub_a, role=Role.UNIT_STAFF)
+    reviewer = MembershipFactory(unit=district.department, role=Role.DISCIPLINE).user
+    MembershipFactory(user=reviewer, unit=district.sub_a, role=Role.UNIT_STAFF)
+    case = apply_case(people.unit_staff, failed_reform)
+    for user in (colleague, reviewer):
+        with pytest.raises(PermissionDenied):
+            give_opinion(user=user, case=case, outcome="exempt", reasons="x")
+    assert not CaseReview.objects.exists()
+
+
 def test_one_person_gives_one_of_the_two_opinions(people, district, case):
     MembershipFactory(user=people.office, unit=district.department, role=Role.DISCIPLINE)
     with pytest.raises(ValidationError) as caught:

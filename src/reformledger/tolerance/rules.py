@@ -59,6 +59,12 @@ def is_applicant(user, case) -> bool:
 
 
 @rules.predicate
+def of_applying_unit(user, case) -> bool:
+    """The person works in the unit whose penalties the case would waive (its head or staff)."""
+    return case is not None and case.unit_id in actor_for(user).unit_ids
+
+
+@rules.predicate
 def responsible_for(user, reform) -> bool:
     """Staff or head of the reform's lead unit or of a co-unit, or its named responsible leader (a
     leader of its district)."""
@@ -82,8 +88,8 @@ rules.add_perm("tolerance.apply", responsible_for)
 #: The applicant withdraws a case not yet decided.
 rules.add_perm("tolerance.withdraw", is_applicant)
 #: The two opinions on a case of the district.
-rules.add_perm("tolerance.office_opinion", is_district_office & ~is_applicant)
-rules.add_perm("tolerance.discipline_opinion", is_discipline_reviewer & ~is_applicant)
+rules.add_perm("tolerance.office_opinion", is_district_office & ~is_applicant & ~of_applying_unit)
+rules.add_perm("tolerance.discipline_opinion", is_discipline_reviewer & ~is_applicant & ~of_applying_unit)
 #: The reviewers' queue and the precedent library (scoped to the reader's districts).
 rules.add_perm("tolerance.review", is_office_anywhere | is_discipline_reviewer | reads_every_district)
 #: The conditions and the negative list of a district (asked on the district).
