@@ -16,7 +16,7 @@ from reformledger.core.cache import register_district_of, register_fact_family
 from reformledger.org.selectors import actor_for
 
 from .models import Adoption, CaseStudyState, Material, Outcome
-from .selectors.cases import case_study_of_reform, submitted_count, writable_reforms
+from .selectors.cases import WRITABLE_STATUSES, case_study_of_reform, submitted_count
 
 AUDIT_LABELS = {
     "casestudy.draft": _("started a case study (改革案例)"),
@@ -45,9 +45,8 @@ def case_study_panel(request, reform) -> dict[str, Any] | None:
         if not request.user.has_perm("casestudies.view_case_study", case):
             return None
         return {"case": case, "published": case.state == CaseStudyState.PUBLISHED}
-    if not request.user.has_perm("casestudies.draft_case_study", reform):
-        return None
-    if not writable_reforms(request.user).filter(pk=reform.pk).exists():
+    # No case study yet and the person may draft one: what writable_reforms() asks, without a query.
+    if reform.status not in WRITABLE_STATUSES or not request.user.has_perm("casestudies.draft_case_study", reform):
         return None
     return {"case": None}
 

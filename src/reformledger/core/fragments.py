@@ -42,10 +42,17 @@ T = TypeVar("T")
 
 
 def row_version(obj: models.Model) -> tuple[Any, ...]:
-    """An object's own version: the values of its columns and of the related objects loaded with
-    it (``select_related``). Two equal versions render the same row."""
+    """An object's own version: the values of its columns and of the objects its foreign keys
+    loaded with it (``select_related``). Two equal versions render the same row. Reverse relations
+    Django cached on it are not followed (a case study's reform caches its case study: that way
+    lies a loop); a row that shows one names it in its own ``version_of``."""
+    forward = {field.name for field in obj._meta.concrete_fields if field.is_relation}
     related = tuple(
-        sorted((name, row_version(value)) for name, value in obj._state.fields_cache.items() if isinstance(value, models.Model))
+        sorted(
+            (name, row_version(value))
+            for name, value in obj._state.fields_cache.items()
+            if name in forward and isinstance(value, models.Model)
+        )
     )
     deferred = obj.get_deferred_fields()  # not loaded (``only()``): not shown either, and not fetched here
     values = tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in deferred)

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import cached_count
-from reformledger.core.fragments import cached_fragment, cached_rows
+from reformledger.core.fragments import cached_fragment, cached_rows, row_version
 from reformledger.core.pagination import KeysetPaginator
 from reformledger.core.views import is_htmx
 from reformledger.reforms.selectors import filter_domains
@@ -22,16 +22,6 @@ from ..selectors import public as selectors
 from .files import file_response
 
 PAGE_SIZE = 20
-
-
-def card_version(case) -> tuple:
-    """What a card shows: the list's columns (``core.fragments.row_version`` would walk from the
-    reform back to its case study, which Django caches on it, and never end)."""
-    reform = case.reform
-    return (
-        case.pk, case.title, case.highlights, case.adoption_level, case.adoptions_count, case.district.name,
-        reform.pk, reform.tier, reform.year, reform.domain.name, reform.lead_unit.name,
-    )
 
 
 @require_GET
@@ -45,7 +35,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         page = KeysetPaginator(rows, PAGE_SIZE, fields=selectors.ORDER, sort="published", count=count).page_for(request.GET)
         card = get_template("casestudies/_public_card.html")
         cards = cached_rows(
-            list(page.object_list), name="casestudy-card", version_of=card_version,
+            list(page.object_list), name="casestudy-card", version_of=row_version,
             render=lambda case: card.render({"case": case}),  # no request: no context processors per card
         )
         return {"page": page, "cards": cards}
