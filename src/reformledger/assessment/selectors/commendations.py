@@ -22,7 +22,8 @@ from reformledger.evaluation.selectors.results import round_results
 from reformledger.org.models import Unit, User
 from reformledger.reforms.models import Reform, Tier
 
-from ..models import Assessment, AssessmentPurpose, AssessmentState, Commendation, CommendationKind, LineItem
+from ..models import Commendation, CommendationKind, LineItem
+from .results import published_assessment
 from .scope import in_districts, office_districts
 
 #: How many candidates each source offers at most.
@@ -80,9 +81,7 @@ def _kind_for(reform: Reform | None) -> str:
 
 
 def _top_lines(district: Unit, year: int) -> list[Candidate]:
-    published = Assessment.objects.filter(
-        district=district, year=year, purpose=AssessmentPurpose.OFFICIAL, state=AssessmentState.PUBLISHED
-    ).first()
+    published = published_assessment(district.pk, year)
     if published is None:
         return []
     lines = (

@@ -13,18 +13,9 @@ from django.http import Http404
 from reformledger.org.models import Unit
 
 from ..models import Assessment, AssessmentPurpose, AssessmentState, LineItem, UnitScore
-from .results import RankingRow, evidence_url
+from .results import RankingRow, evidence_url, published_versions
 
 _LINE_JOINS = ("rule", "reform", "task", "round", "case_study", "adoption", "commendation", "waived_by")
-
-
-def published_versions() -> QuerySet[Assessment]:
-    """The published, current official versions (one per district and year)."""
-    return Assessment.objects.filter(purpose=AssessmentPurpose.OFFICIAL, state=AssessmentState.PUBLISHED)
-
-
-def current_published(district_id: int, year: int) -> Assessment | None:
-    return published_versions().select_related("scheme", "district").filter(district_id=district_id, year=year).first()
 
 
 def public_versions() -> QuerySet[Assessment]:

@@ -169,11 +169,14 @@ def _points_by_clause(assessment: Assessment) -> dict[int, dict[str, Decimal]]:
     return out
 
 
+def published_versions() -> QuerySet[Assessment]:
+    """The published, current official versions (one per district and year)."""
+    return Assessment.objects.filter(purpose=AssessmentPurpose.OFFICIAL, state=AssessmentState.PUBLISHED)
+
+
 def published_assessment(district_id: int, year: int) -> Assessment | None:
     """The district's published official version of the year, if any (one query)."""
-    return Assessment.objects.select_related("scheme").filter(
-        district_id=district_id, year=year, purpose=AssessmentPurpose.OFFICIAL, state=AssessmentState.PUBLISHED
-    ).first()
+    return published_versions().select_related("scheme", "district").filter(district_id=district_id, year=year).first()
 
 
 def assessments_of(user: Any, district: Unit, year: int) -> list[Assessment]:

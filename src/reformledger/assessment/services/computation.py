@@ -27,13 +27,13 @@ from ..lines import Line, Outcome
 from ..models import (
     Assessment,
     AssessmentPurpose,
-    AssessmentState,
     LineItem,
     Rule,
     Scheme,
     SchemeState,
     UnitScore,
 )
+from ..selectors.results import published_assessment
 
 #: Line items go in with bulk_create in batches of this many.
 BATCH = 2000
@@ -97,12 +97,6 @@ def next_version(*, district_id: int, year: int, purpose: str) -> int:
     return (found or 0) + 1
 
 
-def published_of(district_id: int, year: int) -> Assessment | None:
-    return Assessment.objects.filter(
-        district_id=district_id, year=year, purpose=AssessmentPurpose.OFFICIAL, state=AssessmentState.PUBLISHED
-    ).first()
-
-
 def new_version(*, user: Any, scheme: Scheme, year: int, purpose: str, reason: str) -> Assessment:
     """An empty draft numbered after the last of its district, year and purpose."""
     for _attempt in range(3):
@@ -111,7 +105,7 @@ def new_version(*, user: Any, scheme: Scheme, year: int, purpose: str, reason: s
                 return Assessment.objects.create(
                     scheme=scheme, district_id=scheme.district_id, year=year, purpose=purpose,
                     version=next_version(district_id=scheme.district_id, year=year, purpose=purpose),
-                    previous=published_of(scheme.district_id, year) if purpose == AssessmentPurpose.OFFICIAL else None,
+                    previous=published_assessment(scheme.district_id, year) if purpose == AssessmentPurpose.OFFICIAL else None,
                     reason=reason, computed_by=user, computed_at=timezone.now(),
                 )
         except IntegrityError:
@@ -202,7 +196,7 @@ def what_if(*, user: Any, scheme: Scheme, changes: Sequence[Mapping[str, Any]]) 
     require(user, "assessment.compute", scheme)
     rules, touched = _changed_rules(scheme, changes)
     outcome, book = run_scheme(scheme, rules, year=scheme.year)
-    published = published_of(scheme.district_id, scheme.year)
+    published = published_assessment(scheme.district_id, scheme.year)
     before: dict[int, tuple[Decimal, int]] = {}
     if published is not None:
         before = {u: (s, r) for u, s, r in UnitScore.objects.filter(assessment=published).values_list("unit_id", "score", "rank")}

@@ -16,6 +16,7 @@ from reformledger.org.selectors import actor_for
 from ..models import AppealState
 from ..selectors import published
 from ..selectors.appeals import appeals_by_line
+from ..selectors.results import published_assessment
 from ..services.appeals import window_closes, window_open
 
 UNITS_ONLY = _("“My unit's score” is for the heads and staff of units.")
@@ -34,7 +35,7 @@ def my_score(request: HttpRequest) -> HttpResponse:
     years = published.unit_years(frozenset({unit.pk}))
     wanted_year = request.GET.get("year", "")
     year = int(wanted_year) if wanted_year.isdigit() and int(wanted_year) in years else (years[0] if years else None)
-    version = published.current_published(unit.district_id or unit.pk, year) if year else None
+    version = published_assessment(unit.district_id or unit.pk, year) if year else None
     context = {"units": units, "unit": unit, "years": years, "year": year, "version": version}
     if version is not None:
         lines = published.unit_lines(version, unit)
