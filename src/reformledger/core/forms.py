@@ -55,6 +55,16 @@ else:
     _FormBase = object
 
 
+def style(form: forms.BaseForm) -> None:
+    """The toolkit's classes on every visible widget: ``form-select`` on selects, ``form-control`` on
+    the rest; not on checkboxes, radios (and checkbox lists) or hidden inputs."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
+            continue
+        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
+
+
 class ServiceErrorsMixin(_FormBase):
     """``form.add_service_errors(exc)``: :func:`add_service_errors` as a method of the form
     (mixed into a ``forms.Form`` or ``forms.ModelForm``)."""

@@ -9,6 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from reformledger.core.forms import style
+
 from .models import Domain, LeaderTier, Role, Unit, UnitKind, User
 
 #: Roles the office grants (``org.services.people.GRANTABLE_ROLES``, in the form's order).
@@ -16,13 +18,6 @@ ROLE_CHOICES = [(r.value, r.label) for r in (Role.OFFICE, Role.COMMITTEE, Role.L
 KIND_CHOICES = [(k.value, k.label) for k in UnitKind if k != UnitKind.DISTRICT]
 
 
-def style(form: forms.BaseForm) -> None:
-    """The toolkit's classes on every visible widget (not on checkboxes, radios, hidden inputs)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput | forms.CheckboxSelectMultiple):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
 class UnitChoiceField(forms.ModelChoiceField[Unit]):

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from django import forms
 
+from reformledger.core.forms import style
+
 DATE = {"type": "date"}
 
 
-def style(form: forms.BaseForm) -> None:
-    """The toolkit's classes on every visible widget (not on checkboxes, radios, hidden inputs)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
 class StyledForm(forms.Form):

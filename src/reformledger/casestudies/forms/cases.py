@@ -12,17 +12,9 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import limits
+from reformledger.core.forms import style
 from reformledger.reforms.models import Attachment, Reform
 from reformledger.supervision.models import ProgressReport
-
-
-def style(form: forms.BaseForm) -> None:
-    """The toolkit's classes on every visible widget (not on checkboxes and hidden inputs)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
 def _area(rows: int = 4) -> forms.Textarea:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import limits
+from reformledger.core.forms import style
 from reformledger.org.models import Unit, User
 
 from ..models import AdoptionLevel, Extent, Grade, Round, Severity
@@ -25,13 +26,6 @@ def _date() -> forms.DateInput:
     return forms.DateInput(attrs=DATE, format="%Y-%m-%d")
 
 
-def style(form: forms.BaseForm) -> None:
-    """The toolkit's classes on every visible widget (not on checkboxes, radios, hidden inputs)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
 class PersonChoice(forms.ModelChoiceField):

@@ -7,7 +7,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.files import EVIDENCE_ACCEPT
-from reformledger.core.forms import MultipleFileField
+from reformledger.core.forms import (
+    MultipleFileField,
+    style,  # noqa: F401 - re-exported for this app's forms
+)
 
 DATE_WIDGET = {"type": "date"}
 
@@ -16,13 +19,6 @@ def date_input() -> forms.DateInput:
     return forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d")
 
 
-def style(form: forms.Form) -> None:
-    """The toolkit's classes on every visible widget (not on checkboxes, radios, hidden inputs)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
 
 
 def evidence_field(help_text) -> MultipleFileField:

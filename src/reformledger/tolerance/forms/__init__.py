@@ -2,13 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
+from reformledger.core.forms import style  # noqa: F401 - re-exported for this app's forms
 
 
-def style(form: forms.BaseForm) -> None:
-    """The toolkit's classes on every visible widget (not on checkboxes, radios, hidden inputs)."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault("class", "form-select" if isinstance(widget, forms.Select) else "form-control")
