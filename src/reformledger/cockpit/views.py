@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
@@ -77,7 +78,7 @@ def queue_count(request: HttpRequest, name: str) -> int:
         else:
             user = request.user
             memo[name] = district_count(
-                QUEUES[name](user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
+                partial(QUEUES[name], user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
                 # Each queue is built from who may see what (help: also to whom it was escalated).
                 key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
                 family=QUEUE_FAMILY.get(name, "work"),

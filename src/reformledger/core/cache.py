@@ -375,10 +375,15 @@ def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
     if not caching_allowed(scopes):
         return compute()
     full_key = f"{key}:{digest(version_token(scopes))}"
+    memo = _request_versions.get()  # a value looked up twice in a request is fetched once
+    seen: dict[str, Any] = memo.setdefault("values", {}) if memo is not None else {}
+    if full_key in seen:
+        return cast(T, seen[full_key])
     value: T | None = cache.get(full_key)
     if value is None:
         value = compute()
         cache.set(full_key, value, TIMEOUT)
+    seen[full_key] = value
     return value
 
 
@@ -462,39 +467,28 @@ def per_district(
 
 
 def district_count(
-    qs: QuerySet[Any], district_ids: Sequence[int], *, district_field: str = "district_id", key: str | None = None,
-    family: str = "work",
+    qs: QuerySet[Any] | Callable[[], QuerySet[Any]], district_ids: Sequence[int], *, district_field: str = "district_id",
+    key: str | None = None, family: str = "work",
 ) -> int:
     """``qs.count()`` over the given districts, each district's part cached on that district's
     version: after a write, one small grouped count. ``district_field`` names the path to the
     district when the model does not carry it (``"task__district_id"`` for progress reports).
-    ``key`` names everything ``qs`` is built from (cheaper than compiling its SQL, the default)."""
-    if qs.query.is_empty() or not district_ids:
+    ``key`` names everything ``qs`` is built from (cheaper than compiling its SQL, the default);
+    with a key, ``qs`` may be a function building it, called only when a district's part is not kept."""
+    if not district_ids or (isinstance(qs, QuerySet) and qs.query.is_empty()):
         return 0
     if key is None:
-        sql, params = qs.order_by().query.sql_with_params()
-        key = f"{qs.db}|{connections[qs.db].vendor}|{sql}|{params!r}"
+        built = qs if isinstance(qs, QuerySet) else qs()
+        sql, params = built.order_by().query.sql_with_params()
+        key = f"{built.db}|{connections[built.db].vendor}|{sql}|{params!r}"
     key = f"count|{key}|{district_field}"
 
     def compute(missing: list[int]) -> dict[int, int]:
         rows = (
-            qs.order_by().filter(**{f"{district_field}__in": missing})
+            (qs if isinstance(qs, QuerySet) else qs()).order_by().filter(**{f"{district_field}__in": missing})
             .values_list(district_field).annotate(n=models.Count("pk"))
         )
         return {district: n for district, n in rows}
 
     return sum(per_district(key, district_ids, compute, default=0, family=family).values())
 
-
-class DistrictCountPaginator(Paginator[Any]):
-    """A Paginator whose total is :func:`district_count` over ``district_ids``."""
-
-    def __init__(self, object_list: QuerySet[Any], per_page: int, *, district_ids: Sequence[int]) -> None:
-        super().__init__(object_list, per_page)
-        #: ``object_list`` as what it is (Paginator types it as anything sliceable).
-        self.queryset = object_list
-        self.district_ids = district_ids
-
-    @cached_property
-    def count(self) -> int:
-        return district_count(self.queryset, self.district_ids)

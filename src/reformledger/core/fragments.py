@@ -9,6 +9,7 @@ kept on and the tracking of what they read, ADR 0011, 0017, 0033).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
@@ -41,12 +42,22 @@ from .cache import (
 T = TypeVar("T")
 
 
+@functools.cache
+def _row_fields(model: type[models.Model]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A model's column attributes, and the names of its forward relations."""
+    concrete = model._meta.concrete_fields
+    return tuple(f.attname for f in concrete), frozenset(f.name for f in concrete if f.is_relation)
+
+
 def row_version(obj: models.Model) -> tuple[Any, ...]:
     """An object's own version: the values of its columns and of the objects its foreign keys
-    loaded with it (``select_related``). Two equal versions render the same row. Reverse relations
-    Django cached on it are not followed (a case study's reform caches its case study: that way
-    lies a loop); a row that shows one names it in its own ``version_of``."""
-    forward = {field.name for field in obj._meta.concrete_fields if field.is_relation}
+    loaded with it (``select_related``). Two equal versions render the same row. Columns not
+    loaded (``only()``) are not shown either, and not fetched here. Reverse relations Django cached
+    on it are not followed (a case study's reform caches its case study: that way lies a loop); a
+    row that shows one names it in its own ``version_of``."""
+    attnames, forward = _row_fields(type(obj))
+    loaded = obj.__dict__
+    values = tuple(loaded[name] for name in attnames if name in loaded)
     related = tuple(
         sorted(
             (name, row_version(value))
@@ -54,8 +65,6 @@ def row_version(obj: models.Model) -> tuple[Any, ...]:
             if name in forward and isinstance(value, models.Model)
         )
     )
-    deferred = obj.get_deferred_fields()  # not loaded (``only()``): not shown either, and not fetched here
-    values = tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.attname not in deferred)
     return (obj._meta.label_lower, values, related)
 
 

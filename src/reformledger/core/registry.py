@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString
 
 Label = str | Promise
 
@@ -171,11 +172,12 @@ class CatalogueColumn:
 
     ``prepare(queryset)`` makes the page's one query load what the cells read (a ``select_related``:
     no query per row); ``value(reform)`` is the cell's value, part of what keys the cached row (so a
-    row is rendered again when it changes); ``template`` renders the cell with ``value``."""
+    row is rendered again when it changes); ``render(value)`` is the cell's HTML, a ``<td>`` made
+    with ``core.rows.row_html`` (rows are rendered in Python, ADR 0053)."""
 
     key: str
     header: Label
-    template: str
+    render: Callable[[Any], SafeString]
     visible: Callable[[Any], bool]
     prepare: Callable[[Any], Any]
     value: Callable[[Any], Any]

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
@@ -27,6 +26,8 @@ from reformledger.reforms.selectors import (
     tier_rows,
     year_choices,
 )
+
+from .cards import card_renderer
 
 #: The only reform fields a public page reads (no goals, measures, co-units or leader).
 PUBLIC_FIELDS = (
@@ -56,10 +57,11 @@ def _public_years() -> list[int]:
 def home(request: HttpRequest) -> HttpResponse:
     tiers = tier_rows(AnonymousUser())
     latest = public_reform_list(ReformFilters(), "-year").only(*PUBLIC_FIELDS)[:LATEST_COUNT]
+    card = card_renderer()
     return render(
         request,
         "portal/home.html",
-        {"tiers": tiers, "latest": latest, "total": sum(t["total"] for t in tiers)},
+        {"tiers": tiers, "latest": [card(reform) for reform in latest], "total": sum(t["total"] for t in tiers)},
     )
 
 
@@ -78,11 +80,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         )
         page = paginator.page_for(request.GET)
         depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page.object_list}))  # their progress and status
-        card = get_template("portal/_card.html")
-        cards = cached_rows(
-            list(page.object_list), name="portal-card", version_of=row_version,
-            render=lambda reform: card.render({"reform": reform}),  # no request: no context processors per card
-        )
+        cards = cached_rows(list(page.object_list), name="portal-card", version_of=row_version, render=card_renderer())
         return {"page": page, "cards": cards}
 
     # Rendered once per (filters, sort, query string, language) and kept while the reform rows of the

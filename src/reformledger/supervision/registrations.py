@@ -8,15 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import F
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
 from reformledger.core.cache import LEVELS, register_action_family, register_fact_family, register_work_family
+from reformledger.core.rows import row_html
 
 from .notify import tell_person
 from .rules import sees_reported_of_reform
 from .selectors.tasks import reported_figures
-from .templatetags.supervision import reform_actions, reform_warning_text
+from .templatetags.supervision import level_badge, reform_actions, reform_warning_text
 
 #: Recorded on the reform by supervision (tasks, completion, change requests, urging).
 AUDIT_LABELS = {
@@ -69,6 +71,17 @@ def reform_level(reform) -> str | None:
     return getattr(reform, "warning_level", None)
 
 
+#: The catalogue's warning cell of a reform with no warning level.
+NO_WARNING = SafeString('<td class="d-none d-md-table-cell text-nowrap"><span class="rl-muted">—</span></td>')
+
+
+def warning_cell(level: str | None) -> SafeString:
+    """The catalogue's warning cell: the reform's level as a badge, or a dash."""
+    if not level:
+        return NO_WARNING
+    return row_html('<td class="d-none d-md-table-cell text-nowrap">{badge}</td>', badge=level_badge(level))
+
+
 def register() -> None:
     registry.register_audit_labels(AUDIT_LABELS)
     registry.register_change_labels(CHANGE_LABELS)
@@ -90,7 +103,7 @@ def register() -> None:
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)
     registry.register_catalogue_column(
         registry.CatalogueColumn(
-            key="warning", header=_("Warning"), template="supervision/_catalogue_warning.html",
+            key="warning", header=_("Warning"), render=warning_cell,
             visible=lambda request: request.user.has_perm("supervision.view_board"),
             prepare=lambda reforms: reforms.annotate(warning_level=F("warning__level")), value=reform_level,
         )

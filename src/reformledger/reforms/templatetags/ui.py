@@ -15,6 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from reformledger.core.rows import per_language
 from reformledger.org.selectors import ANONYMOUS, Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status, Tier
 
@@ -70,11 +71,13 @@ def startswith(value, prefix) -> bool:
 
 
 # The badges and the progress bar are drawn for every row of a list: simple tags building the
-# HTML with format_html cost a fraction of an inclusion tag's template render. Their markup is the
+# HTML with format_html cost a fraction of an inclusion tag's template render, and each is made
+# once per value and language (core.rows.per_language). Their markup is the
 # one of templates/includes/{status_badge,tier_badge,progress_bar}.html (kept for {% include %}).
 
 
 @register.simple_tag
+@per_language
 def status_badge(status: str) -> str:
     tone, icon = STATUS_LOOK.get(status, ("draft", "bi-circle"))
     label = Status(status).label if status in Status.values else status
@@ -85,6 +88,7 @@ def status_badge(status: str) -> str:
 
 
 @register.simple_tag
+@per_language
 def tier_badge(tier: str) -> str:
     label = Tier(tier).label if tier in Tier.values else tier
     return format_html(
@@ -94,6 +98,7 @@ def tier_badge(tier: str) -> str:
 
 
 @register.simple_tag
+@per_language
 def progress_bar(value: int | None, label: str = "") -> str:
     value = max(0, min(100, int(value or 0)))
     label = label or str(_("Progress"))

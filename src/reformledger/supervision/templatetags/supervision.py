@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reformledger.core.registry import audit_label
+from reformledger.core.rows import per_language
 from reformledger.reforms.models import LOCKED_STATUSES, Status
 
 from .. import levels
@@ -53,6 +54,7 @@ def level_label(level: str) -> str:
 
 
 @register.simple_tag
+@per_language
 def level_badge(level: str, title: str = "") -> str:
     """A warning level as a badge: colour, icon and the level's name (红色预警 / Red)."""
     return format_html(

@@ -16,8 +16,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -26,7 +25,8 @@ from reformledger.core.cache import ORGANISATION
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
-from reformledger.core.pagination import KeysetPaginator
+from reformledger.core.pagination import KeysetPaginator, list_query
+from reformledger.core.rows import id_url, row_html, short_date
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
@@ -66,41 +66,38 @@ def _period_context(request: HttpRequest, filters, on) -> dict:
     return {"page": page, "rows": rows, "today": on, "first": first, "tasks": warning_selectors.period_task_count(spells)}
 
 
-#: A number no task has, reversed once a page and replaced by each row's id (``reverse`` costs more
-#: than the rest of a row).
-_ANY_ID = 987654321
+ROW = (
+    '<tr class="rl-sv-row-{level}">\n  {pick}\n  <td>{badge}</td>\n  <td class="rl-title-cell">\n'
+    '    <a href="{task_url}">{title}</a>\n    <div class="rl-sv-why">{why}</div>\n  </td>\n'
+    '  <td class="d-none d-lg-table-cell">\n'
+    '    <a href="{tree_url}"><span class="rl-code">{code}</span> {reform}</a>\n'
+    '    <div class="rl-tree-meta">{tier} {domain}</div>\n  </td>\n'
+    '  <td class="d-none d-md-table-cell">{unit}{person}</td>\n  <td class="text-nowrap">\n'
+    '    <time datetime="{due_iso}">{due}</time>\n    <div class="rl-sv-due">{due_words}</div>\n  </td>\n'
+    "  <td>{progress}</td>\n</tr>\n"
+)
+PICK = (
+    '<td class="rl-sv-pick"><input class="form-check-input" type="checkbox" name="task" value="{pk}"'
+    ' form="board-urge" aria-label="{label}"></td>'
+)
 
 
-def board_row_renderer(*, on, may_urge: bool) -> Callable[[Task], str]:
-    """A function rendering one board row (a ``<tr>``), as a template would but without the engine:
-    a page nobody opened yet renders 50 of them. The badges and the words are the template tags'."""
-    task_url = reverse("supervision:task", args=[_ANY_ID])
-    tree_url = reverse("supervision:tree", args=[_ANY_ID])
+def board_row_renderer(*, on, may_urge: bool) -> Callable[[Task], SafeString]:
+    """A function rendering one board row (a ``<tr>``) in Python (ADR 0053): a page nobody opened
+    yet renders 50 of them. The badges and the words are the template tags'."""
+    task_url, tree_url = id_url("supervision:task"), id_url("supervision:tree")
 
-    def render_row(task: Task) -> str:
+    def render_row(task: Task) -> SafeString:
         reform = task.reform
-        pick = format_html(
-            '<td class="rl-sv-pick"><input class="form-check-input" type="checkbox" name="task" value="{}"'
-            ' form="board-urge" aria-label="{}"></td>',
-            task.pk, _("Select “%(task)s”") % {"task": task.title},
-        ) if may_urge else ""
-        person = format_html('<div class="rl-tree-meta">{}</div>', task.assignee) if task.assignee_id else ""
-        return format_html(
-            '<tr class="rl-sv-row-{}">\n  {}\n  <td>{}</td>\n  <td class="rl-title-cell">\n'
-            '    <a href="{}">{}</a>\n    <div class="rl-sv-why">{}</div>\n  </td>\n'
-            '  <td class="d-none d-lg-table-cell">\n'
-            '    <a href="{}"><span class="rl-code">{}</span> {}</a>\n'
-            '    <div class="rl-tree-meta">{} {}</div>\n  </td>\n'
-            '  <td class="d-none d-md-table-cell">{}{}</td>\n  <td class="text-nowrap">\n'
-            '    <time datetime="{}">{}</time>\n    <div class="rl-sv-due">{}</div>\n  </td>\n'
-            "  <td>{}</td>\n</tr>\n",
-            task.level, pick, level_badge(task.level),
-            task_url.replace(str(_ANY_ID), str(task.pk)), task.title, warning_text(task, on),
-            tree_url.replace(str(_ANY_ID), str(task.reform_id)), reform.code, reform.title,
-            tier_badge(reform.tier), reform.domain.name,
-            task.unit.name, person,
-            task.due_date.isoformat(), date_format(task.due_date, "SHORT_DATE_FORMAT"), due_in_words(task.due_date, on),
-            progress_bar(task.progress),
+        pick = row_html(PICK, pk=task.pk, label=_("Select “%(task)s”") % {"task": task.title}) if may_urge else ""
+        person = row_html('<div class="rl-tree-meta">{name}</div>', name=task.assignee) if task.assignee_id else ""
+        return row_html(
+            ROW, level=task.level, pick=pick, badge=level_badge(task.level),
+            task_url=task_url(task.pk), title=task.title, why=warning_text(task, on),
+            tree_url=tree_url(task.reform_id), code=reform.code, reform=reform.title,
+            tier=tier_badge(reform.tier), domain=reform.domain.name, unit=task.unit.name, person=person,
+            due_iso=task.due_date.isoformat(), due=short_date(task.due_date), due_words=due_in_words(task.due_date, on),
+            progress=progress_bar(task.progress),
         )
 
     return render_row
@@ -135,7 +132,7 @@ def board(request: HttpRequest) -> HttpResponse:
         paginator = KeysetPaginator(
             warning_selectors.warning_keys(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
             fields=warning_selectors.BOARD_ORDER, sort="board",
-            count=warning_selectors.board_count(request.user, filters),
+            count=warning_selectors.board_count(request.user, filters, counts=by_level),
         )
         page = paginator.page_for(request.GET)
         rows = cached_rows(
@@ -174,11 +171,11 @@ def board(request: HttpRequest) -> HttpResponse:
     if is_htmx(request):
         response = HttpResponse(results)
     else:
-        # The filter bar is made of the query string and the options (units, domains): it changes
-        # with the organisation only.
+        # The filter bar is made of its filters (not the page) and the options (units, domains): it
+        # changes with the organisation only.
         filters_html = cached_fragment(
             request, "supervision/_board_filters.html", {"form": form},
-            key_parts=(sorted(districts_of(actor) or ()),), scopes=ORGANISATION,
+            key_parts=(sorted(districts_of(actor) or ()),), scopes=ORGANISATION, query=list_query(request.GET),
         )
         context = {"form": form, "filters": filters_html, "results": results, "late_orders": order_selectors.late_counts(request.user, on)}
         response = render(request, "supervision/board.html", context)
