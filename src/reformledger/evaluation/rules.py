@@ -90,9 +90,10 @@ def verified_resident(user) -> Resident | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_verified_resident"):
-        user._verified_resident = (
-            Resident.objects.filter(user=user, verified_at__isnull=False).select_related("community").first()
-        )
+        try:  # one per person (get: no ordering to compile, as first() would)
+            user._verified_resident = Resident.objects.select_related("community").get(user=user, verified_at__isnull=False)
+        except Resident.DoesNotExist:
+            user._verified_resident = None
     return user._verified_resident
 
 

@@ -66,8 +66,9 @@ def get_round(user, pk: int) -> Round:
 def rating_entry(user, round_id: int, reform_id: int) -> tuple[Round, RoundReform | None]:
     """For a rating: the round (404 unless the person may see it) and its row for the reform, with
     the reform loaded (None when the reform is not in the round). One query when it is."""
-    entry = RoundReform.objects.select_related("round", "reform").filter(round_id=round_id, reform_id=reform_id).first()
-    if entry is None:
+    try:  # one per round and reform (get: no ordering to compile, as first() would)
+        entry = RoundReform.objects.select_related("round", "reform").get(round_id=round_id, reform_id=reform_id)
+    except RoundReform.DoesNotExist:
         return get_round(user, round_id), None
     if not user.has_perm("evaluation.view_round", entry.round):
         raise Http404

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
@@ -95,7 +96,7 @@ def submit_rating(
         raise ValidationError({"channel": [_("A person rates on the web site or through the API.")]})
     throttle.check(*rate_limits(user=user, address=address))
     entry = _entry(round, reform, entry)
-    require(user, "evaluation.rate", entry, message=refusal(user, round))
+    require(user, "evaluation.rate", entry, message=lazy(refusal, str)(user, round))  # worded only when refused
     columns = score_columns(dimensions=round.dimensions, scores=scores)
     text = read_comment(comment)
     resident = verified_resident(user)
