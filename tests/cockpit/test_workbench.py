@@ -47,7 +47,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client_for):
 def test_the_office_the_committee_and_leaders_open_it(client_for, people, work, role):
     response = client_for(getattr(people, role)).get(URL)
     assert response.status_code == 200
-    assert response.templates[0].name == "cockpit/workbench.html"
+    assert "cockpit/workbench.html" in [template.name for template in response.templates]
 
 
 @pytest.mark.parametrize("role", ["unit_head", "unit_staff", "other_staff"])

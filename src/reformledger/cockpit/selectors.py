@@ -102,9 +102,10 @@ def warning_counts(user) -> dict[str, int]:
     """``{"red": n, "amber": m}`` as the board counts them: summed over districts, each district's
     part cached on its own levels' version (one grouped query for the districts whose levels moved
     since, ADR 0052)."""
-    qs = warning_list(user).order_by()
 
     def compute(missing: list[int]) -> dict[int, dict[str, int]]:
+        # Built only when a district's part is not kept (building the queryset costs a millisecond).
+        qs = warning_list(user).order_by()
         out: dict[int, dict[str, int]] = {}
         rows = qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
         for district, level, n in rows:

@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import Scopes, depends_on, district_count
-from reformledger.core.fragments import personal_page
+from reformledger.core.cache import ORGANISATION, Scopes, district_count, fact_scopes
+from reformledger.core.fragments import cached_fragment, personal_page
 from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
-from reformledger.reforms.selectors import reading_districts, reading_scopes, visibility_key
+from reformledger.reforms.selectors import districts_of, reading_districts, reading_scopes, visibility_key
 from reformledger.supervision.models import Level
 from reformledger.supervision.rollup import today
 
@@ -188,23 +188,37 @@ def _figures(request: HttpRequest) -> list[Figure]:
     return figures
 
 
-def _queue_preview(request: HttpRequest) -> dict | None:
-    """The first rows of the queue that most needs this person: the office's reports to review, a
-    leader's help needed, the committee's proposals."""
+def _preview_kind(user) -> str | None:
+    """The queue that most needs this person: the office's reports to review, a leader's help
+    needed, the committee's proposals; None for nobody's."""
+    if selectors.sees_reports(user):
+        return "reports"
+    if selectors.sees_help(user):
+        return "help"
+    if selectors.sees_proposals(user):
+        return "proposals"
+    return None
+
+
+def _preview_scopes(user, kind: str) -> Scopes:
+    """What a preview's rows depend on: the reports to review change with every report of the
+    districts (their work); help requests and proposals with their own records (core.cache families)."""
+    if kind == "reports":
+        return reading_scopes(user)
+    return fact_scopes(QUEUE_FAMILY[kind], districts_of(actor_for(user)))
+
+
+def _queue_preview(request: HttpRequest, kind: str) -> dict:
+    """The first rows of the queue ``kind`` and its count."""
     user = request.user
     rows: QuerySet
-    if selectors.sees_reports(user):
-        kind, rows = "reports", selectors.reports_waiting(user)
-        title, url = _("Reports waiting longest"), reverse("supervision:reports")
-        depends_on(reading_scopes(user))  # every report of the districts changes these rows
-    elif selectors.sees_help(user):
-        kind, rows = "help", selectors.help_waiting(user)
-        title, url = _("Help needed, oldest first"), reverse("supervision:help")
-    elif selectors.sees_proposals(user):
-        kind, rows = "proposals", selectors.proposals_waiting(user)
-        title, url = _("Proposals to approve"), f"{reverse('reforms:catalogue')}?status=proposed"
+    if kind == "reports":
+        rows, title, url = selectors.reports_waiting(user), _("Reports waiting longest"), reverse("supervision:reports")
+    elif kind == "help":
+        rows, title, url = selectors.help_waiting(user), _("Help needed, oldest first"), reverse("supervision:help")
     else:
-        return None
+        rows, title = selectors.proposals_waiting(user), _("Proposals to approve")
+        url = f"{reverse('reforms:catalogue')}?status=proposed"
     return {"kind": kind, "title": title, "url": url, "rows": list(rows[:QUEUE_ROWS]),
             "count": queue_count(request, kind)}
 
@@ -226,9 +240,24 @@ def _workbench_scopes(request: HttpRequest) -> Scopes:
 
 @personal_page(scopes=_workbench_scopes)
 def _workbench(request: HttpRequest) -> HttpResponse:
+    """The page, assembled from parts each kept on what it reads (core.fragments): after a progress
+    report that moved no level, the figures are summed from their districts' kept parts and only
+    the reports preview is rendered again; the red and amber rows wait for a level to move."""
     user = request.user
+    on = today()
     figures = _figures(request)
     warnings = {figure.key: figure.count for figure in figures if figure.tone != "queue"}
+    warning_total = warnings[Level.RED] + warnings[Level.AMBER]
+    warning_rows = cached_fragment(
+        request, "cockpit/_workbench_warnings.html",
+        lambda: {"warning_rows": selectors.top_warnings(user, WARNING_ROWS), "warning_total": warning_total, "today": on},
+        key_parts=(visibility_key(user), on.isoformat(), warning_total), scopes=(*selectors.workbench_scopes(user), *ORGANISATION),
+    )
+    kind = _preview_kind(user)
+    preview = cached_fragment(
+        request, "cockpit/_workbench_preview.html", lambda: {"preview": _queue_preview(request, kind)},
+        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *ORGANISATION),
+    ) if kind else ""
     tier_rows = selectors.tiers(user)
     total = sum(row["total"] for row in tier_rows)
     completed = sum(row["completed"] for row in tier_rows)
@@ -236,11 +265,10 @@ def _workbench(request: HttpRequest) -> HttpResponse:
         request,
         "cockpit/workbench.html",
         {
-            "today": today(),
+            "today": on,
             "figures": figures,
-            "warning_rows": selectors.top_warnings(user, WARNING_ROWS),
-            "warning_total": warnings[Level.RED] + warnings[Level.AMBER],
-            "preview": _queue_preview(request),
+            "warning_rows": warning_rows,
+            "preview": preview,
             "tiers": tier_rows,
             "total": total,
             "completed": completed,
