@@ -78,17 +78,19 @@ class PageParams(Schema):
 def paginate(
     qs: QuerySet[Any], params: PageParams, *, count: int | None = None,
     district_ids: Sequence[int] | None = None, order: Sequence[str] | None = None, family: str = "work",
+    count_key: str | None = None,
 ) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
     (one past the last page, which is empty).
 
     ``count``: the total when the caller has it already. ``district_ids``: count district by
     district, each part cached on its own district's version of ``family``
-    (``core.cache.district_count``). ``order``: the queryset's ordering fields (ending in a unique
+    (``core.cache.district_count``; ``count_key`` names everything ``qs`` is filtered by, cheaper
+    than compiling its SQL). ``order``: the queryset's ordering fields (ending in a unique
     one), so that a page in the second half of the list is read from its end (half the depth).
     """
     if count is None:
-        count = district_count(qs, district_ids, family=family) if district_ids is not None else cached_count(qs)
+        count = district_count(qs, district_ids, family=family, key=count_key) if district_ids is not None else cached_count(qs)
     paginator = KeysetPaginator(qs, params.page_size, fields=order or (), sort="api", count=count)
     if params.page > paginator.num_pages or not count:
         return {"count": count, "items": []}

@@ -76,7 +76,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         sort = form.sort_key()
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
-            count=district_count(rows, list_districts(AnonymousUser(), form.filters()), family="reforms"),
+            count=district_count(rows, list_districts(AnonymousUser(), form.filters()), family="reforms",
+                                 key=f"public-catalogue:{form.filters()!r}"),
         )
         page = paginator.page_for(request.GET)
         depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page.object_list}))  # their progress and status

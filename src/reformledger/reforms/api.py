@@ -307,6 +307,7 @@ def list_reforms(
             qs, paging, district_ids=selectors.list_districts(user, criteria),
             order=selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]),
             family="work" if not full or filters.sort in selectors.WORK_SORTS else "reforms",
+            count_key=f"api-reforms:{'full' if full else 'public'}:{selectors.list_key(user, criteria, '')}",
         )
         # The rows' progress and status: what the roll-up computes (ADR 0052), not every report.
         depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page["items"]}))

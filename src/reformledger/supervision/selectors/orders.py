@@ -218,11 +218,12 @@ def late_counts(user, on: dt.date) -> dict[str, int] | None:
     # (the "orders" family): a progress report leaves those two counts as they were. Tasks past an
     # order's deadline read the tasks' dates and whether they are settled: the district's levels
     # (ADR 0052), which every write of its work but a report that moves nothing bumps.
+    # Each queryset is built only when a district's part is not kept.
     return {
-        "ack": district_count(targets.ack_overdue(on), districts, key=f"orders-late-ack:{who}:{on}", family="orders", **count),
-        "reply": district_count(targets.reply_overdue(on), districts, key=f"orders-late-reply:{who}:{on}", family="orders", **count),
+        "ack": district_count(lambda: targets.ack_overdue(on), districts, key=f"orders-late-ack:{who}:{on}", family="orders", **count),
+        "reply": district_count(lambda: targets.reply_overdue(on), districts, key=f"orders-late-reply:{who}:{on}", family="orders", **count),
         "items": district_count(
-            items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", family="levels", **count
+            lambda: items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", family="levels", **count
         ),
     }
 
