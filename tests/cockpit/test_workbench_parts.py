@@ -52,3 +52,27 @@ def test_a_report_re_renders_the_reports_preview_and_a_level_move_the_warning_ro
     assert WARNINGS in templates
     warnings = page[page.index('aria-labelledby="h-warnings"'):]
     assert "已逾期的任务" in warnings[: warnings.index("</section>")]
+
+
+def test_the_help_preview_shows_a_renamed_task_at_once(client_for, people, district):
+    """A leader's preview is the help escalated to them: kept on the help requests, and on the
+    levels as the whole page was, so a task renamed (a write of the work) shows at once."""
+    from reformledger.supervision.models import HelpRequest
+    from reformledger.supervision.services import tasks as task_services
+
+    today = timezone.localdate()
+    reform = ReformFactory(district=district.district, lead_unit=district.sub_a, status=Status.IN_PROGRESS,
+                           responsible_leader=people.leader_main,
+                           start_date=today - dt.timedelta(days=100), due_date=today + dt.timedelta(days=300))
+    task = TaskFactory(reform=reform, title="原来的任务名", start_date=today - dt.timedelta(days=10),
+                       due_date=today + dt.timedelta(days=200))
+    report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="卡住了", help_needed="需要协调场地")
+    help_request = HelpRequest.objects.get()
+    help_request.leader = people.leader_main
+    help_request.save(update_fields=["leader"])  # escalated to the leader (the escalation is not under test here)
+    client = client_for(people.leader_main)
+    page, templates = _rendered(client)
+    assert PREVIEW in templates and "原来的任务名" in page
+    task_services.update_task(user=people.office, task=task, changes={"title": "改过的任务名"})
+    page, _templates = _rendered(client)
+    assert "改过的任务名" in page and "原来的任务名" not in page

@@ -256,7 +256,9 @@ def _workbench(request: HttpRequest) -> HttpResponse:
     kind = _preview_kind(user)
     preview = cached_fragment(
         request, "cockpit/_workbench_preview.html", lambda: {"preview": _queue_preview(request, kind)},
-        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *ORGANISATION),
+        # Its own records, and what the whole page read before it was in parts (the levels: every
+        # write of the work but a quiet report), so a task renamed shows in the preview at once.
+        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *selectors.workbench_scopes(user), *ORGANISATION),
     ) if kind else ""
     tier_rows = selectors.tiers(user)
     total = sum(row["total"] for row in tier_rows)
