@@ -245,20 +245,21 @@ def _workbench(request: HttpRequest) -> HttpResponse:
     the reports preview is rendered again; the red and amber rows wait for a level to move."""
     user = request.user
     on = today()
+    levels = (*selectors.workbench_scopes(user), *ORGANISATION)
     figures = _figures(request)
     warnings = {figure.key: figure.count for figure in figures if figure.tone != "queue"}
     warning_total = warnings[Level.RED] + warnings[Level.AMBER]
     warning_rows = cached_fragment(
         request, "cockpit/_workbench_warnings.html",
         lambda: {"warning_rows": selectors.top_warnings(user, WARNING_ROWS), "warning_total": warning_total, "today": on},
-        key_parts=(visibility_key(user), on.isoformat(), warning_total), scopes=(*selectors.workbench_scopes(user), *ORGANISATION),
+        key_parts=(visibility_key(user), on.isoformat(), warning_total), scopes=levels,
     )
     kind = _preview_kind(user)
     preview = cached_fragment(
         request, "cockpit/_workbench_preview.html", lambda: {"preview": _queue_preview(request, kind)},
         # Its own records, and what the whole page read before it was in parts (the levels: every
         # write of the work but a quiet report), so a task renamed shows in the preview at once.
-        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *selectors.workbench_scopes(user), *ORGANISATION),
+        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *levels),
     ) if kind else ""
     tier_rows = selectors.tiers(user)
     total = sum(row["total"] for row in tier_rows)

@@ -475,17 +475,18 @@ def district_count(
     district when the model does not carry it (``"task__district_id"`` for progress reports).
     ``key`` names everything ``qs`` is built from (cheaper than compiling its SQL, the default);
     with a key, ``qs`` may be a function building it, called only when a district's part is not kept."""
+    build = qs if not isinstance(qs, QuerySet) else lambda: qs
     if not district_ids or (isinstance(qs, QuerySet) and qs.query.is_empty()):
         return 0
     if key is None:
-        built = qs if isinstance(qs, QuerySet) else qs()
+        built = build()
         sql, params = built.order_by().query.sql_with_params()
         key = f"{built.db}|{connections[built.db].vendor}|{sql}|{params!r}"
     key = f"count|{key}|{district_field}"
 
     def compute(missing: list[int]) -> dict[int, int]:
         rows = (
-            (qs if isinstance(qs, QuerySet) else qs()).order_by().filter(**{f"{district_field}__in": missing})
+            build().order_by().filter(**{f"{district_field}__in": missing})
             .values_list(district_field).annotate(n=models.Count("pk"))
         )
         return {district: n for district, n in rows}

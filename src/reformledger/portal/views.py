@@ -10,7 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.casestudies.selectors.public import published_case_of
-from reformledger.core.cache import LEVELS, ORGANISATION, depends_on, district_count, fact_scopes
+from reformledger.core.cache import ORGANISATION, district_count
 from reformledger.core.fragments import cached_fragment, cached_rows, row_version
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.views import is_htmx
@@ -18,6 +18,7 @@ from reformledger.reforms.forms import CatalogueFilterForm
 from reformledger.reforms.selectors import (
     SORTS,
     ReformFilters,
+    depend_on_rows,
     filter_domains,
     get_public_reform,
     list_districts,
@@ -80,7 +81,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
                                  key=f"public-catalogue:{form.filters()!r}"),
         )
         page = paginator.page_for(request.GET)
-        depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page.object_list}))  # their progress and status
+        depend_on_rows(page.object_list)
         cards = cached_rows(list(page.object_list), name="portal-card", version_of=row_version, render=card_renderer())
         return {"page": page, "cards": cards}
 

@@ -39,7 +39,6 @@ from reformledger.core.api import (
     signed_in_user,
     tracked_json,
 )
-from reformledger.core.cache import LEVELS, depends_on, fact_scopes
 from reformledger.org.api import UnitRef, UserRef
 from reformledger.org.models import Domain, Unit, User
 from reformledger.org.selectors import actor_for
@@ -302,15 +301,14 @@ def list_reforms(
             qs = selectors.reform_list(user, criteria, filters.sort)
         else:
             qs = selectors.public_reform_list(criteria, filters.sort)
-        qs = qs.select_related(None).select_related("domain", "lead_unit").only(*ITEM_FIELDS)
+        qs = qs.only(*ITEM_FIELDS)
         page = paginate(
             qs, paging, district_ids=selectors.list_districts(user, criteria),
             order=selectors.SORTS.get(filters.sort, selectors.SORTS[selectors.DEFAULT_SORT]),
             family="work" if not full or filters.sort in selectors.WORK_SORTS else "reforms",
             count_key=f"api-reforms:{'full' if full else 'public'}:{selectors.list_key(user, criteria, '')}",
         )
-        # The rows' progress and status: what the roll-up computes (ADR 0052), not every report.
-        depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page["items"]}))
+        selectors.depend_on_rows(page["items"])
         # Encoded as the ReformPage schema documents it: the items are built field by field from
         # the model, so pydantic has nothing to check (validating 200 items cost more than the query).
         body = {"count": page["count"], "items": [_item(reform) for reform in page["items"]]}

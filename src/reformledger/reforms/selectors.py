@@ -23,9 +23,12 @@ from django.utils.translation import gettext_lazy as _
 
 from reformledger.core.cache import (
     EVERYTHING,
+    LEVELS,
     ORGANISATION,
     Scopes,
     cached_value,
+    depends_on,
+    fact_scopes,
     per_district,
     reform_fact_scopes,
     work_scopes,
@@ -151,7 +154,7 @@ def apply_filters(qs: QuerySet[Reform], filters: ReformFilters) -> QuerySet[Refo
 def reform_list(user, filters: ReformFilters = ReformFilters(), sort: str = DEFAULT_SORT) -> QuerySet[Reform]:
     """The catalogue: scoped, filtered, sorted, with what a list row shows joined in."""
     qs = apply_filters(visible_reforms(user), filters)
-    return qs.select_related("domain", "lead_unit", "responsible_leader").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
+    return qs.select_related("domain", "lead_unit").order_by(*SORTS.get(sort, SORTS[DEFAULT_SORT]))
 
 
 def public_reform_list(filters: ReformFilters = ReformFilters(), sort: str = DEFAULT_SORT) -> QuerySet[Reform]:
@@ -272,6 +275,12 @@ def reading_scopes(user) -> Scopes:
 #: Sorts whose order the day's work moves (the roll-up writes ``progress``, core.cache): a list so
 #: sorted depends on its districts' work, any other on their reform rows (ADR 0033).
 WORK_SORTS = frozenset({"progress", "-progress"})
+
+
+def depend_on_rows(reforms: Iterable[Reform]) -> None:
+    """What a page of reform rows shows that the roll-up computes (their progress, status and
+    warning): the levels of the rows' districts (ADR 0052), declared to the page being kept."""
+    depends_on(fact_scopes(LEVELS, {reform.district_id for reform in reforms}))
 
 
 def list_scopes(user, districts: Iterable[int] | None, sort: str) -> Scopes:

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import LEVELS, ORGANISATION, depends_on, district_count, fact_scopes
+from reformledger.core.cache import ORGANISATION, district_count
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.registry import catalogue_columns
@@ -20,6 +20,7 @@ from ..forms import CatalogueFilterForm
 from ..rows import catalogue_row_renderer
 from ..selectors import (
     SORTS,
+    depend_on_rows,
     districts_of,
     filter_districts,
     filter_domains,
@@ -59,7 +60,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     # Columns higher apps add (core.registry): loaded in the page's query, their values key the rows.
     # Counted without them: a column's join (the warning's) would make every count join too.
     columns = catalogue_columns(request)
-    rows = listed.select_related(None).select_related("domain", "lead_unit").only(*CATALOGUE_FIELDS)
+    rows = listed.only(*CATALOGUE_FIELDS)
     for column in columns:
         rows = column.prepare(rows)
 
@@ -75,8 +76,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             ),
         )
         page = paginator.page_for(request.GET)
-        # Their progress, status and warning: what the roll-up computes (a report that moves nothing leaves them).
-        depends_on(fact_scopes(LEVELS, {reform.district_id for reform in page.object_list}))
+        depend_on_rows(page.object_list)
         html = cached_rows(
             list(page.object_list), name=":".join(["catalogue", *(c.key for c in columns)]),
             version_of=lambda reform: (row_version(reform), *(c.value(reform) for c in columns)),

@@ -117,8 +117,7 @@ def list_warnings(
         f"api-warnings:{reform_selectors.visibility_key(user)}|{criteria!r}|{paging.page}:{paging.page_size}"
         f"|{on.isoformat()}|{get_language()}"
     )
-    scopes = reform_selectors.reading_scopes(user) if criteria.period else warning_selectors.board_scopes(user)
-    return cached_json(key, encode, scopes=scopes)
+    return cached_json(key, encode, scopes=warning_selectors.board_scopes(user, period=criteria.period))
 
 
 def _encode_period(user, criteria: warning_selectors.TaskFilters, paging: PageParams, on: dt.date) -> bytes:

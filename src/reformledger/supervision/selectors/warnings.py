@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from reformledger.core.cache import LEVELS, Scopes, fact_scopes, per_district, scope_versions
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
-from reformledger.reforms.selectors import districts_of, list_districts, visibility_key
+from reformledger.reforms.selectors import districts_of, list_districts, reading_scopes, visibility_key
 
 from ..lateness import month_bounds, overlapping
 from ..models import Level, OverdueSpell, Task
@@ -30,10 +30,14 @@ class TaskFilters:
     period: str | None = None  # a month, YYYY-MM: the tasks overdue at some time in it instead
 
 
-def board_scopes(user) -> Scopes:
+def board_scopes(user, *, period: str | None = None) -> Scopes:
     """What the board's rows and counts (and the workbench's, and the API's lists) depend on: the
     levels of the districts the person reads (every district's for the province office), which
-    every write of their work bumps but a progress report only when it moved what they show."""
+    every write of their work bumps but a progress report only when it moved what they show. With
+    a month (``period``), the lateness in it: the overdue spells and the tasks as they are, all of
+    those districts' work."""
+    if period:
+        return reading_scopes(user)
     return fact_scopes(LEVELS, districts_of(actor_for(user)))
 
 

@@ -20,13 +20,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from reformledger.core.audit import Change, log_action, log_actions, record_moved
-from reformledger.core.cache import moved_scopes
+from reformledger.core.cache import LEVELS, moved_scopes
 from reformledger.core.permissions import require
 from reformledger.reforms.models import Reform
 
 from .. import notify
-from ..models import SETTLED_STATUSES, Decision, Level, ProgressReport, Reminder, Task, TaskStatus
+from ..models import SETTLED_STATUSES, Decision, ProgressReport, Reminder, Task, TaskStatus
 from ..rollup import refresh_reform, today
+from ..selectors.warnings import WARNING_LEVELS
 from .common import Errors, add_error, lock_reform, refuse_repeat
 from .evidence import check_evidence, store_evidence
 from .help import open_help
@@ -87,7 +88,7 @@ def submit_report(
     )
     stored = store_evidence(user, reform.pk, checked, report=report)
     # On the board (red or amber), the task shows when its unit last reported (the API lists it).
-    shown_changed = task.level in (Level.RED, Level.AMBER) and task.last_report_on != on
+    shown_changed = task.level in WARNING_LEVELS and task.last_report_on != on
     task.reported_percent = number  # awaiting review: the accepted progress stands
     task.last_report_on = on
     if task.status == TaskStatus.NOT_STARTED:
@@ -102,7 +103,7 @@ def submit_report(
     # A report is quiet on the levels family (registrations, ADR 0052): the board, the workbench
     # and the API lists stay as they were unless the report moved what they show.
     if refresh_reform(reform.pk, on=on).moved or shown_changed:
-        record_moved(entries[-1], moved_scopes("levels", [task.district_id]))
+        record_moved(entries[-1], moved_scopes(LEVELS, [task.district_id]))
     return report
 
 

@@ -35,7 +35,6 @@ from reformledger.reforms.selectors import (
     filter_districts,
     filter_domains,
     filter_units_for,
-    reading_scopes,
     visibility_key,
 )
 from reformledger.reforms.templatetags.ui import progress_bar, tier_badge
@@ -104,10 +103,7 @@ def board_row_renderer(*, on, may_urge: bool) -> Callable[[Task], SafeString]:
 
 
 def _board_scopes(request: HttpRequest):
-    # A month's lateness reads the overdue spells and the tasks as they are: the districts' work.
-    if request.GET.get("period"):
-        return reading_scopes(request.user)
-    return warning_selectors.board_scopes(request.user)
+    return warning_selectors.board_scopes(request.user, period=request.GET.get("period"))
 
 
 @require_GET
@@ -161,7 +157,7 @@ def board(request: HttpRequest) -> HttpResponse:
     if filters.period and month_bounds(filters.period):
         results = cached_fragment(
             request, "supervision/_board_period.html", lambda: _period_context(request, filters, on),
-            key_parts=(*key_parts, request.GET.get("page", "")), scopes=reading_scopes(request.user),
+            key_parts=(*key_parts, request.GET.get("page", "")), scopes=warning_selectors.board_scopes(request.user, period=filters.period),
         )
     else:
         results = cached_fragment(
