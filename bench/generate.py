@@ -288,12 +288,11 @@ def touch_versions() -> int:
     Every signed-in request reads the versions (``core.cache.scope_versions``): measured with the
     few rows of a generated province, it would cost less than it does in a province at work.
     Versions already there are left as they are; the new ones are 1, an audited write's number."""
-    from reformledger.core import cache as core_cache
+    from reformledger.core.cache import families
     from reformledger.core.models import CacheVersion
 
-    families = {"work", "org", "reforms", *core_cache._fact_families.values(), *core_cache._work_families}
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("pk", flat=True))
-    scopes = [f"{family}:{part}" for family in sorted(families) for part in ("every", "*", *(f"d{pk}" for pk in districts))]
+    scopes = [f"{family}:{part}" for family in sorted(families()) for part in ("every", "*", *(f"d{pk}" for pk in districts))]
     CacheVersion.objects.bulk_create([CacheVersion(scope=scope, seq=1) for scope in scopes], ignore_conflicts=True)
     return CacheVersion.objects.count()
 

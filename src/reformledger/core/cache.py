@@ -113,6 +113,11 @@ def register_work_family(family: str, *, quiet_actions: Iterable[str]) -> None:
     _work_families[family] = frozenset(quiet_actions)
 
 
+def families() -> set[str]:
+    """Every family a district's scopes are named by: the work, the organisation and the registered ones."""
+    return {"work", "org", *_fact_families.values(), *_work_families}
+
+
 def moved_scopes(family: str, district_ids: Iterable[int | None]) -> set[str]:
     """The scopes of ``family`` that a write in these districts changes (``None``: no district)."""
     parts = {f"d{pk}" if pk else "every" for pk in district_ids}
