@@ -285,15 +285,19 @@ def main() -> None:
 def touch_versions() -> int:
     """Every cache scope a working province has a version for: each family of each district, and
     each family's ``every`` and ``*`` (bulk inserts write no audit entries, so none would exist).
-    Every signed-in request reads the versions (``core.cache.scope_versions``): measured with the
-    few rows of a generated province, it would cost less than it does in a province at work.
-    Versions already there are left as they are; the new ones are 1, an audited write's number."""
+    A province page reads them all (``core.versions``): measured with the few rows of a generated
+    province, it would cost less than it does in a province at work.
+    Versions already there are left as they are; the new ones are the audit chain's length, as
+    an audited write would leave them (each process keeps the versions it read and then reads only
+    those above the chain's head it read them at, ADR 0054)."""
     from reformledger.core.cache import families
-    from reformledger.core.models import CacheVersion
+    from reformledger.core.models import AuditHead, CacheVersion
+
+    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
 
     districts = list(Unit.objects.filter(kind=UnitKind.DISTRICT).values_list("pk", flat=True))
     scopes = [f"{family}:{part}" for family in sorted(families()) for part in ("every", "*", *(f"d{pk}" for pk in districts))]
-    CacheVersion.objects.bulk_create([CacheVersion(scope=scope, seq=1) for scope in scopes], ignore_conflicts=True)
+    CacheVersion.objects.bulk_create([CacheVersion(scope=scope, seq=head) for scope in scopes], ignore_conflicts=True)
     return CacheVersion.objects.count()
 
 

@@ -37,7 +37,7 @@ LAYERS = [
 #: Modules whose job is to write, beyond ``services``: each stores what only it computes.
 WRITERS = {
     "core/audit.py": "appends the audit chain",
-    "core/cache.py": "records the cache versions with the audit entry",
+    "core/versions.py": "records the cache versions with the audit entry",
     "core/integrity.py": "save_unique: the save a service asked for, in a savepoint (a lost race on a unique value is a 422)",
     "core/tokens.py": "issues and revokes API tokens (audited)",
     "core/revocation.py": "revokes API tokens (audited; the admin action and a person's deactivation)",

@@ -91,7 +91,7 @@ MIDDLEWARE = [
     "reformledger.core.edge.NulCharacterMiddleware",
     # Someone given a one-time password chooses their own before anything else (ADR 0026).
     "reformledger.org.middleware.PasswordChangeRequiredMiddleware",
-    "reformledger.core.cache.DataVersionMiddleware",
+    "reformledger.core.versions.DataVersionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -1,7 +1,8 @@
 """Cached counts and aggregates are exact: any audited write makes the next read compute afresh."""
 
 from reformledger.core.audit import log_action
-from reformledger.core.cache import cached_count, data_version
+from reformledger.core.cache import cached_count
+from reformledger.core.versions import data_version
 from reformledger.org.models import Role, User
 from reformledger.org.selectors import actor_for
 from reformledger.reforms import selectors, services
@@ -34,7 +35,7 @@ def test_within_a_request_a_write_is_seen_and_nothing_uncommitted_is_cached(peop
     from django.core.cache import cache
     from django.test import RequestFactory
 
-    from reformledger.core.cache import DataVersionMiddleware
+    from reformledger.core.versions import DataVersionMiddleware
 
     reform = reform_factory(status=Status.IN_PROGRESS)
     seen = {}

@@ -19,8 +19,9 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .cache import bump, write_scopes
+from .cache import write_scopes
 from .models import AuditEntry, AuditHead
+from .versions import bump
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -106,7 +107,11 @@ def _object_type(obj: models.Model) -> str:
 
 
 def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[Change]) -> list[AuditEntry]:
-    """Append several entries in one go (one lock, one bulk insert, one upsert of the versions)."""
+    """Append several entries in one go (one lock, one bulk insert, one upsert of the versions).
+
+    The versions are written here, under the head's lock, with this append's last number: so they
+    are numbered in commit order, which ``core.versions`` relies on to read only those written since
+    a process last read them (ADR 0054). Never write a version anywhere else."""
     items = list(items)
     if not items:
         return []

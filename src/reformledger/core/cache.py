@@ -18,8 +18,9 @@ re-renders only the part it changed ("Russian-doll" caching, key-based expiry: n
 deleted, stale keys simply stop being asked for and expire).
 
 The versions live in the database, written in the writer's transaction: every process and cache
-backend sees the same versions, and a rolled-back write leaves none. A request reads the versions it
-needs in one query and remembers them (:class:`DataVersionMiddleware`).
+backend sees the same versions, and a rolled-back write leaves none. A request reads them once, at
+its first lookup, and remembers them; a process reads only those changed since its last read
+(``core.versions``).
 
 A page or fragment also records **what it read** (:func:`depends_on`; every versioned lookup does
 it by itself), stored with those scopes' versions and served while they stand (:func:`tracked`). So
@@ -42,12 +43,12 @@ from typing import Any, TypeVar, cast
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import connections, models, transaction
+from django.db import connections, models
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
-from .models import AuditHead, CacheVersion
+from .versions import caching_allowed, read_versions, request_memo
 
 T = TypeVar("T")
 TIMEOUT = 600
@@ -209,21 +210,8 @@ def write_scopes(obj: models.Model, changes: Mapping[str, Any] | None = None, *,
     return {f"{family}:{part}" for family in families for part in parts} | {f"{family}:*" for family in families}
 
 
-def bump(scopes: Iterable[str], seq: int) -> None:
-    """Record ``seq`` as the version of each scope (inside the writer's transaction)."""
-    scopes = set(scopes)
-    rows = [CacheVersion(scope=scope, seq=seq) for scope in sorted(scopes)]
-    if rows:
-        CacheVersion.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope"], update_fields=["seq"])
-    forget_data_version(scopes)
-
-
 # --- what a read depends on ---------------------------------------------------------------------
 
-#: The versions read during the current request (see :class:`DataVersionMiddleware`): a request
-#: reads each scope's version once, however many cached values it looks up. ``None`` outside a
-#: request (commands, tests calling selectors directly): every lookup reads the database.
-_request_versions: ContextVar[dict[str, Any] | None] = ContextVar("reformledger_data_version", default=None)
 #: The scopes read while a tracked value (:func:`tracked`) is computed; None when nothing tracks.
 _reads: ContextVar[set[str] | None] = ContextVar("reformledger_reads", default=None)
 
@@ -237,81 +225,15 @@ def depends_on(scopes: Iterable[str]) -> None:
 
 
 def scope_versions(scopes: Sequence[str]) -> tuple[int, ...]:
-    """The version of each scope (0 for a scope no write has touched yet).
-
-    The first lookup of a request reads every scope's version in one query (two rows per
-    district and four more: a few hundred rows for a province) and remembers them for the rest of
-    the request, so a page that reads its districts, the province and the organisation makes one
-    query for all of them.
-    """
+    """The version of each scope (0 for a scope no write has touched yet), as this request read
+    them at its first lookup (``core.versions``)."""
     depends_on(scopes)
-    memo = _request_versions.get()
-    known: dict[str, int] | None = memo.get("scopes") if memo is not None else None
-    if known is None:
-        known = dict(CacheVersion.objects.values_list("scope", "seq"))
-        if memo is not None:
-            memo["scopes"] = known
-    return tuple(known.get(scope, 0) for scope in scopes)
+    return read_versions(scopes)
 
 
-def version_token(scopes: Sequence[str]) -> str:
-    return ",".join(f"{scope}={version}" for scope, version in zip(scopes, scope_versions(scopes), strict=True))
-
-
-def data_version() -> int:
-    """The audit chain's length: it grows with every audited write (the version of everything)."""
-    memo = _request_versions.get()
-    if memo is not None and "seq" in memo:
-        return int(memo["seq"])
-    seq = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
-    if memo is not None:
-        memo["seq"] = seq
-    return seq
-
-
-def forget_data_version(scopes: Iterable[str] = ("*",)) -> None:
-    """Called by every audited write with the scopes it bumped: the rest of the request reads the
-    new versions.
-
-    Until the write's transaction commits, the request caches nothing that depends on those scopes:
-    a value computed from uncommitted rows must not be stored under a version number that a
-    rollback would hand to another write. Values of scopes the write did not touch (the
-    organisation, during a progress report) are still read from and kept in the cache: their rows
-    are the committed ones.
-    """
-    memo = _request_versions.get()
-    if memo is not None:
-        pending = memo.get("uncommitted") or set()
-        memo.clear()
-        memo["uncommitted"] = pending | set(scopes)
-        if not pending:
-            transaction.on_commit(lambda: memo.pop("uncommitted", None))
-
-
-def caching_allowed(scopes: Iterable[str] | None = None) -> bool:
-    """Whether a value of ``scopes`` (``None``: of anything) may be read from and kept in the cache
-    now: always, unless a write of this request has not committed yet and bumped one of them."""
-    memo = _request_versions.get()
-    pending = memo.get("uncommitted") if memo else None
-    if not pending:
-        return True
-    if scopes is None or "*" in pending:
-        return False
-    return bool(pending.isdisjoint(scopes))
-
-
-class DataVersionMiddleware:
-    """Remember the versions read for the length of one request (one query per set, not per lookup)."""
-
-    def __init__(self, get_response: Callable[[Any], Any]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: Any) -> Any:
-        token = _request_versions.set({})
-        try:
-            return self.get_response(request)
-        finally:
-            _request_versions.reset(token)
+def version_token(scopes: Sequence[str], versions: Sequence[int] | None = None) -> str:
+    versions = scope_versions(scopes) if versions is None else versions
+    return ",".join(f"{scope}={version}" for scope, version in zip(scopes, versions, strict=True))
 
 
 def digest(text: str) -> str:
@@ -379,8 +301,9 @@ def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
     that bumped one of them is uncommitted)."""
     if not caching_allowed(scopes):
         return compute()
-    full_key = f"{key}:{digest(version_token(scopes))}"
-    memo = _request_versions.get()  # a value looked up twice in a request is fetched once
+    versions = scope_versions(scopes)
+    full_key = f"{key}:{digest(version_token(scopes, versions))}"
+    memo = request_memo()  # a value looked up twice in a request is fetched once
     seen: dict[str, Any] = memo.setdefault("values", {}) if memo is not None else {}
     if full_key in seen:
         return cast(T, seen[full_key])

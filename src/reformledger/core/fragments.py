@@ -30,7 +30,6 @@ from .cache import (
     ORGANISATION,
     TIMEOUT,
     Scopes,
-    caching_allowed,
     digest,
     fragment_key,
     if_current,
@@ -38,6 +37,7 @@ from .cache import (
     recording,
     tracked,
 )
+from .versions import caching_allowed
 
 T = TypeVar("T")
 

@@ -83,7 +83,8 @@ class CacheVersion(models.Model):
     """
 
     scope = models.CharField(max_length=100, primary_key=True)
-    seq = models.PositiveBigIntegerField(default=0)
+    # Indexed: each process reads only the versions written since its last read (core.versions).
+    seq = models.PositiveBigIntegerField(default=0, db_index=True)
 
     class Meta:
         verbose_name = _("cache version")
