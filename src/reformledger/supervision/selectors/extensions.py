@@ -7,14 +7,14 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from ..models import DeadlineChange, ExtensionRequest, ExtensionStatus, OverdueSpell, Task
-from .tasks import may_know_task, visible_tasks
+from .tasks import may_know_task, task_filter
 
 #: What a list row and a request's answer show.
 EXTENSION_RELATED = ("task", "reform", "unit", "requested_by", "decided_by")
 
 
 def _scoped(user, status: str | None) -> QuerySet[ExtensionRequest]:
-    qs = ExtensionRequest.objects.filter(task__in=visible_tasks(user).values("pk"))
+    qs = ExtensionRequest.objects.filter(task_filter(user, via="task__"))
     return qs.filter(status=status) if status else qs
 
 

@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from ..models import Decision, Evidence, ProgressReport, Task
-from .tasks import may_know_task, visible_tasks
+from .tasks import may_know_task, task_filter
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def pending_reports(user, filters: ReportFilters = ReportFilters()) -> QuerySet[
     """Reports awaiting the office's review, oldest first, each with ``accepted_percent`` (the
     task's last accepted report, None before the first) and ``has_evidence``: one query a page."""
     accepted = ProgressReport.objects.filter(task_id=OuterRef("task_id"), status=Decision.ACCEPTED).order_by("-created_at", "-pk")
-    qs = ProgressReport.objects.filter(status=Decision.PENDING, task__in=visible_tasks(user).values("pk")).annotate(
+    qs = ProgressReport.objects.filter(task_filter(user, via="task__"), status=Decision.PENDING).annotate(
         accepted_percent=Subquery(accepted.values("percent")[:1]),
         has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
     )

@@ -31,19 +31,26 @@ def visible_tasks(user) -> TaskQuerySet:
     """The province office sees every task; the office and the committee every task of their
     districts (by the task's own district: no subquery); leaders and units the tasks of the
     reforms they see, and units the tasks given to them (ADR 0025)."""
+    return Task.objects.filter(task_filter(user))
+
+
+def task_filter(user, *, via: str = "") -> Q:
+    """:func:`visible_tasks` as a condition on the task reached by ``via`` (``"task__"`` for the
+    reports of visible tasks): a join on the task the query makes anyway, where a subquery of
+    visible tasks would read every task of the districts (6,000 for a district office) first."""
     actor = actor_for(user)
     if actor.reads_every_district:
-        return Task.objects.all()
+        return Q()
+    q = Q(**{f"{via}pk__in": []})
     if not has_full_access(actor):
-        return Task.objects.none()
-    q = Q(pk__in=[])
+        return q
     if actor.sees_whole_districts:
-        q |= Q(district_id__in=sorted(actor.district_ids))
+        q |= Q(**{f"{via}district_id__in": sorted(actor.district_ids)})
     if actor.unit_ids or actor.is_leader:
-        q |= Q(reform__in=visible_reforms(user).values("pk"))
+        q |= Q(**{f"{via}reform__in": visible_reforms(user).values("pk")})
     if actor.unit_ids:
-        q |= Q(unit_id__in=actor.unit_ids)
-    return Task.objects.filter(q)
+        q |= Q(**{f"{via}unit_id__in": actor.unit_ids})
+    return q
 
 
 def may_know_task(user, task: Task) -> bool:
