@@ -92,6 +92,8 @@ MIDDLEWARE = [
     # Someone given a one-time password chooses their own before anything else (ADR 0026).
     "reformledger.org.middleware.PasswordChangeRequiredMiddleware",
     "reformledger.core.versions.DataVersionMiddleware",
+    # Inside it: the values a kept page shows that change more often than the page (ADR 0055).
+    "reformledger.core.late.LateValuesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -8,9 +8,15 @@ class CockpitConfig(AppConfig):
     verbose_name = _("Workbench")
 
     def ready(self) -> None:
+        from reformledger.core.late import register_late
         from reformledger.core.registry import MenuEntry, register_menu_entry
 
         from . import views
+        from .figures import fill_figure
+
+        # What changes with every report or decision, filled as the workbench is served (ADR 0055).
+        register_late("workbench-figure", fill_figure)
+        register_late("workbench-preview", views.fill_preview)
 
         # The workbench leads the office's navigation bar; the queues the office and leaders work
         # through carry their counts in the Supervision menu (one cheap count each, cached until

@@ -8,10 +8,6 @@ page, or the badges it registers in the navigation (``apps.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -20,71 +16,21 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import ORGANISATION, Scopes, district_count, fact_scopes
+from reformledger.core.cache import ORGANISATION, Scopes, fact_scopes
 from reformledger.core.fragments import cached_fragment, personal_page
+from reformledger.core.late import late
 from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
-from reformledger.reforms.selectors import districts_of, reading_districts, reading_scopes, visibility_key
-from reformledger.supervision.models import Level
+from reformledger.reforms.selectors import districts_of, reading_scopes, visibility_key
 from reformledger.supervision.rollup import today
 
 from . import selectors
+from .figures import queue_figure_marks, warning_figures
+from .queues import QUEUE_FAMILY, queue_count
 
 #: How many rows of the warning board and of the other queue the workbench previews.
 WARNING_ROWS = 8
 QUEUE_ROWS = 5
-
-#: The queues whose rows the workbench and the menu badges count.
-QUEUES: dict[str, Callable[..., QuerySet]] = {
-    "reports": selectors.reports_waiting,
-    "completions": selectors.completions_waiting,
-    "changes": selectors.changes_waiting,
-    "extensions": selectors.extensions_waiting,
-    "decisions": selectors.decisions_waiting,
-    "help": selectors.help_waiting,
-    "orders": selectors.orders_unacknowledged,
-    "proposals": selectors.proposals_waiting,
-}
-
-
-#: What a queue's count waits for besides the organisation and the reforms (core.cache): a write to
-#: its own records, or (reports) any of its district's work.
-QUEUE_FAMILY = {
-    "help": "help", "proposals": "reforms", "completions": "decisions", "changes": "decisions",
-    "extensions": "decisions", "orders": "orders",
-}
-
-#: Where each queue's rows find their district (counted district by district, core.cache).
-QUEUE_DISTRICT = {
-    "reports": "task__district_id",
-    "completions": "reform__district_id",
-    "changes": "reform__district_id",
-    "extensions": "district_id",
-    "help": "district_id",
-    "orders": "district_id",
-    "proposals": "district_id",
-}
-
-
-def queue_count(request: HttpRequest, name: str) -> int:
-    """How many rows the queue ``name`` holds for this person: counted once a request (the page
-    and the menu share it), district by district, each district's part cached on its own version
-    (every queue changes only through an audited write, so a cached page shows the right badges,
-    and a write in one district recounts that district only)."""
-    memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
-    if name not in memo:
-        if name == "decisions":
-            memo[name] = sum(queue_count(request, part) for part in ("completions", "changes", "extensions"))
-        else:
-            user = request.user
-            memo[name] = district_count(
-                partial(QUEUES[name], user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
-                # Each queue is built from who may see what (help: also to whom it was escalated).
-                key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
-                family=QUEUE_FAMILY.get(name, "work"),
-            )
-    return memo[name]
-
 
 # --- menu: the workbench's entry and the badges (registered in apps.py) ---------------------------
 
@@ -137,57 +83,6 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("portal:catalogue")
 
 
-@dataclass(frozen=True)
-class Figure:
-    """One number on the workbench, and the list page it counts."""
-
-    key: str
-    label: str
-    hint: str
-    count: int
-    url: str
-    icon: str
-    tone: str = "queue"
-
-
-def _figures(request: HttpRequest) -> list[Figure]:
-    user = request.user
-    board = reverse("supervision:board")
-    counts = selectors.warning_counts(user)
-    figures = [
-        Figure("red", _("Red"), _("leaf tasks overdue, or silent too long"), counts[Level.RED], f"{board}?level=red",
-               "bi-exclamation-octagon-fill", "red"),
-        Figure("amber", _("Amber"), _("leaf tasks due soon and behind the trajectory"), counts[Level.AMBER],
-               f"{board}?level=amber", "bi-exclamation-triangle-fill", "amber"),
-    ]
-    if selectors.sees_reports(user):
-        figures.append(Figure("reports", _("Reports to review"), _("progress reports awaiting the office"),
-                              queue_count(request, "reports"), reverse("supervision:reports"), "bi-clipboard-check"))
-    if selectors.sees_decisions(user):
-        decisions = reverse("supervision:decisions")
-        figures += [
-            Figure("completions", _("Applications for completion"), _("accept or return"),
-                   queue_count(request, "completions"), f"{decisions}#h-completions", "bi-flag"),
-            Figure("changes", _("Change requests"), _("approve or reject"),
-                   queue_count(request, "changes"), f"{decisions}#h-changes", "bi-arrow-left-right"),
-            Figure("extensions", _("Extension requests waiting"), _("approve with a date, or refuse"),
-                   queue_count(request, "extensions"), f"{decisions}#extensions", "bi-calendar-plus"),
-        ]
-    if selectors.sees_proposals(user):
-        figures.append(Figure("proposals", _("Proposals to approve"), _("reforms proposed, awaiting approval"),
-                              queue_count(request, "proposals"), f"{reverse('reforms:catalogue')}?status=proposed",
-                              "bi-send"))
-    if selectors.sees_help(user):
-        hint = _("open matters units raised") if actor_for(user).is_office else _("open matters escalated to you")
-        figures.append(Figure("help", _("Help needed"), hint, queue_count(request, "help"),
-                              reverse("supervision:help"), "bi-life-preserver"))
-    if selectors.sees_order_queue(user):
-        figures.append(Figure("orders", _("Orders not yet acknowledged"), _("some unit has not signed for them"),
-                              queue_count(request, "orders"), f"{reverse('supervision:orders')}?state=pending",
-                              "bi-envelope-exclamation"))
-    return figures
-
-
 def _preview_kind(user) -> str | None:
     """The queue that most needs this person: the office's reports to review, a leader's help
     needed, the committee's proposals; None for nobody's."""
@@ -238,29 +133,36 @@ def _workbench_scopes(request: HttpRequest) -> Scopes:
     return selectors.workbench_scopes(request.user)
 
 
+def fill_preview(request: HttpRequest, kind: str) -> str:
+    """The late value ``workbench-preview`` (core.late): the first rows of the queue ``kind``,
+    kept on its own records and on what the page is kept on (the levels, so a task renamed shows
+    in the preview at once). A late value, since every report changes the reports waiting."""
+    user = request.user
+    if kind != _preview_kind(user):
+        return ""
+    levels = (*selectors.workbench_scopes(user), *ORGANISATION)
+    return cached_fragment(
+        request, "cockpit/_workbench_preview.html", lambda: {"preview": _queue_preview(request, kind)},
+        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *levels),
+    )
+
+
 @personal_page(scopes=_workbench_scopes)
 def _workbench(request: HttpRequest) -> HttpResponse:
-    """The page, assembled from parts each kept on what it reads (core.fragments): after a progress
-    report that moved no level, the figures are summed from their districts' kept parts and only
-    the reports preview is rendered again; the red and amber rows wait for a level to move."""
+    """The page, kept on the levels of the person's districts (the red and amber figures and rows,
+    the tiers); what every report or decision changes (the queues' figures, the preview, the menu's
+    badges) are late values, filled each time the page is served (core.late, ADR 0055)."""
     user = request.user
     on = today()
     levels = (*selectors.workbench_scopes(user), *ORGANISATION)
-    figures = _figures(request)
-    warnings = {figure.key: figure.count for figure in figures if figure.tone != "queue"}
-    warning_total = warnings[Level.RED] + warnings[Level.AMBER]
+    warnings = warning_figures(request)
+    warning_total = sum(figure.count for figure in warnings)
     warning_rows = cached_fragment(
         request, "cockpit/_workbench_warnings.html",
         lambda: {"warning_rows": selectors.top_warnings(user, WARNING_ROWS), "warning_total": warning_total, "today": on},
         key_parts=(visibility_key(user), on.isoformat(), warning_total), scopes=levels,
     )
     kind = _preview_kind(user)
-    preview = cached_fragment(
-        request, "cockpit/_workbench_preview.html", lambda: {"preview": _queue_preview(request, kind)},
-        # Its own records, and what the whole page read before it was in parts (the levels: every
-        # write of the work but a quiet report), so a task renamed shows in the preview at once.
-        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *levels),
-    ) if kind else ""
     tier_rows = selectors.tiers(user)
     total = sum(row["total"] for row in tier_rows)
     completed = sum(row["completed"] for row in tier_rows)
@@ -269,9 +171,9 @@ def _workbench(request: HttpRequest) -> HttpResponse:
         "cockpit/workbench.html",
         {
             "today": on,
-            "figures": figures,
+            "figures": [figure.html for figure in warnings] + queue_figure_marks(request),
             "warning_rows": warning_rows,
-            "preview": preview,
+            "preview": late(request, "workbench-preview", kind) if kind else "",
             "tiers": tier_rows,
             "total": total,
             "completed": completed,

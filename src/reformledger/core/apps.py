@@ -13,10 +13,15 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from . import signin
+        from .late import register_late
         from .middleware import SessionTimeoutMiddleware
+        from .templatetags.menu import fill_badge, fill_total
 
         user_locked_out.connect(signin.record_lockout, dispatch_uid="reformledger.core.signin.record_lockout")
         user_logged_in.connect(SessionTimeoutMiddleware.mark_signed_in, dispatch_uid="reformledger.core.session_started")
+        # The menu's badges, filled each time a page is served (core.late, ADR 0055).
+        register_late("menu-badge", fill_badge)
+        register_late("menu-total", fill_total)
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -159,6 +159,10 @@ def register_menu_entry(entry: MenuEntry) -> None:
     _menu[entry.key] = entry
 
 
+def menu_entry(key: str) -> MenuEntry | None:
+    return _menu.get(key)
+
+
 def menu_entries(request: Any, *, section: str = "") -> list[MenuEntry]:
     return sorted(
         (entry for entry in _menu.values() if entry.section == section and entry.visible(request)),

@@ -8,11 +8,10 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Supervision")
 
     def ready(self) -> None:
-        from reformledger.core.fragments import add_personal_key_part
+        from reformledger.core.late import register_late
         from reformledger.reforms.signals import reform_dates_checked, reforms_changed, reforms_dates_checked
 
         from .registrations import register as register_with_core
-        from .selectors.inbox import request_unread
         from .selectors.tasks import task_outside_dates, tasks_outside_dates
         from .services.tasks import on_reforms_changed
 
@@ -20,6 +19,8 @@ class SupervisionConfig(AppConfig):
         # A reform's dates cannot shrink so that its tasks fall outside them.
         reform_dates_checked.connect(task_outside_dates, dispatch_uid="supervision.task_outside_dates")
         reforms_dates_checked.connect(tasks_outside_dates, dispatch_uid="supervision.tasks_outside_dates")
-        # Reading the inbox is not audited, so a cached page must know the unread count it shows.
-        add_personal_key_part(request_unread)
+        # Reading the inbox is not audited: a kept page gets its unread count each time it is served.
+        from .templatetags.supervision import fill_inbox_link
+
+        register_late("inbox-link", fill_inbox_link, kept=False)
         register_with_core()

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from reformledger.supervision.models import DeadlineChange, ExtensionRequest, OverdueSpell, Task
 from reformledger.supervision.services import extensions as extension_services
+from tests.cockpit.test_workbench import figures
 from tests.supervision.conftest import days
 from tests.supervision.files import pdf
 from tests.supervision.pages.test_decisions import expect_same_queries
@@ -46,7 +47,7 @@ def test_the_office_decides_from_its_queue_with_a_confirmation_page(client_for, 
     queue = office.get(reverse("supervision:decisions")).content.decode()
     page = reverse("supervision:extension", args=[request.pk])
     assert page in queue and "征地协调" not in queue
-    workbench = {f.key: f for f in office.get(reverse("cockpit:workbench")).context["figures"]}
+    workbench = figures(office.get(reverse("cockpit:workbench")))
     assert workbench["extensions"].count == 1 and workbench["extensions"].url.endswith("#extensions")
     assert office.get(page).status_code == 200
     refused = office.post(page, {"decision": "refuse", "comment": ""})

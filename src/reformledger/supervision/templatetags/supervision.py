@@ -13,11 +13,13 @@ import datetime as dt
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reformledger.core.late import late
 from reformledger.core.registry import audit_label
-from reformledger.core.rows import per_language
+from reformledger.core.rows import per_language, row_html
 from reformledger.reforms.models import LOCKED_STATUSES, Status
 
 from .. import levels
@@ -197,6 +199,39 @@ def inbox_unread(context) -> int:
     if request is None or not getattr(request.user, "is_authenticated", False):
         return 0
     return request_unread(request)
+
+
+@register.simple_tag(takes_context=True)
+def inbox_link(context, form: str) -> str:
+    """The bar's link to the inbox with its unread count (``form``: "full", or "compact" for the
+    narrow bar), a late value (core.late): reading lowers the count, which no audited write
+    records, so a kept page gets it anew each time it is served."""
+    request = context.get("request")
+    if request is None or not getattr(request.user, "is_authenticated", False):
+        return ""
+    return late(request, "inbox-link", form)
+
+
+def fill_inbox_link(request, form: str) -> str:
+    unread = request_unread(request)
+    url = reverse("supervision:inbox")
+    if form == "compact":
+        label = f"{_('Inbox')} ({unread} {_('unread')})" if unread else _("Inbox")
+        return row_html(
+            '<a class="rl-inbox-link rl-inbox-compact d-xl-none ms-auto me-2" href="{url}" aria-label="{label}">'
+            '<i class="bi bi-bell{fill}" aria-hidden="true"></i>{badge}</a>',
+            url=url, label=label, fill="-fill" if unread else "",
+            badge=row_html(' <span class="rl-inbox-badge" aria-hidden="true">{n}</span>', n=unread) if unread else "",
+        )
+    here = request.path == url
+    return row_html(
+        '<a class="rl-inbox-link{active}" href="{url}"{current}><i class="bi bi-bell{fill}" aria-hidden="true"></i> '
+        "{label}{badge}</a>",
+        active=" active" if here else "", url=url, current=SafeString(' aria-current="page"') if here else "",
+        fill="-fill" if unread else "", label=_("Inbox"),
+        badge=row_html(' <span class="rl-inbox-badge">{n}<span class="rl-visually-hidden"> {word}</span></span>',
+                       n=unread, word=_("unread")) if unread else "",
+    )
 
 
 @register.inclusion_tag("supervision/_reform_actions.html", takes_context=True)

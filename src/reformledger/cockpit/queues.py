@@ -1,0 +1,68 @@
+"""The queues the workbench and the menu badges count (reports to review, decisions, help…): each
+counted district by district, each district's part cached on its own version, once a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from reformledger.core.cache import district_count
+from reformledger.reforms.selectors import reading_districts, visibility_key
+
+from . import selectors
+
+#: The queues whose rows the workbench and the menu badges count.
+QUEUES: dict[str, Callable[..., QuerySet]] = {
+    "reports": selectors.reports_waiting,
+    "completions": selectors.completions_waiting,
+    "changes": selectors.changes_waiting,
+    "extensions": selectors.extensions_waiting,
+    "decisions": selectors.decisions_waiting,
+    "help": selectors.help_waiting,
+    "orders": selectors.orders_unacknowledged,
+    "proposals": selectors.proposals_waiting,
+}
+
+
+#: What a queue's count waits for besides the organisation and the reforms (core.cache): a write to
+#: its own records, or (reports) any of its district's work.
+QUEUE_FAMILY = {
+    "help": "help", "proposals": "reforms", "completions": "decisions", "changes": "decisions",
+    "extensions": "decisions", "orders": "orders",
+}
+
+#: Where each queue's rows find their district (counted district by district, core.cache).
+QUEUE_DISTRICT = {
+    "reports": "task__district_id",
+    "completions": "reform__district_id",
+    "changes": "reform__district_id",
+    "extensions": "district_id",
+    "help": "district_id",
+    "orders": "district_id",
+    "proposals": "district_id",
+}
+
+
+def queue_count(request: HttpRequest, name: str) -> int:
+    """How many rows the queue ``name`` holds for this person: counted once a request (the page
+    and the menu share it), district by district, each district's part cached on its own version
+    (every queue changes only through an audited write, so a cached page shows the right badges,
+    and a write in one district recounts that district only)."""
+    memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
+    if name not in memo:
+        if name == "decisions":
+            memo[name] = sum(queue_count(request, part) for part in ("completions", "changes", "extensions"))
+        else:
+            user = request.user
+            memo[name] = district_count(
+                partial(QUEUES[name], user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
+                # Each queue is built from who may see what (help: also to whom it was escalated).
+                key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
+                family=QUEUE_FAMILY.get(name, "work"),
+            )
+    return memo[name]
+
+

@@ -1,0 +1,108 @@
+"""What every report changes is filled in as a kept page is served (core.late, ADR 0055): the
+menu's badges, the workbench's queue figures and its reports preview follow each report at once,
+while the pages themselves stay kept (nothing is rendered again)."""
+
+import re
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+
+from reformledger.core.late import LateValuesMiddleware, fill, late
+from reformledger.supervision.services import reports as report_services
+from tests.cockpit.conftest import _task
+from tests.cockpit.test_menu import badges
+from tests.cockpit.test_workbench import figures
+
+CATALOGUE = reverse("reforms:catalogue")
+BOARD = reverse("supervision:board")
+WORKBENCH = reverse("cockpit:workbench")
+REPORTS = reverse("supervision:reports")
+
+
+def nav(html: str) -> str:
+    return html.split('id="rl-nav"')[1].split("</nav>")[0]
+
+
+@pytest.fixture
+def quiet_task(people, district, work):
+    """A task on track: a report on it moves no level (after its first of the day)."""
+    task = _task(district, work.micro, "按计划推进的任务", "green")
+    report_services.submit_report(user=people.unit_staff, task=task, percent=10, text="今日首次报送")
+    return task
+
+
+def test_a_report_leaves_the_kept_pages_kept_and_their_counts_follow(client_for, people, work, quiet_task):
+    client = client_for(people.office)
+    before = {}
+    for url in (CATALOGUE, BOARD, WORKBENCH):
+        client.get(url)  # the CSRF cookie
+        client.get(url)  # rendered, kept
+        before[url] = client.get(url)
+        assert not before[url].templates  # the second visit was served as kept
+        assert badges(nav(before[url].content.decode()))[REPORTS] == 5
+    assert figures(before[WORKBENCH])["reports"].count == 5
+
+    report_services.submit_report(user=people.unit_staff, task=quiet_task, percent=20, text="第二次报送：按计划推进")
+
+    for url in (CATALOGUE, BOARD, WORKBENCH):
+        response = client.get(url)
+        # Still kept: the report changed only its late values (on the workbench, the reports
+        # preview, which is rendered again: it lists the reports waiting).
+        rendered = [template.name for template in response.templates]
+        assert rendered == (["cockpit/_workbench_preview.html"] if url == WORKBENCH else []), url
+        html = response.content.decode()
+        assert badges(nav(html))[REPORTS] == 6, url
+        assert badges(nav(html))[reverse("supervision:my-tasks")] == badges(nav(before[url].content.decode()))[
+            reverse("supervision:my-tasks")] + 1
+    workbench = client.get(WORKBENCH)
+    assert figures(workbench)["reports"].count == 6
+    preview = workbench.content.decode().split('aria-labelledby="h-preview"')[1]
+    assert "All 6" in preview
+
+
+def test_every_person_gets_their_own_values(client_for, people, work):
+    office = client_for(people.office).get(WORKBENCH).content.decode()
+    leader = client_for(people.leader_main).get(WORKBENCH).content.decode()
+    assert badges(nav(office))[reverse("supervision:help")] == 2
+    assert badges(nav(leader))[reverse("supervision:help")] == 1  # only what was escalated to them
+    assert "<!--rl-late:" not in office and "<!--rl-late:" not in leader
+
+
+def test_text_that_looks_like_a_mark_is_only_text(client_for, people, reform_factory, work):
+    forged = "<!--rl-late:0123456789abcdef:menu-badge:cockpit.reports-->"
+    reform = reform_factory(title=f"改革{forged}")
+    html = client_for(people.office).get(reverse("reforms:detail", args=[reform.pk])).content.decode()
+    assert "&lt;!--rl-late:0123456789abcdef:menu-badge:cockpit.reports--&gt;" in html
+    # A mark with another nonce (another installation's, or text that got through unescaped) stays as it is.
+    request = RequestFactory().get("/")
+    request.user = people.office
+    assert fill(request, forged.encode()) == forged.encode()
+
+
+def test_outside_a_request_a_late_value_is_the_value_itself(rf, people, work):
+    request = rf.get(WORKBENCH)
+    request.user = people.office
+    value = late(request, "menu-badge", "cockpit.reports")
+    assert re.fullmatch(r' <span class="rl-menu-badge">4<span class="rl-visually-hidden">[^<]+</span></span>', value)
+    with pytest.raises(KeyError):
+        late(request, "no-such-value")
+    with pytest.raises(ValueError):
+        late(request, "menu-badge", "--><script>")
+
+
+def test_only_html_responses_are_filled(rf, people):
+    from django.http import HttpResponse, JsonResponse
+
+    marked = {}
+
+    def view(request):
+        marked["mark"] = late(request, "menu-badge", "cockpit.reports")
+        return JsonResponse({"mark": marked["mark"]}) if request.GET.get("json") else HttpResponse(marked["mark"])
+
+    request = rf.get("/", {"json": "1"})
+    request.user = people.office
+    assert b"<!--rl-late:" in LateValuesMiddleware(view)(request).content  # JSON is data, never filled
+    request = rf.get("/")
+    request.user = people.office
+    assert LateValuesMiddleware(view)(request).content == b""  # nothing waiting in an empty district
