@@ -14,14 +14,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import ORGANISATION, Scopes, fact_scopes
 from reformledger.core.fragments import cached_fragment, personal_page
 from reformledger.core.late import late
+from reformledger.core.rows import row_html
 from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
-from reformledger.reforms.selectors import districts_of, reading_scopes, visibility_key
+from reformledger.reforms.selectors import districts_of, visibility_key
 from reformledger.supervision.rollup import today
 
 from . import selectors
@@ -96,26 +98,23 @@ def _preview_kind(user) -> str | None:
 
 
 def _preview_scopes(user, kind: str) -> Scopes:
-    """What a preview's rows depend on: the reports to review change with every report of the
-    districts (their work); help requests and proposals with their own records (core.cache families)."""
+    """What the shown rows of a preview are made of, besides which rows they are (the preview's key
+    names them): the reports' tasks, reforms and units change with writes that move the levels
+    (every write of the work but a quiet report, ADR 0052); help requests and proposals with their
+    own records (core.cache families)."""
+    levels = selectors.workbench_scopes(user)
     if kind == "reports":
-        return reading_scopes(user)
-    return fact_scopes(QUEUE_FAMILY[kind], districts_of(actor_for(user)))
+        return levels
+    return (*fact_scopes(QUEUE_FAMILY[kind], districts_of(actor_for(user))), *levels)
 
 
-def _queue_preview(request: HttpRequest, kind: str) -> dict:
-    """The first rows of the queue ``kind`` and its count."""
-    user = request.user
-    rows: QuerySet
+def _queue(user, kind: str) -> tuple[QuerySet, str, str]:
+    """The rows of the queue ``kind`` (oldest first), its title and the list it previews."""
     if kind == "reports":
-        rows, title, url = selectors.reports_waiting(user), _("Reports waiting longest"), reverse("supervision:reports")
-    elif kind == "help":
-        rows, title, url = selectors.help_waiting(user), _("Help needed, oldest first"), reverse("supervision:help")
-    else:
-        rows, title = selectors.proposals_waiting(user), _("Proposals to approve")
-        url = f"{reverse('reforms:catalogue')}?status=proposed"
-    return {"kind": kind, "title": title, "url": url, "rows": list(rows[:QUEUE_ROWS]),
-            "count": queue_count(request, kind)}
+        return selectors.reports_waiting(user), _("Reports waiting longest"), reverse("supervision:reports")
+    if kind == "help":
+        return selectors.help_waiting(user), _("Help needed, oldest first"), reverse("supervision:help")
+    return selectors.proposals_waiting(user), _("Proposals to approve"), f"{reverse('reforms:catalogue')}?status=proposed"
 
 
 @require_GET
@@ -134,16 +133,31 @@ def _workbench_scopes(request: HttpRequest) -> Scopes:
 
 
 def fill_preview(request: HttpRequest, kind: str) -> str:
-    """The late value ``workbench-preview`` (core.late): the first rows of the queue ``kind``,
-    kept on its own records and on what the page is kept on (the levels, so a task renamed shows
-    in the preview at once). A late value, since every report changes the reports waiting."""
+    """The late value ``workbench-preview`` (core.late): the first rows of the queue ``kind`` and
+    its count. Which rows they are is asked every time it is filled (one small query: a new report
+    joins the end of the queue, and the first rows seldom change); the rendered rows are kept on
+    their ids and what they are made of (:func:`_preview_scopes`), and the head with the count is
+    put around them, so a report renders no row again."""
     user = request.user
     if kind != _preview_kind(user):
         return ""
-    levels = (*selectors.workbench_scopes(user), *ORGANISATION)
-    return cached_fragment(
-        request, "cockpit/_workbench_preview.html", lambda: {"preview": _queue_preview(request, kind)},
-        key_parts=(user.pk, kind), scopes=(*_preview_scopes(user, kind), *levels),
+    rows, title, url = _queue(user, kind)
+    shown = list(rows.values_list("pk", flat=True)[:QUEUE_ROWS])
+    count = queue_count(request, kind)
+
+    def context() -> dict:
+        listed = {row.pk: row for row in rows.filter(pk__in=shown)}
+        return {"preview": {"kind": kind, "rows": [listed[pk] for pk in shown if pk in listed]}}
+
+    listed = cached_fragment(
+        request, "cockpit/_workbench_preview.html", context,
+        key_parts=(kind, tuple(shown)), scopes=(*_preview_scopes(user, kind), *ORGANISATION),
+    )
+    return row_html(
+        '<section class="rl-panel h-100" aria-labelledby="h-preview"><div class="rl-panel-head">'
+        '<h2 id="h-preview">{title}</h2><a class="small" href="{url}">{all} <i class="bi bi-arrow-right" aria-hidden="true">'
+        "</i></a></div>{rows}</section>",
+        title=title, url=url, all=ngettext("All %(counter)s", "All %(counter)s", count) % {"counter": count}, rows=listed,
     )
 
 
