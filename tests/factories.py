@@ -164,6 +164,7 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
         model = ProgressReport
 
     task = factory.SubFactory(TaskFactory)
+    district_id = factory.LazyAttribute(lambda report: report.task.district_id)
     reporter = factory.SubFactory(UserFactory)
     reported_on = factory.LazyFunction(_today)
     percent = 20

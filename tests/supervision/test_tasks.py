@@ -410,6 +410,8 @@ def test_many_moved_reforms_are_recomputed_in_a_constant_number_of_queries(peopl
 
 def test_a_reform_moved_to_another_district_takes_its_tasks_and_warning(people, reform, add_task, other_district):
     late = add_task(reform, title="逾期", start_date=days(-30), due_date=days(-2))
+    report = report_services.submit_report(user=people.unit_staff, task=late, percent=10, text="已开工")
+    assert report.district_id == late.district_id
     elsewhere = other_district.district
     bureau = UnitFactory(code="ft-b1", name="福田区住建局", kind=UnitKind.DEPARTMENT, parent=elsewhere)
     # Only someone in the office of both districts moves a reform between them (ADR 0025).
@@ -420,4 +422,6 @@ def test_a_reform_moved_to_another_district_takes_its_tasks_and_warning(people, 
     late.refresh_from_db()
     assert late.district_id == elsewhere.pk
     assert ReformWarning.objects.get(reform=reform).district_id == elsewhere.pk
+    report.refresh_from_db()
+    assert report.district_id == elsewhere.pk  # the new district's office reviews it
     assert list(warning_list(people.office, TaskFilters(district=elsewhere.pk))) == [late]

@@ -36,7 +36,7 @@ QUEUE_FAMILY = {
 
 #: Where each queue's rows find their district (counted district by district, core.cache).
 QUEUE_DISTRICT = {
-    "reports": "task__district_id",
+    "reports": "district_id",
     "completions": "reform__district_id",
     "changes": "reform__district_id",
     "extensions": "district_id",

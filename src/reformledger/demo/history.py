@@ -105,7 +105,7 @@ def _leaf_reports(story: Story, rng: random.Random, node: Planned, task: Task, p
         if not last and rng.random() < 0.08:  # a report returned, then filed again
             early = max(node.start, day - _days(3))
             returned = ProgressReport(
-                task=task, reporter=reporter, reported_on=early, percent=min(100, percent + 15),
+                task=task, district_id=task.district_id, reporter=reporter, reported_on=early, percent=min(100, percent + 15),
                 text=_report_text(rng),
                 status=Decision.RETURNED, reviewed_by=story.inspector, reviewed_at=story.at(day, rng),
                 review_comment=rng.choice(RETURN_COMMENTS),
@@ -121,7 +121,7 @@ def _leaf_reports(story: Story, rng: random.Random, node: Planned, task: Task, p
         )
         reviewed = min(today, day + _days(rng.randint(1, 3)))
         report = ProgressReport(
-            task=task, reporter=reporter, reported_on=day, percent=percent, text=f"{text}累计完成{percent}%。",
+            task=task, district_id=task.district_id, reporter=reporter, reported_on=day, percent=percent, text=f"{text}累计完成{percent}%。",
             problems=rng.choice(PROBLEMS) if not done_report and rng.random() < 0.3 else "",
             status=status,
             reviewed_by=(story.office if rng.random() < 0.4 else story.inspector) if status != Decision.PENDING else None,

@@ -23,6 +23,9 @@ class ProgressReport(TimeStampedModel):
     """A unit's report on one task (进展报告): percent done, what was done, problems, help needed."""
 
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports")
+    # The task's district, copied (as tasks copy their reform's, and follow it): the office's queue
+    # of reports to review is counted and listed by district without joining every task of it.
+    district = models.ForeignKey(Unit, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+", db_index=False)
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -52,6 +55,8 @@ class ProgressReport(TimeStampedModel):
         indexes = [
             models.Index(fields=["task", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
+            # A district's queue, oldest first (the reports to review, the workbench's preview).
+            models.Index(fields=["district", "status", "created_at", "id"], name="report_district_queue"),
         ]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_0_100")]
 

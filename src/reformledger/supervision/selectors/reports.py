@@ -26,7 +26,7 @@ def pending_reports(user, filters: ReportFilters = ReportFilters()) -> QuerySet[
     """Reports awaiting the office's review, oldest first, each with ``accepted_percent`` (the
     task's last accepted report, None before the first) and ``has_evidence``: one query a page."""
     accepted = ProgressReport.objects.filter(task_id=OuterRef("task_id"), status=Decision.ACCEPTED).order_by("-created_at", "-pk")
-    qs = ProgressReport.objects.filter(task_filter(user, via="task__"), status=Decision.PENDING).annotate(
+    qs = ProgressReport.objects.filter(task_filter(user, via="task__", district="district_id"), status=Decision.PENDING).annotate(
         accepted_percent=Subquery(accepted.values("percent")[:1]),
         has_evidence=Exists(Evidence.objects.filter(report_id=OuterRef("pk"))),
     )

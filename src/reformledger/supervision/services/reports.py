@@ -79,6 +79,7 @@ def submit_report(
     on = today()
     report = ProgressReport.objects.create(
         task=task,
+        district_id=task.district_id,
         reporter=user,
         reported_on=on,
         percent=number,

@@ -356,11 +356,13 @@ def on_reforms_changed(sender=None, *, reform_ids, **kwargs) -> None:
 
 
 def _follow_district(reform_ids: Sequence[int]) -> None:
-    """Tasks and warnings copy their reform's district (the board and the bulletin filter by it):
-    a reform moved to another district takes them along. One update per district."""
+    """Tasks, their reports and warnings copy their reform's district (the board, the queues and
+    the bulletin filter by it): a reform moved to another district takes them along. One update
+    per district and model."""
     by_district: dict[int, list[int]] = {}
     for pk, district_id in Reform.objects.filter(pk__in=list(reform_ids)).values_list("pk", "district_id"):
         by_district.setdefault(district_id, []).append(pk)
     for district_id, ids in by_district.items():
         for model in (Task, ReformWarning):
             model.objects.filter(reform_id__in=ids).exclude(district_id=district_id).update(district_id=district_id)
+        ProgressReport.objects.filter(task__reform_id__in=ids).exclude(district_id=district_id).update(district_id=district_id)
