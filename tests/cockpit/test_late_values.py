@@ -105,3 +105,16 @@ def test_only_html_responses_are_filled(rf, people):
     request = rf.get("/")
     request.user = people.office
     assert LateValuesMiddleware(view)(request).content == b""  # nothing waiting in an empty district
+
+
+def test_a_role_given_shows_its_badges_on_the_next_page(client_for, people, district, work):
+    from reformledger.org.models import Role
+    from reformledger.org.services.people import add_membership
+
+    client = client_for(people.leader_main)
+    for _ in range(3):
+        html = client.get(CATALOGUE).content.decode()
+    assert REPORTS not in badges(nav(html))  # a leader reviews no reports
+    add_membership(user=people.office, person=people.leader_main, role=Role.OFFICE, unit=district.office_unit)
+    html = client.get(CATALOGUE).content.decode()
+    assert badges(nav(html))[REPORTS] == 4  # now of the office: the district's reports to review

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from .cache import digest, tracked
+from .cache import ORGANISATION, digest, tracked
 
 Filler = Callable[[Any, str], str]
 
@@ -91,7 +91,9 @@ def fill(request: Any, content: bytes) -> bytes:
         return {f"{kind}:{arg}": _fillers[kind](request, arg) if kind in _fillers else "" for kind, arg in marks}
 
     kept = [mark for mark in marks if mark[0] not in _unkept]
-    values = tracked(key, lambda: compute(kept)) if kept else {}
+    # On the organisation too: who sees which entries and counts is the person's roles, which a
+    # filler may read from the request's memo (no versioned lookup to record).
+    values = tracked(key, lambda: compute(kept), scopes=ORGANISATION) if kept else {}
     values |= compute([mark for mark in marks if mark[0] in _unkept])
 
     def put(match: re.Match[bytes]) -> bytes:

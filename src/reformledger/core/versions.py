@@ -9,7 +9,8 @@ A request reads every version once, at its first lookup, and keeps them for the 
 one consistent set, none newer than the rows it reads afterwards (a value is never kept under a
 version newer than its content). A province at work has about 1,100 versions, and reading them all
 cost about a millisecond on every signed-in request. So each process keeps the last set it read
-outside a transaction, with the chain's head ``H`` it was read at (ADR 0054). A request reads, in
+outside a transaction, with the chain's head ``H`` it was read at (ADR 0054; inside a transaction
+every version is read, as before). A request reads, in
 one statement (one snapshot of the database), the head, the hash of entry ``H`` (so a restored or
 flushed database, whose chain differs, is noticed and read whole) and only the versions above
 ``H``: every version at most ``H`` was committed when the kept set was read, and is in it. The
@@ -88,14 +89,18 @@ def _read(since: Snapshot | None) -> Snapshot | None:
 def current_snapshot() -> Snapshot:
     """Every version as of now: what this process kept and the few written since (see above)."""
     global _kept
+    if connections[CacheVersion.objects.db].in_atomic_block:
+        # Inside a transaction (a write's, a test's): read whole, keep nothing. It would see its own
+        # uncommitted versions, and a test's database is rolled back under the kept set.
+        whole = _read(None)
+        assert whole is not None
+        return whole
     kept = _kept
     snapshot = (_read(kept) if kept is not None else None) or _read(None)
     assert snapshot is not None
-    if not connections[CacheVersion.objects.db].in_atomic_block:
-        # Read in autocommit, it holds committed versions only (a transaction would see its own
-        # uncommitted ones). Any committed set is a correct base; threads racing here only make
-        # the next read's few rows a few more.
-        _kept = snapshot
+    # Read in autocommit: committed versions only. Any committed set is a correct base; threads
+    # racing here only make the next read's few rows a few more.
+    _kept = snapshot
     return snapshot
 
 
