@@ -118,3 +118,16 @@ def test_a_role_given_shows_its_badges_on_the_next_page(client_for, people, dist
     add_membership(user=people.office, person=people.leader_main, role=Role.OFFICE, unit=district.office_unit)
     html = client.get(CATALOGUE).content.decode()
     assert badges(nav(html))[REPORTS] == 4  # now of the office: the district's reports to review
+
+
+def test_another_district_s_office_never_gets_these_values(client_for, people, other_people, work, quiet_task):
+    """Late values are kept per person and counted on what the person may see: 福田区's office,
+    served its kept pages after 罗湖区's reports, counts none of them and lists none."""
+    theirs = client_for(other_people.office)
+    for _ in range(3):
+        theirs.get(WORKBENCH)
+    report_services.submit_report(user=people.unit_staff, task=quiet_task, percent=30, text="罗湖区的进展")
+    html = theirs.get(WORKBENCH).content.decode()
+    assert REPORTS not in badges(nav(html))  # no reports waiting for them: no badge at all
+    assert figures(theirs.get(WORKBENCH))["reports"].count == 0
+    assert "按计划推进的任务" not in html and "罗湖区的进展" not in html

@@ -64,5 +64,3 @@ def queue_count(request: HttpRequest, name: str) -> int:
                 family=QUEUE_FAMILY.get(name, "work"),
             )
     return memo[name]
-
-

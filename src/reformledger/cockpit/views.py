@@ -9,12 +9,9 @@ page, or the badges it registers in the navigation (``apps.py``).
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import ORGANISATION, Scopes, fact_scopes
@@ -27,8 +24,8 @@ from reformledger.reforms.selectors import districts_of, visibility_key
 from reformledger.supervision.rollup import today
 
 from . import selectors
-from .figures import queue_figure_marks, warning_figures
-from .queues import QUEUE_FAMILY, queue_count
+from .figures import QUEUE_FIGURES, queue_figure_marks, warning_figures
+from .queues import QUEUE_FAMILY, QUEUES, queue_count
 
 #: How many rows of the warning board and of the other queue the workbench previews.
 WARNING_ROWS = 8
@@ -108,13 +105,12 @@ def _preview_scopes(user, kind: str) -> Scopes:
     return (*fact_scopes(QUEUE_FAMILY[kind], districts_of(actor_for(user))), *levels)
 
 
-def _queue(user, kind: str) -> tuple[QuerySet, str, str]:
-    """The rows of the queue ``kind`` (oldest first), its title and the list it previews."""
-    if kind == "reports":
-        return selectors.reports_waiting(user), _("Reports waiting longest"), reverse("supervision:reports")
-    if kind == "help":
-        return selectors.help_waiting(user), _("Help needed, oldest first"), reverse("supervision:help")
-    return selectors.proposals_waiting(user), _("Proposals to approve"), f"{reverse('reforms:catalogue')}?status=proposed"
+#: The preview's heading for each queue it may show (its rows, count and link are the queue's own).
+PREVIEW_TITLES = {
+    "reports": gettext_lazy("Reports waiting longest"),
+    "help": gettext_lazy("Help needed, oldest first"),
+    "proposals": gettext_lazy("Proposals to approve"),
+}
 
 
 @require_GET
@@ -141,7 +137,7 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
     user = request.user
     if kind != _preview_kind(user):
         return ""
-    rows, title, url = _queue(user, kind)
+    rows = QUEUES[kind](user)
     shown = list(rows.values_list("pk", flat=True)[:QUEUE_ROWS])
     count = queue_count(request, kind)
 
@@ -157,7 +153,7 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
         '<section class="rl-panel h-100" aria-labelledby="h-preview"><div class="rl-panel-head">'
         '<h2 id="h-preview">{title}</h2><a class="small" href="{url}">{all} <i class="bi bi-arrow-right" aria-hidden="true">'
         "</i></a></div>{rows}</section>",
-        title=title, url=url, all=ngettext("All %(counter)s", "All %(counter)s", count) % {"counter": count}, rows=listed,
+        title=PREVIEW_TITLES[kind], url=QUEUE_FIGURES[kind].url(), all=ngettext("All %(counter)s", "All %(counter)s", count) % {"counter": count}, rows=listed,
     )
 
 

@@ -4,7 +4,8 @@ kept on and the tracking of what they read, ADR 0011, 0017, 0033).
 * :func:`cached_rows` — each row's HTML, kept on the row's own content (``row_version``);
 * :func:`cached_fragment` — a template's output, kept while what it read stands;
 * :func:`personal_page` — a signed-in person's whole GET page, kept while what it read stands;
-  per-person facts no audited write changes join its key (:func:`add_personal_key_part`).
+  what a page shows that changes more often than the page (badges, the inbox's unread count) is a
+  late value, filled as the page is served (``core.late``).
 """
 
 from __future__ import annotations
@@ -127,17 +128,6 @@ def cached_fragment(
     return mark_safe(html)  # noqa: S308 - the output of an autoescaping template render
 
 
-#: Per-person facts that a page shows but that no audited write changes (e.g. the unread count of
-#: the inbox, which reading lowers): each is a ``callable(request)`` whose value joins the key of
-#: :func:`personal_page`. Areas above ``core`` register theirs in their ``AppConfig.ready``.
-_personal_key_parts: list[Callable[..., object]] = []
-
-
-def add_personal_key_part(part: Callable[..., object]) -> None:
-    if part not in _personal_key_parts:
-        _personal_key_parts.append(part)
-
-
 ScopesOf = Callable[[Any], Scopes]
 
 
@@ -149,7 +139,8 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
 
     The key holds everything such a page is made of: the person, their CSRF secret (the page's
     forms carry a token derived from it), the full path, the htmx headers, today's date (pages say
-    "overdue by n days"), the registered per-person parts and the language; the entry holds the
+    "overdue by n days") and the language (what no audited write changes, such as the inbox's unread
+    count, is a late value: ``core.late``); the entry holds the
     versions of the scopes the page read. Pages with pending messages, and requests inside a transaction that wrote, are rendered as
     usual. Put it inside the view's permission decorators.
     """
@@ -174,7 +165,6 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-History-Restore-Request", ""),
             timezone.localdate(),
-            *(part(request) for part in _personal_key_parts),
             scopes=(),
         )
         cached = if_current(cache.get(key))

@@ -10,11 +10,11 @@ one consistent set, none newer than the rows it reads afterwards (a value is nev
 version newer than its content). A province at work has about 1,100 versions, and reading them all
 cost about a millisecond on every signed-in request. So each process keeps the last set it read
 outside a transaction, with the chain's head ``H`` it was read at (ADR 0054; inside a transaction
-every version is read, as before). A request reads, in
-one statement (one snapshot of the database), the head, the hash of entry ``H`` (so a restored or
-flushed database, whose chain differs, is noticed and read whole) and only the versions above
-``H``: every version at most ``H`` was committed when the kept set was read, and is in it. The
-kept set with those few rows is exactly the set a whole read would have returned.
+every version is read, as before). A request reads, in one statement (one snapshot of the
+database), the head, the hash of entry ``H`` (so a restored or flushed database, whose chain
+differs, is noticed and read whole) and only the versions above ``H``: every version at most ``H``
+was committed when the kept set was read, and is in it. The kept set with those few rows is
+exactly the set a whole read would have returned.
 """
 
 from __future__ import annotations
@@ -54,8 +54,6 @@ def bump(scopes: Iterable[str], seq: int) -> None:
     if rows:
         CacheVersion.objects.bulk_create(rows, update_conflicts=True, unique_fields=["scope"], update_fields=["seq"])
     forget_data_version(scopes)
-
-
 
 
 def _statement(since: Snapshot | None) -> tuple[str, list[Any]]:
@@ -104,28 +102,27 @@ def current_snapshot() -> Snapshot:
     return snapshot
 
 
-def read_versions(scopes: Iterable[str]) -> tuple[int, ...]:
-    """The version of each scope (0 for a scope no write has touched yet): in a request, as read at
-    its first lookup; outside one, as of now."""
+def _request_snapshot() -> tuple[dict[str, int], int]:
+    """The versions and the chain's head: in a request, as read at its first lookup (and again
+    after a write of its own, :func:`forget_data_version`); outside one, as of now."""
     memo = _request_versions.get()
-    known: dict[str, int] | None = memo.get("scopes") if memo is not None else None
-    if known is None:
-        snapshot = current_snapshot()
-        known = snapshot.versions
-        if memo is not None:
-            memo["scopes"], memo["head"] = known, snapshot.seq
+    if memo is not None and "scopes" in memo:
+        return memo["scopes"], memo["head"]
+    snapshot = current_snapshot()
+    if memo is not None:
+        memo["scopes"], memo["head"] = snapshot.versions, snapshot.seq
+    return snapshot.versions, snapshot.seq
+
+
+def read_versions(scopes: Iterable[str]) -> tuple[int, ...]:
+    """The version of each scope (0 for a scope no write has touched yet)."""
+    known, _head = _request_snapshot()
     return tuple(known.get(scope, 0) for scope in scopes)
 
 
 def data_version() -> int:
     """The audit chain's length: it grows with every audited write (the version of everything)."""
-    memo = _request_versions.get()
-    if memo is not None and "head" in memo:
-        return int(memo["head"])
-    snapshot = current_snapshot()
-    if memo is not None:
-        memo["scopes"], memo["head"] = snapshot.versions, snapshot.seq
-    return snapshot.seq
+    return _request_snapshot()[1]
 
 
 def forget_data_version(scopes: Iterable[str] = ("*",)) -> None:

@@ -56,11 +56,6 @@ class MenuItem:
     def active(self) -> bool:
         return bool(self.request.path == self.url)
 
-    @cached_property
-    def badge(self) -> int | None:
-        """The count now (``None`` for an entry without one)."""
-        return self.entry.badge(self.request) if self.entry.badge else None
-
     @property
     def badge_html(self) -> SafeString:
         return late(self.request, "menu-badge", self.entry.key) if self.entry.badge else SafeString("")
@@ -78,12 +73,8 @@ class Menu:
         return ";".join(item.key for item in items)
 
     @property
-    def totals(self) -> dict[str, int]:
-        """The sum of the badges of each section (shown on the section's own menu button)."""
-        return {name: sum(item.badge or 0 for item in items) for name, items in self.sections.items()}
-
-    @property
     def totals_html(self) -> dict[str, SafeString]:
+        """The sum of the badges of each section (for the section's own menu button), as late values."""
         return {
             name: late(self.request, "menu-total", name) if any(item.entry.badge for item in items) else SafeString("")
             for name, items in self.sections.items()
