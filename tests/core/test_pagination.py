@@ -50,3 +50,19 @@ def test_a_bad_cursor_is_ignored_not_an_error(reforms, cursor):
     paginator = KeysetPaginator(Reform.objects.all(), 5, fields=["code"], sort="code")
     page = paginator.page_for(QueryDict(mutable=True) | {"page": "2", "after": cursor})
     assert [r.code for r in page.object_list][0] == "K-005"
+
+
+def test_a_page_after_a_cursor_is_one_range_an_index_can_seek_to(reforms, django_assert_num_queries):
+    """Not ``year < y OR (year = y AND code > c)``, which PostgreSQL answers by reading the list
+    from its start and filtering (page 300 of the province's catalogue read 5,500 rows for 50)."""
+    paginator = KeysetPaginator(Reform.objects.all(), 5, fields=["-year", "code"], sort="s", count=len(reforms))
+    after = {"page": "2", "after": encode_cursor("s", [2017, "K-003"])}
+    with django_assert_num_queries(1) as captured:
+        page = paginator.page_for(QueryDict(mutable=True) | after)
+    assert [r.code for r in page.object_list] == ["K-005", "K-007", "K-009", "K-011", "K-013"]
+    sql = captured.captured_queries[0]["sql"]
+    assert " OR " not in sql and "IS NULL" not in sql  # code and year are never NULL
+    # A page that crosses to the next year: one more query, for the rows of the years after.
+    with django_assert_num_queries(2):
+        page = paginator.page_for(QueryDict(mutable=True) | {"page": "3", "after": encode_cursor("s", [2017, "K-017"])})
+    assert [r.code for r in page.object_list] == ["K-019", "K-021", "K-000", "K-002", "K-004"]

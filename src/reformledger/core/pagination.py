@@ -49,29 +49,47 @@ def _order_by(fields: Sequence[str], *, reverse: bool = False) -> list[OrderBy]:
     return out
 
 
-def _after(name: str, value: Any, *, descending: bool) -> Q:
-    """Rows that come after ``value`` in the column's order (NULLs last going up, first going down)."""
+def _nullable(model: Any, name: str) -> bool:
+    """Whether the column may hold NULL (a column across a relation is taken to)."""
+    if model is None:
+        return True
+    try:
+        return bool(model._meta.get_field(name).null)
+    except FieldDoesNotExist:
+        return True
+
+
+def _after(name: str, value: Any, *, descending: bool, nullable: bool = True) -> Q:
+    """Rows that come after ``value`` in the column's order (NULLs last going up, first going down).
+
+    For a column that cannot be NULL the condition is a plain range, which an index can seek to.
+    """
     if descending:
         return Q(**{f"{name}__isnull": False}) if value is None else Q(**{f"{name}__lt": value})
     if value is None:
         return Q(pk__in=[])
-    return Q(**{f"{name}__gt": value}) | Q(**{f"{name}__isnull": True})
+    after = Q(**{f"{name}__gt": value})
+    return after | Q(**{f"{name}__isnull": True}) if nullable else after
 
 
 def _equal(name: str, value: Any) -> Q:
     return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
 
 
-def after_key(fields: Sequence[str], values: Sequence[Any], *, reverse: bool = False) -> Q:
-    """The rows strictly after the row whose sort values are ``values`` (before it if ``reverse``)."""
-    condition = Q(pk__in=[])
-    for i, name in enumerate(fields):
-        column, descending = name.lstrip("-"), name.startswith("-") != reverse
-        step = _after(column, values[i], descending=descending)
-        for prior, value in zip(fields[:i], values[:i], strict=True):
-            step &= _equal(prior.lstrip("-"), value)
-        condition |= step
-    return condition
+def after_step(
+    fields: Sequence[str], values: Sequence[Any], depth: int, *, reverse: bool = False, model: Any = None,
+) -> Q:
+    """The rows after the cursor row that share its first ``depth`` sort values and come after it in
+    the next one. The steps from the deepest (``len(fields) - 1``) to 0 follow each other in the
+    list's order, and each is an equality prefix and one range: an index on the sort keys seeks to it
+    (a single ``a < x OR (a = x AND b > y)`` makes PostgreSQL scan from the list's start and filter).
+    """
+    name = fields[depth]
+    column, descending = name.lstrip("-"), name.startswith("-") != reverse
+    step = _after(column, values[depth], descending=descending, nullable=_nullable(model, column))
+    for prior, value in zip(fields[:depth], values[:depth], strict=True):
+        step &= _equal(prior.lstrip("-"), value)
+    return step
 
 
 def encode_cursor(sort: str, values: Sequence[Any]) -> str:
@@ -142,11 +160,22 @@ class KeysetPaginator(Paginator[Any]):
             raw = params.get(name)
             values = decode_cursor(model, self.fields, self.sort, raw) if raw else None
             if values is not None:
-                rows = list(qs.filter(after_key(self.fields, values, reverse=reverse))
-                            .order_by(*_order_by(self.fields, reverse=reverse))[: self.per_page])
+                rows = self._rows_after(values, reverse=reverse)
                 if rows:
                     return KeysetPage(rows[::-1] if reverse else rows, number, self)
         return self._page_by_offset(number)
+
+    def _rows_after(self, values: list[Any], *, reverse: bool) -> list[Any]:
+        """Up to a page of rows after the cursor, step by step (:func:`after_step`): one query when
+        the page shares the cursor's leading sort values, one more each time it crosses to the next."""
+        order = _order_by(self.fields, reverse=reverse)
+        rows: list[Any] = []
+        for depth in range(len(self.fields) - 1, -1, -1):
+            step = after_step(self.fields, values, depth, reverse=reverse, model=self.queryset.model)
+            rows += self.queryset.filter(step).order_by(*order)[: self.per_page - len(rows)]
+            if len(rows) >= self.per_page:
+                break
+        return rows
 
     def validate_number_or_first(self, number: Any) -> int:
         try:
