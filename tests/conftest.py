@@ -7,11 +7,11 @@ from typing import NamedTuple
 
 import pytest
 from django.apps import apps as django_apps
-from django.core.cache import cache
 from django.test import Client
 
 from reformledger.core.audit import GENESIS_HASH
 from reformledger.core.models import AuditHead
+from reformledger.core.store import store
 from reformledger.org.models import Domain, LeaderTier, Role, Unit, UnitKind, User
 from tests.clients import Api, english_client
 from tests.factories import MembershipFactory, ReformFactory, UnitFactory, UserFactory
@@ -73,7 +73,7 @@ def _reference_rows(request):
 def _empty_cache():
     """Factories write without the services (no audit entry, so no new data version): start
     every test with an empty cache so that no count cached by an earlier test is reused."""
-    cache.clear()
+    store.clear()
 
 
 @pytest.fixture

@@ -165,6 +165,8 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     # every signed-in request. Only with a shared cache: with one cache per process, a session
     # ended in one process (sign-out, idle timeout) would live on in another's copy.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Each process keeps near copies of the versioned cache's entries (core.store, ADR 0057).
+    NEAR_CACHE_BYTES = int(os.environ.get("NEAR_CACHE_BYTES", str(32 * 1024 * 1024)))
 else:
     # Per process. Pages are composed of many small parts (a count per district, a row per reform:
     # core.cache), so the default of 300 entries would evict them as fast as they are made; 20,000

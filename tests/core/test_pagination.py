@@ -66,3 +66,33 @@ def test_a_page_after_a_cursor_is_one_range_an_index_can_seek_to(reforms, django
     with django_assert_num_queries(2):
         page = paginator.page_for(QueryDict(mutable=True) | {"page": "3", "after": encode_cursor("s", [2017, "K-017"])})
     assert [r.code for r in page.object_list] == ["K-019", "K-021", "K-000", "K-002", "K-004"]
+
+
+def test_the_bar_links_every_page_with_the_filters_kept_and_a_cursor_for_the_neighbours(reforms, rf):
+    from django.template.loader import render_to_string
+
+    paginator = KeysetPaginator(Reform.objects.all(), 5, fields=["code"], sort="code", count=len(reforms))
+    request = rf.get("/office/reforms/", {"q": "改<b>", "page": "3", "sort": "code", "after": "stale"})
+    page = paginator.page_for(request.GET)
+    html = render_to_string("includes/pagination.html", {"page": page, "hx_target": "#results"}, request)
+    after = page.cursor_params(4)["after"]
+    before = page.cursor_params(2)["before"]
+    q = "q=%E6%94%B9%3Cb%3E"
+    assert f'href="/office/reforms/?{q}&amp;page=4&amp;sort=code&amp;after={after}"' in html
+    assert f'href="/office/reforms/?{q}&amp;page=2&amp;sort=code&amp;before={before}"' in html
+    assert f'href="/office/reforms/?{q}&amp;page=1&amp;sort=code"' in html  # not a neighbour: no cursor
+    assert 'aria-current="page"><span class="page-link">3</span>' in html
+    assert 'hx-target="#results"' in html and 'rel="next"' in html and 'rel="prev"' in html
+    assert "stale" not in html and "<b>" not in html
+
+
+def test_the_bar_is_absent_for_one_page_and_names_its_own_parameter(reforms, rf):
+    from django.core.paginator import Paginator
+    from django.template.loader import render_to_string
+
+    request = rf.get("/office/decisions/", {"cpage": "2", "page": "5"})
+    one = Paginator(list(range(3)), 5).page(1)
+    assert render_to_string("includes/pagination.html", {"page": one}, request).strip() == ""
+    page = Paginator(list(range(30)), 5).page(2)
+    html = render_to_string("includes/pagination.html", {"page": page, "page_param": "cpage"}, request)
+    assert 'href="/office/decisions/?cpage=3&amp;page=5"' in html and "hx-get" not in html

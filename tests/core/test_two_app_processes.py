@@ -95,6 +95,10 @@ def test_a_write_through_one_process_is_seen_by_the_next_read_through_the_other(
         path = f"/api/v1/reforms?q={reform.code}"
         status, page = call(first, "GET", path, token)
         assert status == 200 and [item["title"] for item in page["items"]] == ["改革甲"]
+        # Written to the shared cache once the response is sent (core.store): at most a moment later.
+        deadline = time.monotonic() + 10
+        while not shared.keys("*rl:value:*") and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert shared.keys("*rl:value:*"), "the page was not stored in the shared cache"
         # The other process serves the same page from the shared cache (the same bytes).
         assert call(second, "GET", path, token)[1] == page

@@ -40,7 +40,6 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar, cast
 
-from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections, models
@@ -48,6 +47,7 @@ from django.db.models import QuerySet
 from django.utils.functional import cached_property
 from django.utils.translation import get_language
 
+from .store import store
 from .versions import caching_allowed, read_versions, request_memo
 
 T = TypeVar("T")
@@ -272,7 +272,7 @@ def keep(key: str, read: set[str], value: object) -> None:
     request's versions are one snapshot, taken before it computed anything)."""
     if caching_allowed(read):
         scopes = tuple(sorted(read))
-        cache.set(key, (scopes, scope_versions(scopes), value), TIMEOUT)
+        store.set(key, (scopes, scope_versions(scopes), value), TIMEOUT)
 
 
 def tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
@@ -282,7 +282,7 @@ def tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
     if not caching_allowed(scopes):
         depends_on(scopes)
         return compute()
-    value = if_current(cache.get(key))
+    value = if_current(store.get(key))
     if value is not MISSING:
         return cast(T, value)
     with recording(scopes) as read:
@@ -307,10 +307,10 @@ def _cached(key: str, compute: Callable[[], T], scopes: Scopes) -> T:
     seen: dict[str, Any] = memo.setdefault("values", {}) if memo is not None else {}
     if full_key in seen:
         return cast(T, seen[full_key])
-    value: T | None = cache.get(full_key)
+    value: T | None = store.get(full_key)
     if value is None:
         value = compute()
-        cache.set(full_key, value, TIMEOUT)
+        store.set(full_key, value, TIMEOUT)
     seen[full_key] = value
     return value
 
@@ -374,7 +374,7 @@ def per_district(
     versions = dict(zip(scopes, scope_versions(scopes), strict=True))
     entry_key = f"rl:pd:{family}:{digest(key)}:{'.'.join(str(versions[s]) for s in every)}"
     allowed = caching_allowed(scopes)
-    stored: dict[int, tuple[tuple[int, ...], T]] = (cache.get(entry_key) or {}) if allowed and district_ids else {}
+    stored: dict[int, tuple[tuple[int, ...], T]] = (store.get(entry_key) or {}) if allowed and district_ids else {}
     out: dict[int, T] = {}
     missing: list[int] = []
     current = {pk: tuple(versions[s] for s in part_scopes[pk]) for pk in district_ids}
@@ -390,7 +390,7 @@ def per_district(
             out[pk] = computed.get(pk, default)
             stored[pk] = (current[pk], out[pk])
         if allowed:
-            cache.set(entry_key, stored, TIMEOUT)
+            store.set(entry_key, stored, TIMEOUT)
     return out
 
 

@@ -16,7 +16,6 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import models
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -38,6 +37,7 @@ from .cache import (
     recording,
     tracked,
 )
+from .store import store
 from .versions import caching_allowed
 
 T = TypeVar("T")
@@ -88,7 +88,7 @@ def cached_rows(
         return f"rl:row:{name}:{digest(f'{language}|{version_of(row)!r}')}"
 
     keys = [key_of(row) for row in rows]
-    found = cache.get_many(keys) if keys else {}
+    found = store.get_many(keys) if keys else {}
     missing = [i for i, key in enumerate(keys) if found.get(key) is None]
     full = (load([rows[i] for i in missing]) if load is not None else [rows[i] for i in missing]) if missing else []
     html_of = dict(found)
@@ -96,7 +96,7 @@ def cached_rows(
     for i, row in zip(missing, full, strict=True):
         html_of[keys[i]] = fresh[key_of(row) if load is not None else keys[i]] = render(row)
     if fresh:
-        cache.set_many(fresh, TIMEOUT)
+        store.set_many(fresh, TIMEOUT)
     return [mark_safe(html_of[key]) for key in keys]  # noqa: S308 - rendered by an autoescaping template or format_html
 
 
@@ -167,7 +167,7 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
             timezone.localdate(),
             scopes=(),
         )
-        cached = if_current(cache.get(key))
+        cached = if_current(store.get(key))
         if cached is not MISSING:
             get_token(request)  # renew the CSRF cookie as a render would
             content, content_type, vary = cached

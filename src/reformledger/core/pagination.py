@@ -113,7 +113,7 @@ def decode_cursor(model: Any, fields: Sequence[str], sort: str, cursor: str) -> 
 
 
 class KeysetPage(Page[Any]):
-    """A page that knows the cursors of its neighbours (see :func:`reformledger.reforms.templatetags.ui.page_url`)."""
+    """A page that knows the cursors of its neighbours (see :func:`reformledger.reforms.templatetags.ui.pagination_bar`)."""
 
     def __init__(self, object_list: list[Any], number: int, paginator: KeysetPaginator) -> None:
         super().__init__(object_list, number, paginator)

@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 from django.db import connections, transaction
 
 from .models import AuditEntry, AuditHead, CacheVersion
+from .store import store
 
 
 class Snapshot(NamedTuple):
@@ -94,7 +95,11 @@ def current_snapshot() -> Snapshot:
         assert whole is not None
         return whole
     kept = _kept
-    snapshot = (_read(kept) if kept is not None else None) or _read(None)
+    snapshot = _read(kept) if kept is not None else None
+    if snapshot is None:
+        if kept is not None:  # not the database the kept versions (and the near copies) came from
+            store.forget_near()
+        snapshot = _read(None)
     assert snapshot is not None
     # Read in autocommit: committed versions only. Any committed set is a correct base; threads
     # racing here only make the next read's few rows a few more.
@@ -169,6 +174,7 @@ class DataVersionMiddleware:
 
     def __call__(self, request: Any) -> Any:
         token = _request_versions.set({})
+        store.defer_writes()  # the cache's writes wait until the response is sent (core.store)
         try:
             return self.get_response(request)
         finally:

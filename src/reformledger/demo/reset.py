@@ -13,10 +13,10 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils.translation import gettext as _
 
+from reformledger.core.store import store
 from reformledger.org.models import Unit, UnitKind
 
 from .story import DEMO_CODE
@@ -45,7 +45,7 @@ def reset_demo() -> None:
     for module, function in SEEDS:
         getattr(importlib.import_module(module), function)(apps, None)
     # Versions start again from zero: values cached under the old ones must not be served again.
-    cache.clear()
+    store.clear()
     media = Path(settings.MEDIA_ROOT)
     if media.is_dir():
         for child in media.iterdir():

@@ -1,0 +1,207 @@
+"""Where the versioned cache keeps its entries (``core.cache``, ``core.fragments``, ``core.late``).
+
+With the default per-process cache this is that cache and nothing more. With a shared cache
+(``REDIS_URL``: several processes, several servers) every lookup is a round trip, about 0.3 ms on a
+virtual machine's loopback, and a page made of parts makes several (ADR 0057). Two things make
+them fewer, and neither can serve anything a lookup in the shared cache would not:
+
+- **a near copy** in each process of what it read and wrote, asked first. Every entry the
+  versioned cache keeps is either named by its content (a row's HTML under its row's version, a
+  count under its scopes' versions) or carries the versions of what it read and is believed only
+  while they stand (``core.cache.if_current``). A copy kept here is the same bytes as the shared
+  one was when it was read or written; it is believed by the same test, so it can be older than
+  the shared entry but never wrong. Its size is bounded in bytes (``NEAR_CACHE_BYTES``, least
+  recently used out first), and it is emptied when the database is not the one it was filled from
+  (``core.versions`` notices a restored or flushed audit chain).
+- **writes after the response.** Inside a request, what the request computed is written to the
+  shared cache when the response has been sent (``request_finished``), in one round trip; the near
+  copy has it at once, so the rest of the request (and every later request of this process) reads
+  it. Nothing waits for a write that only saves other processes work.
+
+Only the versioned cache uses this: sessions, rate limits and anything else that must be seen by
+every process at once keep using the shared cache directly.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import request_finished
+
+logger = logging.getLogger(__name__)
+
+#: Entries larger than this are not copied near (a whole page): one lookup saved for much memory.
+NEAR_ENTRY_MAX_BYTES = 128 * 1024
+
+
+class NearCopies:
+    """A bounded, thread-safe map of pickled values with their expiry, least recently used out first."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit = limit_bytes
+        self.size = 0
+        self._entries: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        """The value under ``key``, or None when there is none (or it expired)."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if entry[0] < time.monotonic():
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
+            raw = entry[1]
+        return pickle.loads(raw)  # noqa: S301 - our own values, pickled by this process
+
+    def put(self, key: str, value: Any, timeout: float, *, raw: bytes | None = None) -> None:
+        raw = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if raw is None else raw
+        if len(raw) > min(NEAR_ENTRY_MAX_BYTES, self.limit):
+            with self._lock:
+                self._drop(key)
+            return
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = (time.monotonic() + timeout, raw)
+            self.size += len(raw)
+            while self.size > self.limit:
+                self._drop(next(iter(self._entries)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.size = 0
+
+    def _drop(self, key: str) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.size -= len(entry[1])
+
+
+class _Pending(threading.local):
+    """This thread's writes to the shared cache, waiting for its request's response to be sent."""
+
+    def __init__(self) -> None:
+        self.deferring = False
+        self.writes: dict[str, tuple[Any, float]] = {}
+
+
+class VersionedStore:
+    """The shared cache (``caches["default"]``), with a near copy and writes after the response
+    when it is not already a per-process cache (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.near = NearCopies(int(getattr(settings, "NEAR_CACHE_BYTES", 32 * 1024 * 1024)))
+        self._pending = _Pending()
+
+    @property
+    def shared(self) -> BaseCache:
+        return caches["default"]
+
+    def _layered(self) -> bool:
+        """Whether the shared cache is another process's (a per-process cache needs no copy)."""
+        return not isinstance(self.shared, LocMemCache | DummyCache)
+
+    def get(self, key: str) -> Any:
+        if not self._layered():
+            return self.shared.get(key)
+        value = self.near.get(key)
+        if value is not None:
+            return value
+        waiting = self._pending.writes.get(key)
+        if waiting is not None:
+            return waiting[0]
+        value = self.shared.get(key)
+        if value is not None:
+            self.near.put(key, value, self._timeout(None))
+        return value
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        keys = list(keys)
+        if not self._layered():
+            return dict(self.shared.get_many(keys))
+        found: dict[str, Any] = {}
+        asked = []
+        for key in keys:
+            value = self.near.get(key)
+            if value is None and key in self._pending.writes:
+                value = self._pending.writes[key][0]
+            if value is None:
+                asked.append(key)
+            else:
+                found[key] = value
+        if asked:
+            fetched = self.shared.get_many(asked)
+            for key, value in fetched.items():
+                self.near.put(key, value, self._timeout(None))
+            found.update(fetched)
+        return found
+
+    def set(self, key: str, value: Any, timeout: float | None = None) -> None:
+        self.set_many({key: value}, timeout)
+
+    def set_many(self, values: Mapping[str, Any], timeout: float | None = None) -> None:
+        if not values:
+            return
+        if not self._layered():
+            self.shared.set_many(dict(values), timeout)
+            return
+        seconds = self._timeout(timeout)
+        for key, value in values.items():
+            self.near.put(key, value, seconds)
+        if self._pending.deferring:
+            self._pending.writes.update((key, (value, seconds)) for key, value in values.items())
+        else:
+            self.shared.set_many(dict(values), seconds)
+
+    def clear(self) -> None:
+        """Empty the shared cache and this process's near copies (other processes' copies are
+        emptied when they notice the database changed under them, ``core.versions``)."""
+        self._pending.writes.clear()
+        self.near.clear()
+        self.shared.clear()
+
+    def forget_near(self) -> None:
+        """Drop this process's near copies (the database is not the one they were read from)."""
+        self.near.clear()
+
+    # --- the request's writes -------------------------------------------------------------------
+
+    def defer_writes(self) -> None:
+        """From now until the request finishes, writes to the shared cache wait for the response."""
+        self.flush()  # a request that never finished (no ``request_finished``) leaves nothing behind
+        self._pending.deferring = True
+
+    def flush(self, **_signal: Any) -> None:
+        """Write what the request computed to the shared cache, in one round trip per expiry."""
+        pending = self._pending
+        pending.deferring = False
+        writes, pending.writes = pending.writes, {}
+        by_timeout: dict[float, dict[str, Any]] = {}
+        for key, (value, seconds) in writes.items():
+            by_timeout.setdefault(seconds, {})[key] = value
+        for seconds, values in by_timeout.items():
+            try:
+                self.shared.set_many(values, seconds)
+            except Exception:  # the response is sent: a cache that failed costs other processes work, no more
+                logger.exception("writing %d cache entries after the response failed", len(values))
+
+    def _timeout(self, timeout: float | None) -> float:
+        default = self.shared.default_timeout
+        return float(timeout if timeout is not None else default if default is not None else 300)
+
+
+store = VersionedStore()
+request_finished.connect(store.flush, dispatch_uid="reformledger-store-flush")
