@@ -68,6 +68,30 @@ def test_a_near_copy_is_believed_only_while_the_versions_it_read_stand(shared_ca
 
 
 @pytest.mark.django_db
+def test_a_near_copy_that_no_longer_stands_gives_way_to_the_shared_entry(shared_cache, people, reform_factory):
+    """Another process computed the value afresh after a write: this one uses it, not computing it a third time."""
+    from reformledger.reforms.services import update_reform
+
+    reform = reform_factory(title="改革甲", status=Status.IN_PROGRESS)
+    scopes = (f"work:d{reform.district_id}",)
+    calls = []
+
+    def compute() -> str:
+        calls.append(1)
+        return f"v{len(calls)}"
+
+    assert tracked("rl:value:t", compute, scopes=scopes) == "v1"
+    old = store.near.get("rl:value:t")
+    update_reform(user=people.office, reform=reform, data={"title": "改革乙"})
+    store.near.clear()  # "another process": computes v2 and shares it
+    assert tracked("rl:value:t", compute, scopes=scopes) == "v2"
+    store.near.put("rl:value:t", old, 60)  # this process still holds the copy from before the write
+    assert tracked("rl:value:t", compute, scopes=scopes) == "v2"
+    assert len(calls) == 2
+    assert store.near.get("rl:value:t")[2] == "v2"  # and now holds the shared one
+
+
+@pytest.mark.django_db
 def test_a_requests_writes_reach_the_shared_cache_when_it_finishes(shared_cache):
     store.defer_writes()
     store.set_many({"rl:row:1": "<tr>1</tr>", "rl:row:2": "<tr>2</tr>"})

@@ -34,6 +34,7 @@ Writes that bypass the services and the audit trail (raw SQL, the benchmark gene
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -252,6 +253,21 @@ def if_current(stored: Any) -> Any:
     return value if caching_allowed(read) and scope_versions(read) == versions else MISSING
 
 
+def current_entry(key: str) -> Any:
+    """The value of the tracked entry under ``key`` while the versions it read stand (see
+    :func:`if_current`), ``MISSING`` otherwise: this process's near copy if it is current, else
+    the shared cache's entry (``core.store``)."""
+    found: Any = MISSING
+
+    def usable(stored: Any) -> bool:
+        nonlocal found
+        found = if_current(stored)
+        return found is not MISSING
+
+    stored = store.get(key, usable=usable)
+    return found if found is not MISSING else if_current(stored)
+
+
 @contextmanager
 def recording(scopes: Scopes) -> Iterator[set[str]]:
     """Collect the scopes read inside the block (starting with ``scopes``); on leaving, they are
@@ -282,7 +298,7 @@ def tracked(key: str, compute: Callable[[], T], *, scopes: Scopes = ()) -> T:
     if not caching_allowed(scopes):
         depends_on(scopes)
         return compute()
-    value = if_current(store.get(key))
+    value = current_entry(key)
     if value is not MISSING:
         return cast(T, value)
     with recording(scopes) as read:
@@ -346,6 +362,21 @@ def cached_value(key: str, compute: Callable[[], T], *, scopes: Scopes = EVERYTH
     return _cached(f"rl:value:{digest(key)}", compute, scopes)
 
 
+@functools.lru_cache(maxsize=512)
+def _district_layout(family: str, district_ids: tuple[int, ...]) -> tuple[Scopes, int, tuple[tuple[int, int], ...]]:
+    """The scopes a per-district value of these districts reads, in order: the writes to every
+    district's (the first ``every`` of them), then each district's part, which is
+    ``scopes[start:end]`` (its bounds, in the order of ``district_ids``). A province office asks for
+    the same hundred districts on every page: made once."""
+    every = ("work:every",) if family == "work" else tuple(dict.fromkeys(("work:every", f"{family}:every", "reforms:every", "org:every")))
+    scopes, bounds = list(every), []
+    for pk in district_ids:
+        part = district_fact_scopes(family, pk)
+        bounds.append((len(scopes), len(scopes) + len(part)))
+        scopes += part
+    return tuple(scopes), len(every), tuple(bounds)
+
+
 def per_district(
     key: str,
     district_ids: Sequence[int],
@@ -368,16 +399,21 @@ def per_district(
     computed at, so an entry written by a slower process with older parts is only ever recomputed,
     never believed.
     """
-    every = ("work:every",) if family == "work" else tuple(dict.fromkeys(("work:every", f"{family}:every", "reforms:every", "org:every")))
-    part_scopes = {pk: district_fact_scopes(family, pk) for pk in district_ids}
-    scopes = (*every, *(scope for pk in district_ids for scope in part_scopes[pk]))
-    versions = dict(zip(scopes, scope_versions(scopes), strict=True))
-    entry_key = f"rl:pd:{family}:{digest(key)}:{'.'.join(str(versions[s]) for s in every)}"
+    district_ids = tuple(district_ids)
+    scopes, every, bounds = _district_layout(family, district_ids)
+    versions = scope_versions(scopes)
+    entry_key = f"rl:pd:{family}:{digest(key)}:{'.'.join(map(str, versions[:every]))}"
     allowed = caching_allowed(scopes)
-    stored: dict[int, tuple[tuple[int, ...], T]] = (store.get(entry_key) or {}) if allowed and district_ids else {}
+    current = {pk: versions[start:end] for pk, (start, end) in zip(district_ids, bounds, strict=True)}
+
+    def usable(entry: dict[int, tuple[tuple[int, ...], T]]) -> bool:
+        return all(entry.get(pk, ((),))[0] == versions for pk, versions in current.items())
+
+    stored: dict[int, tuple[tuple[int, ...], T]] = (
+        (store.get(entry_key, usable=usable) or {}) if allowed and district_ids else {}
+    )
     out: dict[int, T] = {}
     missing: list[int] = []
-    current = {pk: tuple(versions[s] for s in part_scopes[pk]) for pk in district_ids}
     for pk in district_ids:
         part = stored.get(pk)
         if part is not None and part[0] == current[pk]:

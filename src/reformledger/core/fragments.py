@@ -30,9 +30,9 @@ from .cache import (
     ORGANISATION,
     TIMEOUT,
     Scopes,
+    current_entry,
     digest,
     fragment_key,
-    if_current,
     keep,
     recording,
     tracked,
@@ -167,7 +167,7 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
             timezone.localdate(),
             scopes=(),
         )
-        cached = if_current(store.get(key))
+        cached = current_entry(key)
         if cached is not MISSING:
             get_token(request)  # renew the CSRF cookie as a render would
             content, content_type, vary = cached

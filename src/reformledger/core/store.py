@@ -10,7 +10,8 @@ them fewer, and neither can serve anything a lookup in the shared cache would no
   count under its scopes' versions) or carries the versions of what it read and is believed only
   while they stand (``core.cache.if_current``). A copy kept here is the same bytes as the shared
   one was when it was read or written; it is believed by the same test, so it can be older than
-  the shared entry but never wrong. Its size is bounded in bytes (``NEAR_CACHE_BYTES``, least
+  the shared entry but never wrong. A copy that no longer passes the test gives way to the shared
+  entry (``get(key, usable=…)``): another process may have computed it afresh since. Its size is bounded in bytes (``NEAR_CACHE_BYTES``, least
   recently used out first), and it is emptied when the database is not the one it was filled from
   (``core.versions`` notices a restored or flushed audit chain).
 - **writes after the response.** Inside a request, what the request computed is written to the
@@ -29,7 +30,7 @@ import pickle
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -114,18 +115,22 @@ class VersionedStore:
         """Whether the shared cache is another process's (a per-process cache needs no copy)."""
         return not isinstance(self.shared, LocMemCache | DummyCache)
 
-    def get(self, key: str) -> Any:
+    def get(self, key: str, *, usable: Callable[[Any], bool] | None = None) -> Any:
+        """The entry under ``key``, or None. ``usable``: for an entry believed only while the
+        versions it carries stand, whether it still is; a near copy that is not gives way to the
+        shared entry, which another process may have computed since."""
         if not self._layered():
             return self.shared.get(key)
-        value = self.near.get(key)
-        if value is not None:
-            return value
+        near = self.near.get(key)
+        if near is not None and (usable is None or usable(near)):
+            return near
         waiting = self._pending.writes.get(key)
         if waiting is not None:
             return waiting[0]
         value = self.shared.get(key)
-        if value is not None:
-            self.near.put(key, value, self._timeout(None))
+        if value is None:
+            return near
+        self.near.put(key, value, self._timeout(None))
         return value
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:

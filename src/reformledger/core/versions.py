@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
+from itertools import repeat
 from typing import Any, NamedTuple
 
 from django.db import connections, transaction
@@ -122,7 +123,7 @@ def _request_snapshot() -> tuple[dict[str, int], int]:
 def read_versions(scopes: Iterable[str]) -> tuple[int, ...]:
     """The version of each scope (0 for a scope no write has touched yet)."""
     known, _head = _request_snapshot()
-    return tuple(known.get(scope, 0) for scope in scopes)
+    return tuple(map(known.get, scopes, repeat(0)))
 
 
 def data_version() -> int:
