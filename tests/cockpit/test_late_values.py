@@ -131,3 +131,72 @@ def test_another_district_s_office_never_gets_these_values(client_for, people, o
     assert REPORTS not in badges(nav(html))  # no reports waiting for them: no badge at all
     assert figures(theirs.get(WORKBENCH))["reports"].count == 0
     assert "按计划推进的任务" not in html and "罗湖区的进展" not in html
+
+
+def test_a_level_moved_refills_the_workbench_s_red_and_amber_parts_not_the_page(client_for, people, district, work):
+    """The red and amber figures and rows are late values (they change whenever a level moves
+    anywhere in the person's districts): the page stays kept, and they show what a fresh render shows."""
+    from django.core.cache import cache
+
+    from reformledger.supervision.models import Task
+    from reformledger.supervision.services.tasks import update_task
+    from tests.cockpit.conftest import days
+
+    client = client_for(people.office)
+    client.get(WORKBENCH)  # the CSRF cookie
+    client.get(WORKBENCH)  # rendered, kept
+    assert not client.get(WORKBENCH).templates
+    amber = Task.objects.get(title="微改革任务黄0")
+    update_task(user=people.office, task=amber, changes={"due_date": days(-1)}, reason="按督查要求提前")
+    assert Task.objects.get(pk=amber.pk).level == "red"
+
+    response = client.get(WORKBENCH)
+    rendered = [t.name for t in response.templates]
+    assert "cockpit/workbench.html" not in rendered  # the page was kept
+    assert "cockpit/_workbench_warnings.html" in rendered  # its red and amber rows were (and the
+    # preview of reports: the task's write is work of the district, which the reports' rows show)
+    kept = response.content.decode()
+    cache.clear()
+    fresh = client.get(WORKBENCH)
+    assert "cockpit/workbench.html" in [t.name for t in fresh.templates]
+    assert figures(response) == figures(fresh)
+    red = Task.objects.filter(reform__district=district.district, level="red", children__isnull=True).count()
+    assert figures(response)["red"].count == red
+    assert kept.split('aria-labelledby="h-warnings"')[1].split("</section>")[0] == (
+        fresh.content.decode().split('aria-labelledby="h-warnings"')[1].split("</section>")[0]
+    )
+    assert "微改革任务黄0" in kept.split('aria-labelledby="h-warnings"')[1]
+
+
+def test_a_level_moved_refills_the_board_s_results_not_the_page(client_for, people, district, work):
+    """The board's results (counts, rows, pagination) and its orders overdue are late values, one
+    per query string: the page stays kept, and they show what a fresh render shows."""
+    from django.core.cache import cache
+
+    from reformledger.supervision.models import Task
+    from reformledger.supervision.services.tasks import update_task
+    from tests.cockpit.conftest import days
+
+    client = client_for(people.office)
+    pages = (BOARD, f"{BOARD}?level=amber")
+    for url in pages:
+        client.get(url)  # the CSRF cookie
+        client.get(url)  # rendered, kept
+        assert not client.get(url).templates
+    amber = Task.objects.get(title="微改革任务黄0")
+    update_task(user=people.office, task=amber, changes={"due_date": days(-1)}, reason="按督查要求提前")
+
+    kept = {}
+    for url in pages:
+        response = client.get(url)
+        rendered = [t.name for t in response.templates]
+        assert "supervision/board.html" not in rendered, url  # the page was kept
+        assert "supervision/_board_results.html" in rendered, url  # its results were not
+        kept[url] = response.content.decode()
+    cache.clear()
+    without_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew on every page
+    for url in pages:
+        fresh = client.get(url).content.decode()
+        assert without_token.sub("", kept[url].split('id="results"')[1]) == without_token.sub("", fresh.split('id="results"')[1]), url
+    assert "微改革任务黄0" in client.get(BOARD).content.decode()
+    assert "微改革任务黄0" not in client.get(f"{BOARD}?level=amber").content.decode().split('id="results"')[1]

@@ -12,10 +12,12 @@ class CockpitConfig(AppConfig):
         from reformledger.core.registry import MenuEntry, register_menu_entry
 
         from . import views
-        from .figures import fill_figure
+        from .figures import fill_figure, fill_warning_figure
 
-        # What changes with every report or decision, filled as the workbench is served (ADR 0055).
+        # What changes with every report, decision or level moved, filled as the workbench is served (ADR 0055).
         register_late("workbench-figure", fill_figure)
+        register_late("workbench-warning", fill_warning_figure)
+        register_late("workbench-warnings", views.fill_warning_rows)
         register_late("workbench-preview", views.fill_preview)
 
         # The workbench leads the office's navigation bar; the queues the office and leaders work

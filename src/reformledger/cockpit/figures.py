@@ -101,6 +101,16 @@ def warning_figures(request: HttpRequest) -> list[Figure]:
     ]
 
 
+def warning_figure_marks(request: HttpRequest) -> list[SafeString]:
+    """The red and amber figures, as late values (a level moved anywhere changes them)."""
+    return [late(request, "workbench-warning", level) for level in (Level.RED, Level.AMBER)]
+
+
+def fill_warning_figure(request: HttpRequest, level: str) -> str:
+    """The late value ``workbench-warning``: the card of the red or the amber figure, counted now."""
+    return next((figure.html for figure in warning_figures(request) if figure.key == level), "")
+
+
 def queue_figure_marks(request: HttpRequest) -> list[SafeString]:
     """The queues' figures this person sees, as late values."""
     return [late(request, "workbench-figure", key) for key, f in QUEUE_FIGURES.items() if f.shown(request.user)]

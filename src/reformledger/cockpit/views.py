@@ -24,7 +24,7 @@ from reformledger.reforms.selectors import districts_of, visibility_key
 from reformledger.supervision.rollup import today
 
 from . import selectors
-from .figures import QUEUE_FIGURES, queue_figure_marks, warning_figures
+from .figures import QUEUE_FIGURES, queue_figure_marks, warning_figure_marks, warning_figures
 from .queues import QUEUE_FAMILY, QUEUES, queue_count
 
 #: How many rows of the warning board and of the other queue the workbench previews.
@@ -124,10 +124,6 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return _workbench(request)
 
 
-def _workbench_scopes(request: HttpRequest) -> Scopes:
-    return selectors.workbench_scopes(request.user)
-
-
 def fill_preview(request: HttpRequest, kind: str) -> str:
     """The late value ``workbench-preview`` (core.late): the first rows of the queue ``kind`` and
     its count. Which rows they are is asked every time it is filled (one small query: a new report
@@ -157,21 +153,33 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
     )
 
 
-@personal_page(scopes=_workbench_scopes)
-def _workbench(request: HttpRequest) -> HttpResponse:
-    """The page, kept on the levels of the person's districts (the red and amber figures and rows,
-    the tiers); what every report or decision changes (the queues' figures, the preview, the menu's
-    badges) are late values, filled each time the page is served (core.late, ADR 0055)."""
+def fill_warning_rows(request: HttpRequest, _arg: str) -> str:
+    """The late value ``workbench-warnings``: the first red and amber tasks, with the board's total,
+    kept on the levels of the person's districts (ADR 0052)."""
     user = request.user
     on = today()
-    levels = (*selectors.workbench_scopes(user), *ORGANISATION)
-    warnings = warning_figures(request)
-    warning_total = sum(figure.count for figure in warnings)
-    warning_rows = cached_fragment(
+    warning_total = sum(figure.count for figure in warning_figures(request))
+    return cached_fragment(
         request, "cockpit/_workbench_warnings.html",
         lambda: {"warning_rows": selectors.top_warnings(user, WARNING_ROWS), "warning_total": warning_total, "today": on},
-        key_parts=(visibility_key(user), on.isoformat(), warning_total), scopes=levels,
+        key_parts=(visibility_key(user), on.isoformat(), warning_total),
+        scopes=(*selectors.workbench_scopes(user), *ORGANISATION),
     )
+
+
+def _page_scopes(request: HttpRequest) -> Scopes:
+    """What the page reads itself: the tiers read their own (the reform rows); the rest is late values."""
+    return ()
+
+
+@personal_page(scopes=_page_scopes)
+def _workbench(request: HttpRequest) -> HttpResponse:
+    """The page, kept on what it reads itself (the tiers); everything the day's work changes is a
+    late value, filled each time the page is served (core.late, ADR 0055): the red and amber figures
+    and rows (which a level moved anywhere in the person's districts changes), the queues' figures,
+    the preview and the menu's badges. So a level move recomputes those, not the page."""
+    user = request.user
+    on = today()
     kind = _preview_kind(user)
     tier_rows = selectors.tiers(user)
     total = sum(row["total"] for row in tier_rows)
@@ -181,8 +189,8 @@ def _workbench(request: HttpRequest) -> HttpResponse:
         "cockpit/workbench.html",
         {
             "today": on,
-            "figures": [figure.html for figure in warnings] + queue_figure_marks(request),
-            "warning_rows": warning_rows,
+            "figures": warning_figure_marks(request) + queue_figure_marks(request),
+            "warning_rows": late(request, "workbench-warnings"),
             "preview": late(request, "workbench-preview", kind) if kind else "",
             "tiers": tier_rows,
             "total": total,

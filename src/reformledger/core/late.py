@@ -30,6 +30,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -85,7 +86,8 @@ def fill(request: Any, content: bytes) -> bytes:
     if not marks:
         return content
     user = getattr(request, "user", None)
-    key = f"rl:late:{getattr(user, 'pk', None)}:{get_language()}:{digest(repr(marks))}"
+    # The day too: a value may say "overdue by n days", which midnight changes without any write.
+    key = f"rl:late:{getattr(user, 'pk', None)}:{get_language()}:{timezone.localdate()}:{digest(repr(marks))}"
 
     def compute(marks: list[tuple[str, str]]) -> dict[str, str]:
         return {f"{kind}:{arg}": _fillers[kind](request, arg) if kind in _fillers else "" for kind, arg in marks}

@@ -23,4 +23,9 @@ class SupervisionConfig(AppConfig):
         from .templatetags.supervision import fill_inbox_link
 
         register_late("inbox-link", fill_inbox_link, kept=False)
+        # The warning board's results and orders overdue change whenever a level moves (ADR 0052, 0055).
+        from .views.board import fill_late_orders, fill_results
+
+        register_late("board-results", fill_results)
+        register_late("board-orders", fill_late_orders)
         register_with_core()

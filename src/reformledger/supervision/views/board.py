@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from reformledger.core.cache import ORGANISATION
+from reformledger.core.cache import ORGANISATION, digest
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
+from reformledger.core.late import late
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.rows import id_url, row_html, short_date
 from reformledger.core.views import is_htmx
@@ -102,21 +103,25 @@ def board_row_renderer(*, on, may_urge: bool) -> Callable[[Task], SafeString]:
     return render_row
 
 
-def _board_scopes(request: HttpRequest):
-    return warning_selectors.board_scopes(request.user, period=request.GET.get("period"))
-
-
-@require_GET
-@office_member_required()
-@personal_page(scopes=_board_scopes)
-def board(request: HttpRequest) -> HttpResponse:
-    warning_selectors.require_board(request.user)
-    actor = actor_for(request.user)
-    form = BoardFilterForm(
+def _board_form(request: HttpRequest) -> BoardFilterForm:
+    return BoardFilterForm(
         request.GET or None, domains=filter_domains(),
         units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
     )
-    filters = form.filters()
+
+
+def _query_tag(request: HttpRequest) -> str:
+    """What a board's late values are made of besides the person: its query string (filters, page)."""
+    return digest(request.GET.urlencode())[:32]
+
+
+def fill_results(request: HttpRequest, tag: str) -> str:
+    """The late value ``board-results``: the counts, the rows and the pagination of the board the
+    request's query string asks for, kept on the levels of the districts it reads (ADR 0052) and
+    computed again when a level moves there, while the page around them stays kept (ADR 0055)."""
+    if tag != _query_tag(request):
+        return ""
+    filters = _board_form(request).filters()
     on = today()
     # The office picks tasks on the board to urge their units: its rows carry a box each.
     may_urge = request.user.has_perm("supervision.urge")
@@ -155,15 +160,40 @@ def board(request: HttpRequest) -> HttpResponse:
     # The day is in the key because "overdue by n days" moves at midnight without any write.
     key_parts = (visibility_key(request.user), repr(filters), on.isoformat(), may_urge)
     if filters.period and month_bounds(filters.period):
-        results = cached_fragment(
+        return cached_fragment(
             request, "supervision/_board_period.html", lambda: _period_context(request, filters, on),
             key_parts=(*key_parts, request.GET.get("page", "")), scopes=warning_selectors.board_scopes(request.user, period=filters.period),
         )
-    else:
-        results = cached_fragment(
-            request, "supervision/_board_results.html", results_context, key_parts=key_parts,
-            scopes=warning_selectors.board_scopes(request.user),
-        )
+    return cached_fragment(
+        request, "supervision/_board_results.html", results_context, key_parts=key_parts,
+        scopes=warning_selectors.board_scopes(request.user),
+    )
+
+
+def fill_late_orders(request: HttpRequest, _arg: str) -> str:
+    """The late value ``board-orders``: the supervision orders overdue above the board (units late
+    to acknowledge or to reply, tasks past an order's deadline)."""
+    late_orders = order_selectors.late_counts(request.user, today())
+    if not late_orders:
+        return ""
+    # Made of the three counts alone: rendered when they change, not with every other late value.
+    return cached_fragment(
+        request, "supervision/_board_orders.html", {"late": late_orders},
+        key_parts=(sorted(late_orders.items()),), scopes=ORGANISATION, query="",
+    )
+
+
+@require_GET
+@office_member_required()
+@personal_page(scopes=lambda request: ORGANISATION)
+def board(request: HttpRequest) -> HttpResponse:
+    """The page, kept on what it reads itself (its filter bar: the organisation); the results and
+    the orders overdue are late values, filled as it is served, so a level moved anywhere in the
+    person's districts recomputes them and not the page (ADR 0055)."""
+    warning_selectors.require_board(request.user)
+    actor = actor_for(request.user)
+    form = _board_form(request)
+    results = late(request, "board-results", _query_tag(request))
     if is_htmx(request):
         response = HttpResponse(results)
     else:
@@ -173,7 +203,7 @@ def board(request: HttpRequest) -> HttpResponse:
             request, "supervision/_board_filters.html", {"form": form},
             key_parts=(sorted(districts_of(actor) or ()),), scopes=ORGANISATION, query=list_query(request.GET),
         )
-        context = {"form": form, "filters": filters_html, "results": results, "late_orders": order_selectors.late_counts(request.user, on)}
+        context = {"form": form, "filters": filters_html, "results": results, "late_orders": late(request, "board-orders")}
         response = render(request, "supervision/board.html", context)
     patch_vary_headers(response, ("HX-Request",))
     return response
