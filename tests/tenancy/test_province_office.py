@@ -136,3 +136,14 @@ def test_its_unit_filter_waits_for_a_district(reader, client, world, district, o
     board = client.get(reverse("supervision:board"), {"district": other_district.district.pk}).content.decode()
     assert world.task.title not in board
     assert world.task.title in client.get(reverse("supervision:board"), {"district": district.district.pk}).content.decode()
+
+
+def test_its_queues_filter_no_reforms_and_a_district_s_office_still_does(reader, people):
+    """The province office sees every reform: the queues of help, completions and change requests
+    add no subquery over the province's reforms for it; a district's office keeps its filter."""
+    from reformledger.cockpit.selectors import changes_waiting, completions_waiting, help_waiting
+    from reformledger.supervision.selectors.decisions import pending_changes, pending_completions
+
+    for queue in (help_waiting, completions_waiting, changes_waiting, pending_completions, pending_changes):
+        assert '"reforms_reform" U0' not in str(queue(reader).query), queue.__name__
+        assert '"reforms_reform" U0' in str(queue(people.office).query), queue.__name__

@@ -1,7 +1,7 @@
 """Reads of the workbench (工作台): what waits for the person, built on the lower apps' scoped reads.
 
 Nothing here starts from an unscoped ``Model.objects``: every queue is a filter on
-``reforms.selectors.visible_reforms`` or on a ``supervision.selectors`` queryset, so the workbench
+``reforms.selectors.visible_reforms`` (``of_visible_reforms``) or on a ``supervision.selectors`` queryset, so the workbench
 shows exactly what the person may see, and each figure counts the rows of the list page it links to:
 
 ======================  ====================================================  ========================
@@ -29,11 +29,11 @@ from reformledger.org.selectors import Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status
 from reformledger.reforms.selectors import (
     ReformFilters,
+    of_visible_reforms,
     reading_districts,
     reform_list,
     tier_rows,
     visibility_key,
-    visible_reforms,
 )
 from reformledger.supervision.models import (
     ChangeRequest,
@@ -137,7 +137,7 @@ def reports_waiting(user) -> QuerySet[ProgressReport]:
 
 def completions_waiting(user) -> QuerySet[Completion]:
     return (
-        Completion.objects.filter(status=Decision.PENDING, reform__in=visible_reforms(user).values("pk"))
+        of_visible_reforms(Completion.objects.filter(status=Decision.PENDING), user)
         .select_related("reform", "reform__lead_unit", "applied_by")
         .order_by("created_at", "pk")
     )
@@ -145,9 +145,7 @@ def completions_waiting(user) -> QuerySet[Completion]:
 
 def changes_waiting(user) -> QuerySet[ChangeRequest]:
     return (
-        ChangeRequest.objects.filter(
-            status=ChangeRequest.CRStatus.PENDING, reform__in=visible_reforms(user).values("pk")
-        )
+        of_visible_reforms(ChangeRequest.objects.filter(status=ChangeRequest.CRStatus.PENDING), user)
         .select_related("reform", "reform__lead_unit", "requested_by")
         .order_by("created_at", "pk")
     )
@@ -173,7 +171,7 @@ def help_waiting(user) -> QuerySet[HelpRequest]:
     actor = actor_for(user)
     qs = HelpRequest.objects.filter(status=HelpRequest.HelpStatus.OPEN)
     if actor.is_office or actor.reads_every_district:
-        qs = qs.filter(reform__in=visible_reforms(user).values("pk"))
+        qs = of_visible_reforms(qs, user)
     elif actor.is_authenticated:
         qs = qs.filter(leader=user)
     else:

@@ -127,6 +127,14 @@ def visible_reforms(user) -> QuerySet[Reform]:
     return Reform.objects.all() if q is None else Reform.objects.filter(q)
 
 
+def of_visible_reforms(qs: QuerySet[Any], user, *, field: str = "reform") -> QuerySet[Any]:
+    """``qs`` narrowed to the rows whose reform (``field``) the person may see; as it is for those who
+    see every reform (the province office): no subquery of the province's reforms that keeps them all."""
+    actor = actor_for(user)
+    full = has_full_access(actor) and _full_access_q(actor) is None
+    return qs if full else qs.filter(**{f"{field}__in": visible_reforms(user).values("pk")})
+
+
 def public_reforms() -> QuerySet[Reform]:
     return Reform.objects.filter(status__in=PUBLIC_STATUSES)
 
@@ -475,24 +483,13 @@ def filter_districts(user) -> list[Choice] | None:
     actor = actor_for(user)
     if not (actor.reads_every_district and has_full_access(actor)):
         return None
+    districts = Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code").values_list("pk", "name")
     return _lazy_list(
-        lambda: cached_value(
-            "filter-districts",
-            lambda: [
-                Choice(str(pk), name)
-                for pk, name in Unit.objects.filter(kind=UnitKind.DISTRICT).order_by("sort_order", "code").values_list("pk", "name")
-            ],
-            scopes=ORGANISATION,
-        )
+        lambda: cached_value("filter-districts", lambda: [Choice(str(pk), name) for pk, name in districts], scopes=ORGANISATION)
     )
 
 
 def filter_domains() -> list[Choice]:
     """The domain filter's options (cached until the next write; fetched only when iterated)."""
-    return _lazy_list(
-        lambda: cached_value(
-            "filter-domains",
-            lambda: [Choice(c, n) for c, n in Domain.objects.order_by("sort_order", "code").values_list("code", "name")],
-            scopes=ORGANISATION,
-        )
-    )
+    domains = Domain.objects.order_by("sort_order", "code").values_list("code", "name")
+    return _lazy_list(lambda: cached_value("filter-domains", lambda: [Choice(c, n) for c, n in domains], scopes=ORGANISATION))

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import Reform
-from reformledger.reforms.selectors import visible_reforms
+from reformledger.reforms.selectors import of_visible_reforms
 
 from ..models import ChangeRequest, Completion, Decision, Evidence
 from .reforms import may_know
@@ -22,7 +22,7 @@ def evidence_prefetch() -> Prefetch:
 def pending_completions(user) -> QuerySet[Completion]:
     """Applications awaiting the office, of the reforms the person sees (its district's: ADR 0025)."""
     return (
-        Completion.objects.filter(status=Decision.PENDING, reform__in=visible_reforms(user).values("pk"))
+        of_visible_reforms(Completion.objects.filter(status=Decision.PENDING), user)
         .select_related("reform", "reform__lead_unit", "applied_by")
         .annotate(n_evidence=Count("evidence"))
         .order_by("created_at", "pk")
@@ -32,7 +32,7 @@ def pending_completions(user) -> QuerySet[Completion]:
 def pending_changes(user) -> QuerySet[ChangeRequest]:
     """Change requests awaiting the office, of the reforms the person sees."""
     return (
-        ChangeRequest.objects.filter(status=ChangeRequest.CRStatus.PENDING, reform__in=visible_reforms(user).values("pk"))
+        of_visible_reforms(ChangeRequest.objects.filter(status=ChangeRequest.CRStatus.PENDING), user)
         .select_related("reform", "reform__lead_unit", "requested_by")
         .annotate(n_evidence=Count("evidence"))
         .order_by("created_at", "pk")
@@ -76,7 +76,7 @@ def get_change_request(user, pk: int, *, for_change: bool = False) -> ChangeRequ
         if change is None or not may_know(user, change.reform):
             raise Http404
         return change
-    change = qs.filter(pk=pk, reform__in=visible_reforms(user).values("pk")).first()
+    change = of_visible_reforms(qs.filter(pk=pk), user).first()
     if change is None or not actor_for(user).is_authenticated:
         raise Http404
     return change
