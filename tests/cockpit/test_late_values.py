@@ -136,8 +136,7 @@ def test_another_district_s_office_never_gets_these_values(client_for, people, o
 def test_a_level_moved_refills_the_workbench_s_red_and_amber_parts_not_the_page(client_for, people, district, work):
     """The red and amber figures and rows are late values (they change whenever a level moves
     anywhere in the person's districts): the page stays kept, and they show what a fresh render shows."""
-    from django.core.cache import cache
-
+    from reformledger.core.store import store
     from reformledger.supervision.models import Task
     from reformledger.supervision.services.tasks import update_task
     from tests.cockpit.conftest import days
@@ -156,7 +155,7 @@ def test_a_level_moved_refills_the_workbench_s_red_and_amber_parts_not_the_page(
     assert "cockpit/_workbench_warnings.html" in rendered  # its red and amber rows were (and the
     # preview of reports: the task's write is work of the district, which the reports' rows show)
     kept = response.content.decode()
-    cache.clear()
+    store.clear()
     fresh = client.get(WORKBENCH)
     assert "cockpit/workbench.html" in [t.name for t in fresh.templates]
     assert figures(response) == figures(fresh)
@@ -171,8 +170,7 @@ def test_a_level_moved_refills_the_workbench_s_red_and_amber_parts_not_the_page(
 def test_a_level_moved_refills_the_board_s_results_not_the_page(client_for, people, district, work):
     """The board's results (counts, rows, pagination) and its orders overdue are late values, one
     per query string: the page stays kept, and they show what a fresh render shows."""
-    from django.core.cache import cache
-
+    from reformledger.core.store import store
     from reformledger.supervision.models import Task
     from reformledger.supervision.services.tasks import update_task
     from tests.cockpit.conftest import days
@@ -193,7 +191,7 @@ def test_a_level_moved_refills_the_board_s_results_not_the_page(client_for, peop
         assert "supervision/board.html" not in rendered, url  # the page was kept
         assert "supervision/_board_results.html" in rendered, url  # its results were not
         kept[url] = response.content.decode()
-    cache.clear()
+    store.clear()
     without_token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')  # masked anew on every page
     for url in pages:
         fresh = client.get(url).content.decode()

@@ -48,46 +48,52 @@ def test_a_value_read_once_is_read_again_from_the_near_copy(shared_cache):
     assert store.get_many(["rl:value:a", "rl:value:b"]) == {"rl:value:a": ("x", 1)}
 
 
+class Counted:
+    """A value of one district's work, computed on demand and counting how often; ``rewrite()``
+    is an audited write to that district (its version moves)."""
+
+    def __init__(self, people, reform) -> None:
+        self.people, self.reform, self.calls = people, reform, 0
+        self.scopes = (f"work:d{reform.district_id}",)
+
+    def value(self) -> str:
+        def compute() -> str:
+            self.calls += 1
+            return f"v{self.calls}"
+
+        return tracked("rl:value:t", compute, scopes=self.scopes)
+
+    def rewrite(self) -> None:
+        from reformledger.reforms.services import update_reform
+
+        update_reform(user=self.people.office, reform=self.reform, data={"title": f"改革{self.calls}"})
+
+
+@pytest.fixture
+def counted(shared_cache, people, reform_factory) -> Counted:
+    return Counted(people, reform_factory(title="改革甲", status=Status.IN_PROGRESS))
+
+
 @pytest.mark.django_db
-def test_a_near_copy_is_believed_only_while_the_versions_it_read_stand(shared_cache, people, reform_factory):
-    from reformledger.reforms.services import update_reform
-
-    reform = reform_factory(title="改革甲", status=Status.IN_PROGRESS)
-    scopes = (f"work:d{reform.district_id}",)
-    calls = []
-
-    def compute() -> str:
-        calls.append(1)
-        return f"v{len(calls)}"
-
-    assert tracked("rl:value:t", compute, scopes=scopes) == "v1"
-    assert tracked("rl:value:t", compute, scopes=scopes) == "v1"  # the near copy
-    update_reform(user=people.office, reform=reform, data={"title": "改革乙"})
-    assert tracked("rl:value:t", compute, scopes=scopes) == "v2"  # the copy's versions no longer stand
-    assert len(calls) == 2
+def test_a_near_copy_is_believed_only_while_the_versions_it_read_stand(counted):
+    assert counted.value() == "v1"
+    assert counted.value() == "v1"  # the near copy
+    counted.rewrite()
+    assert counted.value() == "v2"  # the copy's versions no longer stand
+    assert counted.calls == 2
 
 
 @pytest.mark.django_db
-def test_a_near_copy_that_no_longer_stands_gives_way_to_the_shared_entry(shared_cache, people, reform_factory):
+def test_a_near_copy_that_no_longer_stands_gives_way_to_the_shared_entry(counted):
     """Another process computed the value afresh after a write: this one uses it, not computing it a third time."""
-    from reformledger.reforms.services import update_reform
-
-    reform = reform_factory(title="改革甲", status=Status.IN_PROGRESS)
-    scopes = (f"work:d{reform.district_id}",)
-    calls = []
-
-    def compute() -> str:
-        calls.append(1)
-        return f"v{len(calls)}"
-
-    assert tracked("rl:value:t", compute, scopes=scopes) == "v1"
+    assert counted.value() == "v1"
     old = store.near.get("rl:value:t")
-    update_reform(user=people.office, reform=reform, data={"title": "改革乙"})
+    counted.rewrite()
     store.near.clear()  # "another process": computes v2 and shares it
-    assert tracked("rl:value:t", compute, scopes=scopes) == "v2"
+    assert counted.value() == "v2"
     store.near.put("rl:value:t", old, 60)  # this process still holds the copy from before the write
-    assert tracked("rl:value:t", compute, scopes=scopes) == "v2"
-    assert len(calls) == 2
+    assert counted.value() == "v2"
+    assert counted.calls == 2
     assert store.near.get("rl:value:t")[2] == "v2"  # and now holds the shared one
 
 

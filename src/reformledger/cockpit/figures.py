@@ -92,7 +92,12 @@ QUEUE_FIGURES: dict[str, QueueFigure] = {f.key: f for f in (
 def warning_figures(request: HttpRequest) -> list[Figure]:
     """The red and amber figures (the board's counts)."""
     board = reverse("supervision:board")
-    counts = selectors.warning_counts(request.user)
+    # Counted once a request: the red figure, the amber figure and the rows' total each ask (as
+    # queue_count shares its counts between the page and the menu).
+    memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
+    if "warnings" not in memo:
+        memo["warnings"] = selectors.warning_counts(request.user)
+    counts = memo["warnings"]
     return [
         Figure("red", _("Red"), _("leaf tasks overdue, or silent too long"), counts[Level.RED], f"{board}?level=red",
                "bi-exclamation-octagon-fill", "red"),

@@ -407,7 +407,7 @@ def per_district(
     current = {pk: versions[start:end] for pk, (start, end) in zip(district_ids, bounds, strict=True)}
 
     def usable(entry: dict[int, tuple[tuple[int, ...], T]]) -> bool:
-        return all(entry.get(pk, ((),))[0] == versions for pk, versions in current.items())
+        return all(entry.get(pk, ((),))[0] == part for pk, part in current.items())
 
     stored: dict[int, tuple[tuple[int, ...], T]] = (
         (store.get(entry_key, usable=usable) or {}) if allowed and district_ids else {}

@@ -67,8 +67,8 @@ class NearCopies:
             raw = entry[1]
         return pickle.loads(raw)  # noqa: S301 - our own values, pickled by this process
 
-    def put(self, key: str, value: Any, timeout: float, *, raw: bytes | None = None) -> None:
-        raw = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if raw is None else raw
+    def put(self, key: str, value: Any, timeout: float) -> None:
+        raw = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
         if len(raw) > min(NEAR_ENTRY_MAX_BYTES, self.limit):
             with self._lock:
                 self._drop(key)

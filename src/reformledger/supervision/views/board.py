@@ -104,10 +104,15 @@ def board_row_renderer(*, on, may_urge: bool) -> Callable[[Task], SafeString]:
 
 
 def _board_form(request: HttpRequest) -> BoardFilterForm:
-    return BoardFilterForm(
-        request.GET or None, domains=filter_domains(),
-        units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
-    )
+    """The filter form of the request's query string: made once a request (the page's filter bar and
+    its results, a late value, both read it)."""
+    form = request.__dict__.get("_rl_board_form")
+    if form is None:
+        form = request.__dict__["_rl_board_form"] = BoardFilterForm(
+            request.GET or None, domains=filter_domains(),
+            units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
+        )
+    return form
 
 
 def _query_tag(request: HttpRequest) -> str:
@@ -119,8 +124,8 @@ def fill_results(request: HttpRequest, tag: str) -> str:
     """The late value ``board-results``: the counts, the rows and the pagination of the board the
     request's query string asks for, kept on the levels of the districts it reads (ADR 0052) and
     computed again when a level moves there, while the page around them stays kept (ADR 0055)."""
-    if tag != _query_tag(request):
-        return ""
+    if tag != _query_tag(request) or not request.user.has_perm("supervision.view_board"):
+        return ""  # the page checked both before it marked the place; a filler checks again
     filters = _board_form(request).filters()
     on = today()
     # The office picks tasks on the board to urge their units: its rows carry a box each.
