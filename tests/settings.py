@@ -15,3 +15,4 @@ MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="refor
 LANGUAGE_CODE = "zh-hans"
 STATIC_ROOT = tempfile.mkdtemp(prefix="reformledger-test-static-")
 WHITENOISE_USE_FINDERS = True
+COMPILED_QUERIES_CHECK = True  # every compiled query built afresh too, and compared (core.compiled)

@@ -46,6 +46,12 @@ QUEUE_DISTRICT = {
 }
 
 
+def queue_key(user, name: str) -> str:
+    """What the queue ``name`` is built from for this person, as a key: who may see what (help:
+    also to whom it was escalated)."""
+    return f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}"
+
+
 def queue_count(request: HttpRequest, name: str) -> int:
     """How many rows the queue ``name`` holds for this person: counted once a request (the page
     and the menu share it), district by district, each district's part cached on its own version
@@ -59,8 +65,7 @@ def queue_count(request: HttpRequest, name: str) -> int:
             user = request.user
             memo[name] = district_count(
                 partial(QUEUES[name], user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
-                # Each queue is built from who may see what (help: also to whom it was escalated).
-                key=f"queue:{name}:{visibility_key(user)}:{user.pk if name == 'help' else ''}",
+                key=queue_key(user, name),
                 family=QUEUE_FAMILY.get(name, "work"),
             )
     return memo[name]

@@ -22,15 +22,15 @@ Reads only: the cockpit writes nothing.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from reformledger.core.cache import LEVELS, Scopes, per_district
+from reformledger.core.cache import Scopes
+from reformledger.core.compiled import compiled
 from reformledger.org.selectors import Actor, actor_for, has_full_access
 from reformledger.reforms.models import Reform, Status
 from reformledger.reforms.selectors import (
     ReformFilters,
     of_visible_reforms,
-    reading_districts,
     reform_list,
     tier_rows,
     visibility_key,
@@ -52,6 +52,7 @@ from reformledger.supervision.selectors.reports import pending_reports
 from reformledger.supervision.selectors.warnings import (
     TaskFilters,
     board_scopes,
+    level_counts,
     warning_list,
     warning_rows,
 )
@@ -99,24 +100,10 @@ def warnings(user, level: str) -> QuerySet[Task]:
 
 
 def warning_counts(user) -> dict[str, int]:
-    """``{"red": n, "amber": m}`` as the board counts them: summed over districts, each district's
-    part cached on its own levels' version (one grouped query for the districts whose levels moved
-    since, ADR 0052)."""
-
-    def compute(missing: list[int]) -> dict[int, dict[str, int]]:
-        # Built only when a district's part is not kept (building the queryset costs a millisecond).
-        qs = warning_list(user).order_by()
-        out: dict[int, dict[str, int]] = {}
-        rows = qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
-        for district, level, n in rows:
-            out.setdefault(district, {})[level] = n
-        return out
-
-    none: dict[str, int] = {}
-    parts = per_district(
-        f"cockpit:warnings:{visibility_key(user)}", reading_districts(user), compute, default=none, family=LEVELS
-    )
-    return {level: sum(part.get(level, 0) for part in parts.values()) for level in (Level.RED, Level.AMBER)}
+    """``{"red": n, "amber": m}`` as the board counts them, from the board's own counts (one value
+    per district and level, kept on that district's levels: ADR 0052)."""
+    counts = level_counts(user, TaskFilters())
+    return {level: counts.get(level, 0) for level in (Level.RED, Level.AMBER)}
 
 
 def workbench_scopes(user) -> Scopes:
@@ -127,8 +114,9 @@ def workbench_scopes(user) -> Scopes:
 
 
 def top_warnings(user, limit: int) -> list[Task]:
-    """The first rows of the warning board (red first, then by due date), in one query."""
-    return list(warning_rows(user)[:limit])
+    """The first rows of the warning board (red first, then by due date), in one query (compiled
+    once per process for who may see what, core.compiled)."""
+    return compiled(("top-warnings", visibility_key(user), limit), lambda: warning_rows(user)[:limit])
 
 
 def reports_waiting(user) -> QuerySet[ProgressReport]:

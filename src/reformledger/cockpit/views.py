@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import ORGANISATION, Scopes, fact_scopes
+from reformledger.core.compiled import compiled
 from reformledger.core.fragments import cached_fragment, personal_page
 from reformledger.core.late import late
 from reformledger.core.rows import row_html
@@ -25,7 +26,7 @@ from reformledger.supervision.rollup import today
 
 from . import selectors
 from .figures import QUEUE_FIGURES, queue_figure_marks, warning_figure_marks, warning_figures
-from .queues import QUEUE_FAMILY, QUEUES, queue_count
+from .queues import QUEUE_FAMILY, QUEUES, queue_count, queue_key
 
 #: How many rows of the warning board and of the other queue the workbench previews.
 WARNING_ROWS = 8
@@ -133,12 +134,12 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
     user = request.user
     if kind != _preview_kind(user):
         return ""
-    rows = QUEUES[kind](user)
-    shown = list(rows.values_list("pk", flat=True)[:QUEUE_ROWS])
+    # The first ids, compiled once per process for who may see what (core.compiled).
+    shown = compiled(("preview", queue_key(user, kind)), lambda: QUEUES[kind](user).values_list("pk", flat=True)[:QUEUE_ROWS])
     count = queue_count(request, kind)
 
     def context() -> dict:
-        listed = {row.pk: row for row in rows.filter(pk__in=shown)}
+        listed = {row.pk: row for row in QUEUES[kind](user).filter(pk__in=shown)}
         return {"preview": {"kind": kind, "rows": [listed[pk] for pk in shown if pk in listed]}}
 
     listed = cached_fragment(

@@ -14,7 +14,7 @@ Authentication itself is wired in ``reformledger.api``; handlers find the caller
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, cast
 
@@ -78,7 +78,7 @@ class PageParams(Schema):
 def paginate(
     qs: QuerySet[Any], params: PageParams, *, count: int | None = None,
     district_ids: Sequence[int] | None = None, order: Sequence[str] | None = None, family: str = "work",
-    count_key: str | None = None,
+    count_key: str | None = None, key: Hashable | None = None,
 ) -> dict[str, Any]:
     """``{"count": N, "items": [...]}`` for one page: two queries whatever the page size
     (one past the last page, which is empty).
@@ -88,10 +88,12 @@ def paginate(
     (``core.cache.district_count``; ``count_key`` names everything ``qs`` is filtered by, cheaper
     than compiling its SQL). ``order``: the queryset's ordering fields (ending in a unique
     one), so that a page in the second half of the list is read from its end (half the depth).
+    ``key``: what ``qs`` is built from, when the caller names it, so that its pages run SQL compiled
+    once per process (core.compiled).
     """
     if count is None:
         count = district_count(qs, district_ids, family=family, key=count_key) if district_ids is not None else cached_count(qs)
-    paginator = KeysetPaginator(qs, params.page_size, fields=order or (), sort="api", count=count)
+    paginator = KeysetPaginator(qs, params.page_size, fields=order or (), sort="api", count=count, key=key)
     if params.page > paginator.num_pages or not count:
         return {"count": count, "items": []}
     if order:

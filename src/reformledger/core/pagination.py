@@ -18,13 +18,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+
+from .compiled import compiled
 
 #: The query parameters that carry a cursor.
 AFTER, BEFORE = "after", "before"
@@ -139,12 +141,15 @@ class KeysetPaginator(Paginator[Any]):
 
     def __init__(
         self, object_list: QuerySet[Any], per_page: int, *, fields: Sequence[str], sort: str,
-        count: int | None = None,
+        count: int | None = None, key: Hashable | None = None,
     ) -> None:
         super().__init__(object_list, per_page)
         #: ``object_list`` as what it is (Paginator types it as anything sliceable).
         self.queryset = object_list
         self.fields, self.sort = list(fields), sort
+        #: What ``object_list`` is built from, when the caller names it: a page by number then runs
+        #: SQL compiled once per process (core.compiled).
+        self.key = key
         if count is not None:
             self.__dict__["count"] = count
 
@@ -188,12 +193,19 @@ class KeysetPaginator(Paginator[Any]):
 
     def _page_by_offset(self, number: int) -> KeysetPage:
         """Page ``number`` by offset, counted from the nearer end of the list."""
-        qs = self.queryset
         start = (number - 1) * self.per_page
         if number > (self.num_pages + 1) // 2 and self.count:
             from_end = max(0, self.count - start - self.per_page)
             size = min(self.per_page, self.count - start)
-            rows = list(qs.order_by(*_order_by(self.fields, reverse=True))[from_end : from_end + size])[::-1]
+            rows = self._slice(from_end, size, reverse=True)[::-1]
         else:
-            rows = list(qs.order_by(*_order_by(self.fields))[start : start + self.per_page])
+            rows = self._slice(start, self.per_page, reverse=False)
         return KeysetPage(rows, number, self)
+
+    def _slice(self, start: int, size: int, *, reverse: bool) -> list[Any]:
+        def build() -> QuerySet[Any]:
+            return self.queryset.order_by(*_order_by(self.fields, reverse=reverse))[start : start + size]
+
+        if self.key is None:
+            return list(build())
+        return compiled(("page", self.key, self.sort, tuple(self.fields), start, size, reverse), build)

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from reformledger.core.compiled import compiled
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import PUBLIC_STATUSES, Reform
 
@@ -66,10 +67,14 @@ def get_round(user, pk: int) -> Round:
 def rating_entry(user, round_id: int, reform_id: int) -> tuple[Round, RoundReform | None]:
     """For a rating: the round (404 unless the person may see it) and its row for the reform, with
     the reform loaded (None when the reform is not in the round). One query when it is."""
-    try:  # one per round and reform (get: no ordering to compile, as first() would)
-        entry = RoundReform.objects.select_related("round", "reform").get(round_id=round_id, reform_id=reform_id)
-    except RoundReform.DoesNotExist:
+    # One per round and reform; asked by every rating, so compiled once per process (core.compiled).
+    found = compiled(
+        "rating-entry", lambda round_pk, reform_pk: RoundReform.objects.select_related("round", "reform").filter(
+            round_id=round_pk, reform_id=reform_pk), round_id, reform_id,
+    )
+    if not found:
         return get_round(user, round_id), None
+    entry = found[0]
     if not user.has_perm("evaluation.view_round", entry.round):
         raise Http404
     return entry.round, entry

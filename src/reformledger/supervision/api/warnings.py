@@ -104,6 +104,7 @@ def list_warnings(
         page = paginate(
             warning_selectors.warning_rows(user, criteria), paging,
             count=warning_selectors.board_count(user, criteria), order=warning_selectors.BOARD_ORDER,
+            key=("api-warnings", reform_selectors.visibility_key(user), repr(criteria)),
         )
         body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
         return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()

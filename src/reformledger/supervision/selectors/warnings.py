@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from reformledger.core.cache import LEVELS, Scopes, fact_scopes, per_district, scope_versions
+from reformledger.core.compiled import compiled
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.selectors import districts_of, list_districts, reading_scopes, visibility_key
@@ -119,7 +121,11 @@ def row_facts(task: Task) -> tuple[object, ...]:
 def full_rows(user, keys: list[Task]) -> list[Task]:
     """The board's rows of these keys with everything they show, in their order (one query); a
     task gone since its key was read stays its key."""
-    loaded = {task.pk: task for task in warning_rows(user).filter(pk__in=[key.pk for key in keys]).order_by()}
+    def build(pks: tuple[int, ...]) -> QuerySet[Task]:
+        return warning_rows(user).filter(pk__in=pks).order_by()
+
+    shown = compiled(("board-rows", visibility_key(user)), build, tuple(key.pk for key in keys))
+    loaded = {task.pk: task for task in shown}
     return [loaded.get(key.pk, key) for key in keys]
 
 
@@ -129,16 +135,19 @@ def level_counts(user, filters: TaskFilters) -> dict[str, int]:
     Summed over districts, each district's counts cached on its own levels' version (core.cache):
     after a write that moved a level in one district, one grouped count of that district."""
 
-    def compute(missing: list[int]) -> dict[int, dict[str, int]]:
-        # Built only when a district's part is not kept (building the queryset costs a millisecond).
+    key = f"board-levels:{visibility_key(user)}|{replace(filters, level=None)!r}"
+
+    def counted(missing: tuple[int, ...]) -> QuerySet[Any, tuple[int, str, int]]:
         qs = warning_list(user, replace(filters, level=None)).order_by()
+        return qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
+
+    def compute(missing: list[int]) -> dict[int, dict[str, int]]:
+        # Built and compiled only when a district's part is not kept, once per process (core.compiled).
         out: dict[int, dict[str, int]] = {}
-        rows = qs.filter(district_id__in=missing).values_list("district_id", "level").annotate(n=Count("pk"))
-        for district, level, n in rows:
+        for district, level, n in compiled(key, counted, tuple(missing)):
             out.setdefault(district, {})[level] = n
         return out
 
-    key = f"board-levels:{visibility_key(user)}|{replace(filters, level=None)!r}"
     totals: dict[str, int] = {}
     none: dict[str, int] = {}
     for part in per_district(key, list_districts(user, filters), compute, default=none, family=LEVELS).values():

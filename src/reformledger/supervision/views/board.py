@@ -139,6 +139,7 @@ def fill_results(request: HttpRequest, tag: str) -> str:
             warning_selectors.warning_keys(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
             fields=warning_selectors.BOARD_ORDER, sort="board",
             count=warning_selectors.board_count(request.user, filters, counts=by_level),
+            key=("board-keys", visibility_key(request.user), repr(filters)),
         )
         page = paginator.page_for(request.GET)
         rows = cached_rows(
