@@ -5,7 +5,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext, override_settings
 
@@ -88,9 +88,22 @@ def test_only_whole_numbers_and_text_are_arguments(tasks):
         compiled("none", lambda pk: Task.objects.filter(pk=pk), None)
 
 
-def test_locking_reads_are_refused(tasks):
+def test_a_read_that_locks_keeps_its_lock(tasks, transactional_db):
+    def build(pk: int):
+        return Task.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True)
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert compiled("lock", build, tasks[0].pk) == [tasks[0].pk]
+        assert compiled("lock", build, tasks[1].pk) == [tasks[1].pk]
+    if connection.features.has_select_for_update:
+        assert all("FOR UPDATE" in q["sql"] for q in queries.captured_queries if "SELECT" in q["sql"])
+
+
+def test_a_queryset_already_read_is_refused(tasks):
+    read = Task.objects.all()
+    list(read)
     with pytest.raises(ImproperlyConfigured):
-        compiled("lock", lambda: Task.objects.select_for_update().filter(pk=tasks[0].pk))
+        compiled("read", lambda: read)
 
 
 def test_the_check_catches_a_key_that_leaves_something_out(tasks):

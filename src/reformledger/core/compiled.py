@@ -21,7 +21,7 @@ level move made stale asks four or five such queries again.
 - The rows are what the queryset gives (model instances with what ``select_related`` joined, or the
   tuples of ``values_list``): Django's own iterables make them, from the kept compiler's columns.
 
-Only reads: never a queryset that locks (``select_for_update``) or writes.
+Only reads (a read that locks its rows, ``select_for_update``, included): writes go the plain way.
 """
 
 from __future__ import annotations
@@ -120,8 +120,8 @@ def _stand_ins(args: Sequence[Arg]) -> tuple[list[Any], list[int | str]]:
 def _compile(shape: Hashable, build: Callable[..., QuerySet[Any]], args: Sequence[Arg]) -> _Kept | None:
     stand_ins, made = _stand_ins(args)
     queryset = build(*stand_ins)
-    if queryset._result_cache is not None or getattr(queryset.query, "select_for_update", False):
-        raise ImproperlyConfigured(f"compiled query {shape!r}: build() must give an unevaluated read")
+    if queryset._result_cache is not None:
+        raise ImproperlyConfigured(f"compiled query {shape!r}: build() must give a queryset not yet read")
     compiler = queryset.query.get_compiler(using=queryset.db)
     try:
         sql, params = compiler.as_sql()

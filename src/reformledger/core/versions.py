@@ -89,13 +89,14 @@ def _read(since: Snapshot | None) -> Snapshot | None:
 def current_snapshot() -> Snapshot:
     """Every version as of now: what this process kept and the few written since (see above)."""
     global _kept
-    if connections[CacheVersion.objects.db].in_atomic_block:
-        # Inside a transaction (a write's, a test's): read whole, keep nothing. It would see its own
-        # uncommitted versions, and a test's database is rolled back under the kept set.
-        whole = _read(None)
-        assert whole is not None
-        return whole
     kept = _kept
+    if connections[CacheVersion.objects.db].in_atomic_block:
+        # Inside a transaction (a write's, a test's): read what changed since the kept set, but keep
+        # nothing. It sees its own uncommitted versions, and a test's database is rolled back under
+        # the kept set (then the chain no longer holds the kept head's entry: read whole).
+        inside = (_read(kept) if kept is not None else None) or _read(None)
+        assert inside is not None
+        return inside
     snapshot = _read(kept) if kept is not None else None
     if snapshot is None:
         if kept is not None:  # not the database the kept versions (and the near copies) came from

@@ -32,6 +32,7 @@ from typing import Any, cast
 from django.db import connection, models
 from django.utils import timezone
 
+from reformledger.core.compiled import compiled
 from reformledger.reforms.models import LOCKED_STATUSES, Reform, Status
 
 from . import levels, spells
@@ -222,10 +223,11 @@ def refresh_reform(reform_id: int, *, on: dt.date | None = None) -> ReformResult
     """Recompute one reform's tree and warning and write what changed (call inside the write's
     transaction, after locking the reform row). A few queries, whatever the tree's size."""
     on = on or today()
-    reform = Reform.objects.filter(pk=reform_id).values_list(*REFORM_FIELDS).get()
-    rows = list(Task.objects.filter(reform_id=reform_id).values_list(*NODE_FIELDS))
+    # Every write on a reform's work asks these three: compiled once per process (core.compiled).
+    (reform,) = compiled("rollup-reform", lambda pk: Reform.objects.filter(pk=pk).values_list(*REFORM_FIELDS), reform_id)
+    rows = compiled("rollup-tasks", lambda pk: Task.objects.filter(reform_id=pk).values_list(*NODE_FIELDS), reform_id)
     nodes, result = compute(reform, rows, on=on, limits=levels.Thresholds.from_settings())
-    warnings = ReformWarning.objects.in_bulk([reform_id])
+    warnings = {w.pk: w for w in compiled("rollup-warning", lambda pk: ReformWarning.objects.filter(pk=pk), reform_id)}
     outcome = Outcome(reform, nodes, result)
     result.moved = moves_board(outcome, warnings.get(reform_id))
     store([outcome], on=on, warnings=warnings, by_person=True)

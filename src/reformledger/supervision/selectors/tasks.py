@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from reformledger.core.compiled import compiled
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import visible_reforms
@@ -60,6 +61,18 @@ def may_know_task(user, task: Task) -> bool:
     return user.has_perm("supervision.view_task", task) or may_know(user, task.reform)
 
 
+def task_with_reform(pk: int) -> Task | None:
+    """The task with its reform (what the rules read), or None: what every write on a task reads
+    first, in its transaction too, so its SQL is compiled once per process (core.compiled)."""
+    found = compiled("task-with-reform", lambda task_pk: Task.objects.select_related("reform").filter(pk=task_pk), pk)
+    return found[0] if found else None
+
+
+def has_subtasks(task: Task) -> bool:
+    """Whether the task is split into sub-tasks (then its progress is their roll-up)."""
+    return bool(compiled("task-has-subtasks", lambda task_pk: Task.objects.filter(parent_id=task_pk).values_list("pk")[:1], task.pk))
+
+
 def get_task(user, pk: int, *, for_change: bool = False) -> Task:
     """One task with what its page shows; 404 unless the person may see it.
 
@@ -69,7 +82,7 @@ def get_task(user, pk: int, *, for_change: bool = False) -> Task:
     and a seven-table join costs a progress report more to plan than the report costs to store.
     """
     if for_change:
-        task = Task.objects.select_related("reform").filter(pk=pk).first()
+        task = task_with_reform(pk)
         if task is None or not may_know_task(user, task):
             raise Http404
         return task

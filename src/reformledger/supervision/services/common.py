@@ -9,7 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reformledger.core.compiled import compiled
 from reformledger.reforms.models import Reform
+
+from ..models import Task
+from ..selectors.tasks import task_with_reform
 
 #: How long a second, identical submission by the same person counts as the first sent twice.
 REPEAT_WINDOW = dt.timedelta(minutes=2)
@@ -19,10 +23,23 @@ Errors = dict[str, list[str]]
 
 
 def lock_reform(reform_id: int) -> Reform:
-    """The reform's row, locked for the rest of the write's transaction."""
+    """The reform's row, locked for the rest of the write's transaction (every write on a reform's
+    work begins here: its SQL is compiled once per process, core.compiled)."""
     # Only the reform's row: a join here would lock its district's unit row too (PostgreSQL),
     # serialising every write of the district.
-    return Reform.objects.select_for_update().get(pk=reform_id)
+    found = compiled("lock-reform", lambda pk: Reform.objects.select_for_update().filter(pk=pk), reform_id)
+    if not found:
+        raise Reform.DoesNotExist(f"no reform {reform_id}")
+    return found[0]
+
+
+def reloaded_task(task: Task) -> Task:
+    """``task`` read again with its reform, once its reform is locked: a write decides on what it
+    reads under the lock, not on what the request loaded before."""
+    found = task_with_reform(task.pk)
+    if found is None:
+        raise Task.DoesNotExist(f"no task {task.pk}")
+    return found
 
 
 def add_error(errors: Errors, field: str, message: str) -> None:

@@ -25,7 +25,7 @@ from reformledger.reforms.models import Reform
 from .. import notify
 from ..models import ExtensionRequest, ExtensionStatus, Level, Task, TaskStatus
 from ..rollup import WATCHED_STATUSES, refresh_reform, today
-from .common import Errors, add_error, check_date, lock_reform
+from .common import Errors, add_error, check_date, lock_reform, reloaded_task
 from .deadlines import move_due_date
 from .evidence import check_evidence, store_evidence
 
@@ -47,7 +47,7 @@ def request_extension(
 ) -> ExtensionRequest:
     """The unit responsible for ``task`` (or the reform's lead unit) asks for a later due date."""
     reform = lock_reform(task.reform_id)
-    task = Task.objects.select_related("reform").get(pk=task.pk)
+    task = reloaded_task(task)
     require(
         user, "supervision.request_extension", task,
         message=_("Only the unit responsible for the task, or the reform's lead unit, asks for more time."),

@@ -27,7 +27,8 @@ from reformledger.reforms.models import LOCKED_STATUSES, Reform
 
 from ..models import SETTLED_STATUSES, Task
 from ..rollup import refresh_reform, today
-from .common import Errors, add_error, lock_reform
+from ..selectors.tasks import has_subtasks
+from .common import Errors, add_error, lock_reform, reloaded_task
 
 
 def _check(percent: Any, reason: str, errors: Errors) -> int | None:
@@ -46,14 +47,14 @@ def correct_progress(*, user, task: Task, percent: int, reason: str) -> Task:
     """The office corrects a leaf task's accepted progress, with a reason; the reform's roll-up
     follows. A report awaiting review stays awaiting review."""
     reform = lock_reform(task.reform_id)
-    task = Task.objects.select_related("reform").get(pk=task.pk)
+    task = reloaded_task(task)
     require(
         user, "supervision.correct_progress", task,
         message=_("Only the reform office of the reform's district corrects progress."),
     )
     errors: Errors = {}
     number = _check(percent, reason, errors)
-    if task.children.exists():
+    if has_subtasks(task):
         add_error(errors, "task", _("This task is split into sub-tasks; its progress is their roll-up: correct those."))
     if task.status in SETTLED_STATUSES or reform.status in LOCKED_STATUSES:
         add_error(errors, "task", _("This task is no longer open; its progress is kept as it was."))

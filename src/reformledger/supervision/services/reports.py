@@ -27,8 +27,9 @@ from reformledger.reforms.models import Reform
 from .. import notify
 from ..models import SETTLED_STATUSES, Decision, ProgressReport, Reminder, Task, TaskStatus
 from ..rollup import refresh_reform, today
+from ..selectors.tasks import has_subtasks
 from ..selectors.warnings import WARNING_LEVELS
-from .common import Errors, add_error, lock_reform, refuse_repeat
+from .common import Errors, add_error, lock_reform, refuse_repeat, reloaded_task
 from .evidence import check_evidence, store_evidence
 from .help import open_help
 
@@ -58,7 +59,7 @@ def _check_report(task: Task, *, percent: int, text: str) -> int:
         add_error(errors, "text", _("Say what was done."))
     if task.status in SETTLED_STATUSES:
         add_error(errors, "task", _("This task is completed; report on an open task."))
-    if task.children.exists():
+    if has_subtasks(task):
         add_error(errors, "task", _("This task is split into sub-tasks; report on those."))
     if errors or number is None:
         raise ValidationError(errors)
@@ -71,7 +72,7 @@ def submit_report(
 ) -> ProgressReport:
     """A unit's progress report on one of its own tasks, with evidence files."""
     reform = lock_reform(task.reform_id)
-    task = Task.objects.select_related("reform").get(pk=task.pk)
+    task = reloaded_task(task)
     require(user, "supervision.report_on_task", task)
     number = _check_report(task, percent=percent, text=text)
     refuse_repeat(ProgressReport.objects.filter(task=task, reporter=user, percent=number, text=text.strip()), field="text")

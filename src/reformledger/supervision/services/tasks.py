@@ -29,7 +29,7 @@ from reformledger.reforms.models import Reform, Status
 from ..models import SETTLED_STATUSES, OverdueSpell, ProgressReport, ReformWarning, Task, TaskStatus
 from ..rollup import refresh_reform, today
 from ..scan import recompute_reforms
-from .common import Errors, add_error, check_date, lock_reform
+from .common import Errors, add_error, check_date, lock_reform, reloaded_task
 from .deadlines import move_due_date
 
 
@@ -173,7 +173,7 @@ def create_task(
     after its siblings."""
     reform = lock_reform(reform.pk)
     if parent is not None:
-        parent = Task.objects.select_related("reform").get(pk=parent.pk)
+        parent = reloaded_task(parent)
         if parent.reform_id != reform.pk:
             raise ValidationError({"parent": _("The parent task belongs to another reform.")})
         require(user, "supervision.split_task", parent)
