@@ -198,3 +198,41 @@ def test_a_level_moved_refills_the_board_s_results_not_the_page(client_for, peop
         assert without_token.sub("", kept[url].split('id="results"')[1]) == without_token.sub("", fresh.split('id="results"')[1]), url
     assert "微改革任务黄0" in client.get(BOARD).content.decode()
     assert "微改革任务黄0" not in client.get(f"{BOARD}?level=amber").content.decode().split('id="results"')[1]
+
+
+def test_the_preview_is_rendered_again_only_for_a_level_moved_in_its_rows_districts(
+    client_for, province_office, people, other_people, district, other_district, work, reform_factory,
+):
+    """The province office's preview shows 罗湖区's reports waiting longest: a level moved in 福田区
+    leaves its rows as they were (not rendered again); one moved in 罗湖区 renders them again, and
+    either way the page shows what a fresh render shows."""
+    from reformledger.core.store import store
+    from reformledger.supervision.models import Task
+    from reformledger.supervision.services.tasks import update_task
+    from tests.cockpit.conftest import _task, days
+
+    futian = reform_factory(code="FT-M-01", title="福田微改革", district=other_district.district, lead_unit=other_district.street,
+                            status="in_progress", start_date=days(-100), due_date=days(200))
+    theirs = _task(other_district, futian, "福田任务黄", "amber", unit=other_district.street)
+    client = client_for(province_office)
+
+    def preview(response) -> str:
+        return response.content.decode().split('aria-labelledby="h-preview"')[1].split("</section>")[0]
+
+    client.get(WORKBENCH)
+    client.get(WORKBENCH)
+    update_task(user=other_people.office, task=theirs, changes={"due_date": days(-1)}, reason="按督查要求提前")
+    response = client.get(WORKBENCH)
+    assert "cockpit/_workbench_warnings.html" in [t.name for t in response.templates]  # the red rows moved
+    assert "cockpit/_workbench_preview.html" not in [t.name for t in response.templates]  # its rows did not
+    kept = preview(response)
+    store.clear()
+    assert kept == preview(client.get(WORKBENCH))
+
+    amber = Task.objects.get(title="微改革任务黄0")
+    update_task(user=people.office, task=amber, changes={"due_date": days(-1)}, reason="按督查要求提前")
+    response = client.get(WORKBENCH)
+    assert "cockpit/_workbench_preview.html" in [t.name for t in response.templates]
+    kept = preview(response)
+    store.clear()
+    assert kept == preview(client.get(WORKBENCH))

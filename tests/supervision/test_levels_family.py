@@ -135,6 +135,24 @@ def test_the_province_warnings_api_shows_a_listed_tasks_report_at_once(api, peop
     assert {item["id"]: item["last_report_on"] for item in after["items"]}[overdue.pk] == TODAY.isoformat()
 
 
+def test_the_warnings_api_s_kept_items_are_what_a_fresh_encoding_gives(api, people, province_office, work):
+    """Each item of ``GET /warnings`` is kept encoded on its row's version (its task's columns, the
+    reform rows' and organisation's versions, the day, the language): after a report that moved the
+    list and after a reform renamed, the body is the one a cold cache gives."""
+    from reformledger.core.store import store
+
+    _green, overdue, _silent = work
+    api.get("/warnings", province_office)
+    report_services.submit_report(user=people.unit_staff, task=overdue, percent=10, text="推进")
+    reform_services.update_reform(user=people.office, reform=overdue.reform, data={"title": "改名后的改革"})
+    for language in ("zh-hans", "en"):
+        kept = api.get("/warnings", province_office, HTTP_ACCEPT_LANGUAGE=language).content
+        store.clear()
+        assert api.get("/warnings", province_office, HTTP_ACCEPT_LANGUAGE=language).content == kept
+    item = {item["id"]: item for item in api.get("/warnings", province_office).json()["items"]}[overdue.pk]
+    assert item["reform"]["title"] == "改名后的改革" and item["last_report_on"] == TODAY.isoformat()
+
+
 def test_the_province_reforms_api_shows_an_accepted_progress_at_once(api, people, province_office, work):
     _green, overdue, _silent = work
 

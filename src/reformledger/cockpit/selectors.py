@@ -53,8 +53,8 @@ from reformledger.supervision.selectors.warnings import (
     TaskFilters,
     board_scopes,
     level_counts,
+    warning_keys,
     warning_list,
-    warning_rows,
 )
 
 # --- who gets the workbench, and which figures ----------------------------------------------------
@@ -114,9 +114,10 @@ def workbench_scopes(user) -> Scopes:
 
 
 def top_warnings(user, limit: int) -> list[Task]:
-    """The first rows of the warning board (red first, then by due date), in one query (compiled
-    once per process for who may see what, core.compiled)."""
-    return compiled(("top-warnings", visibility_key(user), limit), lambda: warning_rows(user)[:limit])
+    """The keys of the first rows of the warning board (red first, then by due date): the columns a
+    row shows, nothing joined (``warning_keys``; the rows not kept rendered are loaded in full), in
+    one query compiled once per process for who may see what (core.compiled)."""
+    return compiled(("top-warnings", visibility_key(user), limit), lambda: warning_keys(user)[:limit])
 
 
 def reports_waiting(user) -> QuerySet[ProgressReport]:

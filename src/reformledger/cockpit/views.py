@@ -8,25 +8,32 @@ page, or the badges it registers in the navigation (``apps.py``).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import ORGANISATION, Scopes, fact_scopes
+from reformledger.core.cache import LEVELS, ORGANISATION, Scopes, fact_scopes
 from reformledger.core.compiled import compiled
-from reformledger.core.fragments import cached_fragment, personal_page
+from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
 from reformledger.core.late import late
-from reformledger.core.rows import row_html
+from reformledger.core.rows import id_url, row_html, short_date
 from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
-from reformledger.reforms.selectors import districts_of, visibility_key
+from reformledger.reforms.selectors import visibility_key
+from reformledger.supervision.models import Task
 from reformledger.supervision.rollup import today
+from reformledger.supervision.selectors import warnings as warning_selectors
+from reformledger.supervision.templatetags.supervision import due_in_words, level_badge, warning_text
 
 from . import selectors
 from .figures import QUEUE_FIGURES, queue_figure_marks, warning_figure_marks, warning_figures
-from .queues import QUEUE_FAMILY, QUEUES, queue_count, queue_key
+from .queues import QUEUE_DISTRICT, QUEUE_FAMILY, QUEUES, queue_count, queue_key
 
 #: How many rows of the warning board and of the other queue the workbench previews.
 WARNING_ROWS = 8
@@ -95,15 +102,16 @@ def _preview_kind(user) -> str | None:
     return None
 
 
-def _preview_scopes(user, kind: str) -> Scopes:
+def _preview_scopes(kind: str, district_ids: set[int]) -> Scopes:
     """What the shown rows of a preview are made of, besides which rows they are (the preview's key
-    names them): the reports' tasks, reforms and units change with writes that move the levels
-    (every write of the work but a quiet report, ADR 0052); help requests and proposals with their
-    own records (core.cache families)."""
-    levels = selectors.workbench_scopes(user)
+    names them): the records of the districts they are in (``district_ids``), not of every district
+    the person reads. A report's task, reform and unit change with writes that move that district's
+    levels (every write of the work but a quiet report, ADR 0052); help requests and proposals with
+    their own records (core.cache families)."""
+    levels = fact_scopes(LEVELS, district_ids)
     if kind == "reports":
         return levels
-    return (*fact_scopes(QUEUE_FAMILY[kind], districts_of(actor_for(user))), *levels)
+    return (*fact_scopes(QUEUE_FAMILY[kind], district_ids), *levels)
 
 
 #: The preview's heading for each queue it may show (its rows, count and link are the queue's own).
@@ -134,17 +142,24 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
     user = request.user
     if kind != _preview_kind(user):
         return ""
-    # The first ids, compiled once per process for who may see what (core.compiled).
-    shown = compiled(("preview", queue_key(user, kind)), lambda: QUEUES[kind](user).values_list("pk", flat=True)[:QUEUE_ROWS])
+    # The first ids and their districts, compiled once per process for who may see what (core.compiled).
+    first = compiled(
+        ("preview", queue_key(user, kind)),
+        lambda: QUEUES[kind](user).values_list("pk", QUEUE_DISTRICT[kind])[:QUEUE_ROWS],
+    )
+    shown = tuple(pk for pk, _district in first)
     count = queue_count(request, kind)
 
     def context() -> dict:
-        listed = {row.pk: row for row in QUEUES[kind](user).filter(pk__in=shown)}
+        listed = {
+            row.pk: row
+            for row in compiled(("preview-rows", queue_key(user, kind)), lambda pks: QUEUES[kind](user).filter(pk__in=pks), shown)
+        }
         return {"preview": {"kind": kind, "rows": [listed[pk] for pk in shown if pk in listed]}}
 
     listed = cached_fragment(
         request, "cockpit/_workbench_preview.html", context,
-        key_parts=(kind, tuple(shown)), scopes=(*_preview_scopes(user, kind), *ORGANISATION),
+        key_parts=(kind, shown), scopes=(*_preview_scopes(kind, {district for _pk, district in first}), *ORGANISATION),
     )
     return row_html(
         '<section class="rl-panel h-100" aria-labelledby="h-preview"><div class="rl-panel-head">'
@@ -154,15 +169,51 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
     )
 
 
+WARNING_ROW = (
+    '<tr class="rl-sv-row-{level}">\n  <td>{badge}</td>\n  <td class="rl-title-cell">\n'
+    '    <a href="{task_url}">{title}</a>\n    <div class="rl-sv-why">{why}</div>\n  </td>\n'
+    '  <td class="d-none d-lg-table-cell">\n    <a href="{tree_url}"><span class="rl-code">{code}</span> {reform}</a>\n  </td>\n'
+    '  <td class="d-none d-md-table-cell">{unit}</td>\n  <td class="text-nowrap">\n'
+    '    <time datetime="{due_iso}">{due}</time>\n    <div class="rl-sv-due">{due_words}</div>\n  </td>\n</tr>\n'
+)
+
+
+def warning_row_renderer(*, on: dt.date) -> Callable[[Task], SafeString]:
+    """A function rendering one of the workbench's red and amber rows (a ``<tr>``) in Python (ADR
+    0053), with the board's badges and words."""
+    task_url, tree_url = id_url("supervision:task"), id_url("supervision:tree")
+
+    def render_row(task: Task) -> SafeString:
+        return row_html(
+            WARNING_ROW, level=task.level, badge=level_badge(task.level), task_url=task_url(task.pk), title=task.title,
+            why=warning_text(task, on), tree_url=tree_url(task.reform_id), code=task.reform.code, reform=task.reform.title,
+            unit=task.unit.name, due_iso=task.due_date.isoformat(), due=short_date(task.due_date),
+            due_words=due_in_words(task.due_date, on),
+        )
+
+    return render_row
+
+
 def fill_warning_rows(request: HttpRequest, _arg: str) -> str:
     """The late value ``workbench-warnings``: the first red and amber tasks, with the board's total,
-    kept on the levels of the person's districts (ADR 0052)."""
+    kept on the levels of the person's districts (ADR 0052). Each row is the board's row key and is
+    rendered once per version of what it shows (``core.fragments.cached_rows``): a level moved
+    anywhere asks which rows are first again and renders only a row that changed."""
     user = request.user
     on = today()
     warning_total = sum(figure.count for figure in warning_figures(request))
+
+    def context() -> dict:
+        tasks = selectors.top_warnings(user, WARNING_ROWS)
+        rows = cached_rows(
+            tasks, name="workbench-warning",
+            version_of=lambda task: (warning_selectors.row_facts(task), on), render=warning_row_renderer(on=on),
+            load=lambda keys: warning_selectors.full_rows(user, keys),
+        )
+        return {"warning_rows": rows, "warning_tasks": tasks, "warning_total": warning_total}
+
     return cached_fragment(
-        request, "cockpit/_workbench_warnings.html",
-        lambda: {"warning_rows": selectors.top_warnings(user, WARNING_ROWS), "warning_total": warning_total, "today": on},
+        request, "cockpit/_workbench_warnings.html", context,
         key_parts=(visibility_key(user), on.isoformat(), warning_total),
         scopes=(*selectors.workbench_scopes(user), *ORGANISATION),
     )

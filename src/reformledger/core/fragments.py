@@ -73,7 +73,8 @@ def cached_rows(
     rows: Sequence[T], *, name: str, version_of: Callable[[T], object], render: Callable[[T], str],
     load: Callable[[list[T]], list[T]] | None = None,
 ) -> list[SafeString]:
-    """Each row's HTML, cached on the row's own version (``version_of(row)``: what it shows).
+    """Each row's HTML (or, for an API's list, its JSON), cached on the row's own version
+    (``version_of(row)``: what it shows).
 
     A list that changed in one row re-renders that row only; rows are shared by every page and
     person showing them (``name`` and ``version_of`` must hold everything ``render`` reads).

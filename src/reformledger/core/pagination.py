@@ -18,13 +18,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.paginator import InvalidPage, Page, Paginator
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import OrderBy
+from django.utils.functional import cached_property
 
 from .compiled import compiled
 
@@ -140,12 +141,13 @@ class KeysetPaginator(Paginator[Any]):
     """
 
     def __init__(
-        self, object_list: QuerySet[Any], per_page: int, *, fields: Sequence[str], sort: str,
-        count: int | None = None, key: Hashable | None = None,
+        self, object_list: QuerySet[Any] | Callable[[], QuerySet[Any]], per_page: int, *, fields: Sequence[str],
+        sort: str, count: int | None = None, key: Hashable | None = None,
     ) -> None:
-        super().__init__(object_list, per_page)
-        #: ``object_list`` as what it is (Paginator types it as anything sliceable).
-        self.queryset = object_list
+        if not isinstance(object_list, QuerySet) and count is None:
+            raise TypeError("a paginator over a function building its queryset is given its count")
+        super().__init__(object_list, per_page)  # type: ignore[arg-type]  # a builder: never sliced by Paginator
+        self._build = object_list if not isinstance(object_list, QuerySet) else (lambda: object_list)
         self.fields, self.sort = list(fields), sort
         #: What ``object_list`` is built from, when the caller names it: a page by number then runs
         #: SQL compiled once per process (core.compiled).
@@ -153,17 +155,21 @@ class KeysetPaginator(Paginator[Any]):
         if count is not None:
             self.__dict__["count"] = count
 
+    @cached_property
+    def queryset(self) -> QuerySet[Any]:
+        """The list's queryset; with a ``key`` and a function building it, built only when a page's
+        SQL is not compiled yet (or a cursor is followed)."""
+        return self._build()
+
     def cursor_of(self, row: Any) -> str:
         return encode_cursor(self.sort, [getattr(row, name.lstrip("-")) for name in self.fields])
 
     def page_for(self, params: Any) -> KeysetPage:
         """The page the query parameters ask for (``page``, and ``after`` or ``before``)."""
         number = self.validate_number_or_first(params.get("page"))
-        qs = self.queryset
-        model = qs.model
         for name, reverse in ((AFTER, False), (BEFORE, True)):
             raw = params.get(name)
-            values = decode_cursor(model, self.fields, self.sort, raw) if raw else None
+            values = decode_cursor(self.queryset.model, self.fields, self.sort, raw) if raw else None
             if values is not None:
                 rows = self._rows_after(values, reverse=reverse)
                 if rows:

@@ -13,6 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 
 from reformledger.core import limits
 from reformledger.core.api import ObjectId, PageParams, cached_json, paginate, signed_in_user
+from reformledger.core.fragments import cached_rows
 from reformledger.org.schemas import UnitRef
 from reformledger.reforms import selectors as reform_selectors
 from reformledger.reforms.api import DomainRef
@@ -101,13 +102,21 @@ def list_warnings(
     def encode() -> bytes:
         if criteria.period:
             return _encode_period(user, criteria, paging, on)
+        # The page's keys (the columns an item shows, nothing joined); each item encoded once per
+        # version of what it shows, day and language, and loaded in full only when it is not kept,
+        # as the board's rows are (core.fragments.cached_rows).
         page = paginate(
-            warning_selectors.warning_rows(user, criteria), paging,
+            warning_selectors.warning_keys(user, criteria), paging,
             count=warning_selectors.board_count(user, criteria), order=warning_selectors.BOARD_ORDER,
             key=("api-warnings", reform_selectors.visibility_key(user), repr(criteria)),
         )
-        body = {"count": page["count"], "items": [_warning_item(task, on) for task in page["items"]]}
-        return json.dumps(body, cls=NinjaJSONEncoder, ensure_ascii=False).encode()
+        items = cached_rows(
+            page["items"], name="api-warning", version_of=lambda task: (warning_selectors.row_facts(task), on),
+            render=lambda task: json.dumps(_warning_item(task, on), cls=NinjaJSONEncoder, ensure_ascii=False),
+            load=lambda keys: warning_selectors.full_rows(user, keys),
+        )
+        # What json.dumps({"count": …, "items": […]}) writes, with the items as they were encoded.
+        return f'{{"count": {page["count"]}, "items": [{", ".join(items)}]}}'.encode()
 
     # The same page for everyone who may see the same tasks, until a write moves the levels of the
     # districts it reads (every write of their work and the scan, but not a report that moves

@@ -136,7 +136,7 @@ def fill_results(request: HttpRequest, tag: str) -> str:
         # The page's keys (the columns a row shows, nothing joined); each row rendered once per
         # version of what it shows and day, and loaded in full only when its rendering is not kept.
         paginator = KeysetPaginator(
-            warning_selectors.warning_keys(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
+            lambda: warning_selectors.warning_keys(request.user, filters), settings.CATALOGUE_PAGE_SIZE,
             fields=warning_selectors.BOARD_ORDER, sort="board",
             count=warning_selectors.board_count(request.user, filters, counts=by_level),
             key=("board-keys", visibility_key(request.user), repr(filters)),
