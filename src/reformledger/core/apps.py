@@ -15,6 +15,7 @@ class CoreConfig(AppConfig):
         from . import signin
         from .late import register_late
         from .middleware import SessionTimeoutMiddleware
+        from .templatetags.late_values import fill_csrf_token
         from .templatetags.menu import fill_badge, fill_total
 
         user_locked_out.connect(signin.record_lockout, dispatch_uid="reformledger.core.signin.record_lockout")
@@ -22,6 +23,8 @@ class CoreConfig(AppConfig):
         # The menu's badges, filled each time a page is served (core.late, ADR 0055).
         register_late("menu-badge", fill_badge)
         register_late("menu-total", fill_total)
+        # A form's CSRF token in a fragment kept for several people and sessions: each response's own.
+        register_late("csrf-token", fill_csrf_token, kept=False)
 
 
 class AdminConfig(admin_apps.AdminConfig):

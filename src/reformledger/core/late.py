@@ -76,11 +76,31 @@ def late(request: Any, kind: str, arg: str = "") -> SafeString:
     return mark_safe(_fillers[kind](request, arg))  # noqa: S308 - the filler's escaped HTML
 
 
+#: How deep late values may hold marks of their own (a kept fragment's CSRF token in the board's results).
+DEPTH = 3
+
+
 def fill(request: Any, content: bytes) -> bytes:
+    """``content`` with every mark of ours replaced by its value. A value is computed with marks of
+    its own kept as marks (what it keeps must hold nothing per session either), and those are filled
+    in turn, up to :data:`DEPTH` deep."""
+    for _depth in range(DEPTH):
+        if b"<!--rl-late:" not in content:
+            break
+        token = _marking.set(True)
+        try:
+            filled = _fill_once(request, content)
+        finally:
+            _marking.reset(token)
+        if filled == content:
+            break
+        content = filled
+    return content
+
+
+def _fill_once(request: Any, content: bytes) -> bytes:
     """``content`` with every mark of ours replaced by its value, the values of one response
     computed together (or read together from the cache)."""
-    if b"<!--rl-late:" not in content:
-        return content
     nonce = _nonce().encode()
     marks = sorted({(kind.decode(), arg.decode()) for found, kind, arg in _MARK.findall(content) if found == nonce})
     if not marks:

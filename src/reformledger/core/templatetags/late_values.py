@@ -1,0 +1,31 @@
+"""Template tags for what a kept fragment may not hold itself, filled as the response is served
+(core.late, ADR 0055)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.middleware.csrf import get_token
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from ..late import late
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def late_csrf_token(context: dict[str, Any]) -> SafeString | str:
+    """``{% csrf_token %}`` inside a fragment kept for everyone who sees the same rows (the board's
+    results): the token is each session's own, so the fragment holds a mark that every response
+    fills with its own token, never kept."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return late(request, "csrf-token")
+
+
+def fill_csrf_token(request: Any, _arg: str) -> str:
+    """The late value ``csrf-token``: the hidden input ``{% csrf_token %}`` renders."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
