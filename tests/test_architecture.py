@@ -156,3 +156,20 @@ def test_templates_load_only_their_own_or_lower_apps_tags(template):
         for name in names.split():
             if name in libraries:
                 assert layer_of(libraries[name]) <= owner, f"{relative(template)} loads {name} of {libraries[name]}"
+
+
+def test_no_kept_fragment_holds_a_csrf_token():
+    """A fragment kept by ``cached_fragment`` is served to everyone who sees the same rows, whatever
+    their session: a form in it takes its token as a late value (``{% late_csrf_token %}``), never
+    ``{% csrf_token %}`` (it would be the first session's, refused for every other)."""
+    named = set()
+    for path in SRC.rglob("*.py"):
+        for call in re.finditer(r"cached_fragment\(\s*\w+,\s*\"([^\"]+\.html)\"", path.read_text(encoding="utf-8")):
+            named.add(call.group(1))
+    assert "supervision/_board_results.html" in named
+    offending = []
+    for name in sorted(named):
+        for template in SRC.glob(f"*/templates/{name}"):
+            if re.search(r"{%\s*csrf_token\s*%}", template.read_text(encoding="utf-8")):
+                offending.append(name)
+    assert not offending, offending
