@@ -49,13 +49,16 @@ def test_a_value_cached_on_another_district_survives_the_write(people, district,
 
 def test_an_organisation_write_bumps_work_too(district):
     scopes = write_scopes(district.sub_a)
-    # The work's families too (the levels the board reads, ADR 0052): unit and people names show there.
+    # The work's families too (the levels the board reads, ADR 0052; whether tasks are settled):
+    # unit and people names show there.
     d = district.district.pk
-    assert scopes == {f"org:d{d}", "org:*", f"work:d{d}", "work:*", f"levels:d{d}", "levels:*"}
+    assert scopes == {
+        f"org:d{d}", "org:*", f"work:d{d}", "work:*", f"levels:d{d}", "levels:*", f"settled:d{d}", "settled:*",
+    }
     # A district records itself as its district; an object of no district concerns every district.
     assert f"org:d{district.district.pk}" in write_scopes(district.district)
     assert write_scopes(Domain.objects.first()) == {
-        "org:every", "org:*", "work:every", "work:*", "levels:every", "levels:*"
+        "org:every", "org:*", "work:every", "work:*", "levels:every", "levels:*", "settled:every", "settled:*",
     }
 
 

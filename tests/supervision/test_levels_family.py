@@ -252,3 +252,29 @@ def test_a_board_row_escapes_what_people_typed(client_for, people, reform, add_r
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'aria-label="Select “&lt;script&gt;alert(1)&lt;/script&gt;”"' in page
+
+
+def test_the_orders_tasks_past_deadline_are_kept_through_a_report_that_moves_a_level(people, district, work):
+    """The board's "tasks past their order's deadline" reads whether tasks are settled (the
+    ``settled`` family): a report that moved a level leaves the count kept (no query), and the
+    review that settles the task counts it again."""
+    from django.core.cache import cache
+
+    from reformledger.supervision.selectors.orders import late_counts
+    from tests.factories import OrderFactory, OrderItemFactory
+
+    _green, overdue, _silent = work
+    order = OrderFactory(district=district.district, issued_by=people.office, status="issued")
+    OrderItemFactory(order=order, task=overdue, deadline=days(-1))
+    cache.clear()
+    assert late_counts(people.office, TODAY)["items"] == 1
+    d = district.district.pk
+    before = _levels(d)
+    report = report_services.submit_report(user=people.unit_staff, task=overdue, percent=100, text="全部完成")
+    assert _levels(d) > before  # the report moved what the board shows
+    with CaptureQueriesContext(connection) as queries:
+        assert late_counts(people.office, TODAY)["items"] == 1
+    assert not [q for q in queries.captured_queries if "orderitem" in q["sql"]]  # kept
+    report_services.review_report(user=people.office, report=report, accept=True)
+    assert Task.objects.get(pk=overdue.pk).status in ("done", "closed")
+    assert late_counts(people.office, TODAY)["items"] == 0

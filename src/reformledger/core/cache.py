@@ -105,6 +105,10 @@ def register_action_family(actions: Iterable[str], family: str) -> None:
 #: What the roll-up computes (levels, progress, warnings): a work family ``supervision`` registers, which a
 #: report bumps only when it moved them (ADR 0052); the board, the workbench, the catalogues read it.
 LEVELS = "levels"
+#: Whether tasks are settled, with their dates and the orders' items: a work family ``supervision``
+#: registers, quiet on progress reports (a report never settles a task nor moves a deadline), which
+#: the orders' "tasks past their order's deadline" reads.
+SETTLED = "settled"
 
 
 def register_work_family(family: str, *, quiet_actions: Iterable[str]) -> None:

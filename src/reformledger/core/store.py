@@ -65,10 +65,13 @@ class NearCopies:
                 return None
             self._entries.move_to_end(key)
             raw = entry[1]
-        return pickle.loads(raw)  # noqa: S301 - our own values, pickled by this process
+        return _loads(raw)
 
     def put(self, key: str, value: Any, timeout: float) -> None:
-        raw = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+        self.put_raw(key, pickle.dumps(value, pickle.HIGHEST_PROTOCOL), timeout)
+
+    def put_raw(self, key: str, raw: bytes, timeout: float) -> None:
+        """Keep ``raw``, a value already pickled (as the shared cache holds it)."""
         if len(raw) > min(NEAR_ENTRY_MAX_BYTES, self.limit):
             with self._lock:
                 self._drop(key)
@@ -92,11 +95,25 @@ class NearCopies:
 
 
 class _Pending(threading.local):
-    """This thread's writes to the shared cache, waiting for its request's response to be sent."""
+    """This thread's writes to the shared cache (pickled), waiting for its request's response to be sent."""
 
     def __init__(self) -> None:
         self.deferring = False
-        self.writes: dict[str, tuple[Any, float]] = {}
+        self.writes: dict[str, tuple[bytes, float]] = {}
+
+
+#: The shared cache's key version of the entries written here: each is pickled once, by this
+#: module, and the same bytes are the near copy and the shared entry (the shared cache's own
+#: serializer then only wraps bytes). Another version never reads them as values.
+RAW_VERSION = 2
+
+
+def _dumps(value: Any) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(raw: bytes) -> Any:
+    return pickle.loads(raw)  # noqa: S301 - our own values, pickled by this module
 
 
 class VersionedStore:
@@ -126,12 +143,12 @@ class VersionedStore:
             return near
         waiting = self._pending.writes.get(key)
         if waiting is not None:
-            return waiting[0]
-        value = self.shared.get(key)
-        if value is None:
+            return _loads(waiting[0])
+        raw = self.shared.get(key, version=RAW_VERSION)
+        if raw is None:
             return near
-        self.near.put(key, value, self._timeout(None))
-        return value
+        self.near.put_raw(key, raw, self._timeout(None))
+        return _loads(raw)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         keys = list(keys)
@@ -142,16 +159,16 @@ class VersionedStore:
         for key in keys:
             value = self.near.get(key)
             if value is None and key in self._pending.writes:
-                value = self._pending.writes[key][0]
+                value = _loads(self._pending.writes[key][0])
             if value is None:
                 asked.append(key)
             else:
                 found[key] = value
         if asked:
-            fetched = self.shared.get_many(asked)
-            for key, value in fetched.items():
-                self.near.put(key, value, self._timeout(None))
-            found.update(fetched)
+            seconds = self._timeout(None)
+            for key, raw in self.shared.get_many(asked, version=RAW_VERSION).items():
+                self.near.put_raw(key, raw, seconds)
+                found[key] = _loads(raw)
         return found
 
     def set(self, key: str, value: Any, timeout: float | None = None) -> None:
@@ -164,12 +181,13 @@ class VersionedStore:
             self.shared.set_many(dict(values), timeout)
             return
         seconds = self._timeout(timeout)
-        for key, value in values.items():
-            self.near.put(key, value, seconds)
+        raws = {key: _dumps(value) for key, value in values.items()}
+        for key, raw in raws.items():
+            self.near.put_raw(key, raw, seconds)
         if self._pending.deferring:
-            self._pending.writes.update((key, (value, seconds)) for key, value in values.items())
+            self._pending.writes.update((key, (raw, seconds)) for key, raw in raws.items())
         else:
-            self.shared.set_many(dict(values), seconds)
+            self.shared.set_many(raws, seconds, version=RAW_VERSION)
 
     def clear(self) -> None:
         """Empty the shared cache and this process's near copies (other processes' copies are
@@ -194,12 +212,12 @@ class VersionedStore:
         pending = self._pending
         pending.deferring = False
         writes, pending.writes = pending.writes, {}
-        by_timeout: dict[float, dict[str, Any]] = {}
-        for key, (value, seconds) in writes.items():
-            by_timeout.setdefault(seconds, {})[key] = value
+        by_timeout: dict[float, dict[str, bytes]] = {}
+        for key, (raw, seconds) in writes.items():
+            by_timeout.setdefault(seconds, {})[key] = raw
         for seconds, values in by_timeout.items():
             try:
-                self.shared.set_many(values, seconds)
+                self.shared.set_many(values, seconds, version=RAW_VERSION)
             except Exception:  # the response is sent: a cache that failed costs other processes work, no more
                 logger.exception("writing %d cache entries after the response failed", len(values))
 

@@ -12,7 +12,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from reformledger.core import registry
-from reformledger.core.cache import LEVELS, register_action_family, register_fact_family, register_work_family
+from reformledger.core.cache import (
+    LEVELS,
+    SETTLED,
+    register_action_family,
+    register_fact_family,
+    register_work_family,
+)
 from reformledger.core.rows import row_html
 
 from .notify import tell_person
@@ -98,6 +104,9 @@ def register() -> None:
     # write of the work bumps it, but a progress report only when it moved a level, a progress,
     # a warning or a listed task's last report (services.reports.submit_report says so).
     register_work_family(LEVELS, quiet_actions=("task.report",))
+    # Whether a task is settled, its dates, the orders' items (the orders' tasks past their deadline):
+    # every write of the work but a progress report, which settles nothing and moves no date.
+    register_work_family(SETTLED, quiet_actions=("task.report",))
     # A person told about their own account (org's one-time passwords): inbox, and e-mail.
     registry.register_person_notifier("supervision.inbox", tell_person)
     registry.register_reform_panel("supervision", template="supervision/_reform_panel.html", context=reform_panel)

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
-from reformledger.core.cache import district_count
+from reformledger.core.cache import SETTLED, district_count
 from reformledger.org.models import Unit, UnitKind
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import LOCKED_STATUSES, Reform
@@ -216,14 +216,15 @@ def late_counts(user, on: dt.date) -> dict[str, int] | None:
     count: dict[str, Any] = {"district_field": "order__district_id"}
     # Acknowledgements and replies are written by the order services alone, audited on their order
     # (the "orders" family): a progress report leaves those two counts as they were. Tasks past an
-    # order's deadline read the tasks' dates and whether they are settled: the district's levels
-    # (ADR 0052), which every write of its work but a report that moves nothing bumps.
+    # order's deadline read the tasks' dates and whether they are settled, and the orders' items:
+    # the district's "settled" family, which every write of its work but a progress report bumps (a
+    # report settles nothing and moves no deadline, even when it moves a level).
     # Each queryset is built only when a district's part is not kept.
     return {
         "ack": district_count(lambda: targets.ack_overdue(on), districts, key=f"orders-late-ack:{who}:{on}", family="orders", **count),
         "reply": district_count(lambda: targets.reply_overdue(on), districts, key=f"orders-late-reply:{who}:{on}", family="orders", **count),
         "items": district_count(
-            lambda: items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", family="levels", **count
+            lambda: items.filter(OrderItem.overdue_q(on)), districts, key=f"orders-late-items:{who}:{on}", family=SETTLED, **count
         ),
     }
 
