@@ -157,7 +157,7 @@ def test_the_warning_rows_are_the_first_rows_of_the_board(client_for, people, di
     response = client_for(people.office).get(URL)
     rows = warning_rows(response)
     assert len(rows) == 8
-    assert [task.pk for task in rows] == [task.pk for task in warning_selectors.warning_list(people.office)[:8]]
+    assert [task.id for task in rows] == [task.pk for task in warning_selectors.warning_list(people.office)[:8]]
     assert [task.level for task in rows] == ["red"] * 8  # red first, as on the board
 
 

@@ -278,3 +278,14 @@ def test_the_orders_tasks_past_deadline_are_kept_through_a_report_that_moves_a_l
     report_services.review_report(user=people.office, report=report, accept=True)
     assert Task.objects.get(pk=overdue.pk).status in ("done", "closed")
     assert late_counts(people.office, TODAY)["items"] == 0
+
+
+def test_a_row_whose_task_went_since_its_key_was_read_is_made_of_its_key(people, work):
+    from reformledger.supervision.selectors.warnings import full_rows, warning_keys
+
+    keys = list(warning_keys(people.office))
+    gone = keys[0]
+    Task.objects.filter(pk=gone.id).delete()
+    rows = full_rows(people.office, keys)
+    assert [row.pk for row in rows] == [key.id for key in keys]
+    assert rows[0].title == gone.title and rows[0].reform_id == gone.reform_id and rows[0].level == gone.level

@@ -22,6 +22,8 @@ Reads only: the cockpit writes nothing.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, QuerySet
 
 from reformledger.core.cache import Scopes
@@ -113,7 +115,7 @@ def workbench_scopes(user) -> Scopes:
     return board_scopes(user)
 
 
-def top_warnings(user, limit: int) -> list[Task]:
+def top_warnings(user, limit: int) -> list[Any]:
     """The keys of the first rows of the warning board (red first, then by due date): the columns a
     row shows, nothing joined (``warning_keys``; the rows not kept rendered are loaded in full), in
     one query compiled once per process for who may see what (core.compiled)."""

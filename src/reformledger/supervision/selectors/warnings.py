@@ -100,10 +100,11 @@ def warning_rows(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
     return warning_list(user, filters).only(*SHOWN_FIELDS)
 
 
-def warning_keys(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task]:
-    """:func:`warning_list` as the rows' keys: :data:`ROW_FIELDS` only, nothing joined (the board
-    loads in full only the rows whose rendering is not kept, :func:`full_rows`)."""
-    return warning_list(user, filters).select_related(None).only(*ROW_FIELDS)
+def warning_keys(user, filters: TaskFilters = TaskFilters()) -> QuerySet[Task, Any]:
+    """:func:`warning_list` as the rows' keys: :data:`ROW_FIELDS` only, nothing joined, as named
+    tuples (a page of 50 keys made as model instances cost a millisecond more); the board loads in
+    full only the rows whose rendering is not kept (:func:`full_rows`)."""
+    return warning_list(user, filters).select_related(None).values_list(*ROW_FIELDS, named=True)
 
 
 #: What a board row shows besides its task's columns: its reform's code, title, tier and domain,
@@ -118,15 +119,15 @@ def row_facts(task: Task) -> tuple[object, ...]:
     return (*(getattr(task, name) for name in ROW_FIELDS), scope_versions(ROW_SCOPES))
 
 
-def full_rows(user, keys: list[Task]) -> list[Task]:
-    """The board's rows of these keys with everything they show, in their order (one query); a
-    task gone since its key was read stays its key."""
+def full_rows(user, keys: list[Any]) -> list[Task]:
+    """The board's rows of these keys (:func:`warning_keys`) with everything they show, in their
+    order (one query); a task gone since its key was read is made of its key's columns."""
     def build(pks: tuple[int, ...]) -> QuerySet[Task]:
         return warning_rows(user).filter(pk__in=pks).order_by()
 
-    shown = compiled(("board-rows", visibility_key(user)), build, tuple(key.pk for key in keys))
+    shown = compiled(("board-rows", visibility_key(user)), build, tuple(key.id for key in keys))
     loaded = {task.pk: task for task in shown}
-    return [loaded.get(key.pk, key) for key in keys]
+    return [loaded.get(key.id) or Task(**key._asdict()) for key in keys]
 
 
 def level_counts(user, filters: TaskFilters) -> dict[str, int]:

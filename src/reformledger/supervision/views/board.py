@@ -115,6 +115,14 @@ def _board_form(request: HttpRequest) -> BoardFilterForm:
     return form
 
 
+def _board_filters(request: HttpRequest) -> warning_selectors.TaskFilters:
+    """The filters the query string asks for: none without a filter field (the board as it opens,
+    the one most served), without making the form and its lists of choices."""
+    if not any(name in request.GET for name in BoardFilterForm.base_fields):
+        return warning_selectors.TaskFilters()
+    return _board_form(request).filters()
+
+
 def _query_tag(request: HttpRequest) -> str:
     """What a board's late values are made of besides the person: its query string (filters, page)."""
     return digest(request.GET.urlencode())[:32]
@@ -126,7 +134,7 @@ def fill_results(request: HttpRequest, tag: str) -> str:
     computed again when a level moves there, while the page around them stays kept (ADR 0055)."""
     if tag != _query_tag(request) or not request.user.has_perm("supervision.view_board"):
         return ""  # the page checked both before it marked the place; a filler checks again
-    filters = _board_form(request).filters()
+    filters = _board_filters(request)
     on = today()
     # The office picks tasks on the board to urge their units: its rows carry a box each.
     may_urge = request.user.has_perm("supervision.urge")
