@@ -16,13 +16,16 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from reformledger.core.cache import ORGANISATION, cached_value
+from reformledger.core.compiled import compiled
 from reformledger.org.models import Membership, Role, Unit, User
 from reformledger.org.selectors import UNIT_ROLES
 
@@ -70,6 +73,18 @@ def unit_people(unit_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
     return people
 
 
+def _reminder_keys(keys: tuple[str, ...]) -> QuerySet[Any, str]:
+    return Reminder.objects.filter(key__in=keys).values_list("key", flat=True)
+
+
+def _reminder_ids(keys: tuple[str, ...]) -> QuerySet[Any, tuple[str, int]]:
+    return Reminder.objects.filter(key__in=keys).values_list("key", "pk")
+
+
+def _active_emails(user_ids: tuple[int, ...]) -> QuerySet[Any, tuple[int, str]]:
+    return User.objects.filter(pk__in=user_ids, is_active=True).values_list("pk", "email")
+
+
 def send(messages: list[Message]) -> int:
     """Create the reminders and deliveries of these messages that do not exist yet; returns how
     many reminders were new. Call inside a transaction; the worker is woken after commit."""
@@ -77,9 +92,10 @@ def send(messages: list[Message]) -> int:
         return 0
     by_key = {m.key: m for m in messages}
     keys = list(by_key)
+    # Every report filed sends one message: the reads here are compiled once a process (core.compiled).
     existing: set[str] = set()
     for start in range(0, len(keys), CHUNK):
-        existing.update(Reminder.objects.filter(key__in=keys[start : start + CHUNK]).values_list("key", flat=True))
+        existing.update(compiled("reminder-keys", _reminder_keys, tuple(keys[start : start + CHUNK])))
     new = [by_key[k] for k in keys if k not in existing]
     if not new:
         return 0
@@ -98,13 +114,13 @@ def send(messages: list[Message]) -> int:
     ids: dict[str, int] = {}
     new_keys = [m.key for m in new]
     for start in range(0, len(new_keys), CHUNK):
-        ids.update(Reminder.objects.filter(key__in=new_keys[start : start + CHUNK]).values_list("key", "pk"))
+        ids.update(compiled("reminder-ids", _reminder_ids, tuple(new_keys[start : start + CHUNK])))
     people = unit_people(m.unit_id for m in new if m.unit_id)
     hooks = dict(
         Unit.objects.filter(pk__in={m.unit_id for m in new if m.unit_id}).exclude(webhook_url="").values_list("pk", "webhook_url")
     )
     explicit = {u for m in new for u in m.user_ids}
-    emails = dict(User.objects.filter(pk__in=explicit, is_active=True).values_list("pk", "email")) if explicit else {}
+    emails = dict(compiled("active-emails", _active_emails, tuple(sorted(explicit)))) if explicit else {}
     now = timezone.now()
     deliveries = []
     for m in new:

@@ -302,8 +302,13 @@ def _store_warnings(outcomes: Sequence[Outcome], *, on: dt.date, warnings: Mappi
             changed.append(warning)
     if new:
         ReformWarning.objects.bulk_create(new, batch_size=1000)
-    if changed:
-        ReformWarning.objects.bulk_update(changed, [*WARNING_FIELDS, "district", "computed_on"], batch_size=1000)
+    fields = [*WARNING_FIELDS, "district", "computed_on"]
+    if len(changed) == 1:
+        # A write's one reform (every progress report): a plain UPDATE; bulk_update builds a CASE
+        # per column, which cost a report more than storing the report.
+        changed[0].save(update_fields=fields)
+    elif changed:
+        ReformWarning.objects.bulk_update(changed, fields, batch_size=1000)
     return len(new) + len(changed)
 
 
