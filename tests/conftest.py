@@ -9,6 +9,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.test import Client
 
+from reformledger.core import versions
 from reformledger.core.audit import GENESIS_HASH
 from reformledger.core.models import AuditHead
 from reformledger.core.store import store
@@ -72,8 +73,11 @@ def _reference_rows(request):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Factories write without the services (no audit entry, so no new data version): start
-    every test with an empty cache so that no count cached by an earlier test is reused."""
+    every test with an empty cache so that no count cached by an earlier test is reused, and with
+    no versions kept by the process: an earlier test's database was rolled back under them (a
+    write's lookups read from the kept set when the chain still holds it, core.versions)."""
     store.clear()
+    versions._kept = None
 
 
 @pytest.fixture
