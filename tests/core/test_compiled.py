@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from reformledger.core import compiled as compiled_module
-from reformledger.core.compiled import compiled, forget
+from reformledger.core.compiled import compiled, compiled_one, forget
 from reformledger.reforms.models import Reform
 from reformledger.supervision.models import Task
 from tests.factories import TaskFactory
@@ -138,3 +138,33 @@ def test_a_process_keeps_a_bounded_number(tasks, monkeypatch):
     for i in range(5):
         compiled(("bounded", i), lambda: Task.objects.values_list("pk", flat=True)[:1])
     assert len(compiled_module._kept) == 3
+
+
+def test_prefetch_related_lookups_are_made(tasks):
+    def build(code: str):
+        return Reform.objects.filter(code=code).prefetch_related("tasks")
+
+    (reform,) = compiled("prefetch", build, "C-1")
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(t.title for t in reform.tasks.all()) == sorted(t.title for t in tasks if t.reform_id == reform.pk)
+    assert len(queries) == 0  # fetched with the reform
+
+
+def test_compiled_one_gives_the_row_or_none(tasks):
+    def build(pk: int):
+        return Task.objects.filter(pk=pk)
+
+    assert compiled_one("one", build, tasks[0].pk) == tasks[0]
+    assert compiled_one("one", build, -1) is None
+
+
+def test_a_shape_the_orm_empties_for_its_stand_ins_goes_the_plain_way_and_is_remembered(tasks):
+    """A stand-in out of a small column's range makes the ORM drop the query (EmptyResultSet): that
+    shape is remembered, and each of its calls runs the query as built for its own values."""
+    def build(pk: int):
+        # As the ORM does for a value out of a column's range: nothing can match a negative id.
+        return Task.objects.filter(pk__in=[] if pk < 0 else [pk]).values_list("pk", flat=True)
+
+    assert compiled("small", build, tasks[0].pk) == [tasks[0].pk]
+    assert compiled_module._kept[("small", (-1,))] is compiled_module._PLAIN
+    assert compiled("small", build, tasks[1].pk) == [tasks[1].pk]

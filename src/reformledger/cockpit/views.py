@@ -8,13 +8,9 @@ page, or the badges it registers in the navigation (``apps.py``).
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
@@ -22,14 +18,13 @@ from reformledger.core.cache import LEVELS, ORGANISATION, Scopes, fact_scopes
 from reformledger.core.compiled import compiled
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
 from reformledger.core.late import late
-from reformledger.core.rows import id_url, row_html, short_date
+from reformledger.core.rows import row_html
 from reformledger.org.models import Role
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.selectors import visibility_key
-from reformledger.supervision.models import Task
 from reformledger.supervision.rollup import today
+from reformledger.supervision.rows import warning_row_renderer
 from reformledger.supervision.selectors import warnings as warning_selectors
-from reformledger.supervision.templatetags.supervision import due_in_words, level_badge, warning_text
 
 from . import selectors
 from .figures import QUEUE_FIGURES, queue_figure_marks, warning_figure_marks, warning_figures
@@ -169,31 +164,6 @@ def fill_preview(request: HttpRequest, kind: str) -> str:
     )
 
 
-WARNING_ROW = (
-    '<tr class="rl-sv-row-{level}">\n  <td>{badge}</td>\n  <td class="rl-title-cell">\n'
-    '    <a href="{task_url}">{title}</a>\n    <div class="rl-sv-why">{why}</div>\n  </td>\n'
-    '  <td class="d-none d-lg-table-cell">\n    <a href="{tree_url}"><span class="rl-code">{code}</span> {reform}</a>\n  </td>\n'
-    '  <td class="d-none d-md-table-cell">{unit}</td>\n  <td class="text-nowrap">\n'
-    '    <time datetime="{due_iso}">{due}</time>\n    <div class="rl-sv-due">{due_words}</div>\n  </td>\n</tr>\n'
-)
-
-
-def warning_row_renderer(*, on: dt.date) -> Callable[[Task], SafeString]:
-    """A function rendering one of the workbench's red and amber rows (a ``<tr>``) in Python (ADR
-    0053), with the board's badges and words."""
-    task_url, tree_url = id_url("supervision:task"), id_url("supervision:tree")
-
-    def render_row(task: Task) -> SafeString:
-        return row_html(
-            WARNING_ROW, level=task.level, badge=level_badge(task.level), task_url=task_url(task.pk), title=task.title,
-            why=warning_text(task, on), tree_url=tree_url(task.reform_id), code=task.reform.code, reform=task.reform.title,
-            unit=task.unit.name, due_iso=task.due_date.isoformat(), due=short_date(task.due_date),
-            due_words=due_in_words(task.due_date, on),
-        )
-
-    return render_row
-
-
 def fill_warning_rows(request: HttpRequest, _arg: str) -> str:
     """The late value ``workbench-warnings``: the first red and amber tasks, with the board's total,
     kept on the levels of the person's districts (ADR 0052). Each row is the board's row key and is
@@ -207,7 +177,7 @@ def fill_warning_rows(request: HttpRequest, _arg: str) -> str:
         tasks = selectors.top_warnings(user, WARNING_ROWS)
         rows = cached_rows(
             tasks, name="workbench-warning",
-            version_of=lambda task: (warning_selectors.row_facts(task), on), render=warning_row_renderer(on=on),
+            version_of=lambda task: (warning_selectors.row_facts(task), on), render=warning_row_renderer(on=on, compact=True),
             load=lambda keys: warning_selectors.full_rows(user, keys),
         )
         return {"warning_rows": rows, "warning_tasks": tasks, "warning_total": warning_total}

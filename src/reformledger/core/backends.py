@@ -14,7 +14,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model
 
-from .compiled import compiled
+from .compiled import compiled_one
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -25,8 +25,7 @@ class PasswordBackend(ModelBackend):
         ModelBackend reads them, by a query compiled once per process (core.compiled)."""
         if isinstance(user_id, bool) or not isinstance(user_id, int):
             return super().get_user(user_id)
-        found = compiled("session-user", lambda pk: get_user_model()._default_manager.filter(pk=pk), user_id)
-        user = found[0] if found else None
+        user = compiled_one("session-user", lambda pk: get_user_model()._default_manager.filter(pk=pk), user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj: AnyUser, obj: Model | None = None) -> set[str]:

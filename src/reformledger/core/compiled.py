@@ -60,6 +60,9 @@ class _Kept:
     slots: tuple[int, ...]
 
 
+#: A shape whose stand-ins the ORM turned into an empty query (an id out of a small column's range):
+#: its calls are built and run the plain way.
+_PLAIN = _Kept(None, None, "", (), ())
 _kept: OrderedDict[Hashable, _Kept] = OrderedDict()
 _lock = threading.Lock()
 
@@ -74,19 +77,25 @@ def compiled(key: Hashable, build: Callable[..., QuerySet[Any, T]], *args: Arg) 
         if kept is not None:
             _kept.move_to_end(shape)
     if kept is None:
-        kept = _compile(shape, build, args)
-        if kept is None:  # a stand-in that the ORM turned into nothing: this call goes the plain way
-            return list(build(*args))
+        kept = _compile(shape, build, args) or _PLAIN
         with _lock:
             _kept[shape] = kept
             while len(_kept) > KEEP:
                 _kept.popitem(last=False)
+    if kept is _PLAIN:  # a stand-in that the ORM turned into nothing: this shape goes the plain way
+        return list(build(*args))
     params = tuple(flat[slot] if slot >= 0 else value for slot, value in zip(kept.slots, kept.params, strict=True))
     if getattr(settings, "COMPILED_QUERIES_CHECK", False):
         _check(shape, build, args, kept, params)
     if kept.queryset is None or kept.compiler is None:
         return []
     return _run(kept.queryset, kept.compiler, kept.sql, params)
+
+
+def compiled_one(key: Hashable, build: Callable[..., QuerySet[Any, T]], *args: Arg) -> T | None:
+    """The one row of ``build(*args)`` (a lookup by a unique column), or None; see :func:`compiled`."""
+    found = compiled(key, build, *args)
+    return found[0] if found else None
 
 
 def forget() -> None:
@@ -152,7 +161,8 @@ def _run(queryset: QuerySet[Any, T], template: SQLCompiler, sql: str, params: tu
     # A shallow copy made by hand: copying a QuerySet with ``copy`` would evaluate it (__getstate__).
     run = object.__new__(type(queryset))
     run.__dict__.update(queryset.__dict__, _result_cache=None, _query=query, _prefetch_done=False)
-    rows: list[T] = list(run._iterable_class(run, chunked_fetch=False))  # type: ignore[arg-type, call-overload]
+    run._fetch_all()  # Django's own evaluation: its row iterable, then any prefetch_related lookups
+    rows: list[T] = run._result_cache  # type: ignore[assignment]
     return rows
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .audit import log_action
-from .compiled import compiled
+from .compiled import compiled_one
 from .models import ApiToken
 
 if TYPE_CHECKING:
@@ -74,8 +74,9 @@ def user_for_token(key: str) -> User:
     Records when the token was last used (at most every five minutes).
     """
     # key_hash is unique; asked on every API request, so compiled once per process (core.compiled).
-    found = compiled("token-user", lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash), _hash(key)) if key else []
-    token = found[0] if found else None
+    token = compiled_one(
+        "token-user", lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash), _hash(key),
+    ) if key else None
     if token is None or token.revoked_at is not None or not token.user.is_active:
         raise TokenRefused(_("The token is invalid or has been revoked."))
     now = timezone.now()

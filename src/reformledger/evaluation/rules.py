@@ -68,7 +68,7 @@ _lookback_rules.add_perm("evaluation.manage_lookback", _org_rules.is_district_of
 # The office that runs a round does not rate in it.
 import rules  # noqa: E402
 
-from reformledger.core.compiled import compiled  # noqa: E402
+from reformledger.core.compiled import compiled_one  # noqa: E402
 from reformledger.org.models import Unit  # noqa: E402
 from reformledger.org.rules import is_district_office, reads_every_district  # noqa: E402
 from reformledger.org.selectors import actor_for  # noqa: E402
@@ -92,11 +92,10 @@ def verified_resident(user) -> Resident | None:
         return None
     if not hasattr(user, "_verified_resident"):
         # One per person; asked by every rating, so compiled once per process (core.compiled).
-        found = compiled(
+        user._verified_resident = compiled_one(
             "verified-resident",
             lambda pk: Resident.objects.select_related("community").filter(user_id=pk, verified_at__isnull=False), user.pk,
         )
-        user._verified_resident = found[0] if found else None
     return user._verified_resident
 
 

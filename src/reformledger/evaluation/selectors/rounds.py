@@ -13,7 +13,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from reformledger.core.compiled import compiled
+from reformledger.core.compiled import compiled_one
 from reformledger.org.selectors import actor_for
 from reformledger.reforms.models import PUBLIC_STATUSES, Reform
 
@@ -68,13 +68,12 @@ def rating_entry(user, round_id: int, reform_id: int) -> tuple[Round, RoundRefor
     """For a rating: the round (404 unless the person may see it) and its row for the reform, with
     the reform loaded (None when the reform is not in the round). One query when it is."""
     # One per round and reform; asked by every rating, so compiled once per process (core.compiled).
-    found = compiled(
+    entry = compiled_one(
         "rating-entry", lambda round_pk, reform_pk: RoundReform.objects.select_related("round", "reform").filter(
             round_id=round_pk, reform_id=reform_pk), round_id, reform_id,
     )
-    if not found:
+    if entry is None:
         return get_round(user, round_id), None
-    entry = found[0]
     if not user.has_perm("evaluation.view_round", entry.round):
         raise Http404
     return entry.round, entry

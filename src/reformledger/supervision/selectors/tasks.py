@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from reformledger.core.compiled import compiled
+from reformledger.core.compiled import compiled, compiled_one
 from reformledger.org.selectors import actor_for, has_full_access
 from reformledger.reforms.models import Reform
 from reformledger.reforms.selectors import visible_reforms
@@ -64,8 +64,7 @@ def may_know_task(user, task: Task) -> bool:
 def task_with_reform(pk: int) -> Task | None:
     """The task with its reform (what the rules read), or None: what every write on a task reads
     first, in its transaction too, so its SQL is compiled once per process (core.compiled)."""
-    found = compiled("task-with-reform", lambda task_pk: Task.objects.select_related("reform").filter(pk=task_pk), pk)
-    return found[0] if found else None
+    return compiled_one("task-with-reform", lambda task_pk: Task.objects.select_related("reform").filter(pk=task_pk), pk)
 
 
 def has_subtasks(task: Task) -> bool:

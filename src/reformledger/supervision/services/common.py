@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reformledger.core.compiled import compiled
+from reformledger.core.compiled import compiled_one
 from reformledger.reforms.models import Reform
 
 from ..models import Task
@@ -27,10 +27,10 @@ def lock_reform(reform_id: int) -> Reform:
     work begins here: its SQL is compiled once per process, core.compiled)."""
     # Only the reform's row: a join here would lock its district's unit row too (PostgreSQL),
     # serialising every write of the district.
-    found = compiled("lock-reform", lambda pk: Reform.objects.select_for_update().filter(pk=pk), reform_id)
-    if not found:
+    reform = compiled_one("lock-reform", lambda pk: Reform.objects.select_for_update().filter(pk=pk), reform_id)
+    if reform is None:
         raise Reform.DoesNotExist(f"no reform {reform_id}")
-    return found[0]
+    return reform
 
 
 def reloaded_task(task: Task) -> Task:

@@ -5,7 +5,6 @@ history: done or extended since, they are still listed)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -16,7 +15,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -27,7 +25,6 @@ from reformledger.core.exporters import response
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
 from reformledger.core.late import late
 from reformledger.core.pagination import KeysetPaginator, list_query
-from reformledger.core.rows import id_url, row_html, short_date
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for
@@ -38,18 +35,17 @@ from reformledger.reforms.selectors import (
     filter_units_for,
     visibility_key,
 )
-from reformledger.reforms.templatetags.ui import progress_bar, tier_badge
 
 from ..documents import BoardWorkbook
 from ..forms.board import BoardFilterForm
 from ..lateness import days_within, month_bounds
-from ..models import Level, Task
+from ..models import Level
 from ..rollup import today
+from ..rows import warning_row_renderer
 from ..selectors import orders as order_selectors
 from ..selectors import warnings as warning_selectors
 from ..selectors.tasks import visible_tasks
 from ..services import reports as report_services
-from ..templatetags.supervision import due_in_words, level_badge, warning_text
 from .common import safe_next
 
 
@@ -64,43 +60,6 @@ def _period_context(request: HttpRequest, filters, on) -> dict:
         for spell in page.object_list
     ]
     return {"page": page, "rows": rows, "today": on, "first": first, "tasks": warning_selectors.period_task_count(spells)}
-
-
-ROW = (
-    '<tr class="rl-sv-row-{level}">\n  {pick}\n  <td>{badge}</td>\n  <td class="rl-title-cell">\n'
-    '    <a href="{task_url}">{title}</a>\n    <div class="rl-sv-why">{why}</div>\n  </td>\n'
-    '  <td class="d-none d-lg-table-cell">\n'
-    '    <a href="{tree_url}"><span class="rl-code">{code}</span> {reform}</a>\n'
-    '    <div class="rl-tree-meta">{tier} {domain}</div>\n  </td>\n'
-    '  <td class="d-none d-md-table-cell">{unit}{person}</td>\n  <td class="text-nowrap">\n'
-    '    <time datetime="{due_iso}">{due}</time>\n    <div class="rl-sv-due">{due_words}</div>\n  </td>\n'
-    "  <td>{progress}</td>\n</tr>\n"
-)
-PICK = (
-    '<td class="rl-sv-pick"><input class="form-check-input" type="checkbox" name="task" value="{pk}"'
-    ' form="board-urge" aria-label="{label}"></td>'
-)
-
-
-def board_row_renderer(*, on, may_urge: bool) -> Callable[[Task], SafeString]:
-    """A function rendering one board row (a ``<tr>``) in Python (ADR 0053): a page nobody opened
-    yet renders 50 of them. The badges and the words are the template tags'."""
-    task_url, tree_url = id_url("supervision:task"), id_url("supervision:tree")
-
-    def render_row(task: Task) -> SafeString:
-        reform = task.reform
-        pick = row_html(PICK, pk=task.pk, label=_("Select “%(task)s”") % {"task": task.title}) if may_urge else ""
-        person = row_html('<div class="rl-tree-meta">{name}</div>', name=task.assignee) if task.assignee_id else ""
-        return row_html(
-            ROW, level=task.level, pick=pick, badge=level_badge(task.level),
-            task_url=task_url(task.pk), title=task.title, why=warning_text(task, on),
-            tree_url=tree_url(task.reform_id), code=reform.code, reform=reform.title,
-            tier=tier_badge(reform.tier), domain=reform.domain.name, unit=task.unit.name, person=person,
-            due_iso=task.due_date.isoformat(), due=short_date(task.due_date), due_words=due_in_words(task.due_date, on),
-            progress=progress_bar(task.progress),
-        )
-
-    return render_row
 
 
 def _board_form(request: HttpRequest) -> BoardFilterForm:
@@ -153,7 +112,7 @@ def fill_results(request: HttpRequest, tag: str) -> str:
         rows = cached_rows(
             list(page.object_list), name="board-office" if may_urge else "board",
             version_of=lambda task: (warning_selectors.row_facts(task), on),
-            render=board_row_renderer(on=on, may_urge=may_urge),
+            render=warning_row_renderer(on=on, may_urge=may_urge),
             load=lambda keys: warning_selectors.full_rows(request.user, keys),
         )
         return {
