@@ -1,6 +1,6 @@
 """Benchmark: rating submissions against the bare view, same server, same run (issue 10 part 10).
 
-    make bench-ratings                                   # 400 residents × 500 reforms, 30 s each side
+    make bench-ratings                                   # 2,000 residents × 500 reforms, 30 s each
     .venv/bin/python bench/ratings.py --seconds 10       # a quick look
 
 Against the benchmark's province (``bench/generate.py``; generated first when missing), in process:
@@ -16,7 +16,10 @@ the benchmark's settings) and, with ``--clients`` concurrent clients over fresh 
    each reform once; one request in ``--duplicate-every`` repeats one already recorded (409); each
    is sealed into its round's chain within seconds (ADR 0051), checked after the run: ratings
    recorded = 201 answers, how many were sealed while the run lasted, then (the rest sealed) the
-   round's chain of seals and the audit chain verify.
+   round's chain of seals and the audit chain verify;
+4. unless ``--no-floors``, posts the same kind of ratings to the two floors of ``bench/floors.py``
+   (raw SQL that stores what a rating stores and checks nothing a rating must check: what no
+   implementation on this server could go below), each for ``--seconds``.
 
 Reports both rates and their ratio (the target: at least a third of the bare view's). The benchmark
 runs from one address, so it raises the per-address limit (a flood from one address is slowed down
@@ -116,7 +119,7 @@ def hammer(port: int, seconds: float, clients: int, make_request) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
-    parser.add_argument("--residents", type=int, default=400)
+    parser.add_argument("--residents", type=int, default=2000)
     parser.add_argument("--reforms", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--clients", type=int, default=8)
@@ -124,6 +127,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8198)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-floors", dest="floors", action="store_false",
+                        help="skip the two floors of a rating (bench/floors.py), measured after the ratings")
     parser.add_argument("--redis-url", default="", help="serve with this shared cache (REDIS_URL); default: none")
     args = parser.parse_args()
     env = {**env_for(args.database_url), "EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS": "100000000"}
@@ -140,19 +145,24 @@ def main() -> None:
     done = set(Rating.objects.filter(round_id=plan["round"]).values_list("rater_id", "reform_id"))
     pairs = [(p, r) for r in reforms for p in people if (p["id"], r) not in done]
     recorded: list[tuple[dict, int]] = []
-    path = f"/api/v1/rounds/{plan['round']}/ratings"
 
-    def rating_request(n: int):
-        if n % args.duplicate_every == args.duplicate_every - 1 and recorded:
-            person, reform = recorded[(n // 7) % max(1, len(recorded) - 100)]  # one recorded a while ago
-            expected = (409,)
-        else:
-            person, reform = pairs[n % len(pairs)]
-            recorded.append((person, reform))
-            expected = (201,)
-        body = json.dumps({"reform": reform, "scores": dict.fromkeys(plan["dimensions"], 1 + n % 5)})
-        headers = {"Authorization": f"Bearer {person['token']}", "Content-Type": "application/json"}
-        return "POST", path, body, headers, expected
+    def rating_requests(path: str, start: int = 0):
+        """Ratings posted to ``path``, the ``n``-th taking pair ``start + n`` (or repeating one recorded)."""
+
+        def rating_request(n: int):
+            n += start
+            if n % args.duplicate_every == args.duplicate_every - 1 and recorded:
+                person, reform = recorded[(n // 7) % max(1, len(recorded) - 100)]  # one recorded a while ago
+                expected = (409,)
+            else:
+                person, reform = pairs[n % len(pairs)]
+                recorded.append((person, reform))
+                expected = (201,)
+            body = json.dumps({"reform": reform, "scores": dict.fromkeys(plan["dimensions"], 1 + n % 5)})
+            headers = {"Authorization": f"Bearer {person['token']}", "Content-Type": "application/json"}
+            return "POST", path.format(round=plan["round"]), body, headers, expected
+
+        return rating_request
 
     def bare_request(_n: int):
         return "GET", "/bench/bare", None, {}, (200,)
@@ -178,12 +188,19 @@ def main() -> None:
         hammer(args.port, 2, args.clients, bare_request)  # warm every worker
         bare = hammer(args.port, args.seconds, args.clients, bare_request)
         bare_write = hammer(args.port, args.seconds, args.clients, bare_write_request)
-        ratings = hammer(args.port, args.seconds, args.clients, rating_request)
+        ratings = hammer(args.port, args.seconds, args.clients, rating_requests("/api/v1/rounds/{round}/ratings"))
+        made = Rating.objects.filter(round_id=plan["round"]).count() - before_ratings
+        waiting = Rating.objects.filter(round_id=plan["round"], seal__isnull=True).count()
+        floors = {}
+        if args.floors:  # after the ratings, on pairs nobody has rated yet (bench/floors.py)
+            used = ratings["requests"] + 100
+            for name in ("two", "one"):
+                floors[name] = hammer(args.port, args.seconds, args.clients,
+                                      rating_requests(f"/bench/floor/{name}/{{round}}/ratings", used))
+                used += floors[name]["requests"] + 100
     finally:
         server.terminate()
         server.wait(timeout=20)
-    made = Rating.objects.filter(round_id=plan["round"]).count() - before_ratings
-    waiting = Rating.objects.filter(round_id=plan["round"], seal__isnull=True).count()
     seal = [sys.executable, "-m", "reformledger", "evaluation-seal", "--round", str(plan["round"])]
     subprocess.run(seal, env=env, check=True, capture_output=True)
     sealed_ok = subprocess.run([*seal, "--verify"], env=env, capture_output=True, text=True).returncode == 0
@@ -197,6 +214,7 @@ def main() -> None:
         "sealed_during_run": made - waiting, "waiting_at_end": waiting,
         "duplicates_refused": ratings["statuses"].get(409, 0), "seals_verify": sealed_ok, "audit_verify": verified.returncode == 0,
         "rate_limits": "redis" if args.redis_url else "database",
+        "floors": {name: {**floor, "ratio": round(floor["per_second"] / bare["per_second"], 3)} for name, floor in floors.items()},
     }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "ratings.json").write_text(json.dumps(result, ensure_ascii=False, indent=2))
@@ -207,6 +225,12 @@ def main() -> None:
           f"(target ≥ 0.33); {made} recorded, {made - waiting} sealed while it ran, {result['duplicates_refused']} duplicates "
           f"refused; seals {'verify' if sealed_ok else 'DO NOT VERIFY'}, audit chain "
           f"{'verifies' if result['audit_verify'] else 'DOES NOT VERIFY'}")
+    unexpected = {name: part["statuses"] for name, part in (("ratings", ratings), *floors.items()) if part["unexpected"]}
+    if unexpected:  # a 429 costs less than a rating: a run with any does not measure ratings
+        print(f"UNEXPECTED ANSWERS (raise --residents when they are 429s): {unexpected}")
+    for name, floor in result["floors"].items():
+        print(f"floor ({'one statement' if name == 'one' else 'the token, then one statement'}, nothing checked): "
+              f"{floor['per_second']}/s = {floor['ratio']:.2f}× the bare view")
 
 
 if __name__ == "__main__":

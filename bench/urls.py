@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
+from bench.floors import rating_floor_one, rating_floor_two
 from reformledger.urls import urlpatterns as app_urlpatterns
 
 
@@ -21,4 +22,10 @@ def bare_write(request):
     return HttpResponse(str(row[0]), content_type="text/plain", status=201)
 
 
-urlpatterns = [path("bench/bare", bare), path("bench/bare-write", bare_write), *app_urlpatterns]
+urlpatterns = [
+    path("bench/bare", bare),
+    path("bench/bare-write", bare_write),
+    path("bench/floor/two/<int:round_id>/ratings", rating_floor_two),
+    path("bench/floor/one/<int:round_id>/ratings", rating_floor_one),
+    *app_urlpatterns,
+]

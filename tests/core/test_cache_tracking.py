@@ -16,6 +16,7 @@ from django.utils import timezone
 from reformledger.core.audit import log_action
 from reformledger.core.cache import (
     depends_on,
+    once_a_request,
     per_district,
     reform_fact_scopes,
     scope_versions,
@@ -72,6 +73,22 @@ def test_what_an_inner_value_read_is_read_by_the_outer_one_cached_or_not(people,
     assert tracked("outer", outer_value) == 1
     log_action(people.office, "reform.update", reform_factory(), {})
     assert tracked("outer", outer_value) == 2  # the outer value depends on what the inner one read
+
+
+def test_a_value_taken_from_the_request_memo_goes_stale_with_what_it_read(rf, people, district, reform_factory):
+    """A count the page and its menu share is computed once a request; the second value that takes it
+    from the memo depends on what the first read all the same (each late value is kept on its own)."""
+    request, count, first, second = rf.get("/"), _counter(), _counter(), _counter()
+
+    def shared():
+        depends_on(work_scopes([district.district.pk]))
+        return count()
+
+    assert tracked("first", lambda: (once_a_request(request, "n", shared), first())[1]) == 1
+    assert tracked("second", lambda: (once_a_request(request, "n", shared), second())[1]) == 1
+    assert count() == 2  # computed once for both (and once here)
+    log_action(people.office, "reform.update", reform_factory(), {})
+    assert tracked("second", lambda: (once_a_request(request, "n", shared), second())[1]) == 2  # stale with it
 
 
 def test_reform_facts_are_bumped_by_reform_writes_only(people, district, reform_factory):

@@ -17,8 +17,8 @@ class CockpitConfig(AppConfig):
         # What changes with every report, decision or level moved, filled as the workbench is served (ADR 0055).
         register_late("workbench-figure", fill_figure)
         register_late("workbench-warning", fill_warning_figure)
-        register_late("workbench-warnings", views.fill_warning_rows)
-        register_late("workbench-preview", views.fill_preview)
+        register_late("workbench-warnings", views.fill_warning_rows, own_entry=False)
+        register_late("workbench-preview", views.fill_preview, own_entry=False)
 
         # The workbench leads the office's navigation bar; the queues the office and leaders work
         # through carry their counts in the Supervision menu (one cheap count each, cached until

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from reformledger.core.cache import once_a_request
 from reformledger.core.late import late
 from reformledger.core.rows import row_html
 from reformledger.org.selectors import actor_for
@@ -94,10 +95,7 @@ def warning_figures(request: HttpRequest) -> list[Figure]:
     board = reverse("supervision:board")
     # Counted once a request: the red figure, the amber figure and the rows' total each ask (as
     # queue_count shares its counts between the page and the menu).
-    memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
-    if "warnings" not in memo:
-        memo["warnings"] = selectors.warning_counts(request.user)
-    counts = memo["warnings"]
+    counts = once_a_request(request, "warnings", lambda: selectors.warning_counts(request.user))
     return [
         Figure("red", _("Red"), _("leaf tasks overdue, or silent too long"), counts[Level.RED], f"{board}?level=red",
                "bi-exclamation-octagon-fill", "red"),

@@ -9,7 +9,7 @@ from functools import partial
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from reformledger.core.cache import district_count
+from reformledger.core.cache import district_count, once_a_request
 from reformledger.reforms.selectors import reading_districts, visibility_key
 
 from . import selectors
@@ -57,15 +57,13 @@ def queue_count(request: HttpRequest, name: str) -> int:
     and the menu share it), district by district, each district's part cached on its own version
     (every queue changes only through an audited write, so a cached page shows the right badges,
     and a write in one district recounts that district only)."""
-    memo = request.__dict__.setdefault("_rl_cockpit_counts", {})
-    if name not in memo:
-        if name == "decisions":
-            memo[name] = sum(queue_count(request, part) for part in ("completions", "changes", "extensions"))
-        else:
-            user = request.user
-            memo[name] = district_count(
-                partial(QUEUES[name], user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
-                key=queue_key(user, name),
-                family=QUEUE_FAMILY.get(name, "work"),
-            )
-    return memo[name]
+    if name == "decisions":
+        return once_a_request(
+            request, "queue:decisions",
+            lambda: sum(queue_count(request, part) for part in ("completions", "changes", "extensions")),
+        )
+    user = request.user
+    return once_a_request(request, f"queue:{name}", lambda: district_count(
+        partial(QUEUES[name], user), reading_districts(user), district_field=QUEUE_DISTRICT[name],
+        key=queue_key(user, name), family=QUEUE_FAMILY.get(name, "work"),
+    ))

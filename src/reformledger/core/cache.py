@@ -358,6 +358,20 @@ class CachedCountPaginator(Paginator[Any]):
         return int(super().count)
 
 
+def once_a_request(request: Any, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once a request under ``name`` (a count the page and its menu both show), with
+    what it read: every call records the scopes the first one read, so a value kept on its reads (a
+    late value, a fragment) that took it from here goes stale with it, like the one that computed it."""
+    memo: dict[str, tuple[Any, frozenset[str]]] = request.__dict__.setdefault("_rl_once", {})
+    if name not in memo:
+        with recording(()) as read:
+            value = compute()
+        memo[name] = (value, frozenset(read))
+    kept, read_then = memo[name]
+    depends_on(read_then)
+    return cast(T, kept)
+
+
 def cached_value(key: str, compute: Callable[[], T], *, scopes: Scopes = EVERYTHING) -> T:
     """``compute()``, cached under ``key`` and the versions of ``scopes``.
 
@@ -410,13 +424,10 @@ def per_district(
     entry_key = f"rl:pd:{family}:{digest(key)}:{'.'.join(map(str, versions[:every]))}"
     allowed = caching_allowed(scopes)
     current = {pk: versions[start:end] for pk, (start, end) in zip(district_ids, bounds, strict=True)}
-
-    def usable(entry: dict[int, tuple[tuple[int, ...], T]]) -> bool:
-        return all(entry.get(pk, ((),))[0] == part for pk, part in current.items())
-
-    stored: dict[int, tuple[tuple[int, ...], T]] = (
-        (store.get(entry_key, usable=usable) or {}) if allowed and district_ids else {}
-    )
+    # This process's copy is used as far as its parts stand, without asking the shared cache
+    # whether another process counted the rest already: after a write, the district it moved is
+    # one small grouped count here, cheaper than the round trip that would rarely spare it.
+    stored: dict[int, tuple[tuple[int, ...], T]] = (store.get(entry_key) or {}) if allowed and district_ids else {}
     out: dict[int, T] = {}
     missing: list[int] = []
     for pk in district_ids:

@@ -42,6 +42,8 @@ _fillers: dict[str, Filler] = {}
 #: Kinds whose values no audited write changes (the inbox's unread count: reading lowers it), so
 #: they cannot be kept on versions: computed every time they are served.
 _unkept: set[str] = set()
+#: Kinds whose values are kept fragments already: no entry of their own (``register_late``).
+_in_group_only: set[str] = set()
 #: Whether the current request passes :class:`LateValuesMiddleware` (its responses are filled).
 _marking: ContextVar[bool] = ContextVar("reformledger_late_marking", default=False)
 _MARK = re.compile(rb"<!--rl-late:([0-9a-f]{16}):([a-z][a-z0-9-]*):([A-Za-z0-9_.-]*)-->")
@@ -49,14 +51,18 @@ _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _ARG = re.compile(r"[A-Za-z0-9_.-]*")
 
 
-def register_late(kind: str, fill: Filler, *, kept: bool = True) -> None:
+def register_late(kind: str, fill: Filler, *, kept: bool = True, own_entry: bool = True) -> None:
     """``fill(request, arg)`` gives the HTML of a late value of ``kind`` (see the module docstring).
-    ``kept=False`` for a value that no audited write changes: it is computed every time."""
+    ``kept=False`` for a value that no audited write changes: it is computed every time.
+    ``own_entry=False`` for a value that is a kept fragment already (``cached_fragment``, shared by
+    everyone who sees the same): it is kept with the response's other values, not on its own too."""
     if not _NAME.fullmatch(kind):
         raise ValueError(f"a late value's kind is lower-case letters, digits and dashes: {kind!r}")
     _fillers[kind] = fill
     if not kept:
         _unkept.add(kind)
+    if not own_entry:
+        _in_group_only.add(kind)
 
 
 @functools.cache
@@ -107,15 +113,27 @@ def _fill_once(request: Any, content: bytes) -> bytes:
         return content
     user = getattr(request, "user", None)
     # The day too: a value may say "overdue by n days", which midnight changes without any write.
-    key = f"rl:late:{getattr(user, 'pk', None)}:{get_language()}:{timezone.localdate()}:{digest(repr(marks))}"
+    person = f"rl:late:{getattr(user, 'pk', None)}:{get_language()}:{timezone.localdate()}"
+    key = f"{person}:{digest(repr(marks))}"
 
     def compute(marks: list[tuple[str, str]]) -> dict[str, str]:
         return {f"{kind}:{arg}": _fillers[kind](request, arg) if kind in _fillers else "" for kind, arg in marks}
 
+    def compute_each(marks: list[tuple[str, str]]) -> dict[str, str]:
+        # Each value kept on its own as well, on what it read: when the group is stale (a level
+        # moved), the values whose reads still stand (the orders overdue, most badges) are read
+        # back, and only the others are computed again.
+        return {
+            f"{kind}:{arg}": "" if kind not in _fillers
+            else _fillers[kind](request, arg) if kind in _in_group_only
+            else tracked(f"{person}:one:{kind}:{arg}", functools.partial(_fillers[kind], request, arg), scopes=ORGANISATION)
+            for kind, arg in marks
+        }
+
     kept = [mark for mark in marks if mark[0] not in _unkept]
     # On the organisation too: who sees which entries and counts is the person's roles, which a
     # filler may read from the request's memo (no versioned lookup to record).
-    values = tracked(key, lambda: compute(kept), scopes=ORGANISATION) if kept else {}
+    values = tracked(key, lambda: compute_each(kept), scopes=ORGANISATION) if kept else {}
     values |= compute([mark for mark in marks if mark[0] in _unkept])
 
     def put(match: re.Match[bytes]) -> bytes:

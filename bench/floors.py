@@ -1,0 +1,122 @@
+"""What a rating cannot cost less than: two floors for ``bench/ratings.py --floors`` (issue 10 part 10).
+
+Neither is Reform Ledger's code and neither checks anything a rating must check: the round being
+open, the reform being in it, the person being a verified resident of its district and not rating
+their own unit's reform, the scores' range, the token's expiry and its owner's password, the
+comment. Both store what a rating stores — the rating itself under the one-per-person constraint
+(a duplicate is refused with 409), the two rate limits' counts and the round's tallies — in raw SQL,
+from a plain Django view behind the same middleware and server as the bare view:
+
+- ``/bench/floor/two/ROUND/ratings``: the token's person in one query, then one statement that
+  counts the rate limits, inserts the rating and adds it to the tallies;
+- ``/bench/floor/one/ROUND/ratings``: the same in a single statement (the token read inside it).
+
+What separates a floor from the real ``POST /api/v1/rounds/{id}/ratings`` is the checks, the
+framework (django-ninja: parsing, validation, the answer's schema) and the round trips. The
+benchmark reports both floors' rates beside the bare view's, so the target's distance from what any
+implementation on this server could reach is measured, not argued. PostgreSQL only.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import time
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+_WHO = (
+    "SELECT t.user_id, r.community_id FROM core_apitoken t JOIN org_user u ON u.id = t.user_id "
+    "LEFT JOIN evaluation_resident r ON r.user_id = t.user_id AND r.verified_at IS NOT NULL "
+    "WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active"
+)
+
+
+@functools.cache
+def _statement(dimensions: int, *, with_token: bool) -> str:
+    """Count both limits, insert the rating unless over a limit or a duplicate, add it to the
+    round's tallies (per reform, per reform and dimension, per place and channel); answer the hits,
+    the rating's id (NULL when not stored) and when it was made."""
+    scores = [f"score_{i}" for i in range(1, dimensions + 1)]
+    total = " + ".join(f"ins.{s}" for s in scores)
+    who = f"who AS ({_WHO}), " if with_token else ""
+    rater, place, source = ("who.user_id", "who.community_id", " FROM who") if with_token else ("%s", "%s", "")
+    per_dimension = ", ".join(
+        f"('score', ins.reform_id, {i}, 0, '', 0, 0, "
+        + ", ".join(f"(ins.{s} = {v})::int" for v in range(1, 6)) + ")"
+        for i, s in enumerate(scores, start=1)
+    )
+    gave = ", ".join(f"gave_{v} = evaluation_ratingtally.gave_{v} + excluded.gave_{v}" for v in range(1, 6))
+    return f"""
+WITH {who}lim AS (
+  INSERT INTO evaluation_ratebucket ("key", "window", hits) VALUES (%s, %s, 1), (%s, %s, 1)
+  ON CONFLICT ("key", "window") DO UPDATE SET hits = evaluation_ratebucket.hits + 1 RETURNING "key", hits
+), over AS (
+  SELECT bool_or(hits > CASE WHEN "key" LIKE 'floor:a:%%' THEN %s ELSE %s END) AS over FROM lim
+), ins AS (
+  INSERT INTO evaluation_rating (round_id, reform_id, channel, rater_id, slip_number, community_id, {", ".join(scores)},
+     comment, comment_status, address_hash, device_hash, created_at)
+  SELECT %s, %s, 'api', {rater}, '', {place}, {", ".join(["%s"] * dimensions)}, '', 'none', %s, %s, now(){source}
+  WHERE NOT (SELECT over FROM over)
+  ON CONFLICT (round_id, reform_id, rater_id) WHERE rater_id IS NOT NULL DO NOTHING
+  RETURNING id, created_at, reform_id, community_id, {", ".join(scores)}
+), tal AS (
+  INSERT INTO evaluation_ratingtally (round_id, facet, reform_key, dimension, community_key, channel, count, squares,
+     gave_1, gave_2, gave_3, gave_4, gave_5)
+  SELECT ins_round.id, f.* FROM ins CROSS JOIN (SELECT %s AS id) ins_round CROSS JOIN LATERAL (VALUES
+     ('place', 0, 0, coalesce(ins.community_id, 0), 'api', 1, 0, 0, 0, 0, 0, 0),
+     ('reform', ins.reform_id, 0, 0, '', 1, ({total}) * ({total}), 0, 0, 0, 0, 0),
+     {per_dimension}
+  ) AS f(facet, reform_key, dimension, community_key, channel, count, squares, g1, g2, g3, g4, g5)
+  ORDER BY 2, 3, 4, 5, 6
+  ON CONFLICT (round_id, facet, reform_key, dimension, community_key, channel) DO UPDATE SET
+    count = evaluation_ratingtally.count + excluded.count, squares = evaluation_ratingtally.squares + excluded.squares,
+    {gave}
+)
+SELECT (SELECT over FROM over), (SELECT id FROM ins), (SELECT created_at FROM ins)
+"""  # noqa: S608 - no outside text: the numbers of dimensions only
+
+
+def _rate(request: HttpRequest, round_id: int, *, one: bool) -> HttpResponse:
+    key = request.headers.get("Authorization", "").removeprefix("Bearer ")
+    key_hash = hashlib.sha256(key.encode()).hexdigest()
+    body = json.loads(request.body)
+    scores = [int(v) for v in body["scores"].values()]
+    window = int(time.time() // 60)
+    address_hash = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    address = f"floor:a:{address_hash[:32]}"
+    hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
+    limits = [int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS", 120)),
+              int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE", 30))]
+    with connection.cursor() as cursor:
+        if one:
+            params = [key_hash, f"floor:t:{key_hash[:24]}", window, address, window, *limits, round_id, body["reform"], *scores]
+        else:
+            cursor.execute(_WHO, [key_hash])
+            found = cursor.fetchone()
+            if found is None:
+                return HttpResponse(status=401)
+            user_id, community_id = found
+            params = [f"floor:u:{user_id}", window, address, window, *limits, round_id, body["reform"], user_id, community_id, *scores]
+        cursor.execute(_statement(len(scores), with_token=one), [*params, *hashes, round_id])
+        over, rating_id, created_at = cursor.fetchone()
+    if over:
+        return HttpResponse(json.dumps({"detail": "Too many requests."}), content_type="application/json", status=429)
+    if rating_id is None:
+        return HttpResponse(json.dumps({"detail": "Already rated."}), content_type="application/json", status=409)
+    answer = {"id": rating_id, "round": round_id, "reform": body["reform"], "created_at": created_at.isoformat()}
+    return HttpResponse(json.dumps(answer), content_type="application/json", status=201)
+
+
+@csrf_exempt
+def rating_floor_two(request: HttpRequest, round_id: int) -> HttpResponse:
+    return _rate(request, round_id, one=False)
+
+
+@csrf_exempt
+def rating_floor_one(request: HttpRequest, round_id: int) -> HttpResponse:
+    return _rate(request, round_id, one=True)
