@@ -106,3 +106,33 @@ def test_rows_are_rendered_once_per_version():
     assert cached_rows(rows, name="t", version_of=lambda r: r, render=render) == ["<tr><td>a</td></tr>", "<tr><td>b</td></tr>"]
     assert cached_rows([(1, "a"), (2, "c")], name="t", version_of=lambda r: r, render=render)[1] == "<tr><td>c</td></tr>"
     assert rendered == [(1, "a"), (2, "b"), (2, "c")]
+
+
+def test_a_list_whose_rows_all_stand_is_one_lookup_and_a_key_row_never_keeps_a_newer_rendering(monkeypatch):
+    from reformledger.core.store import store
+
+    rendered, lookups = [], []
+
+    def render(row):
+        rendered.append(row)
+        return f"<tr><td>{row[1]}</td></tr>"
+
+    rows = [(1, "x"), (2, "y")]
+    cached_rows(rows, name="w", version_of=lambda r: r, render=render)
+    original_get_many = store.get_many
+    monkeypatch.setattr(store, "get_many", lambda keys: lookups.append(list(keys)) or original_get_many(keys))
+    assert cached_rows(rows, name="w", version_of=lambda r: r, render=render) == ["<tr><td>x</td></tr>", "<tr><td>y</td></tr>"]
+    assert lookups == []  # the whole list, not row by row
+    # Keys only, loaded in full: the full row is newer than its key (another write since), so the
+    # list is not kept under the keys' versions; the next request loads it again.
+    loads = []
+
+    def load(keys):
+        loads.append(keys)
+        return [(pk, text + "!") for pk, text in keys]
+
+    keys = [(3, "k")]
+    assert cached_rows(keys, name="w", version_of=lambda r: r, render=render, load=load) == ["<tr><td>k!</td></tr>"]
+    assert cached_rows(keys, name="w", version_of=lambda r: r, render=render, load=load) == ["<tr><td>k!</td></tr>"]
+    assert len(loads) == 2
+    assert rendered == [(1, "x"), (2, "y"), (3, "k!"), (3, "k!")]

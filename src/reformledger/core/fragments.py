@@ -77,18 +77,26 @@ def cached_rows(
     (``version_of(row)``: what it shows).
 
     A list that changed in one row re-renders that row only; rows are shared by every page and
-    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads).
+    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads). The
+    list is also kept whole, under all its rows' versions: a list whose rows all stand is one lookup.
 
     ``load``: the rows are keys only (the columns ``version_of`` reads); ``load(missing)`` reads in
     full, in one query and in their order (one for each), the rows whose HTML is not kept; each is
     rendered and kept under its full row's own version (what it shows, never older than its key).
     """
     language = get_language()
+    versions = [version_of(row) for row in rows]
+    # The list as a whole first, under all its rows' versions: after a write elsewhere (a level moved
+    # on a task of another page) the page's rows stand, and they are one lookup, not one per row.
+    whole = f"rl:rows:{name}:{digest(f'{language}|{versions!r}')}"
+    kept = store.get(whole) if rows else None
+    if kept is not None:
+        return [mark_safe(html) for html in kept]  # noqa: S308 - rendered by an autoescaping template or format_html
 
-    def key_of(row: T) -> str:
-        return f"rl:row:{name}:{digest(f'{language}|{version_of(row)!r}')}"
+    def key_of(row: T, version: object = MISSING) -> str:
+        return f"rl:row:{name}:{digest(f'{language}|{(version_of(row) if version is MISSING else version)!r}')}"
 
-    keys = [key_of(row) for row in rows]
+    keys = [key_of(row, version) for row, version in zip(rows, versions, strict=True)]
     found = store.get_many(keys) if keys else {}
     missing = [i for i, key in enumerate(keys) if found.get(key) is None]
     full = (load([rows[i] for i in missing]) if load is not None else [rows[i] for i in missing]) if missing else []
@@ -96,9 +104,13 @@ def cached_rows(
     fresh = {}
     for i, row in zip(missing, full, strict=True):
         html_of[keys[i]] = fresh[key_of(row) if load is not None else keys[i]] = render(row)
-    if fresh:
-        store.set_many(fresh, TIMEOUT)
-    return [mark_safe(html_of[key]) for key in keys]  # noqa: S308 - rendered by an autoescaping template or format_html
+    html = [html_of[key] for key in keys]
+    entries = dict(fresh)
+    if rows and (not missing or load is None):  # a row loaded in full may be newer than its key: not under the keys' versions
+        entries[whole] = html
+    if entries:
+        store.set_many(entries, TIMEOUT)
+    return [mark_safe(text) for text in html]  # noqa: S308 - rendered by an autoescaping template or format_html
 
 
 def cached_fragment(
