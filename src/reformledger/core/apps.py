@@ -15,7 +15,7 @@ class CoreConfig(AppConfig):
         from . import signin
         from .late import register_late
         from .middleware import SessionTimeoutMiddleware
-        from .templatetags.late_values import fill_csrf_token
+        from .templatetags.late_values import fill_csrf_token, fill_here
         from .templatetags.menu import fill_badge, fill_total
 
         user_locked_out.connect(signin.record_lockout, dispatch_uid="reformledger.core.signin.record_lockout")
@@ -25,6 +25,8 @@ class CoreConfig(AppConfig):
         register_late("menu-total", fill_total)
         # A form's CSRF token in a fragment kept for several people and sessions: each response's own.
         register_late("csrf-token", fill_csrf_token, kept=False)
+        # The page's own address (the language form's "next"): a page kept for every page of its list holds none.
+        register_late("here", fill_here, kept=False)
 
 
 class AdminConfig(admin_apps.AdminConfig):

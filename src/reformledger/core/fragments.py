@@ -105,7 +105,7 @@ def cached_rows(
     for i, row in zip(missing, full, strict=True):
         html_of[keys[i]] = fresh[key_of(row) if load is not None else keys[i]] = render(row)
     html = [html_of[key] for key in keys]
-    entries = dict(fresh)
+    entries: dict[str, object] = dict(fresh)
     if rows and (not missing or load is None):  # a row loaded in full may be newer than its key: not under the keys' versions
         entries[whole] = html
     if entries:
@@ -144,7 +144,9 @@ def cached_fragment(
 ScopesOf = Callable[[Any], Scopes]
 
 
-def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | None = None) -> Any:
+def personal_page(
+    view: Callable[..., Any] | None = None, *, scopes: ScopesOf | None = None, query: Callable[[Any], str] | None = None,
+) -> Any:
     """Keep a signed-in person's GET page until a write changes what it shows; serve it again
     without rendering. ``@personal_page`` depends on every write; ``@personal_page(scopes=f)``
     on the scopes ``f(request)`` names (e.g. the work of the person's districts) and on whatever
@@ -156,9 +158,13 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
     count, is a late value: ``core.late``); the entry holds the
     versions of the scopes the page read. Pages with pending messages, and requests inside a transaction that wrote, are rendered as
     usual. Put it inside the view's permission decorators.
+
+    ``query(request.GET)``: the part of the query string the page itself is made of, when the rest
+    (a list's page number and cursor, its sort) is read only by its late values registered
+    ``per_query`` (``core.late``): the page is then kept once for every page of its list.
     """
     if view is None:
-        return lambda inner: personal_page(inner, scopes=scopes)
+        return lambda inner: personal_page(inner, scopes=scopes, query=query)
 
     @wraps(view)
     def wrapped(request: Any, *args: Any, **kwargs: Any) -> Any:
@@ -174,7 +180,7 @@ def personal_page(view: Callable[..., Any] | None = None, *, scopes: ScopesOf | 
         key = "rl:page:" + fragment_key(
             request.user.pk,
             secret,
-            request.get_full_path(),
+            request.get_full_path() if query is None else f"{request.path}?{query(request.GET)}",
             request.headers.get("HX-Request", ""),
             request.headers.get("HX-History-Restore-Request", ""),
             timezone.localdate(),

@@ -44,6 +44,8 @@ _fillers: dict[str, Filler] = {}
 _unkept: set[str] = set()
 #: Kinds whose values are kept fragments already: no entry of their own (``register_late``).
 _in_group_only: set[str] = set()
+#: Kinds whose values are made of the request's query string: kept per query string.
+_per_query: set[str] = set()
 #: Whether the current request passes :class:`LateValuesMiddleware` (its responses are filled).
 _marking: ContextVar[bool] = ContextVar("reformledger_late_marking", default=False)
 _MARK = re.compile(rb"<!--rl-late:([0-9a-f]{16}):([a-z][a-z0-9-]*):([A-Za-z0-9_.-]*)-->")
@@ -51,11 +53,16 @@ _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _ARG = re.compile(r"[A-Za-z0-9_.-]*")
 
 
-def register_late(kind: str, fill: Filler, *, kept: bool = True, own_entry: bool = True) -> None:
+def register_late(
+    kind: str, fill: Filler, *, kept: bool = True, own_entry: bool = True, per_query: bool = False,
+) -> None:
     """``fill(request, arg)`` gives the HTML of a late value of ``kind`` (see the module docstring).
     ``kept=False`` for a value that no audited write changes: it is computed every time.
     ``own_entry=False`` for a value that is a kept fragment already (``cached_fragment``, shared by
-    everyone who sees the same): it is kept with the response's other values, not on its own too."""
+    everyone who sees the same): it is kept with the response's other values, not on its own too.
+    ``per_query=True`` for a value made of the request's query string (a list's page, filters and
+    sort): it is kept per query string, so the page that marks it may be kept for every page of
+    its list (``personal_page(query=…)``)."""
     if not _NAME.fullmatch(kind):
         raise ValueError(f"a late value's kind is lower-case letters, digits and dashes: {kind!r}")
     _fillers[kind] = fill
@@ -63,6 +70,8 @@ def register_late(kind: str, fill: Filler, *, kept: bool = True, own_entry: bool
         _unkept.add(kind)
     if not own_entry:
         _in_group_only.add(kind)
+    if per_query:
+        _per_query.add(kind)
 
 
 @functools.cache
@@ -114,7 +123,12 @@ def _fill_once(request: Any, content: bytes) -> bytes:
     user = getattr(request, "user", None)
     # The day too: a value may say "overdue by n days", which midnight changes without any write.
     person = f"rl:late:{getattr(user, 'pk', None)}:{get_language()}:{timezone.localdate()}"
-    key = f"{person}:{digest(repr(marks))}"
+    # A value made of the query string (a list's page) is kept per query string, and so is the group.
+    query = f":{digest(request.GET.urlencode())[:32]}" if any(kind in _per_query for kind, _arg in marks) else ""
+    key = f"{person}:{digest(repr(marks))}{query}"
+
+    def own_key(kind: str, arg: str) -> str:
+        return f"{person}:one:{kind}:{arg}{query if kind in _per_query else ''}"
 
     def compute(marks: list[tuple[str, str]]) -> dict[str, str]:
         return {f"{kind}:{arg}": _fillers[kind](request, arg) if kind in _fillers else "" for kind, arg in marks}
@@ -126,7 +140,7 @@ def _fill_once(request: Any, content: bytes) -> bytes:
         return {
             f"{kind}:{arg}": "" if kind not in _fillers
             else _fillers[kind](request, arg) if kind in _in_group_only
-            else tracked(f"{person}:one:{kind}:{arg}", functools.partial(_fillers[kind], request, arg), scopes=ORGANISATION)
+            else tracked(own_key(kind, arg), functools.partial(_fillers[kind], request, arg), scopes=ORGANISATION)
             for kind, arg in marks
         }
 

@@ -178,12 +178,25 @@ class KeysetPaginator(Paginator[Any]):
 
     def _rows_after(self, values: list[Any], *, reverse: bool) -> list[Any]:
         """Up to a page of rows after the cursor, step by step (:func:`after_step`): one query when
-        the page shares the cursor's leading sort values, one more each time it crosses to the next."""
+        the page shares the cursor's leading sort values, one more each time it crosses to the next.
+        With a ``key`` and a cursor of whole numbers and text (no NULL, no date), each step runs SQL
+        compiled once per process (core.compiled): the cursor's values are its parameters."""
         order = _order_by(self.fields, reverse=reverse)
+        model = self.queryset.model
+        plain = self.key is None or not all(isinstance(v, int | str) and not isinstance(v, bool) for v in values)
         rows: list[Any] = []
         for depth in range(len(self.fields) - 1, -1, -1):
-            step = after_step(self.fields, values, depth, reverse=reverse, model=self.queryset.model)
-            rows += self.queryset.filter(step).order_by(*order)[: self.per_page - len(rows)]
+            size = self.per_page - len(rows)
+
+            def build(*cursor: Any, depth: int = depth, size: int = size) -> QuerySet[Any]:
+                step = after_step(self.fields, list(cursor), depth, reverse=reverse, model=model)
+                return self.queryset.filter(step).order_by(*order)[:size]
+
+            if plain:
+                rows += build(*values[: depth + 1])
+            else:
+                key = ("after", self.key, self.sort, tuple(self.fields), depth, size, reverse)
+                rows += compiled(key, build, *values[: depth + 1])
             if len(rows) >= self.per_page:
                 break
         return rows

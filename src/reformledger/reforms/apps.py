@@ -8,6 +8,11 @@ class ReformsConfig(AppConfig):
     verbose_name = _("Reform catalogue")
 
     def ready(self) -> None:
+        from reformledger.core.late import register_late
+
         from . import registrations
+        from .views.catalogue import fill_results
 
         registrations.register()
+        # The catalogue's results, filled as its page is served (core.late, ADR 0055).
+        register_late("catalogue-results", fill_results, own_entry=False, per_query=True)

@@ -26,6 +26,6 @@ class SupervisionConfig(AppConfig):
         # The warning board's results and orders overdue change whenever a level moves (ADR 0052, 0055).
         from .views.board import fill_late_orders, fill_results
 
-        register_late("board-results", fill_results, own_entry=False)
+        register_late("board-results", fill_results, own_entry=False, per_query=True)
         register_late("board-orders", fill_late_orders)
         register_with_core()

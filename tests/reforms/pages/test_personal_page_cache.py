@@ -1,5 +1,6 @@
 """A person's catalogue page is kept until the next write: exact, and never shared between people."""
 
+from django.test.utils import override_settings
 from django.urls import reverse
 
 from reformledger.reforms import services
@@ -59,3 +60,29 @@ def test_reading_the_inbox_shows_on_a_kept_page_at_once(client_for, people, refo
     assert 'class="rl-inbox-badge">1<' in kept
     inbox_services.mark_read(user=people.unit_staff)
     assert "rl-inbox-badge" not in client.get(URL).content.decode()
+
+
+@override_settings(CATALOGUE_PAGE_SIZE=2)
+def test_the_page_is_kept_once_for_every_page_of_its_list_and_each_page_shows_its_own_rows(
+    client_for, people, reform_factory
+):
+    """The page around the results is made of the list's filters, not of its page number: a page of
+    the list nobody opened yet renders its results only (a late value kept per query string)."""
+    for code in ("P-1", "P-2", "P-3", "P-4", "P-5"):
+        reform_factory(code=code, title=f"改革{code}")
+    client = client_for(people.office)
+    client.get(f"{URL}?sort=code")  # the CSRF cookie
+    client.get(f"{URL}?sort=code")  # rendered, kept
+    second = client.get(f"{URL}?sort=code&page=2")
+    # The page itself was kept: only the results (and the pagination they include) were rendered.
+    assert [t.name for t in second.templates] == ["reforms/_catalogue_results.html", "includes/pagination.html"]
+    html = second.content.decode()
+    assert "P-3" in html and "P-4" in html and "P-1" not in html
+    # The language form goes back to this page, not to the page the kept page was first made for.
+    assert 'name="next" value="/office/reforms/?sort=code&amp;page=2"' in html
+    third = client.get(f"{URL}?sort=code&page=3").content.decode()
+    assert "P-5" in third and "P-3" not in third
+    again = client.get(f"{URL}?sort=code").content.decode()
+    assert "P-1" in again and "P-3" not in again and 'name="next" value="/office/reforms/?sort=code"' in again
+    # Another sort is another list: its own page.
+    assert "reforms/catalogue.html" in [t.name for t in client.get(f"{URL}?sort=-code").templates]

@@ -29,3 +29,18 @@ def late_csrf_token(context: dict[str, Any]) -> SafeString | str:
 def fill_csrf_token(request: Any, _arg: str) -> str:
     """The late value ``csrf-token``: the hidden input ``{% csrf_token %}`` renders."""
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+
+
+@register.simple_tag(takes_context=True)
+def late_here(context: dict[str, Any]) -> SafeString | str:
+    """The address of the page being served (a form's ``next``), filled as it is served: a page kept
+    for every page number of its list (``personal_page(query=…)``) does not hold one page's address."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    return late(request, "here")
+
+
+def fill_here(request: Any, _arg: str) -> str:
+    """The late value ``here``: the request's path and query string, escaped for an attribute."""
+    return format_html("{}", request.get_full_path())

@@ -10,11 +10,12 @@ from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import ORGANISATION, district_count
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.late import late
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.registry import catalogue_columns
 from reformledger.core.views import is_htmx
 from reformledger.org.decorators import office_member_required
-from reformledger.org.selectors import actor_for
+from reformledger.org.selectors import actor_for, has_full_access
 
 from ..forms import CatalogueFilterForm
 from ..rows import catalogue_row_renderer
@@ -39,22 +40,26 @@ CATALOGUE_FIELDS = (
 )
 
 
-def _reading_scopes(request: HttpRequest):
-    user = request.user
-    return list_scopes(user, districts_of(actor_for(user)), request.GET.get("sort", ""))
+def _catalogue_form(request: HttpRequest) -> CatalogueFilterForm:
+    """The filter form of the request's query string: made once a request (the page's filter bar
+    and its results, a late value, both read it)."""
+    form = request.__dict__.get("_rl_catalogue_form")
+    if form is None:
+        form = request.__dict__["_rl_catalogue_form"] = CatalogueFilterForm(
+            request.GET or None, years=year_choices(request.user), domains=filter_domains(),
+            units=filter_units_for(request.user, request.GET.get("district")),
+            districts=filter_districts(request.user),
+        )
+    return form
 
 
-@require_GET
-@office_member_required("portal:catalogue")
-@personal_page(scopes=_reading_scopes)
-def catalogue(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request.user)
-    years, district_ids = year_choices(request.user), districts_of(actor)
-    form = CatalogueFilterForm(
-        request.GET or None, years=years, domains=filter_domains(),
-        units=filter_units_for(request.user, request.GET.get("district")),
-        districts=filter_districts(request.user),
-    )
+def fill_results(request: HttpRequest, _arg: str) -> str:
+    """The late value ``catalogue-results`` (kept per query string): the count, the rows, the sort
+    headers and the pagination the query string asks for. The page around them is kept once for
+    every page of the list (ADR 0055), so a page nobody opened yet costs its results only."""
+    if not has_full_access(actor_for(request.user)):
+        return ""  # the page checked before it marked the place; a filler checks again
+    form = _catalogue_form(request)
     filters, sort = form.filters(), form.sort_key()
     listed = reform_list(request.user, filters, sort)
     # Columns higher apps add (core.registry): loaded in the page's query, their values key the rows.
@@ -70,6 +75,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         # province this is one grouped count of one district, the page's query, and no rendering.
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
+            key=("catalogue-rows", list_key(request.user, filters, sort), tuple(c.key for c in columns)),
             count=district_count(
                 listed, list_districts(request.user, filters), key=f"catalogue:{list_key(request.user, filters, '')}",
                 family="reforms",
@@ -87,11 +93,22 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     # The rows, count, sort headers and pagination, rendered once per (who may see what, filters,
     # sort, query string, language) and kept while the reforms of the districts read and the levels of
     # the districts whose rows it shows (ADR 0052) stand: exact, and shared by everyone who sees the same rows.
-    results = cached_fragment(
+    return cached_fragment(
         request, "reforms/_catalogue_results.html", results_context,
         key_parts=(list_key(request.user, filters, sort), [c.key for c in columns]),
-        scopes=list_scopes(request.user, district_ids, sort),
+        scopes=list_scopes(request.user, districts_of(actor_for(request.user)), sort),
     )
+
+
+@require_GET
+@office_member_required("portal:catalogue")
+@personal_page(scopes=lambda request: ORGANISATION, query=list_query)
+def catalogue(request: HttpRequest) -> HttpResponse:
+    """The page, kept on what it reads itself (its filter bar) once for every page of its list; the
+    results are a late value, filled as it is served (ADR 0055)."""
+    district_ids = districts_of(actor_for(request.user))
+    form = _catalogue_form(request)
+    results = late(request, "catalogue-results")
     if is_htmx(request):
         response = HttpResponse(results)
     else:
@@ -101,7 +118,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             request,
             "reforms/_catalogue_filters.html",
             {"form": form},
-            key_parts=(years, sorted(district_ids) if district_ids is not None else "*", "unit" in form.fields),
+            key_parts=(year_choices(request.user), sorted(district_ids) if district_ids is not None else "*", "unit" in form.fields),
             scopes=ORGANISATION, query=list_query(request.GET),  # the same bar on every page of the list
         )
         context = {

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from reformledger.core.cache import ORGANISATION, digest
+from reformledger.core.cache import ORGANISATION
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
@@ -82,17 +82,13 @@ def _board_filters(request: HttpRequest) -> warning_selectors.TaskFilters:
     return _board_form(request).filters()
 
 
-def _query_tag(request: HttpRequest) -> str:
-    """What a board's late values are made of besides the person: its query string (filters, page)."""
-    return digest(request.GET.urlencode())[:32]
-
-
-def fill_results(request: HttpRequest, tag: str) -> str:
-    """The late value ``board-results``: the counts, the rows and the pagination of the board the
-    request's query string asks for, kept on the levels of the districts it reads (ADR 0052) and
-    computed again when a level moves there, while the page around them stays kept (ADR 0055)."""
-    if tag != _query_tag(request) or not request.user.has_perm("supervision.view_board"):
-        return ""  # the page checked both before it marked the place; a filler checks again
+def fill_results(request: HttpRequest, _arg: str) -> str:
+    """The late value ``board-results`` (kept per query string): the counts, the rows and the
+    pagination of the board the request's query string asks for, kept on the levels of the
+    districts it reads (ADR 0052) and computed again when a level moves there, while the page
+    around them stays kept, once for every page of the list (ADR 0055)."""
+    if not request.user.has_perm("supervision.view_board"):
+        return ""  # the page checked before it marked the place; a filler checks again
     filters = _board_filters(request)
     on = today()
     # The office picks tasks on the board to urge their units: its rows carry a box each.
@@ -158,15 +154,16 @@ def fill_late_orders(request: HttpRequest, _arg: str) -> str:
 
 @require_GET
 @office_member_required()
-@personal_page(scopes=lambda request: ORGANISATION)
+@personal_page(scopes=lambda request: ORGANISATION, query=list_query)
 def board(request: HttpRequest) -> HttpResponse:
-    """The page, kept on what it reads itself (its filter bar: the organisation); the results and
-    the orders overdue are late values, filled as it is served, so a level moved anywhere in the
-    person's districts recomputes them and not the page (ADR 0055)."""
+    """The page, kept on what it reads itself (its filter bar: the organisation) once for every page
+    of its list; the results and the orders overdue are late values, filled as it is served, so a
+    level moved anywhere in the person's districts, or another page of the list, computes them and
+    not the page (ADR 0055)."""
     warning_selectors.require_board(request.user)
     actor = actor_for(request.user)
     form = _board_form(request)
-    results = late(request, "board-results", _query_tag(request))
+    results = late(request, "board-results")
     if is_htmx(request):
         response = HttpResponse(results)
     else:
