@@ -174,10 +174,11 @@ def menu_entries(request: Any, *, section: str = "") -> list[MenuEntry]:
 class CatalogueColumn:
     """A column of the office's catalogue, for the people ``visible(request)`` is true for.
 
-    ``prepare(queryset)`` makes the page's one query load what the cells read (a ``select_related``:
-    no query per row); ``value(reform)`` is the cell's value, part of what keys the cached row (so a
-    row is rendered again when it changes); ``render(value)`` is the cell's HTML, a ``<td>`` made
-    with ``core.rows.row_html`` (rows are rendered in Python, ADR 0053)."""
+    ``prepare(queryset)`` makes the page's one query load what the cells read (an annotation: no
+    query per row), ``loads`` names what it adds (the page's rows are tuples of the columns they
+    show); ``value(row)`` is the cell's value, part of what keys the cached row (so a row is
+    rendered again when it changes); ``render(value)`` is the cell's HTML, a ``<td>`` made with
+    ``core.rows.row_html`` (rows are rendered in Python, ADR 0053)."""
 
     key: str
     header: Label
@@ -186,6 +187,7 @@ class CatalogueColumn:
     prepare: Callable[[Any], Any]
     value: Callable[[Any], Any]
     order: int = 100
+    loads: tuple[str, ...] = ()
 
 
 _catalogue_columns: dict[str, CatalogueColumn] = {}

@@ -4,12 +4,12 @@ them a page, the home page the latest. The markup is the cards grid's (``.rl-car
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
 from reformledger.core.rows import id_url, row_html
-from reformledger.reforms.models import Reform
 from reformledger.reforms.templatetags.ui import progress_bar, status_badge, tier_badge
 
 CARD = (
@@ -26,20 +26,20 @@ CARD = (
 SUMMARY_CHARS = 90
 
 
-def card_renderer() -> Callable[[Reform], SafeString]:
-    """A function rendering one public card (an ``<article>``); the reform is loaded with its
-    domain and lead unit (``portal.views.PUBLIC_FIELDS``)."""
+def card_renderer() -> Callable[[Any], SafeString]:
+    """A function rendering one public card (an ``<article>``) from the row as the public lists read
+    it: a tuple of ``portal.views.PUBLIC_FIELDS``, not a model instance (ADR 0053)."""
     detail_url = id_url("portal:detail")
 
-    def render_card(reform: Reform) -> SafeString:
+    def render_card(row: Any) -> SafeString:
         summary = (
-            row_html("<p>{text}</p>", text=Truncator(reform.public_summary).chars(SUMMARY_CHARS))
-            if reform.public_summary else ""
+            row_html("<p>{text}</p>", text=Truncator(row.public_summary).chars(SUMMARY_CHARS))
+            if row.public_summary else ""
         )
         return row_html(
-            CARD, tier=tier_badge(reform.tier), status=status_badge(reform.status), year=reform.year,
-            url=detail_url(reform.pk), title=reform.title, lead_unit=reform.lead_unit.name, domain=reform.domain.name,
-            summary=summary, progress=progress_bar(reform.progress),
+            CARD, tier=tier_badge(row.tier), status=status_badge(row.status), year=row.year,
+            url=detail_url(row.id), title=row.title, lead_unit=row.lead_unit__name, domain=row.domain__name,
+            summary=summary, progress=progress_bar(row.progress),
         )
 
     return render_card

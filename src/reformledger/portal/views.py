@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from reformledger.casestudies.selectors.public import published_case_of
 from reformledger.core.cache import ORGANISATION, district_count
-from reformledger.core.fragments import cached_fragment, cached_rows, row_version
+from reformledger.core.fragments import cached_fragment, cached_rows
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.views import is_htmx
 from reformledger.reforms.forms import CatalogueFilterForm
@@ -30,14 +30,15 @@ from reformledger.reforms.selectors import (
 
 from .cards import card_renderer
 
-#: The only reform fields a public page reads (no goals, measures, co-units or leader).
+#: The only reform fields a public list reads (no goals, measures, co-units or leader): its rows are
+#: tuples of these.
 PUBLIC_FIELDS = (
     "id",
     "code",
     "title",
     "tier",
     "year",
-    "district",  # whose work a card shows (its progress): the page depends on it
+    "district_id",  # whose work a card shows (its progress): the page depends on it
     "status",
     "progress",
     "start_date",
@@ -57,7 +58,7 @@ def _public_years() -> list[int]:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     tiers = tier_rows(AnonymousUser())
-    latest = public_reform_list(ReformFilters(), "-year").only(*PUBLIC_FIELDS)[:LATEST_COUNT]
+    latest = public_reform_list(ReformFilters(), "-year").values_list(*PUBLIC_FIELDS, named=True)[:LATEST_COUNT]
     card = card_renderer()
     return render(
         request,
@@ -70,19 +71,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def catalogue(request: HttpRequest) -> HttpResponse:
     years = _public_years()
     form = CatalogueFilterForm(request.GET or None, years=years, domains=filter_domains(), units=None, with_status=False)
-    rows = public_reform_list(form.filters(), form.sort_key()).only(*PUBLIC_FIELDS)
+    rows = public_reform_list(form.filters(), form.sort_key()).values_list(*PUBLIC_FIELDS, named=True)
 
     def results_context() -> dict:
         # Counted per district, paged by keyset, each card rendered once per version (core.cache).
         sort = form.sort_key()
         paginator = KeysetPaginator(
             rows, settings.CATALOGUE_PAGE_SIZE, fields=SORTS[sort], sort=sort,
+            key=("public-catalogue-rows", repr(form.filters()), sort),
             count=district_count(rows, list_districts(AnonymousUser(), form.filters()), family="reforms",
                                  key=f"public-catalogue:{form.filters()!r}"),
         )
         page = paginator.page_for(request.GET)
         depend_on_rows(page.object_list)
-        cards = cached_rows(list(page.object_list), name="portal-card", version_of=row_version, render=card_renderer())
+        cards = cached_rows(list(page.object_list), name="portal-card", version_of=tuple, render=card_renderer())
         return {"page": page, "cards": cards}
 
     # Rendered once per (filters, sort, query string, language) and kept while the reform rows of the

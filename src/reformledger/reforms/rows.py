@@ -4,13 +4,13 @@ changed renders 50 of them. The markup is the catalogue's table (``_catalogue_re
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from django.utils.safestring import SafeString
 
 from reformledger.core.registry import CatalogueColumn
 from reformledger.core.rows import id_url, joined, row_html, short_date
 
-from .models import Reform
 from .templatetags.ui import progress_bar, status_badge, tier_badge
 
 ROW = (
@@ -32,17 +32,25 @@ ROW = (
 )
 
 
-def catalogue_row_renderer(columns: Sequence[CatalogueColumn]) -> Callable[[Reform], SafeString]:
-    """A function rendering one catalogue row (a ``<tr>``) with the cells ``columns`` add; the
-    reform is loaded with its domain and lead unit (``reform_list``)."""
+#: What a catalogue row shows, sorts by and depends on (its district), as the page's query reads
+#: it: a tuple of these (and of what the columns load), not a model instance (ADR 0053).
+CATALOGUE_FIELDS = (
+    "id", "code", "title", "tier", "year", "district_id", "status", "progress", "due_date",
+    "domain__name", "lead_unit__name",
+)
+
+
+def catalogue_row_renderer(columns: Sequence[CatalogueColumn]) -> Callable[[Any], SafeString]:
+    """A function rendering one catalogue row (a ``<tr>``) with the cells ``columns`` add, from the
+    row as the page's query reads it (:data:`CATALOGUE_FIELDS` and the columns' ``loads``)."""
     detail_url = id_url("reforms:detail")
 
-    def render_row(reform: Reform) -> SafeString:
-        cells = joined(column.render(column.value(reform)) for column in columns)
+    def render_row(row: Any) -> SafeString:
+        cells = joined(column.render(column.value(row)) for column in columns)
         return row_html(
-            ROW, code=reform.code, url=detail_url(reform.pk), title=reform.title, year=reform.year,
-            tier=tier_badge(reform.tier), domain=reform.domain.name, lead_unit=reform.lead_unit.name,
-            status=status_badge(reform.status), progress=progress_bar(reform.progress), due=short_date(reform.due_date),
+            ROW, code=row.code, url=detail_url(row.id), title=row.title, year=row.year,
+            tier=tier_badge(row.tier), domain=row.domain__name, lead_unit=row.lead_unit__name,
+            status=status_badge(row.status), progress=progress_bar(row.progress), due=short_date(row.due_date),
             cells=cells,
         )
 

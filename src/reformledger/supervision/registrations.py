@@ -115,5 +115,6 @@ def register() -> None:
             key="warning", header=_("Warning"), render=warning_cell,
             visible=lambda request: request.user.has_perm("supervision.view_board"),
             prepare=lambda reforms: reforms.annotate(warning_level=F("warning__level")), value=reform_level,
+            loads=("warning_level",),
         )
     )

@@ -9,7 +9,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from reformledger.core.cache import ORGANISATION, district_count
-from reformledger.core.fragments import cached_fragment, cached_rows, personal_page, row_version
+from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
 from reformledger.core.late import late
 from reformledger.core.pagination import KeysetPaginator, list_query
 from reformledger.core.registry import catalogue_columns
@@ -18,7 +18,7 @@ from reformledger.org.decorators import office_member_required
 from reformledger.org.selectors import actor_for, has_full_access
 
 from ..forms import CatalogueFilterForm
-from ..rows import catalogue_row_renderer
+from ..rows import CATALOGUE_FIELDS, catalogue_row_renderer
 from ..selectors import (
     SORTS,
     depend_on_rows,
@@ -31,12 +31,6 @@ from ..selectors import (
     list_scopes,
     reform_list,
     year_choices,
-)
-
-#: What a catalogue row shows, sorts by and depends on (its district): its version is made of these.
-CATALOGUE_FIELDS = (
-    "id", "code", "title", "tier", "year", "district", "status", "progress", "due_date",
-    "domain__name", "lead_unit__name",
 )
 
 
@@ -65,9 +59,12 @@ def fill_results(request: HttpRequest, _arg: str) -> str:
     # Columns higher apps add (core.registry): loaded in the page's query, their values key the rows.
     # Counted without them: a column's join (the warning's) would make every count join too.
     columns = catalogue_columns(request)
-    rows = listed.only(*CATALOGUE_FIELDS)
+    rows = listed
     for column in columns:
         rows = column.prepare(rows)
+    # The page's rows as tuples of what they show (a model instance each, with its domain and unit,
+    # cost about as much as rendering them).
+    rows = rows.values_list(*CATALOGUE_FIELDS, *(name for column in columns for name in column.loads), named=True)
 
     def results_context() -> dict:
         # Counted district by district (each part cached on its own district's version), paged by
@@ -85,7 +82,7 @@ def fill_results(request: HttpRequest, _arg: str) -> str:
         depend_on_rows(page.object_list)
         html = cached_rows(
             list(page.object_list), name=":".join(["catalogue", *(c.key for c in columns)]),
-            version_of=lambda reform: (row_version(reform), *(c.value(reform) for c in columns)),
+            version_of=tuple,  # every column the row shows, its cells' included
             render=catalogue_row_renderer(columns),  # a row is the same for everyone who sees it
         )
         return {"page": page, "rows": html, "sort": sort, "query": request.GET.urlencode(), "columns": columns}
