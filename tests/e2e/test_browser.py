@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.test.utils import override_settings
 
 from reformledger.core.audit import history_of
 from reformledger.reforms import services
@@ -58,6 +59,20 @@ def test_switching_to_english_shows_english(live_server, new_page, catalogue):
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert page.locator("h1").inner_text() == "Reforms"
     assert page.get_by_role("button", name="简体中文").is_visible()
+
+
+@override_settings(CATALOGUE_PAGE_SIZE=4)
+def test_switching_language_on_a_page_reached_in_place_comes_back_to_that_page(live_server, new_page, catalogue):
+    """The catalogue's page is kept for every page of its list and its next page comes in place
+    (htmx): the language form goes back to the page shown, not to the first one."""
+    page = new_page()
+    log_in(page, live_server.url, "office")
+    page.locator("a[rel=next]").first.click()
+    page.wait_for_url(re.compile(r"page=2"))
+    page.locator("button[name=language][value=en]").click()
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert "page=2" in page.url
+    assert "page 2 of 3" in page.locator("#results-count").inner_text()
 
 
 def test_public_catalogue_fits_a_phone_and_renders_chinese(live_server, new_page, catalogue):

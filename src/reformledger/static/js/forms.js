@@ -67,4 +67,14 @@
       other.checked = box.checked;
     });
   });
+
+  // A list paged or filtered by htmx changes the address without a new page: the language form
+  // then goes back to the address shown, not to the one the page was first served at.
+  function followAddress() {
+    document.querySelectorAll("form.rl-lang input[name=next]").forEach(function (next) {
+      next.value = window.location.pathname + window.location.search;
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", followAddress);
+  document.addEventListener("htmx:replacedInHistory", followAddress);
 })();
