@@ -359,9 +359,10 @@ class CachedCountPaginator(Paginator[Any]):
 
 
 def once_a_request(request: Any, name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` once a request under ``name`` (a count the page and its menu both show), with
-    what it read: every call records the scopes the first one read, so a value kept on its reads (a
-    late value, a fragment) that took it from here goes stale with it, like the one that computed it."""
+    """``compute()`` once a request under ``name`` (a count the page and its menu both show, a list's
+    filter form), with what it read: every call records the scopes the first one read, so a value
+    kept on its reads (a late value, a fragment) that took it from here goes stale with it, like the
+    one that computed it."""
     memo: dict[str, tuple[Any, frozenset[str]]] = request.__dict__.setdefault("_rl_once", {})
     if name not in memo:
         with recording(()) as read:

@@ -93,17 +93,17 @@ def cached_rows(
     if kept is not None:
         return [mark_safe(html) for html in kept]  # noqa: S308 - rendered by an autoescaping template or format_html
 
-    def key_of(row: T, version: object = MISSING) -> str:
-        return f"rl:row:{name}:{digest(f'{language}|{(version_of(row) if version is MISSING else version)!r}')}"
+    def key_of(version: object) -> str:
+        return f"rl:row:{name}:{digest(f'{language}|{version!r}')}"
 
-    keys = [key_of(row, version) for row, version in zip(rows, versions, strict=True)]
+    keys = [key_of(version) for version in versions]
     found = store.get_many(keys) if keys else {}
     missing = [i for i, key in enumerate(keys) if found.get(key) is None]
     full = (load([rows[i] for i in missing]) if load is not None else [rows[i] for i in missing]) if missing else []
     html_of = dict(found)
     fresh = {}
     for i, row in zip(missing, full, strict=True):
-        html_of[keys[i]] = fresh[key_of(row) if load is not None else keys[i]] = render(row)
+        html_of[keys[i]] = fresh[key_of(version_of(row)) if load is not None else keys[i]] = render(row)
     html = [html_of[key] for key in keys]
     entries: dict[str, object] = dict(fresh)
     if rows and (not missing or load is None):  # a row loaded in full may be newer than its key: not under the keys' versions

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from reformledger.core.cache import ORGANISATION, district_count
+from reformledger.core.cache import ORGANISATION, district_count, once_a_request
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
 from reformledger.core.late import late
 from reformledger.core.pagination import KeysetPaginator, list_query
@@ -36,15 +36,11 @@ from ..selectors import (
 
 def _catalogue_form(request: HttpRequest) -> CatalogueFilterForm:
     """The filter form of the request's query string: made once a request (the page's filter bar
-    and its results, a late value, both read it)."""
-    form = request.__dict__.get("_rl_catalogue_form")
-    if form is None:
-        form = request.__dict__["_rl_catalogue_form"] = CatalogueFilterForm(
-            request.GET or None, years=year_choices(request.user), domains=filter_domains(),
-            units=filter_units_for(request.user, request.GET.get("district")),
-            districts=filter_districts(request.user),
-        )
-    return form
+    and its results, a late value, both read it; each depends on the choices it was made of)."""
+    return once_a_request(request, "catalogue-form", lambda: CatalogueFilterForm(
+        request.GET or None, years=year_choices(request.user), domains=filter_domains(),
+        units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
+    ))
 
 
 def fill_results(request: HttpRequest, _arg: str) -> str:

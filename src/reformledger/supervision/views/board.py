@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from reformledger.core.cache import ORGANISATION
+from reformledger.core.cache import ORGANISATION, once_a_request
 from reformledger.core.cache import CachedCountPaginator as Paginator
 from reformledger.core.exporters import response
 from reformledger.core.fragments import cached_fragment, cached_rows, personal_page
@@ -64,14 +64,11 @@ def _period_context(request: HttpRequest, filters, on) -> dict:
 
 def _board_form(request: HttpRequest) -> BoardFilterForm:
     """The filter form of the request's query string: made once a request (the page's filter bar and
-    its results, a late value, both read it)."""
-    form = request.__dict__.get("_rl_board_form")
-    if form is None:
-        form = request.__dict__["_rl_board_form"] = BoardFilterForm(
-            request.GET or None, domains=filter_domains(),
-            units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
-        )
-    return form
+    its results, a late value, both read it; each depends on the choices it was made of)."""
+    return once_a_request(request, "board-form", lambda: BoardFilterForm(
+        request.GET or None, domains=filter_domains(),
+        units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
+    ))
 
 
 def _board_filters(request: HttpRequest) -> warning_selectors.TaskFilters:
@@ -184,11 +181,7 @@ def board(request: HttpRequest) -> HttpResponse:
 def board_export(request: HttpRequest) -> HttpResponseBase:
     """The board with its current filters (the query string), every page of it, as Excel."""
     warning_selectors.require_board(request.user)
-    form = BoardFilterForm(
-        request.GET or None, domains=filter_domains(),
-        units=filter_units_for(request.user, request.GET.get("district")), districts=filter_districts(request.user),
-    )
-    tasks = warning_selectors.warning_list(request.user, form.filters())
+    tasks = warning_selectors.warning_list(request.user, _board_form(request).filters())
     return response(BoardWorkbook(tasks.iterator(chunk_size=2000), on=today()), stream=True)
 
 
