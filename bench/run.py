@@ -216,16 +216,21 @@ def main() -> None:
     parser.add_argument("--skip-scan", action="store_true", help="do not time scan-deadlines")
     parser.add_argument("--scan-backfill", action="store_true",
                         help="also time a first scan that computes every level (slow: rewrites ~500,000 rows)")
-    parser.add_argument("--redis-url", default="", help="serve with this shared cache (REDIS_URL); default: per-process")
+    parser.add_argument("--redis-url", default="", help="serve with this shared cache (REDIS_URL); default: the server's disk cache")
     parser.add_argument("--workday-rate", type=float, default=20, help="progress reports a second in the working day")
     parser.add_argument("--workday-districts", type=int, default=20, help="districts the writers report in")
     parser.add_argument("--phases", default="warm,cold,workday", help="which phases to measure")
+    parser.add_argument("--cache-in-memory", action="store_true",
+                        help="without Redis, one cache per process (CACHE_IN_MEMORY=1), not the server's disk cache")
     args = parser.parse_args()
 
     OUT.mkdir(parents=True, exist_ok=True)
     env = env_for(args.database_url)
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
+    if args.cache_in_memory:
+        env["CACHE_IN_MEMORY"] = "1"
+    cache_kind = "redis" if args.redis_url else "per-process (locmem)" if args.cache_in_memory else "the server's disk cache"
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", args.database_url.rsplit("/", 1)[1]],
                    capture_output=True)
     manage(env, "migrate", "--noinput", "-v0")
@@ -246,9 +251,10 @@ def main() -> None:
     ).stdout)
     plan_file = OUT / "workday-plan.json"
     plan_file.write_text(json.dumps(plan))
-    if args.redis_url:  # a shared cache outlives the server: start from an empty one, as a restart would
-        subprocess.run([sys.executable, "-m", "reformledger", "shell", "-c",
-                        "from django.core.cache import cache; cache.clear()"], env=env, check=True)
+    # A shared cache (Redis, or the server's disk cache) outlives the server: start from an empty
+    # one, as `reformledger serve` does.
+    subprocess.run([sys.executable, "-m", "reformledger", "shell", "-c",
+                    "from django.core.cache import cache; cache.clear()"], env=env, check=True)
     tasks = int(sql(args.database_url, "SELECT count(*) FROM supervision_task"))
     reforms = int(sql(args.database_url, "SELECT count(*) FROM reforms_reform"))
     board_rows = int(sql(args.database_url, "SELECT count(*) FROM supervision_task WHERE level IN ('red', 'amber')"))
@@ -408,11 +414,11 @@ def main() -> None:
         "tasks": tasks,
         "scans": scans,
         "left_out": missing,
-        "cache": "redis" if args.redis_url else "per-process (locmem)",
+        "cache": cache_kind,
         "workday": workday,
         "rows": rows,
     }
-    (OUT / ("results-redis.json" if args.redis_url else "results.json")).write_text(
+    (OUT / ("results-redis.json" if args.redis_url else "results-memory.json" if args.cache_in_memory else "results.json")).write_text(
         json.dumps(result, ensure_ascii=False, indent=2))
     print(f"\nMachine: {result['machine']}; PostgreSQL {pg_version}; {args.districts} districts;"
           f" {args.requests} requests per target; gunicorn {args.workers} workers × {args.threads} threads\n")

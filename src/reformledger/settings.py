@@ -173,16 +173,40 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Each process keeps near copies of the versioned cache's entries (core.store, ADR 0057).
     NEAR_CACHE_BYTES = int(os.environ.get("NEAR_CACHE_BYTES", str(32 * 1024 * 1024)))
-else:
-    # Per process. Pages are composed of many small parts (a count per district, a row per reform:
-    # core.cache), so the default of 300 entries would evict them as fast as they are made; 20,000
-    # entries of at most a few KB each stay well under 100 MB a process.
+elif os.environ.get("CACHE_IN_MEMORY") == "1":
+    # Per process, no files (CACHE_IN_MEMORY=1). Pages are composed of many small parts (a count
+    # per district, a row per reform: core.cache), so the default of 300 entries would evict them
+    # as fast as they are made; 20,000 entries of at most a few KB each stay well under 100 MB.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
         }
     }
+else:
+    # Without Redis, the processes of this server share one cache on local disk (SQLite files in
+    # the var dir, diskcache: ADR 0060), each with near copies of what it read (core.store), so a
+    # count or a page computed by one process is not computed again by the others. Emptied when
+    # the server starts (``reformledger serve``) and when a process finds another database under
+    # it (core.versions). Sessions stay in the database: another server has another disk.
+    CACHES = {
+        "default": {
+            "BACKEND": "reformledger.core.servercache.ServerCache",
+            "LOCATION": str(Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache")).resolve()),
+            "KEY_PREFIX": f"reformledger-{__version__}",
+            "SHARDS": 4,
+            # A lookup that would wait longer for another process's write is a miss, not a wait.
+            "DATABASE_TIMEOUT": 0.05,
+            "OPTIONS": {
+                "size_limit": int(os.environ.get("CACHE_BYTES", str(1024 * 1024 * 1024))),
+                # A page (100-200 KB) stays a row, not a file of its own to write, open and read.
+                "disk_min_file_size": 4 * 1024 * 1024,
+                # Its space is reused, never given back: no vacuum work on the commits of writes.
+                "sqlite_auto_vacuum": 0,
+            },
+        }
+    }
+    NEAR_CACHE_BYTES = int(os.environ.get("NEAR_CACHE_BYTES", str(32 * 1024 * 1024)))
 
 TASKS = {
     "default": {

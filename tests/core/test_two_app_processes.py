@@ -1,8 +1,9 @@
-"""Two app processes on different ports, one database and one Redis: they agree (core.cache).
+"""Two app processes on different ports, one database and one shared cache: they agree (core.cache).
 
-Each process serves with gunicorn and ``REDIS_URL`` set, so cached pages are shared: a page read
-through one process is stored in Redis, a write through the other bumps the versions in the
-database, and the next read through the first process sees the write at once.
+Each process serves with gunicorn and a shared cache — Redis (``REDIS_URL``), or the server's disk
+cache (``CACHE_DIR``, ADR 0060) — so cached pages are shared: a page read through one process is
+stored in the shared cache, a write through the other bumps the versions in the database, and the
+next read through the first process sees the write at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+import diskcache
 import pytest
 import redis
 
@@ -34,12 +36,12 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def serve(database_url: str, port: int, var_dir: Path, log: Path) -> subprocess.Popen:
+def serve(database_url: str, port: int, var_dir: Path, log: Path, cache: dict[str, str]) -> subprocess.Popen:
     env = {
-        **os.environ,
+        **{name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "CACHE_DIR", "CACHE_IN_MEMORY")},
+        **cache,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
         "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
         "REFORMLEDGER_VAR_DIR": str(var_dir),
         "SECRET_KEY": "two-processes-" + "x" * 40,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
@@ -77,17 +79,45 @@ def wait_until_up(port: int, server: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"the app process did not answer:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+class SharedRedis:
+    def __init__(self, tmp_path: Path) -> None:
+        self.client = redis.Redis.from_url(REDIS_URL)
+        self.client.ping()  # Redis must be running (CI starts it): fail, never skip
+        self.client.flushdb()
+        self.env = {"REDIS_URL": REDIS_URL}
+
+    def has_page(self) -> bool:
+        return bool(self.client.keys("*rl:value:*"))
+
+    def empty(self) -> None:
+        self.client.flushdb()
+
+
+class SharedDisk:
+    def __init__(self, tmp_path: Path) -> None:
+        self.directory = tmp_path / "cache"
+        self.env = {"CACHE_DIR": str(self.directory)}
+
+    def has_page(self) -> bool:
+        if not self.directory.exists():
+            return False
+        with diskcache.FanoutCache(str(self.directory), shards=4) as files:
+            return any("rl:value:" in str(key) for key in files)
+
+    def empty(self) -> None:
+        pass
+
+
+@pytest.mark.parametrize("shared_cache", [SharedRedis, SharedDisk], ids=["redis", "disk"])
 def test_a_write_through_one_process_is_seen_by_the_next_read_through_the_other(
-    shared_db, people, reform_factory, tmp_path  # noqa: F811
+    shared_db, people, reform_factory, tmp_path, shared_cache  # noqa: F811
 ):
-    shared = redis.Redis.from_url(REDIS_URL)
-    shared.ping()  # Redis must be running (CI starts it): fail, never skip
-    shared.flushdb()
+    shared = shared_cache(tmp_path)
     reform = reform_factory(title="改革甲", status=Status.IN_PROGRESS)
     token = create_token(user=people.office)
     ports = [free_port(), free_port()]
     log = tmp_path / "servers.log"
-    servers = [serve(shared_db, port, tmp_path, log) for port in ports]
+    servers = [serve(shared_db, port, tmp_path, log, shared.env) for port in ports]
     try:
         for port, server in zip(ports, servers, strict=True):
             wait_until_up(port, server, log)
@@ -97,9 +127,9 @@ def test_a_write_through_one_process_is_seen_by_the_next_read_through_the_other(
         assert status == 200 and [item["title"] for item in page["items"]] == ["改革甲"]
         # Written to the shared cache once the response is sent (core.store): at most a moment later.
         deadline = time.monotonic() + 10
-        while not shared.keys("*rl:value:*") and time.monotonic() < deadline:
+        while not shared.has_page() and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert shared.keys("*rl:value:*"), "the page was not stored in the shared cache"
+        assert shared.has_page(), "the page was not stored in the shared cache"
         # The other process serves the same page from the shared cache (the same bytes).
         assert call(second, "GET", path, token)[1] == page
 
@@ -112,4 +142,4 @@ def test_a_write_through_one_process_is_seen_by_the_next_read_through_the_other(
             server.terminate()
         for server in servers:
             server.wait(20)
-        shared.flushdb()
+        shared.empty()

@@ -1,8 +1,10 @@
 """Where the versioned cache keeps its entries (``core.cache``, ``core.fragments``, ``core.late``).
 
-With the default per-process cache this is that cache and nothing more. With a shared cache
-(``REDIS_URL``: several processes, several servers) every lookup is a round trip, about 0.3 ms on a
-virtual machine's loopback, and a page made of parts makes several (ADR 0057). Two things make
+With a per-process cache (``CACHE_IN_MEMORY=1``) this is that cache and nothing more. With a shared
+cache — Redis (``REDIS_URL``: several processes, several servers), or by default the server's disk
+cache (``core.servercache``: the processes of one server, ADR 0060) — every lookup is a round trip
+or a file read, about 0.3 ms to Redis on a virtual machine's loopback, and a page made of parts
+makes several (ADR 0057). Two things make
 them fewer, and neither can serve anything a lookup in the shared cache would not:
 
 - **a near copy** in each process of what it read and wrote, asked first. Every entry the
@@ -13,7 +15,7 @@ them fewer, and neither can serve anything a lookup in the shared cache would no
   the shared entry but never wrong. A copy that no longer passes the test gives way to the shared
   entry (``get(key, usable=…)``): another process may have computed it afresh since. Its size is bounded in bytes (``NEAR_CACHE_BYTES``, least
   recently used out first), and it is emptied when the database is not the one it was filled from
-  (``core.versions`` notices a restored or flushed audit chain).
+  (``core.versions`` notices a restored or flushed audit chain), as is the server's disk cache.
 - **writes after the response.** Inside a request, what the request computed is written to the
   shared cache when the response has been sent (``request_finished``), in one round trip; the near
   copy has it at once, so the rest of the request (and every later request of this process) reads
@@ -38,6 +40,8 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.signals import request_finished
+
+from .servercache import empty_if_server_cache
 
 logger = logging.getLogger(__name__)
 
@@ -196,9 +200,11 @@ class VersionedStore:
         self.near.clear()
         self.shared.clear()
 
-    def forget_near(self) -> None:
-        """Drop this process's near copies (the database is not the one they were read from)."""
+    def forget_database(self) -> None:
+        """The database is not the one the entries were read from: drop this process's near copies,
+        and the server's disk cache, which outlives the process (``core.servercache``)."""
         self.near.clear()
+        empty_if_server_cache(self.shared)
 
     # --- the request's writes -------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ def current_snapshot() -> Snapshot:
     snapshot = _read(kept) if kept is not None else None
     if snapshot is None:
         if kept is not None:  # not the database the kept versions (and the near copies) came from
-            store.forget_near()
+            store.forget_database()
         snapshot = _read(None)
     assert snapshot is not None
     # Read in autocommit: committed versions only. Any committed set is a correct base; threads

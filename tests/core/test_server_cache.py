@@ -1,0 +1,108 @@
+"""Without Redis, the processes of one server share the disk cache (core.servercache, ADR 0060)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from reformledger.core import versions
+from reformledger.core.models import AuditHead
+from reformledger.core.servercache import ServerCache, empty_if_server_cache
+from reformledger.core.store import store
+from reformledger.core.versions import Snapshot, current_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def disk(directory: Path) -> dict:
+    return {"default": {
+        "BACKEND": "reformledger.core.servercache.ServerCache", "LOCATION": str(directory), "KEY_PREFIX": "t",
+        "SHARDS": 4, "DATABASE_TIMEOUT": 0.05, "OPTIONS": {"disk_min_file_size": 4 * 1024 * 1024, "sqlite_auto_vacuum": 0},
+    }}
+
+
+@pytest.fixture
+def disk_cache(tmp_path):
+    with override_settings(CACHES=disk(tmp_path / "cache")):
+        store.clear()
+        yield tmp_path / "cache"
+        store.clear()
+
+
+def python(code: str, **env: str) -> str:
+    """Run ``code`` in another process with the production settings (and ``env``); its output."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CACHE_DIR", "CACHE_IN_MEMORY", "DJANGO_SETTINGS_MODULE")}
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env={**clean, "PYTHONPATH": str(ROOT), "SECRET_KEY": "server-cache-" + "x" * 40, **env},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+SHOW_CACHE = (
+    "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'reformledger.settings'); django.setup(); "
+    "from django.conf import settings; c = settings.CACHES['default']; print(c['BACKEND'], c.get('LOCATION', ''))"
+)
+
+
+def test_without_redis_a_server_shares_a_disk_cache_in_its_var_dir(tmp_path):
+    backend, location = python(SHOW_CACHE, REFORMLEDGER_VAR_DIR=str(tmp_path / "var")).split()
+    assert backend == "reformledger.core.servercache.ServerCache"
+    assert location == str((tmp_path / "var" / "cache").resolve())
+    assert python(SHOW_CACHE, REFORMLEDGER_VAR_DIR=str(tmp_path / "var"), CACHE_IN_MEMORY="1").split() == [
+        "django.core.cache.backends.locmem.LocMemCache"
+    ]
+    assert python(SHOW_CACHE, REFORMLEDGER_VAR_DIR=str(tmp_path / "var"), REDIS_URL="redis://127.0.0.1:6379/9").split()[0] == (
+        "django.core.cache.backends.redis.RedisCache"
+    )
+
+
+@pytest.mark.django_db
+def test_what_one_process_computed_another_reads_from_the_disk(disk_cache):
+    store.set("rl:value:shared", ("computed once", 1))
+    read = (
+        "import django; django.setup(); from django.test import override_settings; "
+        "from tests.core.test_server_cache import disk; from reformledger.core.store import store; "
+        f"from pathlib import Path\nwith override_settings(CACHES=disk(Path({str(disk_cache)!r}))): "
+        "print(store.get('rl:value:shared'))"
+    )
+    assert python(read, DJANGO_SETTINGS_MODULE="tests.settings") == "('computed once', 1)"
+
+
+def test_its_connections_stay_open_when_a_request_finishes(disk_cache):
+    cache = caches["default"]
+    assert isinstance(cache, ServerCache)
+    cache.set("k", 1)
+    shard = cache._cache._shards[0]
+    connection = shard._con
+    cache.close()  # what Django does when a request finishes
+    assert shard._con is connection
+    assert cache.get("k") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_is_emptied_when_a_process_finds_another_database_under_it(disk_cache):
+    head = AuditHead.objects.get(pk=1)
+    current_snapshot()  # read outside a transaction: kept
+    caches["default"].set("rl:value:old", "from another database")
+    # As after a restore: the kept versions were read from a chain whose entry has another hash.
+    versions._kept = Snapshot(head.seq + 1, "not this chain", {})
+    current_snapshot()
+    assert caches["default"].get("rl:value:old") is None
+
+
+def test_only_the_servers_disk_cache_is_emptied_on_start(disk_cache):
+    caches["default"].set("left", 1)
+    assert empty_if_server_cache(caches["default"]) is True
+    assert caches["default"].get("left") is None
+    with override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}):
+        caches["default"].set("kept", 1)
+        assert empty_if_server_cache(caches["default"]) is False
+        assert caches["default"].get("kept") == 1
