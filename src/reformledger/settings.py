@@ -3,6 +3,7 @@
 Every knob is an environment variable; see docs/deployment.md for the list.
 """
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -157,6 +158,12 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.en
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+def _database_identity(database: dict[str, Any]) -> str:
+    """A short digest naming the database (engine, host, port, name)."""
+    named = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
+    return hashlib.sha256(named.encode()).hexdigest()[:12]
+
+
 if REDIS_URL := os.environ.get("REDIS_URL"):
     # A shared cache outlives a restart: keys carry the release, so an upgrade never serves
     # fragments rendered by the previous release's templates.
@@ -193,7 +200,9 @@ else:
         "default": {
             "BACKEND": "reformledger.core.servercache.ServerCache",
             "LOCATION": str(Path(os.environ.get("CACHE_DIR", VAR_DIR / "cache")).resolve()),
-            "KEY_PREFIX": f"reformledger-{__version__}",
+            # The release, and the database the entries were read from: the files outlive the
+            # processes, and another database's version numbers would name other content.
+            "KEY_PREFIX": f"reformledger-{__version__}-{_database_identity(DATABASES['default'])}",
             "SHARDS": 4,
             # A lookup that would wait longer for another process's write is a miss, not a wait.
             "DATABASE_TIMEOUT": 0.05,

@@ -106,3 +106,18 @@ def test_only_the_servers_disk_cache_is_emptied_on_start(disk_cache):
         caches["default"].set("kept", 1)
         assert empty_if_server_cache(caches["default"]) is False
         assert caches["default"].get("kept") == 1
+
+
+SHOW_PREFIX = (
+    "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'reformledger.settings'); django.setup(); "
+    "from django.conf import settings; print(settings.CACHES['default']['KEY_PREFIX'])"
+)
+
+
+def test_its_keys_name_the_database_they_were_read_from(tmp_path):
+    """The files outlive the processes: a server pointed at another database never reads them."""
+    var = str(tmp_path / "var")
+    one = python(SHOW_PREFIX, REFORMLEDGER_VAR_DIR=var, DATABASE_URL="postgresql://postgres@127.0.0.1:5432/one")
+    again = python(SHOW_PREFIX, REFORMLEDGER_VAR_DIR=var, DATABASE_URL="postgresql://postgres@127.0.0.1:5432/one")
+    other = python(SHOW_PREFIX, REFORMLEDGER_VAR_DIR=var, DATABASE_URL="postgresql://postgres@127.0.0.1:5432/two")
+    assert one == again and one != other
