@@ -6,6 +6,7 @@ Every knob is an environment variable; see docs/deployment.md for the list.
 import hashlib
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
@@ -158,7 +159,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.en
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-def _database_identity(database: dict[str, Any]) -> str:
+def _database_identity(database: Mapping[str, Any]) -> str:
     """A short digest naming the database (engine, host, port, name)."""
     named = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
     return hashlib.sha256(named.encode()).hexdigest()[:12]
