@@ -211,8 +211,8 @@ else:
                 "size_limit": int(os.environ.get("CACHE_BYTES", str(1024 * 1024 * 1024))),
                 # A page (100-200 KB) stays a row, not a file of its own to write, open and read.
                 "disk_min_file_size": 4 * 1024 * 1024,
-                # Its space is reused, never given back: no vacuum work on the commits of writes.
-                "sqlite_auto_vacuum": 0,
+                # Culled once in a while by the writes (core.servercache), not at every entry written.
+                "cull_limit": 0,
             },
         }
     }

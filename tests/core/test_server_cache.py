@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from django.core.cache import caches
 from django.test import override_settings
 
-from reformledger.core import versions
+from reformledger.core import servercache, versions
 from reformledger.core.models import AuditHead
 from reformledger.core.servercache import ServerCache, empty_if_server_cache
 from reformledger.core.store import store
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def disk(directory: Path) -> dict:
     return {"default": {
         "BACKEND": "reformledger.core.servercache.ServerCache", "LOCATION": str(directory), "KEY_PREFIX": "t",
-        "SHARDS": 4, "DATABASE_TIMEOUT": 0.05, "OPTIONS": {"disk_min_file_size": 4 * 1024 * 1024, "sqlite_auto_vacuum": 0},
+        "SHARDS": 4, "DATABASE_TIMEOUT": 0.05, "OPTIONS": {"disk_min_file_size": 4 * 1024 * 1024, "cull_limit": 0},
     }}
 
 
@@ -121,3 +122,32 @@ def test_its_keys_name_the_database_they_were_read_from(tmp_path):
     again = python(SHOW_PREFIX, REFORMLEDGER_VAR_DIR=var, DATABASE_URL="postgresql://postgres@127.0.0.1:5432/one")
     other = python(SHOW_PREFIX, REFORMLEDGER_VAR_DIR=var, DATABASE_URL="postgresql://postgres@127.0.0.1:5432/two")
     assert one == again and one != other
+
+
+def test_many_read_at_once_are_what_one_at_a_time_would_read(disk_cache):
+    cache = caches["default"]
+    cache.set_many({f"k{i}": f"value {i}".encode() for i in range(30)} | {"big": b"x" * 200_000}, 60)
+    cache.set("gone", b"expired", timeout=0.01)
+    time.sleep(0.05)
+    names = [f"k{i}" for i in range(30)] + ["big", "gone", "never"]
+    one_at_a_time = {name: value for name in names if (value := cache.get(name)) is not None}
+    assert cache.get_many(names) == one_at_a_time
+    assert set(one_at_a_time) == {f"k{i}" for i in range(30)} | {"big"}
+    assert cache.get_many(names, version=2) == {}  # another version's keys are other keys
+
+
+def test_writes_cull_the_expired_and_the_oldest_beyond_the_size_limit(tmp_path):
+    directory = tmp_path / "small"
+    settings = disk(directory)
+    settings["default"]["OPTIONS"] = {**settings["default"]["OPTIONS"], "size_limit": 2_000_000}
+    with override_settings(CACHES=settings):
+        cache = caches["default"]
+        cache.set("short", b"s", timeout=0.01)
+        time.sleep(0.05)
+        for round_ in range(servercache.CULL_EVERY):  # 6.4 MB written in all
+            cache.set_many({f"r{round_}-{i}": b"y" * 10_000 for i in range(10)}, 300)
+        fanout = cache._cache
+        assert fanout.volume() < 2_000_000 * 1.2  # culled back to about the limit
+        assert cache.get("short") is None and "short" not in set(fanout)  # the expired entry removed
+        assert cache.get(f"r{servercache.CULL_EVERY - 1}-0") is not None  # the newest kept
+        assert cache.get("r0-0") is None  # the oldest out
