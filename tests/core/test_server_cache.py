@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from reformledger.core import servercache, versions
 from reformledger.core.models import AuditHead
-from reformledger.core.servercache import ServerCache, empty_if_server_cache
+from reformledger.core.servercache import ServerCache, empty_if_server_cache, remove_server_cache_files
 from reformledger.core.store import store
 from reformledger.core.versions import Snapshot, current_snapshot
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def disk(directory: Path) -> dict:
     return {"default": {
         "BACKEND": "reformledger.core.servercache.ServerCache", "LOCATION": str(directory), "KEY_PREFIX": "t",
-        "SHARDS": 4, "DATABASE_TIMEOUT": 0.05, "OPTIONS": {"disk_min_file_size": 4 * 1024 * 1024, "cull_limit": 0},
+        "SHARDS": 4, "DATABASE_TIMEOUT": 0.05, "OPTIONS": {"disk_min_file_size": 4 * 1024 * 1024, "cull_limit": 0, "sqlite_synchronous": 0},
     }}
 
 
@@ -99,7 +99,19 @@ def test_it_is_emptied_when_a_process_finds_another_database_under_it(disk_cache
     assert caches["default"].get("rl:value:old") is None
 
 
-def test_only_the_servers_disk_cache_is_emptied_on_start(disk_cache):
+def test_only_the_servers_disk_cache_is_removed_on_start(disk_cache):
+    caches["default"].set("left", 1)
+    assert (disk_cache / "000" / "cache.db").exists()
+    assert remove_server_cache_files(disk(disk_cache)) is True
+    assert not disk_cache.exists()
+    assert remove_server_cache_files({"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}) is False
+    assert remove_server_cache_files(
+        {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": str(disk_cache.parent)}}
+    ) is False
+    assert disk_cache.parent.exists()
+
+
+def test_a_running_process_empties_only_the_servers_disk_cache(disk_cache):
     caches["default"].set("left", 1)
     assert empty_if_server_cache(caches["default"]) is True
     assert caches["default"].get("left") is None
@@ -151,3 +163,23 @@ def test_writes_cull_the_expired_and_the_oldest_beyond_the_size_limit(tmp_path):
         assert cache.get("short") is None and "short" not in set(fanout)  # the expired entry removed
         assert cache.get(f"r{servercache.CULL_EVERY - 1}-0") is not None  # the newest kept
         assert cache.get("r0-0") is None  # the oldest out
+
+
+def test_many_written_at_once_keep_diskcaches_own_counts_and_replace_files(tmp_path):
+    settings = disk(tmp_path / "files")
+    settings["default"]["OPTIONS"] = {**settings["default"]["OPTIONS"], "disk_min_file_size": 1_000}
+    with override_settings(CACHES=settings):
+        cache = caches["default"]
+        cache.set("was-a-file", b"f" * 5_000)  # stored as a file of its own
+        files = {path for path in (tmp_path / "files").rglob("*.val")}
+        assert len(files) == 1
+        cache.set_many({"was-a-file": b"small now", "new": b"n", "also": b"a" * 500}, 60)
+        cache.set_many({"new": b"n again", "object": {"not": "bytes"}, "large": b"L" * 3_000}, 60)
+        assert cache.get_many(["was-a-file", "new", "also", "object", "large"]) == {
+            "was-a-file": b"small now", "new": b"n again", "also": b"a" * 500, "object": {"not": "bytes"},
+            "large": b"L" * 3_000,
+        }
+        assert not any(path.exists() for path in files)  # the old file removed with its entry
+        for shard in cache._cache._shards:  # diskcache's own counts agree with its rows
+            count, size = shard._sql("SELECT count(*), coalesce(sum(size), 0) FROM Cache").fetchone()
+            assert shard.reset("count") == count and shard.reset("size") == size

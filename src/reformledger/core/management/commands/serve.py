@@ -1,6 +1,6 @@
 """Serve Reform Ledger in production: gunicorn for the web, plus the background worker.
 
-One command for one machine. Without Redis, its processes share the server's disk cache, emptied
+One command for one machine. Without Redis, its processes share the server's disk cache, removed
 first (``core.servercache``). Stops both on Ctrl-C or SIGTERM; if either dies, stops the other
 and exits non-zero, so a supervisor (systemd) restarts the pair.
 
@@ -21,11 +21,10 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import caches
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from reformledger.core.servercache import empty_if_server_cache
+from reformledger.core.servercache import remove_server_cache_files
 
 #: The longest path a Unix socket may have, with room to spare (Linux allows 107 bytes, macOS 103).
 SOCKET_PATH_MAX = 100
@@ -74,8 +73,8 @@ class Command(BaseCommand):
         socket = None if no_control_socket else control_socket(settings.VAR_DIR)
         if socket is None and not no_control_socket:
             self.stderr.write(_("The var dir's path is too long for a control socket; serving without one."))
-        # The server's disk cache outlives its processes: start from an empty one (ADR 0060).
-        empty_if_server_cache(caches["default"])
+        # The server's disk cache outlives its processes: start without it (ADR 0060).
+        remove_server_cache_files(settings.CACHES)
         web = gunicorn_command(host=host, port=port, workers=workers, threads=threads, socket=socket, python=python)
         children = [subprocess.Popen(web, env=env)]  # noqa: S603 - our own interpreter and arguments
         if not no_worker:
