@@ -121,6 +121,10 @@ def test_a_list_whose_rows_all_stand_is_one_lookup_and_a_key_row_never_keeps_a_n
     cached_rows(rows, name="w", version_of=lambda r: r, render=render)
     original_get_many = store.get_many
     monkeypatch.setattr(store, "get_many", lambda keys: lookups.append(list(keys)) or original_get_many(keys))
+    # A list nobody had opened is kept row by row; from its second rendering it is kept whole too.
+    assert cached_rows(rows, name="w", version_of=lambda r: r, render=render) == ["<tr><td>x</td></tr>", "<tr><td>y</td></tr>"]
+    assert len(lookups) == 1 and rendered == rows  # its rows read, none rendered again
+    lookups.clear()
     assert cached_rows(rows, name="w", version_of=lambda r: r, render=render) == ["<tr><td>x</td></tr>", "<tr><td>y</td></tr>"]
     assert lookups == []  # the whole list, not row by row
     # Keys only, loaded in full: the full row is newer than its key (another write since), so the

@@ -77,8 +77,9 @@ def cached_rows(
     (``version_of(row)``: what it shows).
 
     A list that changed in one row re-renders that row only; rows are shared by every page and
-    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads). The
-    list is also kept whole, under all its rows' versions: a list whose rows all stand is one lookup.
+    person showing them (``name`` and ``version_of`` must hold everything ``render`` reads). From its
+    second rendering the list is also kept whole, under all its rows' versions: a list whose rows all
+    stand is then one lookup.
 
     ``load``: the rows are keys only (the columns ``version_of`` reads); ``load(missing)`` reads in
     full, in one query and in their order (one for each), the rows whose HTML is not kept; each is
@@ -106,7 +107,11 @@ def cached_rows(
         html_of[keys[i]] = fresh[key_of(version_of(row)) if load is not None else keys[i]] = render(row)
     html = [html_of[key] for key in keys]
     entries: dict[str, object] = dict(fresh)
-    if rows and (not missing or load is None):  # a row loaded in full may be newer than its key: not under the keys' versions
+    # Kept whole from the list's second rendering, when some of its rows were kept already: a list
+    # nobody opened before (every row rendered now) is often never opened again, and its rows are
+    # kept one by one (ADR 0060: what a page nobody opened writes). A row loaded in full may be
+    # newer than its key: then never under the keys' versions.
+    if rows and (not missing or (load is None and len(missing) < len(rows))):
         entries[whole] = html
     if entries:
         store.set_many(entries, TIMEOUT)
