@@ -6,7 +6,7 @@ lookup or a write that would wait longer than ``DATABASE_TIMEOUT`` for another p
 not an error. ``core.store`` keeps near copies in each process, as it does with Redis, so most
 lookups do not reach the files at all.
 
-Four differences from diskcache's own backend:
+Five differences from diskcache's own backend:
 
 - **Kept open between requests.** Django closes every cache when a request finishes; diskcache's
   ``close`` closes its SQLite connections, which the next request would then open again (with their
@@ -15,8 +15,9 @@ Four differences from diskcache's own backend:
   together) asked SQLite once a key, 15–30 µs each; it is one ``SELECT … WHERE key IN (…)`` per
   shard, read as diskcache's own ``get`` reads (least recently stored out first, no statistics:
   nothing is written by a lookup).
-- **Many written at once in one transaction per shard**, never waiting: ``set_many`` (what
-  ``core.store`` writes after a response) took a transaction, and a commit, per entry. A write that
+- **Many written at once in one statement per shard**, never waiting: ``set_many`` (what
+  ``core.store`` writes after a response) took a transaction, and a commit, per entry; it is one
+  ``INSERT … ON CONFLICT DO UPDATE`` per shard, counted by diskcache's own triggers. A write that
   would wait for another process's is dropped: it only saves others work. And it culls (expired
   entries, then the least recently stored beyond ``size_limit``) once in :data:`CULL_EVERY` writes
   of a process, not at every entry written (``cull_limit`` 0): each entry cost five statements.
@@ -53,8 +54,8 @@ SET_MANY_CHUNK = 80
 
 
 class ServerCache(DjangoCache):  # type: ignore[misc]  # diskcache is untyped
-    """diskcache's Django backend, its connections kept open between requests, ``set_many`` in one
-    transaction per shard."""
+    """diskcache's Django backend, its connections kept open between requests, ``get_many`` and
+    ``set_many`` one statement per shard."""
 
     def close(self, **kwargs: Any) -> None:
         """Keep the connections: they are this thread's, and opening them costs every request."""
