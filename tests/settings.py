@@ -3,7 +3,12 @@
 import os
 import tempfile
 
-from reformledger.settings import *  # noqa: F403
+# One cache per test process (tests run side by side, each on its own database), unless a test
+# serves with a shared one: REDIS_URL, or CACHE_DIR for the server's disk cache (ADR 0060).
+if not os.environ.get("CACHE_DIR"):
+    os.environ.setdefault("CACHE_IN_MEMORY", "1")
+
+from reformledger.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -16,9 +21,3 @@ LANGUAGE_CODE = "zh-hans"
 STATIC_ROOT = tempfile.mkdtemp(prefix="reformledger-test-static-")
 WHITENOISE_USE_FINDERS = True
 COMPILED_QUERIES_CHECK = True  # every compiled query built afresh too, and compared (core.compiled)
-# One cache per test process (tests run side by side, each on its own database), unless a test
-# serves with a shared one: REDIS_URL, or CACHE_DIR for the server's disk cache (ADR 0060).
-if not os.environ.get("REDIS_URL") and not os.environ.get("CACHE_DIR"):
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 20000}}
-    }

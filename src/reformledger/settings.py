@@ -159,6 +159,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.en
     DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
 def _database_identity(database: Mapping[str, Any]) -> str:
     """A short digest naming the database (engine, host, port, name)."""
     named = "|".join(str(database.get(part) or "") for part in ("ENGINE", "HOST", "PORT", "NAME"))
@@ -179,8 +180,6 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     # every signed-in request. Only with a shared cache: with one cache per process, a session
     # ended in one process (sign-out, idle timeout) would live on in another's copy.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-    # Each process keeps near copies of the versioned cache's entries (core.store, ADR 0057).
-    NEAR_CACHE_BYTES = int(os.environ.get("NEAR_CACHE_BYTES", str(32 * 1024 * 1024)))
 elif os.environ.get("CACHE_IN_MEMORY") == "1":
     # Per process, no files (CACHE_IN_MEMORY=1). Pages are composed of many small parts (a count
     # per district, a row per reform: core.cache), so the default of 300 entries would evict them
@@ -219,7 +218,9 @@ else:
             },
         }
     }
-    NEAR_CACHE_BYTES = int(os.environ.get("NEAR_CACHE_BYTES", str(32 * 1024 * 1024)))
+# With a shared cache (Redis, the disk cache), each process keeps near copies of the versioned
+# cache's entries (core.store, ADR 0057).
+NEAR_CACHE_BYTES = int(os.environ.get("NEAR_CACHE_BYTES", str(32 * 1024 * 1024)))
 
 TASKS = {
     "default": {

@@ -44,6 +44,7 @@ from diskcache import DjangoCache, Timeout
 from diskcache.core import MODE_RAW
 from django.core.cache import BaseCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.exceptions import ImproperlyConfigured
 
 #: A process culls the shards it writes to once in this many ``set_many``.
 CULL_EVERY = 64
@@ -57,14 +58,16 @@ class ServerCache(DjangoCache):  # type: ignore[misc]  # diskcache is untyped
     """diskcache's Django backend, its connections kept open between requests, ``get_many`` and
     ``set_many`` one statement per shard."""
 
-    def close(self, **kwargs: Any) -> None:
-        """Keep the connections: they are this thread's, and opening them costs every request."""
-
     def __init__(self, directory: str, params: dict[str, Any]) -> None:
         super().__init__(directory, params)
-        # ``get_many`` reads as diskcache's own fast ``get`` does: a lookup writes nothing.
-        assert self._cache.eviction_policy == "least-recently-stored" and not self._cache.statistics  # noqa: S101
+        # ``get_many`` reads as diskcache's own fast ``get`` does, which holds only when a lookup
+        # writes nothing.
+        if self._cache.eviction_policy != "least-recently-stored" or self._cache.statistics:
+            raise ImproperlyConfigured("ServerCache needs eviction_policy 'least-recently-stored' and no statistics.")
         self._writes = itertools.count(1)
+
+    def close(self, **kwargs: Any) -> None:
+        """Keep the connections: they are this thread's, and opening them costs every request."""
 
     def _by_shard(self, names: Iterable[str], version: int | None) -> dict[int, list[tuple[str, str]]]:
         fanout = self._cache
@@ -128,8 +131,13 @@ class ServerCache(DjangoCache):  # type: ignore[misc]  # diskcache is untyped
         disk = shard._disk
         now = time.time()
         expire_time = None if expire is None else now + expire
-        inline = {disk.put(key): (key, value) for key, value in entries if type(value) is bytes and len(value) < disk.min_file_size}
-        by_file = [(key, value) for key, value in entries if disk.put(key) not in inline]
+        inline: dict[tuple[Any, bool], tuple[str, Any]] = {}  # (stored key, raw) → (key, value)
+        by_file: list[tuple[str, Any]] = []
+        for key, value in entries:
+            if type(value) is bytes and len(value) < disk.min_file_size:
+                inline[disk.put(key)] = (key, value)
+            else:
+                by_file.append((key, value))
         if inline:
             stored = [db_key for db_key, _raw in inline]
             filed = {
