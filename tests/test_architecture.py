@@ -38,6 +38,7 @@ LAYERS = [
 WRITERS = {
     "core/audit.py": "appends the audit chain",
     "core/versions.py": "records the cache versions with the audit entry",
+    "core/bulk.py": "insert_new: the bulk insert its callers (the audit chain, the ledger import) ask for, COPY or bulk_create",
     "core/integrity.py": "save_unique: the save a service asked for, in a savepoint (a lost race on a unique value is a 422)",
     "core/tokens.py": "issues and revokes API tokens (audited)",
     "core/revocation.py": "revokes API tokens (audited; the admin action and a person's deactivation)",

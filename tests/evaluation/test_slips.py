@@ -140,6 +140,7 @@ def test_template_round_trip_and_pages(round_, client_for, people, province_offi
     assert client_for(other_people.office).get(f"/evaluation/rounds/{round_.pk}/slips/").status_code == 404
 
 
+@pytest.mark.timed
 def test_five_thousand_rows_quickly(round_, people):
     rows = [[f"{i:05d}", "R-1" if i % 2 else "R-2", "松园社区", 1 + i % 5, 1 + (i * 7) % 5, ""] for i in range(5000)]
     data = workbook(rows)

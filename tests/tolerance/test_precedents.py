@@ -92,6 +92,7 @@ def test_the_library_page(library, people, discipline, client_for, django_assert
     assert client_for(people.unit_staff).get("/tolerance/precedents/").status_code == 403
 
 
+@pytest.mark.timed
 def test_ranking_thousands_of_cases_is_fast(people, failed_reform, district):
     """3,000 decided cases: one ranking well under a second (stored terms, BM25 over the query's terms)."""
     texts = [ELEVATOR, HOSPITAL, "社区网格化管理平台数据对接失败，考核指标未完成。", "棚户区改造签约率未达预期，项目暂停。"]

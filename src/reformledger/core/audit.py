@@ -19,6 +19,7 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from .bulk import insert_new
 from .cache import write_scopes
 from .models import AuditEntry, AuditHead
 from .versions import bump
@@ -30,8 +31,17 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 
 
+#: Types stored as they are (checked by exact type first: most values are of these).
+_NATIVE = frozenset({str, int, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """A value as the audit trail stores it: JSON-native, so it hashes the same after a round trip."""
+    kind = type(value)
+    if kind in _NATIVE:
+        return value
+    if kind is list or kind is tuple:
+        return [v if type(v) in _NATIVE else to_jsonable(v) for v in value]
     if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, float):
@@ -109,6 +119,9 @@ def _object_type(obj: models.Model) -> str:
 def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[Change]) -> list[AuditEntry]:
     """Append several entries in one go (one lock, one bulk insert, one upsert of the versions).
 
+    The entries are known by their ``seq``: a large append goes through COPY on PostgreSQL, which
+    leaves their ``pk`` unset (``core.bulk``).
+
     The versions are written here, under the head's lock, with this append's last number: so they
     are numbered in commit order, which ``core.versions`` relies on to read only those written since
     a process last read them (ADR 0054). Never write a version anywhere else."""
@@ -145,7 +158,7 @@ def log_actions(actor: AbstractBaseUser | AnonymousUser | None, items: Iterable[
             entry.entry_hash = compute_hash(entry)
             head.last_hash = entry.entry_hash
             entries.append(entry)
-        AuditEntry.objects.bulk_create(entries, batch_size=1000)
+        insert_new(AuditEntry, entries)
         head.save(update_fields=["seq", "last_hash"])
         # The versions of what these entries changed (core.cache): pages built from other
         # districts' work stay cached.

@@ -1,15 +1,17 @@
-"""10,000 rows import in under 15 seconds (the issue's target; measured on SQLite).
+"""10,000 rows import in under 15 seconds (the issue's target), on SQLite and on PostgreSQL.
 
-On SQLite the database works inside the test's process, so the test asserts the process's CPU
-time: what the import costs, whatever else the machine runs meanwhile (the parallel test worker's
-browser, another build). Wall-clock figures on a quiet machine are in docs/performance.md. On
-PostgreSQL, where the database's work is in another process, the wall-clock time is asserted.
+What is asserted is the time the office waits: wall-clock, the database's own work included.
+``make test`` runs this test alone, after the rest of the suite (ADR 0061): beside the other test
+worker's browser on a 2-core machine even the process's CPU time doubled (16.4 s in one CI run on
+PostgreSQL, 7.8 s alone). Figures on a quiet machine are in docs/performance.md.
 """
 
 import time
 
+import pytest
 from django.db import transaction
 
+from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
 from reformledger.reforms.ledger.applying import import_ledger
 from reformledger.reforms.ledger.sample import write_sample_ledger
@@ -18,13 +20,8 @@ from reformledger.reforms.models import Reform
 ROWS = 10_000
 TARGET_SECONDS = 15
 
-
-def cost(cpu_started: float, wall_started: float) -> float:
-    """Seconds the import cost: the CPU time of this process (on PostgreSQL too: beside the other
-    test worker and the browser tests on a 2-core machine, wall-clock time measured the machine's
-    load — 17 s in one run, 10 s alone). The wall-clock figure is printed and in docs/performance.md."""
-    del wall_started
-    return time.process_time() - cpu_started
+#: ``make test`` runs this alone, after the rest of the suite (ADR 0061).
+pytestmark = pytest.mark.timed
 
 
 class _AgainQuietly(Exception):
@@ -32,45 +29,45 @@ class _AgainQuietly(Exception):
 
 
 def _import_twice_at_most(people, path):
-    """The import's cost, the better of two tries (as ``timeit`` takes the best of its runs): on a
-    2-core machine the other test worker's browser and imports inflate even this process's CPU time
-    (13.5 s alone, 16.6 s beside them in one CI run). A first try over the target is rolled back
+    """The import's time, the better of two tries (as ``timeit`` takes the best of its runs), so that
+    a pause of the machine's own does not fail the test. A first try over the target is rolled back
     (its savepoint) and the file imported again; both figures are printed."""
     tries: list[float] = []
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                started, cpu = time.perf_counter(), time.process_time()
+                started = time.perf_counter()
                 result = import_ledger(user=people.office, source=path)
-                elapsed, spent = time.perf_counter() - started, cost(cpu, started)
-                tries.append(spent)
-                if attempt == 1 and spent >= TARGET_SECONDS:
+                elapsed = time.perf_counter() - started
+                tries.append(elapsed)
+                if attempt == 1 and elapsed >= TARGET_SECONDS:
                     raise _AgainQuietly
         except _AgainQuietly:
             continue
-        return result, elapsed, tries
+        return result, tries
     raise AssertionError("unreachable")
 
 
 def test_ten_thousand_rows_import_in_under_fifteen_seconds(people, district, tmp_path, capsys):
     path = tmp_path / "big.xlsx"
     write_sample_ledger(path, district=district.district, rows=ROWS)
-    result, elapsed, tries = _import_twice_at_most(people, path)
-    spent = min(tries)
+    result, tries = _import_twice_at_most(people, path)
+    elapsed = min(tries)
     assert result.ok, [str(p) for p in result.problems[:5]]
     assert result.created == ROWS
     assert Reform.objects.count() == ROWS
     assert AuditEntry.objects.filter(action="reform.import.create").count() == ROWS
+    assert not list(verify_chain())  # the entries copied in bulk hash as they were computed
     with capsys.disabled():
         print(f"\nledger import: {ROWS} rows in {elapsed:.2f} s ({ROWS / elapsed:.0f} rows/s; "
-              f"{' then '.join(f'{t:.2f} s' for t in tries)} of CPU, the better asserted)")
-    assert spent < TARGET_SECONDS
+              f"{' then '.join(f'{t:.2f} s' for t in tries)}, the better asserted)")
+    assert elapsed < TARGET_SECONDS
 
     # Importing the same file again is a no-op, and quick.
-    started, cpu = time.perf_counter(), time.process_time()
+    started = time.perf_counter()
     again = import_ledger(user=people.office, source=path)
-    elapsed, spent = time.perf_counter() - started, cost(cpu, started)
+    elapsed = time.perf_counter() - started
     assert (again.created, again.updated, again.unchanged) == (0, 0, ROWS)
     with capsys.disabled():
-        print(f"ledger re-import (no change): {ROWS} rows in {elapsed:.2f} s ({spent:.2f} s asserted)")
-    assert spent < TARGET_SECONDS
+        print(f"ledger re-import (no change): {ROWS} rows in {elapsed:.2f} s")
+    assert elapsed < TARGET_SECONDS

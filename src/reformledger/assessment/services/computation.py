@@ -6,7 +6,7 @@ and shows every unit's score and rank against the published version, writing not
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
+from reformledger.core.bulk import copy_rows
 from reformledger.core.permissions import require
 
 from .. import engine
@@ -70,21 +71,13 @@ def _line_row(assessment_id: int, line: Line) -> tuple[Any, ...]:
     )
 
 
-def _copy(table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]) -> None:
-    """PostgreSQL's COPY, in the current transaction: no model instances, no SQL to build per row."""
-    with connection.cursor() as cursor:
-        with cursor.connection.cursor().copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-
-
 def store(assessment: Assessment, outcome: Outcome) -> None:
     """The outcome's scores and line items, in bulk (COPY on PostgreSQL, bulk_create elsewhere)."""
     scores = [(assessment.pk, unit_id, score, outcome.ranks[unit_id], outcome.bands[unit_id])
               for unit_id, score in sorted(outcome.scores.items())]
     if connection.vendor == "postgresql":
-        _copy(UnitScore._meta.db_table, SCORE_COLUMNS, scores)
-        _copy(LineItem._meta.db_table, LINE_COLUMNS, (_line_row(assessment.pk, line) for line in outcome.lines))
+        copy_rows(UnitScore._meta.db_table, SCORE_COLUMNS, scores)
+        copy_rows(LineItem._meta.db_table, LINE_COLUMNS, (_line_row(assessment.pk, line) for line in outcome.lines))
         return
     UnitScore.objects.bulk_create(
         [UnitScore(assessment=assessment, unit_id=u, score=s, rank=r, noise_band=b) for _a, u, s, r, b in scores], batch_size=BATCH,

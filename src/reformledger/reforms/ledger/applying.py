@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from reformledger.core.audit import Change, diff, log_actions
+from reformledger.core.bulk import custom_plans, insert_new
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 
@@ -113,7 +114,7 @@ def import_ledger(
     if result.problems:
         return result
     # A dry run only reads: no transaction, so that on SQLite (BEGIN IMMEDIATE) it takes no write lock.
-    with contextlib.nullcontext() if dry_run else transaction.atomic():
+    with contextlib.nullcontext() if dry_run else transaction.atomic(), custom_plans():
         plan = plan_import(parsed, lock=not dry_run, choice=choice, districts=districts)
         if plan.problems:
             limit = settings.LEDGER_MAX_PROBLEMS
@@ -168,7 +169,7 @@ def _apply(planned: list[Planned], actor, filename: str) -> None:
         if item.co_units is not None
         for unit in item.co_units
     ]
-    through.objects.bulk_create(links, batch_size=1000)
+    insert_new(through, links)
 
     changes = []
     about: dict[str, Any] = {"ledger_file": filename} if filename else {}
