@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reformledger.core import limits
+from reformledger.core.workbooks import open_to_read
 
 from .models.ratings import SCORE_FIELDS, SCORE_MAX, SCORE_MIN
 
@@ -109,7 +109,7 @@ def open_rows(data: bytes) -> Iterator[tuple[int, Sequence[Any]]]:
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise SlipFileError(_("The file is not an Excel workbook (.xlsx).")) from exc
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        workbook = open_to_read(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged file
         raise SlipFileError(_("The file could not be read as an Excel workbook; it may be damaged.")) from exc
     try:

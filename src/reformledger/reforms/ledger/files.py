@@ -24,7 +24,8 @@ from typing import IO, Any, Literal, cast
 import xlrd
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
+
+from reformledger.core.workbooks import open_to_read
 
 from .cells import Formula
 from .format import HEADER_WORDS, SHEET_TITLE, LedgerFileError, match_key
@@ -142,7 +143,7 @@ def _xlsx_table(source: Source) -> Table:
     ``data_only=False`` to tell one: a formula is no value the ledger takes, and its cached result
     may be missing, which read as a blank cell would clear the field)."""
     try:
-        workbook = load_workbook(source, read_only=True, data_only=False)
+        workbook = open_to_read(source)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged file
         raise damaged() from exc
     sheets = workbook.worksheets
