@@ -20,6 +20,13 @@ from django.db.models.fields import NOT_PROVIDED
 COPY_FROM = 100
 
 
+def chunks(items: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    """``items`` in slices of at most ``size``: values for one ``IN (…)`` each (SQLite's limit on
+    parameters is 999 in old builds)."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     """PostgreSQL's COPY of ``rows`` (values in ``columns``' order) into ``table``, in the current
     transaction: no model instances, no SQL built per row."""
@@ -34,7 +41,7 @@ def _copied_fields(model: type[models.Model]) -> list[models.Field[Any, Any]] | 
     field's value comes from the database (``db_default``, generated): COPY cannot ask for those."""
     fields = []
     for field in model._meta.concrete_fields:
-        if getattr(field, "generated", False) or field.db_default is not NOT_PROVIDED:
+        if field.generated or field.db_default is not NOT_PROVIDED:
             return None
         if field.primary_key and field.db_returning:
             continue  # an AutoField: the sequence numbers it

@@ -46,6 +46,8 @@ from django.core.cache import BaseCache
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.exceptions import ImproperlyConfigured
 
+from .bulk import chunks
+
 #: A process culls the shards it writes to once in this many ``set_many``.
 CULL_EVERY = 64
 #: Keys asked in one statement at most (SQLite's limit on parameters is 999 in old builds).
@@ -86,8 +88,7 @@ class ServerCache(DjangoCache):  # type: ignore[misc]  # diskcache is untyped
             disk = shard._disk
             wanted = {disk.put(key): name for name, key in items}  # (stored key, raw) → name
             stored = [db_key for db_key, _raw in wanted]
-            for start in range(0, len(stored), GET_MANY_CHUNK):
-                chunk = stored[start : start + GET_MANY_CHUNK]
+            for chunk in chunks(stored, GET_MANY_CHUNK):
                 select = (
                     "SELECT key, raw, mode, filename, value FROM Cache WHERE key IN ("  # noqa: S608 - placeholders only
                     + ", ".join(["?"] * len(chunk)) + ") AND (expire_time IS NULL OR expire_time > ?)"
@@ -142,11 +143,11 @@ class ServerCache(DjangoCache):  # type: ignore[misc]  # diskcache is untyped
             stored = [db_key for db_key, _raw in inline]
             filed = {
                 (db_key, raw)
-                for start in range(0, len(stored), GET_MANY_CHUNK)
+                for chunk in chunks(stored, GET_MANY_CHUNK)
                 for db_key, raw in shard._sql(
                     "SELECT key, raw FROM Cache WHERE filename IS NOT NULL AND key IN ("  # noqa: S608 - placeholders only
-                    + ", ".join(["?"] * len(stored[start : start + GET_MANY_CHUNK])) + ")",
-                    stored[start : start + GET_MANY_CHUNK],
+                    + ", ".join(["?"] * len(chunk)) + ")",
+                    chunk,
                 ).fetchall()
             }
             by_file += [inline.pop(pair) for pair in filed if pair in inline]
@@ -154,8 +155,7 @@ class ServerCache(DjangoCache):  # type: ignore[misc]  # diskcache is untyped
                 (db_key, raw, now, expire_time, now, 0, None, 0, MODE_RAW, None, sqlite3.Binary(value))
                 for (db_key, raw), (_key, value) in inline.items()
             ]
-            for start in range(0, len(rows), SET_MANY_CHUNK):
-                chunk = rows[start : start + SET_MANY_CHUNK]
+            for chunk in chunks(rows, SET_MANY_CHUNK):
                 shard._sql(
                     "INSERT INTO Cache (key, raw, store_time, expire_time, access_time, access_count, tag, size, mode, "  # noqa: S608 - placeholders only
                     "filename, value) VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"] * len(chunk))
@@ -185,7 +185,6 @@ def empty_if_server_cache(cache: BaseCache) -> bool:
         return False
     cache.clear()
     return True
-
 
 
 def remove_server_cache_files(caches_setting: Mapping[str, Mapping[str, Any]]) -> bool:

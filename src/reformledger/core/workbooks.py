@@ -10,6 +10,7 @@ so here it is looked for there only. Everything else is openpyxl's ``load_workbo
 
 from __future__ import annotations
 
+import os
 from typing import IO, Any
 
 from openpyxl.reader.excel import ExcelReader
@@ -59,7 +60,7 @@ class _Reader(ExcelReader):
             reader.wb._sheets.append(worksheet)
 
 
-def open_to_read(source: str | IO[bytes] | Any) -> Workbook:
+def open_to_read(source: str | os.PathLike[str] | IO[bytes]) -> Workbook:
     """The workbook in ``source`` (a path or a binary file), opened read-only with formulas as
     formulas (``data_only=False``), as ``load_workbook(source, read_only=True)`` opens it. Close
     it when done (``workbook.close()``): the sheets stream from the open archive."""

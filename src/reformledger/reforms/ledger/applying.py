@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from reformledger.core.audit import Change, diff, log_actions
-from reformledger.core.bulk import custom_plans, insert_new
+from reformledger.core.bulk import chunks, custom_plans, insert_new
 from reformledger.core.permissions import require
 from reformledger.org.selectors import actor_for
 
@@ -25,7 +25,6 @@ from ..models import Reform
 from ..signals import reforms_changed
 from .checks import read_ledger
 from .format import PREVIEW_LIMIT, Problem, Progress
-from .lookups import chunks
 from .planning import Choice, Planned, conflict_preview, plan_import, preview
 from .workbook import Source
 

@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from reformledger.core.bulk import chunks
 from reformledger.org.models import Domain, Unit, UnitKind, User
 
 from ..models import Plan
 from .format import CO_UNIT_JOIN, SOURCE_LEVEL_LABELS, STATUS_LABELS, TIER_LABELS, match_key
-
-
-def chunks(items: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 class Lookups:

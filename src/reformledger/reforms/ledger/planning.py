@@ -14,6 +14,7 @@ from typing import Any
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from reformledger.core.bulk import chunks
 from reformledger.org.models import Unit
 
 from .. import services
@@ -23,7 +24,7 @@ from .cells import same_text
 from .checks import LedgerRow, ParsedLedger
 from .existing import DATE_FIELDS
 from .format import HEADER, PREVIEW_LIMIT, TEXT_FIELDS, Problem
-from .lookups import Lookups, chunks
+from .lookups import Lookups
 from .versions import version_of
 
 _FK_FIELDS = {"domain", "lead_unit", "responsible_leader", "plan"}
