@@ -1,15 +1,24 @@
-"""What a rating cannot cost less than: two floors for ``bench/ratings.py --floors`` (issue 10 part 10).
+"""What a rating cannot cost less than: three floors for ``bench/ratings.py`` (issue 10 part 10).
 
-Neither is Reform Ledger's code and neither checks anything a rating must check: the round being
+None is Reform Ledger's code and none checks anything a rating must check: the round being
 open, the reform being in it, the person being a verified resident of its district and not rating
 their own unit's reform, the scores' range, the token's expiry and its owner's password, the
-comment. Both store what a rating stores — the rating itself under the one-per-person constraint
+comment. Each stores what a rating stores — the rating itself under the one-per-person constraint
 (a duplicate is refused with 409), the two rate limits' counts and the round's tallies — in raw SQL,
 from a plain Django view behind the same middleware and server as the bare view:
 
 - ``/bench/floor/two/ROUND/ratings``: the token's person in one query, then one statement that
   counts the rate limits, inserts the rating and adds it to the tallies;
 - ``/bench/floor/one/ROUND/ratings``: the same in a single statement (the token read inside it).
+
+A third floor stores nothing at all and measures the API framework instead:
+
+- ``/bench/floor/api/ROUND/ratings``: an operation of a django-ninja API configured as Reform
+  Ledger's (the same authentication chain, so the token is read and checked as for any API call;
+  the same renderer and error handlers), taking the rating's own input schema and answering with
+  its own output schema, that stores the rating with the statement of the first floor (the
+  person's community read inside it) and checks nothing else. It is what a rating through this
+  API cannot cost less than, whatever it checks.
 
 What separates a floor from the real ``POST /api/v1/rounds/{id}/ratings`` is the checks, the
 framework (django-ninja: parsing, validation, the answer's schema) and the round trips. The
@@ -28,6 +37,13 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
+from ninja import Path, Status
+
+from reformledger.api import errors
+from reformledger.api.api import ReformLedgerAPI, UTF8JSONRenderer
+from reformledger.api.auth import AUTH
+from reformledger.core.api import ObjectId, signed_in_user
+from reformledger.evaluation.api.ratings import RatingIn, RatingOut, RefusalOut
 
 _WHO = (
     "SELECT t.user_id, r.community_id FROM core_apitoken t JOIN org_user u ON u.id = t.user_id "
@@ -37,7 +53,7 @@ _WHO = (
 
 
 @functools.cache
-def _statement(dimensions: int, *, with_token: bool) -> str:
+def _statement(dimensions: int, *, with_token: bool, place_inside: bool = False) -> str:
     """Count both limits, insert the rating unless over a limit or a duplicate, add it to the
     round's tallies (per reform, per reform and dimension, per place and channel); answer the hits,
     the rating's id (NULL when not stored) and when it was made."""
@@ -45,6 +61,8 @@ def _statement(dimensions: int, *, with_token: bool) -> str:
     total = " + ".join(f"ins.{s}" for s in scores)
     who = f"who AS ({_WHO}), " if with_token else ""
     rater, place, source = ("who.user_id", "who.community_id", " FROM who") if with_token else ("%s", "%s", "")
+    if place_inside:  # the person's community read inside the statement (the rater's id given twice)
+        place = "(SELECT community_id FROM evaluation_resident WHERE user_id = %s AND verified_at IS NOT NULL)"
     per_dimension = ", ".join(
         f"('score', ins.reform_id, {i}, 0, '', 0, 0, "
         + ", ".join(f"(ins.{s} = {v})::int" for v in range(1, 6)) + ")"
@@ -81,6 +99,11 @@ SELECT (SELECT over FROM over), (SELECT id FROM ins), (SELECT created_at FROM in
 """  # noqa: S608 - no outside text: the numbers of dimensions only
 
 
+def _limits() -> list[int]:
+    return [int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS", 120)),
+            int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE", 30))]
+
+
 def _rate(request: HttpRequest, round_id: int, *, one: bool) -> HttpResponse:
     key = request.headers.get("Authorization", "").removeprefix("Bearer ")
     key_hash = hashlib.sha256(key.encode()).hexdigest()
@@ -90,8 +113,7 @@ def _rate(request: HttpRequest, round_id: int, *, one: bool) -> HttpResponse:
     address_hash = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
     address = f"floor:a:{address_hash[:32]}"
     hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
-    limits = [int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE_PER_ADDRESS", 120)),
-              int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE", 30))]
+    limits = _limits()
     with connection.cursor() as cursor:
         if one:
             params = [key_hash, f"floor:t:{key_hash[:24]}", window, address, window, *limits, round_id, body["reform"], *scores]
@@ -120,3 +142,37 @@ def rating_floor_two(request: HttpRequest, round_id: int) -> HttpResponse:
 @csrf_exempt
 def rating_floor_one(request: HttpRequest, round_id: int) -> HttpResponse:
     return _rate(request, round_id, one=True)
+
+
+#: The API framework's floor: configured as ``reformledger.api.api.api``, one operation.
+floor_api = ReformLedgerAPI(
+    title="bench floor", version="1", urls_namespace="bench-floor-api", auth=AUTH, renderer=UTF8JSONRenderer(),
+    docs_url=None, openapi_url=None,
+)
+errors.install(floor_api)
+
+
+@floor_api.post("/{round_id}/ratings", response={201: RatingOut, 400: RefusalOut, 409: RefusalOut, 429: RefusalOut})
+def rating_floor_api(request: HttpRequest, response: HttpResponse, round_id: Path[ObjectId], payload: RatingIn) -> Status:
+    """The token authenticated and the input parsed as for a rating, then one statement (limits,
+    rating, tallies) as in ``/bench/floor/two``; nothing checked."""
+    user = signed_in_user(request)
+    scores = [int(v) for v in payload.scores.values()]
+    window = int(time.time() // 60)
+    address_hash = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
+    with connection.cursor() as cursor:
+        cursor.execute(_statement(len(scores), with_token=False, place_inside=True), [
+            f"floor:u:{user.pk}", window, f"floor:a:{address_hash[:32]}", window, *_limits(), round_id, payload.reform,
+            user.pk, user.pk, *scores, *hashes, round_id,
+        ])
+        over, rating_id, created_at = cursor.fetchone()
+    if over:
+        response["Retry-After"] = "60"
+        return Status(429, {"detail": "Too many requests.", "errors": []})
+    if rating_id is None:
+        return Status(409, {"detail": "Already rated.", "errors": []})
+    return Status(201, {
+        "id": rating_id, "round": round_id, "reform": payload.reform, "scores": payload.scores, "comment": "",
+        "comment_status": "none", "channel": "api", "created_at": created_at,
+    })

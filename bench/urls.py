@@ -3,7 +3,7 @@ from django.http import HttpResponse
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 
-from bench.floors import rating_floor_one, rating_floor_two
+from bench.floors import floor_api, rating_floor_one, rating_floor_two
 from reformledger.urls import urlpatterns as app_urlpatterns
 
 
@@ -27,5 +27,6 @@ urlpatterns = [
     path("bench/bare-write", bare_write),
     path("bench/floor/two/<int:round_id>/ratings", rating_floor_two),
     path("bench/floor/one/<int:round_id>/ratings", rating_floor_one),
+    path("bench/floor/api/", floor_api.urls),
     *app_urlpatterns,
 ]
