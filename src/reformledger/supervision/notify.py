@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from reformledger.core.bulk import chunks
 from reformledger.core.cache import ORGANISATION, cached_value
 from reformledger.core.compiled import compiled
 from reformledger.org.models import Membership, Role, Unit, User
@@ -61,9 +62,9 @@ def unit_people(unit_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
     """Each unit's active heads and staff as ``[(user id, e-mail)]``, in one query."""
     people: dict[int, list[tuple[int, str]]] = defaultdict(list)
     unit_ids = list(set(unit_ids))
-    for start in range(0, len(unit_ids), CHUNK):
+    for part in chunks(unit_ids, CHUNK):
         rows = (
-            Membership.objects.filter(unit_id__in=unit_ids[start : start + CHUNK], role__in=UNIT_ROLES, user__is_active=True)
+            Membership.objects.filter(unit_id__in=part, role__in=UNIT_ROLES, user__is_active=True)
             .values_list("unit_id", "user_id", "user__email")
             .distinct()
         )
@@ -94,8 +95,8 @@ def send(messages: list[Message]) -> int:
     keys = list(by_key)
     # Every report filed sends one message: the reads here are compiled once a process (core.compiled).
     existing: set[str] = set()
-    for start in range(0, len(keys), CHUNK):
-        existing.update(compiled("reminder-keys", _reminder_keys, tuple(keys[start : start + CHUNK])))
+    for part in chunks(keys, CHUNK):
+        existing.update(compiled("reminder-keys", _reminder_keys, tuple(part)))
     new = [by_key[k] for k in keys if k not in existing]
     if not new:
         return 0
@@ -113,8 +114,8 @@ def send(messages: list[Message]) -> int:
     )
     ids: dict[str, int] = {}
     new_keys = [m.key for m in new]
-    for start in range(0, len(new_keys), CHUNK):
-        ids.update(compiled("reminder-ids", _reminder_ids, tuple(new_keys[start : start + CHUNK])))
+    for part in chunks(new_keys, CHUNK):
+        ids.update(compiled("reminder-ids", _reminder_ids, tuple(part)))
     people = unit_people(m.unit_id for m in new if m.unit_id)
     hooks = dict(
         Unit.objects.filter(pk__in={m.unit_id for m in new if m.unit_id}).exclude(webhook_url="").values_list("pk", "webhook_url")

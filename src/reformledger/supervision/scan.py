@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -40,6 +40,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reformledger.core.audit import log_action
+from reformledger.core.bulk import chunks
 from reformledger.org.models import SpecialGroup
 from reformledger.reforms.models import LOCKED_STATUSES, Reform
 
@@ -74,12 +75,13 @@ def scan_deadlines(*, on: dt.date | None = None, progress: Callable[[int, int], 
     reform_ids = list(Reform.objects.order_by("pk").values_list("pk", flat=True))
     leaders = _group_leaders()
     counts: Counter = Counter()
-    for start in range(0, len(reform_ids), CHUNK_REFORMS):
-        chunk = reform_ids[start : start + CHUNK_REFORMS]
+    done = 0
+    for chunk in chunks(reform_ids, CHUNK_REFORMS):
         with transaction.atomic():
             _scan_chunk(chunk, on=on, limits=limits, leaders=leaders, counts=counts)
+        done += len(chunk)
         if progress:
-            progress(min(start + CHUNK_REFORMS, len(reform_ids)), len(reform_ids))
+            progress(done, len(reform_ids))
     with transaction.atomic():
         counts["reminders_order_escalation"] += _order_escalations(on)
     with transaction.atomic():
@@ -109,12 +111,12 @@ def recompute_reforms(reform_ids, *, on: dt.date | None = None) -> dict:
     limits = levels.Thresholds.from_settings()
     ids = sorted(set(reform_ids))
     counts: Counter = Counter()
-    for start in range(0, len(ids), CHUNK_REFORMS):
-        _scan_chunk(ids[start : start + CHUNK_REFORMS], on=on, limits=limits, leaders={}, counts=counts, remind=False)
+    for chunk in chunks(ids, CHUNK_REFORMS):
+        _scan_chunk(chunk, on=on, limits=limits, leaders={}, counts=counts, remind=False)
     return dict(counts)
 
 
-def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remind: bool = True) -> None:
+def _scan_chunk(chunk: Sequence[int], *, on, limits, leaders, counts: Counter, remind: bool = True) -> None:
     reforms = {
         row[0]: row
         for row in Reform.objects.select_for_update()
@@ -150,7 +152,7 @@ def _scan_chunk(chunk: list[int], *, on, limits, leaders, counts: Counter, remin
     counts["reminders_made"] += notify.send(messages)
 
 
-def _settled_trees(chunk: list[int], reforms: dict, existing: dict, counts: Counter) -> set[int]:
+def _settled_trees(chunk: Sequence[int], reforms: dict, existing: dict, counts: Counter) -> set[int]:
     """Reforms whose every task is done (at 100%, level done) and whose warning already says so.
 
     Such a tree cannot move with the calendar (done is done, whatever the date), so the scan counts

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum, Value
 
+from reformledger.core.bulk import chunks
+
 from ..models import GAVE_FIELDS, SCORE_FIELDS, SCORE_MIN, Rating, RatingTally, Round, TallyFacet
 
 Key = tuple[int, str, int, int, int, str]  # round, facet, reform, dimension, community, channel
@@ -58,13 +60,12 @@ def count(*, round: Round, ratings: Sequence[Rating]) -> None:  # noqa: A002
     keys = ", ".join(quote(c) for c in COLUMNS[:6])
     added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in ADDED)
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
+        for chunk in chunks(rows, CHUNK):
             values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) VALUES {values} "  # noqa: S608 (names, not values)
                 f"ON CONFLICT ({keys}) DO UPDATE SET {added}",
-                [part for key, figures in chunk for part in (*key, *figures)],  # type: ignore[misc]
+                [part for key, figures in chunk for part in (*key, *figures)],
             )
 
 
