@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from reformledger.core.audit import verify_chain
 from reformledger.core.models import AuditEntry
@@ -185,3 +186,15 @@ def test_api_hostile_comments_and_conflicted_staff(api, resident, people, make_r
     assert conflicted.status_code == 403  # sub-district A leads the key reforms
     assert api.post(url(opened), people.other_staff, {"reform": key_reforms[0].pk, "scores": GOOD}).status_code == 201
     assert Rating.objects.count() == 1
+
+
+def test_a_rating_through_the_api_costs_a_fixed_handful_of_statements(api, resident, public_round, key_reforms,
+                                                                      django_assert_max_num_queries):
+    """The hot path (ADR 0062), warm: the token, the round's entry, the rate limits, the cache's
+    versions, the resident, then the rating with its tallies in one statement (PostgreSQL; a
+    savepoint around two statements elsewhere)."""
+    first = api.post(url(public_round), resident, {"reform": key_reforms[0].pk, "scores": GOOD})
+    assert first.status_code == 201
+    with django_assert_max_num_queries(6 if connection.vendor == "postgresql" else 9):
+        made = api.post(url(public_round), resident, {"reform": key_reforms[1].pk, "scores": GOOD})
+    assert made.status_code == 201, made.content

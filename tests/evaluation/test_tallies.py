@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+from functools import partial
 from types import SimpleNamespace
 
 import pytest
@@ -29,6 +30,34 @@ def _round(district, people, reform_factory, n=2):
                           dimensions=dimensions(satisfaction="满意度", effect="获得感"))
     add_reforms(round_, reforms)
     return round_, reforms
+
+
+def _race_beside_a_recount(round_, rate, *, raters: int) -> list[BaseException]:
+    """Run ``rate(k)`` for k < ``raters`` in threads, started together with one that recounts the
+    round three times; the errors raised."""
+    barrier = threading.Barrier(raters + 1)
+    errors: list[BaseException] = []
+
+    def run(work) -> None:
+        try:
+            barrier.wait(10)
+            work()
+        except BaseException as exc:  # noqa: BLE001 - returned to the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def recount() -> None:
+        for _i in range(3):
+            tallies.recount(round=round_)
+
+    threads = [threading.Thread(target=run, args=(partial(rate, k),)) for k in range(raters)]
+    threads.append(threading.Thread(target=run, args=(recount,)))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return errors
 
 
 @pytest.mark.django_db
@@ -87,37 +116,60 @@ def test_the_migration_counts_the_ratings_stored_before_it(district, people, ref
 def test_racing_raters_of_one_reform_lose_no_count_and_a_racing_recount_counts_each_once(district, people, reform_factory):
     round_, (a, b) = _round(district, people, reform_factory)
     users = UserFactory.create_batch(24)
-    barrier = threading.Barrier(7)
-    errors: list[BaseException] = []
 
-    def rate(mine) -> None:
-        try:
-            barrier.wait(10)
-            for i, user in enumerate(mine):
-                with transaction.atomic():
-                    made = Rating.objects.bulk_create([Rating(round=round_, reform=a if i % 4 else b, channel=Channel.WEB,
-                                                              rater=user, score_1=1 + i % 5, score_2=5 - i % 5)])
-                    tallies.count(round=round_, ratings=made)
-        except BaseException as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
+    def rate(k: int) -> None:
+        for i, user in enumerate(users[k::6]):
+            with transaction.atomic():
+                made = Rating.objects.bulk_create([Rating(round=round_, reform=a if i % 4 else b, channel=Channel.WEB,
+                                                          rater=user, score_1=1 + i % 5, score_2=5 - i % 5)])
+                tallies.count(round=round_, ratings=made)
 
-    def recount() -> None:
-        try:
-            barrier.wait(10)
-            for _i in range(3):
-                tallies.recount(round=round_)
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=rate, args=(users[k::6],)) for k in range(6)] + [threading.Thread(target=recount)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    assert _race_beside_a_recount(round_, rate, raters=6) == []
     assert tallies.disagreements(round=round_) == []
     assert compute_results(round_).total == 24
+
+
+def _new_rating(round_, reform, user, i=0) -> Rating:
+    return Rating(round=round_, reform=reform, channel=Channel.API, rater=user, score_1=1 + i % 5, score_2=5 - i % 5,
+                  address_hash="a" * 64, device_hash="d" * 64)
+
+
+@pytest.mark.django_db
+def test_a_person_s_rating_is_stored_and_counted_at_once_and_a_duplicate_neither(district, people, reform_factory,
+                                                                                 django_assert_max_num_queries):
+    round_, (a, _b) = _round(district, people, reform_factory)
+    user = UserFactory()
+    rating = _new_rating(round_, a, user, 3)
+    # One statement on PostgreSQL (ADR 0062); a savepoint, two statements and its release elsewhere.
+    with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else 4):
+        assert tallies.store_counted(round=round_, rating=rating) is True
+    stored = Rating.objects.get(pk=rating.pk)
+    assert (stored.rater_id, stored.reform_id, stored.score_1, stored.score_2) == (user.pk, a.pk, 4, 2)
+    assert stored.created_at == rating.created_at and not rating._state.adding
+    before = tallies.stored(round_)
+    again = _new_rating(round_, a, user, 1)
+    assert tallies.store_counted(round=round_, rating=again) is False
+    assert again.pk is None
+    assert Rating.objects.filter(round=round_).count() == 1
+    assert tallies.stored(round_) == before
+    assert tallies.disagreements(round=round_) == []
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_racing_people_and_their_racing_duplicates_are_each_counted_once_beside_a_racing_recount(district, people,
+                                                                                                 reform_factory):
+    round_, (a, b) = _round(district, people, reform_factory)
+    users = UserFactory.create_batch(12)
+    stored: list[bool] = []
+
+    def rate(k: int) -> None:
+        for i, user in enumerate(users):  # every thread rates as every person: one of three wins each pair
+            stored.append(tallies.store_counted(round=round_, rating=_new_rating(round_, a if (i + k) % 2 else b, user, i)))
+
+    assert _race_beside_a_recount(round_, rate, raters=6) == []
+    ratings = Rating.objects.filter(round=round_)
+    assert stored.count(True) == ratings.count()
+    assert ratings.count() == len(set(ratings.values_list("rater_id", "reform_id"))) <= 24
+    assert tallies.disagreements(round=round_) == []
+    assert compute_results(round_).total == ratings.count()

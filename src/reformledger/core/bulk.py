@@ -69,6 +69,18 @@ def insert_new(model: type[models.Model], objs: Sequence[models.Model], *, batch
     )
 
 
+def insert_values(obj: models.Model) -> tuple[list[str], list[Any]] | None:
+    """The quoted columns and the prepared values of one INSERT of ``obj`` (a new instance), as
+    Django's INSERT prepares them (``pre_save`` sets ``auto_now_add`` fields on ``obj`` too), for a
+    statement that does more than insert it; None when a value must come from the database
+    (``db_default``, generated), which only the ORM's own INSERT can ask for."""
+    fields = _copied_fields(type(obj))
+    if fields is None:
+        return None
+    columns = [connection.ops.quote_name(field.column or field.name) for field in fields]
+    return columns, [field.get_db_prep_save(field.pre_save(obj, True), connection=connection) for field in fields]
+
+
 @contextmanager
 def custom_plans() -> Iterator[None]:
     """In this block, PostgreSQL plans each statement for the values it is given (elsewhere: nothing).

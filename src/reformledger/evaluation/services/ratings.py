@@ -22,7 +22,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -96,7 +96,7 @@ def submit_rating(
         raise ValidationError({"channel": [_("A person rates on the web site or through the API.")]})
     throttle.check(*rate_limits(user=user, address=address))
     entry = _entry(round, reform, entry)
-    require(user, "evaluation.rate", entry, message=lazy(refusal, str)(user, round))  # worded only when refused
+    require(user, "evaluation.rate", entry, message=_lazy_refusal(user, round))  # worded only when refused
     columns = score_columns(dimensions=round.dimensions, scores=scores)
     text = read_comment(comment)
     resident = verified_resident(user)
@@ -107,13 +107,9 @@ def submit_rating(
         address_hash=address_hash(address or ""), device_hash=device_hash(device or ""),
         **columns,
     )
-    try:
-        with transaction.atomic():
-            rating.save(force_insert=True)
-            tallies.count(round=round, ratings=[rating])
-            transaction.on_commit(partial(seals.seal_if_due, round.pk))
-    except IntegrityError:
-        raise AlreadyRated({"reform": [_("You have rated this reform in this round already.")]}) from None
+    if not tallies.store_counted(round=round, rating=rating):
+        raise AlreadyRated({"reform": [_("You have rated this reform in this round already.")]})
+    transaction.on_commit(partial(seals.seal_if_due, round.pk))
     return rating
 
 
@@ -123,6 +119,10 @@ def refusal(user, round_: Round) -> str:
     if verified_resident(user) is None:
         return _("Only verified residents rate in this round: verify your mobile number or e-mail address first.")
     return _("Only verified residents of the round's district rate in this round.")
+
+
+#: :func:`refusal`, worded only when shown (``lazy`` makes a class: made once, not per rating).
+_lazy_refusal = lazy(refusal, str)
 
 
 @transaction.atomic

@@ -3,7 +3,8 @@
 Every service that stores ratings calls :func:`count` in the same transaction, before its audit
 entry (so the chain's lock is not held while the tally rows are locked): one ``INSERT … ON CONFLICT
 DO UPDATE`` that adds to the counts, rows in key order so two raters never wait on each other in
-opposite orders. :func:`recount` rebuilds a round's tallies from its ratings (after a bulk load that
+opposite orders. A person's rating is stored and counted by :func:`store_counted` (one statement on
+PostgreSQL: ADR 0062). :func:`recount` rebuilds a round's tallies from its ratings (after a bulk load that
 went round the services, e.g. the benchmark's COPY) and :func:`disagreements` lists where the tallies
 and the ratings differ (``reformledger evaluation-tallies --check``; the tests run it after every
 kind of write).
@@ -14,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, Sum, Value
 
-from reformledger.core.bulk import chunks
+from reformledger.core.bulk import chunks, insert_values
 
 from ..models import GAVE_FIELDS, SCORE_FIELDS, SCORE_MIN, Rating, RatingTally, Round, TallyFacet
 
@@ -52,21 +53,68 @@ def _tally(round: Round, ratings: Iterable[Any]) -> dict[Key, Figures]:  # noqa:
     return found
 
 
-def count(*, round: Round, ratings: Sequence[Rating]) -> None:  # noqa: A002
-    """Add ``ratings``, just stored in ``round`` in the caller's transaction, to its tallies."""
-    rows = sorted(_tally(round, ratings).items())
+def _upsert(rows: Sequence[tuple[Key, Figures]], *, source: str = "VALUES {values}") -> tuple[str, list[Any]]:
+    """The statement that adds ``rows`` to the tallies: ``source`` gives them (``{values}``: their
+    VALUES lists), in key order, so two writers never wait on each other in opposite orders."""
     quote = connection.ops.quote_name
     table = quote(RatingTally._meta.db_table)
     keys = ", ".join(quote(c) for c in COLUMNS[:6])
     added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in ADDED)
+    values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) {source.format(values=values)} "  # noqa: S608 (names, not values)
+        f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
+    )
+    return sql, [part for key, figures in rows for part in (*key, *figures)]
+
+
+def count(*, round: Round, ratings: Sequence[Rating]) -> None:  # noqa: A002
+    """Add ``ratings``, just stored in ``round`` in the caller's transaction, to its tallies."""
+    rows = sorted(_tally(round, ratings).items())
     with connection.cursor() as cursor:
         for chunk in chunks(rows, CHUNK):
-            values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) VALUES {values} "  # noqa: S608 (names, not values)
-                f"ON CONFLICT ({keys}) DO UPDATE SET {added}",
-                [part for key, figures in chunk for part in (*key, *figures)],
-            )
+            cursor.execute(*_upsert(chunk))
+
+
+def store_counted(*, round: Round, rating: Rating) -> bool:  # noqa: A002
+    """Store ``rating`` (new, by a person: ``rater`` set) in ``round`` and add it to the tallies, at
+    once; False, storing and counting nothing, when the person has rated its reform in the round
+    already (the constraint ``one_rating_per_person``, which decides concurrent duplicates too).
+
+    On PostgreSQL this is one statement, atomic by itself (the rating inserted unless a duplicate,
+    its tally rows added only if it was): no transaction to open and close around two statements,
+    a rating's hot path (ADR 0062). Elsewhere, the ORM's insert and :func:`count` in a transaction.
+    """
+    prepared = insert_values(rating) if connection.vendor == "postgresql" else None
+    if prepared is None:
+        try:
+            with transaction.atomic():
+                rating.save(force_insert=True)
+                count(round=round, ratings=[rating])
+        except IntegrityError:
+            if Rating.objects.filter(round=round, reform_id=rating.reform_id, rater_id=rating.rater_id).exists():
+                return False
+            raise
+        return True
+    columns, values = prepared
+    quote, table = connection.ops.quote_name, Rating._meta.db_table
+    person = [quote(column) for column in ("round_id", "reform_id", "rater_id")]  # one_rating_per_person
+    tallied, tally_params = _upsert(sorted(_tally(round, [rating]).items()),
+                                    source="SELECT * FROM (VALUES {values}) AS v WHERE EXISTS (SELECT 1 FROM stored) ORDER BY 1, 2, 3, 4, 5, 6")
+    sql = (
+        f"WITH stored AS (INSERT INTO {quote(table)} ({', '.join(columns)}) "  # noqa: S608 (names, not values)
+        f"VALUES ({', '.join(['%s'] * len(values))}) "
+        f"ON CONFLICT ({', '.join(person)}) WHERE {person[2]} IS NOT NULL DO NOTHING RETURNING {quote('id')}), "
+        f"counted AS ({tallied}) SELECT {quote('id')} FROM stored"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *tally_params])
+        found = cursor.fetchone()
+    if found is None:
+        return False
+    rating.pk = found[0]
+    rating._state.adding, rating._state.db = False, connection.alias
+    return True
 
 
 def _recounted(round: Round) -> dict[Key, Figures]:  # noqa: A002
