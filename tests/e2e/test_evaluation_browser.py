@@ -1,0 +1,97 @@
+"""Evaluation in a real browser (issue 10 part 7). A resident: the rounds open to them, a round, a
+reform's rating form, the rating recorded once (a second try is told so), a hostile comment shown as
+text on "my ratings". An expert: a scoring sheet with a mark out of range refused by name, then
+submitted after confirming its total, and closed to changes. The pages pass axe."""
+
+from decimal import Decimal
+
+import pytest
+
+from reformledger.evaluation.models import Channel, CommentStatus, Rating, SheetStatus
+from reformledger.evaluation.services import tallies
+from tests.evaluation.panel_factories import PanelSetup
+from tests.evaluation.ratings_fixtures import *  # noqa: F403 - the fixtures of rounds, residents and ratings
+
+from .test_accessibility import serious_violations
+from .test_supervision_browser import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+HOSTILE = "<script>alert(1)</script>好"
+
+
+def test_a_resident_rates_a_reform_once_and_sees_it_among_their_ratings(live_server, new_page, resident, public_round, key_reforms):
+    base, reform = live_server.url, key_reforms[0]
+    page = new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, base, resident.username, "/evaluation/rounds/")
+    assert serious_violations(page) == []
+    page.locator(f"main a[href='/evaluation/rounds/{public_round.pk}/']").first.click()
+    page.wait_for_url(f"{base}/evaluation/rounds/{public_round.pk}/")
+    rate_url = f"/evaluation/rounds/{public_round.pk}/reforms/{reform.pk}/rate/"
+    page.locator(f"main a[href='{rate_url}']").click()
+    page.wait_for_url(base + rate_url)
+    assert reform.title in page.locator("h1").inner_text()
+    assert serious_violations(page) == []
+
+    page.locator("main form button[type=submit]").click()  # nothing chosen: refused, nothing stored
+    page.wait_for_load_state()
+    assert page.locator("main .invalid-feedback, main .alert-danger").count() > 0
+    assert not Rating.objects.exists()
+
+    page.check("input[name=score_satisfaction][value='5']")
+    page.check("input[name=score_effect][value='3']")
+    page.fill("textarea[name=comment]", HOSTILE)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base}/evaluation/rounds/{public_round.pk}/")
+    assert reform.title in page.locator("[role=alert], .alert").first.inner_text()
+    rating = Rating.objects.get()
+    assert (rating.rater_id, rating.reform_id, rating.score_1, rating.score_2) == (resident.pk, reform.pk, 5, 3)
+    assert (rating.channel, rating.comment, rating.comment_status) == (Channel.WEB, HOSTILE, CommentStatus.PENDING)
+    assert tallies.disagreements(round=public_round) == []
+
+    page.goto(base + "/evaluation/my-ratings/")
+    assert HOSTILE in page.locator("main").inner_text()  # shown as text, never run
+    assert serious_violations(page) == []
+
+    page.goto(f"{base}/evaluation/rounds/{public_round.pk}/")  # the round no longer offers it
+    assert page.locator(f"main a[href='{rate_url}']").count() == 0
+    page.goto(base + rate_url)  # a second try by its address is told, and stores nothing
+    page.check("input[name=score_satisfaction][value='1']")
+    page.check("input[name=score_effect][value='1']")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{base}/evaluation/rounds/{public_round.pk}/")
+    assert "您已在本轮评价过该改革事项。" in page.locator("body").inner_text()
+    assert Rating.objects.count() == 1 and Rating.objects.get().score_1 == 5
+    assert dialogs == []
+
+
+def test_an_expert_saves_a_draft_then_submits_and_can_no_longer_change_the_sheet(live_server, new_page, district, people):
+    setup = PanelSetup(district, people, n_experts=5, n_reforms=3)
+    sheet = setup.sheet(0, 1)
+    base, url = live_server.url, f"/evaluation/my-panels/{setup.panel.pk}/sheets/{sheet.pk}/"
+    page = new_page()
+    log_in(page, base, people.expert.username, "/evaluation/my-panels/")
+    page.locator(f"main a[href='/evaluation/my-panels/{setup.panel.pk}/']").first.click()
+    page.locator(f"main a[href='{url}']").first.click()
+    page.wait_for_url(base + url)
+    assert serious_violations(page) == []
+    fields = [f"input[name=c{c.pk}]" for c in setup.criteria]
+    for field, points in zip(fields, ("20.5", "99", "15", "18"), strict=True):  # 99: over the criterion's maximum
+        page.fill(field, points)
+    page.locator("button[name=then][value=save]").click()
+    page.wait_for_load_state()
+    assert page.locator(f"#id_c{setup.criteria[1].pk}_error1").count() == 1 and not sheet.marks.exists()
+    assert page.locator(".invalid-feedback").count() == 1  # only the mark at fault
+    page.fill(fields[1], "30")
+    page.locator("button[name=then][value=submit]").click()
+    page.wait_for_url(f"{base}{url}submit/")
+    assert "83.5" in page.locator("main").inner_text()  # the total to confirm: 20.5 + 30 + 15 + 18
+    assert serious_violations(page) == []
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state()
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.SUBMITTED
+    page.goto(base + url)  # submitted: nothing left to change (a post is refused: test_panels_pages)
+    assert page.locator("button[name=then][value=save]").count() == 0
+    assert sorted(m.points for m in sheet.marks.all()) == [Decimal(p) for p in ("15", "18", "20.5", "30")]
