@@ -95,3 +95,34 @@ def test_an_expert_saves_a_draft_then_submits_and_can_no_longer_change_the_sheet
     page.goto(base + url)  # submitted: nothing left to change (a post is refused: test_panels_pages)
     assert page.locator("button[name=then][value=save]").count() == 0
     assert sorted(m.points for m in sheet.marks.all()) == [Decimal(p) for p in ("15", "18", "20.5", "30")]
+
+
+def test_the_office_s_evaluation_pages_draw_their_bars_moderate_and_pass_axe(live_server, new_page, district, people, public_round,
+                                                                            key_reforms, raters):
+    from reformledger.evaluation.services.ratings import submit_rating
+
+    from .test_csp_browser import visit, watch
+
+    for i, user in enumerate(raters):
+        submit_rating(user=user, round=public_round, reform=key_reforms[i % 2], scores={"satisfaction": 1 + i % 5, "effect": 5 - i % 5},
+                      comment="窗口服务很好" if i == 0 else "", channel=Channel.WEB, address=f"10.0.0.{i}", device="e2e")
+    panel = PanelSetup(district, people, n_experts=5, n_reforms=3).panel
+    base = live_server.url
+    page = new_page({"width": 1280, "height": 900})
+    seen = watch(page)
+    log_in(page, base, "office", "/evaluation/office/rounds/")
+    for url in ["/evaluation/office/rounds/", f"/evaluation/office/rounds/{public_round.pk}/",
+                f"/evaluation/rounds/{public_round.pk}/results/", f"/evaluation/rounds/{public_round.pk}/anomalies/",
+                "/evaluation/office/moderation/", "/evaluation/panels/", f"/evaluation/panels/{panel.pk}/", "/evaluation/lookback/"]:
+        visit(page, base + url)
+        assert seen == [], (url, seen)
+        assert serious_violations(page) == [], url
+    visit(page, f"{base}/evaluation/rounds/{public_round.pk}/results/")
+    widths = page.eval_on_selector_all(".rl-eval-bar .progress-bar", "bars => bars.map(b => b.getBoundingClientRect().width)")
+    assert widths and all(w > 0 for w in widths), widths  # the bars are drawn (their widths set by the page's script)
+    visit(page, f"{base}/evaluation/office/moderation/")
+    assert "窗口服务很好" in page.locator("main").inner_text()
+    page.locator("button[name=decision][value=approve]").first.click()
+    page.wait_for_load_state()
+    assert Rating.objects.get(comment="窗口服务很好").comment_status == CommentStatus.APPROVED
+    assert seen == []
