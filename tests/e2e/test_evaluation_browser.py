@@ -126,3 +126,25 @@ def test_the_office_s_evaluation_pages_draw_their_bars_moderate_and_pass_axe(liv
     page.wait_for_load_state()
     assert Rating.objects.get(comment="窗口服务很好").comment_status == CommentStatus.APPROVED
     assert seen == []
+
+
+def test_the_evaluation_forms_pass_axe_without_a_policy_violation(live_server, new_page, people, public_round):
+    from .test_csp_browser import visit, watch
+
+    base = live_server.url
+    visitor = new_page()
+    seen = watch(visitor)
+    for url in ["/evaluation/signup/", f"/evaluation/rounds/{public_round.pk}/code/"]:  # a resident-to-be, a code's holder
+        visit(visitor, base + url)
+        assert seen == [] and serious_violations(visitor) == [], (url, seen)
+    office = new_page({"width": 1280, "height": 900})
+    seen = watch(office)
+    log_in(office, base, "office", "/evaluation/office/rounds/new/")
+    for url in ["/evaluation/office/rounds/new/", f"/evaluation/office/rounds/{public_round.pk}/edit/",
+                f"/evaluation/rounds/{public_round.pk}/codes/", f"/evaluation/rounds/{public_round.pk}/slips/",
+                "/evaluation/panels/new/", "/evaluation/panels/experts/new/"]:
+        visit(office, base + url)
+        assert seen == [] and serious_violations(office) == [], (url, seen)
+    office.locator("main form button[type=submit]").last.click()  # the new expert, empty: refused by field
+    office.wait_for_load_state()
+    assert office.locator(".invalid-feedback").count() > 0 and serious_violations(office) == []
