@@ -148,3 +148,39 @@ def test_the_evaluation_forms_pass_axe_without_a_policy_violation(live_server, n
     office.locator("main form button[type=submit]").last.click()  # the new expert, empty: refused by field
     office.wait_for_load_state()
     assert office.locator(".invalid-feedback").count() > 0 and serious_violations(office) == []
+
+
+def test_the_office_writes_a_look_back_review_with_its_rows_and_a_row_error_names_its_row(live_server, new_page, people,
+                                                                                           reform_factory):
+    from reformledger.evaluation.services import lookback as lookback_services
+    from tests.evaluation.lookback_helpers import completed_key, today
+
+    review = lookback_services.schedule_review(user=people.office, reform=completed_key(reform_factory), scheduled_on=today())
+    base, url = live_server.url, f"/evaluation/lookback/{review.pk}/edit/"
+    page = new_page({"width": 1280, "height": 900})
+    log_in(page, base, "office", url)
+    assert serious_violations(page) == []
+    page.check("input[name=mechanism][value=yes]")
+    page.fill("textarea[name=mechanism_text]", "形成家庭医生签约服务长效机制")
+    page.fill("input[name='documents-0-title']", "罗湖区家庭医生签约服务管理办法")
+    page.fill("input[name='documents-0-number']", "深罗府办〔2016〕12号")
+    page.fill("input[name='adoptions-0-place']", "全国")  # no level: the row is refused, nothing saved
+    page.fill("textarea[name='problems-0-description']", "部分社区健康中心人手不足")
+    page.locator("main form button[type=submit]:not([name])").click()
+    page.wait_for_load_state()
+    assert page.locator("#form-errors").is_visible()
+    level = page.locator("select[name='adoptions-0-level']")
+    assert level.get_attribute("aria-invalid") == "true"  # the row's field at fault, and its message beside it
+    assert page.locator("td", has=level).locator(".invalid-feedback").count() == 1
+    assert page.locator(".invalid-feedback").count() == 1
+    assert serious_violations(page) == []
+    review.refresh_from_db()
+    assert not review.documents.exists() and not review.problems.exists()
+    assert page.input_value("input[name='documents-0-number']") == "深罗府办〔2016〕12号"  # what was typed is kept
+    page.select_option("select[name='adoptions-0-level']", "nation")
+    page.locator("main form button[type=submit]:not([name])").click()
+    page.wait_for_url(f"{base}/evaluation/lookback/{review.pk}/")
+    text = page.locator("main").inner_text()
+    assert "深罗府办〔2016〕12号" in text and "部分社区健康中心人手不足" in text
+    assert serious_violations(page) == []
+    assert review.documents.get().number == "深罗府办〔2016〕12号" and review.adoptions.get().level == "nation"
