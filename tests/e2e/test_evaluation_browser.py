@@ -171,6 +171,7 @@ def test_the_office_writes_a_look_back_review_with_its_rows_and_a_row_error_name
     assert page.locator("#form-errors").is_visible()
     level = page.locator("select[name='adoptions-0-level']")
     assert level.get_attribute("aria-invalid") == "true"  # the row's field at fault, and its message beside it
+    assert page.locator(f"#{level.get_attribute('aria-describedby')}").inner_text().strip()  # the message it names
     assert page.locator("td", has=level).locator(".invalid-feedback").count() == 1
     assert page.locator(".invalid-feedback").count() == 1
     assert serious_violations(page) == []

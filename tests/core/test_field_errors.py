@@ -1,0 +1,44 @@
+"""A field's errors are where its widget says they are: Django 5.2 sets
+``aria-describedby="<id>_error"`` on a widget with errors, and every way our pages render a field
+(the shared include, the organisation's, the reform and task forms, the look-back's rows) puts the
+messages in an element of that id, so a screen reader reads the message with the field."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django import forms
+from django.template.loader import render_to_string
+
+
+class Example(forms.Form):
+    title = forms.CharField(label="标题", help_text="必填")
+    level = forms.ChoiceField(label="级别", choices=[("city", "市"), ("nation", "国家")], widget=forms.RadioSelect)
+    units = forms.MultipleChoiceField(label="单位", choices=[("1", "甲"), ("2", "乙")], widget=forms.CheckboxSelectMultiple)
+
+
+def _references(html: str) -> list[str]:
+    return [ref for refs in re.findall(r'aria-describedby="([^"]*)"', html) for ref in refs.split()]
+
+
+@pytest.mark.parametrize("template", ["includes/form_field.html", "org/_field.html"])
+def test_every_reference_of_an_invalid_field_names_an_element_holding_its_message(template):
+    form = Example(data={})
+    assert not form.is_valid()
+    for field in form:
+        if template == "org/_field.html" and field.name == "level":
+            continue  # the organisation's forms have no radio buttons, and its include draws none as a fieldset
+        html = render_to_string(template, {"field": field})
+        references = _references(html)
+        assert f"{field.auto_id}_error" in references, (field.name, html)
+        for ref in references:
+            assert re.search(rf'id="{re.escape(ref)}"', html), (field.name, ref, html)
+        assert str(field.errors[0]) in html
+
+
+def test_a_valid_field_names_no_error():
+    form = Example(data={"title": "x", "level": "city", "units": ["1"]})
+    assert form.is_valid()
+    html = render_to_string("includes/form_field.html", {"field": form["title"]})
+    assert _references(html) == ["id_title_helptext"] and 'id="id_title_error"' not in html
