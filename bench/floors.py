@@ -11,7 +11,7 @@ from a plain Django view behind the same middleware and server as the bare view:
   counts the rate limits, inserts the rating and adds it to the tallies;
 - ``/bench/floor/one/ROUND/ratings``: the same in a single statement (the token read inside it).
 
-A third floor stores nothing at all and measures the API framework instead:
+A third floor adds the API framework:
 
 - ``/bench/floor/api/ROUND/ratings``: an operation of a django-ninja API configured as Reform
   Ledger's (the same authentication chain, so the token is read and checked as for any API call;
@@ -22,7 +22,7 @@ A third floor stores nothing at all and measures the API framework instead:
 
 What separates a floor from the real ``POST /api/v1/rounds/{id}/ratings`` is the checks, the
 framework (django-ninja: parsing, validation, the answer's schema) and the round trips. The
-benchmark reports both floors' rates beside the bare view's, so the target's distance from what any
+benchmark reports the floors' rates beside the bare view's, so the target's distance from what any
 implementation on this server could reach is measured, not argued. PostgreSQL only.
 """
 

@@ -151,19 +151,17 @@ def main() -> None:
     random.Random(len(pairs)).shuffle(pairs)
     recorded: list[tuple[dict, int]] = []
 
-    def rating_requests(path: str, start: int = 0, *, stores: bool = True):
-        """Ratings posted to ``path``, the ``n``-th taking pair ``start + n`` (or repeating one
-        recorded, answered 409, where ``path`` stores them)."""
+    def rating_requests(path: str, start: int = 0):
+        """Ratings posted to ``path``, the ``n``-th taking pair ``start + n`` (or repeating one recorded)."""
 
         def rating_request(n: int):
             n += start
-            if stores and n % args.duplicate_every == args.duplicate_every - 1 and recorded:
+            if n % args.duplicate_every == args.duplicate_every - 1 and recorded:
                 person, reform = recorded[(n // 7) % max(1, len(recorded) - 100)]  # one recorded a while ago
                 expected = (409,)
             else:
                 person, reform = pairs[n % len(pairs)]
-                if stores:
-                    recorded.append((person, reform))
+                recorded.append((person, reform))
                 expected = (201,)
             body = json.dumps({"reform": reform, "scores": dict.fromkeys(plan["dimensions"], 1 + n % 5)})
             headers = {"Authorization": f"Bearer {person['token']}", "Content-Type": "application/json"}

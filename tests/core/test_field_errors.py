@@ -1,7 +1,8 @@
 """A field's errors are where its widget says they are: Django 5.2 sets
 ``aria-describedby="<id>_error"`` on a widget with errors, and every way our pages render a field
 (the shared include, the organisation's, the reform and task forms, the look-back's rows) puts the
-messages in an element of that id, so a screen reader reads the message with the field."""
+messages in an element of that id, so a screen reader reads the message with the field. The
+hand-drawn confirmation box names that element itself."""
 
 from __future__ import annotations
 
@@ -42,3 +43,15 @@ def test_a_valid_field_names_no_error():
     assert form.is_valid()
     html = render_to_string("includes/form_field.html", {"field": form["title"]})
     assert _references(html) == ["id_title_helptext"] and 'id="id_title_error"' not in html
+
+
+class Confirm(forms.Form):
+    confirm = forms.BooleanField(label="我已核实")
+
+
+def test_the_confirmation_box_names_its_message_too():
+    form = Confirm(data={})
+    assert not form.is_valid()
+    html = render_to_string("supervision/decision_confirm.html", {"field": form["confirm"]})
+    assert _references(html) == ["id_confirm_error"] and 'id="id_confirm_error"' in html and 'aria-invalid="true"' in html
+    assert str(form["confirm"].errors[0]) in html

@@ -36,9 +36,10 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
                 copy.write_row(row)
 
 
-def _copied_fields(model: type[models.Model]) -> list[models.Field[Any, Any]] | None:
-    """The columns COPY writes (every concrete one but a database-numbered key), or None when a
-    field's value comes from the database (``db_default``, generated): COPY cannot ask for those."""
+def _inserted_fields(model: type[models.Model]) -> list[models.Field[Any, Any]] | None:
+    """The columns our own INSERTs write (COPY, :func:`insert_values`): every concrete one but a
+    database-numbered key; None when a field's value comes from the database (``db_default``,
+    generated), which only the ORM's own INSERT can ask for."""
     fields = []
     for field in model._meta.concrete_fields:
         if field.generated or field.db_default is not NOT_PROVIDED:
@@ -58,7 +59,7 @@ def insert_new(model: type[models.Model], objs: Sequence[models.Model], *, batch
     """
     if not objs:
         return
-    fields = _copied_fields(model) if connection.vendor == "postgresql" and len(objs) >= COPY_FROM else None
+    fields = _inserted_fields(model) if connection.vendor == "postgresql" and len(objs) >= COPY_FROM else None
     if fields is None:
         model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
@@ -74,7 +75,7 @@ def insert_values(obj: models.Model) -> tuple[list[str], list[Any]] | None:
     Django's INSERT prepares them (``pre_save`` sets ``auto_now_add`` fields on ``obj`` too), for a
     statement that does more than insert it; None when a value must come from the database
     (``db_default``, generated), which only the ORM's own INSERT can ask for."""
-    fields = _copied_fields(type(obj))
+    fields = _inserted_fields(type(obj))
     if fields is None:
         return None
     columns = [connection.ops.quote_name(field.column or field.name) for field in fields]
