@@ -43,6 +43,7 @@ from reformledger.api import errors
 from reformledger.api.api import ReformLedgerAPI, UTF8JSONRenderer
 from reformledger.api.auth import AUTH
 from reformledger.core.api import ObjectId, signed_in_user
+from reformledger.core.signin import client_ip
 from reformledger.evaluation.api.ratings import RatingIn, RatingOut, RefusalOut
 
 _WHO = (
@@ -110,7 +111,7 @@ def _rate(request: HttpRequest, round_id: int, *, one: bool) -> HttpResponse:
     body = json.loads(request.body)
     scores = [int(v) for v in body["scores"].values()]
     window = int(time.time() // 60)
-    address_hash = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    address_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()
     address = f"floor:a:{address_hash[:32]}"
     hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
     limits = _limits()
@@ -159,7 +160,7 @@ def rating_floor_api(request: HttpRequest, response: HttpResponse, round_id: Pat
     user = signed_in_user(request)
     scores = [int(v) for v in payload.scores.values()]
     window = int(time.time() // 60)
-    address_hash = hashlib.sha256(request.META.get("REMOTE_ADDR", "").encode()).hexdigest()
+    address_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()
     hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
     with connection.cursor() as cursor:
         cursor.execute(_statement(len(scores), with_token=False, place_inside=True), [

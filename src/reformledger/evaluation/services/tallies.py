@@ -53,19 +53,31 @@ def _tally(round: Round, ratings: Iterable[Any]) -> dict[Key, Figures]:  # noqa:
     return found
 
 
-def _upsert(rows: Sequence[tuple[Key, Figures]], *, source: str = "VALUES {values}") -> tuple[str, list[Any]]:
-    """The statement that adds ``rows`` to the tallies: ``source`` gives them (``{values}``: their
-    VALUES lists), in key order, so two writers never wait on each other in opposite orders."""
+def _upsert(
+    rows: Sequence[tuple[Key, Figures]], *, source: str = "{rows}", by_column: bool = False,
+) -> tuple[str, list[Any]]:
+    """The statement that adds ``rows`` to the tallies: ``source`` gives them (``{rows}``: their
+    ``VALUES`` lists), in key order, so two writers never wait on each other in opposite orders.
+
+    ``by_column`` (PostgreSQL): ``{rows}`` is ``unnest`` of one array a column instead, so the
+    statement and its few parameters are the same however many rows it adds (psycopg then keeps the
+    parsed statement, which it does not for one of over 50 parameters, and the server its plan)."""
     quote = connection.ops.quote_name
     table = quote(RatingTally._meta.db_table)
     keys = ", ".join(quote(c) for c in COLUMNS[:6])
     added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in ADDED)
-    values = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
+    if by_column:
+        arrays = ", ".join(f"%s::{RatingTally._meta.get_field(c).db_type(connection)}[]" for c in COLUMNS)
+        given = f"unnest({arrays})"
+        params: list[Any] = [list(column) for column in zip(*((*key, *figures) for key, figures in rows), strict=True)]
+    else:
+        given = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
+        params = [part for key, figures in rows for part in (*key, *figures)]
     sql = (
-        f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) {source.format(values=values)} "  # noqa: S608 (names, not values)
+        f"INSERT INTO {table} ({', '.join(quote(c) for c in COLUMNS)}) {source.format(rows=given)} "  # noqa: S608 (names, not values)
         f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
     )
-    return sql, [part for key, figures in rows for part in (*key, *figures)]
+    return sql, params
 
 
 def count(*, round: Round, ratings: Sequence[Rating]) -> None:  # noqa: A002
@@ -99,8 +111,8 @@ def store_counted(*, round: Round, rating: Rating) -> bool:  # noqa: A002
     columns, values = prepared
     quote, table = connection.ops.quote_name, Rating._meta.db_table
     person = [quote(column) for column in ("round_id", "reform_id", "rater_id")]  # one_rating_per_person
-    tallied, tally_params = _upsert(sorted(_tally(round, [rating]).items()),
-                                    source="SELECT * FROM (VALUES {values}) AS v WHERE EXISTS (SELECT 1 FROM stored) ORDER BY 1, 2, 3, 4, 5, 6")
+    tallied, tally_params = _upsert(sorted(_tally(round, [rating]).items()), by_column=True,
+                                    source="SELECT * FROM {rows} AS v WHERE EXISTS (SELECT 1 FROM stored) ORDER BY 1, 2, 3, 4, 5, 6")
     sql = (
         f"WITH stored AS (INSERT INTO {quote(table)} ({', '.join(columns)}) "  # noqa: S608 (names, not values)
         f"VALUES ({', '.join(['%s'] * len(values))}) "
