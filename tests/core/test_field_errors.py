@@ -1,6 +1,6 @@
 """A field's errors are where its widget says they are: Django 5.2 sets
 ``aria-describedby="<id>_error"`` on a widget with errors, and every way our pages render a field
-(the shared include, the organisation's, the reform and task forms, the look-back's rows) puts the
+(the shared include, the reform and task forms, the look-back's rows) puts the
 messages in an element of that id, so a screen reader reads the message with the field. The
 hand-drawn confirmation box names that element itself."""
 
@@ -23,19 +23,25 @@ def _references(html: str) -> list[str]:
     return [ref for refs in re.findall(r'aria-describedby="([^"]*)"', html) for ref in refs.split()]
 
 
-@pytest.mark.parametrize("template", ["includes/form_field.html", "org/_field.html"])
-def test_every_reference_of_an_invalid_field_names_an_element_holding_its_message(template):
+@pytest.mark.parametrize("inline", [False, True])
+def test_every_reference_of_an_invalid_field_names_an_element_holding_its_message(inline):
     form = Example(data={})
     assert not form.is_valid()
     for field in form:
-        if template == "org/_field.html" and field.name == "level":
-            continue  # the organisation's forms have no radio buttons, and its include draws none as a fieldset
-        html = render_to_string(template, {"field": field})
+        html = render_to_string("includes/form_field.html", {"field": field, "inline": inline})
         references = _references(html)
         assert f"{field.auto_id}_error" in references, (field.name, html)
         for ref in references:
             assert re.search(rf'id="{re.escape(ref)}"', html), (field.name, ref, html)
         assert str(field.errors[0]) in html
+
+
+def test_a_checkbox_list_side_by_side_only_when_asked_and_radio_buttons_always():
+    form = Example(data={})
+    stacked = render_to_string("includes/form_field.html", {"field": form["units"]})
+    inline = render_to_string("includes/form_field.html", {"field": form["units"], "inline": True})
+    radio = render_to_string("includes/form_field.html", {"field": form["level"]})
+    assert "form-check-inline" not in stacked and inline.count("form-check-inline") == 2 and radio.count("form-check-inline") == 2
 
 
 def test_a_valid_field_names_no_error():

@@ -236,6 +236,10 @@ def test_a_bad_period_on_the_page_is_shown(client_for, people, district):
     response = client_for(people.office).get(PAGE, {"period": "2026-13"})
     assert response.status_code == 400
     assert "YYYY-MM" in response.context["form"].errors["period"][0]
+    page = response.content.decode()
+    # A choice of month saves nothing: the page says so, not "nothing was saved".
+    assert "No bulletin for this choice" in page and "Nothing was saved" not in page
+    assert 'aria-describedby="id_period_error"' in page and 'id="id_period_error"' in page
     response = client_for(people.office).get(PAGE, {"period": PERIOD.code, "format": "pdf"})
     assert response.status_code == 400
 
