@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--no-floors", dest="floors", action="store_false",
-                        help="skip the two floors of a rating (bench/floors.py), measured after the ratings")
+                        help="skip the three floors of a rating (bench/floors.py), which take their turns after the ratings")
     parser.add_argument("--redis-url", default="", help="serve with this shared cache (REDIS_URL); default: none")
     parser.add_argument("--one-address", dest="addresses", action="store_false",
                         help="every rating from the benchmark's own address (the per-address limit raised), not "
