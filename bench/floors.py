@@ -105,15 +105,20 @@ def _limits() -> list[int]:
             int(getattr(settings, "EVALUATION_RATINGS_PER_MINUTE", 30))]
 
 
+def _hashes(request: HttpRequest) -> list[str]:
+    """The address's and the device's hashes (the address as the endpoint reads it: ``client_ip``)."""
+    return [hashlib.sha256(client_ip(request).encode()).hexdigest(),
+            hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
+
+
 def _rate(request: HttpRequest, round_id: int, *, one: bool) -> HttpResponse:
     key = request.headers.get("Authorization", "").removeprefix("Bearer ")
     key_hash = hashlib.sha256(key.encode()).hexdigest()
     body = json.loads(request.body)
     scores = [int(v) for v in body["scores"].values()]
     window = int(time.time() // 60)
-    address_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()
-    address = f"floor:a:{address_hash[:32]}"
-    hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
+    hashes = _hashes(request)
+    address = f"floor:a:{hashes[0][:32]}"
     limits = _limits()
     with connection.cursor() as cursor:
         if one:
@@ -160,11 +165,10 @@ def rating_floor_api(request: HttpRequest, response: HttpResponse, round_id: Pat
     user = signed_in_user(request)
     scores = [int(v) for v in payload.scores.values()]
     window = int(time.time() // 60)
-    address_hash = hashlib.sha256(client_ip(request).encode()).hexdigest()
-    hashes = [address_hash, hashlib.sha256(request.headers.get("User-Agent", "").encode()).hexdigest()]
+    hashes = _hashes(request)
     with connection.cursor() as cursor:
         cursor.execute(_statement(len(scores), with_token=False, place_inside=True), [
-            f"floor:u:{user.pk}", window, f"floor:a:{address_hash[:32]}", window, *_limits(), round_id, payload.reform,
+            f"floor:u:{user.pk}", window, f"floor:a:{hashes[0][:32]}", window, *_limits(), round_id, payload.reform,
             user.pk, user.pk, *scores, *hashes, round_id,
         ])
         over, rating_id, created_at = cursor.fetchone()

@@ -128,7 +128,7 @@ def hammer(port: int, seconds: float, clients: int, make_request) -> dict:
         thread.join()
     elapsed = time.monotonic() - started
     return {"requests": state["ok"] + state["unexpected"], "per_second": round((state["ok"] + state["unexpected"]) / elapsed, 1),
-            "unexpected": state["unexpected"], "statuses": state["statuses"], "seconds": round(elapsed, 1), "elapsed": elapsed}
+            "unexpected": state["unexpected"], "statuses": state["statuses"], "elapsed": elapsed}
 
 
 def combined(slices: list[dict]) -> dict:

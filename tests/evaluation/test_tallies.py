@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
+from psycopg import _queries  # its limits of a statement it keeps parsed, private to it
 
 from reformledger.evaluation.models import Channel, Rating, RatingTally
 from reformledger.evaluation.selectors.results import compute_results
@@ -160,8 +161,6 @@ def test_a_person_s_rating_is_stored_and_counted_at_once_and_a_duplicate_neither
 def test_a_rating_s_statement_is_one_psycopg_keeps_parsed_for_any_number_of_dimensions(district, people):
     """Over 50 parameters or 4,096 bytes, psycopg parses a statement afresh every time (about a
     sixth of a millisecond, on every rating): the tally rows go as one array a column instead."""
-    from psycopg import _queries  # the limits are psycopg's own, private to it
-
     for n in (1, 2, 5):
         reform = ReformFactory(district=district.district, code=f"D{n}")
         round_ = RoundFactory(district=district.district, created_by=people.office,

@@ -12,6 +12,7 @@ kind of write).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -67,8 +68,7 @@ def _upsert(
     keys = ", ".join(quote(c) for c in COLUMNS[:6])
     added = ", ".join(f"{quote(c)} = {table}.{quote(c)} + excluded.{quote(c)}" for c in ADDED)
     if by_column:
-        arrays = ", ".join(f"%s::{RatingTally._meta.get_field(c).db_type(connection)}[]" for c in COLUMNS)
-        given = f"unnest({arrays})"
+        given = _unnested()
         params: list[Any] = [list(column) for column in zip(*((*key, *figures) for key, figures in rows), strict=True)]
     else:
         given = "VALUES " + ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
@@ -78,6 +78,13 @@ def _upsert(
         f"ON CONFLICT ({keys}) DO UPDATE SET {added}"
     )
     return sql, params
+
+
+@functools.cache
+def _unnested() -> str:
+    """``unnest`` of one array parameter a tally column, each cast to its column's type (PostgreSQL;
+    made once: it is on every rating's path)."""
+    return "unnest(" + ", ".join(f"%s::{RatingTally._meta.get_field(c).db_type(connection)}[]" for c in COLUMNS) + ")"
 
 
 def count(*, round: Round, ratings: Sequence[Rating]) -> None:  # noqa: A002
